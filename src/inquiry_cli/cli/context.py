@@ -1,0 +1,38 @@
+"""The one per-run state object: which workbook, what "now" is, how to print."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import typer
+
+from inquiry_cli import config, dates
+
+
+@dataclass
+class AppState:
+    """Built once in the root callback and handed to every command via ctx.obj."""
+
+    workbook_option: Path | None = None
+    _now: dt.datetime | None = field(default=None, repr=False)
+
+    @property
+    def workbook(self) -> Path:
+        """The resolved workbook path (-w, INQ_WORKBOOK, config); raises if none."""
+        return config.resolve_workbook(self.workbook_option)
+
+    @property
+    def now(self) -> dt.datetime:
+        if self._now is None:
+            self._now = dates.now()
+        return self._now
+
+
+def state(ctx: typer.Context) -> AppState:
+    """The run's AppState (made on demand when a command is invoked on its own)."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, AppState):
+        root.obj = AppState()
+    return root.obj

@@ -1,0 +1,67 @@
+"""Where the workbook is: -w/--workbook, else INQ_WORKBOOK, else the user's config file."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+from inquiry_cli.errors import InqError, WorkbookNotFound
+
+ENV_WORKBOOK = "INQ_WORKBOOK"
+ENV_CONFIG = "INQ_CONFIG"  # overrides the config file's location (tests, portable installs)
+
+
+def config_path() -> Path:
+    """The config file: $INQ_CONFIG, else <user config dir>/inq/config.toml."""
+    if os.environ.get(ENV_CONFIG):
+        return Path(os.environ[ENV_CONFIG]).expanduser()
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("inq", appauthor=False)) / "config.toml"
+
+
+def load_config() -> dict:
+    """The parsed config file, or {} when there is none. A broken file is an error."""
+    path = config_path()
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+        raise InqError(f"cannot read config file {path}: {exc}") from None
+
+
+def resolve_workbook(option: Path | None) -> Path:
+    """The workbook this run works on, by precedence; a clear error when none is set."""
+    if option is not None:
+        return option.expanduser()
+    if os.environ.get(ENV_WORKBOOK):
+        return Path(os.environ[ENV_WORKBOOK]).expanduser()
+    configured = load_config().get("workbook")
+    if configured:
+        path = Path(str(configured)).expanduser()
+        if not path.is_absolute():
+            path = config_path().parent / path
+        return path
+    raise WorkbookNotFound(
+        "no workbook given: pass -w PATH, set INQ_WORKBOOK, or run `inq init customers.xlsx` "
+        "to create one (try `inq -w sample_workbook.xlsx check` to see the sample)"
+    )
+
+
+def remember_workbook(path: Path) -> Path:
+    """Write `workbook = PATH` to the config file so later runs need no -w."""
+    cfg = config_path()
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    lines = []
+    if cfg.is_file():
+        lines = [
+            line
+            for line in cfg.read_text(encoding="utf-8").splitlines()
+            if not line.strip().startswith("workbook")
+        ]
+    quoted = str(path.resolve()).replace("\\", "\\\\").replace('"', '\\"')
+    lines.insert(0, f'workbook = "{quoted}"')
+    cfg.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return cfg

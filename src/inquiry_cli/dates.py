@@ -1,0 +1,132 @@
+"""Dates as users type them, and one injectable "now" (INQ_NOW) for every command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+
+from inquiry_cli.errors import UsageError
+
+ENV_NOW = "INQ_NOW"
+
+# Excel's day zero for the 1900 date system (with its 1900-02-29 bug folded in).
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+
+
+def now() -> dt.datetime:
+    """The current local time, or the time pinned by INQ_NOW (ISO date or datetime)."""
+    pinned = os.environ.get(ENV_NOW)
+    if pinned:
+        try:
+            value = dt.datetime.fromisoformat(pinned.strip())
+        except ValueError:
+            raise UsageError(
+                f"{ENV_NOW}={pinned!r} is not an ISO date or datetime (e.g. 2026-11-28T09:30)"
+            ) from None
+        return value.replace(tzinfo=None) if value.tzinfo else value
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def today() -> dt.date:
+    return now().date()
+
+
+_CJK = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?\s*(.*)$")
+_YMD = re.compile(r"^\s*(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?:[ T](.*))?$")
+_DMY_DOTS = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+(.*))?$")
+_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
+
+
+def _with_time(day: dt.date, rest: str | None) -> dt.date | dt.datetime | None:
+    if not rest or not rest.strip():
+        return day
+    m = _TIME.match(rest)
+    if not m:
+        return None
+    h, mi, s = int(m[1]), int(m[2]), int(m[3] or 0)
+    if h > 23 or mi > 59 or s > 59:
+        return None
+    return dt.datetime(day.year, day.month, day.day, h, mi, s)
+
+
+def parse_date_text(text: str) -> dt.date | dt.datetime | None:
+    """Read a date typed as text; None when it cannot be read unambiguously.
+
+    Accepts ISO and 2026/11/03, 03.11.2026 (day first, as in Europe), 2026年11月3日,
+    "3 Nov 2026", "Nov 3, 2026", with an optional time. Slash dates with the year last
+    (03/11/2026) are ambiguous between US and European order and are read day-first
+    only when the first number cannot be a month.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        for rx, order in ((_CJK, "ymd"), (_YMD, "ymd"), (_DMY_DOTS, "dmy")):
+            m = rx.match(text)
+            if m:
+                a, b, c = int(m[1]), int(m[2]), int(m[3])
+                y, mo, d = (a, b, c) if order == "ymd" else (c, b, a)
+                return _with_time(dt.date(y, mo, d), m[4])
+    except ValueError:
+        return None
+    m = re.match(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$", text)
+    if m:
+        a, b, y = int(m[1]), int(m[2]), int(m[3])
+        try:
+            if a > 12:
+                return dt.date(y, b, a)
+            if b > 12:
+                return dt.date(y, a, b)
+        except ValueError:
+            return None
+        return None  # 03/11/2026: March or November? refuse to guess.
+    if not re.search(r"[A-Za-z]{3,}", text):
+        return None
+    from dateutil import parser
+
+    try:
+        value = parser.parse(text, dayfirst=True, default=dt.datetime(1900, 1, 1))
+    except (ValueError, OverflowError):
+        return None
+    if value.year == 1900:
+        return None
+    has_time = bool(re.search(r"\d:\d", text))
+    return value if has_time else value.date()
+
+
+def from_excel_serial(serial: float) -> dt.datetime:
+    return _EXCEL_EPOCH + dt.timedelta(days=float(serial))
+
+
+def to_excel_serial(value: dt.date | dt.datetime) -> float:
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime(value.year, value.month, value.day)
+    delta = value - _EXCEL_EPOCH
+    return delta.days + delta.seconds / 86400
+
+
+def parse_user_date(text: str, *, base: dt.datetime | None = None) -> dt.datetime:
+    """A date given on the command line: today, tomorrow, yesterday, +3d, -2w, ISO, ...
+
+    Raises UsageError with the accepted forms when it cannot be read.
+    """
+    base = base or now()
+    t = text.strip().lower()
+    midnight = dt.datetime.combine(base.date(), dt.time())
+    words = {"today": 0, "now": 0, "tomorrow": 1, "yesterday": -1}
+    if t in words:
+        return base if t == "now" else midnight + dt.timedelta(days=words[t])
+    m = re.fullmatch(r"([+-])(\d+)([dw])", t)
+    if m:
+        days = int(m[2]) * (7 if m[3] == "w" else 1)
+        return midnight + dt.timedelta(days=days if m[1] == "+" else -days)
+    parsed = parse_date_text(text)
+    if parsed is None:
+        raise UsageError(
+            f"cannot read the date {text!r}: use 2026-11-28, 2026-11-28 14:30, today, "
+            "tomorrow or +3d"
+        )
+    if isinstance(parsed, dt.datetime):
+        return parsed
+    return dt.datetime.combine(parsed, dt.time())

@@ -1,0 +1,1 @@
+"""Reading, creating and safely editing the user's .xlsx workbook."""

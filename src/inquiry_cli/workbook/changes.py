@@ -1,0 +1,55 @@
+"""A declared change set: the only thing a command hands to the safe write path.
+
+Commands never touch the workbook file themselves. They say what to change (rows to
+append, cells to set, a missing sheet to add) and `workbook.write.apply` does it,
+proving that nothing else changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+# What a cell may be set to. None clears the cell.
+CellValue = str | int | float | Decimal | bool | dt.date | dt.datetime | None
+
+
+@dataclass
+class AddSheet:
+    """A sheet the workbook lacks, created with a header row and optional data rows."""
+
+    name: str
+    header: list[str]
+    rows: list[list[CellValue]] = field(default_factory=list)
+    widths: dict[int, float] = field(default_factory=dict)  # 1-based column -> width
+
+
+@dataclass
+class ChangeSet:
+    """Rows to append, cells to set and sheets to add, in one atomic write.
+
+    Sheets are named as they are in the workbook (the reader knows the real name,
+    e.g. "客户列表" for Buyers). Rows and columns are 1-based Excel coordinates.
+    `command` is recorded with the backup so `inq backups` can say what made it.
+    """
+
+    command: str = ""
+    appends: dict[str, list[dict[int, CellValue]]] = field(default_factory=dict)
+    sets: dict[str, dict[tuple[int, int], CellValue]] = field(default_factory=dict)
+    new_sheets: list[AddSheet] = field(default_factory=list)
+
+    def append(self, sheet: str, values: dict[int, CellValue]) -> None:
+        """Append one row after the last used row of `sheet` (column -> value)."""
+        self.appends.setdefault(sheet, []).append(dict(values))
+
+    def set(self, sheet: str, row: int, col: int, value: CellValue) -> None:
+        """Set one cell in an existing row."""
+        self.sets.setdefault(sheet, {})[(row, col)] = value
+
+    def add_sheet(self, sheet: AddSheet) -> None:
+        """Add a contract sheet the workbook does not have yet."""
+        self.new_sheets.append(sheet)
+
+    def is_empty(self) -> bool:
+        return not (self.appends or self.sets or self.new_sheets)
