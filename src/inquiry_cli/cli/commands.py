@@ -1,1 +1,3 @@
 """Imports every command module so each registers its commands on the app."""
+
+from inquiry_cli.cli import workbook_cmds  # noqa: F401

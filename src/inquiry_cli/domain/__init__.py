@@ -1,0 +1,1 @@
+"""Plain rules and reports over workbook data: no I/O, no Typer, no openpyxl."""

@@ -1,0 +1,53 @@
+"""Output in one place: the rich Console, JSON with stable keys and ISO dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from decimal import Decimal
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+@cache
+def console(stderr: bool = False) -> Console:
+    """The run's Console: no colour when NO_COLOR is set or output is not a terminal.
+
+    No file is bound: rich then writes to whatever sys.stdout/stderr is at print time,
+    which keeps in-process test runs (CliRunner swaps the streams) working.
+    """
+    from rich.console import Console
+
+    return Console(
+        stderr=stderr,
+        highlight=False,
+        no_color=bool(os.environ.get("NO_COLOR")),
+        soft_wrap=False,
+    )
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="minutes" if not value.second else "seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "__fspath__"):
+        return os.fspath(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def dumps_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_default)
+
+
+def print_json(data: Any) -> None:
+    """JSON for scripts on stdout: UTF-8, stable keys as given, ISO dates."""
+    sys.stdout.write(dumps_json(data) + "\n")
+    sys.stdout.flush()

@@ -1,0 +1,172 @@
+"""Turn raw cell values (as a fast reader gives them) into typed values, or a problem.
+
+Users type dates as text, phone numbers as numbers, grades as "a" or "A级". Each
+converter returns (value, problem); problem is None or a short description that
+`inq check` shows with the row number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from inquiry_cli import dates
+
+_DATETIME = dt.datetime
+_DATE = dt.date
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+'\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
+_NUMBER = re.compile(r"^\s*[$€£¥]?\s*([-+]?\d[\d,]*(\.\d+)?)")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，＠", "0123456789.,@")
+
+Converted = tuple[object, str | None]
+
+
+def text(value: object) -> Converted:
+    """Any cell as text: integral floats lose their '.0', dates become ISO."""
+    if value is None or value == "":
+        return None, None
+    cls = value.__class__
+    if cls is str:
+        stripped = value.strip()
+        return (stripped or None), None
+    if cls is float:
+        return (str(int(value)) if value.is_integer() else repr(value)), None
+    if cls is bool:
+        return ("TRUE" if value else "FALSE"), None
+    if cls in (_DATETIME, _DATE):
+        return value.isoformat(), None
+    return str(value), None
+
+
+def _excel_serial(value: float) -> dt.datetime | None:
+    if 1 <= value < 2958466:  # 1900-01-01 .. 9999-12-31
+        return dates.from_excel_serial(value)
+    return None
+
+
+def datetime_(value: object) -> Converted:
+    """A date or date-time cell: a real Excel date, a serial number, or text."""
+    if value is None or value == "":
+        return None, None
+    cls = value.__class__
+    if cls is _DATETIME:
+        return value, None
+    if cls is _DATE:
+        return _DATETIME(value.year, value.month, value.day), None
+    if cls in (float, int):
+        parsed = _excel_serial(float(value))
+        if parsed is not None:
+            return parsed, None
+        return None, f"not a date: {value!r}"
+    if cls is str:
+        parsed_text = dates.parse_date_text(value.translate(_FULLWIDTH))
+        if parsed_text is None:
+            return None, f"unreadable date {value.strip()!r}"
+        if isinstance(parsed_text, _DATETIME):
+            return parsed_text, None
+        return _DATETIME(parsed_text.year, parsed_text.month, parsed_text.day), None
+    return None, f"not a date: {value!r}"
+
+
+def date_(value: object) -> Converted:
+    """Like datetime_, kept as a date-time at midnight when no time was given."""
+    return datetime_(value)
+
+
+def number(value: object) -> Converted:
+    """A quantity or price: 1000, "1,000", "1000 pcs", "$12.80"."""
+    if value is None or value == "":
+        return None, None
+    cls = value.__class__
+    if cls is bool:
+        return None, f"not a number: {value!r}"
+    if cls in (int, float):
+        return (int(value) if float(value).is_integer() else value), None
+    if cls is str:
+        m = _NUMBER.match(value.translate(_FULLWIDTH))
+        if m:
+            digits = m[1].replace(",", "")
+            try:
+                parsed = Decimal(digits)
+            except InvalidOperation:
+                return None, f"not a number: {value.strip()!r}"
+            return (int(parsed) if parsed == parsed.to_integral_value() else float(parsed)), None
+        return None, f"not a number: {value.strip()!r}"
+    return None, f"not a number: {value!r}"
+
+
+def integer(value: object) -> Converted:
+    parsed, problem = number(value)
+    if problem or parsed is None:
+        return parsed, problem
+    return int(parsed), None
+
+
+def email(value: object) -> Converted:
+    """An email address, lower-cased; 'Name <a@b.com>', 'mailto:' and lists tolerated."""
+    raw, _ = text(value)
+    if raw is None:
+        return None, None
+    candidate = str(raw).translate(_FULLWIDTH)
+    if "<" in candidate and ">" in candidate:
+        candidate = candidate[candidate.index("<") + 1 : candidate.rindex(">")]
+    candidate = re.split(r"[;,\s]+", candidate.strip())[0]
+    if candidate.lower().startswith("mailto:"):
+        candidate = candidate[7:]
+    candidate = candidate.strip().lower()
+    if not _EMAIL.match(candidate):
+        return raw, f"bad email {raw!r}"
+    return candidate, None
+
+
+def phone(value: object) -> Converted:
+    """A phone or fax number as text, whether typed as text or stored as a number."""
+    if value is None or value == "":
+        return None, None
+    if value.__class__ is float:
+        if value.is_integer():
+            return str(int(value)), None
+        return None, f"not a phone number: {value!r}"
+    return text(value)
+
+
+_GRADE_WORDS = {"a": "A", "b": "B", "c": "C", "d": "D"}
+
+
+def grade(value: object) -> Converted:
+    """A grade letter A-D; 'a', 'A级', 'A类', 'Grade A' accepted."""
+    raw, _ = text(value)
+    if raw is None:
+        return None, None
+    cleaned = re.sub(r"^(grade|level|class)\s*|[级类等]+$", "", str(raw).strip(), flags=re.I)
+    letter = _GRADE_WORDS.get(cleaned.strip().lower())
+    if letter is None:
+        return raw, f"unknown grade {raw!r} (use A, B, C or D)"
+    return letter, None
+
+
+_TRUE = {"y", "yes", "true", "1", "x", "✓", "✔", "是", "√", "new", "hot"}
+
+
+def flag(value: object) -> Converted:
+    if value is None or value == "":
+        return False, None
+    if value.__class__ is bool:
+        return value, None
+    if value.__class__ in (int, float):
+        return bool(value), None
+    return str(value).strip().lower() in _TRUE, None
+
+
+CONVERTERS = {
+    "text": text,
+    "date": date_,
+    "datetime": datetime_,
+    "int": integer,
+    "number": number,
+    "email": email,
+    "phone": phone,
+    "grade": grade,
+    "flag": flag,
+}

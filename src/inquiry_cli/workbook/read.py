@@ -1,0 +1,315 @@
+"""Read the user's workbook fast (python-calamine) into typed tables, sheet by sheet.
+
+Only the sheets a command asks for are parsed. Sheets and columns are found by name or
+alias; the header row may sit below a title row; unknown columns are reported, never
+dropped; values are converted lazily, column by column, so a command that needs three
+columns of a 100k-row sheet pays for three.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from inquiry_cli.errors import ContractError, WorkbookUnreadable
+from inquiry_cli.workbook import schema
+from inquiry_cli.workbook.cells import CONVERTERS
+from inquiry_cli.workbook.probe import probe
+
+HEADER_SCAN_ROWS = 15  # how far below the top a header row may sit (title rows, banners)
+
+
+@dataclass
+class Problem:
+    """A cell inq could not read as its column's kind."""
+
+    sheet: str
+    row: int  # Excel row number
+    column: str  # the header as the user wrote it
+    message: str
+
+
+@dataclass
+class Table:
+    """One contract sheet as found in the workbook: its mapping and its data rows."""
+
+    spec: schema.Sheet
+    name: str  # the sheet's real name in the workbook
+    header_row: int  # Excel row number of the header (0 when the sheet is empty)
+    columns: dict[str, int]  # column key -> 0-based index
+    headers: list[str]  # every header cell as written ('' for blank)
+    rows: list[list[Any]]  # data rows, blank rows skipped
+    row_numbers: list[int]  # Excel row number of each data row
+    last_row: int = 0  # Excel row number of the last used row
+    _typed: dict[str, list[Any]] = field(default_factory=dict, repr=False)
+    _problems: dict[str, list[Problem]] = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def has(self, key: str) -> bool:
+        return key in self.columns
+
+    def col(self, key: str) -> int:
+        """1-based Excel column of a field, for building a change set."""
+        return self.columns[key] + 1
+
+    def header_of(self, key: str) -> str:
+        return self.headers[self.columns[key]]
+
+    @property
+    def unknown_headers(self) -> list[str]:
+        known = set(self.columns.values())
+        return [h for i, h in enumerate(self.headers) if h and i not in known]
+
+    @property
+    def missing(self) -> list[str]:
+        """Contract columns this sheet lacks (English headers)."""
+        return [c.header for c in self.spec.columns if c.key not in self.columns]
+
+    def values(self, key: str) -> list[Any]:
+        """The typed values of one column (None where blank or unreadable); cached."""
+        cached = self._typed.get(key)
+        if cached is not None:
+            return cached
+        idx = self.columns.get(key)
+        if idx is None:
+            out: list[Any] = [None] * len(self.rows)
+            self._typed[key] = out
+            self._problems[key] = []
+            return out
+        convert = CONVERTERS[self.spec.column(key).kind]
+        header = self.headers[idx]
+        out = []
+        problems: list[Problem] = []
+        append = out.append
+        for raw, rownum in zip(self.rows, self.row_numbers, strict=True):
+            value, problem = convert(raw[idx] if idx < len(raw) else None)
+            if problem is not None:
+                problems.append(Problem(self.name, rownum, header, problem))
+                value = None
+            append(value)
+        self._typed[key] = out
+        self._problems[key] = problems
+        return out
+
+    def problems(self, key: str) -> list[Problem]:
+        self.values(key)
+        return self._problems[key]
+
+    def record(self, i: int) -> dict[str, Any]:
+        """Row i as {key: typed value} for every mapped column, plus '_row'."""
+        rec: dict[str, Any] = {key: self.values(key)[i] for key in self.columns}
+        rec["_row"] = self.row_numbers[i]
+        return rec
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        for i in range(len(self.rows)):
+            yield self.record(i)
+
+
+@dataclass
+class Workbook:
+    """The sheets read from one workbook file, with what is needed to write back safely."""
+
+    path: Path
+    sheet_names: list[str]
+    tables: dict[str, Table]  # contract key -> table, for the sheets found
+    missing_sheets: list[str]  # contract keys asked for but not found
+    stamp: Any = None  # workbook.write.FileStamp taken at read (for concurrent-save checks)
+
+    def table(self, key: str) -> Table:
+        """The table for a contract sheet, or a clear error naming what is missing."""
+        try:
+            return self.tables[key]
+        except KeyError:
+            spec = schema.SHEETS_BY_KEY[key]
+            raise ContractError(
+                f"{self.path.name} has no {spec.title} sheet ({spec.doc}); "
+                f"add a sheet named {spec.title!r} or run `inq check` to see how sheets were read"
+            ) from None
+
+    def get(self, key: str) -> Table | None:
+        return self.tables.get(key)
+
+    def key_values(self, key: str) -> dict[str, Any]:
+        """A Field/Value sheet (Company, Settings) as {normalised field: raw value}."""
+        table = self.tables.get(key)
+        if table is None:
+            return {}
+        out: dict[str, Any] = {}
+        k_idx = table.columns.get(table.spec.columns[0].key, 0)
+        v_idx = table.columns.get(table.spec.columns[1].key, 1)
+        for raw in table.rows:
+            k = raw[k_idx] if k_idx < len(raw) else ""
+            v = raw[v_idx] if v_idx < len(raw) else ""
+            if k not in (None, ""):
+                out[schema.norm(k)] = v
+        return out
+
+
+def _open(path: Path):
+    import python_calamine as pc
+
+    info = probe(path)
+    try:
+        return pc.CalamineWorkbook.from_path(str(path)), info
+    except pc.PasswordError:
+        raise WorkbookUnreadable(
+            f"{path.name} is password-protected: remove the password in Excel and retry"
+        ) from None
+    except (pc.CalamineError, pc.ZipError, pc.XmlError, OSError, ValueError) as exc:
+        raise WorkbookUnreadable(
+            f"{path.name} cannot be read as a workbook ({exc}); re-save it from Excel as .xlsx"
+        ) from None
+
+
+def _sheet_rows(book, name: str, filename: str) -> list[list[Any]]:
+    import python_calamine as pc
+
+    try:
+        return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError) as exc:
+        raise WorkbookUnreadable(f"{filename}: sheet {name!r} cannot be read ({exc})") from None
+
+
+def find_header(spec: schema.Sheet, rows: list[list[Any]]) -> tuple[int, dict[str, int]]:
+    """The 0-based index of the header row and its column mapping (key -> index).
+
+    The header is the row among the first few whose cells match the most column names;
+    a title row or merged banner above it matches at most one.
+    """
+    best_idx, best_map = -1, {}
+    for idx, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        mapping = map_columns(spec, row)
+        if len(mapping) > len(best_map):
+            best_idx, best_map = idx, mapping
+    needed = 1 if len(spec.columns) <= 3 else 2
+    if len(best_map) < needed:
+        return -1, {}
+    return best_idx, best_map
+
+
+def map_columns(spec: schema.Sheet, header: list[Any]) -> dict[str, int]:
+    """Map column keys to header cells: exact alias first, then 'contains' as a fallback."""
+    mapping: dict[str, int] = {}
+    labels = [schema.norm(h) if isinstance(h, str) else "" for h in header]
+    taken: set[int] = set()
+    for col in spec.columns:
+        names = col.names()
+        for i, label in enumerate(labels):
+            if label and i not in taken and label in names:
+                mapping[col.key] = i
+                taken.add(i)
+                break
+    for col in spec.columns:
+        if col.key in mapping:
+            continue
+        names = [n for n in col.names() if len(n) >= 4 or (n and not n.isascii())]
+        for i, label in enumerate(labels):
+            if label and i not in taken and any(n in label for n in names):
+                mapping[col.key] = i
+                taken.add(i)
+                break
+    return mapping
+
+
+def _build_table(spec: schema.Sheet, name: str, rows: list[list[Any]]) -> Table | None:
+    header_idx, mapping = find_header(spec, rows)
+    if header_idx < 0:
+        return None
+    headers = ["" if h is None else str(h).strip() for h in rows[header_idx]]
+    data: list[list[Any]] = []
+    numbers: list[int] = []
+    last = header_idx + 1
+    for offset, row in enumerate(rows[header_idx + 1 :], start=header_idx + 2):
+        if any(row) or any(v != "" for v in row):
+            data.append(row)
+            numbers.append(offset)
+            last = offset
+    return Table(spec, name, header_idx + 1, mapping, headers, data, numbers, last)
+
+
+def _match_sheet(spec: schema.Sheet, names: list[str], used: set[str]) -> str | None:
+    wanted = spec.names()
+    for name in names:
+        if name not in used and schema.norm(name) in wanted:
+            return name
+    for name in names:  # "客户列表2026", "Buyers (old)": a name that contains an alias
+        n = schema.norm(name)
+        if name not in used and any(len(a) >= 2 and n.startswith(a) for a in wanted):
+            return name
+    return None
+
+
+def read(path: Path, sheets: Iterable[str]) -> Workbook:
+    """Read the named contract sheets (keys like 'buyers') from the workbook at `path`.
+
+    A sheet that is absent is listed in `missing_sheets`; commands decide whether that
+    is fatal (Workbook.table raises a clear error). When no sheet is named like a buyer
+    list, the first sheet whose header looks like one (email + name or company) is used.
+    """
+    book, _info = _open(path)
+    stamp = _stamp(path)
+    try:
+        names = list(book.sheet_names)
+        tables: dict[str, Table] = {}
+        missing: list[str] = []
+        used: set[str] = set()
+        wanted = list(dict.fromkeys(sheets))
+        for key in wanted:
+            spec = schema.SHEETS_BY_KEY[key]
+            name = _match_sheet(spec, names, used)
+            table = None
+            if name is not None:
+                used.add(name)
+                rows = _sheet_rows(book, name, path.name)
+                table = _build_table(spec, name, rows)
+                if table is None:
+                    table = _empty_table(spec, name, rows)
+            elif key == "buyers":
+                table = _sniff_buyers(book, names, used, path.name)
+            if table is None:
+                missing.append(key)
+            else:
+                tables[key] = table
+        return Workbook(path, names, tables, missing, stamp)
+    finally:
+        close = getattr(book, "close", None)
+        if close:
+            close()
+
+
+def _stamp(path: Path):
+    """Size, mtime and hash at read time, so a later write can tell if Excel saved since."""
+    try:
+        from inquiry_cli.workbook.write import FileStamp
+    except ImportError:  # TODO: remove once the write path lands
+        return None
+    return FileStamp.of(path)
+
+
+def _empty_table(spec: schema.Sheet, name: str, rows: list[list[Any]]) -> Table:
+    """A sheet with the right name but no recognisable header (or nothing at all)."""
+    last = 0
+    for i, row in enumerate(rows, start=1):
+        if any(v not in ("", None) for v in row):
+            last = i
+    return Table(spec, name, 0, {}, [], [], [], last)
+
+
+def _sniff_buyers(book, names: list[str], used: set[str], filename: str) -> Table | None:
+    for name in names:
+        if name in used:
+            continue
+        rows = _sheet_rows(book, name, filename)
+        table = _build_table(schema.BUYERS, name, rows)
+        if table is not None and "email" in table.columns and ({"name", "company"} & set(table.columns)):
+            used.add(name)
+            return table
+    return None
+
+
+ALL_TABLE_SHEETS = tuple(s.key for s in schema.SHEETS)
