@@ -239,8 +239,9 @@ def test_help_does_not_import_openpyxl():
 
 
 def test_every_command_has_help_with_an_example(inq):
-    from inquiry_cli.cli.app import app
     from typer.main import get_command
+
+    from inquiry_cli.cli.app import app
 
     group = get_command(app)
     for name, command in group.commands.items():

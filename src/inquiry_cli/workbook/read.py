@@ -306,7 +306,9 @@ def _sniff_buyers(book, names: list[str], used: set[str], filename: str) -> Tabl
             continue
         rows = _sheet_rows(book, name, filename)
         table = _build_table(schema.BUYERS, name, rows)
-        if table is not None and "email" in table.columns and ({"name", "company"} & set(table.columns)):
+        if table is None or "email" not in table.columns:
+            continue
+        if {"name", "company"} & set(table.columns):
             used.add(name)
             return table
     return None
