@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import sha256
+from conftest import sha256
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

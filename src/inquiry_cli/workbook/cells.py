@@ -17,6 +17,7 @@ _DATETIME = dt.datetime
 _DATE = dt.date
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+'\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
 _NUMBER = re.compile(r"^\s*[$€£¥]?\s*([-+]?\d[\d,]*(\.\d+)?)")
+_AMBIGUOUS = re.compile(r"^\s*\d{1,2}/\d{1,2}/\d{4}\s*$")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，＠", "0123456789.,@")
 
 Converted = tuple[object, str | None]
@@ -62,6 +63,8 @@ def datetime_(value: object) -> Converted:
     if cls is str:
         parsed_text = dates.parse_date_text(value.translate(_FULLWIDTH))
         if parsed_text is None:
+            if _AMBIGUOUS.match(value):
+                return None, f"ambiguous date {value.strip()!r}: day or month first? use 2026-11-03"
             return None, f"unreadable date {value.strip()!r}"
         if isinstance(parsed_text, _DATETIME):
             return parsed_text, None
