@@ -1,3 +1,6 @@
 """Imports every command module so each registers its commands on the app."""
 
-from inquiry_cli.cli import workbook_cmds  # noqa: F401
+from inquiry_cli.cli import (
+    buyers,  # noqa: F401
+    workbook_cmds,  # noqa: F401
+)

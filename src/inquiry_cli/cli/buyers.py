@@ -1,0 +1,87 @@
+"""`inq lookup`: look a sender up before replying."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from inquiry_cli.cli.app import app
+from inquiry_cli.cli.context import state
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+@app.command()
+def lookup(
+    ctx: typer.Context,
+    query: Annotated[
+        str,
+        typer.Argument(
+            help="An email (any case, 'Name <a@b.com>', mailto:), a phone or fax number, "
+            "a person's or company's name, a domain or a website URL.",
+            show_default=False,
+        ),
+    ],
+    as_json: JsonOption = False,
+) -> None:
+    """Look a sender up before replying: who they are, what they asked, how far it got.
+
+    Shows the best match as a card (particulars, grade, inquiries, last contacts, quotes,
+    samples, next follow-up and the suggested next step); several close matches are
+    listed. Exits 1 when nobody matches, with the `inq add` command to record them.
+
+    Example: inq lookup buyer@example.com
+    """
+    from inquiry_cli.cli import views
+    from inquiry_cli.domain import lookup as service
+    from inquiry_cli.domain.matching import best, find, parse_query
+    from inquiry_cli.errors import NotFound, UsageError
+    from inquiry_cli.workbook import read
+
+    if not query.strip():
+        raise UsageError("give something to look up: an email, a phone number or a name")
+    st = state(ctx)
+    book = read.read(st.workbook, service.SHEETS)
+    parsed = parse_query(query)
+    matches = find(book.table("buyers"), parsed)
+    if not matches:
+        raise NotFound(f"no buyer matches {query!r}; to add them: {add_command(parsed)}")
+    top = best(matches)
+    if as_json:
+        from inquiry_cli.render import print_json
+
+        print_json(
+            {
+                "query": query,
+                "matches": [views.match_json(m) for m in matches],
+                "card": service.card_json(service.build_card(book, top, st.now)) if top else None,
+            }
+        )
+        return
+    if top is None:
+        views.print_matches(query, matches)
+        return
+    views.print_card(service.build_card(book, top, st.now))
+    others = [m for m in matches if m is not top]
+    if others:
+        views.print_matches(query, others, title="Other matches")
+
+
+def add_command(parsed) -> str:
+    """The exact `inq add` command for a sender nobody matched, with what was typed."""
+    import shlex
+
+    parts = ["inq", "add"]
+    name = parsed.text if parsed.text and not parsed.domain else None
+    parts += ["--name", shlex.quote(name) if name else "NAME"]
+    parts += ["--company", "COMPANY"]
+    if parsed.email:
+        parts += ["--email", shlex.quote(parsed.email)]
+    elif parsed.domain:
+        parts += ["--email", f"NAME@{parsed.domain}"]
+    else:
+        parts += ["--email", "EMAIL"]
+    if parsed.phone:
+        parts += ["--phone", shlex.quote(parsed.phone)]
+    return " ".join(parts)

@@ -1,0 +1,178 @@
+"""How buyers, cards and match lists look on the terminal (rich), in one place."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from inquiry_cli.render import console
+
+
+def fmt_date(value: dt.datetime | dt.date | None, with_time: bool = False) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, dt.datetime):
+        if with_time and (value.hour or value.minute):
+            return f"{value:%Y-%m-%d %H:%M}"
+        return f"{value:%Y-%m-%d}"
+    return value.isoformat()
+
+
+def fmt_qty(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int | float) else str(value)
+
+
+def _table(*columns: str):
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+    for name in columns:
+        table.add_column(name, overflow="fold")
+    return table
+
+
+def match_json(m) -> dict[str, Any]:
+    b = m.buyer
+    return {
+        "buyer_id": b.buyer_id,
+        "name": b.name,
+        "company": b.company,
+        "email": b.email,
+        "country": b.country,
+        "grade": b.grade,
+        "score": m.score,
+        "reasons": m.reasons,
+        "row": b.row,
+    }
+
+
+def print_matches(query: str, matches: list, title: str | None = None) -> None:
+    out = console()
+    out.print(title or f"{len(matches)} possible matches for {query!r}:", markup=False)
+    table = _table("Buyer", "Name", "Company", "Email", "Country", "Grade", "Why")
+    for m in matches:
+        b = m.buyer
+        table.add_row(
+            b.buyer_id or f"row {b.row}",
+            b.name or "",
+            b.company or "",
+            b.email or "",
+            b.country or "",
+            b.grade or "-",
+            "; ".join(m.reasons),
+        )
+    out.print(table)
+
+
+def print_card(card) -> None:
+    """The lookup card: particulars, history, follow-up and the next step."""
+    out = console()
+    b = card.buyer
+    head = b.name or b.company or b.email or f"row {b.row}"
+    if b.name and b.company:
+        head = f"{b.name} — {b.company}"
+    tags = " · ".join(x for x in (b.buyer_id, f"grade {b.grade}" if b.grade else "ungraded") if x)
+    out.print(f"[bold]{_esc(head)}[/bold]  [{_esc(tags)}]")
+    out.print(f"  matched: {'; '.join(card.reasons)}", markup=False)
+    contact = "   ".join(
+        f"{label} {value}"
+        for label, value in (("Email", b.email), ("Phone", b.phone), ("Fax", b.fax))
+        if value
+    )
+    if contact:
+        out.print(f"  {contact}", markup=False)
+    place = ", ".join(x for x in (b.city, b.country) if x)
+    if b.region:
+        place += f" ({b.region})"
+    about = " · ".join(x for x in (place, b.source, b.nature, b.strength) if x)
+    if about:
+        out.print(f"  {about}", markup=False)
+    status = " · ".join(
+        f"{k}: {v}"
+        for k, v in (
+            ("Status", b.status),
+            ("First contact", fmt_date(b.first_contact) if b.first_contact else None),
+            ("Owner", b.owner),
+        )
+        if v
+    )
+    if status:
+        out.print(f"  {status}", markup=False)
+    if card.products:
+        out.print(f"  Products asked about: {', '.join(card.products)}", markup=False)
+    if b.notes:
+        out.print(f"  Notes: {b.notes}", markup=False)
+
+    if card.inquiries:
+        out.print(f"\nInquiries ({len(card.inquiries)})")
+        table = _table("ID", "Received", "Via", "Product", "Qty", "Grade", "Replied", "Quote")
+        for i in card.inquiries:
+            table.add_row(
+                i.inquiry_id or f"row {i.row}",
+                fmt_date(i.received, True),
+                i.channel or "",
+                i.product or "",
+                fmt_qty(i.quantity),
+                i.grade or "-",
+                fmt_date(i.replied, True) if i.replied else "NOT REPLIED",
+                i.quote_no or "",
+            )
+        out.print(table)
+    if card.contacts:
+        recent = card.contacts[-5:]
+        shown = f"last {len(recent)} of {len(card.contacts)}"
+        out.print(f"\nContacts ({shown})")
+        table = _table("Date", "Via", "Dir", "Summary")
+        for c in recent:
+            summary = c.summary or ""
+            if c.next_step:
+                summary += f" → next: {c.next_step}"
+            table.add_row(fmt_date(c.date, True), c.channel or "", c.direction or "", summary)
+        out.print(table)
+    if card.quotes:
+        out.print(f"\nQuotes ({len(card.quotes)})")
+        table = _table("Quote", "Date", "Model", "Qty", "Unit price", "Terms", "Valid until")
+        for q in card.quotes:
+            price = f"{q.currency or ''} {q.unit_price:,.2f}".strip() if q.unit_price else ""
+            table.add_row(
+                q.quote_no or "",
+                fmt_date(q.date),
+                q.model or "",
+                fmt_qty(q.quantity),
+                price,
+                q.incoterm or "",
+                fmt_date(q.valid_until),
+            )
+        out.print(table)
+    if card.samples:
+        out.print(f"\nSamples ({len(card.samples)})")
+        table = _table("Date", "Model", "Kind", "Status", "Feedback")
+        for x in card.samples:
+            table.add_row(
+                fmt_date(x.date), x.model or "", x.kind or "", x.status or "", x.feedback or ""
+            )
+        out.print(table)
+
+    out.print("")
+    out.print(f"Last contact: {fmt_date(card.last_contact, True)}", markup=False)
+    if card.due:
+        late = card.days_late or 0
+        when = f"due {card.due.date:%Y-%m-%d} ({card.due.reason})"
+        if late > 0:
+            when += f" — {late} day{'s' if late != 1 else ''} OVERDUE"
+        elif late == 0:
+            when += " — due today"
+        out.print(f"Next follow-up: {when}", markup=False)
+    else:
+        out.print("Next follow-up: none scheduled (no grade or no contact yet)", markup=False)
+    out.print(f"Next step: {card.next_step} (by {card.channel})", markup=False)
+
+
+def _esc(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)

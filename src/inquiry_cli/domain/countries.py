@@ -1,0 +1,127 @@
+"""Country names as users type them (English, 中文, ISO codes, UAE/USA/UK) -> ISO code, time zone.
+
+English names and time zones come from the IANA tables shipped in `tzdata`; Chinese
+names from Babel's CLDR data; the short forms people actually type (阿联酋, 沙特, UAE)
+from a small table here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+# What people type that the standard names miss.
+ALIASES = {
+    "uae": "AE", "emirates": "AE", "dubai": "AE", "阿联酋": "AE", "迪拜": "AE",
+    "usa": "US", "us": "US", "america": "US", "unitedstatesofamerica": "US", "美国": "US",
+    "uk": "GB", "england": "GB", "britain": "GB", "greatbritain": "GB", "英国": "GB",
+    "ksa": "SA", "saudi": "SA", "沙特": "SA",
+    "korea": "KR", "southkorea": "KR", "韩国": "KR", "russia": "RU", "俄罗斯": "RU",
+    "vietnam": "VN", "turkey": "TR", "türkiye": "TR", "土耳其": "TR", "iran": "IR",
+    "holland": "NL", "荷兰": "NL", "czechia": "CZ", "czechrepublic": "CZ",
+    "hongkong": "HK", "香港": "HK", "taiwan": "TW", "台湾": "TW", "macau": "MO",
+    "ivorycoast": "CI", "côtedivoire": "CI", "drc": "CD", "congo": "CG",
+    "laos": "LA", "syria": "SY", "bolivia": "BO", "venezuela": "VE", "tanzania": "TZ",
+    "moldova": "MD", "palestine": "PS", "brunei": "BN", "burma": "MM",
+    "中国": "CN", "china": "CN", "新加坡": "SG", "马来西亚": "MY", "泰国": "TH", "印尼": "ID",
+    "菲律宾": "PH", "印度": "IN", "德国": "DE", "法国": "FR", "意大利": "IT", "西班牙": "ES",
+    "墨西哥": "MX", "巴西": "BR", "智利": "CL", "秘鲁": "PE", "哥伦比亚": "CO", "阿根廷": "AR",
+    "尼日利亚": "NG", "南非": "ZA", "肯尼亚": "KE", "埃及": "EG", "卡塔尔": "QA",
+    "科威特": "KW", "阿曼": "OM", "约旦": "JO", "以色列": "IL", "加拿大": "CA",
+    "澳大利亚": "AU", "澳洲": "AU", "日本": "JP", "波兰": "PL", "越南": "VN",
+}  # fmt: skip
+
+# Countries spanning several zones: the zone most business happens in.
+MAIN_ZONE = {
+    "US": "America/New_York", "CA": "America/Toronto", "AU": "Australia/Sydney",
+    "BR": "America/Sao_Paulo", "RU": "Europe/Moscow", "MX": "America/Mexico_City",
+    "CN": "Asia/Shanghai", "ID": "Asia/Jakarta", "KZ": "Asia/Almaty",
+    "AR": "America/Argentina/Buenos_Aires", "CL": "America/Santiago", "ES": "Europe/Madrid",
+    "PT": "Europe/Lisbon", "EC": "America/Guayaquil", "DE": "Europe/Berlin",
+    "MY": "Asia/Kuala_Lumpur", "NZ": "Pacific/Auckland", "UA": "Europe/Kyiv",
+    "CD": "Africa/Kinshasa", "MN": "Asia/Ulaanbaatar", "UZ": "Asia/Tashkent",
+}  # fmt: skip
+
+
+def _key(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).strip().lower()
+    text = re.sub(r"^the\s+", "", text)
+    return re.sub(r"[\s.,'’()\-]+", "", text)
+
+
+def _tz_table(name: str) -> Path:
+    import tzdata
+
+    return Path(tzdata.__file__).parent / "zoneinfo" / name
+
+
+@cache
+def _english_names() -> dict[str, str]:
+    """ISO code -> English name, from tzdata's iso3166.tab."""
+    out: dict[str, str] = {}
+    for line in _tz_table("iso3166.tab").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            code, name = line.split("\t", 1)
+            out[code] = name
+    return out
+
+
+@cache
+def _zones() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for line in _tz_table("zone.tab").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            code, _coords, zone = line.split("\t")[:3]
+            out.setdefault(code, []).append(zone)
+    return out
+
+
+@cache
+def _index() -> dict[str, str]:
+    """Every name we know (normalised) -> ISO code. Babel's CLDR is loaded only here."""
+    index: dict[str, str] = {}
+    for code, name in _english_names().items():
+        index[_key(name)] = code
+        index[code.lower()] = code
+        # "Korea (South)", "Congo (Dem. Rep.)" -> also without the parenthesis
+        index.setdefault(_key(re.sub(r"\(.*?\)", "", name)), code)
+    try:
+        from babel import Locale
+
+        for loc in ("en", "zh", "zh_Hant"):
+            for code, name in Locale.parse(loc).territories.items():
+                if len(code) == 2 and code.isalpha():
+                    index.setdefault(_key(name), code)
+    except ImportError:  # Babel is optional: English names and ALIASES still work
+        pass
+    for alias, code in ALIASES.items():
+        index[_key(alias)] = code
+    return index
+
+
+def country_code(text: str | None) -> str | None:
+    """ISO 3166 alpha-2 code for what the user typed, or None when unknown."""
+    if not text:
+        return None
+    return _index().get(_key(str(text)))
+
+
+def country_name(code: str) -> str:
+    return _english_names().get(code.upper(), code)
+
+
+def time_zone(code: str | None, city: str | None = None) -> str | None:
+    """The IANA zone for a buyer: the city's zone when it names one, else the country's."""
+    if not code:
+        return None
+    zones = _zones().get(code.upper(), [])
+    if city:
+        wanted = _key(city)
+        for zone in zones:
+            if _key(zone.rsplit("/", 1)[-1].replace("_", " ")) == wanted:
+                return zone
+    if code.upper() in MAIN_ZONE:
+        return MAIN_ZONE[code.upper()]
+    return zones[0] if zones else None

@@ -1,0 +1,226 @@
+"""Find a buyer from whatever the salesperson has in front of them: email, phone, name, URL.
+
+Used by `inq lookup` and as the duplicate check (查重) before adding a buyer. Every match
+carries its reasons, so the user can judge it: "same email", "same phone", "same company
+domain", "name like ...". Phones are compared with `phonenumbers` (read with the buyer's
+country when typed without a country code); names and companies with `rapidfuzz`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+from inquiry_cli.domain import model
+from inquiry_cli.domain.countries import country_code
+from inquiry_cli.domain.identity import phone_key
+from inquiry_cli.domain.model import Buyer
+from inquiry_cli.workbook.read import Table
+
+# Free-mail providers: a shared domain here says nothing about being colleagues.
+FREE_MAIL = frozenset(
+    """
+    gmail.com googlemail.com hotmail.com hotmail.co.uk hotmail.fr hotmail.de hotmail.it
+    outlook.com live.com live.co.uk msn.com yahoo.com yahoo.co.uk yahoo.fr yahoo.de
+    yahoo.co.in yahoo.com.br yahoo.com.mx ymail.com rocketmail.com aol.com icloud.com me.com
+    mac.com gmx.de gmx.net gmx.com web.de mail.ru yandex.ru yandex.com protonmail.com
+    proton.me zoho.com mail.com inbox.com 163.com 126.com yeah.net qq.com foxmail.com
+    sina.com sina.cn sohu.com aliyun.com 139.com naver.com daum.net hanmail.net
+    rediffmail.com libero.it orange.fr wanadoo.fr free.fr laposte.net t-online.de
+    bigpond.com btinternet.com seznam.cz wp.pl o2.pl interia.pl onet.pl uol.com.br
+    bol.com.br terra.com.br
+    """.split()
+)
+
+# Legal-form and filler words ignored when comparing company names.
+LEGAL_WORDS = frozenset(
+    """
+    ltd limited llc l.l.c co company corp corporation inc incorporated trading trade
+    fze fzco fzc fzllc est establishment gmbh ag kg sa s.a sas sarl srl spa s.p.a bv nv
+    pty plc llp lp oy ab as aps sl s.l sa.de.cv de cv sdn bhd pte tbk pt jsc ojsc ooo
+    group international intl enterprises enterprise industries industrial holding holdings
+    import export imports exports general the and &
+    """.split()
+)
+CJK_LEGAL = ("有限责任公司", "股份有限公司", "有限公司", "贸易", "公司", "集团")
+
+SCORE_EMAIL = 100
+SCORE_PHONE = 95
+SCORE_PHONE_DIGITS = 85
+SCORE_URL_DOMAIN = 85
+SCORE_DOMAIN = 75
+FUZZY_CUTOFF = 78  # rapidfuzz WRatio below this is noise
+
+
+@dataclass
+class Query:
+    """What the user typed, understood."""
+
+    raw: str
+    email: str | None = None
+    domain: str | None = None  # a company domain (free mail excluded)
+    from_url: bool = False
+    phone: str | None = None  # the number as typed, when it looks like one
+    text: str | None = None  # for fuzzy name/company matching
+
+
+@dataclass
+class Match:
+    buyer: Buyer
+    score: int
+    reasons: list[str] = field(default_factory=list)
+
+
+_EMAIL_IN = re.compile(r"[A-Za-z0-9._%+'\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
+_PHONE_CHARS = re.compile(r"^(?:tel:|fax:|phone:|t:|f:)?\s*\+?[\d\s().\-/]{7,}$", re.I)
+_DOMAIN = re.compile(r"^(?:[a-z0-9\-]+\.)+[a-z]{2,}$")
+
+
+def parse_query(raw: str) -> Query:
+    """Tell an email, a phone number, a URL/domain and a name apart."""
+    text = unicodedata.normalize("NFKC", raw).strip()
+    q = Query(raw=raw)
+    found = _EMAIL_IN.search(text)
+    if found:
+        q.email = found.group(0).lower()
+        domain = q.email.rsplit("@", 1)[1]
+        q.domain = None if domain in FREE_MAIL else domain
+        name = text[: found.start()].replace("mailto:", "").strip(" \"<>'")
+        q.text = name or None
+        return q
+    if _PHONE_CHARS.match(text) and sum(ch.isdigit() for ch in text) >= 7:
+        q.phone = re.sub(r"^(?:tel|fax|phone|t|f):\s*", "", text, flags=re.I)
+        return q
+    lowered = text.lower()
+    if "://" in lowered or lowered.startswith("www.") or _DOMAIN.match(lowered):
+        host = urlparse(lowered if "://" in lowered else f"http://{lowered}").hostname or ""
+        host = host.removeprefix("www.")
+        if _DOMAIN.match(host):
+            q.domain = None if host in FREE_MAIL else host
+            q.from_url = True
+            if q.domain is None:
+                q.text = host
+            return q
+    q.text = text
+    return q
+
+
+def normalize_name(text: str | None) -> str:
+    """Case, accents, punctuation, legal words dropped: 'Gülf-Lights Co., Ltd.' -> 'gulf lights'."""
+    if not text:
+        return ""
+    value = unicodedata.normalize("NFKD", str(text))
+    value = "".join(ch for ch in value if not unicodedata.combining(ch)).casefold()
+    for word in CJK_LEGAL:
+        value = value.replace(word, " ")
+    value = re.sub(r"[^\w\s&]+", " ", value)
+    words = [w for w in value.split() if w not in LEGAL_WORDS]
+    joined = " ".join(words)
+    # CJK names are written without spaces: "王 伟" and "王伟" are the same person.
+    return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", joined)
+
+
+def find(buyers: Table, query: Query, limit: int = 10) -> list[Match]:
+    """Buyers matching the query, best first, each with its reasons.
+
+    Works column by column on the Buyers table and builds Buyer records only for the
+    hits, so a lookup in 10,000 buyers converts two or three columns, not twenty.
+    """
+    hits: dict[int, tuple[int, list[str]]] = {}
+
+    def hit(i: int, score: int, reason: str) -> None:
+        old = hits.get(i)
+        if old is None:
+            hits[i] = (score, [reason])
+        elif reason not in old[1]:
+            hits[i] = (min(100, max(old[0], score) + 2), [*old[1], reason])
+
+    if query.email:
+        for i, email in enumerate(buyers.values("email")):
+            if email == query.email:
+                hit(i, SCORE_EMAIL, "same email")
+    if query.domain:
+        suffix = "@" + query.domain
+        score, reason = (
+            (SCORE_URL_DOMAIN, f"email at {query.domain}")
+            if query.from_url
+            else (SCORE_DOMAIN, f"same company domain {query.domain}")
+        )
+        for i, email in enumerate(buyers.values("email")):
+            if email and email.endswith(suffix) and email != query.email:
+                hit(i, score, reason)
+    if query.phone:
+        _match_phones(buyers, query.phone, hit)
+    if query.text:
+        _match_names(buyers, query.text, hit)
+    order = sorted(hits, key=lambda i: (-hits[i][0], i))[:limit]
+    records = model.load(buyers, Buyer, order)
+    return [Match(b, hits[i][0], hits[i][1]) for i, b in zip(order, records, strict=True)]
+
+
+def _match_phones(buyers: Table, typed: str, hit) -> None:
+    key = phone_key(typed)
+    if not key:
+        return
+    countries = buyers.values("country")
+    for kind in ("phone", "fax"):
+        for i, number in enumerate(buyers.values(kind)):
+            if number and phone_key(number) == key:
+                if same_number(typed, number, country_code(countries[i])):
+                    hit(i, SCORE_PHONE, f"same {kind}")
+                else:
+                    hit(i, SCORE_PHONE_DIGITS, f"{kind} ends in the same digits")
+
+
+def same_number(a: str, b: str, region: str | None) -> bool:
+    """Are two typed numbers the same line? Numbers without +country are read in `region`."""
+    import phonenumbers
+
+    def parse(text: str):
+        text = text.strip()
+        if text.startswith("00"):
+            text = "+" + text[2:]
+        try:
+            return phonenumbers.parse(text, region)
+        except phonenumbers.NumberParseException:
+            return None
+
+    pa, pb = parse(a), parse(b)
+    if pa is None or pb is None:
+        return False
+    return pa.country_code == pb.country_code and pa.national_number == pb.national_number
+
+
+def _match_names(buyers: Table, text: str, hit) -> None:
+    from rapidfuzz import fuzz, process
+
+    wanted = normalize_name(text)
+    if len(wanted) < 2:
+        return
+    for kind in ("name", "company"):
+        raw = buyers.values(kind)
+        choices = {i: normalize_name(v) for i, v in enumerate(raw) if v}
+        found = process.extract(
+            wanted,
+            {i: c for i, c in choices.items() if c},
+            scorer=fuzz.WRatio,
+            score_cutoff=FUZZY_CUTOFF,
+            limit=25,
+        )
+        for _choice, score, i in found:
+            exact = round(score) >= 100
+            label = f"same {kind}" if exact else f"{kind} like {raw[i]!r} ({round(score)}%)"
+            hit(i, int(min(score, 100) * 0.9), label)
+
+
+def best(matches: list[Match]) -> Match | None:
+    """The single match to show as a card, or None when several are equally close."""
+    if not matches:
+        return None
+    if len(matches) == 1 or matches[0].score >= SCORE_PHONE:
+        return matches[0]
+    if matches[0].score - matches[1].score >= 8:
+        return matches[0]
+    return None

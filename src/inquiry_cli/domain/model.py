@@ -1,0 +1,182 @@
+"""Plain records built from workbook tables: buyers, inquiries, contacts, quotes, samples.
+
+A record keeps its Excel row number, so a command can build a change set against it.
+Records are linked to buyers by Buyer ID, or by email when the workbook has no IDs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, fields
+from typing import Any, TypeVar
+
+from inquiry_cli.workbook.read import Table
+
+T = TypeVar("T")
+
+
+@dataclass
+class Buyer:
+    row: int
+    buyer_id: str | None = None
+    name: str | None = None
+    company: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    fax: str | None = None
+    country: str | None = None
+    city: str | None = None
+    region: str | None = None
+    source: str | None = None
+    nature: str | None = None
+    strength: str | None = None
+    grade: str | None = None
+    products: str | None = None
+    status: str | None = None
+    first_contact: dt.datetime | None = None
+    last_contact: dt.datetime | None = None
+    next_follow_up: dt.datetime | None = None
+    owner: str | None = None
+    notes: str | None = None
+
+    @property
+    def key(self) -> str:
+        """How other sheets refer to this buyer: the Buyer ID, else the email."""
+        return self.buyer_id or self.email or f"row {self.row}"
+
+    @property
+    def label(self) -> str:
+        """'Name (Company)' as a person would say it."""
+        if self.name and self.company:
+            return f"{self.name} ({self.company})"
+        return self.name or self.company or self.email or f"row {self.row}"
+
+    @property
+    def product_list(self) -> list[str]:
+        return split_list(self.products)
+
+
+@dataclass
+class Inquiry:
+    row: int
+    inquiry_id: str | None = None
+    received: dt.datetime | None = None
+    channel: str | None = None
+    buyer_id: str | None = None
+    email: str | None = None
+    product: str | None = None
+    quantity: float | None = None
+    target_price: str | None = None
+    message: str | None = None
+    grade: str | None = None
+    replied: dt.datetime | None = None
+    quote_no: str | None = None
+    status: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return (self.status or "").strip().lower() not in CLOSED_STATUSES
+
+
+@dataclass
+class Contact:
+    row: int
+    date: dt.datetime | None = None
+    buyer_id: str | None = None
+    email: str | None = None
+    channel: str | None = None
+    direction: str | None = None
+    summary: str | None = None
+    next_step: str | None = None
+
+
+@dataclass
+class Quote:
+    row: int
+    quote_no: str | None = None
+    date: dt.datetime | None = None
+    buyer_id: str | None = None
+    region: str | None = None
+    model: str | None = None
+    quantity: float | None = None
+    unit_price: float | None = None
+    currency: str | None = None
+    incoterm: str | None = None
+    valid_until: dt.datetime | None = None
+    file: str | None = None
+
+
+@dataclass
+class Sample:
+    row: int
+    date: dt.datetime | None = None
+    buyer_id: str | None = None
+    model: str | None = None
+    kind: str | None = None
+    freight: str | None = None
+    payment: str | None = None
+    courier: str | None = None
+    tracking: str | None = None
+    status: str | None = None
+    feedback: str | None = None
+
+
+# An inquiry with one of these statuses needs no more follow-up.
+CLOSED_STATUSES = {"closed", "lost", "ordered", "won", "done", "cancelled", "已成交", "关闭"}
+
+
+def split_list(text: str | None) -> list[str]:
+    """'LED-PL-60, LED-HB-100; 灯管' -> ['LED-PL-60', 'LED-HB-100', '灯管']."""
+    if not text:
+        return []
+    return [p.strip() for p in re.split(r"[,;，；、/\n]+", str(text)) if p.strip()]
+
+
+def load(table: Table | None, cls: type[T], only: list[int] | None = None) -> list[T]:
+    """Build one record per data row (or per index in `only`); missing fields stay None."""
+    if table is None:
+        return []
+    names = [f.name for f in fields(cls) if f.name != "row" and table.has(f.name)]
+    columns = [table.values(n) for n in names]
+    indices = range(len(table)) if only is None else only
+    out: list[Any] = []
+    numbers = table.row_numbers
+    for i in indices:
+        kwargs = {n: col[i] for n, col in zip(names, columns, strict=True)}
+        out.append(cls(row=numbers[i], **kwargs))
+    return out
+
+
+def rows_of(table: Table | None, buyer: Buyer) -> list[int]:
+    """Indices of the rows that refer to `buyer`: by Buyer ID, else by email."""
+    if table is None:
+        return []
+    if buyer.buyer_id and table.has("buyer_id"):
+        wanted = buyer.buyer_id
+        ids = table.values("buyer_id")
+        hits = [i for i, v in enumerate(ids) if v == wanted]
+        if hits or not table.has("email"):
+            return hits
+    if buyer.email and table.has("email"):
+        wanted = buyer.email
+        return [i for i, v in enumerate(table.values("email")) if v == wanted]
+    return []
+
+
+@dataclass
+class History:
+    """Everything the workbook holds about one buyer, oldest first."""
+
+    buyer: Buyer
+    inquiries: list[Inquiry] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    samples: list[Sample] = field(default_factory=list)
+
+    @property
+    def last_contact(self) -> Contact | None:
+        dated = [c for c in self.contacts if c.date]
+        return max(dated, key=lambda c: c.date) if dated else None
+
+

@@ -1,0 +1,61 @@
+"""The routine's numbers from the Settings sheet, typed, with DOMAIN.md's defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from inquiry_cli.errors import ContractError
+from inquiry_cli.workbook import schema
+
+
+@dataclass(frozen=True)
+class Settings:
+    cadence_a_days: float = 3.5
+    cadence_b_days: float = 7
+    cadence_c_days: float = 15
+    cadence_d_months: int = 1
+    open_inquiry_max_days: float = 15
+    reply_target_hours: float = 2
+    reply_limit_hours: float = 24
+    fax_reply_hours: float = 12
+    quote_validity_days: int = 30
+    currency: str = "USD"
+    incoterm: str = "FOB"
+    port: str = "Ningbo"
+    payment_terms: str = "30% T/T deposit, 70% before shipment"
+    lead_time: str = "25-30 days after deposit"
+    business_hours: str = "09:00-18:00"
+    template_dir: str = ""
+
+    @classmethod
+    def from_sheet(cls, values: dict[str, Any]) -> Settings:
+        """Build from Settings' Key/Value rows; blank keeps the default, junk is an error."""
+        kwargs: dict[str, Any] = {}
+        for name, default in cls.__dataclass_fields__.items():
+            raw = values.get(schema.norm(name))
+            if raw is None or raw == "":
+                continue
+            if isinstance(default.default, str):
+                kwargs[name] = str(raw).strip()
+                continue
+            try:
+                number = float(str(raw).strip())
+            except ValueError:
+                raise ContractError(
+                    f"Settings: {name} is {raw!r}, not a number; fix it in the Settings sheet"
+                ) from None
+            if number < 0:
+                raise ContractError(f"Settings: {name} is {raw!r}; it cannot be negative")
+            kwargs[name] = int(number) if isinstance(default.default, int) else number
+        return cls(**kwargs)
+
+    def business_window(self) -> tuple[int, int]:
+        """Business hours as (start minute, end minute) of the day; 9-18 when unreadable."""
+        try:
+            start, end = self.business_hours.replace(" ", "").split("-")
+            sh, sm = (int(x) for x in start.split(":"))
+            eh, em = (int(x) for x in end.split(":"))
+            return sh * 60 + sm, eh * 60 + em
+        except ValueError:
+            return 9 * 60, 18 * 60
