@@ -27,7 +27,7 @@ def console(stderr: bool = False) -> Console:
         stderr=stderr,
         highlight=False,
         no_color=bool(os.environ.get("NO_COLOR")),
-        soft_wrap=False,
+        soft_wrap=True,  # long lines stay whole (paths, emails); tables still fit the width
     )
 
 

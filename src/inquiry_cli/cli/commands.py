@@ -2,5 +2,6 @@
 
 from inquiry_cli.cli import (
     buyers,  # noqa: F401
+    record,  # noqa: F401
     workbook_cmds,  # noqa: F401
 )

@@ -176,3 +176,52 @@ def _esc(text: str) -> str:
     from rich.markup import escape
 
     return escape(text)
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return "(cleared)"
+    if isinstance(value, dt.datetime | dt.date):
+        return fmt_date(value, True)
+    return str(value)
+
+
+def describe_changes(changes, book) -> list[str]:
+    """The change set in words, with the user's own headers: for --dry-run."""
+    headers: dict[str, list[str]] = {t.name: t.headers for t in book.tables.values()}
+    for sheet in changes.new_sheets:
+        headers[sheet.name] = sheet.header
+
+    def header(sheet: str, col: int) -> str:
+        names = headers.get(sheet, [])
+        return names[col - 1] if 0 < col <= len(names) and names[col - 1] else f"column {col}"
+
+    lines: list[str] = []
+    for sheet in changes.new_sheets:
+        lines.append(f"add sheet {sheet.name} ({', '.join(sheet.header)})")
+        for row in sheet.rows:
+            cells = [f"{h}={_cell_text(v)}" for h, v in zip(sheet.header, row, strict=False) if v]
+            lines.append(f"  new row in {sheet.name}: " + ", ".join(cells))
+    for sheet, rows in changes.appends.items():
+        for row in rows:
+            cells = [f"{header(sheet, c)}={_cell_text(v)}" for c, v in sorted(row.items())]
+            lines.append(f"new row in {sheet}: " + ", ".join(cells))
+    for sheet, cells in changes.sets.items():
+        for (r, c), v in sorted(cells.items()):
+            lines.append(f"{sheet} row {r}, {header(sheet, c)}: set to {_cell_text(v)}")
+    return lines
+
+
+def print_outcome(outcome, *, dry_run: bool, book) -> None:
+    """What a recording command did; warnings on stderr; the change in words on dry runs."""
+    out = console()
+    err = console(stderr=True)
+    for warning in outcome.warnings:
+        err.print(f"Warning: {warning}", markup=False)
+    if dry_run:
+        out.print("Dry run: nothing was written. The change would be:", markup=False)
+        for line in describe_changes(outcome.changes, book):
+            out.print(f"  {line}", markup=False)
+        return
+    for line in outcome.lines:
+        out.print(line, markup=False)

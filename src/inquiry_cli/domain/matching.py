@@ -154,6 +154,10 @@ def find(buyers: Table, query: Query, limit: int = 10) -> list[Match]:
     if query.phone:
         _match_phones(buyers, query.phone, hit)
     if query.text:
+        wanted = query.text.strip().upper()
+        for i, ident in enumerate(buyers.values("buyer_id")):
+            if ident and ident.upper() == wanted:
+                hit(i, SCORE_EMAIL, "Buyer ID")
         _match_names(buyers, query.text, hit)
     order = sorted(hits, key=lambda i: (-hits[i][0], i))[:limit]
     records = model.load(buyers, Buyer, order)

@@ -1,0 +1,435 @@
+"""Turn "add this buyer / inquiry / contact" into a change set against the user's sheets.
+
+Each function reads what the workbook holds (tables from workbook.read), decides the new
+rows and the cells to update, and returns them as a ChangeSet plus a plain summary; the
+CLI hands the ChangeSet to the safe write path. Nothing here touches a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from inquiry_cli.domain import model
+from inquiry_cli.domain.matching import SCORE_PHONE, Match, Query, best, find, parse_query
+from inquiry_cli.errors import InqError, NotFound, UsageError
+from inquiry_cli.workbook import schema
+from inquiry_cli.workbook.changes import AddSheet, CellValue, ChangeSet
+from inquiry_cli.workbook.read import Table, Workbook
+
+# Channels an inquiry or contact can come by; what people type -> the canonical name.
+CHANNELS = {
+    "alibaba": "alibaba", "ali": "alibaba", "阿里": "alibaba", "阿里巴巴": "alibaba",
+    "email": "email", "e-mail": "email", "mail": "email", "邮件": "email",
+    "tel": "tel", "phone": "tel", "call": "tel", "telephone": "tel", "电话": "tel",
+    "fax": "fax", "传真": "fax",
+    "post": "post", "courier": "post", "express": "post", "快递": "post", "邮寄": "post",
+    "trade-show": "trade-show", "tradeshow": "trade-show", "show": "trade-show",
+    "fair": "trade-show", "展会": "trade-show",
+    "website": "website", "web": "website", "网站": "website",
+    "meeting": "meeting", "visit": "meeting", "拜访": "meeting",
+    "whatsapp": "whatsapp", "wechat": "wechat", "微信": "wechat",
+}  # fmt: skip
+INQUIRY_CHANNELS = ("alibaba", "email", "tel", "fax", "post", "trade-show", "website")
+
+
+def channel(text: str, allowed: tuple[str, ...] | None = None) -> str:
+    """The canonical channel name, or a UsageError listing the accepted ones."""
+    name = CHANNELS.get(text.strip().lower())
+    choices = allowed or tuple(dict.fromkeys(CHANNELS.values()))
+    if name is None or name not in choices:
+        raise UsageError(f"unknown channel {text!r}: use one of {', '.join(choices)}")
+    return name
+
+
+@dataclass
+class NewBuyer:
+    """Particulars given on the command line for a buyer to add."""
+
+    name: str | None = None
+    company: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    fax: str | None = None
+    country: str | None = None
+    city: str | None = None
+    source: str | None = None
+    nature: str | None = None
+    products: str | None = None
+    notes: str | None = None
+
+    def is_empty(self) -> bool:
+        return not any(vars(self).values())
+
+
+@dataclass
+class Outcome:
+    """What a recording command did (or would do), for the user and for --json."""
+
+    changes: ChangeSet
+    lines: list[str] = field(default_factory=list)  # what was recorded, in words
+    warnings: list[str] = field(default_factory=list)
+    buyer: model.Buyer | None = None
+    ids: dict[str, str] = field(default_factory=dict)
+
+
+def next_id(existing: list[Any], prefix: str, width: int = 4) -> str:
+    """The next ID after the highest of the same prefix: B0041 -> B0042 (gaps kept)."""
+    best_n, best_w = 0, width
+    pattern = re.compile(rf"^{re.escape(prefix)}(\d+)$", re.I)
+    for value in existing:
+        m = pattern.match(str(value or "").strip())
+        if m:
+            n = int(m[1])
+            if n >= best_n:
+                best_n, best_w = n, max(len(m[1]), width)
+    return f"{prefix}{best_n + 1:0{best_w}d}"
+
+
+def resolve_buyer(buyers: Table, who: str) -> Match:
+    """The one buyer WHO means (email, phone, Buyer ID, name...); refuse when unsure."""
+    matches = find(buyers, parse_query(who))
+    if not matches:
+        raise NotFound(f"no buyer matches {who!r}: check with `inq lookup {who}` or add them")
+    top = best(matches)
+    exact = [m for m in matches if m.score >= SCORE_PHONE]
+    if len(exact) == 1:
+        return exact[0]
+    if top is not None and len(exact) == 0:
+        return top
+    names = "; ".join(f"{m.buyer.key} {m.buyer.label}" for m in matches[:5])
+    raise InqError(f"{who!r} matches {len(matches)} buyers ({names}): use the email or Buyer ID")
+
+
+def duplicate_check(buyers: Table, new: NewBuyer) -> tuple[list[Match], list[Match]]:
+    """(blocking, warning) matches for a buyer about to be added (查重)."""
+    blocking: list[Match] = []
+    warning: list[Match] = []
+    seen: set[int] = set()
+    probes = [
+        Query(raw=new.email or "", email=new.email, domain=_company_domain(new.email)),
+        Query(raw=new.phone or "", phone=new.phone),
+        Query(raw=new.fax or "", phone=new.fax),
+        Query(raw=new.name or "", text=new.name),
+        Query(raw=new.company or "", text=new.company),
+    ]
+    for q in probes:
+        if not q.raw:
+            continue
+        for m in find(buyers, q):
+            if m.buyer.row in seen:
+                continue
+            hard = any(
+                r.startswith(("same email", "same phone", "same fax", "same company domain"))
+                for r in m.reasons
+            )
+            if hard:
+                blocking.append(m)
+                seen.add(m.buyer.row)
+            elif m.score >= 80:
+                warning.append(m)
+                seen.add(m.buyer.row)
+    return blocking, warning
+
+
+def _company_domain(email: str | None) -> str | None:
+    from inquiry_cli.domain.matching import FREE_MAIL
+
+    if not email or "@" not in email:
+        return None
+    domain = email.rsplit("@", 1)[1].lower()
+    return None if domain in FREE_MAIL else domain
+
+
+def clean_new_buyer(new: NewBuyer) -> NewBuyer:
+    """Validate and tidy particulars; a bad email is a UsageError."""
+    from inquiry_cli.workbook.cells import email as parse_email
+
+    if new.email:
+        value, problem = parse_email(new.email)
+        if problem:
+            raise UsageError(
+                f"invalid email {new.email!r}: expected something like name@company.com"
+            )
+        new.email = str(value)
+    for attr in ("name", "company", "phone", "fax", "country", "city", "source", "nature"):
+        value = getattr(new, attr)
+        if value is not None:
+            setattr(new, attr, value.strip() or None)
+    return new
+
+
+def add_buyer(
+    book: Workbook,
+    new: NewBuyer,
+    now: dt.datetime,
+    *,
+    force: bool = False,
+    changes: ChangeSet | None = None,
+) -> Outcome:
+    """Append a buyer row (next Buyer ID, First/Last contact today) after the 查重 check."""
+    buyers = book.table("buyers")
+    new = clean_new_buyer(new)
+    if not (new.name or new.company or new.email):
+        raise UsageError("a buyer needs at least --name, --company or --email")
+    blocking, warning = duplicate_check(buyers, new)
+    if blocking and not force:
+        m = blocking[0]
+        raise InqError(
+            f"already in the workbook: {m.buyer.key} {m.buyer.label} ({'; '.join(m.reasons)}); "
+            "see `inq lookup`, or add anyway with --force"
+        )
+    changes = changes or ChangeSet()
+    out = Outcome(changes)
+    for m in warning + (blocking if force else []):
+        out.warnings.append(
+            f"similar buyer exists: {m.buyer.key} {m.buyer.label} ({'; '.join(m.reasons)})"
+        )
+    values: dict[str, CellValue] = {k: v for k, v in vars(new).items() if v is not None}
+    if buyers.has("buyer_id"):
+        values["buyer_id"] = next_id(buyers.values("buyer_id"), "B")
+    today = dt.datetime.combine(now.date(), dt.time())
+    values.setdefault("first_contact", today)
+    values.setdefault("last_contact", today)
+    if new.country:
+        region = region_of(book, new.country)
+        if region:
+            values["region"] = region
+    row, dropped = _row_for(buyers, values)
+    changes.append(buyers.name, row)
+    if dropped:
+        out.warnings.append(f"{buyers.name} has no column for {', '.join(dropped)}: not recorded")
+    buyer = model.Buyer(
+        row=buyers.last_row + 1,
+        **{k: v for k, v in values.items() if k in model.Buyer.__dataclass_fields__},
+    )
+    out.buyer = buyer
+    out.ids["buyer_id"] = str(values.get("buyer_id") or buyer.email or "")
+    out.lines.append(f"Added buyer {buyer.key}: {buyer.label}")
+    return out
+
+
+def region_of(book: Workbook, country: str) -> str | None:
+    """The Regions sheet's region whose country list holds this country."""
+    from inquiry_cli.domain.countries import country_code
+
+    code = country_code(country)
+    regions = book.get("regions")
+    if code is None or regions is None or not regions.has("countries"):
+        return None
+    fallback = None
+    for name, countries in zip(regions.values("region"), regions.values("countries"), strict=True):
+        listed = {country_code(c) for c in model.split_list(countries)}
+        if code in listed:
+            return name
+        if name and name.lower() == "other":
+            fallback = name
+    return fallback
+
+
+def _row_for(table: Table, values: dict[str, CellValue]) -> tuple[dict[int, CellValue], list[str]]:
+    """{column number: value} for the sheet's own columns, and the fields it has no column for."""
+    row: dict[int, CellValue] = {}
+    dropped: list[str] = []
+    for key, value in values.items():
+        if value is None:
+            continue
+        if table.has(key):
+            row[table.col(key)] = value
+        else:
+            dropped.append(table.spec.column(key).header)
+    return row, dropped
+
+
+def _table_or_new_sheet(book: Workbook, key: str, changes: ChangeSet) -> Table | None:
+    """The sheet's table, or None after declaring the contract sheet to be added."""
+    table = book.get(key)
+    if table is not None and table.columns:
+        return table
+    if table is not None:  # a sheet with that name but no header we can read
+        raise InqError(
+            f"sheet {table.name!r} has no header row inq can read; run `inq check` to see why"
+        )
+    spec = schema.SHEETS_BY_KEY[key]
+    if not any(s.name == spec.title for s in changes.new_sheets):
+        changes.add_sheet(
+            AddSheet(
+                spec.title,
+                [c.header for c in spec.columns],
+                widths={i: c.width for i, c in enumerate(spec.columns, start=1)},
+            )
+        )
+    return None
+
+
+def _append(
+    book: Workbook, key: str, values: dict[str, CellValue], changes: ChangeSet, out: Outcome
+) -> None:
+    """Append a record to a contract sheet, creating the sheet when the workbook lacks it."""
+    table = _table_or_new_sheet(book, key, changes)
+    spec = schema.SHEETS_BY_KEY[key]
+    if table is None:
+        sheet = next(s for s in changes.new_sheets if s.name == spec.title)
+        sheet.rows.append([values.get(c.key) for c in spec.columns])
+        if len(sheet.rows) == 1:
+            out.lines.append(f"Added a {spec.title} sheet to the workbook")
+        return
+    row, dropped = _row_for(table, values)
+    changes.append(table.name, row)
+    if dropped:
+        out.warnings.append(f"{table.name} has no column for {', '.join(dropped)}: not recorded")
+
+
+def _set(
+    table: Table, rownum: int, key: str, value: CellValue, changes: ChangeSet, out: Outcome
+) -> bool:
+    if not table.has(key):
+        out.warnings.append(
+            f"{table.name} has no {table.spec.column(key).header} column: not updated"
+        )
+        return False
+    changes.set(table.name, rownum, table.col(key), value)
+    return True
+
+
+def log_contact(
+    book: Workbook,
+    who: str,
+    *,
+    channel_name: str,
+    summary: str,
+    direction: str,
+    when: dt.datetime,
+    next_step: str | None,
+    now: dt.datetime,
+    changes: ChangeSet | None = None,
+    buyer: model.Buyer | None = None,
+) -> Outcome:
+    """A contact row, the buyer's Last contact, and a reply marked on open inquiries."""
+    if not summary or not summary.strip():
+        raise UsageError("the summary is empty: say in a few words what was said (--summary)")
+    if when > now + dt.timedelta(minutes=5):
+        raise UsageError(f"{when:%Y-%m-%d %H:%M} is in the future: log a contact once it happened")
+    chan = channel(channel_name)
+    buyers = book.table("buyers")
+    if buyer is None:
+        buyer = resolve_buyer(buyers, who).buyer
+    changes = changes or ChangeSet()
+    out = Outcome(changes, buyer=buyer)
+    values: dict[str, CellValue] = {
+        "date": when,
+        "buyer_id": buyer.buyer_id,
+        "email": None if buyer.buyer_id else buyer.email,
+        "channel": chan,
+        "direction": direction,
+        "summary": summary.strip(),
+        "next_step": next_step.strip() if next_step else None,
+    }
+    contacts = book.get("contacts")
+    if contacts is not None and contacts.has("email") and not contacts.has("buyer_id"):
+        values["email"] = buyer.email
+    _append(book, "contacts", values, changes, out)
+    out.lines.append(
+        f"Logged {direction} {chan} contact with {buyer.key} {buyer.label} on {when:%Y-%m-%d %H:%M}"
+    )
+    if buyer.row <= buyers.last_row:  # an existing row: update it in place
+        newer = buyer.last_contact is None or when >= buyer.last_contact
+        if newer and _set(buyers, buyer.row, "last_contact", when, changes, out):
+            out.lines.append(f"Last contact of {buyer.key} set to {when:%Y-%m-%d %H:%M}")
+        if buyer.next_follow_up is not None and buyer.next_follow_up <= when:
+            _set(buyers, buyer.row, "next_follow_up", None, changes, out)
+            out.lines.append(
+                f"Cleared the past Next follow-up date ({buyer.next_follow_up:%Y-%m-%d})"
+            )
+    if direction == "out":
+        inquiries = book.get("inquiries")
+        for inq in model.load(inquiries, model.Inquiry, model.rows_of(inquiries, buyer)):
+            answered = inq.replied is None and inq.is_open
+            if inq.received is not None and inq.received > when:
+                answered = False
+            if answered and _set(inquiries, inq.row, "replied", when, changes, out):
+                ident = inq.inquiry_id or f"row {inq.row}"
+                out.lines.append(f"Inquiry {ident} marked replied at {when:%Y-%m-%d %H:%M}")
+    return out
+
+
+def record_inquiry(
+    book: Workbook,
+    who: str | None,
+    new: NewBuyer,
+    *,
+    channel_name: str,
+    received: dt.datetime,
+    product: str | None,
+    quantity: float | None,
+    target_price: str | None,
+    message: str | None,
+    now: dt.datetime,
+) -> Outcome:
+    """An inquiry row for a known buyer, or for a new sender added in the same change."""
+    if received > now + dt.timedelta(minutes=5):
+        raise UsageError(f"{received:%Y-%m-%d %H:%M} is in the future: use the time it arrived")
+    chan = channel(channel_name, INQUIRY_CHANNELS)
+    buyers = book.table("buyers")
+    changes = ChangeSet()
+    buyer: model.Buyer | None = None
+    out = Outcome(changes)
+    if who:
+        matches = find(buyers, parse_query(who))
+        if matches:
+            buyer = resolve_buyer(buyers, who).buyer
+        else:
+            _fill_from_query(new, parse_query(who))
+    if buyer is None:
+        if new.is_empty():
+            raise UsageError("say who sent it: --buyer WHO, or --name/--email for a new sender")
+        if new.products is None and product:
+            new.products = product
+        added = add_buyer(book, new, now, changes=changes)
+        out.lines += added.lines
+        out.warnings += added.warnings
+        buyer = added.buyer
+    assert buyer is not None
+    out.buyer = buyer
+    inquiries = book.get("inquiries")
+    existing_ids = (
+        inquiries.values("inquiry_id") if inquiries and inquiries.has("inquiry_id") else []
+    )
+    inquiry_id = next_id(existing_ids, "I")
+    values: dict[str, CellValue] = {
+        "inquiry_id": inquiry_id if (inquiries is None or inquiries.has("inquiry_id")) else None,
+        "received": received,
+        "channel": chan,
+        "buyer_id": buyer.buyer_id,
+        "email": buyer.email,
+        "product": product,
+        "quantity": quantity,
+        "target_price": target_price,
+        "message": message.strip() if message else None,
+        "status": "Open",
+    }
+    _append(book, "inquiries", values, changes, out)
+    out.ids["inquiry_id"] = inquiry_id
+    what = f" about {product}" if product else ""
+    out.lines.append(
+        f"Recorded inquiry {inquiry_id} from {buyer.key} {buyer.label}{what} "
+        f"({chan}, received {received:%Y-%m-%d %H:%M})"
+    )
+    if buyer.row <= buyers.last_row:
+        if product and product not in buyer.product_list and buyers.has("products"):
+            joined = ", ".join([*buyer.product_list, product])
+            _set(buyers, buyer.row, "products", joined, changes, out)
+        if buyer.last_contact is None or received > buyer.last_contact:
+            _set(buyers, buyer.row, "last_contact", received, changes, out)
+    return out
+
+
+def _fill_from_query(new: NewBuyer, q: Query) -> None:
+    if q.email and not new.email:
+        new.email = q.email
+    if q.phone and not new.phone:
+        new.phone = q.phone
+    if q.text and not new.name and not q.email:
+        new.name = q.text

@@ -1,0 +1,205 @@
+"""`inq add`, `inq inquiry`, `inq log`: what lands in the workbook, and what is refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pytest
+from conftest import sha256
+
+
+def rows(path, sheet):
+    ws = openpyxl.load_workbook(path)[sheet]
+    return [list(r) for r in ws.iter_rows(values_only=True)]
+
+
+def by_header(path, sheet, header_row=1):
+    data = rows(path, sheet)
+    head = data[header_row - 1]
+    return [
+        dict(zip(head, r, strict=False)) for r in data[header_row:] if any(v is not None for v in r)
+    ]
+
+
+def test_add_buyer(inq, contract_workbook):
+    result = inq(
+        "-w", contract_workbook, "add", "--name", "Somchai Jaidee", "--company", "Sun Power Co., Ltd",
+        "--email", "Somchai@SunPower.co.th", "--phone", "+66 81 234 5678", "--country", "泰国",
+        "--source", "Alibaba",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "Added buyer B0003: Somchai Jaidee (Sun Power Co., Ltd)\n"
+    new = by_header(contract_workbook, "Buyers")[-1]
+    assert new["Buyer ID"] == "B0003"
+    assert new["Email"] == "somchai@sunpower.co.th"
+    assert new["Country"] == "泰国"
+    assert new["Region"] == "sea"
+    assert new["First contact"] == dt.datetime(2026, 11, 27)
+    assert new["Last contact"] == dt.datetime(2026, 11, 27)
+
+
+def test_add_refuses_known_email_phone_or_domain(inq, contract_workbook):
+    before = sha256(contract_workbook)
+    for extra in (
+        ["--email", "AHMED@gulflights.ae"],
+        ["--email", "omar@gulflights.ae"],
+        ["--phone", "050 123 4567", "--country", "UAE"],
+    ):
+        result = inq("-w", contract_workbook, "add", "--name", "Omar", *extra)
+        assert result.exit_code == 1, extra
+        assert result.stderr.startswith(
+            "Error: already in the workbook: B0001 Ahmed Al Mansoori (Gulf Lights Trading LLC)"
+        ), extra
+        assert result.stderr.strip().endswith("see `inq lookup`, or add anyway with --force")
+    assert sha256(contract_workbook) == before
+
+
+def test_add_force_and_fuzzy_warning(inq, contract_workbook):
+    result = inq(
+        "-w", contract_workbook, "add", "--name", "Omar", "--email", "omar@gulflights.ae", "--force"
+    )
+    assert result.exit_code == 0, result.output
+    assert "Warning: similar buyer exists: B0001" in result.stderr
+    result = inq("-w", contract_workbook, "add", "--name", "Maria Schmit", "--email", "m@other.de")
+    assert result.exit_code == 0
+    assert (
+        "Warning: similar buyer exists: B0002 Maria Schmidt (Licht Handel GmbH) (name like 'Maria Schmidt'"
+        in result.stderr
+    )
+
+
+def test_add_dry_run_writes_nothing(inq, contract_workbook):
+    before = sha256(contract_workbook)
+    result = inq(
+        "-w", contract_workbook, "add", "--name", "Li Na", "--email", "li@newco.cn", "--dry-run"
+    )
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "Dry run: nothing was written. The change would be:\n"
+        "  new row in Buyers: Buyer ID=B0003, Name=Li Na, Email=li@newco.cn, "
+        "First contact=2026-11-27, Last contact=2026-11-27\n"
+    )
+    assert sha256(contract_workbook) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["add", "--name", "X", "--email", "not-an-email"], "Error: invalid email 'not-an-email': expected something like name@company.com\n"),
+        (["add", "--country", "DE"], "Error: a buyer needs at least --name, --company or --email\n"),
+        (["log", "nobody@nowhere.com", "-c", "email", "-s", "hi"], "Error: no buyer matches 'nobody@nowhere.com': check with `inq lookup nobody@nowhere.com` or add them\n"),
+        (["log", "B0001", "-c", "pigeon", "-s", "hi"], "Error: unknown channel 'pigeon': use one of alibaba, email, tel, fax, post, trade-show, website, meeting, whatsapp, wechat\n"),
+        (["log", "B0001", "-c", "tel", "-s", "hi", "--date", "someday"], "Error: cannot read the date 'someday': use 2026-11-28, 2026-11-28 14:30, today, tomorrow or +3d\n"),
+        (["log", "B0001", "-c", "tel", "-s", "hi", "--date", "tomorrow"], "Error: 2026-11-28 00:00 is in the future: log a contact once it happened\n"),
+        (["log", "B0001", "-c", "tel", "-s", "  "], "Error: the summary is empty: say in a few words what was said (--summary)\n"),
+        (["inquiry", "-c", "pigeon", "-b", "B0001"], "Error: unknown channel 'pigeon': use one of alibaba, email, tel, fax, post, trade-show, website\n"),
+        (["inquiry", "-c", "email", "-b", "B0001", "--qty", "lots"], "Error: --qty 'lots' is not a quantity: give a number like 1000\n"),
+    ],
+)  # fmt: skip
+def test_bad_input_leaves_workbook_unchanged(inq, contract_workbook, args, message):
+    before = sha256(contract_workbook)
+    result = inq("-w", contract_workbook, *args)
+    assert result.exit_code != 0
+    assert result.stderr == message
+    assert sha256(contract_workbook) == before
+
+
+def test_log_contact_updates_last_contact(inq, contract_workbook):
+    result = inq(
+        "-w", contract_workbook, "log", "maria@lichthandel.de", "--channel", "tel", "--out",
+        "--summary", "Discussed 2000 pcs, wants CIF Hamburg", "--next", "Send CIF quote",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "Logged out tel contact with B0002 Maria Schmidt (Licht Handel GmbH) on 2026-11-27 10:00\n"
+        "Last contact of B0002 set to 2026-11-27 10:00\n"
+    )
+    contact = by_header(contract_workbook, "Contacts")[-1]
+    assert contact == {
+        "Date": dt.datetime(2026, 11, 27, 10, 0),
+        "Buyer ID": "B0002",
+        "Email": None,
+        "Channel": "tel",
+        "Direction": "out",
+        "Summary": "Discussed 2000 pcs, wants CIF Hamburg",
+        "Next step": "Send CIF quote",
+    }
+    buyer = by_header(contract_workbook, "Buyers")[1]
+    assert buyer["Last contact"] == dt.datetime(2026, 11, 27, 10, 0)
+    # the lookup card now counts from the new contact: B weekly -> due 2026-12-04
+    out = inq("-w", contract_workbook, "lookup", "B0002").stdout
+    assert "Next follow-up: due 2026-12-04 (grade B: every 7 days (B: weekly))" in out
+
+
+def test_inquiry_from_new_sender_then_reply(inq, contract_workbook):
+    result = inq(
+        "-w", contract_workbook, "inquiry", "--buyer", "carlos@andes-ilum.cl", "--channel", "alibaba",
+        "--product", "LED-FL-100", "--qty", "2,000", "--at", "2026-11-27 08:15",
+        "--message", "Please quote 2000 pcs CIF Valparaiso", "--country", "Chile",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "Added buyer B0003: carlos@andes-ilum.cl\n"
+        "Recorded inquiry I0001 from B0003 carlos@andes-ilum.cl about LED-FL-100 "
+        "(alibaba, received 2026-11-27 08:15)\n"
+    )
+    inquiry = by_header(contract_workbook, "Inquiries")[-1]
+    assert inquiry["Inquiry ID"] == "I0001"
+    assert inquiry["Buyer ID"] == "B0003"
+    assert inquiry["Quantity"] == 2000
+    assert inquiry["Replied"] is None
+    assert by_header(contract_workbook, "Buyers")[-1]["Region"] == "latam"
+    result = inq(
+        "-w", contract_workbook, "log", "carlos@andes-ilum.cl", "-c", "email", "-s", "Sent quote"
+    )
+    assert result.exit_code == 0, result.output
+    assert "Inquiry I0001 marked replied at 2026-11-27 10:00" in result.stdout
+    assert by_header(contract_workbook, "Inquiries")[-1]["Replied"] == dt.datetime(
+        2026, 11, 27, 10, 0
+    )
+
+
+def test_inquiry_message_from_stdin(inq, contract_workbook):
+    result = inq(
+        "-w",
+        contract_workbook,
+        "inquiry",
+        "-b",
+        "B0001",
+        "-c",
+        "email",
+        "-",
+        input="Need 500 pcs\nby March\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert by_header(contract_workbook, "Inquiries")[-1]["Message"] == "Need 500 pcs\nby March"
+
+
+def test_log_in_hand_made_workbook_adds_contacts_sheet(inq, messy_workbook):
+    """No Buyer IDs and no Contacts sheet: the contact is linked by email, in a new sheet,
+    and Last contact is updated in the user's own 最后联系时间 column."""
+    result = inq(
+        "-w",
+        messy_workbook,
+        "log",
+        "maria@lichthandel.de",
+        "-c",
+        "email",
+        "--in",
+        "-s",
+        "Asked for catalog",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Added a Contacts sheet to the workbook" in result.stdout
+    wb = openpyxl.load_workbook(messy_workbook)
+    assert wb.sheetnames == ["客户列表", "Contacts"]
+    contacts = by_header(messy_workbook, "Contacts")
+    assert contacts == [{
+        "Date": dt.datetime(2026, 11, 27, 10, 0), "Buyer ID": None, "Email": "maria@lichthandel.de",
+        "Channel": "email", "Direction": "in", "Summary": "Asked for catalog", "Next step": None,
+    }]  # fmt: skip
+    ws = wb["客户列表"]
+    assert ws["G7"].value == dt.datetime(2026, 11, 27, 10, 0)  # was the text '2026年11月3日'
+    assert ws["A1"].value == "2026年 客户管理表"  # title banner untouched
+    assert ws["I4"].value == "ahmed_wx"  # unknown column kept
