@@ -204,3 +204,27 @@ def messy_workbook(tmp_path) -> Path:
     path = tmp_path / "我的客户.xlsx"
     wb.save(path)
     return path
+
+
+@pytest.fixture
+def build(tmp_path):
+    """Make a contract workbook from records: build(buyers=[{...}], inquiries=[...], ...)."""
+    from inquiry_cli.workbook import schema
+    from inquiry_cli.workbook.create import append_record, new_workbook
+
+    def make(name: str = "wb.xlsx", settings: dict | None = None, **sheets: list[dict]) -> Path:
+        wb = new_workbook()
+        for key, records in sheets.items():
+            spec = schema.SHEETS_BY_KEY[key]
+            for rec in records:
+                append_record(wb[spec.title], spec, rec)
+        if settings:
+            ws = wb[schema.SETTINGS.title]
+            for row in ws.iter_rows(min_row=2):
+                if row[0].value in settings:
+                    row[1].value = settings[row[0].value]
+        path = tmp_path / name
+        wb.save(path)
+        return path
+
+    return make

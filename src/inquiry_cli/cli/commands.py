@@ -2,6 +2,9 @@
 
 from inquiry_cli.cli import (
     buyers,  # noqa: F401
+    due,  # noqa: F401
+    grading,  # noqa: F401
+    history,  # noqa: F401
     record,  # noqa: F401
     workbook_cmds,  # noqa: F401
 )

@@ -32,7 +32,7 @@ Products = Annotated[str | None, typer.Option("--products", help="Products of in
 Notes = Annotated[str | None, typer.Option("--notes", help="Notes.")]
 
 
-def _save(st: AppState, book, outcome, dry_run: bool) -> None:
+def save(st: AppState, book, outcome, dry_run: bool) -> None:
     """Hand the change set to the safe write path (or just describe it) and report."""
     from inquiry_cli.cli.views import print_outcome
 
@@ -79,7 +79,7 @@ def add(
         name, company, email, phone, fax, country, city, source, nature, products, notes
     )
     outcome = recording.add_buyer(book, new, st.now, force=force)
-    _save(st, book, outcome, dry_run)
+    save(st, book, outcome, dry_run)
 
 
 @app.command()
@@ -156,7 +156,7 @@ def inquiry(
         message=text,
         now=st.now,
     )
-    _save(st, book, outcome, dry_run)
+    save(st, book, outcome, dry_run)
 
 
 def _message(message: str | None, message_file: Path | None, stdin: str | None) -> str | None:
@@ -223,4 +223,4 @@ def log(
         next_step=next_step,
         now=st.now,
     )
-    _save(st, book, outcome, dry_run)
+    save(st, book, outcome, dry_run)

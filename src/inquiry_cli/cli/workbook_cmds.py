@@ -31,11 +31,11 @@ def init(
     Example: inq init customers.xlsx
     """
     from inquiry_cli import config
+    from inquiry_cli.workbook import schema
     from inquiry_cli.workbook.create import new_workbook, save_new
 
     save_new(new_workbook(), path)
-    typer.echo(f"Created {path} with sheets Buyers, Inquiries, Contacts, Products, Quotes,")
-    typer.echo("Samples, Regions, Company, Settings, Events.")
+    typer.echo(f"Created {path} with sheets {', '.join(s.title for s in schema.SHEETS)}.")
     if remember:
         cfg = config.remember_workbook(path)
         typer.echo(f"Saved as your default workbook in {cfg}.")

@@ -26,6 +26,7 @@ class Settings:
     payment_terms: str = "30% T/T deposit, 70% before shipment"
     lead_time: str = "25-30 days after deposit"
     business_hours: str = "09:00-18:00"
+    timezone: str = "Asia/Shanghai"
     template_dir: str = ""
 
     @classmethod

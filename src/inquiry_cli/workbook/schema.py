@@ -415,6 +415,23 @@ EVENTS = Sheet(
     doc="trade shows",
 )
 
+GRADE_HISTORY = Sheet(
+    "grade_history",
+    "Grade history",
+    (
+        C("date", "Date", DATETIME, ("日期", "时间"), 17),
+        C("buyer_id", "Buyer ID", TEXT, ("Buyer", "客户编号"), 10),
+        C("email", "Email", EMAIL, ("E-mail", "邮箱"), 26),
+        C("inquiry_id", "Inquiry ID", TEXT, ("询盘编号",), 10),
+        C("from_grade", "From", TEXT, ("Old grade", "原等级"), 6),
+        C("to_grade", "To", GRADE, ("New grade", "新等级", "Grade"), 6),
+        C("why", "Why", TEXT, ("Reason", "原因", "理由"), 40),
+    ),
+    aliases=("Grades", "Grade log", "Grading", "等级记录", "评级记录"),
+    required=("to_grade",),
+    doc="every change of grade, with its date (when a buyer became A)",
+)
+
 SHEETS: tuple[Sheet, ...] = (
     BUYERS,
     INQUIRIES,
@@ -426,6 +443,7 @@ SHEETS: tuple[Sheet, ...] = (
     COMPANY,
     SETTINGS,
     EVENTS,
+    GRADE_HISTORY,
 )
 SHEETS_BY_KEY = {s.key: s for s in SHEETS}
 
@@ -461,6 +479,7 @@ SETTINGS_DEFAULTS: tuple[tuple[str, object, str], ...] = (
     ("payment_terms", "30% T/T deposit, 70% before shipment", "Default payment terms"),
     ("lead_time", "25-30 days after deposit", "Default lead time"),
     ("business_hours", "09:00-18:00", "Buyer's business hours, their local time"),
+    ("timezone", "Asia/Shanghai", "Your own time zone (IANA name), for buyers' local time"),
     ("template_dir", "", "Your own template folder (blank: 'templates' beside the workbook)"),
 )
 
@@ -519,4 +538,4 @@ REGION_DEFAULTS: tuple[tuple[str, str, float, str, float, str], ...] = (
 )
 
 # Where `inq init` puts a Grade dropdown.
-GRADE_COLUMNS = {("buyers", "grade"), ("inquiries", "grade")}
+GRADE_COLUMNS = {("buyers", "grade"), ("inquiries", "grade"), ("grade_history", "to_grade")}

@@ -1,0 +1,123 @@
+"""`inq due`: replies owed and follow-ups due, most urgent first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from inquiry_cli.cli.app import app
+from inquiry_cli.cli.context import state
+
+
+@app.command()
+def due(
+    ctx: typer.Context,
+    when: Annotated[
+        str,
+        typer.Argument(help="today, tomorrow, week, overdue, a date, or +3d."),
+    ] = "today",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    ics: Annotated[
+        Path | None,
+        typer.Option("--ics", help="Also write the list as calendar events (.ics) to FILE."),
+    ] = None,
+) -> None:
+    """What you owe buyers, most urgent first: replies, follow-ups, overdue contacts.
+
+    Replies run against their clock (2 h target, 24 h limit, fax 12 h); follow-ups by
+    grade (A twice a week, B weekly, C half-monthly, D monthly) from the last contact.
+    Each line shows the buyer's local time and the channel to use.
+
+    Example: inq due week --ics followups.ics
+    """
+    from inquiry_cli.domain import due as service
+    from inquiry_cli.workbook import read
+
+    st = state(ctx)
+    last_day, _ = service.horizon(when, st.now)
+    book = read.read(st.workbook, service.SHEETS)
+    items = service.due_list(book, st.now, when)
+    if ics is not None:
+        from inquiry_cli.calendar import write_ics
+
+        write_ics(items, ics, st.now)
+    if as_json:
+        from inquiry_cli.render import print_json
+
+        print_json([service.item_json(i) for i in items])
+        return
+    _print(items, st.now, when, last_day)
+    if ics is not None:
+        typer.echo(f"Wrote {len(items)} events to {ics}", err=True)
+
+
+def _print(items, now, when: str, last_day) -> None:
+    from rich.table import Table
+
+    from inquiry_cli.cli.views import fmt_date
+    from inquiry_cli.render import console
+
+    out = console()
+    label = "today" if when == "today" else f"by {last_day:%a %Y-%m-%d}"
+    if when == "overdue":
+        label = "overdue"
+    if not items:
+        out.print(f"Nothing due {label}.", markup=False)
+        return
+    replies = sum(1 for i in items if i.kind == "reply")
+    late = sum(1 for i in items if i.late)
+    follow = len(items) - replies
+    out.print(
+        f"Due {label} ({now:%a %Y-%m-%d %H:%M}): {_n(replies, 'reply', 'replies')} owed, "
+        f"{_n(follow, 'follow-up', 'follow-ups')}, {late} late",
+        markup=False,
+    )
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    # One line per item: fixed columns keep their width; names, products and the last
+    # summary share the rest and are cut with "…" (--json has them whole).
+    table.expand = True
+    for name in ("What", "Gr", "Their time", "Via"):
+        table.add_column(name, no_wrap=True, min_width=len(name))
+    for name, ratio in (("Buyer", 3), ("Country", 1), ("Products", 1), ("Last contact", 3)):
+        table.add_column(name, overflow="ellipsis", no_wrap=True, ratio=ratio)
+    for item in items:
+        b = item.buyer
+        what = _what(item)
+        who = b.label if b else (item.inquiry.email if item.inquiry else "?") or "?"
+        local = ""
+        if item.local:
+            local = f"{item.local.time:%a %H:%M}" + ("" if item.local.business_hours else " (off)")
+        last = ""
+        if item.last_contact_at:
+            last = fmt_date(item.last_contact_at)
+            if item.last_contact and item.last_contact.summary:
+                last += f" {item.last_contact.summary}"
+        table.add_row(
+            what,
+            (b.grade if b else None) or "-",
+            local,
+            item.channel,
+            who,
+            (b.country if b else None) or "",
+            ", ".join(item.products),
+            last,
+        )
+    out.print(table)
+
+
+def _what(item) -> str:
+    if item.kind == "reply":
+        ident = item.inquiry.inquiry_id or f"row {item.inquiry.row}"
+        if item.late:
+            hours = item.overdue.total_seconds() / 3600
+            return f"REPLY {ident}, {hours:.0f} h LATE"
+        return f"reply {ident} by {item.due_at:%H:%M}"
+    if item.late:
+        return f"follow up, {item.days_late} d LATE"
+    return "follow up" if item.days_late == 0 else f"follow up {item.due_at:%m-%d}"
+
+
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"

@@ -1,0 +1,115 @@
+"""Suggest a grade (A/B/C/D) for an inquiry from explainable rules, each with its reason.
+
+DOMAIN.md §3: A clear intent, deal very likely; B intent but hesitant; C long-term
+purchase; D intent unclear. Specifics (quantity, target price, delivery, samples,
+payment, shipping terms), a company domain and a repeat inquiry raise the grade; free
+mail and a bare "send your price list" lower it; long-term words point to C.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from inquiry_cli.domain import model
+from inquiry_cli.domain.matching import FREE_MAIL
+
+_QTY = re.compile(
+    r"\b\d[\d,.]*\s*(?:k\s*)?(?:pcs|pieces|pc|units|sets|set|meters|m|rolls|cartons|ctns|"
+    r"containers?|x\s*20'?\s*(?:gp|ft)|x\s*40'?\s*(?:hq|gp|ft)|40\s*hq|20\s*gp)\b",
+    re.I,
+)
+_PRICE = re.compile(
+    r"target price|best price (?:for|at)|(?:us)?\$\s*\d|\d\s*(?:usd|us\$|dollars?)|"
+    r"price (?:of|at|around|below|under) \d|budget of \d",
+    re.I,
+)
+_DELIVERY = re.compile(
+    r"delivery|lead ?time|ship(?:ping)? date|when can you (?:ship|deliver)|\beta\b|"
+    r"production time|by (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|交货|货期",
+    re.I,
+)
+_SAMPLE = re.compile(r"\bsamples?\b|样品", re.I)
+_PAYMENT = re.compile(r"payment|t/t|\btt\b|l/c|\blc\b|deposit|paypal|western union|付款", re.I)
+_SHIPPING = re.compile(
+    r"\bfob\b|\bcif\b|\bexw\b|\bddp\b|\bcfr\b|shipping|freight|port of|\bport\b|incoterm", re.I
+)
+_GENERIC = re.compile(
+    r"price ?list|catalog(?:ue)?|brochure|send (?:me )?(?:your )?(?:best )?prices?\b|"
+    r"product list|quotation for all|价格表|目录",
+    re.I,
+)
+_LONG_TERM = re.compile(
+    r"next year|next season|project|tender|budget|in the future|long[- ]term|"
+    r"20\d\d (?:plan|budget)|明年|项目|招标",
+    re.I,
+)
+
+
+@dataclass
+class Suggestion:
+    grade: str
+    score: int
+    reasons: list[str] = field(default_factory=list)  # "+2 asks for a quantity (1,000 pcs)"
+
+
+def suggest(inquiry: model.Inquiry, buyer: model.Buyer | None, earlier: int) -> Suggestion:
+    """Grade an inquiry; `earlier` is how many earlier inquiries the buyer sent."""
+    text = inquiry.message or ""
+    reasons: list[str] = []
+    score = 0
+
+    def add(points: int, why: str) -> None:
+        nonlocal score
+        score += points
+        reasons.append(f"{points:+d} {why}")
+
+    qty = _QTY.search(text)
+    if inquiry.quantity:
+        add(2, f"asks for a specific quantity ({_qty(inquiry.quantity)})")
+    elif qty:
+        add(2, f"asks for a specific quantity ({qty.group(0).strip()})")
+    if inquiry.target_price:
+        add(2, f"gives a target price ({inquiry.target_price})")
+    elif _PRICE.search(text):
+        add(2, "talks about a target price")
+    if _DELIVERY.search(text):
+        add(1, "asks about delivery / lead time")
+    if _SAMPLE.search(text):
+        add(1, "asks about samples")
+    if _PAYMENT.search(text):
+        add(1, "asks about payment terms")
+    if _SHIPPING.search(text):
+        add(1, "asks about shipping terms")
+    email = (buyer.email if buyer else None) or inquiry.email
+    if email and "@" in email:
+        domain = email.rsplit("@", 1)[1]
+        if domain in FREE_MAIL:
+            add(-1, f"free-mail address ({domain})")
+        else:
+            add(1, f"company email domain ({domain})")
+    if buyer and (buyer.phone or buyer.fax):
+        add(1, "gave a company phone/fax")
+    if earlier:
+        add(1, f"repeat inquiry ({earlier} earlier)")
+    specific = bool(inquiry.quantity or qty or inquiry.target_price)
+    if _GENERIC.search(text) and not specific:
+        add(-2, "generic request for a price list / catalog")
+    long_term = _LONG_TERM.search(text)
+    if long_term:
+        reasons.append(f"→ C: long-term purchase ('{long_term.group(0)}')")
+        return Suggestion("C" if score >= 0 else "D", score, reasons)
+    if score >= 5:
+        grade = "A"
+    elif score >= 2:
+        grade = "B"
+    else:
+        grade = "D"
+    if not reasons:
+        reasons.append("+0 nothing specific in the inquiry")
+    return Suggestion(grade, score, reasons)
+
+
+def _qty(value: float) -> str:
+    number = int(value) if float(value).is_integer() else value
+    return f"{number:,}"
