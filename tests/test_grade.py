@@ -1,0 +1,139 @@
+"""`inq grade`: direct grading with history, the interactive round, and suggestions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import openpyxl
+import pytest
+from conftest import sha256
+
+NOW = dt.datetime(2026, 11, 27, 10, 0)
+
+
+@pytest.fixture
+def graded_wb(build):
+    return build(
+        buyers=[
+            dict(buyer_id="B0001", name="Ahmed", company="Gulf Lights LLC", email="ahmed@gulflights.ae", phone="+971 4 123 4567", country="UAE", grade="B", last_contact=dt.date(2026, 11, 20)),
+            dict(buyer_id="B0002", name="Tom", email="tom1987@gmail.com", country="United States"),
+        ],
+        inquiries=[
+            dict(inquiry_id="I0001", received=dt.datetime(2026, 11, 20, 8), channel="alibaba", buyer_id="B0001", product="LED-PL-60", grade="B", replied=dt.datetime(2026, 11, 20, 9), status="Open",
+                 message="Price for LED panels?"),
+            dict(inquiry_id="I0002", received=dt.datetime(2026, 11, 26, 9), channel="email", buyer_id="B0001", product="LED-PL-60", quantity=2000, target_price="USD 11.50",
+                 message="We need 2000 pcs, target price USD 11.50 FOB Ningbo. Delivery by March? Can you send a sample? Payment T/T.", status="Open"),
+            dict(inquiry_id="I0003", received=dt.datetime(2026, 11, 25, 9), channel="website", buyer_id="B0002",
+                 message="Please send your price list and catalog.", status="Open"),
+            dict(inquiry_id="I0004", received=dt.datetime(2026, 11, 24, 9), channel="email", email="proc@ministry.gov.sa",
+                 message="Tender for street lighting project next year, budget approved in Q2.", status="Open"),
+        ],
+    )  # fmt: skip
+
+
+def sheet(path, name):
+    ws = openpyxl.load_workbook(path)[name]
+    rows = list(ws.iter_rows(values_only=True))
+    return [dict(zip(rows[0], r, strict=False)) for r in rows[1:]]
+
+
+def test_suggest_json(inq, graded_wb):
+    result = inq("-w", graded_wb, "grade", "--suggest", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [(d["inquiry_id"], d["suggested"]) for d in data] == [
+        ("I0004", "C"),
+        ("I0003", "D"),
+        ("I0002", "A"),
+    ]
+    assert list(data[0]) == [
+        "inquiry_id",
+        "row",
+        "received",
+        "buyer_id",
+        "email",
+        "product",
+        "suggested",
+        "score",
+        "reasons",
+    ]
+    a = data[2]["reasons"]
+    assert a == [
+        "+2 asks for a specific quantity (2,000)",
+        "+2 gives a target price (USD 11.50)",
+        "+1 asks about delivery / lead time",
+        "+1 asks about samples",
+        "+1 asks about payment terms",
+        "+1 asks about shipping terms",
+        "+1 company email domain (gulflights.ae)",
+        "+1 gave a company phone/fax",
+        "+1 repeat inquiry (1 earlier)",
+    ]
+    assert data[1]["reasons"] == [
+        "-1 free-mail address (gmail.com)",
+        "-2 generic request for a price list / catalog",
+    ]
+    assert data[0]["reasons"][-1] == "→ C: long-term purchase ('Tender')"
+
+
+def test_grade_buyer_directly_keeps_history(inq, graded_wb):
+    result = inq(
+        "-w", graded_wb, "grade", "ahmed@gulflights.ae", "a", "--why", "2000 pcs with target price"
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "B0001 Ahmed (Gulf Lights LLC) is now grade A (was B)\n"
+        "Inquiry I0002 graded A\n"
+    )
+    buyers = sheet(graded_wb, "Buyers")
+    assert buyers[0]["Grade"] == "A"
+    inquiries = sheet(graded_wb, "Inquiries")
+    assert [i["Grade"] for i in inquiries] == ["B", "A", None, None]
+    history = sheet(graded_wb, "Grade history")
+    assert history == [
+        {"Date": NOW, "Buyer ID": "B0001", "Email": "ahmed@gulflights.ae", "Inquiry ID": None, "From": "B", "To": "A", "Why": "2000 pcs with target price"},
+        {"Date": NOW, "Buyer ID": "B0001", "Email": "ahmed@gulflights.ae", "Inquiry ID": "I0002", "From": None, "To": "A", "Why": "2000 pcs with target price"},
+    ]  # fmt: skip
+
+
+def test_grade_by_inquiry_id(inq, graded_wb):
+    result = inq("-w", graded_wb, "grade", "I0003", "D")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:2] == ["B0002 Tom is now grade D", "Inquiry I0003 graded D"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message", "code"),
+    [
+        (["grade", "B0001", "E"], "Error: grade must be A, B, C or D, not 'E'\n", 2),
+        (["grade", "B0001"], "Error: give the grade too: inq grade B0001 A|B|C|D\n", 2),
+        (["grade", "nobody@x.org", "A"], "Error: no buyer matches 'nobody@x.org': check with `inq lookup nobody@x.org` or add them\n", 1),
+    ],
+)  # fmt: skip
+def test_grade_bad_input(inq, graded_wb, args, message, code):
+    before = sha256(graded_wb)
+    result = inq("-w", graded_wb, *args)
+    assert (result.exit_code, result.stderr) == (code, message)
+    assert sha256(graded_wb) == before
+
+
+def test_interactive_round(inq, graded_wb):
+    # I0004 (oldest): accept the suggestion C; I0003: an invalid answer, then B; I0002: quit
+    result = inq("-w", graded_wb, "grade", input="\nx\nb\nq\n")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "[1/3] Inquiry I0004, received 2026-11-24 09:00 by email" in out
+    assert "  From: proc@ministry.gov.sa (not in Buyers)" in out
+    assert "  Suggested grade: C" in out
+    assert "grade must be A, B, C or D, not 'x'" in result.stderr
+    assert "Graded 2 of 3 ungraded inquiries." in out
+    grades = {i["Inquiry ID"]: i["Grade"] for i in sheet(graded_wb, "Inquiries")}
+    assert grades == {"I0001": "B", "I0002": None, "I0003": "B", "I0004": "C"}
+
+
+def test_interactive_quit_keeps_earlier_answers(inq, graded_wb):
+    result = inq("-w", graded_wb, "grade", input="A\n")  # then input ends: like Ctrl-D
+    assert result.exit_code != 0 or "Graded" in result.stdout
+    grades = {i["Inquiry ID"]: i["Grade"] for i in sheet(graded_wb, "Inquiries")}
+    assert grades["I0004"] == "A"
