@@ -593,3 +593,82 @@ def ungraded(book: Workbook) -> list[Ungraded]:
         out.append(Ungraded(inq, buyer, earlier, suggest(inq, buyer, earlier)))
     out.sort(key=lambda u: (u.inquiry.received or dt.datetime.min, u.inquiry.row))
     return out
+
+
+def record_quote(
+    book: Workbook,
+    draft: Any,  # quote.QuoteDraft
+    *,
+    file: str | None,
+    channel_name: str | None,
+    now: dt.datetime,
+) -> Outcome:
+    """Quotes rows, the Quote No on the buyer's open inquiry, and the contact: one change."""
+    from inquiry_cli.domain.pricing import format_money
+
+    buyer = draft.buyer
+    changes = ChangeSet()
+    out = Outcome(changes, buyer=buyer)
+    for line in draft.lines:
+        _append(
+            book,
+            "quotes",
+            {
+                "quote_no": draft.number,
+                "date": dt.datetime.combine(draft.date, dt.time()),
+                "buyer_id": buyer.buyer_id or buyer.email,
+                "region": draft.region.name,
+                "model": line.model,
+                "quantity": line.qty,
+                "unit_price": line.unit_price,
+                "currency": draft.currency,
+                "incoterm": draft.incoterm,
+                "valid_until": dt.datetime.combine(draft.valid_until, dt.time()),
+                "file": file,
+            },
+            changes,
+            out,
+        )
+    out.ids["quote_no"] = draft.number
+    inquiries = book.get("inquiries")
+    mine = model.load(inquiries, model.Inquiry, model.rows_of(inquiries, buyer))
+    quoted_models = {line.model.upper() for line in draft.lines}
+    candidates = [i for i in mine if i.is_open and not i.quote_no]
+    candidates.sort(
+        key=lambda i: ((i.product or "").upper() in quoted_models, i.received or dt.datetime.min)
+    )
+    if candidates:
+        target = candidates[-1]
+        if _set(inquiries, target.row, "quote_no", draft.number, changes, out):
+            out.lines.append(
+                f"Inquiry {target.inquiry_id or f'row {target.row}'} gets quote {draft.number}"
+            )
+    items = ", ".join(f"{line.model} x {line.qty:,}" for line in draft.lines)
+    total = format_money(draft.total, draft.currency)
+    chan = channel_name or next(
+        (
+            i.channel
+            for i in reversed(candidates or mine)
+            if i.channel in ("alibaba", "email", "fax")
+        ),
+        "email",
+    )
+    logged = log_contact(
+        book,
+        buyer.key,
+        channel_name=chan,
+        summary=f"Sent quote {draft.number}: {items} ({total} {draft.incoterm})",
+        direction="out",
+        when=now,
+        next_step="Follow up on the quote",
+        now=now,
+        changes=changes,
+        buyer=buyer,
+    )
+    out.lines += logged.lines
+    out.warnings += logged.warnings
+    buyers = book.table("buyers")
+    status = (buyer.status or "").strip().lower()
+    if status in ("", "new", "replied", "open") and buyers.has("status"):
+        changes.set(buyers.name, buyer.row, buyers.col("status"), "Quoted")
+    return out

@@ -25,6 +25,8 @@ class Settings:
     port: str = "Ningbo"
     payment_terms: str = "30% T/T deposit, 70% before shipment"
     lead_time: str = "25-30 days after deposit"
+    cif_uplift_pct: float = 8
+    exw_discount_pct: float = 3
     business_hours: str = "09:00-18:00"
     timezone: str = "Asia/Shanghai"
     template_dir: str = ""
@@ -37,7 +39,8 @@ class Settings:
             raw = values.get(schema.norm(name))
             if raw is None or raw == "":
                 continue
-            if isinstance(default.default, str):
+            kind = str(default.type)  # "str", "int" or "float" (annotations are strings)
+            if kind == "str":
                 kwargs[name] = str(raw).strip()
                 continue
             try:
@@ -48,7 +51,7 @@ class Settings:
                 ) from None
             if number < 0:
                 raise ContractError(f"Settings: {name} is {raw!r}; it cannot be negative")
-            kwargs[name] = int(number) if isinstance(default.default, int) else number
+            kwargs[name] = int(number) if kind == "int" else number
         return cls(**kwargs)
 
     def business_window(self) -> tuple[int, int]:

@@ -460,6 +460,12 @@ COMPANY_FIELDS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     ("email", "Email", ("邮箱", "E-mail"), "sales@example.com"),
     ("website", "Website", ("网站", "网址", "Web"), "www.example.com"),
     ("address", "Address", ("地址",), "No. 1 Example Road, Ningbo, China"),
+    (
+        "strengths",
+        "Strengths",
+        ("优势", "公司优势", "What we can do"),
+        "Own factory; OEM/ODM; in-house lab; fast samples",
+    ),
 )
 
 # Settings (DOMAIN.md): key, default, note. Every number of the routine lives here.
@@ -478,6 +484,8 @@ SETTINGS_DEFAULTS: tuple[tuple[str, object, str], ...] = (
     ("port", "Ningbo", "Port of loading"),
     ("payment_terms", "30% T/T deposit, 70% before shipment", "Default payment terms"),
     ("lead_time", "25-30 days after deposit", "Default lead time"),
+    ("cif_uplift_pct", 8, "CIF price = FOB + this % (freight and insurance; ask your forwarder)"),
+    ("exw_discount_pct", 3, "EXW price = FOB - this % (no inland transport and export clearance)"),
     ("business_hours", "09:00-18:00", "Buyer's business hours, their local time"),
     ("timezone", "Asia/Shanghai", "Your own time zone (IANA name), for buyers' local time"),
     ("template_dir", "", "Your own template folder (blank: 'templates' beside the workbook)"),
