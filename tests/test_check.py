@@ -8,7 +8,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import sha256
 
 FIXTURES = Path(__file__).parent / "fixtures"

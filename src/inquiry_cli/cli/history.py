@@ -1,0 +1,56 @@
+"""`inq undo` and `inq backups`: the workbook's write history, kept in inq-backups/."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from inquiry_cli.cli.app import app
+from inquiry_cli.cli.context import state
+
+
+@app.command()
+def undo(ctx: typer.Context) -> None:
+    """Put the workbook back as it was before the last inq write.
+
+    The undo is itself a write (with a backup), so running undo again redoes.
+    Refused if the workbook was edited since (e.g. in Excel): the message names the
+    backup to copy back by hand.
+
+    Example: inq -w customers.xlsx undo
+    """
+    from inquiry_cli.workbook.backups import undo as undo_last
+
+    result = undo_last(state(ctx).workbook)
+    typer.echo(
+        f"Undid {result.undid or 'the last write'}: {result.path.name} restored from "
+        f"{result.restored_from.name} (run `inq undo` again to redo)."
+    )
+
+
+@app.command()
+def backups(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """List the workbook's backups (newest first) and the command that made each.
+
+    Backups live in the inq-backups folder beside the workbook; the last 10 are kept.
+
+    Example: inq -w customers.xlsx backups --json
+    """
+    from inquiry_cli.workbook.backups import backup_dir, list_backups
+
+    path = state(ctx).workbook
+    entries = list_backups(path)
+    if as_json:
+        typer.echo(json.dumps([e.to_json() for e in entries], ensure_ascii=False, indent=2))
+        return
+    if not entries:
+        typer.echo(f"No backups of {path.name} yet (inq makes one before every write).")
+        return
+    typer.echo(f"Backups of {path.name} in {backup_dir(path)} (newest first):")
+    for e in entries:
+        typer.echo(f"  {e.time:%Y-%m-%d %H:%M:%S}  {e.command or '-':<20}  {e.file.name}")

@@ -1,0 +1,222 @@
+"""Zip plumbing for .xlsx parts: read members, copy untouched ones as raw compressed bytes.
+
+Copying the compressed bytes (not decompress + recompress) keeps every untouched part
+byte-for-byte identical and makes a write cost only what it changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import struct
+import zipfile
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import BinaryIO
+
+from inquiry_cli.errors import WorkbookUnreadable
+
+_LOCAL = struct.Struct("<IHHHHHIIIHH")
+_CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
+_END = struct.Struct("<IHHHHIIH")
+_LIMIT = 0xFFFFFFFF
+_UTF8_FLAG = 0x800
+_DESCRIPTOR_FLAG = 0x08
+
+# Parts above this size are compressed fast (level 1) and in parallel chunks.
+BIG_PART = 4 * 1024 * 1024
+_CHUNK = 4 * 1024 * 1024
+
+
+class ZipSource:
+    """An open .xlsx: names in order, decompressed reads, raw (compressed) reads."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._zf = zipfile.ZipFile(path)
+        self._fh = path.open("rb")
+        self.infos = self._zf.infolist()
+        self.by_name = {info.filename: info for info in self.infos}
+        self._cache: dict[str, bytes] = {}
+        for info in self.infos:
+            if info.flag_bits & 0x1:
+                self.close()
+                raise WorkbookUnreadable(
+                    f"{path.name} has encrypted zip entries: inq cannot edit it"
+                )
+
+    def __enter__(self) -> ZipSource:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._zf.close()
+        self._fh.close()
+
+    def has(self, name: str) -> bool:
+        return name in self.by_name
+
+    def read(self, name: str) -> bytes:
+        """A member's bytes (cached: the patcher and the verifier both read changed sheets)."""
+        if name not in self._cache:
+            self._cache[name] = self._zf.read(name)
+        return self._cache[name]
+
+    def raw(self, info: zipfile.ZipInfo) -> bytes:
+        """The member's compressed bytes exactly as stored."""
+        self._fh.seek(info.header_offset)
+        header = self._fh.read(_LOCAL.size)
+        fields = _LOCAL.unpack(header)
+        if fields[0] != 0x04034B50:
+            raise WorkbookUnreadable(f"{self.path.name} is damaged (bad zip entry {info.filename})")
+        name_len, extra_len = fields[9], fields[10]
+        self._fh.seek(info.header_offset + _LOCAL.size + name_len + extra_len)
+        return self._fh.read(info.compress_size)
+
+
+def _dos_time(date_time: tuple[int, ...]) -> tuple[int, int]:
+    y, mo, d, h, mi, s = date_time
+    return (max(y, 1980) - 1980) << 9 | mo << 5 | d, h << 11 | mi << 5 | s // 2
+
+
+def _strip_zip64(extra: bytes) -> bytes:
+    """Extra fields minus the zip64 record (we write real 32-bit sizes)."""
+    out, i = bytearray(), 0
+    while i + 4 <= len(extra):
+        tag, size = struct.unpack_from("<HH", extra, i)
+        if tag != 0x0001:
+            out += extra[i : i + 4 + size]
+        i += 4 + size
+    return bytes(out)
+
+
+def deflate(data: bytes) -> bytes:
+    """Raw deflate; big parts fast and in parallel chunks (a valid single stream, as pigz)."""
+    if len(data) <= BIG_PART:
+        comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+        return comp.compress(data) + comp.flush()
+    view = memoryview(data)
+    chunks = [view[i : i + _CHUNK] for i in range(0, len(data), _CHUNK)]
+
+    def one(index: int) -> bytes:
+        comp = zlib.compressobj(1, zlib.DEFLATED, -15)
+        last = index == len(chunks) - 1
+        return comp.compress(chunks[index]) + comp.flush(
+            zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH
+        )
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return b"".join(pool.map(one, range(len(chunks))))
+
+
+class ZipWriter:
+    """Writes a zip member by member; hashes what it writes so the stamp costs nothing."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self._fh = fh
+        self._pos = 0
+        self._central: list[bytes] = []
+        self.sha256 = hashlib.sha256()
+
+    def _write(self, data: bytes) -> None:
+        self._fh.write(data)
+        self.sha256.update(data)
+        self._pos += len(data)
+
+    def _entry(
+        self, info: zipfile.ZipInfo, method: int, crc: int, csize: int, usize: int, flags: int
+    ) -> None:
+        name = info.filename.encode("utf-8")
+        if not name.isascii():
+            flags |= _UTF8_FLAG
+        flags &= ~_DESCRIPTOR_FLAG
+        if max(csize, usize, self._pos) >= _LIMIT:
+            raise WorkbookUnreadable("workbook too large for inq to edit (over 4 GB)")
+        extra = _strip_zip64(info.extra)
+        date, time = _dos_time(info.date_time)
+        offset = self._pos
+        self._write(
+            _LOCAL.pack(
+                0x04034B50, 20, flags, method, time, date, crc, csize, usize, len(name), len(extra)
+            )
+            + name
+            + extra
+        )
+        self._central.append(
+            _CENTRAL.pack(
+                0x02014B50,
+                (info.create_system << 8) | min(info.create_version, 63),
+                20,
+                flags,
+                method,
+                time,
+                date,
+                crc,
+                csize,
+                usize,
+                len(name),
+                len(extra),
+                0,
+                0,
+                info.internal_attr,
+                info.external_attr & _LIMIT,
+                offset,
+            )
+            + name
+            + extra
+        )
+
+    def copy(self, info: zipfile.ZipInfo, raw: bytes) -> None:
+        """Copy a member's compressed bytes unchanged."""
+        self._entry(
+            info, info.compress_type, info.CRC, info.compress_size, info.file_size, info.flag_bits
+        )
+        self._write(raw)
+
+    def add(self, info: zipfile.ZipInfo, data: bytes) -> None:
+        """Add (or replace) a member with new content, deflated."""
+        packed = deflate(data)
+        self._entry(
+            info,
+            zipfile.ZIP_DEFLATED,
+            zlib.crc32(data),
+            len(packed),
+            len(data),
+            info.flag_bits & _UTF8_FLAG,
+        )
+        self._write(packed)
+
+    def close(self) -> None:
+        start = self._pos
+        for record in self._central:
+            self._write(record)
+        count = len(self._central)
+        if count >= 0xFFFF:
+            raise WorkbookUnreadable("workbook has too many parts for inq to edit")
+        self._write(_END.pack(0x06054B50, 0, 0, count, count, self._pos - start, start, 0))
+
+
+def new_info(name: str, like: zipfile.ZipInfo | None) -> zipfile.ZipInfo:
+    """A ZipInfo for a new part, dated like an existing one (Excel dates them 1980)."""
+    info = zipfile.ZipInfo(name, date_time=like.date_time if like else (1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = like.create_system if like else 0
+    info.external_attr = like.external_attr if like else 0
+    return info
+
+
+def resolve_target(base_part: str, target: str) -> str:
+    """A relationship Target (relative to the part's folder, or absolute) as a zip name."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    folder = posixpath.dirname(base_part)
+    return posixpath.normpath(posixpath.join(folder, target))
+
+
+def rels_name(part: str) -> str:
+    """The relationships part of `part` (xl/worksheets/sheet1.xml -> .../_rels/sheet1.xml.rels)."""
+    folder, base = posixpath.split(part)
+    return posixpath.join(folder, "_rels", base + ".rels")

@@ -1,0 +1,436 @@
+"""Build the patched workbook zip: changed sheets spliced, new sheets added, the rest raw.
+
+Workbook-level parts (workbook.xml, rels, [Content_Types].xml, app.xml, tables) are
+edited as text too, so whatever else they hold (extensions, prefixes) is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html import escape
+from typing import BinaryIO
+
+from lxml import etree
+
+from inquiry_cli.errors import ContractError, UsageError, WorkbookUnreadable
+from inquiry_cli.workbook.changes import AddSheet, CellValue, ChangeSet
+from inquiry_cli.workbook.ooxml import ZipSource, ZipWriter, new_info, rels_name, resolve_target
+from inquiry_cli.workbook.sheetxml import (
+    SheetPatch,
+    SheetPatcher,
+    SheetXml,
+    attrs,
+    col_letters,
+    grow_ranges,
+    parse_ref,
+)
+from inquiry_cli.workbook.styles import MAIN_NS, Styles
+
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+RT_WORKSHEET = REL_NS + "/worksheet"
+CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+WORKBOOK = "xl/workbook.xml"
+WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+CONTENT_TYPES = "[Content_Types].xml"
+APP_XML = "docProps/app.xml"
+_BAD_NAME = re.compile(r"[\[\]:*?/\\]")
+
+
+@dataclass
+class SheetRef:
+    """One <sheet> of workbook.xml, resolved to its part."""
+
+    name: str
+    part: str
+    rel_type: str
+
+
+@dataclass
+class Patched:
+    """What the patch changed, for the verifier and the caller."""
+
+    replaced: dict[str, bytes] = field(default_factory=dict)
+    added: dict[str, bytes] = field(default_factory=dict)
+    removed: set[str] = field(default_factory=set)
+    sheets: dict[str, tuple[str, SheetPatch]] = field(default_factory=dict)
+    new_sheets: dict[str, tuple[str, dict[tuple[int, int], CellValue]]] = field(
+        default_factory=dict
+    )
+    sheet_names: list[str] = field(default_factory=list)
+    date1904: bool = False
+    sha256: str = ""
+
+
+def _rels(xml: bytes) -> dict[str, tuple[str, str]]:
+    root = etree.fromstring(xml)
+    return {
+        el.get("Id"): (el.get("Type", ""), el.get("Target", ""))
+        for el in root.iterfind(f"{{{PKG_REL_NS}}}Relationship")
+        if el.get("TargetMode") != "External"
+    }
+
+
+def _insert_before_close(xml: bytes, local: bytes, fragment: bytes) -> bytes:
+    matches = list(re.finditer(rb"</(?:[\w.-]+:)?" + local + rb">", xml))
+    if not matches:
+        raise WorkbookUnreadable(f"cannot find </{local.decode()}> to add to")
+    at = matches[-1].start()
+    return xml[:at] + fragment + xml[at:]
+
+
+def _prefix(xml: bytes, local: bytes) -> bytes:
+    m = re.search(rb"<([\w.-]+:)?" + local + rb"[\s>/]", xml)
+    return (m.group(1) or b"") if m else b""
+
+
+class WorkbookPatch:
+    """Plans a ChangeSet against one open workbook and writes the new zip."""
+
+    def __init__(self, src: ZipSource) -> None:
+        self.src = src
+        self.out = Patched()
+        self.wb_xml = self.orig_wb_xml = src.read(WORKBOOK)
+        self.rels_xml = src.read(WORKBOOK_RELS)
+        self.rels = _rels(self.rels_xml)
+        root = etree.fromstring(self.wb_xml)
+        pr = root.find(f"{{{MAIN_NS}}}workbookPr")
+        self.out.date1904 = pr is not None and pr.get("date1904", "0") in ("1", "true")
+        self.sheets: list[SheetRef] = []
+        for el in root.iterfind(f"{{{MAIN_NS}}}sheets/{{{MAIN_NS}}}sheet"):
+            rel_type, target = self.rels.get(el.get(f"{{{REL_NS}}}id", ""), ("", ""))
+            self.sheets.append(
+                SheetRef(el.get("name", ""), resolve_target(WORKBOOK, target), rel_type)
+            )
+        self.sheet_ids = [
+            int(el.get("sheetId", "0"))
+            for el in root.iterfind(f"{{{MAIN_NS}}}sheets/{{{MAIN_NS}}}sheet")
+        ]
+        self._styles: Styles | None = None
+        self.styles_part = next(
+            (resolve_target(WORKBOOK, t) for ty, t in self.rels.values() if ty.endswith("/styles")),
+            None,
+        )
+        self.formula_overwritten = False
+        self._changed: list[SheetXml] = []
+
+    # -- lookups -------------------------------------------------------------------
+    def sheet(self, name: str) -> SheetRef:
+        for ref in self.sheets:
+            if ref.name == name:
+                break
+        else:
+            ref = next((r for r in self.sheets if r.name.casefold() == name.casefold()), None)
+            if ref is None:
+                have = ", ".join(r.name for r in self.sheets)
+                raise ContractError(f"no sheet named {name!r} in the workbook (sheets: {have})")
+        if not ref.rel_type.endswith("/worksheet") or not self.src.has(ref.part):
+            raise ContractError(f"sheet {ref.name!r} is not a worksheet inq can write to")
+        return ref
+
+    @property
+    def styles(self) -> Styles:
+        if self._styles is None:
+            if self.styles_part is None or not self.src.has(self.styles_part):
+                raise WorkbookUnreadable(
+                    "the workbook has no styles part: open it in Excel, save it, and retry"
+                )
+            self._styles = Styles(self.src.read(self.styles_part))
+        return self._styles
+
+    def date_style(self, base: int | None, with_time: bool) -> int:
+        return self.styles.date_style(base, with_time)
+
+    # -- planning --------------------------------------------------------------------
+    def plan(self, changes: ChangeSet) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        names = list(dict.fromkeys([*changes.appends, *changes.sets]))
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            # Scanning the other sheets for formulas overlaps the splice (zlib frees the GIL).
+            other = pool.submit(self._other_formulas, set(names)) if names else None
+            self._plan(changes, names)
+            other_formulas = other.result() if other else False
+        self._finish(names, other_formulas)
+
+    def _plan(self, changes: ChangeSet, names: list[str]) -> None:
+        for name in names:
+            ref = self.sheet(name)
+            if ref.name in self.out.sheets:
+                raise UsageError(f"sheet {ref.name!r} named twice in one change")
+            self._patch_sheet(ref, changes.appends.get(name, []), changes.sets.get(name, {}))
+        for add in changes.new_sheets:
+            self._add_sheet(add)
+
+    def _finish(self, names: list[str], other_formulas: bool) -> None:
+        wb = self.wb_xml
+        if names and (other_formulas or any(s.has_formulas() for s in self._changed)):
+            wb = self._full_calc(wb)
+        if self.formula_overwritten and self.src.has("xl/calcChain.xml"):
+            self._drop_calc_chain()
+        if self._styles is not None and self._styles.changed:
+            assert self.styles_part is not None
+            self.out.replaced[self.styles_part] = self._styles.to_bytes()
+        if wb != self.orig_wb_xml:
+            self.out.replaced[WORKBOOK] = wb
+        self.out.sheet_names = [s.name for s in self.sheets] + list(self.out.new_sheets)
+
+    def _patch_sheet(
+        self,
+        ref: SheetRef,
+        appends: list[dict[int, CellValue]],
+        sets: dict[tuple[int, int], CellValue],
+    ) -> None:
+        sheet = SheetXml(self.src.read(ref.part), ref.name)
+        tables = self._tables(ref.part) if appends else {}
+        header_rows = {h for h, _ in tables.values() if h}
+        patcher = SheetPatcher(sheet, self.date_style, self.out.date1904)
+        patcher.plan(appends, sets, header_rows)
+        result = patcher.result
+        self.out.replaced[ref.part] = patcher.render()
+        self.out.sheets[ref.name] = (ref.part, result)
+        self._changed.append(sheet)
+        self.formula_overwritten |= result.formula_overwritten
+        if result.new_last > result.old_last:
+            for part, (_header, xml) in tables.items():
+                grown = self._grow_table(xml, result.old_last, result.new_last)
+                if grown != xml:
+                    self.out.replaced[part] = grown
+
+    def _tables(self, sheet_part: str) -> dict[str, tuple[int, bytes]]:
+        """Table parts of a sheet: part -> (header row or 0, xml)."""
+        rels_part = rels_name(sheet_part)
+        if not self.src.has(rels_part):
+            return {}
+        out = {}
+        for rel_type, target in _rels(self.src.read(rels_part)).values():
+            if rel_type.endswith("/table"):
+                part = resolve_target(sheet_part, target)
+                if self.src.has(part):
+                    xml = self.src.read(part)
+                    m = re.search(rb"<(?:[\w.-]+:)?table\b[^>]*>", xml)
+                    a = attrs(m.group()) if m else {}
+                    first = parse_ref(a.get(b"ref", b"A0").split(b":")[0])
+                    header = first[0] if first and a.get(b"headerRowCount") != b"0" else 0
+                    out[part] = (header, xml)
+        return out
+
+    @staticmethod
+    def _grow_table(xml: bytes, old_last: int, new_last: int) -> bytes:
+        """A table ending on the old last row grows over the appended rows (no totals row)."""
+        m = re.search(rb"<(?:[\w.-]+:)?table\b[^>]*>", xml)
+        if m is None or attrs(m.group()).get(b"totalsRowCount", b"0") not in (b"0", b""):
+            return xml
+        return re.sub(
+            rb'(\bref=")([^"]*)(")',
+            lambda r: r.group(1) + grow_ranges(r.group(2), old_last, new_last) + r.group(3),
+            xml,
+        )
+
+    def _other_formulas(self, changed: set[str]) -> bool:
+        """Whether any formula may depend on the change (calcChain, or <f> in any sheet)."""
+        if self.src.has("xl/calcChain.xml"):
+            return True
+        for ref in self.sheets:
+            if ref.name in changed or not ref.rel_type.endswith("/worksheet"):
+                continue
+            if self.src.has(ref.part):
+                xml = self.src.read(ref.part)
+                if b"</" + _prefix(xml, b"worksheet") + b"f>" in xml:
+                    return True
+        return False
+
+    def _full_calc(self, wb: bytes) -> bytes:
+        """Mark the workbook for a full recalculation when Excel next opens it."""
+        p = _prefix(wb, b"workbook")
+        m = re.search(rb"<" + re.escape(p) + rb"calcPr\b[^>]*?(/?)>", wb)
+        if m:
+            tag = m.group()
+            if re.search(rb"\bfullCalcOnLoad=", tag):
+                tag = re.sub(rb'\bfullCalcOnLoad="[^"]*"', b'fullCalcOnLoad="1"', tag)
+            else:
+                cut = len(tag) - len(m.group(1)) - 1
+                tag = tag[:cut].rstrip() + b' fullCalcOnLoad="1"' + tag[cut:]
+            return wb[: m.start()] + tag + wb[m.end() :]
+        new = b'<%scalcPr fullCalcOnLoad="1"/>' % p
+        for after in (b"definedNames", b"externalReferences", b"functionGroups", b"sheets"):
+            close = wb.find(b"</" + p + after + b">")
+            if close >= 0:
+                end = close + len(p) + len(after) + 3
+                return wb[:end] + new + wb[end:]
+        return wb
+
+    def _drop_calc_chain(self) -> None:
+        """A formula cell was overwritten: Excel rebuilds calcChain.xml if it is missing."""
+        self.out.removed.add("xl/calcChain.xml")
+        rels = self.out.replaced.get(WORKBOOK_RELS, self.rels_xml)
+        rels = re.sub(rb"<(?:[\w.-]+:)?Relationship\b[^>]*/calcChain\"[^>]*/>", b"", rels)
+        self.out.replaced[WORKBOOK_RELS] = rels
+        types = self.out.replaced.get(CONTENT_TYPES, self.src.read(CONTENT_TYPES))
+        types = re.sub(rb"<(?:[\w.-]+:)?Override\b[^>]*\"/xl/calcChain.xml\"[^>]*/>", b"", types)
+        self.out.replaced[CONTENT_TYPES] = types
+
+    # -- new sheets ----------------------------------------------------------------
+    def _add_sheet(self, add: AddSheet) -> None:
+        name = add.name
+        taken = {s.name.casefold() for s in self.sheets} | {
+            n.casefold() for n in self.out.new_sheets
+        }
+        if not name or len(name) > 31 or _BAD_NAME.search(name) or name.startswith("'"):
+            raise UsageError(f"{name!r} cannot be a sheet name (1-31 characters, none of []:*?/\\)")
+        if name.casefold() in taken:
+            raise UsageError(f"the workbook already has a sheet named {name!r}")
+        used = set(self.src.by_name) | set(self.out.added)
+        number = 1
+        while f"xl/worksheets/sheet{number}.xml" in used:
+            number += 1
+        part = f"xl/worksheets/sheet{number}.xml"
+        xml, expected = self._sheet_xml(add)
+        self.out.added[part] = xml
+        self.out.new_sheets[name] = (part, expected)
+
+        rels = self.out.replaced.get(WORKBOOK_RELS, self.rels_xml)
+        ids = {int(x) for x in re.findall(rb'\bId="rId(\d+)"', rels)}
+        rid = f"rId{max(ids, default=0) + 1}"
+        rp = _prefix(rels, b"Relationships")
+        rels = _insert_before_close(
+            rels,
+            b"Relationships",
+            b'<%sRelationship Id="%s" Type="%s" Target="worksheets/sheet%d.xml"/>'
+            % (rp, rid.encode(), RT_WORKSHEET.encode(), number),
+        )
+        self.out.replaced[WORKBOOK_RELS] = rels
+
+        types = self.out.replaced.get(CONTENT_TYPES, self.src.read(CONTENT_TYPES))
+        tp = _prefix(types, b"Types")
+        types = _insert_before_close(
+            types,
+            b"Types",
+            b'<%sOverride PartName="/%s" ContentType="%s"/>'
+            % (tp, part.encode(), CT_WORKSHEET.encode()),
+        )
+        self.out.replaced[CONTENT_TYPES] = types
+
+        wb = self.wb_xml
+        p = _prefix(wb, b"workbook")
+        # Use the root's prefix for the relationships namespace; openpyxl declares it on
+        # each <sheet> instead, so then the new <sheet> declares it too.
+        root_tag = wb[: wb.index(b">", wb.index(b"<" + p + b"workbook")) + 1]
+        m = re.search(rb'xmlns:([\w.-]+)="' + re.escape(REL_NS.encode()) + rb'"', root_tag)
+        rid_attr = (
+            b'%s:id="%s"' % (m.group(1), rid.encode())
+            if m
+            else (b'xmlns:r="%s" r:id="%s"' % (REL_NS.encode(), rid.encode()))
+        )
+        sheet_id = max(self.sheet_ids, default=0) + 1
+        self.sheet_ids.append(sheet_id)
+        self.wb_xml = _insert_before_close(
+            wb,
+            b"sheets",
+            b'<%ssheet name="%s" sheetId="%d" %s/>'
+            % (p, escape(name, quote=True).encode(), sheet_id, rid_attr),
+        )
+        self._app_titles(name)
+
+    def _sheet_xml(self, add: AddSheet) -> tuple[bytes, dict[tuple[int, int], CellValue]]:
+        """A new worksheet: bold header, frozen first row, the given column widths."""
+        cols = b""
+        if add.widths:
+            cols = (
+                b"<cols>"
+                + b"".join(
+                    b'<col min="%d" max="%d" width="%s" customWidth="1"/>'
+                    % (c, c, repr(float(w)).encode())
+                    for c, w in sorted(add.widths.items())
+                )
+                + b"</cols>"
+            )
+        skeleton = (
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            b'<worksheet xmlns="%s" xmlns:r="%s"><dimension ref="A1"/>'
+            b'<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+            b'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" '
+            b'activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+            b'<sheetFormatPr defaultRowHeight="15"/>%s<sheetData></sheetData>'
+            b'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
+            b'footer="0.3"/></worksheet>'
+        ) % (MAIN_NS.encode(), REL_NS.encode(), cols)
+        patcher = SheetPatcher(SheetXml(skeleton, add.name), self.date_style, self.out.date1904)
+        bold = self.styles.bold_style() if add.header else None
+        header = {c: v for c, v in enumerate(add.header, start=1)}
+        rows = [header] + [{c: v for c, v in enumerate(r, start=1)} for r in add.rows]
+        edits = []
+        expected: dict[tuple[int, int], CellValue] = {}
+        for number, values in enumerate(rows, start=1):
+            styles = {c: bold for c in values} if number == 1 and bold else {}
+            edits.append(patcher._new_row(number, values, styles, b""))
+            expected.update({(number, c): v for c, v in values.items()})
+        written = [k for k, v in expected.items() if v is not None and v != ""]
+        dim = b"A1"
+        if written:
+            dim = b"A1:%s%d" % (
+                col_letters(max(c for _r, c in written)).encode(),
+                max(r for r, _c in written),
+            )
+        xml = skeleton.replace(b'<dimension ref="A1"/>', b'<dimension ref="%s"/>' % dim)
+        xml = xml.replace(
+            b"<sheetData></sheetData>", b"<sheetData>" + b"".join(edits) + b"</sheetData>"
+        )
+        return xml, expected
+
+    def _app_titles(self, name: str) -> None:
+        """docProps/app.xml lists worksheet titles; update it when its layout is the usual one."""
+        if not self.src.has(APP_XML):
+            return
+        xml = self.out.replaced.get(APP_XML, self.src.read(APP_XML))
+        heading = re.search(
+            rb"<HeadingPairs>\s*<vt:vector\b[^>]*>\s*<vt:variant>\s*<vt:lpstr>[^<]*</vt:lpstr>"
+            rb"\s*</vt:variant>\s*<vt:variant>\s*<vt:i4>(\d+)</vt:i4>",
+            xml,
+        )
+        titles = re.search(rb'<TitlesOfParts>\s*<vt:vector size="(\d+)"[^>]*>', xml)
+        if not heading or not titles:
+            return
+        first = re.search(rb"<vt:lpstr>([^<]*)</vt:lpstr>", xml[heading.start() :])
+        if first is None or first.group(1) not in (b"Worksheets", "工作表".encode()):
+            return
+        count = int(heading.group(1))
+        pos = titles.end()
+        for _ in range(count):
+            end = xml.find(b"</vt:lpstr>", pos)
+            if end < 0:
+                return
+            pos = end + len(b"</vt:lpstr>")
+        entry = b"<vt:lpstr>%s</vt:lpstr>" % escape(name, quote=False).encode()
+        size = str(int(titles.group(1)) + 1).encode()
+        # Edit from the back so earlier offsets stay valid.
+        xml = xml[:pos] + entry + xml[pos:]
+        xml = xml[: titles.start(1)] + size + xml[titles.end(1) :]
+        xml = xml[: heading.start(1)] + str(count + 1).encode() + xml[heading.end(1) :]
+        self.out.replaced[APP_XML] = xml
+
+    # -- writing -----------------------------------------------------------------------
+    def write(self, fh: BinaryIO) -> Patched:
+        writer = ZipWriter(fh)
+        for info in self.src.infos:
+            name = info.filename
+            if name in self.out.removed:
+                continue
+            if name in self.out.replaced:
+                writer.add(info, self.out.replaced[name])
+            else:
+                writer.copy(info, self.src.raw(info))
+        like = self.src.by_name.get(WORKBOOK)
+        for name, data in self.out.added.items():
+            writer.add(new_info(name, like), data)
+        writer.close()
+        self.out.sha256 = writer.sha256.hexdigest()
+        return self.out
+
+
+def build(src: ZipSource, changes: ChangeSet, fh: BinaryIO) -> Patched:
+    """Plan `changes` against the open workbook `src` and write the new zip to `fh`."""
+    patch = WorkbookPatch(src)
+    patch.plan(changes)
+    return patch.write(fh)

@@ -1,0 +1,337 @@
+"""The safe write path changes exactly the declared cells and keeps every other part."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from write_helpers import digest, parts, rich_workbook, values
+
+from inquiry_cli.errors import ContractError, FidelityError, UsageError
+from inquiry_cli.workbook import verify as verify_mod
+from inquiry_cli.workbook.changes import AddSheet, ChangeSet
+from inquiry_cli.workbook.sheetxml import SheetPatcher
+from inquiry_cli.workbook.write import apply
+
+# openpyxl (used only to read results back) warns that it cannot read sparklines.
+pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group:UserWarning")
+
+BUYERS = "xl/worksheets/sheet1.xml"
+CONTACTS = "xl/worksheets/sheet2.xml"
+
+
+@pytest.fixture
+def book(tmp_path):
+    return rich_workbook(tmp_path / "customers.xlsx")
+
+
+@pytest.fixture(params=["full", "window"])
+def compare_mode(request, monkeypatch):
+    """Run a test with whole-sheet comparison and with the big-sheet window comparison."""
+    if request.param == "window":
+        monkeypatch.setattr(verify_mod, "FULL_COMPARE_LIMIT", 0)
+    return request.param
+
+
+def assert_only_declared(before, after, result, allowed):
+    changed = {n for n in set(before) | set(after) if before.get(n) != after.get(n)}
+    assert changed == set(result.changed_parts)
+    assert changed <= allowed, changed - allowed
+
+
+def assert_other_cells_same(old, new, declared):
+    for sheet, cells in old.items():
+        for key, value in cells.items():
+            if (sheet, key) not in declared:
+                assert new[sheet].get(key) == value, (sheet, key)
+        for key in new[sheet]:
+            if (sheet, key) not in declared:
+                assert key in cells, (sheet, key)
+
+
+def test_append_rows_keeps_everything_else(book, compare_mode):
+    before, old = parts(book), values(book)
+    cs = ChangeSet(command="test append")
+    cs.append(
+        "Buyers",
+        {
+            1: "B004",
+            2: "李娜",
+            3: "Li & Co <Ltd>",
+            4: dt.date(2026, 4, 1),
+            5: Decimal("19.99"),
+            6: "A",
+        },
+    )
+    cs.append("Buyers", {1: "B005", 2: "  spaced  ", 4: dt.datetime(2026, 4, 2, 9, 30), 5: 7})
+    result = apply(book, cs)
+
+    assert result.appended_rows == {"Buyers": [6, 7]}
+    assert result.backup is not None and result.backup.exists()
+    after = parts(book)
+    # Buyers has formulas: workbook.xml gets fullCalcOnLoad.
+    assert_only_declared(before, after, result, {BUYERS, "xl/workbook.xml"})
+    assert b'fullCalcOnLoad="1"' in after["xl/workbook.xml"]
+    assert b"<si><t>Hans M" in after["xl/sharedStrings.xml"]  # untouched, inline strings used
+
+    new = values(book)
+    declared = {("Buyers", (r, c)) for r in (6, 7) for c in range(1, 7)}
+    assert_other_cells_same(old, new, declared)
+    b = new["Buyers"]
+    assert [b.get((6, c)) for c in range(1, 7)] == [
+        "B004",
+        "李娜",
+        "Li & Co <Ltd>",
+        dt.datetime(2026, 4, 1),
+        19.99,
+        "A",
+    ]
+    assert b[(7, 2)] == "  spaced  " and b[(7, 4)] == dt.datetime(2026, 4, 2, 9, 30)
+    assert b[(7, 5)] == 7 and (7, 3) not in b
+
+    ws = openpyxl.load_workbook(book)["Buyers"]
+    for row in (6, 7):
+        for col in range(1, 7):
+            above, new_cell = ws.cell(5, col), ws.cell(row, col)
+            assert new_cell.number_format == above.number_format, (row, col)
+            assert new_cell.border.left.style == above.border.left.style
+            assert new_cell.font.b == above.font.b
+    assert ws.cell(6, 1).font.b is True  # the ID column is bold above
+    assert ws.cell(7, 3).border.left.style == "thin"  # empty cells keep the row's borders
+    dv = ws.data_validations.dataValidation[0]
+    assert str(dv.sqref) == "F3:F7"  # the dropdown covers the new rows
+    assert [str(r.sqref) for r in ws.conditional_formatting] == ["E3:E7"]
+    assert ws.dimensions == "A1:H7"
+
+
+def test_append_grows_table_and_uses_date_style(book, compare_mode):
+    before = parts(book)
+    cs = ChangeSet(command="log")
+    cs.append(
+        "Contacts",
+        {1: dt.date(2026, 5, 1), 2: "B001", 3: "email", 4: "out", 5: "Follow-up 跟进", 6: "wait"},
+    )
+    result = apply(book, cs)
+    after = parts(book)
+    assert result.appended_rows == {"Contacts": [5]}
+    assert_only_declared(before, after, result, {CONTACTS, "xl/tables/table1.xml"})
+    assert b'ref="A1:F5"' in after["xl/tables/table1.xml"]
+    assert b'<autoFilter ref="A1:F5"/>' in after["xl/tables/table1.xml"]
+    ws = openpyxl.load_workbook(book)["Contacts"]
+    assert ws.tables["ContactLog"].ref == "A1:F5"
+    assert ws.cell(5, 1).value == dt.datetime(2026, 5, 1)
+    assert ws.cell(5, 1).number_format == "yyyy-mm-dd"
+    assert ws.cell(5, 5).value == "Follow-up 跟进"
+
+
+def test_set_cells_in_existing_and_missing_rows(book, compare_mode):
+    before, old = parts(book), values(book)
+    cs = ChangeSet(command="grade")
+    cs.set("Buyers", 4, 6, "A")  # over a shared string
+    cs.set("Buyers", 3, 5, 999.5)  # a number feeding a formula
+    cs.set("Buyers", 5, 3, None)  # clear
+    cs.set("Buyers", 5, 8, True)  # a new cell at the end of a row
+    cs.set("Lists", 10, 2, dt.date(2026, 6, 1))  # a missing row (and a date: new style)
+    cs.set("Lists", 2, 3, "inserted")
+    result = apply(book, cs)
+    after = parts(book)
+    assert_only_declared(
+        before,
+        after,
+        result,
+        {BUYERS, "xl/worksheets/sheet3.xml", "xl/workbook.xml", "xl/styles.xml"},
+    )
+    new = values(book)
+    declared = {
+        ("Buyers", (4, 6)),
+        ("Buyers", (3, 5)),
+        ("Buyers", (5, 3)),
+        ("Buyers", (5, 8)),
+        ("Lists", (10, 2)),
+        ("Lists", (2, 3)),
+    }
+    assert_other_cells_same(old, new, declared)
+    assert new["Buyers"][(4, 6)] == "A" and new["Buyers"][(3, 5)] == 999.5
+    assert (5, 3) not in new["Buyers"] and new["Buyers"][(5, 8)] is True
+    assert new["Lists"][(10, 2)] == dt.datetime(2026, 6, 1)
+    assert new["Lists"][(2, 3)] == "inserted"
+    wb = openpyxl.load_workbook(book)
+    assert wb["Buyers"].cell(3, 5).number_format == '#,##0.00 "USD"'  # kept its style
+    assert wb["Buyers"].cell(5, 3).border.left.style == "thin"  # cleared, format kept
+    assert wb["Lists"].sheet_state == "hidden"
+
+
+def test_add_sheet(book):
+    before = parts(book)
+    cs = ChangeSet(command="init sheet")
+    cs.add_sheet(
+        AddSheet(
+            "Quotes",
+            ["Quote No", "Date", "Buyer ID", "Unit price"],
+            rows=[["Q-1", dt.date(2026, 7, 1), "B001", 3.5]],
+            widths={1: 14, 2: 12},
+        )
+    )
+    result = apply(book, cs)
+    after = parts(book)
+    assert result.added_sheets == ["Quotes"]
+    new_part = next(n for n in after if n not in before)
+    assert new_part.startswith("xl/worksheets/")
+    assert_only_declared(
+        before,
+        after,
+        result,
+        {
+            new_part,
+            "xl/workbook.xml",
+            "xl/_rels/workbook.xml.rels",
+            "[Content_Types].xml",
+            "docProps/app.xml",
+            "xl/styles.xml",
+        },
+    )
+    wb = openpyxl.load_workbook(book)
+    assert wb.sheetnames == ["Buyers", "Contacts", "Lists", "Chart", "Quotes"]
+    ws = wb["Quotes"]
+    assert [c.value for c in ws[1]] == ["Quote No", "Date", "Buyer ID", "Unit price"]
+    assert ws["A1"].font.b is True and ws.freeze_panes == "A2"
+    assert ws["B2"].value == dt.datetime(2026, 7, 1) and ws["D2"].value == 3.5
+    assert ws.column_dimensions["A"].width == 14
+    assert b"<vt:lpstr>Quotes</vt:lpstr>" in after["docProps/app.xml"]
+    assert values(book)["Buyers"] == values_before_sheet(before, book)
+
+
+def values_before_sheet(before, book):
+    copy = book.with_name("before.xlsx")
+    import zipfile
+
+    with zipfile.ZipFile(copy, "w") as z:
+        for name, data in before.items():
+            z.writestr(name, data)
+    return values(copy)["Buyers"]
+
+
+def test_combination_in_one_write(book, compare_mode):
+    before, old = parts(book), values(book)
+    cs = ChangeSet(command="inquiry")
+    cs.append("Buyers", {1: "B009", 2: "Combo"})
+    cs.set("Buyers", 3, 6, "D")
+    cs.append("Contacts", {2: "B009", 5: "first mail"})
+    cs.add_sheet(AddSheet("Samples", ["Date", "Buyer ID"]))
+    result = apply(book, cs)
+    assert result.appended_rows == {"Buyers": [6], "Contacts": [5]}
+    after = parts(book)
+    untouched = {n for n in before if n not in result.changed_parts}
+    assert all(before[n] == after[n] for n in untouched)
+    assert "xl/media/image1.png" in untouched and "xl/drawings/drawing1.xml" in untouched
+    new = values(book)
+    assert new["Buyers"][(6, 2)] == "Combo" and new["Buyers"][(3, 6)] == "D"
+    assert new["Contacts"][(5, 5)] == "first mail"
+    declared = {
+        ("Buyers", (6, 1)),
+        ("Buyers", (6, 2)),
+        ("Buyers", (3, 6)),
+        ("Contacts", (5, 2)),
+        ("Contacts", (5, 5)),
+    }
+    assert_other_cells_same(old, {k: v for k, v in new.items() if k != "Samples"}, declared)
+
+
+def test_xlsm_keeps_macros(tmp_path):
+    book = rich_workbook(tmp_path / "macro.xlsm", vba=True)
+    before = parts(book)
+    cs = ChangeSet(command="x")
+    cs.append("Contacts", {2: "B001"})
+    apply(book, cs)
+    after = parts(book)
+    assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
+    assert after["[Content_Types].xml"] == before["[Content_Types].xml"]
+
+
+def test_bad_changes_are_refused(book):
+    sha = digest(book)
+    with pytest.raises(ContractError, match="no sheet named 'Nope'"):
+        apply(book, ChangeSet(appends={"Nope": [{1: "x"}]}))
+    with pytest.raises(ContractError, match="not a worksheet"):
+        apply(book, ChangeSet(appends={"Chart": [{1: "x"}]}))
+    with pytest.raises(UsageError, match="already has a sheet"):
+        apply(book, ChangeSet(new_sheets=[AddSheet("buyers", ["x"])]))
+    with pytest.raises(UsageError, match="cannot store"):
+        apply(book, ChangeSet(sets={"Buyers": {(3, 1): float("nan")}}))
+    assert digest(book) == sha
+    assert not list(book.parent.glob(".~inq-*"))
+
+
+def test_verify_catches_a_corrupted_cell(book, monkeypatch, compare_mode):
+    """If the patcher damaged an undeclared cell, nothing is replaced."""
+    real = SheetPatcher.render
+
+    def corrupt(self):
+        return real(self).replace(b"<v>880</v>", b"<v>881</v>")
+
+    monkeypatch.setattr(SheetPatcher, "render", corrupt)
+    sha = digest(book)
+    cs = ChangeSet(command="x")
+    cs.set("Buyers", 4, 5, 880)  # so the window includes the damaged row
+    cs.append("Buyers", {1: "B010"})
+    with pytest.raises(FidelityError, match="row 4 column 5"):
+        apply(book, cs)
+    assert digest(book) == sha
+    assert not list(book.parent.glob(".~inq-*"))
+    assert not list((book.parent / "inq-backups").glob("customers.*.xlsx"))
+
+
+def test_verify_catches_a_wrong_declared_value(book, monkeypatch):
+    real = SheetPatcher.render
+    monkeypatch.setattr(
+        SheetPatcher, "render", lambda self: real(self).replace(b"<t>B011</t>", b"<t>B012</t>")
+    )
+    cs = ChangeSet(command="x")
+    cs.append("Buyers", {1: "B011"})
+    with pytest.raises(FidelityError, match="declared"):
+        apply(book, cs)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_libreoffice_reads_the_written_values(book, tmp_path):
+    cs = ChangeSet(command="x")
+    cs.append("Contacts", {2: "B777", 5: "LibreOffice check"})
+    apply(book, cs)
+    out = tmp_path / "csv"
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,2",
+            "--outdir",
+            str(out),
+            str(book),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    text = "\n".join(p.read_text(encoding="utf-8") for p in out.glob("*.csv"))
+    assert "B777" in text and "LibreOffice check" in text and "深圳贸易有限公司" in text
+
+
+def test_add_sheet_to_an_openpyxl_workbook(tmp_path):
+    """openpyxl declares xmlns:r on each <sheet>, not on the root."""
+    book = tmp_path / "made_by_openpyxl.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "客户列表"
+    wb.active.append(["Name", "Email"])
+    wb.active.append(["Maria", "maria@example.de"])
+    wb.save(book)
+    cs = ChangeSet(command="x")
+    cs.add_sheet(AddSheet("Contacts", ["Date", "Buyer ID"], rows=[[dt.date(2026, 1, 2), "x"]]))
+    cs.append("客户列表", {1: "Li", 2: "li@example.cn"})
+    apply(book, cs)
+    got = values(book)
+    assert got["Contacts"][(2, 1)] == dt.datetime(2026, 1, 2)
+    assert got["客户列表"][(3, 2)] == "li@example.cn"
