@@ -83,8 +83,7 @@ def test_grade_buyer_directly_keeps_history(inq, graded_wb):
     )
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "B0001 Ahmed (Gulf Lights LLC) is now grade A (was B)\n"
-        "Inquiry I0002 graded A\n"
+        "B0001 Ahmed (Gulf Lights LLC) is now grade A (was B)\nInquiry I0002 graded A\n"
     )
     buyers = sheet(graded_wb, "Buyers")
     assert buyers[0]["Grade"] == "A"

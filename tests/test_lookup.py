@@ -17,7 +17,10 @@ def test_lookup_by_email_shows_card(inq, contract_workbook):
     assert "2026-11-20 09:30  email  out  Sent quote for LED-PL-60" in out
     assert "Last contact: 2026-11-20 09:30" in out
     # A: twice a week -> due 3 days after 2026-11-20; "now" is 2026-11-27
-    assert "Next follow-up: due 2026-11-23 (grade A: every 3.5 days (A: twice a week)) — 4 days OVERDUE" in out
+    assert (
+        "Next follow-up: due 2026-11-23 (grade A: every 3.5 days (A: twice a week)) — 4 days OVERDUE"
+        in out
+    )
     assert "Next step: Follow up now: 4 days overdue (by TEL)" in out
 
 
@@ -50,9 +53,13 @@ def test_lookup_phone_in_other_formats(inq, contract_workbook):
 
 
 def test_lookup_colleague_by_domain(inq, contract_workbook):
-    data = json.loads(inq("-w", contract_workbook, "lookup", "sales@gulflights.ae", "--json").stdout)
+    data = json.loads(
+        inq("-w", contract_workbook, "lookup", "sales@gulflights.ae", "--json").stdout
+    )
     assert data["matches"][0]["reasons"] == ["same company domain gulflights.ae"]
-    data = json.loads(inq("-w", contract_workbook, "lookup", "https://www.gulflights.ae/contact", "--json").stdout)
+    data = json.loads(
+        inq("-w", contract_workbook, "lookup", "https://www.gulflights.ae/contact", "--json").stdout
+    )
     assert data["matches"][0]["reasons"] == ["email at gulflights.ae"]
 
 
@@ -66,10 +73,18 @@ def test_free_mail_domain_is_not_a_colleague(inq, contract_workbook):
 
 
 def test_lookup_fuzzy_company_and_name(inq, contract_workbook):
-    for typed in ("gulf light trading", "GULF LIGHTS", "Licht-Handel", "maria schmidt", "Schmidt Maria"):
+    for typed in (
+        "gulf light trading",
+        "GULF LIGHTS",
+        "Licht-Handel",
+        "maria schmidt",
+        "Schmidt Maria",
+    ):
         data = json.loads(inq("-w", contract_workbook, "lookup", typed, "--json").stdout)
         assert data["card"] is not None, typed
-        assert data["matches"][0]["company"] in ("Gulf Lights Trading LLC", "Licht Handel GmbH"), typed
+        assert data["matches"][0]["company"] in ("Gulf Lights Trading LLC", "Licht Handel GmbH"), (
+            typed
+        )
 
 
 def test_lookup_no_match_suggests_add(inq, contract_workbook):
@@ -87,7 +102,9 @@ def test_lookup_in_hand_made_workbook(inq, messy_workbook):
     result = inq("-w", messy_workbook, "lookup", "+971 50 123 4567")
     assert result.exit_code == 0, result.output
     assert "2 possible matches" not in result.stdout
-    data = json.loads(inq("-w", messy_workbook, "lookup", "somchai@sunpower.co.th", "--json").stdout)
+    data = json.loads(
+        inq("-w", messy_workbook, "lookup", "somchai@sunpower.co.th", "--json").stdout
+    )
     card = data["card"]
     assert card["buyer"]["company"] == "Sun Power Co., Ltd"
     assert card["buyer"]["grade"] == "B"

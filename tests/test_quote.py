@@ -134,7 +134,7 @@ def test_below_moq(inq, quote_wb):
     [
         (["-m", "LED-PL-6O", "-q", "100", "--region", "eu"], "Error: unknown model 'LED-PL-6O': did you mean LED-PL-60?\n"),
         (["-m", "LED-PL-60", "-q", "100", "--region", "mars"], "Error: unknown region 'mars': use one of mideast, sea, us, eu, latam, africa, other\n"),
-        (["-m", "LED-PL-60", "-q", "many", "--region", "eu"], "Error: --qty 'many' for LED-PL-60 is not a whole quantity like 1000\n"),
+        (["-m", "LED-PL-60", "-q", "many", "--region", "eu"], "Error: --qty for LED-PL-60 'many' is not a whole quantity: give a number like 1000\n"),
         (["-m", "LED-PL-60", "-m", "LED-HB-100", "-q", "100"], "Error: give one --qty per --model (2 models, 1 quantities)\n"),
         (["-m", "LED-PL-60", "-q", "100", "--region", "eu", "--incoterm", "DDP"], "Error: unknown incoterm 'DDP': use FOB, CIF or EXW\n"),
     ],

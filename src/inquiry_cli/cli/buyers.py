@@ -74,6 +74,8 @@ def add_command(parsed) -> str:
 
     parts = ["inq", "add"]
     name = parsed.text if parsed.text and not parsed.domain else None
+    if name and sum(ch.isdigit() for ch in name) >= len(name.replace(" ", "")) - 1:
+        parsed.phone, name = name, None  # a short number typed: offer it as the phone
     parts += ["--name", shlex.quote(name) if name else "NAME"]
     parts += ["--company", "COMPANY"]
     if parsed.email:

@@ -71,7 +71,6 @@ def quote(
     from inquiry_cli.domain import recording
     from inquiry_cli.errors import UsageError
     from inquiry_cli.workbook import read
-    from inquiry_cli.workbook.cells import number
 
     st = state(ctx)
     if len(models) != len(qtys):
@@ -80,10 +79,7 @@ def quote(
         )
     items: list[tuple[str, int]] = []
     for m, q in zip(models, qtys, strict=True):
-        value, problem = number(q)
-        if problem or value is None or value <= 0 or int(value) != value:
-            raise UsageError(f"--qty {q!r} for {m} is not a whole quantity like 1000")
-        items.append((m, int(value)))
+        items.append((m, int(recording.parse_quantity(q, whole=True, what=f"--qty for {m}"))))
     book = read.read(st.workbook, service.SHEETS)
     who = recording.resolve_buyer(book.table("buyers"), buyer).buyer if buyer else None
     draft = service.draft(

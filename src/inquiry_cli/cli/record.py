@@ -130,17 +130,11 @@ def inquiry(
     """
     from inquiry_cli.dates import parse_user_date
     from inquiry_cli.domain import recording
-    from inquiry_cli.errors import UsageError
     from inquiry_cli.workbook import read
-    from inquiry_cli.workbook.cells import number
 
     st = state(ctx)
     text = _message(message, message_file, stdin)
-    quantity = None
-    if qty is not None:
-        quantity, problem = number(qty)
-        if problem or quantity is None or quantity <= 0:
-            raise UsageError(f"--qty {qty!r} is not a quantity: give a number like 1000")
+    quantity = recording.parse_quantity(qty) if qty is not None else None
     received = parse_user_date(at, base=st.now) if at else st.now
     book = read.read(st.workbook, ("buyers", "inquiries", "regions"))
     new = recording.NewBuyer(name, company, email, phone, fax, country, city, source)

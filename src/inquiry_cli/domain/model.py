@@ -178,5 +178,3 @@ class History:
     def last_contact(self) -> Contact | None:
         dated = [c for c in self.contacts if c.date]
         return max(dated, key=lambda c: c.date) if dated else None
-
-

@@ -672,3 +672,14 @@ def record_quote(
     if status in ("", "new", "replied", "open") and buyers.has("status"):
         changes.set(buyers.name, buyer.row, buyers.col("status"), "Quoted")
     return out
+
+
+def parse_quantity(text: str, *, whole: bool = False, what: str = "--qty") -> int | float:
+    """A quantity typed on the command line ('1000', '2,000', '500 pcs'), or a UsageError."""
+    from inquiry_cli.workbook.cells import number
+
+    value, problem = number(text)
+    if problem or value is None or value <= 0 or (whole and int(value) != value):
+        kind = "a whole quantity" if whole else "a quantity"
+        raise UsageError(f"{what} {text!r} is not {kind}: give a number like 1000")
+    return int(value) if whole else value
