@@ -1,0 +1,295 @@
+"""Time `inq` commands as whole processes on the bench workbooks, next to a baseline."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+
+from inquiry_cli.workbook import schema  # noqa: E402
+
+
+def titles(*keys: str) -> tuple[str, ...]:
+    """Sheet names (as the bench workbooks have them) for contract sheet keys."""
+    return tuple(schema.SHEETS_BY_KEY[k].title for k in keys)
+
+
+ALL_TABLES = tuple(s.title for s in schema.SHEETS)  # what `inq check` reads
+READ_TARGET = 1.5  # a read command: at most 1.5x python-calamine reading the same sheets
+
+
+@dataclass(frozen=True)
+class Bench:
+    """One row of the table.
+
+    argv placeholders: {inq} (the inq command), {python}, {wb} (the workbook; a fresh copy
+    for write rows), {email} and {name} (a buyer that exists in every bench workbook).
+    `sheets` are the sheets the command needs: the read baseline reads exactly those.
+    `needs` is the subcommand to probe with --help (skipped with a note when it fails);
+    `needs_file` a file that must exist (relative to the repo root).
+    Read rows are judged against READ_TARGET x baseline; write rows against an absolute
+    number of seconds per size, with `openpyxl load+save` as the baseline for scale.
+    """
+
+    label: str
+    argv: tuple[str, ...]
+    sheets: tuple[str, ...] = ALL_TABLES
+    write: bool = False
+    ok_codes: tuple[int, ...] = (0,)
+    needs: tuple[str, ...] = ()
+    needs_file: str | None = None
+    seconds: dict[str, float] = field(default_factory=dict)  # write rows: target per size
+
+
+# The benchmark list: later issues add their commands here.
+BENCHES: list[Bench] = [
+    Bench(
+        "inq check --json",
+        ("{inq}", "-w", "{wb}", "check", "--json"),
+        ALL_TABLES,
+        ok_codes=(0, 1),  # 1: it found (the generator's deliberate) problems
+        needs=("check",),
+    ),
+    Bench(
+        "inq lookup EMAIL --json",
+        ("{inq}", "-w", "{wb}", "lookup", "{email}", "--json"),
+        titles("buyers", "inquiries", "contacts", "quotes", "samples", "settings"),
+        needs=("lookup",),
+    ),
+    Bench(
+        "inq due today --json",
+        ("{inq}", "-w", "{wb}", "due", "today", "--json"),
+        titles("buyers", "inquiries", "contacts", "settings"),
+        needs=("due",),
+    ),
+    Bench(
+        "append one Contacts row (bench/append_one.py)",
+        ("{python}", "bench/append_one.py", "{wb}"),
+        titles("contacts"),
+        write=True,
+        needs_file="bench/append_one.py",
+        seconds={"1k": 1.0, "10k": 2.0, "50k": 6.0},
+    ),
+    Bench(
+        "inq log EMAIL -c tel -s ...",
+        (
+            "{inq}",
+            "-w",
+            "{wb}",
+            "log",
+            "{email}",
+            "-c",
+            "tel",
+            "-s",
+            "Bench: called about the quote",
+        ),
+        titles("buyers", "inquiries", "contacts"),
+        write=True,
+        needs=("log",),
+        seconds={"1k": 1.0, "10k": 2.0, "50k": 6.0},
+    ),
+]
+
+CALAMINE = (
+    "import sys, python_calamine as pc\n"
+    "wb = pc.CalamineWorkbook.from_path(sys.argv[1])\n"
+    "for name in sys.argv[2:]:\n"
+    "    wb.get_sheet_by_name(name).to_python()\n"
+)
+OPENPYXL = "import sys, openpyxl\nwb = openpyxl.load_workbook(sys.argv[1])\nwb.save(sys.argv[1])\n"
+
+
+def inq_command() -> list[str]:
+    exe = Path(sys.executable).with_name("inq")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "inquiry_cli"]
+
+
+def environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("INQ_WORKBOOK", None)
+    env["INQ_NOW"] = generate.ANCHOR.isoformat() + "T10:00"
+    env["NO_COLOR"] = "1"
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(ROOT / "src"), env.get("PYTHONPATH", "")) if p
+    )
+    return env
+
+
+def expand(argv: tuple[str, ...], wb: Path) -> list[str]:
+    out: list[str] = []
+    for arg in argv:
+        if arg == "{inq}":
+            out += inq_command()
+        else:
+            out.append(
+                arg.replace("{python}", sys.executable)
+                .replace("{wb}", str(wb))
+                .replace("{email}", generate.KNOWN_EMAIL)
+                .replace("{name}", generate.KNOWN_NAME)
+            )
+    return out
+
+
+def run_once(argv: list[str], env: dict, ok: tuple[int, ...]) -> tuple[float, str | None]:
+    """Seconds for one whole process, and an error line when the exit code is unexpected."""
+    t = time.perf_counter()
+    proc = subprocess.run(
+        argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    took = time.perf_counter() - t
+    if proc.returncode not in ok:
+        lines = [ln for ln in proc.stderr.strip().splitlines() if ln.strip()]
+        return took, f"exit {proc.returncode}: {lines[-1] if lines else '(no stderr)'}"
+    return took, None
+
+
+def timed(argv_for, repeat: int, env: dict, ok: tuple[int, ...], fresh: Path | None):
+    """Median of `repeat` runs after one warm-up; a write gets a fresh copy of `fresh` each run."""
+    times: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="inq-bench-") as tmp:
+        for i in range(repeat + 1):
+            target = None
+            if fresh is not None:
+                target = Path(tmp) / fresh.name
+                shutil.copyfile(fresh, target)
+            took, err = run_once(argv_for(target), env, ok)
+            if err:
+                return None, err
+            if i:  # the first run warms the page cache and .pyc files
+                times.append(took)
+    return statistics.median(times), None
+
+
+def stale_reason(wb: Path) -> str | None:
+    """Why the workbook must be (re)generated: missing, or lacking a sheet of the contract."""
+    if not wb.exists():
+        return "is missing"
+    import python_calamine as pc
+
+    names = pc.CalamineWorkbook.from_path(str(wb)).sheet_names
+    lacking = [t for t in ALL_TABLES if t not in names]
+    return f"lacks the {lacking[0]} sheet" if lacking else None
+
+
+def available(bench: Bench, env: dict) -> str | None:
+    """None when the benchmark can run, else why not."""
+    if bench.needs_file and not (ROOT / bench.needs_file).exists():
+        return f"skipped: {bench.needs_file} does not exist yet"
+    if bench.needs:
+        probe = subprocess.run(
+            [*inq_command(), *bench.needs, "--help"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+        )
+        if probe.returncode != 0:
+            return f"skipped: `inq {' '.join(bench.needs)}` is not available yet"
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--sizes", default="1k,10k", help="comma-separated: 1k, 10k, 50k")
+    ap.add_argument("--repeat", type=int, default=5, help="runs per command (median)")
+    ap.add_argument("--only", default="", help="run only rows whose label contains this")
+    args = ap.parse_args(argv)
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    bad = [s for s in sizes if s not in generate.SIZES]
+    if bad:
+        ap.error(f"unknown size {bad[0]!r}: use {', '.join(generate.SIZES)}")
+    env = environment()
+    benches = [b for b in BENCHES if args.only in b.label]
+    notes: list[str] = []
+    runnable = []
+    for b in benches:
+        why = available(b, env)
+        if why:
+            notes.append(f"- {b.label}: {why}")
+        else:
+            runnable.append(b)
+
+    rows: list[tuple[str, ...]] = []
+    for size in sizes:
+        wb = generate.OUT_DIR / f"bench-{size}.xlsx"
+        stale = stale_reason(wb)
+        if stale:
+            print(f"{wb.name} {stale}: generating it", file=sys.stderr)
+            generate.generate(size)
+        baselines: dict[tuple, tuple[float | None, str | None]] = {}
+        for b in runnable:
+            if b.write:
+                key: tuple = ("openpyxl",)
+                label = "openpyxl load+save"
+                base_argv = lambda p: [sys.executable, "-c", OPENPYXL, str(p)]  # noqa: E731
+                fresh = wb
+            else:
+                key = ("calamine", *b.sheets)
+                label = f"calamine: {len(b.sheets)} sheets"
+                base_argv = lambda p, s=b.sheets, wb=wb: [  # noqa: E731
+                    sys.executable, "-c", CALAMINE, str(wb), *s,
+                ]  # fmt: skip
+                fresh = None
+            if key not in baselines:
+                baselines[key] = timed(base_argv, args.repeat, env, (0,), fresh)
+            base, base_err = baselines[key]
+            med, err = timed(
+                lambda p, b=b, wb=wb: expand(b.argv, p if p is not None else wb),
+                args.repeat,
+                env,
+                b.ok_codes,
+                wb if b.write else None,
+            )
+            if b.write:
+                limit = b.seconds.get(size)
+                target = f"≤ {limit:g} s" if limit else "-"
+                verdict = "-" if med is None or not limit else ("ok" if med <= limit else "MISS")
+            else:
+                target = f"≤ {READ_TARGET:g}×"
+                verdict = (
+                    "-"
+                    if med is None or not base
+                    else ("ok" if med <= READ_TARGET * base else "MISS")
+                )
+            ratio = f"{med / base:.2f}×" if med is not None and base else "-"
+            rows.append(
+                (
+                    b.label,
+                    size,
+                    f"{med:.2f}" if med is not None else (err or "failed"),
+                    label,
+                    f"{base:.2f}" if base is not None else (base_err or "failed"),
+                    ratio,
+                    target,
+                    verdict,
+                )
+            )
+            print(" | ".join(rows[-1]), file=sys.stderr, flush=True)
+
+    head = ("command", "size", "median s", "baseline", "baseline s", "ratio", "target", "")
+    print(f"\nmedian of {args.repeat} whole-process runs (after one warm-up); "
+          f"INQ_NOW={env['INQ_NOW']}; python {sys.version.split()[0]}; "
+          f"{os.cpu_count()} CPUs\n")  # fmt: skip
+    print("| " + " | ".join(head) + " |")
+    print("|" + "|".join("---" for _ in head) + "|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    if notes:
+        print("\n" + "\n".join(notes))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
