@@ -43,11 +43,16 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
-def dumps_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, default=_default)
+def dumps_json(data: Any, indent: int | None = 2) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=indent, default=_default)
 
 
 def print_json(data: Any) -> None:
-    """JSON for scripts on stdout: UTF-8, stable keys as given, ISO dates."""
-    sys.stdout.write(dumps_json(data) + "\n")
+    """JSON for scripts on stdout: UTF-8, stable keys as given, ISO dates.
+
+    Indented on a terminal; compact when piped (json's C encoder only runs without
+    indent, which matters for 10,000 items).
+    """
+    indent = 2 if sys.stdout.isatty() else None
+    sys.stdout.write(dumps_json(data, indent) + "\n")
     sys.stdout.flush()

@@ -101,6 +101,7 @@ def _index() -> dict[str, str]:
     return index
 
 
+@cache
 def country_code(text: str | None) -> str | None:
     """ISO 3166 alpha-2 code for what the user typed, or None when unknown."""
     if not text:
@@ -112,6 +113,7 @@ def country_name(code: str) -> str:
     return _english_names().get(code.upper(), code)
 
 
+@cache
 def time_zone(code: str | None, city: str | None = None) -> str | None:
     """The IANA zone for a buyer: the city's zone when it names one, else the country's."""
     if not code:

@@ -173,3 +173,75 @@ CONVERTERS = {
     "grade": grade,
     "flag": flag,
 }
+
+
+# Fast paths: the common, clean cell decided in one expression; anything else is MISS and
+# goes through the full converter above (which knows every odd case and reports problems).
+MISS = object()
+_GRADES = frozenset("ABCD")
+
+
+def _fast_text(v: object) -> object:
+    if v.__class__ is str:
+        return v.strip() or None
+    return MISS
+
+
+def _fast_datetime(v: object) -> object:
+    if v.__class__ is _DATETIME:
+        return v
+    return None if v == "" else MISS
+
+
+def _fast_number(v: object) -> object:
+    cls = v.__class__
+    if cls is float:
+        return int(v) if v.is_integer() else v
+    if cls is int:
+        return v
+    return None if v == "" else MISS
+
+
+def _fast_integer(v: object) -> object:
+    if v.__class__ is float and v.is_integer():
+        return int(v)
+    if v.__class__ is int:
+        return v
+    return None if v == "" else MISS
+
+
+def _fast_email(v: object) -> object:
+    if v.__class__ is str and v.isascii():
+        low = v.strip().lower()
+        if _EMAIL.match(low):
+            return low
+    return None if v == "" else MISS
+
+
+def _fast_phone(v: object) -> object:
+    if v.__class__ is str:
+        return v.strip() or None
+    return MISS
+
+
+def _fast_grade(v: object) -> object:
+    if v.__class__ is str and v in _GRADES:
+        return v
+    return None if v == "" else MISS
+
+
+def _fast_flag(v: object) -> object:
+    return False if v == "" else MISS
+
+
+FAST = {
+    "text": _fast_text,
+    "date": _fast_datetime,
+    "datetime": _fast_datetime,
+    "int": _fast_integer,
+    "number": _fast_number,
+    "email": _fast_email,
+    "phone": _fast_phone,
+    "grade": _fast_grade,
+    "flag": _fast_flag,
+}

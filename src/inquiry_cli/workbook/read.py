@@ -15,7 +15,7 @@ from typing import Any
 
 from inquiry_cli.errors import ContractError, WorkbookUnreadable
 from inquiry_cli.workbook import schema
-from inquiry_cli.workbook.cells import CONVERTERS
+from inquiry_cli.workbook.cells import CONVERTERS, FAST, MISS
 from inquiry_cli.workbook.probe import probe
 
 HEADER_SCAN_ROWS = 15  # how far below the top a header row may sit (title rows, banners)
@@ -80,17 +80,22 @@ class Table:
             self._typed[key] = out
             self._problems[key] = []
             return out
-        convert = CONVERTERS[self.spec.column(key).kind]
+        kind = self.spec.column(key).kind
         header = self.headers[idx]
-        out = []
+        # calamine rows are rectangular (the sheet's full width), so index directly.
+        raw = [row[idx] for row in self.rows]
+        fast = FAST[kind]
+        out = [fast(v) for v in raw]
         problems: list[Problem] = []
-        append = out.append
-        for raw, rownum in zip(self.rows, self.row_numbers, strict=True):
-            value, problem = convert(raw[idx] if idx < len(raw) else None)
-            if problem is not None:
-                problems.append(Problem(self.name, rownum, header, problem))
-                value = None
-            append(value)
+        if MISS in out:  # the odd cells: text dates, numbers as text, bad emails...
+            convert = CONVERTERS[kind]
+            for i, value in enumerate(out):
+                if value is MISS:
+                    value, problem = convert(raw[i])
+                    if problem is not None:
+                        problems.append(Problem(self.name, self.row_numbers[i], header, problem))
+                        value = None
+                    out[i] = value
         self._typed[key] = out
         self._problems[key] = problems
         return out
