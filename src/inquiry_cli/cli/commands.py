@@ -5,7 +5,10 @@ from inquiry_cli.cli import (
     due,  # noqa: F401
     grading,  # noqa: F401
     history,  # noqa: F401
+    mail,  # noqa: F401
     quoting,  # noqa: F401
     record,  # noqa: F401
+    reports,  # noqa: F401
+    samples,  # noqa: F401
     workbook_cmds,  # noqa: F401
 )

@@ -3,6 +3,7 @@
 Replies: every open inquiry not yet replied, against its clock (target 2 h, limit 24 h,
 fax 12 h, from Settings). Follow-ups: by grade cadence from the last contact, at least
 every half month for an open inquiry, an explicit Next follow-up date winning.
+Samples: a sample awaiting feedback is chased N days after it was sent (domain.samples).
 Urgency is lateness × grade weight, in the spirit of taskwarrior's urgency.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from inquiry_cli.domain import model
@@ -21,7 +23,7 @@ from inquiry_cli.domain.settings import Settings
 from inquiry_cli.errors import ContractError, UsageError
 from inquiry_cli.workbook.read import Workbook
 
-SHEETS = ("buyers", "inquiries", "contacts", "settings")
+SHEETS = ("buyers", "inquiries", "contacts", "samples", "settings")
 GRADE_WEIGHT = {"A": 4.0, "B": 3.0, "C": 2.0, "D": 1.5}
 LATE_SATURATION_DAYS = 14
 # Where the working week is not Monday-Friday (weekday numbers, Monday = 0).
@@ -95,12 +97,20 @@ def local_time(buyer: model.Buyer, now: dt.datetime, s: Settings) -> LocalTime |
     zone = time_zone(code, buyer.city)
     if zone is None:
         return None
+    return _local_at(zone, code, now, s.timezone, s.business_window())
+
+
+@lru_cache(maxsize=512)
+def _local_at(
+    zone: str, code: str | None, now: dt.datetime, home_zone: str, window: tuple[int, int]
+) -> LocalTime:
+    """Per zone, not per buyer: 10,000 buyers share a few dozen zones."""
     try:
-        home = ZoneInfo(s.timezone)
+        home = ZoneInfo(home_zone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ContractError(f"Settings: timezone {s.timezone!r} is not a time zone name") from None
+        raise ContractError(f"Settings: timezone {home_zone!r} is not a time zone name") from None
     there = now.replace(tzinfo=home).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
-    start, end = s.business_window()
+    start, end = window
     minute = there.hour * 60 + there.minute
     working_day = there.weekday() not in WEEKEND.get(code or "", (5, 6))
     return LocalTime(zone, there, working_day and start <= minute < end)
@@ -150,6 +160,7 @@ def due_list(book: Workbook, now: dt.datetime, when: str = "today") -> list[Item
         if overdue_only and late <= 0:
             continue
         items.append(_follow_up_item(b, due, late, now, s, contact, last, open_inqs))
+    items += _sample_items(book, buyers, now, s, last_contacts, last_day, overdue_only)
     items.sort(key=lambda i: (-i.urgency, i.due_at, i.buyer.row if i.buyer else 0))
     return items
 
@@ -237,6 +248,46 @@ def _follow_up_item(b, due: Due, late: int, now, s, contact, last, open_inqs) ->
         local_time(b, now, s),
         products,
     )
+
+
+def _sample_items(book, buyers, now, s: Settings, last_contacts, last_day, overdue_only):
+    """One "sample" item per buyer with samples awaiting feedback whose chase day has come."""
+    from inquiry_cli.domain.samples import open_samples
+
+    by_buyer: dict[int, list] = {}
+    for o in open_samples(book, buyers):
+        if o.buyer is not None and o.due <= last_day:
+            by_buyer.setdefault(o.buyer.row, []).append(o)
+    items: list[Item] = []
+    for group in by_buyer.values():
+        b = group[0].buyer
+        due = min(o.due for o in group)
+        late = (now.date() - due).days
+        if overdue_only and late <= 0:
+            continue
+        weight = GRADE_WEIGHT.get(b.grade or "", 1.0)
+        contact = last_contacts.get(b.buyer_id or "") or last_contacts.get(b.email or "")
+        last = max(
+            (d for d in (contact.date if contact else None, b.last_contact) if d), default=None
+        )
+        items.append(
+            Item(
+                "sample",
+                b,
+                None,
+                dt.datetime.combine(due, dt.time()),
+                late > 0,
+                dt.timedelta(days=max(late, 0)),
+                round(weight * (1 + min(max(late, 0), LATE_SATURATION_DAYS) / 7), 1),
+                channel_for(b),
+                "; ".join(o.detail for o in group),
+                contact,
+                last,
+                local_time(b, now, s),
+                [f"{o.sample.model} sample" for o in group],
+            )
+        )
+    return items
 
 
 def item_json(item: Item) -> dict:

@@ -683,3 +683,42 @@ def parse_quantity(text: str, *, whole: bool = False, what: str = "--qty") -> in
         kind = "a whole quantity" if whole else "a quantity"
         raise UsageError(f"{what} {text!r} is not {kind}: give a number like 1000")
     return int(value) if whole else value
+
+
+def log_outgoing(
+    book: Workbook,
+    buyer: model.Buyer,
+    *,
+    channel_name: str,
+    summary: str,
+    next_step: str | None,
+    when: dt.datetime,
+    changes: ChangeSet,
+    direction: str = "out",
+) -> Outcome:
+    """A contact row and the buyer's Last contact, added to `changes`; unlike log_contact
+    it never marks inquiries replied (a mail-out or a sample is not a reply)."""
+    chan = channel(channel_name)
+    buyers = book.table("buyers")
+    out = Outcome(changes, buyer=buyer)
+    values: dict[str, CellValue] = {
+        "date": when,
+        "buyer_id": buyer.buyer_id,
+        "email": buyer.email,
+        "channel": chan,
+        "direction": direction,
+        "summary": summary.strip(),
+        "next_step": next_step.strip() if next_step else None,
+    }
+    contacts = book.get("contacts")
+    for key in ("buyer_id", "email"):  # link by what the sheet has, without a warning
+        if contacts is not None and not contacts.has(key):
+            values[key] = None
+    _append(book, "contacts", values, changes, out)
+    if 0 < buyer.row <= buyers.last_row:
+        newer = buyer.last_contact is None or when >= buyer.last_contact
+        if newer and buyers.has("last_contact"):
+            changes.set(buyers.name, buyer.row, buyers.col("last_contact"), when)
+        if buyer.next_follow_up is not None and buyer.next_follow_up <= when:
+            _set(buyers, buyer.row, "next_follow_up", None, changes, out)
+    return out

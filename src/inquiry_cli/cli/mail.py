@@ -1,0 +1,247 @@
+"""`inq mail`: mail-outs from templates to a chosen audience, as .eml, .mbox or over SMTP."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from inquiry_cli.cli.app import app
+from inquiry_cli.cli.context import state
+
+
+@app.command()
+def mail(
+    ctx: typer.Context,
+    template: Annotated[
+        str,
+        typer.Argument(
+            help="newsletter, new-products, trade-show, greeting, sample-follow-up, or your own "
+            "(templates/mail/NAME.txt.j2 beside the workbook).",
+            show_default=False,
+        ),
+    ],
+    asked: Annotated[
+        str | None,
+        typer.Option(
+            "--asked", help="Every buyer who ever asked about this model.", show_default=False
+        ),
+    ] = None,
+    grade: Annotated[
+        str | None, typer.Option("--grade", help="Grades, e.g. A or A,B.", show_default=False)
+    ] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            "--region", help="mideast, sea, us, eu, latam, africa, other...", show_default=False
+        ),
+    ] = None,
+    country: Annotated[
+        str | None,
+        typer.Option("--country", help="A country: name, 中文 or ISO code.", show_default=False),
+    ] = None,
+    everyone: Annotated[bool, typer.Option("--all", help="Every buyer.")] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Write one .eml per buyer into this folder.", show_default=False
+        ),
+    ] = None,
+    mbox: Annotated[
+        Path | None,
+        typer.Option(
+            "--mbox", help="Write every mail into one new .mbox file.", show_default=False
+        ),
+    ] = None,
+    send: Annotated[
+        bool,
+        typer.Option(
+            "--send",
+            help="Send over SMTP ([smtp] in the config file; password in $INQ_SMTP_PASSWORD).",
+        ),
+    ] = False,
+    log: Annotated[
+        bool, typer.Option("--log", help="Record each mail as a contact (one change).")
+    ] = False,
+    news: Annotated[
+        Path | None,
+        typer.Option(
+            "--news", help="A text file with the news (for newsletter).", show_default=False
+        ),
+    ] = None,
+    occasion: Annotated[
+        str | None,
+        typer.Option(
+            "--occasion", help="For greeting, e.g. 'Happy Eid al-Fitr'.", show_default=False
+        ),
+    ] = None,
+    event: Annotated[
+        str | None,
+        typer.Option(
+            "--event",
+            help="For trade-show: part of the show's name (default: the next one).",
+            show_default=False,
+        ),
+    ] = None,
+    subject: Annotated[
+        str | None,
+        typer.Option("--subject", help="Override the template's subject.", show_default=False),
+    ] = None,
+) -> None:
+    """Mail-outs: newsletters, new products, trade-show invitations, greetings, sample follow-ups.
+
+    Pick the audience (filters combine): --asked MODEL, --grade A,B, --region, --country,
+    or --all. Each buyer gets a personalised plain-text mail; buyers without an email are
+    listed so you can reach them another way. Without --out/--mbox/--send it shows the
+    first mail and who would get one. sample-follow-up goes by default to every buyer
+    with a sample awaiting feedback.
+
+    Example: inq mail new-products --asked LED-PL-60 --out mails/
+    """
+    from inquiry_cli import config, templating
+    from inquiry_cli.domain import mailing as service
+    from inquiry_cli.domain.recording import parse_grade
+    from inquiry_cli.domain.settings import Settings
+    from inquiry_cli.errors import UsageError
+    from inquiry_cli.workbook import read
+
+    st = state(ctx)
+    if sum(x is not None and x is not False for x in (out, mbox, send or None)) > 1:
+        raise UsageError("choose one of --out DIR, --mbox FILE or --send")
+    if log and not (out or mbox or send):
+        raise UsageError("--log records mails you write or send: add --out, --mbox or --send")
+    if mbox is not None and mbox.exists():
+        raise UsageError(f"{mbox} already exists: give a new .mbox file name")
+    grades = [parse_grade(g) for g in grade.replace(" ", "").split(",") if g] if grade else []
+    audience = service.Audience(asked, grades, region, country, everyone)
+    news_text = None
+    if news is not None:
+        try:
+            news_text = news.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"cannot read {news}: {exc}") from None
+    cfg = config.load_config()
+    smtp_cfg = service.SmtpConfig.from_config(cfg) if send else None
+
+    book = read.read(st.workbook, service.SHEETS)
+    settings = Settings.from_sheet(book.key_values("settings"))
+    search = templating.search_path(st.workbook, settings.template_dir or None)
+    if template not in service.template_names(search):
+        names = ", ".join(service.template_names(search))
+        raise UsageError(f"no mail template {template!r}: use one of {names}")
+    if audience.is_empty():
+        if template != "sample-follow-up":
+            raise UsageError(
+                "say who gets it: --asked MODEL, --grade A,B, --region, --country or --all"
+            )
+        chosen = service.sample_follow_up_audience(book)
+        who = "buyers with a sample awaiting feedback"
+    else:
+        chosen = service.select(book, audience)
+        who = audience.describe()
+    mail_cfg = cfg.get("mail") if isinstance(cfg.get("mail"), dict) else {}
+    smtp_section = cfg.get("smtp") if isinstance(cfg.get("smtp"), dict) else {}
+    sender = service.sender_of(book, mail_cfg.get("from") or smtp_section.get("from"))
+    context = service.prepare(
+        book, template, now=st.now, news=news_text, occasion=occasion, event=event, sender=sender
+    )
+    recipients, skipped = service.split_recipients(chosen)
+    mails, not_applicable = service.render(template, recipients, context, search, subject)
+    skipped += not_applicable
+    service.build_messages(mails, sender, context.company.get("name"), st.now, settings)
+
+    from inquiry_cli.render import console
+
+    con = console()
+    n = len(mails)
+    con.print(
+        f"{template}: {n} mail{'s' if n != 1 else ''} to {who} "
+        f"({len(chosen)} buyer{'s' if len(chosen) != 1 else ''} matched)",
+        markup=False,
+    )
+    if skipped:
+        con.print(f"Not mailed ({len(skipped)}): reach them another way", markup=False)
+        for sk in skipped:
+            con.print(f"  {sk.buyer.key} {sk.buyer.label}: {sk.why}", markup=False)
+    if not mails:
+        raise typer.Exit(1 if chosen else 0)
+
+    if out is not None:
+        paths = service.write_eml(mails, out)
+        con.print(f"Wrote {len(paths)} .eml files to {out}", markup=False)
+        sent = mails
+    elif mbox is not None:
+        service.write_mbox(mails, mbox)
+        con.print(f"Wrote {n} mails to {mbox}", markup=False)
+        sent = mails
+    elif send:
+        sent = _send(mails, smtp_cfg)
+    else:
+        _preview(mails)
+        return
+    if log and sent:
+        from inquiry_cli.cli.record import save
+
+        outcome = service.log_mails(book, sent, template, st.now)
+        save(st, book, outcome, dry_run=False)
+    if send and len(sent) < n:
+        raise typer.Exit(1)
+
+
+def _send(mails, cfg) -> list:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from inquiry_cli.domain import mailing as service
+    from inquiry_cli.render import console
+
+    password = os.environ.get(cfg.password_env)
+    conn = service.connect(cfg, password)  # before the progress bar: errors stay one line
+    err = console(stderr=True)
+    with Progress(
+        TextColumn("Sending"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("send", total=len(mails))
+        results = service.send(mails, cfg, password, tick=lambda: progress.advance(task), conn=conn)
+    out = console()
+    ok = [r for r in results if r.ok]
+    failed = [r for r in results if not r.ok]
+    for r in results:
+        who = f"{r.mail.buyer.key} {r.mail.to}"
+        out.print(
+            f"  {'sent  ' if r.ok else 'FAILED'}  {who}{'' if r.ok else ': ' + r.error}",
+            markup=False,
+        )
+    line = f"Sent {len(ok)} of {len(results)} via {cfg.host}:{cfg.port}"
+    if failed:
+        line += f"; {len(failed)} failed (listed above)"
+    out.print(line, markup=False)
+    return [r.mail for r in ok]
+
+
+def _preview(mails) -> None:
+    from inquiry_cli.render import console
+
+    con = console()
+    first = mails[0].message
+    con.print("", markup=False)
+    con.print(f"--- the first mail of {len(mails)} ---", markup=False)
+    for h in ("From", "To", "Subject", "Date"):
+        con.print(f"{h}: {first[h]}", markup=False)
+    con.print("", markup=False)
+    con.print(mails[0].body.rstrip("\n"), markup=False)
+    con.print("---", markup=False)
+    rest = ", ".join(m.to for m in mails[1:6])
+    if len(mails) > 6:
+        rest += f" and {len(mails) - 6} more"
+    if rest:
+        con.print(f"Also to: {rest}", markup=False)
+    con.print(
+        "Nothing written or sent: add --out DIR (.eml files), --mbox FILE or --send.",
+        markup=False,
+    )

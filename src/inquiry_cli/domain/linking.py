@@ -1,0 +1,57 @@
+"""Link the rows of any sheet to their buyers (by Buyer ID, else email) in one pass."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TypeVar
+
+from inquiry_cli.domain import model
+
+T = TypeVar("T")
+
+GRADE_ORDER = {"A": 0, "B": 1, "C": 2, "D": 3}
+
+
+def buyer_keys(buyer: model.Buyer) -> list[str]:
+    """Every way another sheet may name this buyer: Buyer ID and (lower-cased) email."""
+    return [k for k in (buyer.buyer_id, (buyer.email or "").lower() or None) if k]
+
+
+def group_by_buyer(records: Iterable[T]) -> dict[str, list[T]]:
+    """{Buyer ID or email: records}; a record is filed under both when it carries both.
+
+    The Buyer ID column may hold an email in workbooks without IDs (inq writes the
+    buyer's key there), so its value is filed as given and lower-cased.
+    """
+    out: dict[str, list[T]] = {}
+    for rec in records:
+        keys = {
+            k
+            for k in (
+                getattr(rec, "buyer_id", None),
+                (getattr(rec, "buyer_id", None) or "").lower() or None,
+                (getattr(rec, "email", None) or "").lower() or None,
+            )
+            if k
+        }
+        for k in keys:
+            out.setdefault(k, []).append(rec)
+    return out
+
+
+def records_of(index: dict[str, list[T]], buyer: model.Buyer) -> list[T]:
+    """The records filed under this buyer, each once, in sheet order."""
+    seen: set[int] = set()
+    out: list[T] = []
+    for k in buyer_keys(buyer):
+        for rec in index.get(k, []):
+            if id(rec) not in seen:
+                seen.add(id(rec))
+                out.append(rec)
+    out.sort(key=lambda r: getattr(r, "row", 0))
+    return out
+
+
+def grade_rank(grade: str | None) -> int:
+    """A before B before C before D before ungraded."""
+    return GRADE_ORDER.get(grade or "", 4)

@@ -1,0 +1,359 @@
+"""Samples (DOMAIN.md §5): record one sent, list those awaiting feedback, when to chase them.
+
+E-samples first; a physical sample is free with the freight paid by the buyer (freight
+collect); a large sample is paid in advance by T/T. A sample awaits feedback until its
+Feedback is filled in or its Status says so; a feedback follow-up falls due N days after
+sending (Settings: sample_feedback_days, 10 for a physical sample; esample_feedback_days,
+3), and N days after each later contact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from inquiry_cli.domain import model
+from inquiry_cli.domain.linking import group_by_buyer, records_of
+from inquiry_cli.errors import ContractError, UsageError
+from inquiry_cli.workbook import schema
+from inquiry_cli.workbook.changes import CellValue, ChangeSet
+from inquiry_cli.workbook.read import Workbook
+
+SHEETS = ("buyers", "contacts", "samples", "products", "settings")
+FEEDBACK_DAYS = {"physical": 10.0, "e-sample": 3.0}
+SETTING_KEYS = {"physical": "sample_feedback_days", "e-sample": "esample_feedback_days"}
+# A sample whose Status is one of these needs no more chasing.
+DONE_STATUSES = {
+    "feedback received", "feedback", "approved", "rejected", "closed", "done", "cancelled",
+    "canceled", "returned", "ordered", "已反馈", "已确认", "关闭", "取消",
+}  # fmt: skip
+
+KINDS = {
+    "e": "E-sample", "e-sample": "E-sample", "esample": "E-sample", "electronic": "E-sample",
+    "catalog": "E-sample", "photo": "E-sample", "photos": "E-sample", "电子样本": "E-sample",
+    "p": "Physical", "physical": "Physical", "real": "Physical", "实物": "Physical",
+    "实样": "Physical",
+}  # fmt: skip
+FREIGHT = {
+    "collect": "Freight collect", "freight-collect": "Freight collect", "到付": "Freight collect",
+    "prepaid": "Prepaid by buyer", "buyer": "Prepaid by buyer", "paid": "Prepaid by buyer",
+    "ours": "Paid by us", "us": "Paid by us", "we": "Paid by us", "free": "Paid by us",
+    "寄付": "Paid by us",
+}  # fmt: skip
+
+
+def kind_of(sample: model.Sample) -> str:
+    """'e-sample' or 'physical' (a blank Kind counts as physical)."""
+    k = (sample.kind or "").strip().lower().replace(" ", "")
+    return "e-sample" if k.startswith("e") or KINDS.get(k) == "E-sample" else "physical"
+
+
+def awaiting_feedback(sample: model.Sample) -> bool:
+    if sample.feedback and sample.feedback.strip():
+        return False
+    return (sample.status or "").strip().lower() not in DONE_STATUSES
+
+
+def feedback_days(settings: dict[str, Any]) -> dict[str, float]:
+    """Days to wait for feedback per kind, from the Settings sheet (defaults above)."""
+    out = dict(FEEDBACK_DAYS)
+    for kind, key in SETTING_KEYS.items():
+        raw = settings.get(schema.norm(key))
+        if raw in (None, ""):
+            continue
+        try:
+            value = float(str(raw).strip())
+        except ValueError:
+            raise ContractError(
+                f"Settings: {key} is {raw!r}, not a number; fix it in the Settings sheet"
+            ) from None
+        if value < 0:
+            raise ContractError(f"Settings: {key} is {raw!r}; it cannot be negative")
+        out[kind] = value
+    return out
+
+
+@dataclass
+class OpenSample:
+    """A sample awaiting feedback, with its buyer and when to chase it."""
+
+    sample: model.Sample
+    buyer: model.Buyer | None
+    due: dt.date  # the day a feedback follow-up falls due
+    chased: bool  # a contact since the first due day: this is a reminder
+    last_contact_at: dt.datetime | None
+
+    @property
+    def kind(self) -> str:
+        return kind_of(self.sample)
+
+    def days_out(self, today: dt.date) -> int | None:
+        return (today - self.sample.date.date()).days if self.sample.date else None
+
+    @property
+    def detail(self) -> str:
+        x = self.sample
+        how = f" by {x.courier}" if x.courier else ""
+        if x.tracking:
+            how += f" {x.tracking}"
+        sent = f" sent {x.date:%Y-%m-%d}" if x.date else ""
+        ask = "no feedback yet, ask again" if self.chased else "ask for feedback"
+        return f"sample {x.model or '?'} ({self.kind}{how}){sent}: {ask}"
+
+
+def open_samples(book: Workbook, buyers: list[model.Buyer] | None = None) -> list[OpenSample]:
+    """Every sample awaiting feedback, oldest first, with its follow-up day."""
+    table = book.get("samples")
+    if table is None:
+        return []
+    samples = [s for s in model.load(table, model.Sample) if awaiting_feedback(s) and s.date]
+    if not samples:
+        return []
+    days = feedback_days(book.key_values("settings"))
+    if buyers is None:
+        buyers = model.load(book.get("buyers"), model.Buyer)
+    by_key: dict[str, model.Buyer] = {}
+    for b in buyers:
+        for k in (b.buyer_id, (b.email or "").lower() or None):
+            if k:
+                by_key.setdefault(k, b)
+    contacts = group_by_buyer(model.load(book.get("contacts"), model.Contact))
+    out: list[OpenSample] = []
+    for s in samples:
+        ref = (s.buyer_id or "").strip()
+        buyer = by_key.get(ref) or by_key.get(ref.lower())
+        wait = days[kind_of(s)]
+        first = s.date.date() + dt.timedelta(days=int(wait))
+        last = None
+        if buyer is not None:
+            dated = [c.date for c in records_of(contacts, buyer) if c.date]
+            if buyer.last_contact:
+                dated.append(buyer.last_contact)
+            last = max(dated, default=None)
+        chased = last is not None and last.date() >= first
+        due = last.date() + dt.timedelta(days=int(wait)) if chased else first
+        out.append(OpenSample(s, buyer, due, chased, last))
+    out.sort(key=lambda o: (o.sample.date, o.sample.row))
+    return out
+
+
+def open_json(items: list[OpenSample], today: dt.date) -> list[dict[str, Any]]:
+    return [
+        {
+            "date": o.sample.date,
+            "buyer_id": o.buyer.buyer_id if o.buyer else o.sample.buyer_id,
+            "name": o.buyer.name if o.buyer else None,
+            "company": o.buyer.company if o.buyer else None,
+            "email": o.buyer.email if o.buyer else None,
+            "country": o.buyer.country if o.buyer else None,
+            "model": o.sample.model,
+            "kind": o.sample.kind,
+            "freight": o.sample.freight,
+            "payment": o.sample.payment,
+            "courier": o.sample.courier,
+            "tracking": o.sample.tracking,
+            "status": o.sample.status,
+            "days_out": o.days_out(today),
+            "follow_up": o.due,
+            "late": o.due < today,
+            "row": o.sample.row,
+        }
+        for o in items
+    ]
+
+
+# ---------------------------------------------------------------- recording
+
+
+@dataclass
+class NewSample:
+    model: str
+    kind: str | None = None  # e / physical
+    freight: str | None = None
+    payment: str | None = None
+    courier: str | None = None
+    tracking: str | None = None
+    large: bool = False
+    amount: str | None = None  # what a T/T sample costs, e.g. "USD 240"
+    notes: str | None = None
+
+
+def sample_values(new: NewSample) -> dict[str, str | None]:
+    """The Samples row in words: defaults per DOMAIN.md §5, typed shortcuts expanded."""
+    kind_key = (new.kind or "physical").strip().lower()
+    kind = KINDS.get(kind_key.replace(" ", ""))
+    if kind is None:
+        raise UsageError(f"unknown sample kind {new.kind!r}: use e (e-sample) or physical")
+    if kind == "E-sample":
+        for given, flag in ((new.courier, "--courier"), (new.tracking, "--tracking")):
+            if given:
+                raise UsageError(f"an e-sample is sent by email: {flag} does not apply")
+        if new.large:
+            raise UsageError("an e-sample is free: --large (T/T in advance) does not apply")
+        return {"kind": kind, "freight": None, "payment": "Free", "courier": None}
+    courier = new.courier.strip() if new.courier else None
+    if courier and courier.lower() in ("dhl", "ups", "tnt", "ems", "sf"):
+        courier = courier.upper()
+    elif courier and courier.lower() == "fedex":
+        courier = "FedEx"
+    freight = new.freight or "collect"
+    word = freight.strip().lower().replace(" ", "-")
+    if word in ("account", "buyer-account", "buyers-account"):
+        if not courier:
+            raise UsageError("--freight account needs --courier: whose DHL/FedEx/UPS account?")
+        freight_text = f"Buyer's {courier} account"
+    else:
+        freight_text = FREIGHT.get(word, freight.strip())
+    if new.payment:
+        pay = new.payment.strip()
+        if pay.lower().replace(" ", "").replace("/", "") in ("tt", "t-t", "bank", "电汇"):
+            pay = "T/T in advance"
+        elif pay.lower() in ("free", "免费"):
+            pay = "Free sample"
+    else:
+        pay = "T/T in advance" if new.large else "Free sample"
+    if pay == "T/T in advance" and new.amount:
+        pay = f"T/T in advance ({new.amount.strip()})"
+    return {"kind": kind, "freight": freight_text, "payment": pay, "courier": courier}
+
+
+def record_sample(
+    book: Workbook,
+    buyer: model.Buyer,
+    new: NewSample,
+    *,
+    when: dt.datetime,
+    now: dt.datetime,
+) -> Any:  # recording.Outcome
+    """A Samples row, the buyer's Status, and the contact: one change."""
+    from inquiry_cli.domain import recording
+
+    if when > now + dt.timedelta(minutes=5):
+        raise UsageError(f"{when:%Y-%m-%d} is in the future: record a sample once it is sent")
+    model_name = _check_model(book, new.model)
+    words = sample_values(new)
+    changes = ChangeSet()
+    out = recording.Outcome(changes, buyer=buyer)
+    day = dt.datetime.combine(when.date(), dt.time())
+    values: dict[str, CellValue] = {
+        "date": day,
+        "buyer_id": buyer.buyer_id or buyer.email,
+        "model": model_name,
+        "kind": words["kind"],
+        "freight": words["freight"],
+        "payment": words["payment"],
+        "courier": words["courier"],
+        "tracking": new.tracking.strip() if new.tracking else None,
+        "status": "Sent",
+        "feedback": None,
+    }
+    recording._append(book, "samples", values, changes, out)
+    noun = "e-sample" if words["kind"] == "E-sample" else "physical sample"
+    how = ""
+    if words["courier"]:
+        how = f" by {words['courier']}"
+        if values["tracking"]:
+            how += f", tracking {values['tracking']}"
+    terms = ", ".join(
+        x.lower() if x.startswith(("Free", "Freight")) else x
+        for x in (words["freight"], words["payment"])
+        if x
+    )
+    out.lines.insert(
+        0,
+        f"Recorded {'an' if noun[0] == 'e' else 'a'} {noun} of {model_name} "
+        f"for {buyer.key} {buyer.label}"
+        + (f": {how.strip()}" if how else "")
+        + (f" ({terms})" if terms else ""),
+    )
+    summary = f"Sent {noun} {model_name}{how}" + (f" ({terms})" if terms else "")
+    if new.notes:
+        summary += f"; {new.notes.strip()}"
+    logged = recording.log_outgoing(
+        book,
+        buyer,
+        channel_name="email" if words["kind"] == "E-sample" else "post",
+        summary=summary,
+        next_step="Ask for sample feedback",
+        when=when,
+        changes=changes,
+    )
+    out.lines += logged.lines
+    out.warnings += logged.warnings
+    buyers = book.table("buyers")
+    status = (buyer.status or "").strip().lower()
+    if status in ("", "new", "replied", "open", "quoted") and buyers.has("status"):
+        changes.set(buyers.name, buyer.row, buyers.col("status"), "Sample sent")
+        out.lines.append(f"Status of {buyer.key} set to Sample sent")
+    days = feedback_days(book.key_values("settings"))[
+        "e-sample" if noun == "e-sample" else "physical"
+    ]
+    ask = (when + dt.timedelta(days=int(days))).date()
+    out.lines.append(f"Logged the contact; `inq due` will remind you to ask for feedback on {ask}")
+    return out
+
+
+def _check_model(book: Workbook, wanted: str) -> str:
+    """The model as the Products sheet spells it (unknown models refused, with suggestions)."""
+    wanted = (wanted or "").strip()
+    if not wanted:
+        raise UsageError("say which model the sample is (e.g. LED-PL-60)")
+    products = book.get("products")
+    if products is None or not products.has("model"):
+        return wanted
+    from inquiry_cli.domain.quote import find_product
+
+    return find_product(products, wanted)["model"]
+
+
+def record_feedback(
+    book: Workbook,
+    buyer: model.Buyer,
+    feedback: str,
+    *,
+    model_name: str | None,
+    when: dt.datetime,
+    now: dt.datetime,
+) -> Any:  # recording.Outcome
+    """Feedback on the buyer's latest sample awaiting it; the contact logged as incoming."""
+    from inquiry_cli.domain import recording
+
+    if not feedback.strip():
+        raise UsageError("the feedback is empty: say what the buyer thought of the sample")
+    table = book.get("samples")
+    mine = [
+        o.sample
+        for o in open_samples(book, [buyer])
+        if o.buyer is not None
+        and (model_name is None or (o.sample.model or "").upper() == model_name.strip().upper())
+    ]
+    if not mine:
+        what = f" of {model_name}" if model_name else ""
+        raise UsageError(
+            f"{buyer.key} {buyer.label} has no sample{what} awaiting feedback: "
+            "see `inq sample --open`"
+        )
+    target = mine[-1]
+    assert table is not None
+    changes = ChangeSet()
+    out = recording.Outcome(changes, buyer=buyer)
+    recording._set(table, target.row, "feedback", feedback.strip(), changes, out)
+    recording._set(table, target.row, "status", "Feedback received", changes, out)
+    out.lines.append(
+        f"Feedback recorded on the {target.model} sample sent "
+        f"{target.date:%Y-%m-%d} to {buyer.key} {buyer.label}"
+    )
+    logged = recording.log_outgoing(
+        book,
+        buyer,
+        channel_name="email",
+        summary=f"Sample feedback on {target.model}: {feedback.strip()}",
+        next_step=None,
+        when=when,
+        changes=changes,
+        direction="in",
+    )
+    out.lines += logged.lines
+    out.warnings += logged.warnings
+    return out

@@ -1,0 +1,354 @@
+"""Statistics of the buyer database (DOMAIN.md §4): who buyers are, what they ask, reply speed.
+
+Buyers by region, country, nature, source, strength and grade; inquiries per month and
+per channel; the most asked-about products; reply performance against the Settings
+sheet's target (2 h) and limit (24 h). Countries are merged by ISO code, so 阿联酋, UAE
+and United Arab Emirates count as one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from inquiry_cli.domain import model
+from inquiry_cli.domain.countries import country_code, country_name
+from inquiry_cli.domain.linking import GRADE_ORDER
+from inquiry_cli.domain.settings import Settings
+from inquiry_cli.workbook import schema
+from inquiry_cli.workbook.read import Workbook
+
+SHEETS = ("buyers", "inquiries", "products", "regions", "settings")
+NOT_SET = "(not set)"
+OTHER = "*"  # the key of the "other" region in a region map
+TOP_PRODUCTS = 10
+BUYER_FACETS = (
+    ("region", "Region"),
+    ("country", "Country"),
+    ("nature", "Nature"),
+    ("source", "Source"),
+    ("strength", "Strength"),
+    ("grade", "Grade"),
+)
+
+
+@dataclass
+class Count:
+    name: str
+    count: int
+    share: float  # of the table's total, 0..1
+
+
+@dataclass
+class ProductCount:
+    model: str
+    name: str
+    inquiries: int
+    buyers: int
+
+
+@dataclass
+class Replies:
+    target_hours: float
+    limit_hours: float
+    received: int  # inquiries with a receive time
+    answered: int
+    within_target: int
+    within_limit: int
+    unanswered: int  # open and not replied
+    median_hours: float | None
+
+    @property
+    def target_share(self) -> float:
+        return self.within_target / self.received if self.received else 0.0
+
+    @property
+    def limit_share(self) -> float:
+        return self.within_limit / self.received if self.received else 0.0
+
+
+@dataclass
+class Stats:
+    since: dt.date | None
+    now: dt.datetime
+    buyers_total: int
+    buyers: dict[str, list[Count]]  # facet key -> counts
+    inquiries_total: int
+    per_month: list[Count]
+    per_channel: list[Count]
+    products: list[ProductCount]
+    replies: Replies
+    notes: list[str] = field(default_factory=list)
+
+
+def _counts(values: list[str], order: dict[str, int] | None = None) -> list[Count]:
+    c = Counter(values)
+    total = sum(c.values()) or 1
+    items = list(c.items())
+    if order is not None:
+        items.sort(key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
+    else:
+        items.sort(key=lambda kv: (kv[0] == NOT_SET, -kv[1], kv[0].lower()))
+    return [Count(name, n, n / total) for name, n in items]
+
+
+def _region_map(book: Workbook) -> dict[str, str]:
+    """ISO code -> region, from the Regions sheet (the built-in table when it has none)."""
+    rows: list[tuple[str, str]] = []
+    table = book.get("regions")
+    if table is not None and table.has("region") and table.has("countries"):
+        rows = [
+            (r or "", c or "")
+            for r, c in zip(table.values("region"), table.values("countries"), strict=True)
+        ]
+    else:
+        rows = [(r[0], r[1]) for r in schema.REGION_DEFAULTS]
+    out: dict[str, str] = {}
+    for region, countries in rows:
+        for name in model.split_list(countries):
+            code = country_code(name)
+            if code and region:
+                out.setdefault(code, region)
+        if region.strip().lower() == "other":  # every country not listed elsewhere
+            out.setdefault(OTHER, region)
+    return out
+
+
+def region_of(regions: dict[str, str], buyer: model.Buyer) -> str:
+    """The Region column, else the region whose country list holds the buyer's country."""
+    if buyer.region and buyer.region.strip():
+        return buyer.region.strip()
+    code = country_code(buyer.country)
+    if code is None:
+        return ""
+    return regions.get(code) or regions.get(OTHER, "")
+
+
+def _english_name(code: str) -> str:
+    """'KR' -> 'South Korea' (CLDR, as people say it), else the ISO table's name."""
+    try:
+        from babel import Locale
+
+        return Locale.parse("en").territories.get(code) or country_name(code)
+    except ImportError:
+        return country_name(code)
+
+
+def _countries(values: list[str | None]) -> list[str]:
+    """One name per country, however typed: the spelling most used in the sheet."""
+    keys = []
+    spellings: dict[str, Counter[str]] = {}
+    for text in values:
+        name = str(text).strip() if text and str(text).strip() else ""
+        if not name:
+            keys.append(NOT_SET)
+            continue
+        key = country_code(name) or name.casefold()
+        keys.append(key)
+        # English spellings beat 中文 and codes, so a report reads the same for everyone
+        if name.isascii() and len(name) > 3:
+            spellings.setdefault(key, Counter())[name] += 1
+    names = {k: c.most_common(1)[0][0] for k, c in spellings.items()}
+
+    def show(key: str) -> str:
+        if key == NOT_SET:
+            return NOT_SET
+        if key in names:
+            return names[key]
+        return _english_name(key) if len(key) == 2 and key.isupper() else key
+
+    return [show(k) for k in keys]
+
+
+def _label(text: str | None) -> str:
+    """Group 'importer', 'Importer ' and 'IMPORTER' together, keeping the first spelling."""
+    return str(text).strip() if text and str(text).strip() else NOT_SET
+
+
+def _merge_case(values: list[str]) -> list[str]:
+    first: dict[str, str] = {}
+    return [first.setdefault(v.casefold(), v) for v in values]
+
+
+def compute(book: Workbook, now: dt.datetime, since: dt.date | None = None) -> Stats:
+    s = Settings.from_sheet(book.key_values("settings"))
+    start = dt.datetime.combine(since, dt.time()) if since else None
+    inquiries = [
+        i
+        for i in model.load(book.get("inquiries"), model.Inquiry)
+        if start is None or (i.received is not None and i.received >= start)
+    ]
+    buyers = model.load(book.table("buyers"), model.Buyer)
+    if start is not None:
+        asked = {k for i in inquiries for k in (i.buyer_id, (i.email or "").lower()) if k}
+        buyers = [
+            b
+            for b in buyers
+            if (b.first_contact and b.first_contact >= start)
+            or (b.last_contact and b.last_contact >= start)
+            or (b.buyer_id and b.buyer_id in asked)
+            or (b.email and b.email.lower() in asked)
+        ]
+    regions = _region_map(book)
+    notes: list[str] = []
+    facets: dict[str, list[Count]] = {}
+    region_values = []
+    for b in buyers:
+        region_values.append(region_of(regions, b) or NOT_SET)
+    facets["region"] = _counts(_merge_case(region_values))
+    facets["country"] = _counts(_countries([b.country for b in buyers]))
+    for key in ("nature", "source", "strength"):
+        facets[key] = _counts(_merge_case([_label(getattr(b, key)) for b in buyers]))
+    grade_order = {**GRADE_ORDER, NOT_SET: len(GRADE_ORDER)}
+    facets["grade"] = _counts([b.grade or NOT_SET for b in buyers], grade_order)
+
+    months = sorted({(i.received.year, i.received.month) for i in inquiries if i.received})
+    per_month: list[Count] = []
+    if months:
+        by_month = Counter((i.received.year, i.received.month) for i in inquiries if i.received)
+        y, m = months[0]
+        total = sum(by_month.values())
+        while (y, m) <= months[-1]:
+            n = by_month.get((y, m), 0)
+            per_month.append(Count(f"{y:04d}-{m:02d}", n, n / total))
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    per_channel = _counts(_merge_case([_label(i.channel) for i in inquiries]))
+
+    return Stats(
+        since=since,
+        now=now,
+        buyers_total=len(buyers),
+        buyers=facets,
+        inquiries_total=len(inquiries),
+        per_month=per_month,
+        per_channel=per_channel,
+        products=_products(book, inquiries, buyers),
+        replies=_replies(inquiries, s),
+        notes=notes,
+    )
+
+
+def _products(
+    book: Workbook, inquiries: list[model.Inquiry], buyers: list[model.Buyer]
+) -> list[ProductCount]:
+    """The most asked-about models: inquiries about each, and distinct buyers interested."""
+    catalog: dict[str, tuple[str, str]] = {}  # upper model -> (model, name)
+    table = book.get("products")
+    if table is not None and table.has("model"):
+        for m, name in zip(table.values("model"), table.values("name"), strict=True):
+            if m:
+                catalog[m.strip().upper()] = (m.strip(), name or "")
+    asked: Counter[str] = Counter()
+    who: dict[str, set[str]] = {}
+    spelled: dict[str, str] = {}
+    for i in inquiries:
+        sender = i.buyer_id or (i.email or "").lower() or f"row {i.row}"
+        for p in model.split_list(i.product):
+            key = p.upper()
+            spelled.setdefault(key, p)
+            asked[key] += 1
+            who.setdefault(key, set()).add(sender)
+    for b in buyers:
+        ident = b.buyer_id or (b.email or "").lower() or f"row {b.row}"
+        for p in b.product_list:
+            key = p.upper()
+            if key in asked or key in catalog:
+                spelled.setdefault(key, p)
+                who.setdefault(key, set()).add(ident)
+    keys = sorted(who, key=lambda k: (-asked[k], -len(who[k]), k))[:TOP_PRODUCTS]
+    out = []
+    for k in keys:
+        model_name, name = catalog.get(k, (spelled[k], ""))
+        out.append(ProductCount(model_name, name, asked[k], len(who[k])))
+    return out
+
+
+def _replies(inquiries: list[model.Inquiry], s: Settings) -> Replies:
+    hours: list[float] = []
+    unanswered = 0
+    received = 0
+    for i in inquiries:
+        if i.received is None:
+            continue
+        received += 1
+        if i.replied is None or i.replied < i.received:
+            if i.replied is None and i.is_open:
+                unanswered += 1
+            continue
+        hours.append((i.replied - i.received).total_seconds() / 3600)
+    return Replies(
+        target_hours=s.reply_target_hours,
+        limit_hours=s.reply_limit_hours,
+        received=received,
+        answered=len(hours),
+        within_target=sum(1 for h in hours if h <= s.reply_target_hours),
+        within_limit=sum(1 for h in hours if h <= s.reply_limit_hours),
+        unanswered=unanswered,
+        median_hours=round(statistics.median(hours), 1) if hours else None,
+    )
+
+
+def hours_text(hours: float | None) -> str:
+    """1.5 -> '1 h 30 min', 30 -> '1 d 6 h'."""
+    if hours is None:
+        return "-"
+    minutes = round(hours * 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 24 * 60:
+        h, m = divmod(minutes, 60)
+        return f"{h} h {m:02d} min" if m else f"{h} h"
+    d, rest = divmod(minutes, 24 * 60)
+    return f"{d} d {rest // 60} h" if rest // 60 else f"{d} d"
+
+
+def reply_rows(r: Replies) -> list[tuple[str, str]]:
+    """Reply performance as (label, value) lines."""
+
+    def pct(n: int) -> str:
+        return f"{n / r.received:.0%} ({n} of {r.received})" if r.received else "-"
+
+    return [
+        (f"Answered within {r.target_hours:g} h", pct(r.within_target)),
+        (f"Answered within {r.limit_hours:g} h", pct(r.within_limit)),
+        ("Median reply time", hours_text(r.median_hours)),
+        ("Not answered yet", str(r.unanswered)),
+    ]
+
+
+def to_json(st: Stats) -> dict[str, Any]:
+    def counts(items: list[Count]) -> list[dict[str, Any]]:
+        return [{"name": c.name, "count": c.count, "share": round(c.share, 4)} for c in items]
+
+    r = st.replies
+    return {
+        "since": st.since,
+        "buyers": {
+            "total": st.buyers_total,
+            **{f"by_{key}": counts(st.buyers[key]) for key, _ in BUYER_FACETS},
+        },
+        "inquiries": {
+            "total": st.inquiries_total,
+            "per_month": counts(st.per_month),
+            "per_channel": counts(st.per_channel),
+        },
+        "products": [
+            {"model": p.model, "name": p.name, "inquiries": p.inquiries, "buyers": p.buyers}
+            for p in st.products
+        ],
+        "replies": {
+            "target_hours": r.target_hours,
+            "limit_hours": r.limit_hours,
+            "received": r.received,
+            "answered": r.answered,
+            "within_target": r.within_target,
+            "within_target_share": round(r.target_share, 4),
+            "within_limit": r.within_limit,
+            "within_limit_share": round(r.limit_share, 4),
+            "median_hours": r.median_hours,
+            "unanswered": r.unanswered,
+        },
+    }

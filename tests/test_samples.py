@@ -1,0 +1,166 @@
+"""`inq sample`: recording, feedback, the open list, and feedback follow-ups in `inq due`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import openpyxl
+import pytest
+
+D = dt.datetime
+
+
+@pytest.fixture
+def book(build):
+    return build(
+        buyers=[
+            dict(buyer_id="B0001", name="Ahmed Ali", company="Gulf Lights LLC", email="ahmed@gulflights.ae", country="United Arab Emirates", grade="A", status="Quoted", last_contact=D(2026, 11, 20)),
+            dict(buyer_id="B0002", name="Maria Schmidt", company="Licht GmbH", email="maria@licht.de", country="Germany", grade="B", status="Negotiating", last_contact=D(2026, 11, 10)),
+            dict(buyer_id="B0003", name="Kim Lee", company="Seoul Lamps", email="kim@seoul.kr", country="KR", grade="C", last_contact=D(2026, 11, 25)),
+        ],
+        inquiries=[
+            dict(inquiry_id="I0001", received=D(2026, 11, 26, 9), channel="email", buyer_id="B0001", product="LED-PL-60", status="Open"),
+        ],
+        products=[dict(model="LED-PL-60", name="Panel 40W", moq=100), dict(model="LED-HB-100", name="High Bay", moq=50)],
+        samples=[
+            # physical, sent 11-10, nothing since: due 11-20, 7 days late
+            dict(date=D(2026, 11, 10), buyer_id="B0002", model="LED-HB-100", kind="Physical", freight="Freight collect", payment="Free sample", courier="DHL", tracking="123", status="Delivered"),
+            # e-sample 11-20, but a contact on 11-25 after its due day (11-23): chase again 11-28
+            dict(date=D(2026, 11, 20), buyer_id="B0003", model="LED-PL-60", kind="E-sample", payment="Free", status="Sent"),
+            # feedback in: not open
+            dict(date=D(2026, 11, 1), buyer_id="B0001", model="LED-PL-60", kind="Physical", status="Feedback received", feedback="Good"),
+        ],
+    )  # fmt: skip
+
+
+def rows(path, sheet):
+    ws = openpyxl.load_workbook(path)[sheet]
+    return [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+
+
+def test_record_a_physical_sample(inq, book):
+    result = inq(
+        "-w",
+        book,
+        "sample",
+        "ahmed@gulflights.ae",
+        "led-pl-60",
+        "--courier",
+        "dhl",
+        "--freight",
+        "account",
+        "-t",
+        "1234567890",
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "Recorded a physical sample of LED-PL-60 for B0001 Ahmed Ali (Gulf Lights LLC): by DHL, "
+        "tracking 1234567890 (Buyer's DHL account, free sample)",
+        "Status of B0001 set to Sample sent",
+        "Logged the contact; `inq due` will remind you to ask for feedback on 2026-12-07",
+    ]  # fmt: skip
+    assert rows(book, "Samples")[-1] == [
+        D(2026, 11, 27), "B0001", "LED-PL-60", "Physical", "Buyer's DHL account", "Free sample", "DHL", "1234567890", "Sent", None,
+    ]  # fmt: skip
+    contact = rows(book, "Contacts")[-1]
+    assert contact[:6] == [D(2026, 11, 27, 10), "B0001", "ahmed@gulflights.ae", "post", "out",
+                           "Sent physical sample LED-PL-60 by DHL, tracking 1234567890 (Buyer's DHL account, free sample)"]  # fmt: skip
+    assert contact[6] == "Ask for sample feedback"
+    buyer = rows(book, "Buyers")[0]
+    assert buyer[14] == "Sample sent" and buyer[16] == D(2026, 11, 27, 10)
+    # a sample is not a reply: the open inquiry is still owed an answer
+    assert rows(book, "Inquiries")[0][10] is None
+
+
+def test_defaults_large_and_e_samples(inq, book):
+    out = inq("-w", book, "sample", "B0002", "LED-HB-100", "--large", "--amount", "USD 240", "-n")
+    assert out.exit_code == 0, out.output
+    assert "Freight=Freight collect, Payment=T/T in advance (USD 240)" in out.stdout
+    out = inq("-w", book, "sample", "B0002", "LED-PL-60", "--kind", "e", "-n")
+    assert "Kind=E-sample, Payment=Free, Status=Sent" in out.stdout
+    assert "Channel=email, Direction=out, Summary=Sent e-sample LED-PL-60 (free)" in out.stdout
+    bad = inq("-w", book, "sample", "B0002", "LED-PL-60", "--kind", "e", "--courier", "DHL")
+    assert (
+        bad.exit_code == 2
+        and bad.stderr == "Error: an e-sample is sent by email: --courier does not apply\n"
+    )
+    bad = inq("-w", book, "sample", "B0002", "LED-PL6")
+    assert bad.exit_code == 1 and bad.stderr.startswith(
+        "Error: unknown model 'LED-PL6': did you mean LED-PL-60"
+    )
+
+
+def test_open_list_and_due(inq, book):
+    result = inq("-w", book, "sample", "--open")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "2 samples awaiting feedback; 1 to chase today (1 late)"
+    assert lines[2].split()[:7] == ["7", "d", "LATE", "2026-11-10", "17", "B", "LED-HB-100"]
+    assert lines[3].split()[:6] == ["11-28", "(again)", "2026-11-20", "7", "C", "LED-PL-60"]
+    data = json.loads(inq("-w", book, "sample", "--open", "--json").stdout)
+    assert [(d["buyer_id"], d["follow_up"], d["late"]) for d in data] == [
+        ("B0002", "2026-11-20", True),
+        ("B0003", "2026-11-28", False),
+    ]
+    due = json.loads(inq("-w", book, "due", "--json").stdout)
+    samples = [i for i in due if i["kind"] == "sample"]
+    assert [(i["buyer_id"], i["days_late"], i["products"]) for i in samples] == [
+        ("B0002", 7, ["LED-HB-100 sample"])
+    ]
+    assert (
+        samples[0]["why"]
+        == "sample LED-HB-100 (physical by DHL 123) sent 2026-11-10: ask for feedback"
+    )
+    week = json.loads(inq("-w", book, "due", "week", "--json").stdout)
+    again = next(i for i in week if i["kind"] == "sample" and i["buyer_id"] == "B0003")
+    assert again["why"].endswith("no feedback yet, ask again")
+    # the terminal due list shows it as a late follow-up of the buyer
+    text = inq("-w", book, "due").stdout
+    assert any(
+        line.startswith("follow up, 7 d LATE") and "Maria Schmidt" in line
+        for line in text.splitlines()
+    )
+
+
+def test_record_feedback_closes_the_follow_up(inq, book):
+    result = inq(
+        "-w", book, "sample", "maria@licht.de", "--feedback", "Bright, but the driver runs hot"
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == (
+        "Feedback recorded on the LED-HB-100 sample sent 2026-11-10 to B0002 Maria Schmidt (Licht GmbH)"
+    )
+    assert rows(book, "Samples")[0][8:] == ["Feedback received", "Bright, but the driver runs hot"]
+    assert rows(book, "Contacts")[-1][4:6] == [
+        "in",
+        "Sample feedback on LED-HB-100: Bright, but the driver runs hot",
+    ]
+    due = json.loads(inq("-w", book, "due", "--json").stdout)
+    assert not [i for i in due if i["kind"] == "sample"]
+    none = inq("-w", book, "sample", "B0001", "--feedback", "ok")
+    assert none.exit_code == 2
+    assert (
+        none.stderr
+        == "Error: B0001 Ahmed Ali (Gulf Lights LLC) has no sample awaiting feedback: see `inq sample --open`\n"
+    )
+
+
+def test_sample_sheet_added_when_missing(inq, messy_workbook):
+    result = inq(
+        "-w", messy_workbook, "sample", "somchai@sunpower.co.th", "LED-PL-60", "--kind", "e"
+    )
+    assert result.exit_code == 0, result.output
+    assert "Added a Samples sheet to the workbook" in result.stdout
+    wb = openpyxl.load_workbook(messy_workbook)
+    assert [c.value for c in wb["Samples"][2]][:4] == [
+        D(2026, 11, 27),
+        "somchai@sunpower.co.th",
+        "LED-PL-60",
+        "E-sample",
+    ]
+    # linked by email in a workbook without IDs
+    data = json.loads(inq("-w", messy_workbook, "sample", "--open", "--json").stdout)
+    assert [(d["email"], d["follow_up"]) for d in data] == [
+        ("somchai@sunpower.co.th", "2026-11-30")
+    ]
