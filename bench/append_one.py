@@ -28,7 +28,8 @@ def main() -> None:
     changes = ChangeSet(command="bench append")
     changes.append(
         "Contacts",
-        {1: dt.date.today(), 2: "B00001", 3: "email", 4: "out", 5: "Sent catalog", 6: "call"},
+        # Date, Buyer ID, Email, Channel, Direction, Summary, Next step (the contract's order)
+        {1: dt.date.today(), 2: "B00001", 4: "email", 5: "out", 6: "Sent catalog", 7: "call"},
     )
     t = time.perf_counter()
     result = apply(path, changes)
@@ -45,7 +46,7 @@ def main() -> None:
             shutil.copy(path, copy)
             t = time.perf_counter()
             wb = openpyxl.load_workbook(copy)
-            wb["Contacts"].append([dt.date.today(), "B00001", "email", "out", "x", "call"])
+            wb["Contacts"].append([dt.date.today(), "B00001", None, "email", "out", "x", "call"])
             wb.save(copy)
             print(f"openpyxl load+append+save: {time.perf_counter() - t:.3f} s")
 

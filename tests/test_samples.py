@@ -115,10 +115,10 @@ def test_open_list_and_due(inq, book):
     week = json.loads(inq("-w", book, "due", "week", "--json").stdout)
     again = next(i for i in week if i["kind"] == "sample" and i["buyer_id"] == "B0003")
     assert again["why"].endswith("no feedback yet, ask again")
-    # the terminal due list shows it as a late follow-up of the buyer
+    # the terminal due list names it as a sample feedback chase
     text = inq("-w", book, "due").stdout
     assert any(
-        line.startswith("follow up, 7 d LATE") and "Maria Schmidt" in line
+        line.startswith("sample feedback, 7 d LATE") and "Maria Schmidt" in line
         for line in text.splitlines()
     )
 

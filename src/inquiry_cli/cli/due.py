@@ -108,6 +108,8 @@ def _print(items, now, when: str, last_day) -> None:
 
 
 def _what(item) -> str:
+    if item.kind == "sample":
+        return f"sample feedback, {item.days_late} d LATE" if item.late else "sample feedback"
     if item.kind == "reply":
         ident = item.inquiry.inquiry_id or f"row {item.inquiry.row}"
         if item.late:

@@ -9,7 +9,8 @@ import typer
 from inquiry_cli.cli.app import app
 from inquiry_cli.cli.context import state
 
-SHEETS = ("buyers", "inquiries", "grade_history")
+SHEETS = ("buyers", "inquiries")
+HISTORY = ("grade_history",)  # only appended to: its header is enough
 
 
 @app.command()
@@ -61,7 +62,7 @@ def grade(
     if letter is None:
         raise UsageError(f"give the grade too: inq grade {who} A|B|C|D")
     value = recording.parse_grade(letter)
-    book = read.read(st.workbook, SHEETS)
+    book = read.read(st.workbook, SHEETS, headers_only=HISTORY)
     target = recording.resolve_grade_target(book, who)
     outcome = recording.set_grade(book, target, value, why=why, now=st.now)
     _save(st, book, outcome, dry_run)
@@ -116,7 +117,7 @@ def _walk(st, dry_run: bool) -> None:
     from inquiry_cli.workbook import read
 
     out = console()
-    book = read.read(st.workbook, SHEETS)
+    book = read.read(st.workbook, SHEETS, headers_only=HISTORY)
     items = recording.ungraded(book)
     if not items:
         out.print("No ungraded inquiries.")
@@ -129,7 +130,7 @@ def _walk(st, dry_run: bool) -> None:
             break
         if answer == "s":
             continue
-        book = read.read(st.workbook, SHEETS)  # fresh after the previous write
+        book = read.read(st.workbook, SHEETS, headers_only=HISTORY)  # fresh after a write
         target = recording.target_for_row(book, item.inquiry.row)
         outcome = recording.set_grade(book, target, answer, why="inq grade", now=st.now)
         _save(st, book, outcome, dry_run)

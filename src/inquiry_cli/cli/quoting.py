@@ -80,7 +80,7 @@ def quote(
     items: list[tuple[str, int]] = []
     for m, q in zip(models, qtys, strict=True):
         items.append((m, int(recording.parse_quantity(q, whole=True, what=f"--qty for {m}"))))
-    book = read.read(st.workbook, service.SHEETS)
+    book = read.read(st.workbook, service.SHEETS, headers_only=service.HEADERS_ONLY)
     who = recording.resolve_buyer(book.table("buyers"), buyer).buyer if buyer else None
     draft = service.draft(
         book,

@@ -206,7 +206,10 @@ def log(
 
     st = state(ctx)
     when = parse_user_date(date, base=st.now) if date else st.now
-    book = read.read(st.workbook, ("buyers", "inquiries", "contacts"))
+    # Contacts is only appended to: its header is enough (fast on a long log). Only an
+    # outgoing contact can answer an inquiry, so only then are Inquiries read.
+    sheets = ("buyers",) if incoming else ("buyers", "inquiries")
+    book = read.read(st.workbook, sheets, headers_only=("contacts",))
     outcome = recording.log_contact(
         book,
         who,

@@ -108,7 +108,9 @@ def sample(
     from inquiry_cli.workbook import read
 
     when = parse_user_date(date, base=st.now) if date else st.now
-    book = read.read(st.workbook, service.SHEETS)
+    # Recording only appends to the contact log: its header is enough.
+    sheets = [s for s in service.SHEETS if s != "contacts"]
+    book = read.read(st.workbook, sheets, headers_only=("contacts",))
     buyer = recording.resolve_buyer(book.table("buyers"), who).buyer
     if feedback is not None:
         outcome = service.record_feedback(

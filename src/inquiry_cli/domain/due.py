@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from inquiry_cli.domain import model
+from inquiry_cli.domain import linking, model
 from inquiry_cli.domain.cadence import Due, next_due
 from inquiry_cli.domain.countries import country_code, time_zone
 from inquiry_cli.domain.lookup import channel_for
@@ -122,7 +122,7 @@ def due_list(book: Workbook, now: dt.datetime, when: str = "today") -> list[Item
     s = Settings.from_sheet(book.key_values("settings"))
     buyers = model.load(book.table("buyers"), model.Buyer)
     inquiries = model.load(book.get("inquiries"), model.Inquiry)
-    last_contacts = _last_contacts(book)
+    last_contacts = linking.last_contacts(book)
 
     by_key: dict[str, model.Buyer] = {}
     for b in buyers:
@@ -163,26 +163,6 @@ def due_list(book: Workbook, now: dt.datetime, when: str = "today") -> list[Item
     items += _sample_items(book, buyers, now, s, last_contacts, last_day, overdue_only)
     items.sort(key=lambda i: (-i.urgency, i.due_at, i.buyer.row if i.buyer else 0))
     return items
-
-
-def _last_contacts(book: Workbook) -> dict[str, model.Contact]:
-    """The latest logged contact per Buyer ID / email, in one pass over the log."""
-    table = book.get("contacts")
-    if table is None or not table.has("date"):
-        return {}
-    dates = table.values("date")
-    latest: dict[str, int] = {}
-    for key in ("buyer_id", "email"):
-        if not table.has(key):
-            continue
-        for i, (who, when) in enumerate(zip(table.values(key), dates, strict=True)):
-            if who and when:
-                j = latest.get(who)
-                if j is None or dates[j] <= when:
-                    latest[who] = i
-    rows = sorted(set(latest.values()))
-    records = dict(zip(rows, model.load(table, model.Contact, rows), strict=True))
-    return {who: records[i] for who, i in latest.items()}
 
 
 def _reply_item(inq, buyer, now, s: Settings, last_contacts) -> Item:
@@ -255,7 +235,7 @@ def _sample_items(book, buyers, now, s: Settings, last_contacts, last_day, overd
     from inquiry_cli.domain.samples import open_samples
 
     by_buyer: dict[int, list] = {}
-    for o in open_samples(book, buyers):
+    for o in open_samples(book, buyers, last_contacts):
         if o.buyer is not None and o.due <= last_day:
             by_buyer.setdefault(o.buyer.row, []).append(o)
     items: list[Item] = []

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import TypeVar
 
 from inquiry_cli.domain import model
+from inquiry_cli.workbook.read import Workbook
 
 T = TypeVar("T")
 
@@ -55,3 +56,23 @@ def records_of(index: dict[str, list[T]], buyer: model.Buyer) -> list[T]:
 def grade_rank(grade: str | None) -> int:
     """A before B before C before D before ungraded."""
     return GRADE_ORDER.get(grade or "", 4)
+
+
+def last_contacts(book: Workbook) -> dict[str, model.Contact]:
+    """The latest logged contact per Buyer ID / email, in one pass over the log."""
+    table = book.get("contacts")
+    if table is None or not table.has("date"):
+        return {}
+    dates = table.values("date")
+    latest: dict[str, int] = {}
+    for key in ("buyer_id", "email"):
+        if not table.has(key):
+            continue
+        for i, (who, when) in enumerate(zip(table.values(key), dates, strict=True)):
+            if who and when:
+                j = latest.get(who)
+                if j is None or dates[j] <= when:
+                    latest[who] = i
+    rows = sorted(set(latest.values()))
+    records = dict(zip(rows, model.load(table, model.Contact, rows), strict=True))
+    return {who: records[i] for who, i in latest.items()}

@@ -145,8 +145,7 @@ def load(table: Table | None, cls: type[T], only: list[int] | None = None) -> li
         if f.name == "row":
             columns.append([numbers[i] for i in indices])
         elif table.has(f.name):
-            typed = table.values(f.name)
-            columns.append(typed if only is None else [typed[i] for i in indices])
+            columns.append(table.values(f.name) if only is None else table.values_at(f.name, only))
         else:
             columns.append(repeat(None))
     return list(map(cls, *columns))

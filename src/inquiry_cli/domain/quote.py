@@ -22,7 +22,8 @@ from inquiry_cli.errors import ContractError, InqError, NotFound, UsageError
 from inquiry_cli.workbook import schema
 from inquiry_cli.workbook.read import Table, Workbook
 
-SHEETS = ("buyers", "inquiries", "contacts", "products", "quotes", "regions", "company", "settings")
+SHEETS = ("buyers", "inquiries", "products", "quotes", "regions", "company", "settings")
+HEADERS_ONLY = ("contacts",)  # a quote only appends to the contact log
 WIDTH = 72
 INCOTERMS = ("FOB", "CIF", "EXW")
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from inquiry_cli.domain import model
-from inquiry_cli.domain.linking import group_by_buyer, records_of
+from inquiry_cli.domain.linking import buyer_keys, last_contacts
 from inquiry_cli.errors import ContractError, UsageError
 from inquiry_cli.workbook import schema
 from inquiry_cli.workbook.changes import CellValue, ChangeSet
@@ -102,8 +102,15 @@ class OpenSample:
         return f"sample {x.model or '?'} ({self.kind}{how}){sent}: {ask}"
 
 
-def open_samples(book: Workbook, buyers: list[model.Buyer] | None = None) -> list[OpenSample]:
-    """Every sample awaiting feedback, oldest first, with its follow-up day."""
+def open_samples(
+    book: Workbook,
+    buyers: list[model.Buyer] | None = None,
+    latest: dict[str, model.Contact] | None = None,
+) -> list[OpenSample]:
+    """Every sample awaiting feedback, oldest first, with its follow-up day.
+
+    `latest` is linking.last_contacts(book) when the caller has it already (inq due).
+    """
     table = book.get("samples")
     if table is None:
         return []
@@ -118,7 +125,8 @@ def open_samples(book: Workbook, buyers: list[model.Buyer] | None = None) -> lis
         for k in (b.buyer_id, (b.email or "").lower() or None):
             if k:
                 by_key.setdefault(k, b)
-    contacts = group_by_buyer(model.load(book.get("contacts"), model.Contact))
+    if latest is None:
+        latest = last_contacts(book)
     out: list[OpenSample] = []
     for s in samples:
         ref = (s.buyer_id or "").strip()
@@ -127,7 +135,8 @@ def open_samples(book: Workbook, buyers: list[model.Buyer] | None = None) -> lis
         first = s.date.date() + dt.timedelta(days=int(wait))
         last = None
         if buyer is not None:
-            dated = [c.date for c in records_of(contacts, buyer) if c.date]
+            logged = [latest.get(k) for k in buyer_keys(buyer)]
+            dated = [c.date for c in logged if c is not None and c.date]
             if buyer.last_contact:
                 dated.append(buyer.last_contact)
             last = max(dated, default=None)

@@ -211,11 +211,13 @@ def _fast_integer(v: object) -> object:
 
 
 def _fast_email(v: object) -> object:
+    if v == "":
+        return None
     if v.__class__ is str and v.isascii():
         low = v.strip().lower()
         if _EMAIL.match(low):
             return low
-    return None if v == "" else MISS
+    return MISS
 
 
 def _fast_phone(v: object) -> object:

@@ -100,6 +100,28 @@ class Table:
         self._problems[key] = problems
         return out
 
+    def values_at(self, key: str, indices: list[int]) -> list[Any]:
+        """Typed values of some rows only: a few records out of 100,000 rows convert
+        a few cells, not the whole column (unreadable cells become None)."""
+        cached = self._typed.get(key)
+        if cached is not None:
+            return [cached[i] for i in indices]
+        idx = self.columns.get(key)
+        if idx is None:
+            return [None] * len(indices)
+        kind = self.spec.column(key).kind
+        fast, convert = FAST[kind], CONVERTERS[kind]
+        out = []
+        for i in indices:
+            raw = self.rows[i][idx]
+            value = fast(raw)
+            if value is MISS:
+                value, problem = convert(raw)
+                if problem is not None:
+                    value = None
+            out.append(value)
+        return out
+
     def problems(self, key: str) -> list[Problem]:
         self.values(key)
         return self._problems[key]
@@ -249,8 +271,11 @@ def _match_sheet(spec: schema.Sheet, names: list[str], used: set[str]) -> str | 
     return None
 
 
-def read(path: Path, sheets: Iterable[str]) -> Workbook:
+def read(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) -> Workbook:
     """Read the named contract sheets (keys like 'buyers') from the workbook at `path`.
+
+    Sheets in `headers_only` are mapped from their top rows alone (no data rows): enough
+    for a command that only appends to them, and fast on a 100,000-row log.
 
     A sheet that is absent is listed in `missing_sheets`; commands decide whether that
     is fatal (Workbook.table raises a clear error). When no sheet is named like a buyer
@@ -263,14 +288,18 @@ def read(path: Path, sheets: Iterable[str]) -> Workbook:
         tables: dict[str, Table] = {}
         missing: list[str] = []
         used: set[str] = set()
-        wanted = list(dict.fromkeys(sheets))
+        head_only = set(headers_only)
+        wanted = list(dict.fromkeys([*sheets, *head_only]))
         for key in wanted:
             spec = schema.SHEETS_BY_KEY[key]
             name = _match_sheet(spec, names, used)
             table = None
             if name is not None:
                 used.add(name)
-                rows = _sheet_rows(book, name, path.name)
+                if key in head_only:
+                    rows = _head_rows(path, name)
+                else:
+                    rows = _sheet_rows(book, name, path.name)
                 table = _build_table(spec, name, rows)
                 if table is None:
                     table = _empty_table(spec, name, rows)
@@ -285,6 +314,15 @@ def read(path: Path, sheets: Iterable[str]) -> Workbook:
         close = getattr(book, "close", None)
         if close:
             close()
+
+
+def _head_rows(path: Path, name: str) -> list[list[Any]]:
+    from inquiry_cli.workbook.headers import head_rows
+
+    try:
+        return head_rows(path, name, HEADER_SCAN_ROWS)
+    except Exception as exc:  # lxml/zip errors on a damaged part: one clear line
+        raise WorkbookUnreadable(f"{path.name}: sheet {name!r} cannot be read ({exc})") from None
 
 
 def _stamp(path: Path):
