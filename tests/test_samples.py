@@ -118,7 +118,7 @@ def test_open_list_and_due(inq, book):
     # the terminal due list names it as a sample feedback chase
     text = inq("-w", book, "due").stdout
     assert any(
-        line.startswith("sample feedback, 7 d LATE") and "Maria Schmidt" in line
+        line.startswith("sample feedback 7d late") and "Maria Schmidt" in line
         for line in text.splitlines()
     )
 

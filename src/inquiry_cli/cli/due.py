@@ -78,9 +78,9 @@ def _print(items, now, when: str, last_day) -> None:
     # One line per item: fixed columns keep their width; names, products and the last
     # summary share the rest and are cut with "…" (--json has them whole).
     table.expand = True
-    for name in ("What", "Gr", "Their time", "Via"):
+    for name in ("What", "Gr", "Cty", "Their time", "Via"):
         table.add_column(name, no_wrap=True, min_width=len(name))
-    for name, ratio in (("Buyer", 3), ("Country", 1), ("Products", 1), ("Last contact", 3)):
+    for name, ratio in (("Buyer", 3), ("Products", 1), ("Last contact", 3)):
         table.add_column(name, overflow="ellipsis", no_wrap=True, ratio=ratio)
     for item in items:
         b = item.buyer
@@ -88,7 +88,7 @@ def _print(items, now, when: str, last_day) -> None:
         who = b.label if b else (item.inquiry.email if item.inquiry else "?") or "?"
         local = ""
         if item.local:
-            local = f"{item.local.time:%a %H:%M}" + ("" if item.local.business_hours else " (off)")
+            local = f"{item.local.time:%a %H:%M}" + ("" if item.local.business_hours else " off")
         last = ""
         if item.last_contact_at:
             last = fmt_date(item.last_contact_at)
@@ -97,28 +97,36 @@ def _print(items, now, when: str, last_day) -> None:
         table.add_row(
             what,
             (b.grade if b else None) or "-",
+            _country(b),
             local,
             item.channel,
             who,
-            (b.country if b else None) or "",
             ", ".join(item.products),
             last,
         )
     out.print(table)
 
 
+def _country(buyer) -> str:
+    """The ISO code (AE, US, DE): two columns say it as well as a full name."""
+    if buyer is None or not buyer.country:
+        return ""
+    from inquiry_cli.domain.countries import country_code
+
+    return country_code(buyer.country) or buyer.country[:3]
+
+
 def _what(item) -> str:
-    if item.kind == "sample":
-        return f"sample feedback, {item.days_late} d LATE" if item.late else "sample feedback"
+    """Short, so the names keep the width: 'REPLY I0108 48h late', 'follow-up 3d late'."""
     if item.kind == "reply":
         ident = item.inquiry.inquiry_id or f"row {item.inquiry.row}"
         if item.late:
-            hours = item.overdue.total_seconds() / 3600
-            return f"REPLY {ident}, {hours:.0f} h LATE"
+            return f"REPLY {ident} {item.overdue.total_seconds() / 3600:.0f}h late"
         return f"reply {ident} by {item.due_at:%H:%M}"
+    what = "sample feedback" if item.kind == "sample" else "follow-up"
     if item.late:
-        return f"follow up, {item.days_late} d LATE"
-    return "follow up" if item.days_late == 0 else f"follow up {item.due_at:%m-%d}"
+        return f"{what} {item.days_late}d late"
+    return what if item.days_late == 0 else f"{what} {item.due_at:%m-%d}"
 
 
 def _n(count: int, one: str, many: str) -> str:

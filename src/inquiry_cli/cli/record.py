@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -39,7 +40,7 @@ def save(st: AppState, book, outcome, dry_run: bool) -> None:
     if not dry_run and not outcome.changes.is_empty():
         from inquiry_cli.workbook.write import apply
 
-        outcome.changes.command = " ".join(["inq", *sys.argv[1:]])[:200]
+        outcome.changes.command = shlex.join(["inq", *sys.argv[1:]])[:200]
         apply(st.workbook, outcome.changes, stamp=book.stamp)
     print_outcome(outcome, dry_run=dry_run, book=book)
 

@@ -80,13 +80,23 @@ def _zones() -> dict[str, list[str]]:
 
 @cache
 def _index() -> dict[str, str]:
-    """Every name we know (normalised) -> ISO code. Babel's CLDR is loaded only here."""
+    """English names, ISO codes and the short forms people type -> ISO code (cheap)."""
     index: dict[str, str] = {}
     for code, name in _english_names().items():
         index[_key(name)] = code
         index[code.lower()] = code
         # "Korea (South)", "Congo (Dem. Rep.)" -> also without the parenthesis
         index.setdefault(_key(re.sub(r"\(.*?\)", "", name)), code)
+    for alias, code in ALIASES.items():
+        index[_key(alias)] = code
+    return index
+
+
+@cache
+def _cldr_index() -> dict[str, str]:
+    """Every CLDR name in English and Chinese -> ISO code: loaded only when the cheap
+    index misses (Babel's locale data costs a few hundred milliseconds to load)."""
+    index: dict[str, str] = {}
     try:
         from babel import Locale
 
@@ -96,8 +106,6 @@ def _index() -> dict[str, str]:
                     index.setdefault(_key(name), code)
     except ImportError:  # Babel is optional: English names and ALIASES still work
         pass
-    for alias, code in ALIASES.items():
-        index[_key(alias)] = code
     return index
 
 
@@ -106,7 +114,8 @@ def country_code(text: str | None) -> str | None:
     """ISO 3166 alpha-2 code for what the user typed, or None when unknown."""
     if not text:
         return None
-    return _index().get(_key(str(text)))
+    key = _key(str(text))
+    return _index().get(key) or _cldr_index().get(key)
 
 
 def country_name(code: str) -> str:
