@@ -167,7 +167,12 @@ def test_order_and_table(inq, build):
     lines = result.stdout.splitlines()
     assert lines[0] == "Due today (Fri 2026-11-27 10:00): 1 reply owed, 3 follow-ups, 3 late"
     assert lines[2].startswith("REPLY I0009 6h late")
-    assert [line.split()[0] for line in lines[2:]] == ["REPLY", "follow-up", "follow-up", "follow-up"]
+    assert [line.split()[0] for line in lines[2:]] == [
+        "REPLY",
+        "follow-up",
+        "follow-up",
+        "follow-up",
+    ]
     data = json.loads(inq("-w", path, "due", "--json").stdout)
     # urgency = grade weight x lateness (1 + days late / 7, at most 3x):
     # A 1 day late 4 x 8/7 = 4.6 > D 87 days late 1.5 x 3 = 4.5 > B due today 3 x 1
