@@ -26,6 +26,21 @@ from inquiry_cli.workbook.read import Workbook
 SHEETS = ("buyers", "inquiries", "contacts", "samples", "settings")
 GRADE_WEIGHT = {"A": 4.0, "B": 3.0, "C": 2.0, "D": 1.5}
 LATE_SATURATION_DAYS = 14
+# The columns the due list uses (the rest, like long messages and notes, stay unread).
+BUYER_FIELDS = (
+    "buyer_id", "name", "company", "email", "phone", "fax", "country", "city", "grade",
+    "products", "last_contact", "next_follow_up", "status",
+)  # fmt: skip
+INQUIRY_FIELDS = (
+    "inquiry_id",
+    "received",
+    "channel",
+    "buyer_id",
+    "email",
+    "product",
+    "replied",
+    "status",
+)
 # Where the working week is not Monday-Friday (weekday numbers, Monday = 0).
 WEEKEND = {
     **dict.fromkeys(
@@ -120,8 +135,8 @@ def due_list(book: Workbook, now: dt.datetime, when: str = "today") -> list[Item
     """Every reply and follow-up due by the horizon, most urgent first."""
     last_day, overdue_only = horizon(when, now)
     s = Settings.from_sheet(book.key_values("settings"))
-    buyers = model.load(book.table("buyers"), model.Buyer)
-    inquiries = model.load(book.get("inquiries"), model.Inquiry)
+    buyers = model.load(book.table("buyers"), model.Buyer, fields_=BUYER_FIELDS)
+    inquiries = _open_inquiries(book)
     last_contacts = linking.last_contacts(book)
 
     by_key: dict[str, model.Buyer] = {}
@@ -163,6 +178,17 @@ def due_list(book: Workbook, now: dt.datetime, when: str = "today") -> list[Item
     items += _sample_items(book, buyers, now, s, last_contacts, last_day, overdue_only)
     items.sort(key=lambda i: (-i.urgency, i.due_at, i.buyer.row if i.buyer else 0))
     return items
+
+
+def _open_inquiries(book: Workbook) -> list[model.Inquiry]:
+    """Only the open inquiries become records: closed ones owe nothing."""
+    table = book.get("inquiries")
+    if table is None:
+        return []
+    closed = model.CLOSED_STATUSES
+    statuses = table.values("status")
+    keep = [i for i, st in enumerate(statuses) if not st or st.strip().lower() not in closed]
+    return model.load(table, model.Inquiry, keep, fields_=INQUIRY_FIELDS)
 
 
 def _reply_item(inq, buyer, now, s: Settings, last_contacts) -> Item:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import TypeVar
 
@@ -59,20 +60,25 @@ def grade_rank(grade: str | None) -> int:
 
 
 def last_contacts(book: Workbook) -> dict[str, model.Contact]:
-    """The latest logged contact per Buyer ID / email, in one pass over the log."""
+    """The latest logged contact per Buyer ID / email.
+
+    Sorting row indices by date (in C) and letting later rows overwrite earlier ones in
+    a dict gives each key its latest row without a Python loop over 100,000 rows.
+    """
     table = book.get("contacts")
     if table is None or not table.has("date"):
         return {}
     dates = table.values("date")
+    floor = dt.datetime.min
+    keyed = [d or floor for d in dates]
+    order = sorted(range(len(keyed)), key=keyed.__getitem__)
     latest: dict[str, int] = {}
-    for key in ("buyer_id", "email"):
-        if not table.has(key):
-            continue
-        for i, (who, when) in enumerate(zip(table.values(key), dates, strict=True)):
-            if who and when:
-                j = latest.get(who)
-                if j is None or dates[j] <= when:
-                    latest[who] = i
+    for key in ("email", "buyer_id"):  # a Buyer ID match wins over an email match
+        if table.has(key):
+            who = table.keys(key)
+            latest.update(dict(zip([who[i] for i in order], order, strict=True)))
+    latest.pop(None, None)
+    latest = {k: i for k, i in latest.items() if k and dates[i] is not None}
     rows = sorted(set(latest.values()))
     records = dict(zip(rows, model.load(table, model.Contact, rows), strict=True))
     return {who: records[i] for who, i in latest.items()}

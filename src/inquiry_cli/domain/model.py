@@ -134,8 +134,17 @@ def split_list(text: str | None) -> list[str]:
     return [p.strip() for p in re.split(r"[,;，；、/\n]+", str(text)) if p.strip()]
 
 
-def load(table: Table | None, cls: type[T], only: list[int] | None = None) -> list[T]:
-    """Build one record per data row (or per index in `only`); missing fields stay None."""
+def load(
+    table: Table | None,
+    cls: type[T],
+    only: list[int] | None = None,
+    fields_: tuple[str, ...] | None = None,
+) -> list[T]:
+    """Build one record per data row (or per index in `only`); missing fields stay None.
+
+    `fields_` limits the columns converted (the rest stay None): a due list of 20,000
+    inquiries need not convert every message text.
+    """
     if table is None:
         return []
     indices = range(len(table)) if only is None else only
@@ -144,7 +153,7 @@ def load(table: Table | None, cls: type[T], only: list[int] | None = None) -> li
     for f in fields(cls):  # positional, in field order: map() then runs at C speed
         if f.name == "row":
             columns.append([numbers[i] for i in indices])
-        elif table.has(f.name):
+        elif table.has(f.name) and (fields_ is None or f.name in fields_):
             columns.append(table.values(f.name) if only is None else table.values_at(f.name, only))
         else:
             columns.append(repeat(None))
@@ -157,13 +166,13 @@ def rows_of(table: Table | None, buyer: Buyer) -> list[int]:
         return []
     if buyer.buyer_id and table.has("buyer_id"):
         wanted = buyer.buyer_id
-        ids = table.values("buyer_id")
+        ids = table.keys("buyer_id")
         hits = [i for i, v in enumerate(ids) if v == wanted]
         if hits or not table.has("email"):
             return hits
     if buyer.email and table.has("email"):
         wanted = buyer.email
-        return [i for i, v in enumerate(table.values("email")) if v == wanted]
+        return [i for i, v in enumerate(table.keys("email")) if v == wanted]
     return []
 
 

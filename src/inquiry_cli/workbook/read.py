@@ -100,10 +100,37 @@ class Table:
         self._problems[key] = problems
         return out
 
+    def keys(self, key: str) -> list[str | None]:
+        """A column as lookup keys (stripped text; emails lower-cased), unvalidated.
+
+        Linking 100,000 log rows to buyers needs equal keys, not validated emails or
+        problem reports: this is a cheap pass where values() would run every check.
+        """
+        cached = self._typed.get(key)
+        if cached is not None:
+            return cached
+        idx = self.columns.get(key)
+        if idx is None:
+            return [None] * len(self.rows)
+        lower = self.spec.column(key).kind == schema.EMAIL
+        out: list[str | None] = []
+        for row in self.rows:
+            v = row[idx]
+            if v.__class__ is str:
+                v = v.strip().lower() if lower else v.strip()
+                out.append(v or None)
+            elif v == "" or v is None:
+                out.append(None)
+            else:
+                out.append(CONVERTERS["text"](v)[0])
+        return out
+
     def values_at(self, key: str, indices: list[int]) -> list[Any]:
         """Typed values of some rows only: a few records out of 100,000 rows convert
         a few cells, not the whole column (unreadable cells become None)."""
         cached = self._typed.get(key)
+        if cached is None and len(indices) * 4 > len(self.rows):
+            cached = self.values(key)  # most of the column: convert it all, fast path
         if cached is not None:
             return [cached[i] for i in indices]
         idx = self.columns.get(key)
@@ -290,16 +317,20 @@ def read(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) ->
         used: set[str] = set()
         head_only = set(headers_only)
         wanted = list(dict.fromkeys([*sheets, *head_only]))
+        found: dict[str, str] = {}
         for key in wanted:
-            spec = schema.SHEETS_BY_KEY[key]
-            name = _match_sheet(spec, names, used)
-            table = None
+            name = _match_sheet(schema.SHEETS_BY_KEY[key], names, used)
             if name is not None:
                 used.add(name)
-                if key in head_only:
-                    rows = _head_rows(path, name)
-                else:
-                    rows = _sheet_rows(book, name, path.name)
+                found[key] = name
+        full = [found[k] for k in wanted if k in found and k not in head_only]
+        data = _read_sheets(path, book, full)
+        for key in wanted:
+            spec = schema.SHEETS_BY_KEY[key]
+            name = found.get(key)
+            table = None
+            if name is not None:
+                rows = _head_rows(path, name) if key in head_only else data[name]
                 table = _build_table(spec, name, rows)
                 if table is None:
                     table = _empty_table(spec, name, rows)
@@ -314,6 +345,27 @@ def read(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) ->
         close = getattr(book, "close", None)
         if close:
             close()
+
+
+def _read_sheets(path: Path, book, names: list[str]) -> dict[str, list[list[Any]]]:
+    """Parse several sheets at once: python-calamine releases the GIL while it parses,
+    so two threads (each with its own workbook handle) use both cores."""
+    if len(names) < 2:
+        return {name: _sheet_rows(book, name, path.name) for name in names}
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    local = threading.local()
+
+    def one(name: str) -> list[list[Any]]:
+        handle = getattr(local, "book", None)
+        if handle is None:
+            handle = local.book = _open(path)[0]
+        return _sheet_rows(handle, name, path.name)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = dict(zip(names, pool.map(one, names), strict=True))
+    return results
 
 
 def _head_rows(path: Path, name: str) -> list[list[Any]]:
