@@ -252,7 +252,7 @@ def map_columns(spec: schema.Sheet, header: list[Any]) -> dict[str, int]:
     labels = [schema.norm(h) if isinstance(h, str) else "" for h in header]
     taken: set[int] = set()
     for col in spec.columns:
-        names = col.names()
+        names = col.names
         for i, label in enumerate(labels):
             if label and i not in taken and label in names:
                 mapping[col.key] = i
@@ -261,7 +261,7 @@ def map_columns(spec: schema.Sheet, header: list[Any]) -> dict[str, int]:
     for col in spec.columns:
         if col.key in mapping:
             continue
-        names = [n for n in col.names() if len(n) >= 4 or (n and not n.isascii())]
+        names = [n for n in col.names if len(n) >= 4 or (n and not n.isascii())]
         for i, label in enumerate(labels):
             if label and i not in taken and any(n in label for n in names):
                 mapping[col.key] = i
@@ -287,7 +287,7 @@ def _build_table(spec: schema.Sheet, name: str, rows: list[list[Any]]) -> Table 
 
 
 def _match_sheet(spec: schema.Sheet, names: list[str], used: set[str]) -> str | None:
-    wanted = spec.names()
+    wanted = spec.names
     for name in names:
         if name not in used and schema.norm(name) in wanted:
             return name

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 # Column kinds: how a cell is read and checked.
 TEXT, DATE, DATETIME, INT, NUMBER, EMAIL, PHONE, GRADE, FLAG = (
@@ -40,8 +41,10 @@ class Column:
     aliases: tuple[str, ...] = ()
     width: float = 14
 
-    def names(self) -> set[str]:
-        return {norm(self.header), norm(self.key), *(norm(a) for a in self.aliases)}
+    @cached_property
+    def names(self) -> frozenset[str]:
+        """Every normalised name this column may go by (computed once)."""
+        return frozenset({norm(self.header), norm(self.key), *(norm(a) for a in self.aliases)})
 
 
 @dataclass(frozen=True)
@@ -55,8 +58,10 @@ class Sheet:
     doc: str = ""
     extra: dict = field(default_factory=dict)
 
-    def names(self) -> set[str]:
-        return {norm(self.title), norm(self.key), *(norm(a) for a in self.aliases)}
+    @cached_property
+    def names(self) -> frozenset[str]:
+        """Every normalised name this sheet may go by (computed once)."""
+        return frozenset({norm(self.title), norm(self.key), *(norm(a) for a in self.aliases)})
 
     def column(self, key: str) -> Column:
         for col in self.columns:
