@@ -75,13 +75,21 @@ def _print(items, now, when: str, last_day) -> None:
         markup=False,
     )
     table = Table(box=None, pad_edge=False, header_style="bold")
-    # One line per item: fixed columns keep their width; names, products and the last
-    # summary share the rest and are cut with "…" (--json has them whole).
+    # One line per item. Fixed columns keep their width; names, products and the last
+    # summary share the rest and are cut with "…" (--json has them whole). On a narrow
+    # terminal the least needed columns go, so the buyer's name stays readable.
     table.expand = True
+    width = out.width
+    flexible = [("Buyer", 3), ("Products", 1), ("Last contact", 3)]
+    if width < 120:
+        flexible.remove(("Products", 1))
+    if width < 95:
+        flexible.remove(("Last contact", 3))
     for name in ("What", "Gr", "Cty", "Their time", "Via"):
         table.add_column(name, no_wrap=True, min_width=len(name))
-    for name, ratio in (("Buyer", 3), ("Products", 1), ("Last contact", 3)):
+    for name, ratio in flexible:
         table.add_column(name, overflow="ellipsis", no_wrap=True, ratio=ratio)
+    shown = {name for name, _ in flexible}
     for item in items:
         b = item.buyer
         what = _what(item)
@@ -94,16 +102,12 @@ def _print(items, now, when: str, last_day) -> None:
             last = fmt_date(item.last_contact_at)
             if item.last_contact and item.last_contact.summary:
                 last += f" {item.last_contact.summary}"
-        table.add_row(
-            what,
-            (b.grade if b else None) or "-",
-            _country(b),
-            local,
-            item.channel,
-            who,
-            ", ".join(item.products),
-            last,
-        )
+        cells = [what, (b.grade if b else None) or "-", _country(b), local, item.channel, who]
+        if "Products" in shown:
+            cells.append(", ".join(item.products))
+        if "Last contact" in shown:
+            cells.append(last)
+        table.add_row(*cells)
     out.print(table)
 
 
