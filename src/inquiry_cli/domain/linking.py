@@ -54,6 +54,16 @@ def records_of(index: dict[str, list[T]], buyer: model.Buyer) -> list[T]:
     return out
 
 
+class Histories:
+    """Every buyer-linked sheet indexed by buyer once, for reports that walk many buyers."""
+
+    def __init__(self, book: Workbook) -> None:
+        self.inquiries = group_by_buyer(model.load(book.get("inquiries"), model.Inquiry))
+        self.contacts = group_by_buyer(model.load(book.get("contacts"), model.Contact))
+        self.quotes = group_by_buyer(model.load(book.get("quotes"), model.Quote))
+        self.samples = group_by_buyer(model.load(book.get("samples"), model.Sample))
+
+
 def grade_rank(grade: str | None) -> int:
     """A before B before C before D before ungraded."""
     return GRADE_ORDER.get(grade or "", 4)

@@ -175,20 +175,9 @@ def template_names(search_path: list[Path]) -> list[str]:
 
 
 def _env(search_path: list[Path]):
-    import jinja2
+    from inquiry_cli.templating import environment
 
-    from inquiry_cli.domain.quote import wrap_filter
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(p) for p in search_path]),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["wrap"] = wrap_filter
-    return env
+    return environment(search_path)
 
 
 def default_occasion(today: dt.date) -> str:
@@ -344,7 +333,7 @@ def render(
     """One Mail per buyer; buyers the template does not apply to are skipped with a reason."""
     import jinja2
 
-    from inquiry_cli.domain.quote import wrap_text
+    from inquiry_cli.templating import wrap_text
 
     env = _env(search_path)
     try:

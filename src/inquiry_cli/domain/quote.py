@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import textwrap
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -19,12 +18,12 @@ from inquiry_cli.domain.countries import country_code
 from inquiry_cli.domain.pricing import Line, Region, format_money, money, price_line, to_decimal
 from inquiry_cli.domain.settings import Settings
 from inquiry_cli.errors import ContractError, InqError, NotFound, UsageError
+from inquiry_cli.templating import environment, wrap_text
 from inquiry_cli.workbook import schema
 from inquiry_cli.workbook.read import Table, Workbook
 
 SHEETS = ("buyers", "inquiries", "products", "quotes", "regions", "company", "settings")
 HEADERS_ONLY = ("contacts",)  # a quote only appends to the contact log
-WIDTH = 72
 INCOTERMS = ("FOB", "CIF", "EXW")
 
 
@@ -327,15 +326,7 @@ def render(d: QuoteDraft, company: Fields, search_path: list[Path]) -> tuple[str
     """(text, template path used). Errors in templates become one clear line."""
     import jinja2
 
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(p) for p in search_path]),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["wrap"] = wrap_filter
+    env = environment(search_path)
     try:
         template = env.select_template(template_names(d))
         text = template.render(context(d, company))
@@ -350,31 +341,3 @@ def render(d: QuoteDraft, company: Fields, search_path: list[Path]) -> tuple[str
             f"quote template {exc.filename or exc.name} line {exc.lineno}: {exc.message}"
         ) from None
     return wrap_text(text), str(template.filename)
-
-
-def wrap_filter(text: str, width: int = WIDTH, indent: str = "") -> str:
-    return "\n".join(
-        textwrap.fill(p, width=width, initial_indent=indent, subsequent_indent=indent) if p else ""
-        for p in str(text).split("\n")
-    )
-
-
-def wrap_text(text: str) -> str:
-    """Every line at most 72 columns, continuation lines keeping the line's indent."""
-    out: list[str] = []
-    for line in text.splitlines():
-        if len(line) <= WIDTH:
-            out.append(line.rstrip())
-            continue
-        indent = re.match(r"^(\s*(?:[-*•]|\d+\.)?\s*)", line).group(1)
-        out.append(
-            textwrap.fill(
-                line[len(indent) :].strip(),
-                width=WIDTH,
-                initial_indent=indent,
-                subsequent_indent=" " * len(indent),
-                break_long_words=False,
-                break_on_hyphens=False,
-            )
-        )
-    return "\n".join(out).rstrip() + "\n"

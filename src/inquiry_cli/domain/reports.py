@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from inquiry_cli.domain import model
-from inquiry_cli.domain.linking import group_by_buyer, records_of
+from inquiry_cli.domain.linking import Histories, records_of
 from inquiry_cli.errors import UsageError
 from inquiry_cli.workbook.read import Workbook
 
@@ -195,10 +195,8 @@ def a_list(book: Workbook, month: Month, now: dt.datetime) -> AList:
         raise UsageError(f"{month.label} has not started yet: give this month or an earlier one")
     buyers = model.load(book.table("buyers"), model.Buyer)
     events = grade_events(book)
-    inquiries = group_by_buyer(model.load(book.get("inquiries"), model.Inquiry))
-    contacts = group_by_buyer(model.load(book.get("contacts"), model.Contact))
-    quotes = group_by_buyer(model.load(book.get("quotes"), model.Quote))
-    samples = group_by_buyer(model.load(book.get("samples"), model.Sample))
+    h = Histories(book)
+    inquiries, contacts, quotes, samples = h.inquiries, h.contacts, h.quotes, h.samples
     entries: list[AEntry] = []
     seen: set[str] = set()
     for b in buyers:

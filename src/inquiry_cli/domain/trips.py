@@ -16,7 +16,7 @@ from typing import Any
 from inquiry_cli.domain import model
 from inquiry_cli.domain.countries import country_code, country_name
 from inquiry_cli.domain.due import WEEKEND, LocalTime, local_time
-from inquiry_cli.domain.linking import grade_rank, group_by_buyer, records_of
+from inquiry_cli.domain.linking import Histories, grade_rank, records_of
 from inquiry_cli.domain.reports import QuoteSummary
 from inquiry_cli.domain.settings import Settings
 from inquiry_cli.errors import NotFound, UsageError
@@ -125,10 +125,8 @@ def plan(
     s = Settings.from_sheet(book.key_values("settings"))
     buyers = model.load(book.table("buyers"), model.Buyer)
     place, there = resolve_place(buyers, text)
-    inquiries = group_by_buyer(model.load(book.get("inquiries"), model.Inquiry))
-    contacts = group_by_buyer(model.load(book.get("contacts"), model.Contact))
-    quotes = group_by_buyer(model.load(book.get("quotes"), model.Quote))
-    samples = group_by_buyer(model.load(book.get("samples"), model.Sample))
+    h = Histories(book)
+    inquiries, contacts, quotes, samples = h.inquiries, h.contacts, h.quotes, h.samples
     visits: list[Visit] = []
     seen: set[str] = set()
     for b in there:
