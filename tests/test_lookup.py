@@ -115,3 +115,19 @@ def test_several_close_matches_are_listed(inq, messy_workbook):
     result = inq("-w", messy_workbook, "lookup", "gulflights.ae")
     assert result.exit_code == 0
     assert result.stdout.startswith("3 possible matches for 'gulflights.ae':")
+
+
+def test_brackets_in_workbook_text_print_as_typed(inq, build):
+    """rich markup must not eat '[Pty]' from a company name, in cards and in tables."""
+    import datetime as dt
+
+    path = build(
+        buyers=[
+            dict(buyer_id="B0001", name="Jo [Sales]", company="ACME [Pty] Ltd", email="jo@acme.com.au",
+                 country="Australia", grade="B", last_contact=dt.date(2026, 11, 1)),
+        ]
+    )  # fmt: skip
+    card = inq("-w", path, "lookup", "jo@acme.com.au").stdout
+    assert card.startswith("Jo [Sales] — ACME [Pty] Ltd  [B0001 · grade B]\n")
+    due = inq("-w", path, "due").stdout
+    assert "Jo [Sales] (ACME [Pty] L" in due  # cut with … to fit 100 columns

@@ -23,8 +23,11 @@ def console(stderr: bool = False) -> Console:
     """
     from rich.console import Console
 
+    # markup=False: workbook text like "ACME [Pty] Ltd" prints as typed, in tables too;
+    # the few lines that style themselves pass markup=True and escape what they insert.
     return Console(
         stderr=stderr,
+        markup=False,
         highlight=False,
         no_color=bool(os.environ.get("NO_COLOR")),
         soft_wrap=True,  # long lines stay whole (paths, emails); tables still fit the width

@@ -85,10 +85,10 @@ def _print_a_list(report) -> None:
 
     out = console()
     lines = service.text_lines(report, width=out.width)
-    out.print(f"[bold]{escape(lines[0])}[/bold]")
+    out.print(f"[bold]{escape(lines[0])}[/bold]", markup=True)
     for line in lines[1:]:
         if line[:1].isdigit() and ". " in line[:5]:
-            out.print(f"[bold]{escape(line)}[/bold]")
+            out.print(f"[bold]{escape(line)}[/bold]", markup=True)
         else:
             out.print(line, markup=False)
 
@@ -198,7 +198,8 @@ def _print_stats(result) -> None:
     since = f" in touch since {result.since}" if result.since else ""
     out.print(
         f"[bold]{result.buyers_total} buyers{since}, {result.inquiries_total} inquiries"
-        f"{f' since {result.since}' if result.since else ''}[/bold]"
+        f"{f' since {result.since}' if result.since else ''}[/bold]",
+        markup=True,
     )
     pair = out.width >= 96
     width = 12 if pair else 24
@@ -331,7 +332,8 @@ def _print_trip(plan, now) -> None:
     n = len(visits)
     out.print(
         f"[bold]Trip to {escape(plan.place.name)}: {n} buyer{'s' if n != 1 else ''}"
-        f"{f' ({mix})' if mix else ''}[/bold]"
+        f"{f' ({mix})' if mix else ''}[/bold]",
+        markup=True,
     )
     days = service.trip_days(plan)
     if days:
@@ -363,12 +365,14 @@ def _print_trip(plan, now) -> None:
 
     for city, group in plan.groups:
         out.print("")
-        out.print(f"[bold]{escape(city)}[/bold] ({len(group)})")
+        out.print(f"[bold]{escape(city)}[/bold] ({len(group)})", markup=True)
         for v in group:
             b = v.buyer
             head = " — ".join(x for x in (b.name, b.company) if x) or b.email or f"row {b.row}"
             ident = f"  [{b.buyer_id}]" if b.buyer_id else ""
-            out.print(f"  {b.grade or '-'}  [bold]{escape(head)}[/bold]{escape(ident)}")
+            out.print(
+                f"  {b.grade or '-'}  [bold]{escape(head)}[/bold]{escape(ident)}", markup=True
+            )
             reach = []
             if b.phone:
                 reach.append(f"Tel {b.phone}")

@@ -76,7 +76,7 @@ def print_card(card) -> None:
     if b.name and b.company:
         head = f"{b.name} — {b.company}"
     tags = " · ".join(x for x in (b.buyer_id, f"grade {b.grade}" if b.grade else "ungraded") if x)
-    out.print(f"[bold]{_esc(head)}[/bold]  " + _esc(f"[{tags}]"))
+    out.print(f"[bold]{_esc(head)}[/bold]  " + _esc(f"[{tags}]"), markup=True)
     out.print(f"  matched: {'; '.join(card.reasons)}", markup=False)
     contact = "   ".join(
         f"{label} {value}"
