@@ -15,14 +15,11 @@ from typing import Any
 
 from inquiry_cli.domain import model
 from inquiry_cli.domain.linking import buyer_keys, last_contacts
-from inquiry_cli.errors import ContractError, UsageError
-from inquiry_cli.workbook import schema
+from inquiry_cli.errors import UsageError
 from inquiry_cli.workbook.changes import CellValue, ChangeSet
 from inquiry_cli.workbook.read import Workbook
 
 SHEETS = ("buyers", "contacts", "samples", "products", "settings")
-FEEDBACK_DAYS = {"physical": 10.0, "e-sample": 3.0}
-SETTING_KEYS = {"physical": "sample_feedback_days", "e-sample": "esample_feedback_days"}
 # A sample whose Status is one of these needs no more chasing.
 DONE_STATUSES = {
     "feedback received", "feedback", "approved", "rejected", "closed", "done", "cancelled",
@@ -56,22 +53,11 @@ def awaiting_feedback(sample: model.Sample) -> bool:
 
 
 def feedback_days(settings: dict[str, Any]) -> dict[str, float]:
-    """Days to wait for feedback per kind, from the Settings sheet (defaults above)."""
-    out = dict(FEEDBACK_DAYS)
-    for kind, key in SETTING_KEYS.items():
-        raw = settings.get(schema.norm(key))
-        if raw in (None, ""):
-            continue
-        try:
-            value = float(str(raw).strip())
-        except ValueError:
-            raise ContractError(
-                f"Settings: {key} is {raw!r}, not a number; fix it in the Settings sheet"
-            ) from None
-        if value < 0:
-            raise ContractError(f"Settings: {key} is {raw!r}; it cannot be negative")
-        out[kind] = value
-    return out
+    """Days to wait for feedback per kind, from the Settings sheet (Settings' defaults)."""
+    from inquiry_cli.domain.settings import Settings
+
+    s = Settings.from_sheet(settings)
+    return {"physical": s.sample_feedback_days, "e-sample": s.esample_feedback_days}
 
 
 @dataclass

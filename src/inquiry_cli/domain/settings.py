@@ -26,6 +26,8 @@ class Settings:
     payment_terms: str = "30% T/T deposit, 70% before shipment"
     lead_time: str = "25-30 days after deposit"
     cif_uplift_pct: float = 8
+    sample_feedback_days: float = 10
+    esample_feedback_days: float = 3
     exw_discount_pct: float = 3
     business_hours: str = "09:00-18:00"
     timezone: str = "Asia/Shanghai"

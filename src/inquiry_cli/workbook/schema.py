@@ -489,6 +489,16 @@ SETTINGS_DEFAULTS: tuple[tuple[str, object, str], ...] = (
     ("port", "Ningbo", "Port of loading"),
     ("payment_terms", "30% T/T deposit, 70% before shipment", "Default payment terms"),
     ("lead_time", "25-30 days after deposit", "Default lead time"),
+    (
+        "sample_feedback_days",
+        10,
+        "Ask for feedback on a physical sample this many days after it left",
+    ),
+    (
+        "esample_feedback_days",
+        3,
+        "Ask for feedback on an e-sample (catalog, photos) after this many days",
+    ),
     ("cif_uplift_pct", 8, "CIF price = FOB + this % (freight and insurance; ask your forwarder)"),
     ("exw_discount_pct", 3, "EXW price = FOB - this % (no inland transport and export clearance)"),
     ("business_hours", "09:00-18:00", "Buyer's business hours, their local time"),
