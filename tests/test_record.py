@@ -191,7 +191,7 @@ def test_log_in_hand_made_workbook_adds_contacts_sheet(inq, messy_workbook):
         "Asked for catalog",
     )
     assert result.exit_code == 0, result.output
-    assert "Added a Contacts sheet to the workbook" in result.stdout
+    assert "Added the Contacts sheet to the workbook" in result.stdout
     wb = openpyxl.load_workbook(messy_workbook)
     assert wb.sheetnames == ["客户列表", "Contacts"]
     contacts = by_header(messy_workbook, "Contacts")

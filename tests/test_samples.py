@@ -151,7 +151,7 @@ def test_sample_sheet_added_when_missing(inq, messy_workbook):
         "-w", messy_workbook, "sample", "somchai@sunpower.co.th", "LED-PL-60", "--kind", "e"
     )
     assert result.exit_code == 0, result.output
-    assert "Added a Samples sheet to the workbook" in result.stdout
+    assert "Added the Samples sheet to the workbook" in result.stdout
     wb = openpyxl.load_workbook(messy_workbook)
     assert [c.value for c in wb["Samples"][2]][:4] == [
         D(2026, 11, 27),

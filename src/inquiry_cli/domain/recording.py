@@ -275,7 +275,7 @@ def _append(
         sheet = next(s for s in changes.new_sheets if s.name == spec.title)
         sheet.rows.append([values.get(c.key) for c in spec.columns])
         if len(sheet.rows) == 1:
-            out.lines.append(f"Added a {spec.title} sheet to the workbook")
+            out.lines.append(f"Added the {spec.title} sheet to the workbook")
         return
     row, dropped = _row_for(table, values)
     changes.append(table.name, row)
