@@ -245,3 +245,15 @@ def test_quote_is_recorded(inq, quote_wb, tmp_path):
     assert again.exit_code == 0, again.output
     # USA -> region us: tier 200+ 30.50 x 1.08 = 32.94, + 0.65 services = 33.59 per pc
     assert "Quote QT2026-0002: USD 6,718.00 FOB, region us, valid until 2026-12-27" in again.stderr
+
+
+def test_workbook_without_regions_sheet_uses_the_defaults(inq, quote_wb):
+    wb = openpyxl.load_workbook(quote_wb)
+    del wb["Regions"]
+    wb.save(quote_wb)
+    result = inq(
+        "-w", quote_wb, "quote", "-m", "LED-PL-60", "-q", "1000", "--buyer", "B0001", "--no-record"
+    )
+    assert result.exit_code == 0, result.output
+    # the buyer is in the UAE -> mideast by the built-in country lists, factor 0.97
+    assert "Quote QT2026-0001: USD 9,310.00 FOB, region mideast" in result.stderr

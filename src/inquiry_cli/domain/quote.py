@@ -78,14 +78,19 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def regions(book: Workbook) -> dict[str, Region]:
+def region_records(book: Workbook) -> list[dict[str, Any]]:
+    """The Regions sheet's rows, or inq's defaults (DOMAIN.md) when the workbook has none:
+    a hand-made workbook can still quote by region."""
     table = book.get("regions")
-    if table is None or not table.has("region"):
-        raise ContractError(
-            "the workbook has no Regions sheet: run `inq init` on a new file to see one"
-        )
+    if table is not None and table.has("region"):
+        return list(table.records())
+    keys = ("region", "countries", "price_factor", "services", "service_cost", "note")
+    return [dict(zip(keys, row, strict=True)) for row in schema.REGION_DEFAULTS]
+
+
+def regions(book: Workbook) -> dict[str, Region]:
     out: dict[str, Region] = {}
-    for rec in table.records():
+    for rec in region_records(book):
         name = (rec.get("region") or "").strip().lower()
         if not name:
             continue
@@ -119,8 +124,7 @@ def region_for(book: Workbook, wanted: str | None, buyer: model.Buyer | None) ->
             return known[buyer.region.strip().lower()]
         code = country_code(buyer.country)
         if code:
-            table = book.table("regions")
-            for rec in table.records():
+            for rec in region_records(book):
                 listed = {country_code(c) for c in model.split_list(rec.get("countries"))}
                 if code in listed and (rec.get("region") or "").lower() in known:
                     return known[rec["region"].lower()]
