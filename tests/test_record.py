@@ -203,3 +203,39 @@ def test_log_in_hand_made_workbook_adds_contacts_sheet(inq, messy_workbook):
     assert ws["G7"].value == dt.datetime(2026, 11, 27, 10, 0)  # was the text '2026年11月3日'
     assert ws["A1"].value == "2026年 客户管理表"  # title banner untouched
     assert ws["I4"].value == "ahmed_wx"  # unknown column kept
+
+
+def test_two_inq_runs_at_once_take_turns(contract_workbook):
+    """The lock is held from read to write: a second run waits instead of being refused
+    as a concurrent change, and both contacts land."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "INQ_NOW": "2026-11-27T10:00"}
+    runs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "inquiry_cli",
+                "-w",
+                str(contract_workbook),
+                "log",
+                who,
+                "-c",
+                "tel",
+                "-s",
+                f"call {who}",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for who in ("B0001", "B0002")
+    ]
+    results = [(*p.communicate(timeout=60), p.returncode) for p in runs]
+    assert [r[2] for r in results] == [0, 0], results
+    summaries = [c["Summary"] for c in by_header(contract_workbook, "Contacts")]
+    assert sorted(summaries[-2:]) == ["call B0001", "call B0002"]

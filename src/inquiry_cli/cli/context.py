@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +24,25 @@ class AppState:
     def workbook(self) -> Path:
         """The resolved workbook path (-w, INQ_WORKBOOK, config); raises if none."""
         return config.resolve_workbook(self.workbook_option)
+
+    @contextmanager
+    def writing(self, dry_run: bool = False) -> Iterator[None]:
+        """Hold the workbook's lock from a command's read to its write.
+
+        Two inq runs on one workbook then take turns; otherwise the second, having read
+        before the first wrote, would be refused as a concurrent change (and IDs like
+        B0042 could be handed out twice).
+        """
+        if dry_run:
+            yield
+            return
+        from inquiry_cli.workbook.guard import exclusive
+        from inquiry_cli.workbook.probe import probe
+
+        path = self.workbook
+        probe(path)  # a missing file gets its own clear error, not a lock folder
+        with exclusive(path):
+            yield
 
     @property
     def now(self) -> dt.datetime:

@@ -120,13 +120,24 @@ def _country(buyer) -> str:
     return country_code(buyer.country) or buyer.country[:3]
 
 
+def _today(item):
+    from inquiry_cli.dates import today
+
+    return today()
+
+
 def _what(item) -> str:
     """Short, so the names keep the width: 'REPLY I0108 48h late', 'follow-up 3d late'."""
     if item.kind == "reply":
         ident = item.inquiry.inquiry_id or f"row {item.inquiry.row}"
         if item.late:
             return f"REPLY {ident} {item.overdue.total_seconds() / 3600:.0f}h late"
-        return f"reply {ident} by {item.due_at:%H:%M}"
+        today = item.due_at.date() == _today(item)
+        return (
+            f"reply {ident} by {item.due_at:%H:%M}"
+            if today
+            else f"reply {ident} by {item.due_at:%a %H:%M}"
+        )
     what = "sample feedback" if item.kind == "sample" else "follow-up"
     if item.late:
         return f"{what} {item.days_late}d late"

@@ -62,10 +62,11 @@ def grade(
     if letter is None:
         raise UsageError(f"give the grade too: inq grade {who} A|B|C|D")
     value = recording.parse_grade(letter)
-    book = read.read(st.workbook, SHEETS, headers_only=HISTORY)
-    target = recording.resolve_grade_target(book, who)
-    outcome = recording.set_grade(book, target, value, why=why, now=st.now)
-    _save(st, book, outcome, dry_run)
+    with st.writing(dry_run):
+        book = read.read(st.workbook, SHEETS, headers_only=HISTORY)
+        target = recording.resolve_grade_target(book, who)
+        outcome = recording.set_grade(book, target, value, why=why, now=st.now)
+        _save(st, book, outcome, dry_run)
 
 
 def _save(st, book, outcome, dry_run: bool) -> None:
@@ -130,10 +131,11 @@ def _walk(st, dry_run: bool) -> None:
             break
         if answer == "s":
             continue
-        book = read.read(st.workbook, SHEETS, headers_only=HISTORY)  # fresh after a write
-        target = recording.target_for_row(book, item.inquiry.row)
-        outcome = recording.set_grade(book, target, answer, why="inq grade", now=st.now)
-        _save(st, book, outcome, dry_run)
+        with st.writing(dry_run):
+            book = read.read(st.workbook, SHEETS, headers_only=HISTORY)  # fresh after a write
+            target = recording.target_for_row(book, item.inquiry.row)
+            outcome = recording.set_grade(book, target, answer, why="inq grade", now=st.now)
+            _save(st, book, outcome, dry_run)
         graded += 1
     out.print(
         f"Graded {graded} of {len(items)} ungraded inquir{'y' if len(items) == 1 else 'ies'}."

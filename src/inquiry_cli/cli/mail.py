@@ -125,69 +125,76 @@ def mail(
     cfg = config.load_config()
     smtp_cfg = service.SmtpConfig.from_config(cfg) if send else None
 
-    book = read.read(st.workbook, service.SHEETS)
-    settings = Settings.from_sheet(book.key_values("settings"))
-    search = templating.search_path(st.workbook, settings.template_dir or None)
-    if template not in service.template_names(search):
-        names = ", ".join(service.template_names(search))
-        raise UsageError(f"no mail template {template!r}: use one of {names}")
-    if audience.is_empty():
-        if template != "sample-follow-up":
-            raise UsageError(
-                "say who gets it: --asked MODEL, --grade A,B, --region, --country or --all"
-            )
-        chosen = service.sample_follow_up_audience(book)
-        who = "buyers with a sample awaiting feedback"
-    else:
-        chosen = service.select(book, audience)
-        who = audience.describe()
-    mail_cfg = cfg.get("mail") if isinstance(cfg.get("mail"), dict) else {}
-    smtp_section = cfg.get("smtp") if isinstance(cfg.get("smtp"), dict) else {}
-    sender = service.sender_of(book, mail_cfg.get("from") or smtp_section.get("from"))
-    context = service.prepare(
-        book, template, now=st.now, news=news_text, occasion=occasion, event=event, sender=sender
-    )
-    recipients, skipped = service.split_recipients(chosen)
-    mails, not_applicable = service.render(template, recipients, context, search, subject)
-    skipped += not_applicable
-    service.build_messages(mails, sender, context.company.get("name"), st.now, settings)
+    with st.writing(not log):
+        book = read.read(st.workbook, service.SHEETS)
+        settings = Settings.from_sheet(book.key_values("settings"))
+        search = templating.search_path(st.workbook, settings.template_dir or None)
+        if template not in service.template_names(search):
+            names = ", ".join(service.template_names(search))
+            raise UsageError(f"no mail template {template!r}: use one of {names}")
+        if audience.is_empty():
+            if template != "sample-follow-up":
+                raise UsageError(
+                    "say who gets it: --asked MODEL, --grade A,B, --region, --country or --all"
+                )
+            chosen = service.sample_follow_up_audience(book)
+            who = "buyers with a sample awaiting feedback"
+        else:
+            chosen = service.select(book, audience)
+            who = audience.describe()
+        mail_cfg = cfg.get("mail") if isinstance(cfg.get("mail"), dict) else {}
+        smtp_section = cfg.get("smtp") if isinstance(cfg.get("smtp"), dict) else {}
+        sender = service.sender_of(book, mail_cfg.get("from") or smtp_section.get("from"))
+        context = service.prepare(
+            book,
+            template,
+            now=st.now,
+            news=news_text,
+            occasion=occasion,
+            event=event,
+            sender=sender,
+        )
+        recipients, skipped = service.split_recipients(chosen)
+        mails, not_applicable = service.render(template, recipients, context, search, subject)
+        skipped += not_applicable
+        service.build_messages(mails, sender, context.company.get("name"), st.now, settings)
 
-    from inquiry_cli.render import console
+        from inquiry_cli.render import console
 
-    con = console()
-    n = len(mails)
-    con.print(
-        f"{template}: {n} mail{'s' if n != 1 else ''} to {who} "
-        f"({len(chosen)} buyer{'s' if len(chosen) != 1 else ''} matched)",
-        markup=False,
-    )
-    if skipped:
-        con.print(f"Not mailed ({len(skipped)}): reach them another way", markup=False)
-        for sk in skipped:
-            con.print(f"  {sk.buyer.key} {sk.buyer.label}: {sk.why}", markup=False)
-    if not mails:
-        raise typer.Exit(1 if chosen else 0)
+        con = console()
+        n = len(mails)
+        con.print(
+            f"{template}: {n} mail{'s' if n != 1 else ''} to {who} "
+            f"({len(chosen)} buyer{'s' if len(chosen) != 1 else ''} matched)",
+            markup=False,
+        )
+        if skipped:
+            con.print(f"Not mailed ({len(skipped)}): reach them another way", markup=False)
+            for sk in skipped:
+                con.print(f"  {sk.buyer.key} {sk.buyer.label}: {sk.why}", markup=False)
+        if not mails:
+            raise typer.Exit(1 if chosen else 0)
 
-    if out is not None:
-        paths = service.write_eml(mails, out)
-        con.print(f"Wrote {len(paths)} .eml files to {out}", markup=False)
-        sent = mails
-    elif mbox is not None:
-        service.write_mbox(mails, mbox)
-        con.print(f"Wrote {n} mails to {mbox}", markup=False)
-        sent = mails
-    elif send:
-        sent = _send(mails, smtp_cfg)
-    else:
-        _preview(mails)
-        return
-    if log and sent:
-        from inquiry_cli.cli.record import save
+        if out is not None:
+            paths = service.write_eml(mails, out)
+            con.print(f"Wrote {len(paths)} .eml files to {out}", markup=False)
+            sent = mails
+        elif mbox is not None:
+            service.write_mbox(mails, mbox)
+            con.print(f"Wrote {n} mails to {mbox}", markup=False)
+            sent = mails
+        elif send:
+            sent = _send(mails, smtp_cfg)
+        else:
+            _preview(mails)
+            return
+        if log and sent:
+            from inquiry_cli.cli.record import save
 
-        outcome = service.log_mails(book, sent, template, st.now)
-        save(st, book, outcome, dry_run=False)
-    if send and len(sent) < n:
-        raise typer.Exit(1)
+            outcome = service.log_mails(book, sent, template, st.now)
+            save(st, book, outcome, dry_run=False)
+        if send and len(sent) < n:
+            raise typer.Exit(1)
 
 
 def _send(mails, cfg) -> list:

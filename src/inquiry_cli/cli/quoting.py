@@ -80,48 +80,49 @@ def quote(
     items: list[tuple[str, int]] = []
     for m, q in zip(models, qtys, strict=True):
         items.append((m, int(recording.parse_quantity(q, whole=True, what=f"--qty for {m}"))))
-    book = read.read(st.workbook, service.SHEETS, headers_only=service.HEADERS_ONLY)
-    who = recording.resolve_buyer(book.table("buyers"), buyer).buyer if buyer else None
-    draft = service.draft(
-        book,
-        items,
-        region_name=region,
-        buyer=who,
-        incoterm=incoterm,
-        currency=currency,
-        strict=strict,
-        now=st.now,
-    )
-    company = service.company_fields(book)
-    settings_dir = draft.settings.template_dir or None
-    text, _template = service.render(
-        draft, company, templating.search_path(st.workbook, settings_dir)
-    )
-    err = typer.echo
-    for line in draft.lines:
-        if line.below_moq:
-            note = f"{line.asked_qty:,} is below the MOQ of {line.moq:,}; quoted the MOQ"
-            err(f"Note: {line.model}: {note}", err=True)
-    if out is not None and not dry_run:
-        try:
-            out.write_text(text, encoding="utf-8", newline="\n")
-        except OSError as exc:
-            raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
-    sys.stdout.write(text)
-    sys.stdout.flush()
-    total = f"{draft.currency} {draft.total:,.2f} {draft.incoterm}"
-    where = f"region {draft.region.name}, valid until {draft.valid_until}"
-    err(f"Quote {draft.number}: {total}, {where}", err=True)
-    if out is not None and not dry_run:
-        err(f"Wrote {out}", err=True)
-    if no_record or who is None:
-        if who is None and not no_record:
-            err("Not recorded: give --buyer to record the quote in the workbook.", err=True)
-        return
-    outcome = recording.record_quote(
-        book, draft, file=str(out) if out else None, channel_name=None, now=st.now
-    )
-    _report(st, book, outcome, dry_run)
+    with st.writing(dry_run or no_record or buyer is None):
+        book = read.read(st.workbook, service.SHEETS, headers_only=service.HEADERS_ONLY)
+        who = recording.resolve_buyer(book.table("buyers"), buyer).buyer if buyer else None
+        draft = service.draft(
+            book,
+            items,
+            region_name=region,
+            buyer=who,
+            incoterm=incoterm,
+            currency=currency,
+            strict=strict,
+            now=st.now,
+        )
+        company = service.company_fields(book)
+        settings_dir = draft.settings.template_dir or None
+        text, _template = service.render(
+            draft, company, templating.search_path(st.workbook, settings_dir)
+        )
+        err = typer.echo
+        for line in draft.lines:
+            if line.below_moq:
+                note = f"{line.asked_qty:,} is below the MOQ of {line.moq:,}; quoted the MOQ"
+                err(f"Note: {line.model}: {note}", err=True)
+        if out is not None and not dry_run:
+            try:
+                out.write_text(text, encoding="utf-8", newline="\n")
+            except OSError as exc:
+                raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        total = f"{draft.currency} {draft.total:,.2f} {draft.incoterm}"
+        where = f"region {draft.region.name}, valid until {draft.valid_until}"
+        err(f"Quote {draft.number}: {total}, {where}", err=True)
+        if out is not None and not dry_run:
+            err(f"Wrote {out}", err=True)
+        if no_record or who is None:
+            if who is None and not no_record:
+                err("Not recorded: give --buyer to record the quote in the workbook.", err=True)
+            return
+        outcome = recording.record_quote(
+            book, draft, file=str(out) if out else None, channel_name=None, now=st.now
+        )
+        _report(st, book, outcome, dry_run)
 
 
 def _report(st, book, outcome, dry_run: bool) -> None:

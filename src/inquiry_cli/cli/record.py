@@ -75,12 +75,13 @@ def add(
     from inquiry_cli.workbook import read
 
     st = state(ctx)
-    book = read.read(st.workbook, ("buyers", "regions"))
-    new = recording.NewBuyer(
-        name, company, email, phone, fax, country, city, source, nature, products, notes
-    )
-    outcome = recording.add_buyer(book, new, st.now, force=force)
-    save(st, book, outcome, dry_run)
+    with st.writing(dry_run):
+        book = read.read(st.workbook, ("buyers", "regions"))
+        new = recording.NewBuyer(
+            name, company, email, phone, fax, country, city, source, nature, products, notes
+        )
+        outcome = recording.add_buyer(book, new, st.now, force=force)
+        save(st, book, outcome, dry_run)
 
 
 @app.command()
@@ -137,21 +138,22 @@ def inquiry(
     text = _message(message, message_file, stdin)
     quantity = recording.parse_quantity(qty) if qty is not None else None
     received = parse_user_date(at, base=st.now) if at else st.now
-    book = read.read(st.workbook, ("buyers", "inquiries", "regions"))
-    new = recording.NewBuyer(name, company, email, phone, fax, country, city, source)
-    outcome = recording.record_inquiry(
-        book,
-        buyer,
-        new,
-        channel_name=channel,
-        received=received,
-        product=product,
-        quantity=quantity,
-        target_price=target_price,
-        message=text,
-        now=st.now,
-    )
-    save(st, book, outcome, dry_run)
+    with st.writing(dry_run):
+        book = read.read(st.workbook, ("buyers", "inquiries", "regions"))
+        new = recording.NewBuyer(name, company, email, phone, fax, country, city, source)
+        outcome = recording.record_inquiry(
+            book,
+            buyer,
+            new,
+            channel_name=channel,
+            received=received,
+            product=product,
+            quantity=quantity,
+            target_price=target_price,
+            message=text,
+            now=st.now,
+        )
+        save(st, book, outcome, dry_run)
 
 
 def _message(message: str | None, message_file: Path | None, stdin: str | None) -> str | None:
@@ -207,18 +209,19 @@ def log(
 
     st = state(ctx)
     when = parse_user_date(date, base=st.now) if date else st.now
-    # Contacts is only appended to: its header is enough (fast on a long log). Only an
-    # outgoing contact can answer an inquiry, so only then are Inquiries read.
-    sheets = ("buyers",) if incoming else ("buyers", "inquiries")
-    book = read.read(st.workbook, sheets, headers_only=("contacts",))
-    outcome = recording.log_contact(
-        book,
-        who,
-        channel_name=channel,
-        summary=summary,
-        direction="in" if incoming else "out",
-        when=when,
-        next_step=next_step,
-        now=st.now,
-    )
-    save(st, book, outcome, dry_run)
+    with st.writing(dry_run):
+        # Contacts is only appended to: its header is enough (fast on a long log). Only an
+        # outgoing contact can answer an inquiry, so only then are Inquiries read.
+        sheets = ("buyers",) if incoming else ("buyers", "inquiries")
+        book = read.read(st.workbook, sheets, headers_only=("contacts",))
+        outcome = recording.log_contact(
+            book,
+            who,
+            channel_name=channel,
+            summary=summary,
+            direction="in" if incoming else "out",
+            when=when,
+            next_step=next_step,
+            now=st.now,
+        )
+        save(st, book, outcome, dry_run)

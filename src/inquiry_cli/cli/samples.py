@@ -110,28 +110,29 @@ def sample(
     when = parse_user_date(date, base=st.now) if date else st.now
     # Recording only appends to the contact log: its header is enough.
     sheets = [s for s in service.SHEETS if s != "contacts"]
-    book = read.read(st.workbook, sheets, headers_only=("contacts",))
-    buyer = recording.resolve_buyer(book.table("buyers"), who).buyer
-    if feedback is not None:
-        outcome = service.record_feedback(
-            book, buyer, feedback, model_name=model, when=when, now=st.now
-        )
-    else:
-        if not model:
-            raise UsageError("say which model was sent: inq sample BUYER MODEL")
-        new = service.NewSample(
-            model=model,
-            kind=kind,
-            freight=freight,
-            payment=payment,
-            courier=courier,
-            tracking=tracking,
-            large=large,
-            amount=amount,
-            notes=notes,
-        )
-        outcome = service.record_sample(book, buyer, new, when=when, now=st.now)
-    save(st, book, outcome, dry_run)
+    with st.writing(dry_run):
+        book = read.read(st.workbook, sheets, headers_only=("contacts",))
+        buyer = recording.resolve_buyer(book.table("buyers"), who).buyer
+        if feedback is not None:
+            outcome = service.record_feedback(
+                book, buyer, feedback, model_name=model, when=when, now=st.now
+            )
+        else:
+            if not model:
+                raise UsageError("say which model was sent: inq sample BUYER MODEL")
+            new = service.NewSample(
+                model=model,
+                kind=kind,
+                freight=freight,
+                payment=payment,
+                courier=courier,
+                tracking=tracking,
+                large=large,
+                amount=amount,
+                notes=notes,
+            )
+            outcome = service.record_sample(book, buyer, new, when=when, now=st.now)
+        save(st, book, outcome, dry_run)
 
 
 def _list_open(st, as_json: bool) -> None:

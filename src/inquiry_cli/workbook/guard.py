@@ -78,12 +78,27 @@ def lock_path(path: Path) -> Path:
     return path.parent / BACKUP_DIR / f"{path.name}.lock"
 
 
+_HELD: dict[Path, int] = {}  # locks this process holds (re-entrant: read + write share one)
+
+
 @contextmanager
 def exclusive(path: Path, timeout: float | None = None) -> Iterator[None]:
-    """Hold the workbook's sidecar lock; wait up to `timeout` s for another inq run."""
+    """Hold the workbook's sidecar lock; wait up to `timeout` s for another inq run.
+
+    Re-entrant within one process: a command holds it from its read to its write, and
+    the write path's own `exclusive` then just nests.
+    """
     from filelock import FileLock, Timeout
 
     lock_file = lock_path(path)
+    key = lock_file.resolve()
+    if _HELD.get(key):
+        _HELD[key] += 1
+        try:
+            yield
+        finally:
+            _HELD[key] -= 1
+        return
     try:
         lock_file.parent.mkdir(exist_ok=True)
     except OSError as exc:
@@ -99,9 +114,11 @@ def exclusive(path: Path, timeout: float | None = None) -> Iterator[None]:
             f"another inq command is writing {path.name} (waited {wait:g} s): let it finish "
             f"and retry (if none is running, delete {lock_file})"
         ) from None
+    _HELD[key] = 1
     try:
         yield
     finally:
+        _HELD.pop(key, None)
         lock.release()
 
 

@@ -9,6 +9,7 @@ old or the new workbook whole; the temp file is always removed.
 from __future__ import annotations
 
 import os
+import shutil
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ def commit(
     check_unchanged(path, before)
     backup = backups.make_backup(path)
     try:
+        shutil.copymode(path, temp)  # keep the workbook's permissions
         os.replace(temp, path)
     except PermissionError:
         backup.unlink(missing_ok=True)
@@ -114,6 +116,11 @@ def apply(
         )
     if changes.is_empty():
         return WriteResult(path=path)
+    if not os.access(path, os.W_OK):
+        raise WorkbookBusy(
+            f"{path.name} is read-only: nothing was written (clear the read-only flag in its "
+            "file properties, or check the folder's permissions)"
+        )
     refuse_if_open(path)
     with exclusive(path, lock_timeout):
         before = FileStamp.of(path) if stamp is None else check_unchanged(path, stamp)
