@@ -87,6 +87,12 @@ def test_lookup_fuzzy_company_and_name(inq, contract_workbook):
         )
 
 
+def test_lookup_json_when_nobody_matches(inq, contract_workbook):
+    result = inq("-w", contract_workbook, "lookup", "zzzz", "--json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == {"query": "zzzz", "matches": [], "card": None}
+
+
 def test_lookup_no_match_suggests_add(inq, contract_workbook):
     result = inq("-w", contract_workbook, "lookup", "Zhang Wei")
     assert result.exit_code == 1

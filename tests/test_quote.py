@@ -232,6 +232,7 @@ def test_quote_is_recorded(inq, quote_wb, tmp_path):
     inquiry = next(wb["Inquiries"].iter_rows(min_row=2, values_only=True))
     assert inquiry[10] == dt.datetime(2026, 11, 27, 10, 0)  # Replied
     assert inquiry[11] == "QT2026-0001"  # Quote No
+    assert inquiry[12] == "Quoted"  # Status
     contact = list(wb["Contacts"].iter_rows(min_row=2, values_only=True))[-1]
     assert contact[3:6] == (
         "alibaba",
@@ -257,3 +258,60 @@ def test_workbook_without_regions_sheet_uses_the_defaults(inq, quote_wb):
     assert result.exit_code == 0, result.output
     # the buyer is in the UAE -> mideast by the built-in country lists, factor 0.97
     assert "Quote QT2026-0001: USD 9,310.00 FOB, region mideast" in result.stderr
+
+
+def test_quote_out_never_overwrites(inq, quote_wb, tmp_path):
+    out = tmp_path / "q.txt"
+    out.write_text("an earlier quote", encoding="utf-8")
+    before = sha256(quote_wb)
+    result = inq(
+        "-w", quote_wb, "quote", "-m", "LED-PL-60", "-q", "100", "--buyer", "B0001", "--out", out
+    )
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == f"Error: {out} already exists: name a new file (inq never overwrites a quote)\n"
+    )
+    assert out.read_text(encoding="utf-8") == "an earlier quote"
+    assert sha256(quote_wb) == before
+
+
+def test_other_currency_needs_a_rate(inq, quote_wb):
+    result = inq(
+        "-w",
+        quote_wb,
+        "quote",
+        "-m",
+        "LED-PL-60",
+        "-q",
+        "1000",
+        "--region",
+        "other",
+        "--currency",
+        "EUR",
+        "--no-record",
+    )
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: prices in the Products sheet are in USD: to quote in EUR, add a Settings row "
+        "'fx_eur' with the rate (EUR per 1 USD)\n"
+    )
+    wb = openpyxl.load_workbook(quote_wb)
+    wb["Settings"].append(["fx_eur", 0.9, "EUR per 1 USD"])
+    wb.save(quote_wb)
+    result = inq(
+        "-w",
+        quote_wb,
+        "quote",
+        "-m",
+        "LED-PL-60",
+        "-q",
+        "1000",
+        "--region",
+        "other",
+        "--currency",
+        "EUR",
+        "--no-record",
+    )
+    assert result.exit_code == 0, result.output
+    assert "   Unit price: EUR 8.64 per pc, FOB Ningbo\n" in result.stdout  # 9.60 x 0.9

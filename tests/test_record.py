@@ -239,3 +239,19 @@ def test_two_inq_runs_at_once_take_turns(contract_workbook):
     assert [r[2] for r in results] == [0, 0], results
     summaries = [c["Summary"] for c in by_header(contract_workbook, "Contacts")]
     assert sorted(summaries[-2:]) == ["call B0001", "call B0002"]
+
+
+def test_read_only_workbook(inq, contract_workbook):
+    import os
+    import stat
+
+    contract_workbook.chmod(0o444)
+    before = sha256(contract_workbook)
+    result = inq("-w", contract_workbook, "log", "B0001", "-c", "tel", "-s", "hi")
+    if os.geteuid() == 0:  # root may write anyway: then the file keeps its mode
+        assert result.exit_code == 0, result.output
+        assert stat.S_IMODE(contract_workbook.stat().st_mode) == 0o444
+    else:
+        assert result.exit_code == 1
+        assert result.stderr.startswith("Error: customers.xlsx is read-only: nothing was written")
+        assert sha256(contract_workbook) == before

@@ -46,6 +46,10 @@ def lookup(
     parsed = parse_query(query)
     matches = find(book.table("buyers"), parsed)
     if not matches:
+        if as_json:  # scripts get JSON on stdout even when nobody matches
+            from inquiry_cli.render import print_json
+
+            print_json({"query": query, "matches": [], "card": None})
         raise NotFound(f"no buyer matches {query!r}; to add them: {add_command(parsed)}")
     top = best(matches)
     if as_json:

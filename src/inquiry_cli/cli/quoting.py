@@ -77,6 +77,8 @@ def quote(
         raise UsageError(
             f"give one --qty per --model ({len(models)} models, {len(qtys)} quantities)"
         )
+    if out is not None and out.exists() and not dry_run:
+        raise UsageError(f"{out} already exists: name a new file (inq never overwrites a quote)")
     items: list[tuple[str, int]] = []
     for m, q in zip(models, qtys, strict=True):
         items.append((m, int(recording.parse_quantity(q, whole=True, what=f"--qty for {m}"))))

@@ -177,6 +177,24 @@ class QuoteDraft:
         return sum((line.amount for line in self.lines), Decimal(0))
 
 
+def exchange_rate(book: Workbook, base: str, wanted: str) -> Decimal:
+    """Units of `wanted` per 1 `base` from Settings (fx_eur = 0.92); prices are never
+    relabelled in another currency without a rate."""
+    if wanted == base:
+        return Decimal(1)
+    key = f"fx_{wanted.lower()}"
+    raw = book.key_values("settings").get(schema.norm(key))
+    if raw in (None, ""):
+        raise UsageError(
+            f"prices in the Products sheet are in {base}: to quote in {wanted}, add a "
+            f"Settings row '{key}' with the rate ({wanted} per 1 {base})"
+        )
+    rate = to_decimal(raw, f"Settings: {key}")
+    if rate <= 0:
+        raise ContractError(f"Settings: {key} is {raw!r}; a rate must be above 0")
+    return rate
+
+
 def next_quote_no(quotes: Table | None, today: dt.date) -> str:
     from inquiry_cli.domain.recording import next_id
 
@@ -206,11 +224,13 @@ def draft(
         adjust += to_decimal(s.cif_uplift_pct, "Settings: cif_uplift_pct") / 100
     elif term == "EXW":
         adjust -= to_decimal(s.exw_discount_pct, "Settings: exw_discount_pct") / 100
+    cur = (currency or s.currency).strip().upper()
+    rate = exchange_rate(book, s.currency.strip().upper(), cur)
     priced_region = Region(
         region.name,
-        region.factor * adjust,
+        region.factor * adjust * rate,
         region.services,
-        region.service_cost,
+        region.service_cost * rate,
         region.note,
         region.template,
     )
@@ -234,7 +254,7 @@ def draft(
         valid_until=today + dt.timedelta(days=s.quote_validity_days),
         region=region,
         incoterm=term,
-        currency=(currency or s.currency).strip().upper(),
+        currency=cur,
         lines=lines,
         products=rows,
         buyer=buyer,

@@ -398,9 +398,10 @@ def record_inquiry(
     existing_ids = (
         inquiries.values("inquiry_id") if inquiries and inquiries.has("inquiry_id") else []
     )
-    inquiry_id = next_id(existing_ids, "I")
+    has_ids = inquiries is None or inquiries.has("inquiry_id")  # a new sheet gets IDs
+    inquiry_id = next_id(existing_ids, "I") if has_ids else None
     values: dict[str, CellValue] = {
-        "inquiry_id": inquiry_id if (inquiries is None or inquiries.has("inquiry_id")) else None,
+        "inquiry_id": inquiry_id,
         "received": received,
         "channel": chan,
         "buyer_id": buyer.buyer_id,
@@ -412,10 +413,12 @@ def record_inquiry(
         "status": "Open",
     }
     _append(book, "inquiries", values, changes, out)
-    out.ids["inquiry_id"] = inquiry_id
+    if inquiry_id:
+        out.ids["inquiry_id"] = inquiry_id
     what = f" about {product}" if product else ""
+    label = f"inquiry {inquiry_id}" if inquiry_id else "an inquiry"
     out.lines.append(
-        f"Recorded inquiry {inquiry_id} from {buyer.key} {buyer.label}{what} "
+        f"Recorded {label} from {buyer.key} {buyer.label}{what} "
         f"({chan}, received {received:%Y-%m-%d %H:%M})"
     )
     if buyer.row <= buyers.last_row:
@@ -643,6 +646,9 @@ def record_quote(
             out.lines.append(
                 f"Inquiry {target.inquiry_id or f'row {target.row}'} gets quote {draft.number}"
             )
+            status = (target.status or "").strip().lower()
+            if status in ("", "new", "open", "replied") and inquiries.has("status"):
+                changes.set(inquiries.name, target.row, inquiries.col("status"), "Quoted")
     items = ", ".join(f"{line.model} x {line.qty:,}" for line in draft.lines)
     total = format_money(draft.total, draft.currency)
     chan = channel_name or next(

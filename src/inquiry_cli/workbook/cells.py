@@ -61,6 +61,8 @@ def datetime_(value: object) -> Converted:
             return parsed, None
         return None, f"not a date: {value!r}"
     if cls is str:
+        if not value.strip():
+            return None, None
         parsed_text = dates.parse_date_text(value.translate(_FULLWIDTH))
         if parsed_text is None:
             if _AMBIGUOUS.match(value):
