@@ -137,6 +137,10 @@ def due_list(book: Workbook, now: dt.datetime, when: str = "today") -> list[Item
     s = Settings.from_sheet(book.key_values("settings"))
     buyers = model.load(book.table("buyers"), model.Buyer, fields_=BUYER_FIELDS)
     inquiries = _open_inquiries(book)
+    # Without a Replied column nothing can ever mark a reply: owing one forever would be
+    # noise (inq check lists the missing column).
+    table = book.get("inquiries")
+    tracks_replies = table is not None and table.has("replied")
     last_contacts = linking.last_contacts(book)
 
     by_key: dict[str, model.Buyer] = {}
@@ -152,7 +156,7 @@ def due_list(book: Workbook, now: dt.datetime, when: str = "today") -> list[Item
         buyer = by_key.get(inq.buyer_id or "") or by_key.get(inq.email or "")
         if buyer is not None:
             open_by_buyer.setdefault(buyer.row, []).append(inq)
-        if inq.replied is None and inq.received is not None:
+        if tracks_replies and inq.replied is None and inq.received is not None:
             # A reply is owed from the moment the inquiry arrives, whatever the horizon.
             item = _reply_item(inq, buyer, now, s, last_contacts)
             if item.late or not overdue_only:
