@@ -164,3 +164,18 @@ def test_sample_sheet_added_when_missing(inq, messy_workbook):
     assert [(d["email"], d["follow_up"]) for d in data] == [
         ("somchai@sunpower.co.th", "2026-11-30")
     ]
+
+
+def test_large_sample_cannot_be_free(inq, book):
+    from conftest import sha256
+
+    before = sha256(book)
+    result = inq(
+        "-w", book, "sample", "maria@licht.de", "LED-HB-100", "--large", "--payment", "free"
+    )
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == "Error: a large sample is paid in advance by T/T: drop --payment free, or --large\n"
+    )
+    assert sha256(book) == before

@@ -206,6 +206,10 @@ def sample_values(new: NewSample) -> dict[str, str | None]:
             pay = "T/T in advance"
         elif pay.lower() in ("free", "免费"):
             pay = "Free sample"
+        if new.large and pay == "Free sample":
+            raise UsageError(
+                "a large sample is paid in advance by T/T: drop --payment free, or --large"
+            )
     else:
         pay = "T/T in advance" if new.large else "Free sample"
     if pay == "T/T in advance" and new.amount:
