@@ -92,7 +92,7 @@ def _print(items, now, when: str, last_day) -> None:
     shown = {name for name, _ in flexible}
     for item in items:
         b = item.buyer
-        what = _what(item)
+        what = _what(item, now)
         who = b.label if b else (item.inquiry.email if item.inquiry else "?") or "?"
         local = ""
         if item.local:
@@ -120,19 +120,13 @@ def _country(buyer) -> str:
     return country_code(buyer.country) or buyer.country[:3]
 
 
-def _today(item):
-    from inquiry_cli.dates import today
-
-    return today()
-
-
-def _what(item) -> str:
+def _what(item, now) -> str:
     """Short, so the names keep the width: 'REPLY I0108 48h late', 'follow-up 3d late'."""
     if item.kind == "reply":
         ident = item.inquiry.inquiry_id or f"row {item.inquiry.row}"
         if item.late:
             return f"REPLY {ident} {item.overdue.total_seconds() / 3600:.0f}h late"
-        today = item.due_at.date() == _today(item)
+        today = item.due_at.date() == now.date()
         return (
             f"reply {ident} by {item.due_at:%H:%M}"
             if today

@@ -8,6 +8,7 @@ import typer
 
 from inquiry_cli.cli.app import app
 from inquiry_cli.cli.context import state
+from inquiry_cli.cli.record import save
 
 SHEETS = ("buyers", "inquiries")
 HISTORY = ("grade_history",)  # only appended to: its header is enough
@@ -66,13 +67,7 @@ def grade(
         book = read.read(st.workbook, SHEETS, headers_only=HISTORY)
         target = recording.resolve_grade_target(book, who)
         outcome = recording.set_grade(book, target, value, why=why, now=st.now)
-        _save(st, book, outcome, dry_run)
-
-
-def _save(st, book, outcome, dry_run: bool) -> None:
-    from inquiry_cli.cli.record import save
-
-    save(st, book, outcome, dry_run)
+        save(st, book, outcome, dry_run)
 
 
 def _print_suggestions(items, as_json: bool) -> None:
@@ -135,7 +130,7 @@ def _walk(st, dry_run: bool) -> None:
             book = read.read(st.workbook, SHEETS, headers_only=HISTORY)  # fresh after a write
             target = recording.target_for_row(book, item.inquiry.row)
             outcome = recording.set_grade(book, target, answer, why="inq grade", now=st.now)
-            _save(st, book, outcome, dry_run)
+            save(st, book, outcome, dry_run)
         graded += 1
     out.print(
         f"Graded {graded} of {len(items)} ungraded inquir{'y' if len(items) == 1 else 'ies'}."

@@ -133,14 +133,6 @@ def region_for(book: Workbook, wanted: str | None, buyer: model.Buyer | None) ->
     raise UsageError(f"say which region: --region {'|'.join(known)} (or give --buyer)")
 
 
-@dataclass
-class Product:
-    row: dict[str, Any]
-
-    def __getattr__(self, name: str) -> Any:
-        return self.row.get(name)
-
-
 def find_product(products: Table, wanted: str) -> dict[str, Any]:
     """The Products row for a model, or an error suggesting close model names."""
     models = products.values("model")
