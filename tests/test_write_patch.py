@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 from decimal import Decimal
@@ -335,3 +336,45 @@ def test_add_sheet_to_an_openpyxl_workbook(tmp_path):
     got = values(book)
     assert got["Contacts"][(2, 1)] == dt.datetime(2026, 1, 2)
     assert got["客户列表"][(3, 2)] == "li@example.cn"
+
+
+def test_verify_catches_a_changed_shared_string_index(book, monkeypatch, compare_mode):
+    """A shared-string cell pointing at another string is caught (the window path reads
+    the rows with a cut-down string table; a changed index must still show)."""
+    real = SheetPatcher.render
+    row4 = {}
+
+    def corrupt(self):
+        xml = real(self)
+        start = xml.index(b'<row r="4"')
+        end = xml.index(b"</row>", start)
+        cells = re.findall(rb'<c r="C4"[^>]*t="s"[^>]*><v>(\d+)</v>', xml[start:end])
+        row4["index"] = int(cells[0])
+        fixed = xml[start:end].replace(
+            b"<v>%d</v>" % row4["index"], b"<v>%d</v>" % (row4["index"] + 1)
+        )
+        return xml[:start] + fixed + xml[end:]
+
+    monkeypatch.setattr(SheetPatcher, "render", corrupt)
+    sha = digest(book)
+    cs = ChangeSet(command="x")
+    cs.set("Buyers", 4, 5, 880)
+    with pytest.raises(FidelityError, match="row 4 column 3"):
+        apply(book, cs)
+    assert digest(book) == sha
+
+
+def test_write_without_isal_uses_zlib(book, monkeypatch, compare_mode):
+    """Where ISA-L has no wheel, zlib writes the same workbook (big parts in chunks)."""
+    from inquiry_cli.workbook import ooxml
+
+    monkeypatch.setattr(ooxml, "_isal", None)
+    monkeypatch.setattr(ooxml, "BIG_PART", 1)  # take the parallel-chunk path too
+    monkeypatch.setattr(ooxml, "_CHUNK", 1024)
+    cs = ChangeSet(command="zlib")
+    cs.append("Contacts", {1: dt.datetime(2026, 4, 1), 2: "B009", 5: "x" * 5000})
+    result = apply(book, cs)
+    assert result.appended_rows == {"Contacts": [5]}
+    wb = openpyxl.load_workbook(book)
+    assert wb["Contacts"]["E5"].value == "x" * 5000
+    assert wb["Buyers"]["B3"].value == "Hans Müller"

@@ -308,8 +308,8 @@ def read(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) ->
     is fatal (Workbook.table raises a clear error). When no sheet is named like a buyer
     list, the first sheet whose header looks like one (email + name or company) is used.
     """
+    stamp = _stamp(path)  # before reading: a save in between is then caught at write time
     book, _info = _open(path)
-    stamp = _stamp(path)
     try:
         names = list(book.sheet_names)
         tables: dict[str, Table] = {}
@@ -324,13 +324,14 @@ def read(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) ->
                 used.add(name)
                 found[key] = name
         full = [found[k] for k in wanted if k in found and k not in head_only]
-        data = _read_sheets(path, book, full)
+        heads = [found[k] for k in wanted if k in found and k in head_only]
+        data = _read_sheets(path, book, full, heads)
         for key in wanted:
             spec = schema.SHEETS_BY_KEY[key]
             name = found.get(key)
             table = None
             if name is not None:
-                rows = _head_rows(path, name) if key in head_only else data[name]
+                rows = data[name]
                 table = _build_table(spec, name, rows)
                 if table is None:
                     table = _empty_table(spec, name, rows)
@@ -347,24 +348,44 @@ def read(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) ->
             close()
 
 
-def _read_sheets(path: Path, book, names: list[str]) -> dict[str, list[list[Any]]]:
-    """Parse several sheets at once: python-calamine releases the GIL while it parses,
-    so two threads (each with its own workbook handle) use both cores."""
-    if len(names) < 2:
-        return {name: _sheet_rows(book, name, path.name) for name in names}
+def _read_sheets(
+    path: Path, book, names: list[str], heads: list[str] = ()
+) -> dict[str, list[list[Any]]]:
+    """Parse whole sheets (`names`) and the top rows of others (`heads`) at once.
+
+    python-calamine releases the GIL while it parses, so two threads use both cores; the
+    first thread reuses the open `book`, the second opens its own handle (one handle is
+    not shared between threads). Header reads go last: they are short and fill the core
+    the shorter sheet frees.
+    """
+    jobs = [(name, False) for name in names] + [(name, True) for name in heads]
+    if len(jobs) < 2:
+        return {
+            name: _head_rows(path, name) if head else _sheet_rows(book, name, path.name)
+            for name, head in jobs
+        }
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
     local = threading.local()
+    spare = [book]
+    handout = threading.Lock()
 
-    def one(name: str) -> list[list[Any]]:
+    def one(job: tuple[str, bool]) -> list[list[Any]]:
+        name, head = job
+        if head:
+            return _head_rows(path, name)
         handle = getattr(local, "book", None)
         if handle is None:
-            handle = local.book = _open(path)[0]
+            with handout:
+                handle = spare.pop() if spare else None
+            if handle is None:
+                handle = _open(path)[0]
+            local.book = handle
         return _sheet_rows(handle, name, path.name)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = dict(zip(names, pool.map(one, names), strict=True))
+        results = dict(zip([name for name, _ in jobs], pool.map(one, jobs), strict=True))
     return results
 
 
@@ -379,11 +400,12 @@ def _head_rows(path: Path, name: str) -> list[list[Any]]:
 
 def _stamp(path: Path):
     """Size, mtime and hash at read time, so a later write can tell if Excel saved since."""
+    from inquiry_cli.workbook.guard import FileStamp
+
     try:
-        from inquiry_cli.workbook.write import FileStamp
-    except ImportError:  # TODO: remove once the write path lands
+        return FileStamp.of(path)
+    except OSError:  # missing or unreadable: _open says which, in one line
         return None
-    return FileStamp.of(path)
 
 
 def _empty_table(spec: schema.Sheet, name: str, rows: list[list[Any]]) -> Table:

@@ -14,6 +14,7 @@ import io
 import math
 import re
 import zipfile
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from lxml import etree
 
 from inquiry_cli.errors import FidelityError
 from inquiry_cli.workbook.changes import CellValue
+from inquiry_cli.workbook.headers import shared_string_spans
 from inquiry_cli.workbook.ooxml import ZipSource
 from inquiry_cli.workbook.sheetxml import excel_serial
 from inquiry_cli.workbook.xlsxpatch import WORKBOOK, Patched
@@ -267,9 +269,36 @@ def _windows(old: _Sheet, new: _Sheet, declared_rows: set[int]) -> tuple[bytes, 
     return win_a, win_b
 
 
+_V_NUMBER = re.compile(rb"<(?:[\w.-]+:)?v\b[^>]*>\s*(\d{1,9})\s*<")
+_SST_ROOT = re.compile(rb"<([\w.-]+:)?sst\b[^>]*>")
+
+
+def _sparse_strings(data: bytes, windows: Iterable[bytes]) -> bytes:
+    """The shared-string table cut down to the items the windows may use, at their indices.
+
+    Every number in a <v> of the windows counts as used (a superset of the t="s" cells),
+    so a changed string index still shows as a changed string; the other items are left
+    empty. Parsing 3 MB of strings for a few rows is what this saves.
+    """
+    root = _SST_ROOT.search(data)
+    if root is None:
+        return data
+    needed = {int(n) for w in windows for n in _V_NUMBER.findall(w)}
+    spans = shared_string_spans(data, needed)
+    p = root.group(1) or b""
+    empty = b"<" + p + b"si/>"
+    out, at = [data[: root.end()]], 0
+    for index in sorted(spans):
+        a, b = spans[index]
+        out.append(empty * (index - at) + data[a:b])
+        at = index + 1
+    out.append(b"</" + p + b"sst>")
+    return b"".join(out)
+
+
 def _mini_cells(
     src: ZipSource,
-    tmp: zipfile.ZipFile,
+    tmp: ZipSource,
     windows: dict[str, bytes],
     sheet: _Sheet,
     date1904: bool,
@@ -279,7 +308,7 @@ def _mini_cells(
 
     names = list(windows)
     sst = next((n for n in src.by_name if n.endswith("sharedStrings.xml")), None)
-    styles = next((n for n in tmp.namelist() if n.endswith("styles.xml")), None)
+    styles = next((n for n in tmp.by_name if n.endswith("styles.xml")), None)
     need_sst = sst is not None and any(b't="s"' in w for w in windows.values())
     buf = io.BytesIO()
     ct = "application/vnd.openxmlformats-officedocument.spreadsheetml"
@@ -333,7 +362,7 @@ def _mini_cells(
             z.writestr("xl/styles.xml", tmp.read(styles))
         if need_sst:
             assert sst is not None
-            z.writestr("xl/sharedStrings.xml", src.read(sst))
+            z.writestr("xl/sharedStrings.xml", _sparse_strings(src.read(sst), windows.values()))
         p = sheet.p
         for i, name in enumerate(names):
             z.writestr(
@@ -383,8 +412,8 @@ def verify(original: Path, temp: Path, src: ZipSource, patched: Patched) -> None
 
 def _verify(original: Path, temp: Path, src: ZipSource, patched: Patched) -> None:
     date1904 = patched.date1904
-    with zipfile.ZipFile(temp) as tmp:
-        infos = {i.filename: i for i in tmp.infolist()}
+    with ZipSource(temp) as tmp:
+        infos = tmp.by_name
         want = (set(src.by_name) - patched.removed) | set(patched.added)
         if set(infos) != want:
             raise FidelityError("check failed: the new file's parts differ from the plan")
