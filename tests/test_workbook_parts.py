@@ -26,7 +26,14 @@ def test_shared_string_spans_find_items_by_index(prefix):
     data = table(prefix)
     wanted = {0, 1, 2, 3, 12_345, 30_002, 99_999}
     found = {i: item_text(data[a:b]) for i, (a, b) in shared_string_spans(data, wanted).items()}
-    assert found == {0: "a & b", 1: "", 2: "rich text>", 3: "s0", 12_345: "s12342", 30_002: "s29999"}
+    assert found == {
+        0: "a & b",
+        1: "",
+        2: "rich text>",
+        3: "s0",
+        12_345: "s12342",
+        30_002: "s29999",
+    }
 
 
 def test_shared_string_spans_of_nothing():
