@@ -1,5 +1,5 @@
 """Entry point for `python -m inquiry_cli`."""
 
-from inquiry_cli.cli.app import main
+from inquiry_cli.cli.launch import main
 
 main()

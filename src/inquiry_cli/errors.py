@@ -1,6 +1,6 @@
 """Exceptions that carry their own exit code and a one-line message naming the fix.
 
-The CLI catches `InqError` in one place (cli.app.main) and prints `Error: <message>`
+The CLI catches `InqError` in one place (cli.app.InqGroup) and prints `Error: <message>`
 to stderr; nothing else turns into a traceback.
 """
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -72,8 +71,3 @@ def root(
 
 # Command modules register themselves on `app`; import them for that side effect.
 from inquiry_cli.cli import commands  # noqa: E402,F401
-
-
-def main() -> None:
-    """Console-script entry point."""
-    sys.exit(app(prog_name="inq"))

@@ -299,6 +299,18 @@ def _match_sheet(spec: schema.Sheet, names: list[str], used: set[str]) -> str | 
 
 
 def read(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) -> Workbook:
+    """The named contract sheets of the workbook: the launcher's early read when it read
+    exactly these of the unchanged file (see prefetch.py), else a fresh `load`."""
+    from inquiry_cli.workbook import prefetch
+
+    sheets, headers_only = tuple(sheets), tuple(headers_only)
+    early = prefetch.take(path, sheets, headers_only)
+    if early is not None:
+        return early
+    return load(path, sheets, headers_only)
+
+
+def load(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) -> Workbook:
     """Read the named contract sheets (keys like 'buyers') from the workbook at `path`.
 
     Sheets in `headers_only` are mapped from their top rows alone (no data rows): enough

@@ -1,0 +1,42 @@
+"""The `inq` console script: give the workbook read a head start, run the app, leave fast."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+
+
+def main() -> None:
+    """Start the early read (before Typer is even imported), run the command, exit."""
+    from inquiry_cli.workbook import prefetch
+
+    prefetch.start_for(sys.argv[1:])
+    from inquiry_cli.cli.app import app
+
+    try:
+        app(prog_name="inq")
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    leave(code)
+
+
+def leave(code: object) -> None:
+    """Exit without tearing the interpreter down object by object.
+
+    By now every file inq wrote is closed and replaced, and every lock released (all in
+    `with` blocks); what is left is freeing the rows it read, about 0.1 s on a big
+    workbook that nobody needs. Output is flushed first; a closed pipe is not an error.
+    """
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:
+        print(code, file=sys.stderr)
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(status)

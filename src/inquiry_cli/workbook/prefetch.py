@@ -1,0 +1,159 @@
+"""Read the workbook in a thread while Python is still importing the command-line layer.
+
+Starting `inq` costs about 0.3 s of imports (Typer, pydantic, rich) on one core while the
+other core idles; python-calamine parses sheets without holding the GIL, so the sheets a
+command is about to read can be parsed in that time. This is only ever a head start:
+`read.read()` takes the early result when it asks for the same sheets of the same file
+and the file has not changed since (same inode, size and modification time); in every
+other case, and whenever the early read failed, it reads the file itself as before. A
+write still checks the file's full stamp (size, mtime and SHA-256) before it replaces it.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+Sheets = tuple[tuple[str, ...], tuple[str, ...]]  # (whole sheets, header-only sheets)
+
+LOOKUP = ("buyers", "inquiries", "contacts", "quotes", "samples", "settings")
+DUE = ("buyers", "inquiries", "contacts", "samples", "settings")
+QUOTE = ("buyers", "inquiries", "products", "quotes", "regions", "company", "settings")
+GRADE = ("buyers", "inquiries")
+
+
+def _log(args: Sequence[str]) -> Sheets:
+    return (("buyers",) if "--in" in args else ("buyers", "inquiries")), ("contacts",)
+
+
+def _grade(args: Sequence[str]) -> Sheets:
+    return GRADE, (() if "--suggest" in args else ("grade_history",))
+
+
+def _check(_args: Sequence[str]) -> Sheets:
+    from inquiry_cli.workbook.read import ALL_TABLE_SHEETS
+
+    return ALL_TABLE_SHEETS, ()
+
+
+# What each everyday command reads (tests check these against the commands' own reads).
+READS: dict[str, Sheets | Callable[[Sequence[str]], Sheets]] = {
+    "lookup": (LOOKUP, ()),
+    "due": (DUE, ()),
+    "log": _log,
+    "add": (("buyers", "regions"), ()),
+    "inquiry": (("buyers", "inquiries", "regions"), ()),
+    "grade": _grade,
+    "quote": (QUOTE, ("contacts",)),
+    "check": _check,
+}
+
+_NO_READ = {"-h", "--help"}
+
+
+class _Early:
+    """One early read: its thread, and what it found (a Workbook, or nothing on error)."""
+
+    def __init__(self, path: Path, sheets: Sheets) -> None:
+        self.path = path
+        self.sheets = sheets
+        self.done = threading.Event()
+        self.result: Any = None
+        self.before: tuple[int, int, int] | None = None
+        self.after: tuple[int, int, int] | None = None
+
+    def run(self) -> None:
+        try:
+            from inquiry_cli.workbook import read
+
+            self.before = _identity(self.path)
+            self.result = read.load(self.path, *self.sheets)
+            self.after = _identity(self.path)
+        except Exception:  # the command's own read reports the problem properly
+            self.result = None
+        finally:
+            self.done.set()
+
+
+_pending: dict[tuple[str, Sheets], _Early] = {}
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    st = os.stat(path)
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _key(path: Path, sheets: Sequence[str], headers_only: Sequence[str]) -> tuple[str, Sheets]:
+    return (os.path.abspath(path), (tuple(sheets), tuple(headers_only)))
+
+
+def start(path: Path, sheets: Sequence[str], headers_only: Sequence[str] = ()) -> None:
+    """Begin reading `sheets` of `path` in a daemon thread."""
+    key = _key(path, sheets, headers_only)
+    if key in _pending:
+        return
+    early = _Early(Path(path), key[1])
+    _pending[key] = early
+    threading.Thread(target=early.run, name="inq-prefetch", daemon=True).start()
+
+
+def take(path: Path, sheets: Sequence[str], headers_only: Sequence[str] = ()) -> Any:
+    """The early read of exactly these sheets of this unchanged file, else None."""
+    early = _pending.pop(_key(path, sheets, headers_only), None)
+    if early is None:
+        return None
+    early.done.wait()
+    if early.result is None or early.before is None or early.before != early.after:
+        return None
+    try:
+        if _identity(early.path) != early.before:
+            return None
+    except OSError:
+        return None
+    return early.result
+
+
+def plan(argv: Sequence[str]) -> tuple[Path, Sheets] | None:
+    """The workbook and sheets the command line `argv` (without the program) will read.
+
+    Only the plain form is recognised, `[-w PATH | --workbook[=]PATH] COMMAND ARGS`;
+    anything else (help, an unknown command or option) gets no early read.
+    """
+    i, option = 0, None
+    while i < len(argv):
+        arg = argv[i]
+        if arg in ("-w", "--workbook") and i + 1 < len(argv):
+            option, i = argv[i + 1], i + 2
+        elif arg.startswith("--workbook="):
+            option, i = arg.split("=", 1)[1], i + 1
+        elif arg.startswith("-w") and len(arg) > 2 and not arg.startswith("--"):
+            option, i = arg[2:], i + 1
+        else:
+            break
+    if i >= len(argv) or argv[i] not in READS:
+        return None
+    rest = argv[i + 1 :]
+    if _NO_READ & set(rest):
+        return None
+    reads = READS[argv[i]]
+    sheets = reads(rest) if callable(reads) else reads
+    from inquiry_cli import config
+
+    try:
+        path = config.resolve_workbook(Path(option) if option else None)
+    except Exception:  # no workbook configured: the command says so itself
+        return None
+    return path, sheets
+
+
+def start_for(argv: Sequence[str]) -> None:
+    """Start the early read the command line calls for, if any; never raises."""
+    try:
+        planned = plan(argv)
+        if planned is not None and os.path.isfile(planned[0]):
+            start(planned[0], *planned[1])
+    except Exception:  # a head start must never stop the command
+        return

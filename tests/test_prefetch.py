@@ -1,0 +1,169 @@
+"""The launcher's early read: used only when it read the same sheets of the unchanged file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from inquiry_cli.workbook import prefetch, read
+
+SAMPLE = Path(__file__).parent.parent / "sample_workbook.xlsx"
+EMAIL = "info@horizondistribution.fr"
+
+
+@pytest.fixture
+def sample(tmp_path) -> Path:
+    path = tmp_path / "customers.xlsx"
+    shutil.copy(SAMPLE, path)
+    return path
+
+
+@pytest.fixture
+def loads(monkeypatch):
+    """Count whole reads of the workbook (the early one runs `read.load` too)."""
+    calls: list[tuple] = []
+    real = read.load
+
+    def counting(path, sheets, headers_only=()):
+        calls.append((tuple(sheets), tuple(headers_only)))
+        return real(path, sheets, headers_only)
+
+    monkeypatch.setattr(read, "load", counting)
+    yield calls
+    prefetch._pending.clear()
+
+
+def test_plan_reads_the_command_line(sample, monkeypatch):
+    w = str(sample)
+    assert prefetch.plan(["-w", w, "lookup", EMAIL]) == (sample, (prefetch.LOOKUP, ()))
+    assert prefetch.plan([f"--workbook={w}", "due", "today"])[0] == sample
+    assert prefetch.plan(["--workbook", w, "due"])[0] == sample
+    assert prefetch.plan([f"-w{w}", "due"])[0] == sample
+    assert prefetch.plan(["-w", w, "log", "x", "-c", "tel", "-s", "y"])[1] == (
+        ("buyers", "inquiries"),
+        ("contacts",),
+    )
+    assert prefetch.plan(["-w", w, "log", "x", "--in"])[1] == (("buyers",), ("contacts",))
+    assert prefetch.plan(["-w", w, "grade", "--suggest"])[1] == (prefetch.GRADE, ())
+    monkeypatch.setenv("INQ_WORKBOOK", w)
+    assert prefetch.plan(["lookup", EMAIL])[0] == sample
+    for argv in (
+        ["-w", w, "lookup", "-h"],
+        ["-w", w, "--help"],
+        ["-w", w],
+        ["-w", w, "init"],
+        ["--version", "lookup", "x"],
+        [],
+    ):
+        assert prefetch.plan(argv) is None, argv
+    monkeypatch.delenv("INQ_WORKBOOK")
+    assert prefetch.plan(["lookup", EMAIL]) is None  # no workbook anywhere: no early read
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["lookup", EMAIL],
+        ["due", "today"],
+        ["check"],
+        ["log", EMAIL, "-c", "tel", "-s", "Called", "--dry-run"],
+        ["log", EMAIL, "-c", "tel", "-s", "Called", "--in", "--dry-run"],
+        ["add", "--name", "New Person", "--email", "new@example.org", "--dry-run"],
+        ["inquiry", "--buyer", EMAIL, "--channel", "email", "--dry-run"],
+        ["grade", EMAIL, "A", "--dry-run"],
+        ["grade", "--suggest"],
+        ["quote", "-m", "LED-PL-60", "-q", "100", "--region", "eu", "--no-record"],
+    ],
+    ids=lambda a: " ".join(a[:2]),
+)
+def test_each_command_takes_the_early_read(inq, sample, loads, args):
+    """READS must name exactly what each command reads, or the early read is wasted."""
+    argv = ["-w", str(sample), *args]
+    prefetch.start_for(argv)
+    assert len(prefetch._pending) == 1
+    result = inq(*argv)
+    assert result.exit_code in (0, 1), result.output
+    assert len(loads) == 1, f"the command read again: {loads}"
+    assert not prefetch._pending
+
+
+def test_a_file_saved_after_the_early_read_is_read_again(inq, sample, loads, tmp_path):
+    argv = ["-w", str(sample), "lookup", "new.person@example.org"]
+    prefetch.start_for(argv)
+    next(iter(prefetch._pending.values())).done.wait()
+    # Meanwhile the user adds a buyer and saves (a new file replaces the old, as Excel does).
+    changed = tmp_path / "saved.xlsx"
+    shutil.copy(sample, changed)
+    assert inq("-w", changed, "add", "--name", "New Person", "--email", "new.person@example.org")
+    os.replace(changed, sample)
+    result = inq(*argv)
+    assert result.exit_code == 0, result.output
+    assert "New Person" in result.output
+    assert len(loads) == 3  # the early read, the add's own, and the lookup's fresh one
+
+
+def test_an_early_read_that_failed_leaves_the_error_to_the_command(inq, tmp_path, loads):
+    bad = tmp_path / "bad.xlsx"
+    bad.write_text("not a workbook")
+    argv = ["-w", str(bad), "lookup", EMAIL]
+    prefetch.start_for(argv)
+    result = inq(*argv)
+    assert result.exit_code == 1
+    assert (
+        result.stderr
+        == "Error: bad.xlsx is not an Excel workbook (.xlsx): save it from Excel as .xlsx\n"
+    )
+    assert len(loads) == 2  # the early read failed; the command read (and said why) itself
+
+
+def run_inq(*args: str, **kw) -> subprocess.CompletedProcess:
+    env = {**os.environ, "INQ_NOW": "2026-11-27T10:00", "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "inquiry_cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        **kw,
+    )
+
+
+def test_the_launcher_runs_commands_and_exits_with_their_code(sample):
+    ok = run_inq("-w", str(sample), "lookup", EMAIL)
+    assert ok.returncode == 0, ok.stderr
+    assert "Sophie Martin" in ok.stdout
+    missing = run_inq("-w", str(sample.with_name("nope.xlsx")), "lookup", EMAIL)
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("Error: ") and missing.stderr.count("\n") == 1
+    usage = run_inq("-w", str(sample), "grade", EMAIL, "Z")
+    assert usage.returncode == 2
+    assert run_inq("--version").stdout.startswith("inq ")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pipe size is Linux-only")
+@pytest.mark.parametrize("args", [["due", "week"], ["due", "week", "--json"]])
+def test_the_launcher_leaves_quietly_when_the_reader_stops_early(sample, args):
+    """`inq due week | head -1`: a closed pipe is not a traceback."""
+    import fcntl
+
+    r, w = os.pipe()
+    fcntl.fcntl(w, 1031, 4096)  # F_SETPIPE_SZ: a small pipe, so inq is still writing
+    env = {**os.environ, "INQ_NOW": "2026-11-27T10:00"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "inquiry_cli", "-w", str(sample), *args],
+        stdout=w,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    os.close(w)
+    with os.fdopen(r, "rb") as reader:
+        assert reader.read(10)
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait(timeout=60) in (0, 1)
+    assert "Traceback" not in err and "Exception ignored" not in err
