@@ -40,14 +40,14 @@ def loads(monkeypatch):
 
 def test_plan_reads_the_command_line(sample, monkeypatch):
     w = str(sample)
-    assert prefetch.plan(["-w", w, "lookup", EMAIL]) == (sample, (prefetch.LOOKUP, ()))
+    assert prefetch.plan(["-w", w, "lookup", EMAIL]) == (
+        sample,
+        (prefetch.LOOKUP, ()),
+        prefetch.WARM["lookup"],
+    )
     assert prefetch.plan([f"--workbook={w}", "due", "today"])[0] == sample
     assert prefetch.plan(["--workbook", w, "due"])[0] == sample
     assert prefetch.plan([f"-w{w}", "due"])[0] == sample
-    assert prefetch.plan(["-w", w, "log", "x", "-c", "tel", "-s", "y"])[1] == (
-        ("buyers", "inquiries"),
-        ("contacts",),
-    )
     assert prefetch.plan(["-w", w, "log", "x", "--in"])[1] == (("buyers",), ("contacts",))
     assert prefetch.plan(["-w", w, "grade", "--suggest"])[1] == (prefetch.GRADE, ())
     monkeypatch.setenv("INQ_WORKBOOK", w)

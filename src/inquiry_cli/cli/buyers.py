@@ -52,6 +52,11 @@ def lookup(
             print_json({"query": query, "matches": [], "card": None})
         raise NotFound(f"no buyer matches {query!r}; to add them: {add_command(parsed)}")
     top = best(matches)
+    if top is not None:  # the card needs this buyer's rows of the other sheets, no more
+        from inquiry_cli.domain.linking import buyer_keys
+        from inquiry_cli.workbook.mentions import add_rows_mentioning
+
+        add_rows_mentioning(book, service.HISTORY, buyer_keys(top.buyer))
     if as_json:
         from inquiry_cli.render import print_json
 

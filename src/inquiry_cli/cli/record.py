@@ -211,9 +211,17 @@ def log(
     when = parse_user_date(date, base=st.now) if date else st.now
     with st.writing(dry_run):
         # Contacts is only appended to: its header is enough (fast on a long log). Only an
-        # outgoing contact can answer an inquiry, so only then are Inquiries read.
-        sheets = ("buyers",) if incoming else ("buyers", "inquiries")
-        book = read.read(st.workbook, sheets, headers_only=("contacts",))
+        # outgoing contact can answer an inquiry, so only then are this buyer's Inquiries
+        # rows read (the checks come first, so a bad summary is reported before the buyer).
+        book = read.read(st.workbook, ("buyers",), headers_only=("contacts",))
+        buyer = None
+        if not incoming:
+            from inquiry_cli.domain.linking import buyer_keys
+            from inquiry_cli.workbook.mentions import add_rows_mentioning
+
+            recording.check_contact(channel, summary, when, st.now)
+            buyer = recording.resolve_buyer(book.table("buyers"), who).buyer
+            add_rows_mentioning(book, ("inquiries",), buyer_keys(buyer))
         outcome = recording.log_contact(
             book,
             who,
@@ -223,5 +231,6 @@ def log(
             when=when,
             next_step=next_step,
             now=st.now,
+            buyer=buyer,
         )
         save(st, book, outcome, dry_run)

@@ -12,7 +12,8 @@ from inquiry_cli.domain.matching import Match
 from inquiry_cli.domain.settings import Settings
 from inquiry_cli.workbook.read import Workbook
 
-SHEETS = ("buyers", "inquiries", "contacts", "quotes", "samples", "settings")
+SHEETS = ("buyers", "settings")  # read whole: matching needs every buyer
+HISTORY = ("inquiries", "contacts", "quotes", "samples")  # only the best match's rows
 RECENT_CONTACTS = 5
 
 

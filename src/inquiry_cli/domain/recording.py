@@ -295,6 +295,15 @@ def _set(
     return True
 
 
+def check_contact(channel_name: str, summary: str, when: dt.datetime, now: dt.datetime) -> str:
+    """The contact's channel, after refusing an empty summary or a date in the future."""
+    if not summary or not summary.strip():
+        raise UsageError("the summary is empty: say in a few words what was said (--summary)")
+    if when > now + dt.timedelta(minutes=5):
+        raise UsageError(f"{when:%Y-%m-%d %H:%M} is in the future: log a contact once it happened")
+    return channel(channel_name)
+
+
 def log_contact(
     book: Workbook,
     who: str,
@@ -308,12 +317,11 @@ def log_contact(
     changes: ChangeSet | None = None,
     buyer: model.Buyer | None = None,
 ) -> Outcome:
-    """A contact row, the buyer's Last contact, and a reply marked on open inquiries."""
-    if not summary or not summary.strip():
-        raise UsageError("the summary is empty: say in a few words what was said (--summary)")
-    if when > now + dt.timedelta(minutes=5):
-        raise UsageError(f"{when:%Y-%m-%d %H:%M} is in the future: log a contact once it happened")
-    chan = channel(channel_name)
+    """A contact row, the buyer's Last contact, and a reply marked on open inquiries.
+
+    Reads the buyer's Inquiries rows from `book` (a partial table of them is enough).
+    """
+    chan = check_contact(channel_name, summary, when, now)
     buyers = book.table("buyers")
     if buyer is None:
         buyer = resolve_buyer(buyers, who).buyer

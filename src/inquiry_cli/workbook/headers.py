@@ -27,7 +27,8 @@ def _col(ref: str) -> int:
     return n
 
 
-def _sheet_part(zf: zipfile.ZipFile, name: str) -> str | None:
+def sheet_part(zf: Any, name: str) -> str | None:
+    """The zip part of the worksheet named `name` (zf: anything with .read(part))."""
     from lxml import etree
 
     from inquiry_cli.workbook.ooxml import resolve_target
@@ -55,7 +56,7 @@ def head_rows(path: Path, sheet: str, max_rows: int) -> list[list[Any]]:
     from lxml import etree
 
     with zipfile.ZipFile(path) as zf:
-        part = _sheet_part(zf, sheet)
+        part = sheet_part(zf, sheet)
         if part is None or part not in zf.namelist():
             return []
         cells: dict[tuple[int, int], tuple[str, str]] = {}
@@ -100,7 +101,7 @@ def head_rows(path: Path, sheet: str, max_rows: int) -> list[list[Any]]:
 _SI = re.compile(rb"<([\w.-]+:)?si(?:\s[^>]*)?(/?)>")
 _T = re.compile(rb"<(?:[\w.-]+:)?t(?:\s[^>]*)?>(.*?)</(?:[\w.-]+:)?t>", re.S)
 _RPH = re.compile(rb"<(?:[\w.-]+:)?rPh[\s>].*?</(?:[\w.-]+:)?rPh>", re.S)
-_BLOCK = 1 << 16
+_BLOCK = 1 << 12  # small: the regex walks at most one block per wanted item
 
 
 def _item_count(data: bytes, tag: bytes, start: int, end: int) -> int:
@@ -114,7 +115,7 @@ def _item_count(data: bytes, tag: bytes, start: int, end: int) -> int:
 def shared_string_spans(data: bytes, needed: set[int]) -> dict[int, tuple[int, int]]:
     """Byte spans (start, end) of the <si> items with these indices in sharedStrings.xml.
 
-    A 100,000-string table is counted a 64 KB block at a time in C, and only the blocks
+    A 100,000-string table is counted a 4 KB block at a time in C, and only the blocks
     holding wanted items are walked with the regex: milliseconds, not a tenth of a second.
     Blocks are cut at a '<', so no tag straddles two blocks.
     """
@@ -163,3 +164,18 @@ def _shared_strings(zf: zipfile.ZipFile, needed: set[int]) -> dict[int, str]:
     except KeyError:
         return {}
     return {i: item_text(data[a:b]) for i, (a, b) in shared_string_spans(data, needed).items()}
+
+
+def item_indices_at(data: bytes, positions: list[int]) -> list[int]:
+    """The index of the <si> item holding each byte position, for positions in item text
+    (results in the order of `positions`, sorted). One pass, counted in C."""
+    first = _SI.search(data)
+    if first is None:
+        return [-1] * len(positions)
+    tag = b"<" + (first.group(1) or b"") + b"si"
+    out, index, at = [], -1, 0
+    for pos in sorted(positions):
+        index += _item_count(data, tag, at, pos)
+        at = pos
+        out.append(index)
+    return out

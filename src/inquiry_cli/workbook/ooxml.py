@@ -7,6 +7,7 @@ byte-for-byte identical and makes a write cost only what it changes.
 from __future__ import annotations
 
 import hashlib
+import os
 import posixpath
 import struct
 import threading
@@ -37,6 +38,54 @@ SMALL_PART = 256 * 1024
 _CHUNK = 4 * 1024 * 1024
 
 
+class _Warmed:
+    """Parts inflated ahead of need by the launcher's early read, each taken once.
+
+    Keyed by the file's identity (path, inode, size, mtime) and the part's name, so a
+    part inflated from one file is never served for another. A reader that asks while
+    the part is still being inflated waits for it instead of inflating it twice.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._parts: dict[tuple, bytes | None] = {}
+        self._busy: dict[tuple, threading.Event] = {}
+
+    def start(self, key: tuple) -> bool:
+        """The warmer's claim on a part: False if a reader got there first."""
+        with self._lock:
+            if key in self._parts or key in self._busy:
+                return False
+            self._busy[key] = threading.Event()
+            return True
+
+    def finish(self, key: tuple, data: bytes | None) -> None:
+        with self._lock:
+            self._parts[key] = data
+            self._busy.pop(key).set()
+
+    def take(self, key: tuple) -> bytes | None:
+        """The warmed part (waiting if it is being inflated), else None; taken once."""
+        with self._lock:
+            if key in self._parts:
+                return self._parts.pop(key)
+            busy = self._busy.get(key)
+            if busy is None:
+                self._parts[key] = None  # the warmer need not bother any more
+                return None
+        busy.wait()
+        with self._lock:
+            return self._parts.pop(key, None)
+
+
+WARMED = _Warmed()
+
+
+def _identity(fh: BinaryIO, path: Path) -> tuple:
+    st = os.fstat(fh.fileno())
+    return (os.path.abspath(path), st.st_ino, st.st_size, st.st_mtime_ns)
+
+
 class ZipSource:
     """An open .xlsx: names in order, decompressed reads, raw (compressed) reads."""
 
@@ -44,6 +93,10 @@ class ZipSource:
         self.path = path
         self._zf = zipfile.ZipFile(path)
         self._fh = path.open("rb")
+        # Which file this is (warmed parts must come from the very same one).
+        self.identity: tuple | None = _identity(self._fh, path)
+        if self._zf.fp is None or _identity(self._zf.fp, path) != self.identity:
+            self.identity = None  # replaced between the two opens: use nothing warmed
         self.infos = self._zf.infolist()
         self.by_name = {info.filename: info for info in self.infos}
         self._cache: dict[str, bytes] = {}
@@ -71,12 +124,31 @@ class ZipSource:
     def read(self, name: str) -> bytes:
         """A member's bytes (cached: the patcher and the verifier both read changed sheets)."""
         if name not in self._cache:
-            info = self.by_name.get(name)
-            if info is None or info.compress_type != zipfile.ZIP_DEFLATED or _isal is None:
-                self._cache[name] = self._zf.read(name)
-            else:
-                self._cache[name] = self._inflate(info)
+            data = WARMED.take((self.identity, name)) if self.identity else None
+            self._cache[name] = data if data is not None else self._read(name)
         return self._cache[name]
+
+    def _read(self, name: str) -> bytes:
+        info = self.by_name.get(name)
+        if info is None or info.compress_type != zipfile.ZIP_DEFLATED or _isal is None:
+            return self._zf.read(name)
+        return self._inflate(info)
+
+    def warm(self, names: list[str]) -> None:
+        """Inflate these parts now, for a later reader of the same file (see _Warmed)."""
+        if self.identity is None:
+            return
+        for name in names:
+            key = (self.identity, name)
+            if name not in self.by_name or not WARMED.start(key):
+                continue
+            data = None
+            try:
+                data = self._read(name)
+            except Exception:  # the reader will meet the problem and report it
+                data = None
+            finally:
+                WARMED.finish(key, data)
 
     def _inflate(self, info: zipfile.ZipInfo) -> bytes:
         """Decompress with ISA-L, checked as zipfile checks: size and CRC-32."""

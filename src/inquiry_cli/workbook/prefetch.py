@@ -19,14 +19,10 @@ from typing import Any
 
 Sheets = tuple[tuple[str, ...], tuple[str, ...]]  # (whole sheets, header-only sheets)
 
-LOOKUP = ("buyers", "inquiries", "contacts", "quotes", "samples", "settings")
+LOOKUP = ("buyers", "settings")
 DUE = ("buyers", "inquiries", "contacts", "samples", "settings")
 QUOTE = ("buyers", "inquiries", "products", "quotes", "regions", "company", "settings")
 GRADE = ("buyers", "inquiries")
-
-
-def _log(args: Sequence[str]) -> Sheets:
-    return (("buyers",) if "--in" in args else ("buyers", "inquiries")), ("contacts",)
 
 
 def _grade(args: Sequence[str]) -> Sheets:
@@ -43,12 +39,19 @@ def _check(_args: Sequence[str]) -> Sheets:
 READS: dict[str, Sheets | Callable[[Sequence[str]], Sheets]] = {
     "lookup": (LOOKUP, ()),
     "due": (DUE, ()),
-    "log": _log,
+    "log": (("buyers",), ("contacts",)),
     "add": (("buyers", "regions"), ()),
     "inquiry": (("buyers", "inquiries", "regions"), ()),
     "grade": _grade,
     "quote": (QUOTE, ("contacts",)),
     "check": _check,
+}
+
+# Sheets whose XML the command reads next (one buyer's rows, or the sheets it patches):
+# inflated in the same thread once the early read is done, in this order (see _Warmed).
+WARM: dict[str, tuple[str, ...]] = {
+    "log": ("inquiries", "buyers", "contacts"),
+    "lookup": ("inquiries", "contacts", "quotes", "samples"),
 }
 
 _NO_READ = {"-h", "--help"}
@@ -57,9 +60,10 @@ _NO_READ = {"-h", "--help"}
 class _Early:
     """One early read: its thread, and what it found (a Workbook, or nothing on error)."""
 
-    def __init__(self, path: Path, sheets: Sheets) -> None:
+    def __init__(self, path: Path, sheets: Sheets, warm: tuple[str, ...] = ()) -> None:
         self.path = path
         self.sheets = sheets
+        self.warm = warm
         self.done = threading.Event()
         self.result: Any = None
         self.before: tuple[int, int, int] | None = None
@@ -76,9 +80,37 @@ class _Early:
             self.result = None
         finally:
             self.done.set()
+        if self.warm and self.result is not None:
+            try:
+                _warm(self.result, self.warm)
+            except Exception:  # warming is only ever a head start
+                return
 
 
 _pending: dict[tuple[str, Sheets], _Early] = {}
+
+
+def _warm(book: Any, keys: tuple[str, ...]) -> None:
+    """Inflate the shared strings and these contract sheets' parts for the next reader."""
+    from inquiry_cli.workbook import schema
+    from inquiry_cli.workbook.headers import sheet_part
+    from inquiry_cli.workbook.ooxml import ZipSource
+    from inquiry_cli.workbook.read import _match_sheet
+
+    with ZipSource(book.path) as src:
+        used = {t.name for t in book.tables.values()}
+        parts = [n for n in src.by_name if n.endswith("sharedStrings.xml")]
+        for key in keys:
+            table = book.tables.get(key)
+            name = (
+                table.name
+                if table
+                else _match_sheet(schema.SHEETS_BY_KEY[key], book.sheet_names, used)
+            )
+            part = sheet_part(src, name) if name else None
+            if part:
+                parts.append(part)
+        src.warm(parts)
 
 
 def _identity(path: Path) -> tuple[int, int, int]:
@@ -90,12 +122,17 @@ def _key(path: Path, sheets: Sequence[str], headers_only: Sequence[str]) -> tupl
     return (os.path.abspath(path), (tuple(sheets), tuple(headers_only)))
 
 
-def start(path: Path, sheets: Sequence[str], headers_only: Sequence[str] = ()) -> None:
-    """Begin reading `sheets` of `path` in a daemon thread."""
+def start(
+    path: Path,
+    sheets: Sequence[str],
+    headers_only: Sequence[str] = (),
+    warm: tuple[str, ...] = (),
+) -> None:
+    """Begin reading `sheets` of `path` in a daemon thread (then inflate `warm`'s parts)."""
     key = _key(path, sheets, headers_only)
     if key in _pending:
         return
-    early = _Early(Path(path), key[1])
+    early = _Early(Path(path), key[1], warm)
     _pending[key] = early
     threading.Thread(target=early.run, name="inq-prefetch", daemon=True).start()
 
@@ -116,8 +153,8 @@ def take(path: Path, sheets: Sequence[str], headers_only: Sequence[str] = ()) ->
     return early.result
 
 
-def plan(argv: Sequence[str]) -> tuple[Path, Sheets] | None:
-    """The workbook and sheets the command line `argv` (without the program) will read.
+def plan(argv: Sequence[str]) -> tuple[Path, Sheets, tuple[str, ...]] | None:
+    """The workbook, sheets and warmed sheets of the command line `argv` (sans program).
 
     Only the plain form is recognised, `[-w PATH | --workbook[=]PATH] COMMAND ARGS`;
     anything else (help, an unknown command or option) gets no early read.
@@ -146,7 +183,7 @@ def plan(argv: Sequence[str]) -> tuple[Path, Sheets] | None:
         path = config.resolve_workbook(Path(option) if option else None)
     except Exception:  # no workbook configured: the command says so itself
         return None
-    return path, sheets
+    return path, sheets, WARM.get(argv[i], ())
 
 
 def start_for(argv: Sequence[str]) -> None:
@@ -154,6 +191,6 @@ def start_for(argv: Sequence[str]) -> None:
     try:
         planned = plan(argv)
         if planned is not None and os.path.isfile(planned[0]):
-            start(planned[0], *planned[1])
+            start(planned[0], *planned[1], warm=planned[2])
     except Exception:  # a head start must never stop the command
         return

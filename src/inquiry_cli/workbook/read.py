@@ -43,6 +43,9 @@ class Table:
     rows: list[list[Any]]  # data rows, blank rows skipped
     row_numbers: list[int]  # Excel row number of each data row
     last_row: int = 0  # Excel row number of the last used row
+    # Only some rows were read (one buyer's, see mentions.py): fine for looking rows up,
+    # never for numbering new records or counting.
+    partial: bool = False
     _typed: dict[str, list[Any]] = field(default_factory=dict, repr=False)
     _problems: dict[str, list[Problem]] = field(default_factory=dict, repr=False)
 

@@ -10,11 +10,8 @@ and calamine reads just the changed rows, old and new, in a small throwaway work
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 import re
-import zipfile
-from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,7 +20,6 @@ from lxml import etree
 
 from inquiry_cli.errors import FidelityError
 from inquiry_cli.workbook.changes import CellValue
-from inquiry_cli.workbook.headers import shared_string_spans
 from inquiry_cli.workbook.ooxml import ZipSource
 from inquiry_cli.workbook.sheetxml import excel_serial
 from inquiry_cli.workbook.xlsxpatch import WORKBOOK, Patched
@@ -269,33 +265,6 @@ def _windows(old: _Sheet, new: _Sheet, declared_rows: set[int]) -> tuple[bytes, 
     return win_a, win_b
 
 
-_V_NUMBER = re.compile(rb"<(?:[\w.-]+:)?v\b[^>]*>\s*(\d{1,9})\s*<")
-_SST_ROOT = re.compile(rb"<([\w.-]+:)?sst\b[^>]*>")
-
-
-def _sparse_strings(data: bytes, windows: Iterable[bytes]) -> bytes:
-    """The shared-string table cut down to the items the windows may use, at their indices.
-
-    Every number in a <v> of the windows counts as used (a superset of the t="s" cells),
-    so a changed string index still shows as a changed string; the other items are left
-    empty. Parsing 3 MB of strings for a few rows is what this saves.
-    """
-    root = _SST_ROOT.search(data)
-    if root is None:
-        return data
-    needed = {int(n) for w in windows for n in _V_NUMBER.findall(w)}
-    spans = shared_string_spans(data, needed)
-    p = root.group(1) or b""
-    empty = b"<" + p + b"si/>"
-    out, at = [data[: root.end()]], 0
-    for index in sorted(spans):
-        a, b = spans[index]
-        out.append(empty * (index - at) + data[a:b])
-        at = index + 1
-    out.append(b"</" + p + b"sst>")
-    return b"".join(out)
-
-
 def _mini_cells(
     src: ZipSource,
     tmp: ZipSource,
@@ -304,82 +273,11 @@ def _mini_cells(
     date1904: bool,
 ) -> dict[str, Cells]:
     """Read row windows with calamine, in a tiny workbook sharing the real styles/strings."""
-    from python_calamine import CalamineWorkbook
+    from inquiry_cli.workbook.miniwb import read_sheets
 
     names = list(windows)
-    sst = next((n for n in src.by_name if n.endswith("sharedStrings.xml")), None)
-    styles = next((n for n in tmp.by_name if n.endswith("styles.xml")), None)
-    need_sst = sst is not None and any(b't="s"' in w for w in windows.values())
-    buf = io.BytesIO()
-    ct = "application/vnd.openxmlformats-officedocument.spreadsheetml"
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
-        overrides = "".join(
-            f'<Override PartName="/xl/worksheets/s{i}.xml" ContentType="{ct}.worksheet+xml"/>'
-            for i in range(len(names))
-        )
-        z.writestr(
-            "[Content_Types].xml",
-            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.'
-            'org/package/2006/content-types"><Default Extension="rels" ContentType="application/'
-            'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType'
-            f'="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="{ct}.sheet'
-            f'.main+xml"/><Override PartName="/xl/styles.xml" ContentType="{ct}.styles+xml"/>'
-            f'<Override PartName="/xl/sharedStrings.xml" ContentType="{ct}.sharedStrings+xml"/>'
-            f"{overrides}</Types>",
-        )
-        rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-        z.writestr(
-            "_rels/.rels",
-            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
-            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="'
-            f'{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
-        )
-        sheets = "".join(
-            f'<sheet name="s{i}" sheetId="{i + 1}" r:id="rIdS{i}"/>' for i in range(len(names))
-        )
-        pr = ' date1904="1"' if date1904 else ""
-        z.writestr(
-            "xl/workbook.xml",
-            '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats'
-            f'.org/spreadsheetml/2006/main" xmlns:r="{rel}"><workbookPr{pr}/>'
-            f"<sheets>{sheets}</sheets></workbook>",
-        )
-        rels = "".join(
-            f'<Relationship Id="rIdS{i}" Type="{rel}/worksheet" Target="worksheets/s{i}.xml"/>'
-            for i in range(len(names))
-        )
-        rels += f'<Relationship Id="rIdY" Type="{rel}/styles" Target="styles.xml"/>'
-        if need_sst:
-            rels += (
-                f'<Relationship Id="rIdT" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>'
-            )
-        z.writestr(
-            "xl/_rels/workbook.xml.rels",
-            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
-            f'openxmlformats.org/package/2006/relationships">{rels}</Relationships>',
-        )
-        if styles:
-            z.writestr("xl/styles.xml", tmp.read(styles))
-        if need_sst:
-            assert sst is not None
-            z.writestr("xl/sharedStrings.xml", _sparse_strings(src.read(sst), windows.values()))
-        p = sheet.p
-        for i, name in enumerate(names):
-            z.writestr(
-                f"xl/worksheets/s{i}.xml",
-                sheet.root_tag
-                + b"<"
-                + p
-                + b"sheetData>"
-                + windows[name]
-                + b"</"
-                + p
-                + b"sheetData></"
-                + p
-                + b"worksheet>",
-            )
-    wb = CalamineWorkbook.from_filelike(io.BytesIO(buf.getvalue()))
-    return {name: _cells(wb.get_sheet_by_index(i), date1904) for i, name in enumerate(names)}
+    sheets = read_sheets(src, tmp, sheet.root_tag, sheet.p, list(windows.values()), date1904)
+    return {name: _cells(ws, date1904) for name, ws in zip(names, sheets, strict=True)}
 
 
 class _Reader:
