@@ -378,3 +378,37 @@ def test_write_without_isal_uses_zlib(book, monkeypatch, compare_mode):
     wb = openpyxl.load_workbook(book)
     assert wb["Contacts"]["E5"].value == "x" * 5000
     assert wb["Buyers"]["B3"].value == "Hans Müller"
+
+
+def test_big_parts_are_deflated_in_parallel_and_checked(book, monkeypatch, compare_mode):
+    """Every part takes the big-part path: deflated on the pool, inflated back there."""
+    from inquiry_cli.workbook import xlsxpatch
+
+    monkeypatch.setattr(xlsxpatch, "SMALL_PART", 0)
+    old = values(book)
+    cs = ChangeSet(command="big")
+    cs.append("Contacts", {1: dt.datetime(2026, 4, 1), 2: "B009", 5: "大单"})
+    cs.set("Buyers", 3, 6, "A")
+    apply(book, cs)
+    new = values(book)
+    assert new["Contacts"][(5, 5)] == "大单"
+    assert new["Buyers"][(3, 6)] == "A"
+    assert_other_cells_same(
+        old, new, {("Contacts", (5, c)) for c in range(1, 7)} | {("Buyers", (3, 6))}
+    )
+
+
+def test_a_part_that_does_not_inflate_back_is_caught(book, monkeypatch):
+    from inquiry_cli.workbook import xlsxpatch
+
+    monkeypatch.setattr(xlsxpatch, "SMALL_PART", 0)
+    monkeypatch.setattr(verify_mod, "FULL_COMPARE_LIMIT", 0)  # the XML is compared in memory
+    real = xlsxpatch.deflate
+    monkeypatch.setattr(xlsxpatch, "deflate", lambda data: real(data.replace(b"B009", b"B00X")))
+    sha = digest(book)
+    cs = ChangeSet(command="x")
+    cs.append("Contacts", {2: "B009"})
+    with pytest.raises(FidelityError, match="does not decompress to what was written"):
+        apply(book, cs)
+    assert digest(book) == sha
+    assert not list(book.parent.glob(".~inq-*"))

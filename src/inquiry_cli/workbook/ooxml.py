@@ -191,6 +191,13 @@ def _strip_zip64(extra: bytes) -> bytes:
     return bytes(out)
 
 
+def inflate(packed: bytes) -> bytes:
+    """Raw inflate (ISA-L where there is a wheel, else zlib)."""
+    if _isal is not None:
+        return _isal.decompress(packed, -15)
+    return zlib.decompress(packed, -15)
+
+
 def crc32(data: bytes) -> int:
     """The zip checksum (ISA-L's is about three times as fast as zlib's)."""
     return _isal.crc32(data) if _isal is not None else zlib.crc32(data)
@@ -283,9 +290,10 @@ class ZipWriter:
         )
         self._write(raw)
 
-    def add(self, info: zipfile.ZipInfo, data: bytes) -> None:
-        """Add (or replace) a member with new content, deflated."""
-        packed = deflate(data)
+    def add(self, info: zipfile.ZipInfo, data: bytes, packed: bytes | None = None) -> None:
+        """Add (or replace) a member with new content, deflated (`packed`, if done already)."""
+        if packed is None:
+            packed = deflate(data)
         self._entry(
             info,
             zipfile.ZIP_DEFLATED,

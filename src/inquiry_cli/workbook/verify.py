@@ -298,6 +298,14 @@ class _Reader:
         return self.open[which].get_sheet_by_name(name)
 
 
+def _new_part(tmp: ZipSource, patched: Patched, name: str) -> bytes:
+    """A new part's XML: a big one as it was deflated into the file (proved by the
+    byte comparison above and the round trip awaited at the end), else read back."""
+    if name in patched.packed:
+        return {**patched.replaced, **patched.added}[name]
+    return tmp.read(name)
+
+
 def verify(original: Path, temp: Path, src: ZipSource, patched: Patched) -> None:
     """Raise FidelityError unless `temp` equals `original` plus exactly the declared changes."""
     try:
@@ -325,9 +333,12 @@ def _verify(original: Path, temp: Path, src: ZipSource, patched: Patched) -> Non
                 old.compress_size,
             ):
                 raise FidelityError(f"check failed: untouched part {name} changed")
+        for name, packed in patched.packed.items():  # the file holds what was deflated
+            if tmp.raw(infos[name]) != packed:
+                raise FidelityError(f"check failed: {name} was not written as deflated")
         for name in [*patched.replaced, *patched.added]:
             if name.endswith((".xml", ".rels")) and not name.startswith("xl/worksheets/"):
-                etree.fromstring(tmp.read(name))
+                etree.fromstring(_new_part(tmp, patched, name))
         root = etree.fromstring(tmp.read(WORKBOOK))
         names = [el.get("name") for el in root.iter("{*}sheet")]
         if names != patched.sheet_names:
@@ -335,7 +346,7 @@ def _verify(original: Path, temp: Path, src: ZipSource, patched: Patched) -> Non
 
         reader = _Reader(original, temp)
         for name, (part, result) in patched.sheets.items():
-            old_xml, new_xml = src.read(part), tmp.read(part)
+            old_xml, new_xml = src.read(part), _new_part(tmp, patched, part)
             declared = result.expected
             windows = None
             if len(old_xml) + len(new_xml) > 2 * FULL_COMPARE_LIMIT:
@@ -352,3 +363,5 @@ def _verify(original: Path, temp: Path, src: ZipSource, patched: Patched) -> Non
             _compare(name, before, after, declared, date1904)
         for name, (_part, declared) in patched.new_sheets.items():
             _compare(name, {}, _cells(reader.sheet("new", name), date1904), declared, date1904)
+        for check in patched.round_trips:
+            check.result()  # raises FidelityError if a part did not inflate back

@@ -103,6 +103,8 @@ def apply(
     `stamp` is what the caller saw when it read the workbook; if the file has changed
     since, nothing is written (ConcurrentChange). Without it the stamp is taken now.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     from inquiry_cli.workbook.ooxml import ZipSource
     from inquiry_cli.workbook.verify import verify
     from inquiry_cli.workbook.xlsxpatch import build
@@ -127,9 +129,9 @@ def apply(
         temp = temp_path(path)
         try:
             try:
-                with ZipSource(path) as src:
+                with ZipSource(path) as src, ThreadPoolExecutor(max_workers=2) as pool:
                     with temp.open("wb") as fh:
-                        patched = build(src, changes, fh)
+                        patched = build(src, changes, fh, pool)
                         fh.flush()
                         os.fsync(fh.fileno())
                     verify(path, temp, src, patched)
