@@ -205,6 +205,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="1k,10k", help="comma-separated: 1k, 10k, 50k")
     ap.add_argument("--repeat", type=int, default=5, help="runs per command (median)")
     ap.add_argument("--only", default="", help="run only rows whose label contains this")
+    ap.add_argument(
+        "--no-openpyxl",
+        action="store_true",
+        help="skip the openpyxl load+save baseline of write rows (minutes at 10k and up)",
+    )
     args = ap.parse_args(argv)
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     bad = [s for s in sizes if s not in generate.SIZES]
@@ -243,7 +248,10 @@ def main(argv: list[str] | None = None) -> int:
                 ]  # fmt: skip
                 fresh = None
             if key not in baselines:
-                baselines[key] = timed(base_argv, args.repeat, env, (0,), fresh)
+                if b.write and args.no_openpyxl:
+                    baselines[key] = (None, "skipped")
+                else:
+                    baselines[key] = timed(base_argv, args.repeat, env, (0,), fresh)
             base, base_err = baselines[key]
             med, err = timed(
                 lambda p, b=b, wb=wb: expand(b.argv, p if p is not None else wb),

@@ -167,3 +167,36 @@ def test_the_launcher_leaves_quietly_when_the_reader_stops_early(sample, args):
     proc.stderr.close()
     assert proc.wait(timeout=60) in (0, 1)
     assert "Traceback" not in err and "Exception ignored" not in err
+
+
+def test_each_command_is_registered_by_the_module_the_launcher_imports():
+    """commands.MODULES must name every command's module, or `inq CMD` would not find it."""
+    from inquiry_cli.cli import commands
+    from inquiry_cli.cli.app import app
+
+    found = {
+        (c.name or c.callback.__name__.replace("_", "-")): c.callback.__module__
+        for c in app.registered_commands
+    }
+    for group in app.registered_groups:
+        found[group.name] = group.typer_instance.registered_commands[0].callback.__module__
+    assert {c: f"inquiry_cli.cli.{m}" for c, m in commands.MODULE_OF.items()} == found
+
+
+def test_the_launcher_imports_only_the_command_it_runs(sample):
+    code = (
+        "import sys; sys.argv = ['inq', '-w', sys.argv[1], 'log', '--help']\n"
+        "from inquiry_cli.cli import launch\n"
+        "import os; os._exit = lambda code: (print(sorted(m for m in sys.modules "
+        "if m.startswith('inquiry_cli.cli.'))), sys.exit(code))\n"
+        "launch.main()\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(sample)], capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    assert "Record a contact" in out.stdout
+    assert "inquiry_cli.cli.record" in out.stdout
+    assert "inquiry_cli.cli.reports" not in out.stdout
+    full = run_inq("--help")
+    assert all(f" {c} " in full.stdout for c in ("init", "lookup", "log", "report", "undo"))

@@ -1,73 +1,8 @@
-"""The `inq` Typer app: global options, error handling in one place, command registry."""
+"""The `inq` app with every command registered (tests, `--help`, anything unusual)."""
 
-from __future__ import annotations
+from inquiry_cli.cli import commands
+from inquiry_cli.cli.base import InqGroup, app
 
-from pathlib import Path
-from typing import Annotated, Any
+commands.register()
 
-import typer
-from typer.core import TyperGroup
-
-from inquiry_cli import __version__
-from inquiry_cli.cli.context import AppState
-from inquiry_cli.errors import InqError
-
-
-class InqGroup(TyperGroup):
-    """Turns every InqError into one line on stderr and its exit code: no tracebacks."""
-
-    def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except InqError as exc:
-            typer.echo(f"Error: {exc}", err=True)
-            raise typer.Exit(exc.exit_code) from None
-        except KeyboardInterrupt:
-            typer.echo("Interrupted.", err=True)
-            raise typer.Exit(130) from None
-
-
-app = typer.Typer(
-    cls=InqGroup,
-    name="inq",
-    help="The export salesperson's customer workbook, as commands.",
-    context_settings={"help_option_names": ["-h", "--help"]},
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"inq {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def root(
-    ctx: typer.Context,
-    workbook: Annotated[
-        Path | None,
-        typer.Option(
-            "--workbook",
-            "-w",
-            help="The .xlsx workbook (else $INQ_WORKBOOK, else the config file).",
-            show_default=False,
-        ),
-    ] = None,
-    version: Annotated[
-        bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
-    ] = False,
-) -> None:
-    """The export salesperson's customer workbook, as commands.
-
-    Example: inq -w sample_workbook.xlsx check
-    """
-    ctx.obj = AppState(workbook_option=workbook)
-
-
-# Command modules register themselves on `app`; import them for that side effect.
-from inquiry_cli.cli import commands  # noqa: E402,F401
+__all__ = ["InqGroup", "app"]

@@ -36,6 +36,11 @@ class AppState:
         if dry_run:
             yield
             return
+        import inquiry_cli.workbook.verify
+
+        # The block ends in a write: import its code now, while the launcher's early read
+        # of the workbook is still running on the other core.
+        import inquiry_cli.workbook.write  # noqa: F401
         from inquiry_cli.workbook.guard import exclusive
         from inquiry_cli.workbook.probe import probe
 

@@ -12,7 +12,10 @@ def main() -> None:
     from inquiry_cli.workbook import prefetch
 
     prefetch.start_for(sys.argv[1:])
-    from inquiry_cli.cli.app import app
+    from inquiry_cli.cli import commands
+    from inquiry_cli.cli.base import app
+
+    commands.register(prefetch.command_of(sys.argv[1:]))
 
     try:
         app(prog_name="inq")

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from inquiry_cli.cli.app import app
+from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from inquiry_cli.cli.app import app
+from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from inquiry_cli.errors import ConcurrentChange, InqError, WorkbookBusy
 
@@ -31,11 +32,16 @@ class FileStamp:
 
     @classmethod
     def of(cls, path: Path) -> FileStamp:
-        digest = hashlib.sha256()
         with path.open("rb") as fh:
-            st = os.fstat(fh.fileno())
-            while chunk := fh.read(1 << 20):
-                digest.update(chunk)
+            return cls.of_handle(fh)
+
+    @classmethod
+    def of_handle(cls, fh: BinaryIO) -> FileStamp:
+        """The stamp of the file `fh` has open (from its start), whatever the path holds now."""
+        digest = hashlib.sha256()
+        st = os.fstat(fh.fileno())
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
         return cls(st.st_size, st.st_mtime_ns, digest.hexdigest())
 
     def same_content(self, other: FileStamp) -> bool:

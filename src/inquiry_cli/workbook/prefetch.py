@@ -153,11 +153,10 @@ def take(path: Path, sheets: Sequence[str], headers_only: Sequence[str] = ()) ->
     return early.result
 
 
-def plan(argv: Sequence[str]) -> tuple[Path, Sheets, tuple[str, ...]] | None:
-    """The workbook, sheets and warmed sheets of the command line `argv` (sans program).
+def _split(argv: Sequence[str]) -> tuple[str | None, int]:
+    """The -w/--workbook value and the index of the word after the global options.
 
-    Only the plain form is recognised, `[-w PATH | --workbook[=]PATH] COMMAND ARGS`;
-    anything else (help, an unknown command or option) gets no early read.
+    Only the plain form is recognised, `[-w PATH | --workbook[=]PATH] COMMAND ARGS`.
     """
     i, option = 0, None
     while i < len(argv):
@@ -170,6 +169,21 @@ def plan(argv: Sequence[str]) -> tuple[Path, Sheets, tuple[str, ...]] | None:
             option, i = arg[2:], i + 1
         else:
             break
+    return option, i
+
+
+def command_of(argv: Sequence[str]) -> str | None:
+    """The subcommand named on the command line, if it is in the plain form."""
+    _option, i = _split(argv)
+    return argv[i] if i < len(argv) and not argv[i].startswith("-") else None
+
+
+def plan(argv: Sequence[str]) -> tuple[Path, Sheets, tuple[str, ...]] | None:
+    """The workbook, sheets and warmed sheets of the command line `argv` (sans program).
+
+    Anything but the plain form (help, an unknown command or option) gets no early read.
+    """
+    option, i = _split(argv)
     if i >= len(argv) or argv[i] not in READS:
         return None
     rest = argv[i + 1 :]

@@ -8,7 +8,7 @@ columns of a 100k-row sheet pays for three.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -323,7 +323,9 @@ def load(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) ->
     is fatal (Workbook.table raises a clear error). When no sheet is named like a buyer
     list, the first sheet whose header looks like one (email + name or company) is used.
     """
-    stamp = _stamp(path)  # before reading: a save in between is then caught at write time
+    # The stamp is of the file as it was before reading (opened first, hashed meanwhile on
+    # another thread): a save in between is then caught at write time.
+    stamping = _stamp(path)
     book, _info = _open(path)
     try:
         names = list(book.sheet_names)
@@ -356,7 +358,7 @@ def load(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) ->
                 missing.append(key)
             else:
                 tables[key] = table
-        return Workbook(path, names, tables, missing, stamp)
+        return Workbook(path, names, tables, missing, stamping())
     finally:
         close = getattr(book, "close", None)
         if close:
@@ -413,14 +415,35 @@ def _head_rows(path: Path, name: str) -> list[list[Any]]:
         raise WorkbookUnreadable(f"{path.name}: sheet {name!r} cannot be read ({exc})") from None
 
 
-def _stamp(path: Path):
-    """Size, mtime and hash at read time, so a later write can tell if Excel saved since."""
+def _stamp(path: Path) -> Callable[[], Any]:
+    """Size, mtime and hash of the file as it is now, so a later write can tell whether
+    Excel saved since. The file is opened now and hashed on a thread (hashlib frees the
+    GIL) while the caller reads; the returned function waits for the stamp."""
+    import threading
+
     from inquiry_cli.workbook.guard import FileStamp
 
     try:
-        return FileStamp.of(path)
+        fh = path.open("rb")
     except OSError:  # missing or unreadable: _open says which, in one line
-        return None
+        return lambda: None
+    out: list[Any] = [None]
+
+    def work() -> None:
+        with fh:
+            try:
+                out[0] = FileStamp.of_handle(fh)
+            except OSError:
+                out[0] = None
+
+    thread = threading.Thread(target=work, name="inq-stamp", daemon=True)
+    thread.start()
+
+    def wait() -> Any:
+        thread.join()
+        return out[0]
+
+    return wait
 
 
 def _empty_table(spec: schema.Sheet, name: str, rows: list[list[Any]]) -> Table:

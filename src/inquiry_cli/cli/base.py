@@ -1,0 +1,73 @@
+"""The `inq` Typer app itself: global options and error handling in one place.
+
+Command modules register on `app` when imported (see commands.py): `cli.app` gives the
+app with every command, the launcher imports just the module of the command it runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from inquiry_cli import __version__
+from inquiry_cli.cli.context import AppState
+from inquiry_cli.errors import InqError
+
+
+class InqGroup(TyperGroup):
+    """Turns every InqError into one line on stderr and its exit code: no tracebacks."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InqError as exc:
+            typer.echo(f"Error: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo("Interrupted.", err=True)
+            raise typer.Exit(130) from None
+
+
+app = typer.Typer(
+    cls=InqGroup,
+    name="inq",
+    help="The export salesperson's customer workbook, as commands.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"inq {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    workbook: Annotated[
+        Path | None,
+        typer.Option(
+            "--workbook",
+            "-w",
+            help="The .xlsx workbook (else $INQ_WORKBOOK, else the config file).",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """The export salesperson's customer workbook, as commands.
+
+    Example: inq -w sample_workbook.xlsx check
+    """
+    ctx.obj = AppState(workbook_option=workbook)
