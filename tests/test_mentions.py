@@ -179,3 +179,52 @@ def test_a_missing_sheet_is_listed(tmp_path):
     add_rows_mentioning(book, ("quotes", "inquiries"), ["omar@gulf.ae"])
     assert "quotes" in book.missing_sheets
     assert book.table("inquiries").partial
+
+
+def test_one_buyer_reads_resolve_as_the_whole_sheet(tmp_path):
+    """buyer_reads.load_for names the buyer resolve_buyer names on the whole sheet, and
+    reads their inquiries; for anything else it leaves resolving to the caller."""
+    from inquiry_cli.buyer_reads import load_for
+    from inquiry_cli.domain.recording import resolve_buyer
+
+    for path in (SAMPLE, awkward(tmp_path / "a.xlsx"), awkward(tmp_path / "b.xlsx", ids=False)):
+        full = read.load(path, ("buyers", "inquiries"))
+        for buyer in model.load(full.table("buyers"), model.Buyer):
+            if not buyer.email:
+                continue
+            book, found = load_for(path, buyer.email.upper(), ("inquiries",), ("contacts",))
+            assert found is not None and found.row == buyer.row, buyer.email
+            assert resolve_buyer(full.table("buyers"), buyer.email).buyer.row == found.row
+            assert book.table("buyers").partial and book.table("inquiries").partial
+            assert "contacts" in book.tables
+            want = model.load(
+                full.get("inquiries"), model.Inquiry, model.rows_of(full.get("inquiries"), found)
+            )
+            got = model.load(
+                book.get("inquiries"), model.Inquiry, model.rows_of(book.get("inquiries"), found)
+            )
+            assert got == want
+
+
+@pytest.mark.parametrize(
+    "who", ["Anna <anna.schmidt@lichtwerk.de>", "+49 30 1234", "Lichtwerk GmbH", "nobody@x.de"]
+)
+def test_one_buyer_reads_leave_other_queries_to_the_whole_sheet(tmp_path, who):
+    from inquiry_cli.buyer_reads import load_for
+
+    book, found = load_for(awkward(tmp_path / "a.xlsx"), who, ("inquiries",), ())
+    assert found is None
+    assert not book.table("buyers").partial
+    assert "inquiries" not in book.tables
+
+
+def test_two_buyers_with_one_email_are_still_refused(inq, tmp_path):
+    """A duplicate email (a data problem) must give the whole sheet's error, not a pick."""
+    path = awkward(tmp_path / "a.xlsx")
+    assert (
+        inq("-w", path, "add", "--name", "Omar 2", "--email", "omar@gulf.ae", "--force").exit_code
+        == 0
+    )
+    result = inq("-w", path, "log", "omar@gulf.ae", "-c", "tel", "-s", "Called")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: 'omar@gulf.ae' matches 2 buyers (B0003 Omar")

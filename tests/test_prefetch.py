@@ -25,15 +25,23 @@ def sample(tmp_path) -> Path:
 
 @pytest.fixture
 def loads(monkeypatch):
-    """Count whole reads of the workbook (the early one runs `read.load` too)."""
+    """Count reads of the workbook: whole-sheet ones and one-buyer ones (the early read
+    runs one of these too; a command that takes it runs none)."""
+    from inquiry_cli import buyer_reads
+
     calls: list[tuple] = []
-    real = read.load
+    real_load, real_for = read.load, buyer_reads.load_for
 
-    def counting(path, sheets, headers_only=()):
-        calls.append((tuple(sheets), tuple(headers_only)))
-        return real(path, sheets, headers_only)
+    def counting_load(path, sheets, headers_only=()):
+        calls.append(("load", tuple(sheets), tuple(headers_only)))
+        return real_load(path, sheets, headers_only)
 
-    monkeypatch.setattr(read, "load", counting)
+    def counting_for(path, *args):
+        calls.append(("buyer", *args))
+        return real_for(path, *args)
+
+    monkeypatch.setattr(read, "load", counting_load)
+    monkeypatch.setattr(buyer_reads, "load_for", counting_for)
     yield calls
     prefetch._pending.clear()
 
@@ -42,14 +50,20 @@ def test_plan_reads_the_command_line(sample, monkeypatch):
     w = str(sample)
     assert prefetch.plan(["-w", w, "lookup", EMAIL]) == (
         sample,
-        (prefetch.LOOKUP, ()),
+        ("load", (prefetch.LOOKUP, ())),
         prefetch.WARM["lookup"],
     )
     assert prefetch.plan([f"--workbook={w}", "due", "today"])[0] == sample
     assert prefetch.plan(["--workbook", w, "due"])[0] == sample
     assert prefetch.plan([f"-w{w}", "due"])[0] == sample
-    assert prefetch.plan(["-w", w, "log", "x", "--in"])[1] == (("buyers",), ("contacts",))
-    assert prefetch.plan(["-w", w, "grade", "--suggest"])[1] == (prefetch.GRADE, ())
+    out = ("buyer", ("x", ("inquiries",), ("contacts",)))
+    assert prefetch.plan(["-w", w, "log", "x", "-c", "tel", "-s", "hi there"])[1] == out
+    assert prefetch.plan(["-w", w, "log", "-ctel", "--summary=hi", "x", "--out"])[1] == out
+    assert prefetch.plan(["-w", w, "log", "--", "x"])[1] == out
+    assert prefetch.plan(["-w", w, "log", "x", "--in"])[1] == ("buyer", ("x", (), ("contacts",)))
+    assert prefetch.plan(["-w", w, "log", "x", "--bogus"]) is None
+    assert prefetch.plan(["-w", w, "log", "x", "y"]) is None
+    assert prefetch.plan(["-w", w, "grade", "--suggest"])[1] == ("load", (prefetch.GRADE, ()))
     monkeypatch.setenv("INQ_WORKBOOK", w)
     assert prefetch.plan(["lookup", EMAIL])[0] == sample
     for argv in (

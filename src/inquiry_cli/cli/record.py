@@ -203,9 +203,9 @@ def log(
 
     Example: inq log ahmed@gulflights.ae --channel tel --summary "Discussed 2000 pcs, wants CIF"
     """
+    from inquiry_cli.buyer_reads import read_for
     from inquiry_cli.dates import parse_user_date
     from inquiry_cli.domain import recording
-    from inquiry_cli.workbook import read
 
     st = state(ctx)
     when = parse_user_date(date, base=st.now) if date else st.now
@@ -213,15 +213,15 @@ def log(
         # Contacts is only appended to: its header is enough (fast on a long log). Only an
         # outgoing contact can answer an inquiry, so only then are this buyer's Inquiries
         # rows read (the checks come first, so a bad summary is reported before the buyer).
-        book = read.read(st.workbook, ("buyers",), headers_only=("contacts",))
-        buyer = None
-        if not incoming:
+        history = () if incoming else ("inquiries",)
+        book, buyer = read_for(st.workbook, who, history, headers_only=("contacts",))
+        if not incoming and buyer is None:
             from inquiry_cli.domain.linking import buyer_keys
             from inquiry_cli.workbook.mentions import add_rows_mentioning
 
             recording.check_contact(channel, summary, when, st.now)
             buyer = recording.resolve_buyer(book.table("buyers"), who).buyer
-            add_rows_mentioning(book, ("inquiries",), buyer_keys(buyer))
+            add_rows_mentioning(book, history, buyer_keys(buyer))
         outcome = recording.log_contact(
             book,
             who,

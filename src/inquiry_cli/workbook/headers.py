@@ -7,8 +7,8 @@ milliseconds where a full read costs a second.
 
 from __future__ import annotations
 
+import bisect
 import re
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -55,9 +55,11 @@ def head_rows(path: Path, sheet: str, max_rows: int) -> list[list[Any]]:
     """
     from lxml import etree
 
-    with zipfile.ZipFile(path) as zf:
+    from inquiry_cli.workbook.ooxml import ZipSource
+
+    with ZipSource(path) as zf:
         part = sheet_part(zf, sheet)
-        if part is None or part not in zf.namelist():
+        if part is None or not zf.has(part):
             return []
         cells: dict[tuple[int, int], tuple[str, str]] = {}
         with zf.open(part) as fh:
@@ -112,40 +114,76 @@ def _item_count(data: bytes, tag: bytes, start: int, end: int) -> int:
     return n
 
 
-def shared_string_spans(data: bytes, needed: set[int]) -> dict[int, tuple[int, int]]:
-    """Byte spans (start, end) of the <si> items with these indices in sharedStrings.xml.
+class _Index:
+    """Where the items of one sharedStrings.xml start, a 4 KB block at a time.
 
-    A 100,000-string table is counted a 4 KB block at a time in C, and only the blocks
-    holding wanted items are walked with the regex: milliseconds, not a tenth of a second.
+    Built once per table (counting in C) and kept, so every later lookup of an item by
+    index, or of the item holding a byte position, walks one block with the regex.
     Blocks are cut at a '<', so no tag straddles two blocks.
     """
-    first = _SI.search(data)
-    if first is None or not needed:
-        return {}
-    prefix = first.group(1) or b""
-    tag, close = b"<" + prefix + b"si", b"</" + prefix + b"si>"
-    out: dict[int, tuple[int, int]] = {}
-    wanted = sorted(i for i in needed if i >= 0)
-    index, pos, k = 0, first.start(), 0  # index: number of the first item at or after pos
-    while k < len(wanted) and pos < len(data):
-        cut = data.find(b"<", pos + _BLOCK)
-        end = len(data) if cut < 0 else cut
-        count = _item_count(data, tag, pos, end)
-        if index + count <= wanted[k]:
-            index, pos = index + count, end
-            continue
-        for m in _SI.finditer(data, pos, end):
-            if index == wanted[k]:
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        first = _SI.search(data)
+        prefix = (first.group(1) or b"") if first else b""
+        self.tag, self.close = b"<" + prefix + b"si", b"</" + prefix + b"si>"
+        self.starts: list[int] = []  # block start positions
+        self.firsts: list[int] = []  # index of the first item starting in each block
+        pos, index = (first.start() if first else len(data)), 0
+        while pos < len(data):
+            cut = data.find(b"<", pos + _BLOCK)
+            end = len(data) if cut < 0 else cut
+            self.starts.append(pos)
+            self.firsts.append(index)
+            index += _item_count(data, self.tag, pos, end)
+            pos = end
+        self.count = index
+
+    def _block_end(self, b: int) -> int:
+        return self.starts[b + 1] if b + 1 < len(self.starts) else len(self.data)
+
+    def span(self, index: int) -> tuple[int, int] | None:
+        if not 0 <= index < self.count:
+            return None
+        b = bisect.bisect_right(self.firsts, index) - 1
+        at = self.firsts[b]
+        for m in _SI.finditer(self.data, self.starts[b], self._block_end(b)):
+            if at == index:
                 stop = m.end()
                 if not m.group(2):
-                    found = data.find(close, stop)
-                    stop = len(data) if found < 0 else found + len(close)
-                out[index] = (m.start(), stop)
-                k += 1
-                if k == len(wanted):
-                    break
-            index += 1
-        pos = end
+                    found = self.data.find(self.close, stop)
+                    stop = len(self.data) if found < 0 else found + len(self.close)
+                return m.start(), stop
+            at += 1
+        return None
+
+    def index_at(self, pos: int) -> int:
+        b = bisect.bisect_right(self.starts, pos) - 1
+        if b < 0:
+            return -1
+        return self.firsts[b] + _item_count(self.data, self.tag, self.starts[b], pos) - 1
+
+
+_INDEXES: list[_Index] = []  # the last few tables indexed (one per workbook, usually)
+
+
+def _index(data: bytes) -> _Index:
+    for index in _INDEXES:
+        if index.data is data:
+            return index
+    index = _Index(data)
+    _INDEXES[:] = [index, *_INDEXES[:2]]
+    return index
+
+
+def shared_string_spans(data: bytes, needed: set[int]) -> dict[int, tuple[int, int]]:
+    """Byte spans (start, end) of the <si> items with these indices in sharedStrings.xml."""
+    index = _index(data)
+    out = {}
+    for i in needed:
+        span = index.span(i)
+        if span is not None:
+            out[i] = span
     return out
 
 
@@ -157,7 +195,7 @@ def item_text(item: bytes) -> str:
     return unescape(b"".join(_T.findall(body)).decode("utf-8"))
 
 
-def _shared_strings(zf: zipfile.ZipFile, needed: set[int]) -> dict[int, str]:
+def _shared_strings(zf: Any, needed: set[int]) -> dict[int, str]:
     """The shared strings with these indices; only the strings asked for are decoded."""
     try:
         data = zf.read("xl/sharedStrings.xml")
@@ -168,14 +206,6 @@ def _shared_strings(zf: zipfile.ZipFile, needed: set[int]) -> dict[int, str]:
 
 def item_indices_at(data: bytes, positions: list[int]) -> list[int]:
     """The index of the <si> item holding each byte position, for positions in item text
-    (results in the order of `positions`, sorted). One pass, counted in C."""
-    first = _SI.search(data)
-    if first is None:
-        return [-1] * len(positions)
-    tag = b"<" + (first.group(1) or b"") + b"si"
-    out, index, at = [], -1, 0
-    for pos in sorted(positions):
-        index += _item_count(data, tag, at, pos)
-        at = pos
-        out.append(index)
-    return out
+    (results in the order of `positions`, sorted)."""
+    index = _index(data)
+    return [index.index_at(pos) for pos in sorted(positions)]

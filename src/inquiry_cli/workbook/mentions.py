@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from inquiry_cli.errors import ConcurrentChange
@@ -31,6 +32,7 @@ from inquiry_cli.workbook.read import (
     HEADER_SCAN_ROWS,
     Table,
     Workbook,
+    _build_table,
     _empty_table,
     _match_sheet,
     find_header,
@@ -79,6 +81,51 @@ def add_rows_mentioning(book: Workbook, keys: Iterable[str], needles: Iterable[s
         _same_file(book, again.stamp)
         book.tables.update(again.tables)
         book.missing_sheets.extend(k for k in again.missing_sheets if k not in book.missing_sheets)
+
+
+def load_mentioning(
+    path: Path, key: str, needles: Iterable[str | None], headers_only: Iterable[str] = ()
+) -> Workbook | None:
+    """A fresh Workbook holding sheet `key` as the rows mentioning a needle (partial), and
+    the top rows of `headers_only`; None when the byte search cannot vouch for that
+    sheet (or finds no sheet for it): then read it whole with read.load().
+    """
+    from lxml import etree
+
+    from inquiry_cli.workbook.probe import probe
+    from inquiry_cli.workbook.read import _head_rows, _stamp
+
+    probe(path)  # a missing, locked or non-xlsx file gets its own clear error
+    wanted = [n for n in dict.fromkeys((n or "").strip() for n in needles) if n]
+    if not wanted or not all(n.isascii() and not set(n) & _UNSAFE for n in wanted):
+        return None
+    stamping = _stamp(path)
+    with ZipSource(path) as src:
+        if not src.has("xl/workbook.xml"):
+            return None
+        root = etree.fromstring(src.read("xl/workbook.xml"))
+        names = [el.get("name", "") for el in root.iter("{*}sheet")]
+    book = Workbook(path, names, {}, [], None)
+    name = _match_sheet(schema.SHEETS_BY_KEY[key], names, set())
+    if name is None:
+        return None
+    found = _partial_tables(book, {key: name}, [n.lower().encode() for n in wanted])
+    if key not in found:
+        return None
+    book.tables.update(found)
+    used = {name}
+    for head in headers_only:
+        spec = schema.SHEETS_BY_KEY[head]
+        other = _match_sheet(spec, names, used)
+        if other is None:
+            book.missing_sheets.append(head)
+            continue
+        used.add(other)
+        rows = _head_rows(path, other)
+        table = _build_table(spec, other, rows) or _empty_table(spec, other, rows)
+        book.tables[head] = table
+    book.stamp = stamping()
+    return book
 
 
 def _same_file(book: Workbook, other: Any = None) -> None:
@@ -195,7 +242,8 @@ def _pick_rows(
     if end < start:  # <sheetData/>: no rows at all
         end = start
     body = xml[start:end]
-    if _char_refs(body) or b"<%sr>" % p in body or b"<%sr " % p in body:
+    inline = b"<%sis" % p in body  # rich-text runs only matter inside inline strings
+    if _char_refs(body) or (inline and (b"<%sr>" % p in body or b"<%sr " % p in body)):
         raise _WholeSheet  # character references or inline rich text could split a needle
     head, rows = _rows(body, p, needles, strings)
     root_tag = xml[root.start() : xml.index(b">", root.start()) + 1]

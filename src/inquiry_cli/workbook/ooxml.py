@@ -15,7 +15,7 @@ import zipfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from inquiry_cli.errors import WorkbookUnreadable
 
@@ -79,6 +79,7 @@ class _Warmed:
 
 
 WARMED = _Warmed()
+_KEPT: dict[tuple, bytes] = {}  # the shared strings of the workbook in use (see read())
 
 
 def _identity(fh: BinaryIO, path: Path) -> tuple:
@@ -122,11 +123,28 @@ class ZipSource:
         return name in self.by_name
 
     def read(self, name: str) -> bytes:
-        """A member's bytes (cached: the patcher and the verifier both read changed sheets)."""
+        """A member's bytes (cached: the patcher and the verifier both read changed sheets).
+
+        The shared strings are kept for the whole run (per file): several readers use
+        them, and the same bytes object lets headers.py keep its index of them.
+        """
         if name not in self._cache:
-            data = WARMED.take((self.identity, name)) if self.identity else None
-            self._cache[name] = data if data is not None else self._read(name)
+            key = (self.identity, name)
+            keep = self.identity is not None and name.endswith("sharedStrings.xml")
+            data = _KEPT.get(key) if keep else None
+            if data is None:
+                data = WARMED.take(key) if self.identity else None
+                if data is None:
+                    data = self._read(name)
+                if keep:
+                    _KEPT.clear()
+                    _KEPT[key] = data
+            self._cache[name] = data
         return self._cache[name]
+
+    def open(self, name: str) -> IO[bytes]:
+        """A member as a stream (for reading just its first rows)."""
+        return self._zf.open(name)
 
     def _read(self, name: str) -> bytes:
         info = self.by_name.get(name)

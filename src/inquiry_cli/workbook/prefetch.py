@@ -7,6 +7,7 @@ command is about to read can be parsed in that time. This is only ever a head st
 and the file has not changed since (same inode, size and modification time); in every
 other case, and whenever the early read failed, it reads the file itself as before. A
 write still checks the file's full stamp (size, mtime and SHA-256) before it replaces it.
+A job is a whole-sheet read (`read.load`) or a one-buyer read (`buyer_reads.load_for`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 Sheets = tuple[tuple[str, ...], tuple[str, ...]]  # (whole sheets, header-only sheets)
+Job = tuple[str, tuple]  # ("load", (sheets, headers_only)) or ("buyer", (who, history, heads))
 
 LOOKUP = ("buyers", "settings")
 DUE = ("buyers", "inquiries", "contacts", "samples", "settings")
@@ -25,25 +27,58 @@ QUOTE = ("buyers", "inquiries", "products", "quotes", "regions", "company", "set
 GRADE = ("buyers", "inquiries")
 
 
-def _grade(args: Sequence[str]) -> Sheets:
-    return GRADE, (() if "--suggest" in args else ("grade_history",))
+def _load(sheets: tuple[str, ...], heads: tuple[str, ...] = ()) -> Job:
+    return ("load", (sheets, heads))
 
 
-def _check(_args: Sequence[str]) -> Sheets:
+def _grade(args: Sequence[str]) -> Job | None:
+    return _load(GRADE, () if "--suggest" in args else ("grade_history",))
+
+
+def _check(_args: Sequence[str]) -> Job | None:
     from inquiry_cli.workbook.read import ALL_TABLE_SHEETS
 
-    return ALL_TABLE_SHEETS, ()
+    return _load(ALL_TABLE_SHEETS)
+
+
+_LOG_VALUES = {"-c", "--channel", "-s", "--summary", "--next", "--date"}
+_LOG_FLAGS = {"--in", "--out", "--dry-run"}
+
+
+def _log(args: Sequence[str]) -> Job | None:
+    """`log WHO ...`: the one-buyer read of cli/record.py's log (buyer_reads.read_for)."""
+    who: list[str] = []
+    incoming, i = False, 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            who += args[i + 1 :]
+            break
+        if arg in _LOG_VALUES:
+            i += 2
+            continue
+        glued = arg.split("=", 1)[0] in _LOG_VALUES or (arg[:2] in ("-c", "-s") and len(arg) > 2)
+        if arg in _LOG_FLAGS:
+            incoming = {"--in": True, "--out": False}.get(arg, incoming)
+        elif not glued and arg.startswith("-") and len(arg) > 1:
+            return None  # an option this reading does not know: no guessing
+        elif not glued:
+            who.append(arg)
+        i += 1
+    if len(who) != 1:
+        return None
+    return ("buyer", (who[0], () if incoming else ("inquiries",), ("contacts",)))
 
 
 # What each everyday command reads (tests check these against the commands' own reads).
-READS: dict[str, Sheets | Callable[[Sequence[str]], Sheets]] = {
-    "lookup": (LOOKUP, ()),
-    "due": (DUE, ()),
-    "log": (("buyers",), ("contacts",)),
-    "add": (("buyers", "regions"), ()),
-    "inquiry": (("buyers", "inquiries", "regions"), ()),
+READS: dict[str, Job | Callable[[Sequence[str]], Job | None]] = {
+    "lookup": _load(LOOKUP),
+    "due": _load(DUE),
+    "log": _log,
+    "add": _load(("buyers", "regions")),
+    "inquiry": _load(("buyers", "inquiries", "regions")),
     "grade": _grade,
-    "quote": (QUOTE, ("contacts",)),
+    "quote": _load(QUOTE, ("contacts",)),
     "check": _check,
 }
 
@@ -57,12 +92,27 @@ WARM: dict[str, tuple[str, ...]] = {
 _NO_READ = {"-h", "--help"}
 
 
-class _Early:
-    """One early read: its thread, and what it found (a Workbook, or nothing on error)."""
+def _run(path: Path, job: Job) -> Any:
+    kind, args = job
+    if kind == "load":
+        from inquiry_cli.workbook import read
 
-    def __init__(self, path: Path, sheets: Sheets, warm: tuple[str, ...] = ()) -> None:
+        return read.load(path, *args)
+    from inquiry_cli import buyer_reads
+
+    return buyer_reads.load_for(path, *args)
+
+
+def _book(result: Any) -> Any:
+    return result[0] if isinstance(result, tuple) else result
+
+
+class _Early:
+    """One early read: its thread, and what it found (None on any error)."""
+
+    def __init__(self, path: Path, job: Job, warm: tuple[str, ...] = ()) -> None:
         self.path = path
-        self.sheets = sheets
+        self.job = job
         self.warm = warm
         self.done = threading.Event()
         self.result: Any = None
@@ -71,23 +121,24 @@ class _Early:
 
     def run(self) -> None:
         try:
-            from inquiry_cli.workbook import read
-
             self.before = _identity(self.path)
-            self.result = read.load(self.path, *self.sheets)
+            self.result = _run(self.path, self.job)
             self.after = _identity(self.path)
         except Exception:  # the command's own read reports the problem properly
             self.result = None
         finally:
             self.done.set()
         if self.warm and self.result is not None:
+            book = _book(self.result)
+            # Sheets already read for this buyer need no warming.
+            keys = tuple(k for k in self.warm if not getattr(book.get(k), "partial", False))
             try:
-                _warm(self.result, self.warm)
+                _warm(book, keys)
             except Exception:  # warming is only ever a head start
                 return
 
 
-_pending: dict[tuple[str, Sheets], _Early] = {}
+_pending: dict[tuple[str, Job], _Early] = {}
 
 
 def _warm(book: Any, keys: tuple[str, ...]) -> None:
@@ -118,28 +169,23 @@ def _identity(path: Path) -> tuple[int, int, int]:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-def _key(path: Path, sheets: Sequence[str], headers_only: Sequence[str]) -> tuple[str, Sheets]:
-    return (os.path.abspath(path), (tuple(sheets), tuple(headers_only)))
+def _key(path: Path, kind: str, args: tuple) -> tuple[str, Job]:
+    return (os.path.abspath(path), (kind, args))
 
 
-def start(
-    path: Path,
-    sheets: Sequence[str],
-    headers_only: Sequence[str] = (),
-    warm: tuple[str, ...] = (),
-) -> None:
-    """Begin reading `sheets` of `path` in a daemon thread (then inflate `warm`'s parts)."""
-    key = _key(path, sheets, headers_only)
+def start(path: Path, job: Job, warm: tuple[str, ...] = ()) -> None:
+    """Begin `job` on `path` in a daemon thread (then inflate `warm`'s parts)."""
+    key = _key(path, *job)
     if key in _pending:
         return
-    early = _Early(Path(path), key[1], warm)
+    early = _Early(Path(path), job, warm)
     _pending[key] = early
     threading.Thread(target=early.run, name="inq-prefetch", daemon=True).start()
 
 
-def take(path: Path, sheets: Sequence[str], headers_only: Sequence[str] = ()) -> Any:
-    """The early read of exactly these sheets of this unchanged file, else None."""
-    early = _pending.pop(_key(path, sheets, headers_only), None)
+def take(path: Path, kind: str, args: tuple) -> Any:
+    """The early result of exactly this job on this unchanged file, else None."""
+    early = _pending.pop(_key(path, kind, args), None)
     if early is None:
         return None
     early.done.wait()
@@ -178,8 +224,8 @@ def command_of(argv: Sequence[str]) -> str | None:
     return argv[i] if i < len(argv) and not argv[i].startswith("-") else None
 
 
-def plan(argv: Sequence[str]) -> tuple[Path, Sheets, tuple[str, ...]] | None:
-    """The workbook, sheets and warmed sheets of the command line `argv` (sans program).
+def plan(argv: Sequence[str]) -> tuple[Path, Job, tuple[str, ...]] | None:
+    """The workbook, job and warmed sheets of the command line `argv` (sans program).
 
     Anything but the plain form (help, an unknown command or option) gets no early read.
     """
@@ -190,14 +236,16 @@ def plan(argv: Sequence[str]) -> tuple[Path, Sheets, tuple[str, ...]] | None:
     if _NO_READ & set(rest):
         return None
     reads = READS[argv[i]]
-    sheets = reads(rest) if callable(reads) else reads
+    job = reads(rest) if callable(reads) else reads
+    if job is None:
+        return None
     from inquiry_cli import config
 
     try:
         path = config.resolve_workbook(Path(option) if option else None)
     except Exception:  # no workbook configured: the command says so itself
         return None
-    return path, sheets, WARM.get(argv[i], ())
+    return path, job, WARM.get(argv[i], ())
 
 
 def start_for(argv: Sequence[str]) -> None:
@@ -205,6 +253,6 @@ def start_for(argv: Sequence[str]) -> None:
     try:
         planned = plan(argv)
         if planned is not None and os.path.isfile(planned[0]):
-            start(planned[0], *planned[1], warm=planned[2])
+            start(planned[0], planned[1], warm=planned[2])
     except Exception:  # a head start must never stop the command
         return

@@ -307,7 +307,7 @@ def read(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) ->
     from inquiry_cli.workbook import prefetch
 
     sheets, headers_only = tuple(sheets), tuple(headers_only)
-    early = prefetch.take(path, sheets, headers_only)
+    early = prefetch.take(path, "load", (sheets, headers_only))
     if early is not None:
         return early
     return load(path, sheets, headers_only)

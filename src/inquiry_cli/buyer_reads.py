@@ -1,0 +1,60 @@
+"""Reads about one buyer: as little of the workbook as will answer for them.
+
+`inq log anna@lichtwerk.de ...` needs one Buyers row, the Contacts header and Anna's open
+inquiries, not 10,000 buyers and 20,000 inquiries. When WHO is a plain email, the
+Buyers rows that mention it are read (mentions.py) and resolved exactly as the whole
+sheet would be: a plain email query can only score as high as a phone match through
+that very email, so if exactly one row has it, the whole sheet would name the same
+buyer. In every other case (a name, a phone, no exact match, two) Buyers is read whole
+and the command resolves WHO as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from inquiry_cli.domain.linking import buyer_keys
+from inquiry_cli.domain.matching import SCORE_PHONE, find, parse_query
+from inquiry_cli.domain.model import Buyer
+from inquiry_cli.workbook import read
+from inquiry_cli.workbook.mentions import add_rows_mentioning, load_mentioning
+
+
+def read_for(
+    path: Path, who: str, history: Sequence[str] = (), headers_only: Sequence[str] = ()
+) -> tuple[read.Workbook, Buyer | None]:
+    """(workbook, the buyer WHO names or None): Buyers (whole, or the rows naming WHO),
+    the top rows of `headers_only`, and the buyer's rows of the `history` sheets once
+    the buyer is known. With None the caller resolves WHO on the whole Buyers sheet.
+
+    Takes the launcher's early read of exactly this when there is one (prefetch.py).
+    """
+    from inquiry_cli.workbook import prefetch
+
+    args = (who, tuple(history), tuple(headers_only))
+    early = prefetch.take(path, "buyer", args)
+    if early is not None:
+        return early
+    return load_for(path, *args)
+
+
+def load_for(
+    path: Path, who: str, history: tuple[str, ...], headers_only: tuple[str, ...]
+) -> tuple[read.Workbook, Buyer | None]:
+    """read_for without the early read (what the launcher's thread runs)."""
+    query = parse_query(who)
+    book, buyer = None, None
+    if query.email and not query.text and not query.phone:
+        book = load_mentioning(path, "buyers", [query.email], headers_only)
+        if book is not None:
+            exact = [m for m in find(book.table("buyers"), query) if m.score >= SCORE_PHONE]
+            if len(exact) == 1:
+                buyer = exact[0].buyer
+            else:
+                book = None  # nobody, or several: the whole sheet decides (and says why)
+    if book is None:
+        book = read.read(path, ("buyers",), headers_only)
+    if buyer is not None and history:
+        add_rows_mentioning(book, history, buyer_keys(buyer))
+    return book, buyer
