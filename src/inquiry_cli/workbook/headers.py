@@ -138,6 +138,7 @@ class _Index:
             index += _item_count(data, self.tag, pos, end)
             pos = end
         self.count = index
+        self._items: dict[int, list[re.Match[bytes]]] = {}  # block -> its <si> tags, walked once
 
     def _block_end(self, b: int) -> int:
         return self.starts[b + 1] if b + 1 < len(self.starts) else len(self.data)
@@ -146,16 +147,20 @@ class _Index:
         if not 0 <= index < self.count:
             return None
         b = bisect.bisect_right(self.firsts, index) - 1
-        at = self.firsts[b]
-        for m in _SI.finditer(self.data, self.starts[b], self._block_end(b)):
-            if at == index:
-                stop = m.end()
-                if not m.group(2):
-                    found = self.data.find(self.close, stop)
-                    stop = len(self.data) if found < 0 else found + len(self.close)
-                return m.start(), stop
-            at += 1
-        return None
+        items = self._items.get(b)
+        if items is None:
+            items = self._items[b] = list(
+                _SI.finditer(self.data, self.starts[b], self._block_end(b))
+            )
+        k = index - self.firsts[b]
+        if k >= len(items):
+            return None
+        m = items[k]
+        stop = m.end()
+        if not m.group(2):
+            found = self.data.find(self.close, stop)
+            stop = len(self.data) if found < 0 else found + len(self.close)
+        return m.start(), stop
 
     def index_at(self, pos: int) -> int:
         b = bisect.bisect_right(self.starts, pos) - 1
