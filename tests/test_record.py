@@ -255,3 +255,29 @@ def test_read_only_workbook(inq, contract_workbook):
         assert result.exit_code == 1
         assert result.stderr.startswith("Error: customers.xlsx is read-only: nothing was written")
         assert sha256(contract_workbook) == before
+
+
+def test_a_row_nothing_links_to_the_buyer_is_recorded_with_a_warning(inq, tmp_path):
+    """No Buyer ID column and no email: the row is kept, and the user is told it is orphaned."""
+    import openpyxl
+
+    path = tmp_path / "noid.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Buyers"
+    ws.append(["Name", "Company", "Email", "Phone", "Country"])
+    ws.append(["Wang Wei", "Wei Trading", "", "+86 138 0013 8000", "China"])
+    ws.append(["Anna", "Lichtwerk", "anna@lichtwerk.de", "", "Germany"])
+    wb.create_sheet("Inquiries").append(["Received", "Email", "Product"])
+    wb.save(path)
+    result = inq("-w", path, "inquiry", "--buyer", "Wang Wei", "--channel", "tel")
+    assert result.exit_code == 0, result.output
+    assert (
+        "Warning: nothing in this Inquiries row names Wang Wei (Wei Trading), so `inq lookup` "
+        "and `inq due` will not count it: the Buyers sheet has no Buyer ID column and they have "
+        "no email; add their email in Excel (or a Buyer ID column)\n"
+    ) in result.stderr
+    assert openpyxl.load_workbook(path)["Inquiries"].max_row == 2
+    result = inq("-w", path, "log", "anna@lichtwerk.de", "-c", "tel", "-s", "Called")
+    assert result.exit_code == 0, result.output
+    assert "nothing in this" not in result.stderr

@@ -276,11 +276,29 @@ def _append(
         sheet.rows.append([values.get(c.key) for c in spec.columns])
         if len(sheet.rows) == 1:
             out.lines.append(f"Added the {spec.title} sheet to the workbook")
-        return
-    row, dropped = _row_for(table, values)
-    changes.append(table.name, row)
-    if dropped:
-        out.warnings.append(f"{table.name} has no column for {', '.join(dropped)}: not recorded")
+        linked = bool(values.get("buyer_id") or values.get("email"))
+    else:
+        row, dropped = _row_for(table, values)
+        changes.append(table.name, row)
+        if dropped:
+            out.warnings.append(
+                f"{table.name} has no column for {', '.join(dropped)}: not recorded"
+            )
+        linked = any(values.get(k) and table.has(k) for k in ("buyer_id", "email"))
+    buyer = out.buyer
+    if not linked and "buyer_id" in values and buyer is not None:
+        if buyer.buyer_id or buyer.email:
+            column = "Buyer ID" if buyer.buyer_id else "Email"
+            why = f"{spec.title} has no {column} column; add one"
+        else:
+            why = (
+                "the Buyers sheet has no Buyer ID column and they have no email; add their "
+                "email in Excel (or a Buyer ID column)"
+            )
+        out.warnings.append(
+            f"nothing in this {spec.title} row names {buyer.label}, so `inq lookup` and "
+            f"`inq due` will not count it: {why}"
+        )
 
 
 def _set(
