@@ -82,7 +82,7 @@ READS: dict[str, Job | Callable[[Sequence[str]], Job | None]] = {
     "check": _check,
 }
 
-# Sheets whose XML the command reads next (one buyer's rows, or the sheets it patches):
+# Sheets whose XML the command reads next (one buyer's rows, the sheets a write patches):
 # inflated in the same thread once the early read is done, in this order (see _Warmed).
 WARM: dict[str, tuple[str, ...]] = {
     "log": ("inquiries", "buyers", "contacts"),
@@ -129,11 +129,8 @@ class _Early:
         finally:
             self.done.set()
         if self.warm and self.result is not None:
-            book = _book(self.result)
-            # Sheets already read for this buyer need no warming.
-            keys = tuple(k for k in self.warm if not getattr(book.get(k), "partial", False))
             try:
-                _warm(book, keys)
+                _warm(_book(self.result), self.warm)
             except Exception:  # warming is only ever a head start
                 return
 
