@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -230,3 +231,180 @@ def test_two_buyers_with_one_email_are_still_refused(inq, tmp_path):
     result = inq("-w", path, "log", "omar@gulf.ae", "-c", "tel", "-s", "Called")
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: 'omar@gulf.ae' matches 2 buyers (B0003 Omar")
+
+
+# -- found by a review: each of these once went wrong ------------------------------------
+
+
+def edit_part(path: Path, part: str, change) -> Path:
+    """Rewrite one part of the zip with change(bytes) -> bytes (and rename it, if a tuple)."""
+    import zipfile
+
+    out = path.with_name("edited-" + path.name)
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data, name = zin.read(info), info.filename
+            if name == part:
+                data = change(data)
+                if isinstance(data, tuple):
+                    name, data = data
+            zout.writestr(name, data)
+    return out
+
+
+def small(path: Path) -> Path:
+    """Anna (B0042) with one inquiry below 20 rows of someone else's."""
+    wb = xlsxwriter.Workbook(str(path))
+    b = wb.add_worksheet("Buyers")
+    b.write_row(0, 0, ["Buyer ID", "Name", "Company", "Email"])
+    b.write_row(1, 0, ["B0042", "Anna", "Lichtwerk", "anna@lichtwerk.de"])
+    i = wb.add_worksheet("Inquiries")
+    i.write_row(0, 0, ["Inquiry ID", "Buyer ID", "Email", "Received", "Product"])
+    date = wb.add_format({"num_format": "yyyy-mm-dd"})
+    for r in range(1, 21):
+        i.write_row(r, 0, [f"I9{r:03d}", "B9999", "o@x.com", None, "x"])
+    i.write_row(21, 0, ["I0001", "B0042", "anna@lichtwerk.de"])
+    i.write_datetime(21, 3, dt.datetime(2026, 11, 2), date)
+    wb.close()
+    return path
+
+
+SST = "xl/sharedStrings.xml"
+
+
+def hide(sst: bytes, form: bytes, ref: bool = False) -> bytes:
+    """Anna's ID and email each written in `form`, split after three characters."""
+    for value in (b"B0042", b"anna@lichtwerk.de"):
+        head, tail = value[:3], value[3:]
+        if ref:  # the first character of the tail as a reference: &#48; for '0'
+            tail = b"%d;" % tail[0] + tail[1:]
+        sst = sst.replace(b"<t>%s</t>" % value, form % (head, tail))
+    return sst
+
+
+@pytest.mark.parametrize(
+    ("part", "change"),
+    [
+        (SST, lambda x: hide(x, b"<t>%s<!-- -->%s</t>")),
+        (SST, lambda x: hide(x, b"<t>%s<![CDATA[%s]]></t>")),
+        (SST, lambda x: hide(x, b"<t>%s<?x y?>%s</t>")),
+        (SST, lambda x: hide(x, b"<t>%s</t><t>%s</t>")),
+        (SST, lambda x: hide(x, b"<r\n><t>%s</t></r\n><r\n><t>%s</t></r\n>")),
+        (SST, lambda x: hide(x, b"<t>%s&#%s</t>", ref=True)),
+        (SST, lambda x: ("xl/SharedStrings.xml", x)),
+        (
+            "xl/workbook.xml",
+            lambda x: re.sub(rb"<workbookPr[^>]*/>", b"<workbookPr date1904='1'/>", x),
+        ),
+    ],
+    ids=[
+        "comment",
+        "cdata",
+        "pi",
+        "two-t",
+        "rich-newline",
+        "char-ref",
+        "capital-S",
+        "date1904-quote",
+    ],
+)
+def test_odd_but_legal_xml_reads_the_same(tmp_path, part, change):
+    path = edit_part(small(tmp_path / "a.xlsx"), part, change)
+    full = read.load(path, ("buyers", "inquiries"))
+    anna = model.load(full.table("buyers"), model.Buyer)[0]
+    part_book = read.Workbook(
+        path, full.sheet_names, {"buyers": full.table("buyers")}, [], full.stamp
+    )
+    add_rows_mentioning(part_book, ("inquiries",), buyer_keys(anna))
+    whole, some = full.table("inquiries"), part_book.table("inquiries")
+    want = model.load(whole, model.Inquiry, model.rows_of(whole, anna))
+    assert want and want[0].inquiry_id == "I0001"
+    assert model.load(some, model.Inquiry, model.rows_of(some, anna)) == want
+
+
+def test_a_long_numeric_buyer_id_means_a_whole_read(tmp_path):
+    """Excel keeps 17 digits as 1.2345678901234568e+16: the digits are not in the file."""
+    wb = xlsxwriter.Workbook(str(tmp_path / "n.xlsx"))
+    b = wb.add_worksheet("Buyers")
+    b.write_row(0, 0, ["Buyer ID", "Name", "Email"])
+    b.write_row(1, 0, [12345678901234567, "Anna", "anna@x.de"])
+    i = wb.add_worksheet("Inquiries")
+    i.write_row(0, 0, ["Inquiry ID", "Buyer ID", "Product"])
+    for r in range(1, 21):
+        i.write_row(r, 0, [f"I9{r:03d}", 1, "x"])
+    i.write_row(21, 0, ["I0001", 12345678901234567, "LED"])
+    wb.close()
+    assert assert_same_histories(tmp_path / "n.xlsx", {"inquiries"}) == 1
+
+
+def test_log_by_email_on_a_new_workbook(inq, tmp_path):
+    """A Contacts sheet with a header and no rows yet is a sheet to append to."""
+    path = tmp_path / "new.xlsx"
+    assert inq("init", path).exit_code == 0
+    assert (
+        inq(
+            "-w",
+            path,
+            "add",
+            "--name",
+            "Anna",
+            "--company",
+            "Lichtwerk",
+            "--email",
+            "anna@lichtwerk.de",
+        ).exit_code
+        == 0
+    )
+    result = inq("-w", path, "log", "anna@lichtwerk.de", "-c", "tel", "-s", "First call")
+    assert result.exit_code == 0, result.output
+    assert "Logged out tel contact with B0001 Anna (Lichtwerk)" in result.stdout
+
+
+def test_an_inquiries_sheet_is_never_taken_for_the_buyer_list(inq, tmp_path):
+    """The buyer list named 'Leads' is found by its header; Inquiries, first, has Email
+    and Company columns too but is named as another sheet of the contract."""
+    import openpyxl
+
+    path = tmp_path / "leads.xlsx"
+    wb = openpyxl.Workbook()
+    iq = wb.active
+    iq.title = "Inquiries"
+    iq.append(["Inquiry ID", "Buyer ID", "Email", "Company", "Product"])
+    iq.append(["I0001", "B0001", "anna@lichtwerk.de", "Lichtwerk", "LED"])
+    leads = wb.create_sheet("Leads")
+    leads.append(["Buyer ID", "Name", "Company", "Email", "Grade"])
+    leads.append(["B0001", "Anna Schmidt", "Lichtwerk GmbH", "anna@lichtwerk.de", "A"])
+    wb.save(path)
+    result = inq("-w", path, "lookup", "anna@lichtwerk.de")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Anna Schmidt — Lichtwerk GmbH  [B0001 · grade A]")
+
+
+def test_an_email_typed_with_full_width_at_counts_as_the_same(inq, tmp_path):
+    """A Chinese input method types '＠'; inq reads it as '@', so two buyers share the
+    address and log must refuse, as the whole sheet does, not pick one."""
+    import openpyxl
+
+    for writer in ("openpyxl", "xlsxwriter"):
+        path = tmp_path / f"{writer}.xlsx"
+        rows = [["Buyer ID", "Name", "Email"]]
+        rows += [[f"B9{i:03d}", f"Other {i}", f"x{i}@firm{i}.com"] for i in range(20)]
+        rows += [
+            ["B0101", "Anna", "anna\uff20lichtwerk.de"],
+            ["B0102", "Anna S.", "anna@lichtwerk.de"],
+        ]
+        if writer == "openpyxl":  # inline strings, '＠' written as &#65312;
+            wb = openpyxl.Workbook()
+            wb.active.title = "Buyers"
+            for row in rows:
+                wb.active.append(row)
+            wb.save(path)
+        else:
+            wb = xlsxwriter.Workbook(str(path))
+            ws = wb.add_worksheet("Buyers")
+            for r, row in enumerate(rows):
+                ws.write_row(r, 0, row)
+            wb.close()
+        result = inq("-w", path, "log", "anna@lichtwerk.de", "-c", "tel", "-s", "x", "--dry-run")
+        assert result.exit_code == 1, (writer, result.output)
+        assert "matches 2 buyers" in result.stderr

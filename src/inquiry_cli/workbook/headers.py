@@ -202,10 +202,12 @@ def item_text(item: bytes) -> str:
 
 def _shared_strings(zf: Any, needed: set[int]) -> dict[int, str]:
     """The shared strings with these indices; only the strings asked for are decoded."""
-    try:
-        data = zf.read("xl/sharedStrings.xml")
-    except KeyError:
+    from inquiry_cli.workbook.ooxml import is_shared_strings
+
+    part = next((n for n in zf.by_name if is_shared_strings(n)), None)
+    if part is None:
         return {}
+    data = zf.read(part)
     return {i: item_text(data[a:b]) for i, (a, b) in shared_string_spans(data, needed).items()}
 
 

@@ -27,7 +27,7 @@ from inquiry_cli.workbook.headers import (
     shared_string_spans,
     sheet_part,
 )
-from inquiry_cli.workbook.ooxml import ZipSource
+from inquiry_cli.workbook.ooxml import ZipSource, is_shared_strings
 from inquiry_cli.workbook.read import (
     HEADER_SCAN_ROWS,
     Table,
@@ -41,9 +41,22 @@ from inquiry_cli.workbook.read import (
 
 _ROOT = re.compile(rb"<([\w.-]+:)?worksheet[\s>/]")
 _ROW_R = re.compile(rb'\br\s*=\s*"(\d+)"')
-_DATE1904 = re.compile(rb"<(?:[\w.-]+:)?workbookPr\b[^>]*\bdate1904\s*=\s*\"(?:1|true)\"")
+_DATE1904 = re.compile(rb"<(?:[\w.-]+:)?workbookPr\b[^>]*\bdate1904\s*=\s*([\"'])(?:1|true)\1")
 _MAX_RICH = 20_000  # more rich-text strings than this: decoding them costs more than a read
 _UNSAFE = set("&<>\"'")
+
+
+def _run(p: bytes) -> re.Pattern[bytes]:
+    """A rich-text run tag with this prefix (a literal start keeps the regex fast)."""
+    return re.compile(b"<" + re.escape(p) + rb"r[\s>]")
+
+
+def _searchable(needles: list[str]) -> bool:
+    """Needles a byte search finds as written: plain ASCII without XML's special
+    characters, and not a number so long that Excel stores it in exponent form."""
+    return all(
+        n.isascii() and not set(n) & _UNSAFE and not (n.isdigit() and len(n) > 15) for n in needles
+    )
 
 
 class _WholeSheet(Exception):
@@ -72,7 +85,7 @@ def add_rows_mentioning(book: Workbook, keys: Iterable[str], needles: Iterable[s
         return
     _same_file(book)
     found: dict[str, Table] = {}
-    if all(n.isascii() and not set(n) & _UNSAFE for n in wanted):
+    if _searchable(wanted):
         found = _partial_tables(book, names, [n.lower().encode() for n in wanted])
         book.tables.update(found)
     whole = [k for k in names if k not in found]
@@ -97,7 +110,7 @@ def load_mentioning(
 
     probe(path)  # a missing, locked or non-xlsx file gets its own clear error
     wanted = [n for n in dict.fromkeys((n or "").strip() for n in needles) if n]
-    if not wanted or not all(n.isascii() and not set(n) & _UNSAFE for n in wanted):
+    if not wanted or not _searchable(wanted):
         return None
     stamping = _stamp(path)
     with ZipSource(path) as src:
@@ -122,7 +135,9 @@ def load_mentioning(
             continue
         used.add(other)
         rows = _head_rows(path, other)
-        table = _build_table(spec, other, rows) or _empty_table(spec, other, rows)
+        table = _build_table(spec, other, rows)
+        if table is None:  # (not `or`: a header without rows is a table of length 0)
+            table = _empty_table(spec, other, rows)
         book.tables[head] = table
     book.stamp = stamping()
     return book
@@ -147,18 +162,35 @@ def _same_file(book: Workbook, other: Any = None) -> None:
 _CHANGED = "changed on disk while inq was reading it (saved from Excel?); run the command again"
 
 
-# A character reference to an ASCII character (&#65; &#x41;): it could spell part of a
-# needle (needles are ASCII). References to other characters (xlsxwriter writes &#237;
-# for í) cannot.
-_ASCII_REF = re.compile(
-    rb"&#(?:0*(?:[0-9]|[1-9][0-9]|1[01][0-9]|12[0-7])|[xX]0*[0-7]?[0-9a-fA-F]);"
+# Characters that read as a needle's characters although their bytes differ: ASCII
+# written as a character reference (&#65; &#x41;); the full-width digits, '．' and '＠'
+# a Chinese input method types (inq's email reading folds them to ASCII); the Kelvin
+# sign (lower-cases to 'k'); and those three written as references. Other references
+# (xlsxwriter writes &#237; for í) and other full-width marks ('，' '：') are harmless.
+_FOLDING_REF = re.compile(
+    rb"&#(?:0*(?:[0-9]|[1-9][0-9]|1[01][0-9]|12[0-7]|8490|65294|6529[6-9]|6530[0-5]|65312)"
+    rb"|[xX]0*(?:[0-7]?[0-9a-fA-F]|212[aA]|[fF][fF](?:0[eE]|1[0-9]|20)));"
 )
+_FULLWIDTH = re.compile(rb"\xef\xbc[\x8e\x90-\x99\xa0]")
 
 
-def _char_refs(data: bytes) -> bool:
-    """Any &#...; to an ASCII character (most files have no '&' at all: memchr speed)."""
-    at = data.find(b"&#")
-    return at >= 0 and _ASCII_REF.search(data, at) is not None
+def _has(data: bytes, needle: bytes, rare: bytes) -> bool:
+    """`needle in data`, first asking for one rare byte of it (memchr: ten times faster)."""
+    return rare in data and needle in data
+
+
+def _hidden_text(data: bytes) -> bool:
+    """XML whose text a byte search could misread: references or characters that read as
+    ASCII, comments, CDATA or processing instructions that may split a value."""
+    if _has(data, b"&#", b"&"):
+        at = data.find(b"&#")
+        if _FOLDING_REF.search(data, at) is not None:
+            return True
+    if _has(data, b"\xe2\x84\xaa", b"\xe2"):  # the Kelvin sign
+        return True
+    if _has(data, b"\xef\xbc", b"\xef") and _FULLWIDTH.search(data):
+        return True
+    return _has(data, b"<!--", b"!") or _has(data, b"<![CDATA[", b"[") or _has(data, b"<?", b"?")
 
 
 def _partial_tables(
@@ -185,20 +217,24 @@ def _partial_tables(
         # One throwaway workbook for all sheets written alike (usually all of them).
         for (root_tag, p), group in picked.items():
             minis = [mini for mini, _numbers in group.values()]
-            sheets = read_sheets(src, src, root_tag, p, minis, date1904)
-            for (key, (_mini, numbers)), sheet in zip(group.items(), sheets, strict=True):
-                grid = sheet.to_python(skip_empty_area=False)
+            try:
+                sheets = read_sheets(src, src, root_tag, p, minis, date1904)
+                grids = [sheet.to_python(skip_empty_area=False) for sheet in sheets]
+            except Exception:  # calamine could not read the few rows: read these whole
+                continue
+            for (key, (_mini, numbers)), grid in zip(group.items(), grids, strict=True):
                 tables[key] = _table(schema.SHEETS_BY_KEY[key], names[key], grid, numbers)
     return tables
 
 
 def _strings_mentioning(src: ZipSource, needles: list[bytes]) -> set[bytes]:
     """Indices (as bytes) of the shared strings whose text contains a needle, any case."""
-    sst = next((n for n in src.by_name if n.endswith("sharedStrings.xml")), None)
+    sst = next((n for n in src.by_name if is_shared_strings(n)), None)
     if sst is None or not needles:
         return set()
     data = src.read(sst)
-    if _char_refs(data):
+    body = data[data.find(b"?>") + 2 if data.startswith(b"<?xml") else 0 :]
+    if _hidden_text(body) or b"</t><t" in data:  # (two plain runs in one item, not allowed)
         raise _WholeSheet
     low = data.lower()
     positions = []
@@ -242,9 +278,8 @@ def _pick_rows(
     if end < start:  # <sheetData/>: no rows at all
         end = start
     body = xml[start:end]
-    inline = b"<%sis" % p in body  # rich-text runs only matter inside inline strings
-    if _char_refs(body) or (inline and (b"<%sr>" % p in body or b"<%sr " % p in body)):
-        raise _WholeSheet  # character references or inline rich text could split a needle
+    if _hidden_text(body) or (b"<%sis" % p in body and _run(p).search(body)):
+        raise _WholeSheet  # text a byte search could misread, or inline rich text
     head, rows = _rows(body, p, needles, strings)
     root_tag = xml[root.start() : xml.index(b">", root.start()) + 1]
     mini = head + b"".join(

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from inquiry_cli.workbook.headers import shared_string_spans
-from inquiry_cli.workbook.ooxml import ZipSource
+from inquiry_cli.workbook.ooxml import ZipSource, is_shared_strings
 
 V_NUMBER = re.compile(rb"<(?:[\w.-]+:)?v\b[^>]*>\s*(\d{1,9})\s*<")
 _SST_ROOT = re.compile(rb"<([\w.-]+:)?sst\b[^>]*>")
@@ -60,7 +60,7 @@ def read_sheets(
     """
     from python_calamine import CalamineWorkbook
 
-    sst = next((n for n in strings_from.by_name if n.endswith("sharedStrings.xml")), None)
+    sst = next((n for n in strings_from.by_name if is_shared_strings(n)), None)
     styles = next((n for n in styles_from.by_name if n.endswith("styles.xml")), None)
     need_sst = sst is not None
     buf = io.BytesIO()

@@ -82,6 +82,11 @@ WARMED = _Warmed()
 _KEPT: dict[tuple, bytes] = {}  # the shared strings of the workbook in use (see read())
 
 
+def is_shared_strings(name: str) -> bool:
+    """The shared-strings part, however its name is cased (xl/SharedStrings.xml exists)."""
+    return name.lower().endswith("sharedstrings.xml")
+
+
 def _identity(fh: BinaryIO, path: Path) -> tuple:
     st = os.fstat(fh.fileno())
     return (os.path.abspath(path), st.st_ino, st.st_size, st.st_mtime_ns)
@@ -130,7 +135,7 @@ class ZipSource:
         """
         if name not in self._cache:
             key = (self.identity, name)
-            keep = self.identity is not None and name.endswith("sharedStrings.xml")
+            keep = self.identity is not None and is_shared_strings(name)
             data = _KEPT.get(key) if keep else None
             if data is None:
                 data = WARMED.take(key) if self.identity else None

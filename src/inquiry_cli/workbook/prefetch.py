@@ -142,19 +142,16 @@ def _warm(book: Any, keys: tuple[str, ...]) -> None:
     """Inflate the shared strings and these contract sheets' parts for the next reader."""
     from inquiry_cli.workbook import schema
     from inquiry_cli.workbook.headers import sheet_part
-    from inquiry_cli.workbook.ooxml import ZipSource
+    from inquiry_cli.workbook.ooxml import ZipSource, is_shared_strings
     from inquiry_cli.workbook.read import _match_sheet
 
     with ZipSource(book.path) as src:
         used = {t.name for t in book.tables.values()}
-        parts = [n for n in src.by_name if n.endswith("sharedStrings.xml")]
+        parts = [n for n in src.by_name if is_shared_strings(n)]
         for key in keys:
             table = book.tables.get(key)
-            name = (
-                table.name
-                if table
-                else _match_sheet(schema.SHEETS_BY_KEY[key], book.sheet_names, used)
-            )
+            spec = schema.SHEETS_BY_KEY[key]
+            name = table.name if table is not None else _match_sheet(spec, book.sheet_names, used)
             part = sheet_part(src, name) if name else None
             if part:
                 parts.append(part)

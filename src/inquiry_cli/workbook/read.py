@@ -456,8 +456,11 @@ def _empty_table(spec: schema.Sheet, name: str, rows: list[list[Any]]) -> Table:
 
 
 def _sniff_buyers(book, names: list[str], used: set[str], filename: str) -> Table | None:
+    """The first sheet whose header looks like a buyer list, among the sheets not named
+    like another contract sheet (an Inquiries sheet has Email and Company columns too)."""
+    others = {_match_sheet(s, names, set()) for s in schema.SHEETS if s.key != "buyers"}
     for name in names:
-        if name in used:
+        if name in used or name in others:
             continue
         rows = _sheet_rows(book, name, filename)
         table = _build_table(schema.BUYERS, name, rows)
