@@ -35,6 +35,20 @@ def inq():
     return run
 
 
+def sheets_workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
+    """A workbook saved by openpyxl with these sheets (name -> rows), in this order."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

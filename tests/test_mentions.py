@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
+from conftest import sheets_workbook
 
 from inquiry_cli.domain import model
 from inquiry_cli.domain.linking import buyer_keys
@@ -363,18 +364,19 @@ def test_log_by_email_on_a_new_workbook(inq, tmp_path):
 def test_an_inquiries_sheet_is_never_taken_for_the_buyer_list(inq, tmp_path):
     """The buyer list named 'Leads' is found by its header; Inquiries, first, has Email
     and Company columns too but is named as another sheet of the contract."""
-    import openpyxl
-
-    path = tmp_path / "leads.xlsx"
-    wb = openpyxl.Workbook()
-    iq = wb.active
-    iq.title = "Inquiries"
-    iq.append(["Inquiry ID", "Buyer ID", "Email", "Company", "Product"])
-    iq.append(["I0001", "B0001", "anna@lichtwerk.de", "Lichtwerk", "LED"])
-    leads = wb.create_sheet("Leads")
-    leads.append(["Buyer ID", "Name", "Company", "Email", "Grade"])
-    leads.append(["B0001", "Anna Schmidt", "Lichtwerk GmbH", "anna@lichtwerk.de", "A"])
-    wb.save(path)
+    path = sheets_workbook(
+        tmp_path / "leads.xlsx",
+        {
+            "Inquiries": [
+                ["Inquiry ID", "Buyer ID", "Email", "Company", "Product"],
+                ["I0001", "B0001", "anna@lichtwerk.de", "Lichtwerk", "LED"],
+            ],
+            "Leads": [
+                ["Buyer ID", "Name", "Company", "Email", "Grade"],
+                ["B0001", "Anna Schmidt", "Lichtwerk GmbH", "anna@lichtwerk.de", "A"],
+            ],
+        },
+    )
     result = inq("-w", path, "lookup", "anna@lichtwerk.de")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Anna Schmidt — Lichtwerk GmbH  [B0001 · grade A]")

@@ -6,7 +6,7 @@ import datetime as dt
 
 import openpyxl
 import pytest
-from conftest import sha256
+from conftest import sha256, sheets_workbook
 
 
 def rows(path, sheet):
@@ -259,17 +259,17 @@ def test_read_only_workbook(inq, contract_workbook):
 
 def test_a_row_nothing_links_to_the_buyer_is_recorded_with_a_warning(inq, tmp_path):
     """No Buyer ID column and no email: the row is kept, and the user is told it is orphaned."""
-    import openpyxl
-
-    path = tmp_path / "noid.xlsx"
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Buyers"
-    ws.append(["Name", "Company", "Email", "Phone", "Country"])
-    ws.append(["Wang Wei", "Wei Trading", "", "+86 138 0013 8000", "China"])
-    ws.append(["Anna", "Lichtwerk", "anna@lichtwerk.de", "", "Germany"])
-    wb.create_sheet("Inquiries").append(["Received", "Email", "Product"])
-    wb.save(path)
+    path = sheets_workbook(
+        tmp_path / "noid.xlsx",
+        {
+            "Buyers": [
+                ["Name", "Company", "Email", "Phone", "Country"],
+                ["Wang Wei", "Wei Trading", "", "+86 138 0013 8000", "China"],
+                ["Anna", "Lichtwerk", "anna@lichtwerk.de", "", "Germany"],
+            ],
+            "Inquiries": [["Received", "Email", "Product"]],
+        },
+    )
     result = inq("-w", path, "inquiry", "--buyer", "Wang Wei", "--channel", "tel")
     assert result.exit_code == 0, result.output
     assert (
