@@ -214,3 +214,33 @@ def test_the_launcher_imports_only_the_command_it_runs(sample):
     assert "inquiry_cli.cli.reports" not in out.stdout
     full = run_inq("--help")
     assert all(f" {c} " in full.stdout for c in ("init", "lookup", "log", "report", "undo"))
+
+
+def test_a_write_waits_for_the_early_read_to_let_go_of_the_file(inq, sample, monkeypatch):
+    """On Windows a file another handle has open cannot be replaced: no early read or
+    warming may still be running when the new workbook takes the old one's place."""
+    import threading
+
+    from inquiry_cli.workbook import write
+
+    gate = threading.Event()
+    real_warm, real_replace = prefetch._warm, write.os.replace
+    alive_at_replace = []
+
+    def slow_warm(book, keys):
+        gate.wait(5)
+        real_warm(book, keys)
+
+    def watching_replace(src, dst):
+        alive_at_replace.append(any(t.is_alive() for t in prefetch._threads))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(prefetch, "_warm", slow_warm)
+    monkeypatch.setattr(write.os, "replace", watching_replace)
+    argv = ["-w", str(sample), "log", EMAIL, "-c", "tel", "-s", "Called"]
+    prefetch.start_for(argv)
+    threading.Timer(1.0, gate.set).start()
+    result = inq(*argv)
+    assert result.exit_code == 0, result.output
+    assert alive_at_replace == [False]
+    prefetch._pending.clear()

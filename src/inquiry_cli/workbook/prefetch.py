@@ -136,6 +136,15 @@ class _Early:
 
 
 _pending: dict[tuple[str, Job], _Early] = {}
+_threads: list[threading.Thread] = []
+
+
+def finish() -> None:
+    """Wait for every early read and warming to end (they keep the workbook open: on
+    Windows a file that is open elsewhere cannot be replaced)."""
+    for thread in list(_threads):
+        thread.join()
+    _threads.clear()
 
 
 def _warm(book: Any, keys: tuple[str, ...]) -> None:
@@ -174,7 +183,9 @@ def start(path: Path, job: Job, warm: tuple[str, ...] = ()) -> None:
         return
     early = _Early(Path(path), job, warm)
     _pending[key] = early
-    threading.Thread(target=early.run, name="inq-prefetch", daemon=True).start()
+    thread = threading.Thread(target=early.run, name="inq-prefetch", daemon=True)
+    _threads.append(thread)
+    thread.start()
 
 
 def take(path: Path, kind: str, args: tuple) -> Any:

@@ -53,6 +53,9 @@ def commit(
 
     `temp_sha256` (known when the temp was written) spares hashing the new file again.
     """
+    from inquiry_cli.workbook import prefetch
+
+    prefetch.finish()  # its thread may still have the workbook open (Windows: no replace)
     refuse_if_open(path)
     check_unchanged(path, before)
     backup = backups.make_backup(path)
