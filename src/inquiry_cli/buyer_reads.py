@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from inquiry_cli.domain.linking import buyer_keys
-from inquiry_cli.domain.matching import SCORE_PHONE, find, parse_query
+from inquiry_cli.domain.matching import find, parse_query, sure
 from inquiry_cli.domain.model import Buyer
 from inquiry_cli.workbook import read
 from inquiry_cli.workbook.mentions import add_rows_mentioning, load_mentioning
@@ -48,7 +48,7 @@ def load_for(
     if query.email and not query.text and not query.phone:
         book = load_mentioning(path, "buyers", [query.email], headers_only)
         if book is not None:
-            exact = [m for m in find(book.table("buyers"), query) if m.score >= SCORE_PHONE]
+            exact = sure(find(book.table("buyers"), query))
             if len(exact) == 1:
                 buyer = exact[0].buyer
             else:

@@ -219,6 +219,11 @@ def _match_names(buyers: Table, text: str, hit) -> None:
             hit(i, int(min(score, 100) * 0.9), label)
 
 
+def sure(matches: list[Match]) -> list[Match]:
+    """The matches as sure as a phone number (email, Buyer ID, phone): one names the buyer."""
+    return [m for m in matches if m.score >= SCORE_PHONE]
+
+
 def best(matches: list[Match]) -> Match | None:
     """The single match to show as a card, or None when several are equally close."""
     if not matches:

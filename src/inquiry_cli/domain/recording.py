@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from inquiry_cli.domain import model
-from inquiry_cli.domain.matching import SCORE_PHONE, Match, Query, best, find, parse_query
+from inquiry_cli.domain.matching import Match, Query, best, find, parse_query, sure
 from inquiry_cli.errors import InqError, NotFound, UsageError
 from inquiry_cli.workbook import schema
 from inquiry_cli.workbook.changes import AddSheet, CellValue, ChangeSet
@@ -95,7 +95,7 @@ def resolve_buyer(buyers: Table, who: str) -> Match:
     if not matches:
         raise NotFound(f"no buyer matches {who!r}: check with `inq lookup {who}` or add them")
     top = best(matches)
-    exact = [m for m in matches if m.score >= SCORE_PHONE]
+    exact = sure(matches)
     if len(exact) == 1:
         return exact[0]
     if top is not None and len(exact) == 0:

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from inquiry_cli.errors import ConcurrentChange
+from inquiry_cli.errors import ConcurrentChange, WorkbookUnreadable
 from inquiry_cli.workbook import schema
 from inquiry_cli.workbook.headers import (
     item_indices_at,
@@ -27,7 +27,7 @@ from inquiry_cli.workbook.headers import (
     shared_string_spans,
     sheet_part,
 )
-from inquiry_cli.workbook.ooxml import ZipSource, is_shared_strings
+from inquiry_cli.workbook.ooxml import ZipSource, is_shared_strings, uses_1904_dates
 from inquiry_cli.workbook.read import (
     HEADER_SCAN_ROWS,
     Table,
@@ -38,10 +38,8 @@ from inquiry_cli.workbook.read import (
     find_header,
     load,
 )
+from inquiry_cli.workbook.sheetxml import NoRowNumbers, Row, SheetXml
 
-_ROOT = re.compile(rb"<([\w.-]+:)?worksheet[\s>/]")
-_ROW_R = re.compile(rb'\br\s*=\s*"(\d+)"')
-_DATE1904 = re.compile(rb"<(?:[\w.-]+:)?workbookPr\b[^>]*\bdate1904\s*=\s*([\"'])(?:1|true)\1")
 _MAX_RICH = 20_000  # more rich-text strings than this: decoding them costs more than a read
 _UNSAFE = set("&<>\"'")
 
@@ -213,7 +211,7 @@ def _partial_tables(
                 continue
             picked.setdefault((root_tag, p), {})[key] = (mini, numbers)
         wb_xml = src.read("xl/workbook.xml") if src.has("xl/workbook.xml") else b""
-        date1904 = _DATE1904.search(wb_xml) is not None
+        date1904 = bool(wb_xml) and uses_1904_dates(wb_xml)
         # One throwaway workbook for all sheets written alike (usually all of them).
         for (root_tag, p), group in picked.items():
             minis = [mini for mini, _numbers in group.values()]
@@ -265,83 +263,50 @@ def _pick_rows(
     part = sheet_part(src, name)
     if part is None or not src.has(part):
         raise _WholeSheet
-    xml = src.read(part)
-    root = _ROOT.search(xml)
-    if root is None:
-        raise _WholeSheet
-    p = root.group(1) or b""
-    start = xml.find(b"<" + p + b"sheetData")
-    if start < 0:
-        raise _WholeSheet
-    start = xml.index(b">", start) + 1
-    end = xml.rfind(b"</" + p + b"sheetData>")
-    if end < start:  # <sheetData/>: no rows at all
-        end = start
-    body = xml[start:end]
-    if _hidden_text(body) or (b"<%sis" % p in body and _run(p).search(body)):
-        raise _WholeSheet  # text a byte search could misread, or inline rich text
-    head, rows = _rows(body, p, needles, strings)
-    root_tag = xml[root.start() : xml.index(b">", root.start()) + 1]
+    try:
+        sheet = SheetXml(src.read(part), name)
+        body = sheet.xml[sheet.inner_start : sheet.inner_end]
+        if _hidden_text(body) or (b"<%sis" % sheet.p in body and _run(sheet.p).search(body)):
+            raise _WholeSheet  # text a byte search could misread, or inline rich text
+        head, rows = _rows(sheet, needles, strings)
+    except (WorkbookUnreadable, NoRowNumbers):  # odd XML, or rows numbered by position
+        raise _WholeSheet from None
     mini = head + b"".join(
         _renumber(row, old, HEADER_SCAN_ROWS + i + 1) for i, (old, row) in enumerate(rows)
     )
-    return root_tag, p, mini, [old for old, _row in rows]
+    return sheet.root_tag, sheet.p, mini, [old for old, _row in rows]
 
 
 def _rows(
-    body: bytes, p: bytes, needles: list[bytes], strings: set[bytes]
+    sheet: SheetXml, needles: list[bytes], strings: set[bytes]
 ) -> tuple[bytes, list[tuple[int, bytes]]]:
     """The top rows (where a header may sit) and the later rows that mention a needle."""
-    row_open, row_close = b"<" + p + b"row", b"</" + p + b"row>"
-
-    def span(at: int) -> tuple[int, int]:
-        gt = body.index(b">", at)
-        if body[gt - 1 : gt] == b"/":
-            return at, gt + 1
-        return at, body.index(row_close, gt) + len(row_close)
-
-    def number(a: int) -> int:
-        m = _ROW_R.search(body, a, body.index(b">", a))
-        if m is None:
-            raise _WholeSheet  # rows numbered by position: a subset would renumber them
-        return int(m.group(1))
-
-    def row_start(pos: int) -> int:
-        at = body.rfind(row_open, 0, pos + len(row_open))
-        while at >= 0 and body[at + len(row_open) : at + len(row_open) + 1] not in b" \t\r\n>/":
-            at = body.rfind(row_open, 0, at)
-        if at < 0:
-            raise _WholeSheet
-        return at
-
-    head_end, at = 0, body.find(row_open)
-    while at >= 0:
-        a, b = span(row_start(at))
-        if number(a) > HEADER_SCAN_ROWS:
+    xml, head_end, end = sheet.xml, sheet.inner_start, sheet.inner_end
+    for row in sheet.rows_from_top():
+        if row.number > HEADER_SCAN_ROWS:
             break
-        head_end, at = b, body.find(row_open, b)
+        head_end = row.end
     # Plain finds (about 1 GB/s here), not a regex alternation (ten times slower).
     hits: list[int] = []
-    low = body.lower() if needles else b""
+    low = xml[head_end:end].lower() if needles else b""
     for needle in needles:
-        at = low.find(needle, head_end)
+        at = low.find(needle)
         while at >= 0:
-            hits.append(at)
+            hits.append(head_end + at)
             at = low.find(needle, at + len(needle))
     for index in strings:  # a cell holding the string: <v>index</v>
         needle = b">" + index + b"<"
-        at = body.find(needle, head_end)
+        at = xml.find(needle, head_end, end)
         while at >= 0:
             hits.append(at + 1)
-            at = body.find(needle, at + len(needle))
-    found: dict[int, tuple[int, bytes]] = {}
+            at = xml.find(needle, at + len(needle), end)
+    found: dict[int, Row] = {}
     for hit in sorted(hits):
-        a = row_start(hit)
-        if a in found or a < head_end:
-            continue
-        a, b = span(a)
-        found[a] = (number(a), body[a:b])
-    return body[:head_end], [found[a] for a in sorted(found)]
+        row = sheet.row_around(hit)
+        if row.start >= head_end:
+            found.setdefault(row.start, row)
+    picked = [(r.number, xml[r.start : r.end]) for _start, r in sorted(found.items())]
+    return xml[sheet.inner_start : head_end], picked
 
 
 def _renumber(row: bytes, old: int, new: int) -> bytes:

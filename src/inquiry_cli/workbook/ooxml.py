@@ -82,6 +82,14 @@ WARMED = _Warmed()
 _KEPT: dict[tuple, bytes] = {}  # the shared strings of the workbook in use (see read())
 
 
+def uses_1904_dates(workbook_xml: bytes) -> bool:
+    """Whether xl/workbook.xml counts dates from 1904 (old Mac Excel) instead of 1900."""
+    from lxml import etree
+
+    pr = etree.fromstring(workbook_xml).find("{*}workbookPr")
+    return pr is not None and pr.get("date1904", "0") in ("1", "true")
+
+
 def is_shared_strings(name: str) -> bool:
     """The shared-strings part, however its name is cased (xl/SharedStrings.xml exists)."""
     return name.lower().endswith("sharedstrings.xml")

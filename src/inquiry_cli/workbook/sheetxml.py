@@ -11,7 +11,7 @@ import bisect
 import datetime as dt
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -180,9 +180,25 @@ class SheetXml:
         r = attrs(self.xml[i:tag_end]).get(b"r")
         if r is None:
             if implicit is None:
-                raise _NoRowNumbers
+                raise NoRowNumbers
             return Row(implicit, i, tag_end, end)
         return Row(int(r), i, tag_end, end)
+
+    def row_around(self, pos: int) -> Row:
+        """The row whose bytes hold offset `pos` (inside one of its cells).
+
+        NoRowNumbers if that row has no r= (its number depends on every row before it).
+        """
+        i = self.xml.rfind(self.row_open, self.inner_start, pos + len(self.row_open))
+        while i >= 0 and not self._is_row(i):
+            i = self.xml.rfind(self.row_open, self.inner_start, i)
+        if i < 0:
+            raise NoRowNumbers
+        return self._row_at(i)
+
+    def rows_from_top(self) -> Iterator[Row]:
+        """The rows in order from the first; NoRowNumbers at a row without r=."""
+        return self._rows_forward()
 
     def _rows_backward(self):
         pos = self.inner_end
@@ -236,7 +252,7 @@ class SheetXml:
                 if self.has_value(row):
                     return row.number
             return 0
-        except _NoRowNumbers:
+        except NoRowNumbers:
             rows = [r for r in self.index() if self.has_value(r)]
             return rows[-1].number if rows else 0
 
@@ -249,7 +265,7 @@ class SheetXml:
     def _safe_forward(self):
         try:
             yield from self._rows_forward()
-        except _NoRowNumbers:
+        except NoRowNumbers:
             yield from self.index()
 
     def find(self, number: int) -> Row | int:
@@ -257,7 +273,7 @@ class SheetXml:
         if self._index is None:
             try:
                 last = next(self._rows_backward(), None)
-            except _NoRowNumbers:
+            except NoRowNumbers:
                 pass
             else:
                 if last is None or number > last.number:
@@ -307,7 +323,7 @@ class SheetXml:
         return out
 
 
-class _NoRowNumbers(Exception):
+class NoRowNumbers(Exception):
     """A row without r=: fall back to counting rows from the top."""
 
 

@@ -26,6 +26,7 @@ from inquiry_cli.workbook.ooxml import (
     new_info,
     rels_name,
     resolve_target,
+    uses_1904_dates,
 )
 from inquiry_cli.workbook.sheetxml import (
     SheetPatch,
@@ -110,8 +111,7 @@ class WorkbookPatch:
         self.rels_xml = src.read(WORKBOOK_RELS)
         self.rels = _rels(self.rels_xml)
         root = etree.fromstring(self.wb_xml)
-        pr = root.find(f"{{{MAIN_NS}}}workbookPr")
-        self.out.date1904 = pr is not None and pr.get("date1904", "0") in ("1", "true")
+        self.out.date1904 = uses_1904_dates(self.wb_xml)
         self.sheets: list[SheetRef] = []
         for el in root.iterfind(f"{{{MAIN_NS}}}sheets/{{{MAIN_NS}}}sheet"):
             rel_type, target = self.rels.get(el.get(f"{{{REL_NS}}}id", ""), ("", ""))
