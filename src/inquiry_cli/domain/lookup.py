@@ -175,30 +175,8 @@ def card_json(card: Card) -> dict[str, Any]:
         },
         "reasons": card.reasons,
         "products": card.products,
-        "inquiries": [
-            {
-                "inquiry_id": i.inquiry_id,
-                "received": i.received,
-                "channel": i.channel,
-                "product": i.product,
-                "quantity": i.quantity,
-                "grade": i.grade,
-                "replied": i.replied,
-                "quote_no": i.quote_no,
-                "status": i.status,
-            }
-            for i in card.inquiries
-        ],
-        "contacts": [
-            {
-                "date": c.date,
-                "channel": c.channel,
-                "direction": c.direction,
-                "summary": c.summary,
-                "next_step": c.next_step,
-            }
-            for c in card.contacts[-RECENT_CONTACTS:]
-        ],
+        "inquiries": [model.inquiry_json(i, detail=True) for i in card.inquiries],
+        "contacts": [model.contact_json(c) for c in card.contacts[-RECENT_CONTACTS:]],
         "contacts_total": len(card.contacts),
         "quotes": [
             {

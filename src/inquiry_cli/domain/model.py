@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, fields
 from itertools import repeat
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from inquiry_cli.workbook.read import Table
 
@@ -190,3 +190,25 @@ class History:
     def last_contact(self) -> Contact | None:
         dated = [c for c in self.contacts if c.date]
         return max(dated, key=lambda c: c.date) if dated else None
+
+
+def contact_json(c: Contact) -> dict[str, Any]:
+    """A logged contact in --json output (one shape for lookup and trip)."""
+    return {
+        "date": c.date,
+        "channel": c.channel,
+        "direction": c.direction,
+        "summary": c.summary,
+        "next_step": c.next_step,
+    }
+
+
+def inquiry_json(i: Inquiry, detail: bool = False) -> dict[str, Any]:
+    """An inquiry in --json output; `detail` adds its channel and grade (lookup's card)."""
+    out: dict[str, Any] = {"inquiry_id": i.inquiry_id, "received": i.received}
+    if detail:
+        out["channel"] = i.channel
+    out |= {"product": i.product, "quantity": i.quantity}
+    if detail:
+        out["grade"] = i.grade
+    return out | {"replied": i.replied, "quote_no": i.quote_no, "status": i.status}

@@ -348,18 +348,7 @@ def to_json(report: AList) -> dict[str, Any]:
                 "status": b.status,
                 "a_since": e.a_since,
                 "new_this_month": e.new_this_month,
-                "inquiries": [
-                    {
-                        "inquiry_id": i.inquiry_id,
-                        "received": i.received,
-                        "product": i.product,
-                        "quantity": i.quantity,
-                        "replied": i.replied,
-                        "quote_no": i.quote_no,
-                        "status": i.status,
-                    }
-                    for i in e.inquiries
-                ],
+                "inquiries": [model.inquiry_json(i) for i in e.inquiries],
                 "quotes": [
                     {
                         "quote_no": q.quote_no,

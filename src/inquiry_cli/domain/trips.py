@@ -294,28 +294,8 @@ def to_json(trip: Trip) -> dict[str, Any]:
             "time_zone": v.local.zone if v.local else None,
             "business_hours": v.local.business_hours if v.local else None,
             "last_contact": v.last_contact_at,
-            "contacts": [
-                {
-                    "date": c.date,
-                    "channel": c.channel,
-                    "direction": c.direction,
-                    "summary": c.summary,
-                    "next_step": c.next_step,
-                }
-                for c in v.contacts
-            ],
-            "open_inquiries": [
-                {
-                    "inquiry_id": i.inquiry_id,
-                    "received": i.received,
-                    "product": i.product,
-                    "quantity": i.quantity,
-                    "replied": i.replied,
-                    "quote_no": i.quote_no,
-                    "status": i.status,
-                }
-                for i in v.open_inquiries
-            ],
+            "contacts": [model.contact_json(c) for c in v.contacts],
+            "open_inquiries": [model.inquiry_json(i) for i in v.open_inquiries],
             "quotes": [
                 {
                     "quote_no": q.quote_no,
