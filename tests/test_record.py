@@ -281,3 +281,56 @@ def test_a_row_nothing_links_to_the_buyer_is_recorded_with_a_warning(inq, tmp_pa
     result = inq("-w", path, "log", "anna@lichtwerk.de", "-c", "tel", "-s", "Called")
     assert result.exit_code == 0, result.output
     assert "nothing in this" not in result.stderr
+
+
+def test_a_missing_option_is_one_line(inq, contract_workbook):
+    result = inq("-w", contract_workbook, "log", "ahmed@gulflights.ae", "--summary", "hi")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: Missing option '--channel' / '-c' (see `inq log -h`)\n"
+
+
+def test_a_new_sender_is_first_contacted_when_the_inquiry_came(inq, contract_workbook):
+    """`--at` dates the new buyer's First/Last contact too; a display name is their name."""
+    result = inq(
+        "-w", contract_workbook, "inquiry", "--buyer", "Li Na <LiNa@HKTrade.hk>",
+        "-c", "email", "--at", "2026-11-20 09:00",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(contract_workbook)
+    ws = wb["Buyers"]
+    header = [c.value for c in ws[1]]
+    row = {h: c.value for h, c in zip(header, ws[ws.max_row], strict=False)}
+    assert (row["Name"], row["Email"]) == ("Li Na", "lina@hktrade.hk")
+    assert row["First contact"].date() == dt.date(2026, 11, 20)
+    assert row["Last contact"].date() == dt.date(2026, 11, 20)
+
+
+def test_an_unknown_buyer_hint_can_be_run_as_shown(inq, contract_workbook):
+    result = inq("-w", contract_workbook, "log", "Jon Smith", "-c", "tel", "-s", "hi")
+    assert result.exit_code == 1
+    assert "check with `inq lookup 'Jon Smith'` or add them" in result.stderr
+
+
+def test_a_message_file_in_gbk_is_read(inq, contract_workbook, tmp_path):
+    """Chinese Windows saves text files in GBK."""
+    msg = tmp_path / "msg.txt"
+    msg.write_bytes("请报价 LED 面板灯 2000 个".encode("gbk"))
+    result = inq(
+        "-w", contract_workbook, "inquiry", "--buyer", "ahmed@gulflights.ae", "-c", "email",
+        "--message-file", msg,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(contract_workbook)["Inquiries"]
+    assert "请报价 LED 面板灯 2000 个" in [c.value for c in ws[ws.max_row]]
+
+
+def test_a_phone_without_digits_is_refused(inq, contract_workbook):
+    before = sha256(contract_workbook)
+    result = inq(
+        "-w", contract_workbook, "add", "--name", "X", "--email", "x@fresh.com", "--phone", "abc"
+    )
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: invalid phone 'abc': expected a number like +971 50 123 4567\n"
+    )
+    assert sha256(contract_workbook) == before

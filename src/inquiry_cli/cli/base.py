@@ -18,7 +18,8 @@ from inquiry_cli.errors import InqError
 
 
 class InqGroup(TyperGroup):
-    """Turns every InqError into one line on stderr and its exit code: no tracebacks."""
+    """Turns every InqError, and a command's usage error (a missing option, a bad value),
+    into one line on stderr and its exit code: no tracebacks, no usage block."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -26,6 +27,13 @@ class InqGroup(TyperGroup):
         except InqError as exc:
             typer.echo(f"Error: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
+        except typer.TyperException as exc:  # click's UsageError and kin (not Exit/Abort)
+            if getattr(exc, "exit_code", None) != 2 or not hasattr(exc, "format_message"):
+                raise
+            where = getattr(exc, "ctx", None)
+            hint = f" (see `{where.command_path} -h`)" if where is not None else ""
+            typer.echo(f"Error: {exc.format_message().rstrip('.')}{hint}", err=True)
+            raise typer.Exit(2) from None
         except KeyboardInterrupt:
             typer.echo("Interrupted.", err=True)
             raise typer.Exit(130) from None

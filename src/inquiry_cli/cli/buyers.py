@@ -82,7 +82,8 @@ def add_command(parsed) -> str:
     import shlex
 
     parts = ["inq", "add"]
-    name = parsed.text if parsed.text and not parsed.domain else None
+    # The typed name, or the display name of 'John Doe <john@acme.com>' (not a bare domain).
+    name = parsed.text if parsed.text and (parsed.email or not parsed.domain) else None
     if name and sum(ch.isdigit() for ch in name) >= len(name.replace(" ", "")) - 1:
         parsed.phone, name = name, None  # a short number typed: offer it as the phone
     parts += ["--name", shlex.quote(name) if name else "NAME"]

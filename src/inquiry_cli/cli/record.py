@@ -168,9 +168,15 @@ def _message(message: str | None, message_file: Path | None, stdin: str | None) 
         return sys.stdin.read()
     if message_file is not None:
         try:
-            return message_file.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"cannot read {message_file}: {exc}") from None
+            data = message_file.read_bytes()
+        except OSError as exc:
+            raise UsageError(f"cannot read {message_file}: {exc.strerror or exc}") from None
+        for encoding in ("utf-8-sig", "gb18030"):  # gb18030: Chinese Windows' own files
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        raise UsageError(f"cannot read {message_file}: neither UTF-8 nor GBK text")
     return message
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,7 +94,9 @@ def resolve_buyer(buyers: Table, who: str) -> Match:
     """The one buyer WHO means (email, phone, Buyer ID, name...); refuse when unsure."""
     matches = find(buyers, parse_query(who))
     if not matches:
-        raise NotFound(f"no buyer matches {who!r}: check with `inq lookup {who}` or add them")
+        raise NotFound(
+            f"no buyer matches {who!r}: check with `inq lookup {shlex.quote(who)}` or add them"
+        )
     top = best(matches)
     exact = sure(matches)
     if len(exact) == 1:
@@ -159,6 +162,10 @@ def clean_new_buyer(new: NewBuyer) -> NewBuyer:
         value = getattr(new, attr)
         if value is not None:
             setattr(new, attr, value.strip() or None)
+    for attr in ("phone", "fax"):
+        value = getattr(new, attr)
+        if value and sum(ch.isdigit() for ch in value) < 5:
+            raise UsageError(f"invalid {attr} {value!r}: expected a number like +971 50 123 4567")
     return new
 
 
@@ -170,7 +177,8 @@ def add_buyer(
     force: bool = False,
     changes: ChangeSet | None = None,
 ) -> Outcome:
-    """Append a buyer row (next Buyer ID, First/Last contact today) after the 查重 check."""
+    """Append a buyer row (next Buyer ID, First/Last contact on `now`'s day) after the
+    查重 check."""
     buyers = book.table("buyers")
     new = clean_new_buyer(new)
     if not (new.name or new.company or new.email):
@@ -414,7 +422,7 @@ def record_inquiry(
             raise UsageError("say who sent it: --buyer WHO, or --name/--email for a new sender")
         if new.products is None and product:
             new.products = product
-        added = add_buyer(book, new, now, changes=changes)
+        added = add_buyer(book, new, received, changes=changes)  # first contact: this one
         out.lines += added.lines
         out.warnings += added.warnings
         buyer = added.buyer
@@ -461,7 +469,7 @@ def _fill_from_query(new: NewBuyer, q: Query) -> None:
         new.email = q.email
     if q.phone and not new.phone:
         new.phone = q.phone
-    if q.text and not new.name and not q.email:
+    if q.text and not new.name:  # a plain name, or the display name of 'Li Na <li@x.cn>'
         new.name = q.text
 
 
