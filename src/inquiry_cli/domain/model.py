@@ -124,6 +124,17 @@ class Sample:
 
 
 # An inquiry with one of these statuses needs no more follow-up.
+# How far a buyer or an inquiry has got; inq only ever moves a status forward along it,
+# and never touches one it does not know (the salesperson's own words stay).
+PROGRESS = ("", "new", "open", "replied", "quoted", "sample sent")
+
+
+def moves_forward(status: str | None, to: str) -> bool:
+    """Whether setting `to` would move `status` on (not back, not over the user's own)."""
+    now = (status or "").strip().lower()
+    return now in PROGRESS and PROGRESS.index(now) < PROGRESS.index(to.lower())
+
+
 CLOSED_STATUSES = {"closed", "lost", "ordered", "won", "done", "cancelled", "已成交", "关闭"}
 
 

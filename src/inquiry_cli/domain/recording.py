@@ -680,8 +680,7 @@ def record_quote(
             out.lines.append(
                 f"Inquiry {target.inquiry_id or f'row {target.row}'} gets quote {draft.number}"
             )
-            status = (target.status or "").strip().lower()
-            if status in ("", "new", "open", "replied") and inquiries.has("status"):
+            if model.moves_forward(target.status, "Quoted") and inquiries.has("status"):
                 changes.set(inquiries.name, target.row, inquiries.col("status"), "Quoted")
     items = ", ".join(f"{line.model} x {line.qty:,}" for line in draft.lines)
     total = format_money(draft.total, draft.currency)
@@ -708,8 +707,7 @@ def record_quote(
     out.lines += logged.lines
     out.warnings += logged.warnings
     buyers = book.table("buyers")
-    status = (buyer.status or "").strip().lower()
-    if status in ("", "new", "replied", "open") and buyers.has("status"):
+    if model.moves_forward(buyer.status, "Quoted") and buyers.has("status"):
         changes.set(buyers.name, buyer.row, buyers.col("status"), "Quoted")
     return out
 

@@ -281,8 +281,7 @@ def record_sample(
     out.lines += logged.lines
     out.warnings += logged.warnings
     buyers = book.table("buyers")
-    status = (buyer.status or "").strip().lower()
-    if status in ("", "new", "replied", "open", "quoted") and buyers.has("status"):
+    if model.moves_forward(buyer.status, "Sample sent") and buyers.has("status"):
         changes.set(buyers.name, buyer.row, buyers.col("status"), "Sample sent")
         out.lines.append(f"Status of {buyer.key} set to Sample sent")
     days = feedback_days(book.key_values("settings"))[

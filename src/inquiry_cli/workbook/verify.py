@@ -302,7 +302,7 @@ def _new_part(tmp: ZipSource, patched: Patched, name: str) -> bytes:
     """A new part's XML: a big one as it was deflated into the file (proved by the
     byte comparison above and the round trip awaited at the end), else read back."""
     if name in patched.packed:
-        return {**patched.replaced, **patched.added}[name]
+        return patched.replaced[name] if name in patched.replaced else patched.added[name]
     return tmp.read(name)
 
 
