@@ -334,3 +334,14 @@ def test_a_phone_without_digits_is_refused(inq, contract_workbook):
         "Error: invalid phone 'abc': expected a number like +971 50 123 4567\n"
     )
     assert sha256(contract_workbook) == before
+
+
+def test_inquiry_takes_every_add_option_for_a_new_sender(inq, contract_workbook):
+    result = inq(
+        "-w", contract_workbook, "inquiry", "--email", "new@shop.pk", "--name", "Ali",
+        "--nature", "Retailer", "--products", "LED-PL-60", "--notes", "met at Canton Fair",
+        "-c", "email", "--dry-run",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Nature=Retailer" in result.stdout
+    assert "Notes=met at Canton Fair" in result.stdout

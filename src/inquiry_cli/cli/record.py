@@ -124,6 +124,9 @@ def inquiry(
     country: Country = None,
     city: City = None,
     source: Source = None,
+    nature: Nature = None,
+    products: Products = None,
+    notes: Notes = None,
     dry_run: DryRun = False,
 ) -> None:
     """Record an inquiry; a new sender is added as a buyer in the same change.
@@ -140,7 +143,9 @@ def inquiry(
     received = parse_user_date(at, base=st.now) if at else st.now
     with st.writing(dry_run):
         book = read.read(st.workbook, ("buyers", "inquiries", "regions"))
-        new = recording.NewBuyer(name, company, email, phone, fax, country, city, source)
+        new = recording.NewBuyer(
+            name, company, email, phone, fax, country, city, source, nature, products, notes
+        )
         outcome = recording.record_inquiry(
             book,
             buyer,
