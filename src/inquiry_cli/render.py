@@ -34,6 +34,15 @@ def console(stderr: bool = False) -> Console:
     )
 
 
+_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)] if c not in (9, 10)}
+
+
+def visible(text: str) -> str:
+    """Text with control characters shown escaped (ESC as \\x1b): workbook text and the
+    like never reach the terminal as escape sequences."""
+    return text.translate(_CONTROL)
+
+
 def _default(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return value.isoformat(timespec="minutes" if not value.second else "seconds")

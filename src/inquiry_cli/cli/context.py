@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import shlex
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -46,8 +49,39 @@ class AppState:
 
         path = self.workbook
         probe(path)  # a missing file gets its own clear error, not a lock folder
-        with exclusive(path):
+        with exclusive(path, self.lock_wait, on_wait=self._say_waiting, command=self.command):
             yield
+
+    @property
+    def command(self) -> str:
+        """This run's command line, as the backup log and a waiting run show it."""
+        return shlex.join(["inq", *sys.argv[1:]])[:200]
+
+    def lock_wait(self) -> float:
+        """Seconds to wait for another inq run's write: Settings lock_wait_seconds.
+
+        Asked only when another run holds the lock, so an uncontended write never reads
+        the Settings sheet for it.
+        """
+        from inquiry_cli.domain.settings import Settings
+        from inquiry_cli.errors import InqError
+        from inquiry_cli.workbook import read
+
+        try:
+            book = read.load(self.workbook, ("settings",))
+            return Settings.from_sheet(book.key_values("settings")).lock_wait_seconds
+        except InqError:
+            return Settings.lock_wait_seconds
+
+    def _say_waiting(self, holder: Any, wait: float) -> None:
+        from inquiry_cli.render import visible
+
+        who = f" ({visible(holder.describe())})" if holder is not None else ""
+        typer.echo(
+            f"Waiting up to {wait:g} s for another inq run to finish writing "
+            f"{self.workbook.name}{who}...",
+            err=True,
+        )
 
     @property
     def now(self) -> dt.datetime:

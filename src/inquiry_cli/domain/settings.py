@@ -32,6 +32,7 @@ class Settings:
     business_hours: str = "09:00-18:00"
     timezone: str = "Asia/Shanghai"
     template_dir: str = ""
+    lock_wait_seconds: float = 60  # how long a write waits for another inq run's write
 
     @classmethod
     def from_sheet(cls, values: dict[str, Any]) -> Settings:

@@ -7,9 +7,12 @@ mtime, hash) taken at read time and re-checked before the file is replaced.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import hashlib
+import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +20,8 @@ from typing import BinaryIO
 
 from inquiry_cli.errors import ConcurrentChange, InqError, WorkbookBusy
 
-# Seconds to wait for another inq run to finish before giving up (tests shorten it).
-LOCK_TIMEOUT = 5.0
+# Seconds a write waits for another inq run to finish (Settings lock_wait_seconds).
+LOCK_WAIT = 60.0
 BACKUP_DIR = "inq-backups"
 
 
@@ -56,17 +59,30 @@ class FileStamp:
         return cls(int(data["size"]), int(data["mtime_ns"]), str(data["sha256"]))
 
 
+def real_path(path: Path) -> Path:
+    """The file a workbook path names, symlinks followed: a write replaces that file (the
+    link stays a link), and its lock and backups live beside it."""
+    return Path(os.path.realpath(path))
+
+
 def owner_files(path: Path) -> list[tuple[Path, str]]:
-    """Lock files that say the workbook is open: (file, program to close)."""
-    name = path.name
-    candidates = [
-        (path.with_name("~$" + name), "Excel"),
-        (path.with_name(".~lock." + name + "#"), "LibreOffice"),
-    ]
-    if len(name) > 2:
-        # Excel shortens the owner file of long names: ~$ + the name minus 2 characters.
-        candidates.insert(1, (path.with_name("~$" + name[2:]), "Excel"))
-    return [(f, program) for f, program in candidates if f.exists()]
+    """Lock files that say the workbook is open: (file, program to close).
+
+    Looked for beside the path given and beside the real file, since Excel leaves its
+    owner file in the folder it opened the workbook from (a link's or the target's).
+    """
+    found: list[tuple[Path, str]] = []
+    for where in dict.fromkeys([Path(path), real_path(path)]):
+        name = where.name
+        candidates = [
+            (where.with_name("~$" + name), "Excel"),
+            (where.with_name(".~lock." + name + "#"), "LibreOffice"),
+        ]
+        if len(name) > 2:
+            # Excel shortens the owner file of long names: ~$ + the name minus 2 characters.
+            candidates.insert(1, (where.with_name("~$" + name[2:]), "Excel"))
+        found += [(f, program) for f, program in candidates if f.exists()]
+    return found
 
 
 def refuse_if_open(path: Path) -> None:
@@ -81,15 +97,93 @@ def refuse_if_open(path: Path) -> None:
 
 
 def lock_path(path: Path) -> Path:
-    return path.parent / BACKUP_DIR / f"{path.name}.lock"
+    real = real_path(path)
+    return real.parent / BACKUP_DIR / f"{real.name}.lock"
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who holds a workbook's write lock (written beside the lock; only ever informative)."""
+
+    pid: int
+    command: str
+    since: str
+
+    def describe(self) -> str:
+        return f"pid {self.pid}, since {self.since}: {self.command}"
+
+
+def _holder_path(lock_file: Path) -> Path:
+    return lock_file.with_name(lock_file.name + ".holder")
+
+
+def holder(path: Path) -> Holder | None:
+    """The inq run holding the workbook's lock, if it said so and is still alive."""
+    try:
+        data = json.loads(_holder_path(lock_path(path)).read_text(encoding="utf-8"))
+        found = Holder(int(data["pid"]), str(data.get("command", "")), str(data.get("since", "")))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if found.pid != os.getpid() and not _alive(found.pid):
+        return None  # a killed run: its lock went with it
+    return found
+
+
+def _alive(pid: int) -> bool:
+    if os.name != "posix":
+        return True  # cannot tell cheaply; the message stays informative
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _say_holder(lock_file: Path, command: str) -> None:
+    """Leave a note of who holds the lock (best effort: the lock itself is the flock)."""
+    note = _holder_path(lock_file)
+    tmp = note.with_name(f"{note.name}.{os.getpid()}.tmp")
+    since = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    try:
+        tmp.write_text(
+            json.dumps({"pid": os.getpid(), "command": command, "since": since}),
+            encoding="utf-8",
+        )
+        os.replace(tmp, note)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _unsay_holder(lock_file: Path) -> None:
+    note = _holder_path(lock_file)
+    try:
+        data = json.loads(note.read_text(encoding="utf-8"))
+        if int(data.get("pid", -1)) == os.getpid():
+            note.unlink()
+    except (OSError, ValueError, TypeError):
+        return
 
 
 _HELD: dict[Path, int] = {}  # locks this process holds (re-entrant: read + write share one)
+Wait = float | Callable[[], float] | None
 
 
 @contextmanager
-def exclusive(path: Path, timeout: float | None = None) -> Iterator[None]:
-    """Hold the workbook's sidecar lock; wait up to `timeout` s for another inq run.
+def exclusive(
+    path: Path,
+    timeout: Wait = None,
+    on_wait: Callable[[Holder | None, float], None] | None = None,
+    command: str = "",
+) -> Iterator[None]:
+    """Hold the workbook's sidecar lock; wait for another inq run to let go.
+
+    `timeout` (seconds, or a function giving them: the Settings sheet is read only when
+    someone else holds the lock) defaults to LOCK_WAIT. `on_wait` is told once, before
+    waiting, who holds it. The lock is an OS lock (flock): it dies with its process, so
+    a leftover lock file never blocks anyone and never needs deleting.
 
     Re-entrant within one process: a command holds it from its read to its write, and
     the write path's own `exclusive` then just nests.
@@ -97,7 +191,7 @@ def exclusive(path: Path, timeout: float | None = None) -> Iterator[None]:
     from filelock import FileLock, Timeout
 
     lock_file = lock_path(path)
-    key = lock_file.resolve()
+    key = lock_file
     if _HELD.get(key):
         _HELD[key] += 1
         try:
@@ -111,20 +205,33 @@ def exclusive(path: Path, timeout: float | None = None) -> Iterator[None]:
         raise InqError(
             f"cannot create {lock_file.parent} for inq's lock and backups: {exc.strerror or exc}"
         ) from None
-    wait = LOCK_TIMEOUT if timeout is None else timeout
-    lock = FileLock(lock_file, timeout=wait)
+    lock = FileLock(lock_file, timeout=0)
     try:
-        lock.acquire()
-    except Timeout:
-        raise WorkbookBusy(
-            f"another inq command is writing {path.name} (waited {wait:g} s): let it finish "
-            f"and retry (if none is running, delete {lock_file})"
-        ) from None
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            wait = timeout() if callable(timeout) else timeout
+            wait = LOCK_WAIT if wait is None else wait
+            who = holder(path)
+            if on_wait is not None:
+                on_wait(who, wait)
+            try:
+                lock.acquire(timeout=wait)
+            except Timeout:
+                by = f" ({who.describe()})" if who else ""
+                raise WorkbookBusy(
+                    f"another inq run is still writing {path.name} after {wait:g} s{by}: "
+                    "let it finish, then run the command again"
+                ) from None
+    except OSError as exc:  # lock file in a folder that went read-only, ...
+        raise InqError(f"cannot lock {lock_file}: {exc.strerror or exc}") from None
     _HELD[key] = 1
+    _say_holder(lock_file, command)
     try:
         yield
     finally:
         _HELD.pop(key, None)
+        _unsay_holder(lock_file)
         lock.release()
 
 

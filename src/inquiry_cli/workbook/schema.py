@@ -504,6 +504,11 @@ SETTINGS_DEFAULTS: tuple[tuple[str, object, str], ...] = (
     ("business_hours", "09:00-18:00", "Buyer's business hours, their local time"),
     ("timezone", "Asia/Shanghai", "Your own time zone (IANA name), for buyers' local time"),
     ("template_dir", "", "Your own template folder (blank: 'templates' beside the workbook)"),
+    (
+        "lock_wait_seconds",
+        60,
+        "A write waits this long for another inq run on this workbook to finish its write",
+    ),
 )
 
 # Regions (DOMAIN.md §1): region, countries (ISO 3166 alpha-2), factor, services, cost, note.
