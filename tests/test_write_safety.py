@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import errno
+import os
+import re
 import zipfile
+from pathlib import Path
 
 import pytest
 from filelock import FileLock
 from write_helpers import digest, rich_workbook, values
 
+from inquiry_cli import fsops
 from inquiry_cli.errors import (
     ConcurrentChange,
+    InqError,
     NotFound,
     WorkbookBusy,
     WorkbookUnreadable,
 )
 from inquiry_cli.workbook import backups, guard, verify
-from inquiry_cli.workbook import write as write_mod
-from inquiry_cli.workbook.backups import list_backups, undo
+from inquiry_cli.workbook.backups import backup_files, list_backups
 from inquiry_cli.workbook.changes import ChangeSet
+from inquiry_cli.workbook.undo import undo
 from inquiry_cli.workbook.write import FileStamp, apply
 
 pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group:UserWarning")
@@ -63,7 +70,10 @@ def test_second_inq_run_waits_then_errors(book):
     holder.acquire()
     try:
         sha = digest(book)
-        with pytest.raises(WorkbookBusy, match=r"another inq command is writing .*waited 0.2 s"):
+        with pytest.raises(
+            WorkbookBusy,
+            match=r"another inq run is still writing customers.xlsx after 0.2 s: let it finish",
+        ):
             apply(book, one_row(), lock_timeout=0.2)
         assert digest(book) == sha
     finally:
@@ -75,10 +85,10 @@ def test_crash_between_temp_and_replace_leaves_original(book, monkeypatch):
     sha = digest(book)
 
     def crash(src, dst):
-        assert (book.parent / f".~inq-{book.name}.tmp").exists()  # the temp was complete
+        assert src == book.parent / f".~inq-{book.name}.new"  # the staged file was complete
         raise KeyboardInterrupt  # as if the process died here
 
-    monkeypatch.setattr(write_mod.os, "replace", crash)
+    monkeypatch.setattr(fsops, "exchange", crash)
     with pytest.raises(KeyboardInterrupt):
         apply(book, one_row())
     assert digest(book) == sha
@@ -91,7 +101,7 @@ def test_replace_blocked_by_excel_on_windows(book, monkeypatch):
     def denied(src, dst):
         raise PermissionError(13, "Access is denied")
 
-    monkeypatch.setattr(write_mod.os, "replace", denied)
+    monkeypatch.setattr(fsops, "exchange", denied)
     with pytest.raises(WorkbookBusy, match="close it and retry"):
         apply(book, one_row())
     assert digest(book) == sha
@@ -197,3 +207,179 @@ def test_backups_keep_ten_by_default(book):
         apply(book, one_row(f"B{i}"))
     assert len(list_backups(book)) == 10
     assert len(list((book.parent / "inq-backups").glob("customers.*.xlsx"))) == 10
+
+
+def _saved_elsewhere(book, content: bytes) -> None:
+    """Excel saving: a whole new file takes the workbook's name."""
+    other = book.with_name("excel-save.tmp")
+    other.write_bytes(content)
+    os.replace(other, book)
+
+
+@pytest.fixture
+def excel_version(book, tmp_path):
+    """What Excel would save: the workbook with one more contact, made elsewhere."""
+    elsewhere = tmp_path / "elsewhere" / book.name
+    elsewhere.parent.mkdir()
+    elsewhere.write_bytes(book.read_bytes())
+    apply(elsewhere, one_row("EXCEL"))
+    return elsewhere.read_bytes()
+
+
+def test_a_save_landing_just_before_the_swap_is_kept(book, monkeypatch, excel_version):
+    real = fsops.exchange
+
+    def excel_saves_first(a, b):
+        _saved_elsewhere(book, excel_version)
+        return real(a, b)
+
+    monkeypatch.setattr(fsops, "exchange", excel_saves_first)
+    with pytest.raises(ConcurrentChange, match="saved by another program while inq was writing"):
+        apply(book, one_row("INQ"))
+    assert book.read_bytes() == excel_version  # the outside save is in place, untouched
+    assert no_temp_left(book)
+    assert list_backups(book) == []
+
+
+def test_without_an_atomic_swap_a_save_in_the_gap_is_kept(book, monkeypatch, excel_version):
+    """Where no swap exists (some file systems), the workbook is moved aside, checked, and
+    the new file placed without overwriting: a save in that gap wins."""
+    monkeypatch.setattr(fsops, "exchange", lambda a, b: False)
+    real, saves = fsops.rename_noreplace, [excel_version]
+
+    def excel_saves_in_the_gap(src, dst):
+        if Path(dst) == book and saves:  # the workbook is aside: Excel saves, once
+            _saved_elsewhere(book, saves.pop())
+        return real(src, dst)
+
+    monkeypatch.setattr(fsops, "rename_noreplace", excel_saves_in_the_gap)
+    with pytest.raises(ConcurrentChange, match="that save is kept and inq's change was not made"):
+        apply(book, one_row("INQ"))
+    assert book.read_bytes() == excel_version
+    apply(book, one_row("AGAIN"))  # and the next write cleans up what was set aside
+    assert values(book)["Contacts"][(6, 2)] == "AGAIN"
+    assert no_temp_left(book)
+
+
+def test_without_an_atomic_swap_a_normal_write_works(book, monkeypatch):
+    monkeypatch.setattr(fsops, "exchange", lambda a, b: False)
+    apply(book, one_row("B1"))
+    assert values(book)["Contacts"][(5, 2)] == "B1"
+    undo(book)
+    assert (5, 2) not in values(book)["Contacts"]
+    assert no_temp_left(book)
+
+
+def test_a_workbook_behind_a_symlink_is_written_at_its_target(tmp_path):
+    real_dir = tmp_path / "Dropbox"
+    real_dir.mkdir()
+    target = rich_workbook(real_dir / "customers.xlsx")
+    link = tmp_path / "desktop" / "my customers.xlsx"
+    link.parent.mkdir()
+    link.symlink_to(target)
+    apply(link, one_row("VIA-LINK"))
+    assert link.is_symlink() and link.resolve() == target
+    assert values(target)["Contacts"][(5, 2)] == "VIA-LINK"
+    assert (real_dir / "inq-backups").is_dir() and not (link.parent / "inq-backups").exists()
+    undo(link)
+    assert link.is_symlink()
+    assert (5, 2) not in values(target)["Contacts"]
+
+
+def test_backups_sort_by_number_whatever_the_clock_says(book, monkeypatch):
+    """After a trip west (or the end of summer time) the clock reads earlier than the
+    last backup's name: the new backup must still be the newest, not rotated away."""
+    monkeypatch.setattr(backups, "KEEP", 3)
+    for i in range(3):
+        apply(book, one_row(f"B{i}"))
+    folder = book.parent / "inq-backups"
+    for f in backup_files(book):  # pretend they were all made tomorrow
+        f.rename(folder / re.sub(r"\.\d{8}T", ".20991231T", f.name))
+    apply(book, one_row("AFTER-THE-TRIP"))
+    names = [f.name for f in backup_files(book)]
+    assert len(names) == 3
+    assert names[-1].startswith(f"customers.{dt.datetime.now(dt.UTC):%Y%m%d}T")
+    assert re.fullmatch(r"customers\.\d{8}T\d{6}Z-0004\.xlsx", names[-1])
+
+
+def test_disk_full_during_the_backup_copy(book, monkeypatch):
+    real_open = Path.open
+
+    class FullDisk:
+        def __init__(self, fh):
+            self.fh = fh
+
+        def write(self, data):
+            self.fh.write(data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def __getattr__(self, name):
+            return getattr(self.fh, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+    def opening(self, mode="r", *args, **kwargs):
+        fh = real_open(self, mode, *args, **kwargs)
+        return FullDisk(fh) if self.name.startswith(".~inq-partial-") else fh
+
+    monkeypatch.setattr(Path, "open", opening)
+    sha = digest(book)
+    with pytest.raises(InqError, match=r"cannot back up the workbook in .*No space left on device"):
+        apply(book, one_row())
+    assert digest(book) == sha
+    assert not list((book.parent / "inq-backups").iterdir()) or not [
+        f for f in (book.parent / "inq-backups").iterdir() if f.suffix == ".xlsx"
+    ]
+    assert no_temp_left(book)
+
+
+def test_an_unwritable_backup_log_stops_the_write_before_the_swap(book):
+    (book.parent / "inq-backups" / "customers.xlsx.log.jsonl").mkdir(parents=True)
+    sha = digest(book)
+    with pytest.raises(InqError, match="cannot write the backup log in"):
+        apply(book, one_row())
+    assert digest(book) == sha
+    assert backup_files(book) == []
+    assert no_temp_left(book)
+
+
+def test_a_backup_folder_that_cannot_be_made_is_one_line(book):
+    (book.parent / "inq-backups").write_text("not a folder")
+    sha = digest(book)
+    with pytest.raises(InqError, match=r"cannot create .*inq-backups for inq's lock and backups"):
+        apply(book, one_row())
+    assert digest(book) == sha
+    assert no_temp_left(book)
+
+
+def test_a_displaced_save_left_by_a_killed_run_is_kept(book, excel_version):
+    """A kill right after a swap that displaced an outside save leaves that save under
+    the staged name: the next write keeps it in inq-backups and says so."""
+    (book.parent / f".~inq-{book.name}.new").write_bytes(excel_version)
+    result = apply(book, one_row("NEXT"))
+    assert len(result.notes) == 1 and "kept it as" in result.notes[0]
+    kept = list((book.parent / "inq-backups").glob("customers.recovered-*.xlsx"))
+    assert [k.read_bytes() for k in kept] == [excel_version]
+    assert no_temp_left(book)
+
+
+def test_without_an_atomic_swap_a_save_before_the_move_aside_is_put_back(
+    book, monkeypatch, excel_version
+):
+    monkeypatch.setattr(fsops, "exchange", lambda a, b: False)
+    real, saves = os.rename, [excel_version]
+
+    def excel_saves_first(src, dst):
+        if Path(src) == book and saves:
+            _saved_elsewhere(book, saves.pop())
+        return real(src, dst)
+
+    monkeypatch.setattr(os, "rename", excel_saves_first)
+    with pytest.raises(ConcurrentChange, match="that save is kept and inq's change was not made"):
+        apply(book, one_row("INQ"))
+    assert book.read_bytes() == excel_version
+    assert no_temp_left(book)

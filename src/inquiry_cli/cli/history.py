@@ -21,9 +21,13 @@ def undo(ctx: typer.Context) -> None:
 
     Example: inq -w customers.xlsx undo
     """
-    from inquiry_cli.workbook.backups import undo as undo_last
+    from inquiry_cli.workbook.undo import undo as undo_last
 
-    result = undo_last(state(ctx).workbook)
+    st = state(ctx)
+    with st.writing():
+        result = undo_last(st.workbook)
+    for note in result.notes:
+        typer.echo(f"Note: {note}", err=True)
     typer.echo(
         f"Undid {result.undid or 'the last write'}: {result.path.name} restored from "
         f"{result.restored_from.name} (run `inq undo` again to redo)."

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -40,8 +39,10 @@ def save(st: AppState, book, outcome, dry_run: bool) -> None:
     if not dry_run and not outcome.changes.is_empty():
         from inquiry_cli.workbook.write import apply
 
-        outcome.changes.command = shlex.join(["inq", *sys.argv[1:]])[:200]
-        apply(st.workbook, outcome.changes, stamp=book.stamp)
+        outcome.changes.command = st.command
+        result = apply(st.workbook, outcome.changes, stamp=book.stamp)
+        for note in result.notes:
+            typer.echo(f"Note: {note}", err=True)
     print_outcome(outcome, dry_run=dry_run, book=book)
 
 

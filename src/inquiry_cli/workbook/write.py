@@ -1,32 +1,34 @@
 """The one gateway every writing command uses: apply a ChangeSet to the workbook, safely.
 
 Order of a write: refuse if open elsewhere -> sidecar lock -> stamp check -> patch into a
-temp file beside the workbook (fsynced) -> verify it with an independent reader ->
-re-check the stamp -> back up the current file -> os.replace. A crash anywhere leaves the
-old or the new workbook whole; the temp file is always removed.
+temp file beside the workbook (fsynced) -> verify it with an independent reader -> commit
+(commit.py: backup, log the intent, swap it in, check what the swap displaced). A crash
+anywhere leaves the old or the new workbook whole. A workbook reached through a symbolic
+link is written at the link's target; the link stays a link.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from inquiry_cli.errors import InqError, WorkbookBusy, WorkbookUnreadable
-from inquiry_cli.workbook import backups
 from inquiry_cli.workbook.changes import ChangeSet
+from inquiry_cli.workbook.commit import clear_leftovers, commit, temp_path
 from inquiry_cli.workbook.guard import (
     FileStamp,
+    Wait,
     check_unchanged,
     exclusive,
+    real_path,
     refuse_if_open,
 )
 from inquiry_cli.workbook.probe import probe
 
-__all__ = ["FileStamp", "WriteResult", "apply", "commit", "temp_path"]
+__all__ = ["FileStamp", "WriteResult", "apply"]
 
 
 @dataclass
@@ -39,59 +41,7 @@ class WriteResult:
     changed_parts: list[str] = field(default_factory=list)
     backup: Path | None = None
     stamp: FileStamp | None = None
-
-
-def temp_path(path: Path) -> Path:
-    """The temp file a write builds, beside the workbook (same volume, so replace is atomic)."""
-    return path.with_name(f".~inq-{path.name}.tmp")
-
-
-def commit(
-    path: Path, temp: Path, command: str, before: FileStamp, temp_sha256: str | None = None
-) -> tuple[Path, FileStamp]:
-    """Back up the current workbook and atomically put `temp` in its place; log it.
-
-    `temp_sha256` (known when the temp was written) spares hashing the new file again.
-    """
-    from inquiry_cli.workbook import prefetch
-
-    prefetch.finish()  # its thread may still have the workbook open (Windows: no replace)
-    refuse_if_open(path)
-    check_unchanged(path, before)
-    backup = backups.make_backup(path)
-    try:
-        shutil.copymode(path, temp)  # keep the workbook's permissions
-        os.replace(temp, path)
-    except PermissionError:
-        backup.unlink(missing_ok=True)
-        raise WorkbookBusy(
-            f"cannot save {path.name}: another program has it open (Excel?); close it and retry"
-        ) from None
-    except OSError as exc:
-        backup.unlink(missing_ok=True)
-        raise InqError(f"cannot save {path.name}: {exc.strerror or exc}") from None
-    _fsync_dir(path.parent)
-    if temp_sha256 is None:
-        after = FileStamp.of(path)
-    else:
-        st = path.stat()
-        after = FileStamp(st.st_size, st.st_mtime_ns, temp_sha256)
-    backups.record(path, command, backup, before, after)
-    backups.rotate(path)
-    return backup, after
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename durable (POSIX only; Windows has no directory handles for this)."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    notes: list[str] = field(default_factory=list)  # things the user should hear of
 
 
 def apply(
@@ -99,7 +49,7 @@ def apply(
     changes: ChangeSet,
     *,
     stamp: FileStamp | None = None,
-    lock_timeout: float | None = None,
+    lock_timeout: Wait = None,
 ) -> WriteResult:
     """Write `changes` into the workbook at `path`, proving nothing else changed.
 
@@ -112,46 +62,50 @@ def apply(
     from inquiry_cli.workbook.verify import verify
     from inquiry_cli.workbook.xlsxpatch import build
 
-    path = Path(path)
-    info = probe(path)
+    shown = Path(path)
+    info = probe(shown)
     if info.strict:
         raise WorkbookUnreadable(
-            f"{path.name} is saved as Strict Open XML, which inq cannot edit safely: in Excel "
+            f"{shown.name} is saved as Strict Open XML, which inq cannot edit safely: in Excel "
             "use File > Save As > Excel Workbook (*.xlsx), not Strict Open XML"
         )
     if changes.is_empty():
-        return WriteResult(path=path)
+        return WriteResult(path=shown)
+    path = real_path(shown)
     if not os.access(path, os.W_OK):
         raise WorkbookBusy(
-            f"{path.name} is read-only: nothing was written (clear the read-only flag in its "
+            f"{shown.name} is read-only: nothing was written (clear the read-only flag in its "
             "file properties, or check the folder's permissions)"
         )
-    refuse_if_open(path)
-    with exclusive(path, lock_timeout):
+    refuse_if_open(shown)
+    with exclusive(path, lock_timeout, command=changes.command):
         before = FileStamp.of(path) if stamp is None else check_unchanged(path, stamp)
+        notes = clear_leftovers(path)
         temp = temp_path(path)
         try:
-            try:
-                with ZipSource(path) as src, ThreadPoolExecutor(max_workers=2) as pool:
-                    with temp.open("wb") as fh:
-                        patched = build(src, changes, fh, pool)
-                        fh.flush()
-                        os.fsync(fh.fileno())
-                    verify(path, temp, src, patched)
-            except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-                raise WorkbookUnreadable(
-                    f"{path.name} is damaged ({exc}): restore it from a backup (`inq backups`)"
-                ) from None
-            except OSError as exc:  # read-only folder, disk full, ...
-                raise InqError(
-                    f"cannot write a new copy of {path.name} in {path.parent}: "
-                    f"{exc.strerror or exc}"
-                ) from None
-            backup, after = commit(path, temp, changes.command or "write", before, patched.sha256)
-        finally:
+            with ZipSource(path) as src, ThreadPoolExecutor(max_workers=2) as pool:
+                with temp.open("xb") as fh:
+                    patched = build(src, changes, fh, pool)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                verify(path, temp, src, patched)
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             temp.unlink(missing_ok=True)
+            raise WorkbookUnreadable(
+                f"{shown.name} is damaged ({exc}): restore it from a backup (`inq backups`)"
+            ) from None
+        except OSError as exc:  # read-only folder, disk full, ...
+            temp.unlink(missing_ok=True)
+            raise InqError(
+                f"cannot write a new copy of {shown.name} in {path.parent}: "
+                f"{exc.strerror or exc}; nothing was written"
+            ) from None
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        done = commit(path, temp, changes.command or "write", before, patched.sha256)
     return WriteResult(
-        path=path,
+        path=shown,
         appended_rows={
             name: res.appended_rows
             for name, (_p, res) in patched.sheets.items()
@@ -159,6 +113,7 @@ def apply(
         },
         added_sheets=list(patched.new_sheets),
         changed_parts=sorted([*patched.replaced, *patched.added, *patched.removed]),
-        backup=backup,
-        stamp=after,
+        backup=done.backup,
+        stamp=done.stamp,
+        notes=notes + done.notes,
     )
