@@ -143,11 +143,15 @@ def _ask(suggested: str) -> str:
     from inquiry_cli.errors import UsageError
 
     while True:
-        raw = typer.prompt(
-            f"Grade [Enter={suggested}, A/B/C/D, s=skip, q=quit]",
-            default="",
-            show_default=False,
-        ).strip()
+        try:
+            raw = typer.prompt(
+                f"Grade [Enter={suggested}, A/B/C/D, s=skip, q=quit]",
+                default="",
+                show_default=False,
+            ).strip()
+        except typer.Abort:  # Ctrl-D (end of input) or Ctrl-C at the prompt: as q
+            typer.echo("")  # end the prompt's line
+            return "q"
         if not raw:
             return suggested
         if raw.lower() in ("s", "q"):
