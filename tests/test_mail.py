@@ -139,7 +139,7 @@ def test_mbox_and_the_trade_show(inq, book, tmp_path):
     )
     assert "including LED-PL-60," in body
     again = inq("-w", book, "mail", "trade-show", "--grade", "A", "--mbox", box)
-    assert again.exit_code == 2 and "already exists" in again.stderr
+    assert again.exit_code == 1 and "already exists" in again.stderr
 
 
 def test_sample_follow_up_goes_to_buyers_awaiting_feedback(inq, book, tmp_path):

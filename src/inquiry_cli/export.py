@@ -1,7 +1,8 @@
 """Reports to new files: a formatted .xlsx (with native Excel charts for stats), .md or .txt.
 
-These files are new and inq's own, so openpyxl writes them freely; the user's workbook
-is never touched here. An existing file is not overwritten.
+These files are new and inq's own, so openpyxl writes them freely (into memory); the
+file itself is written by the one output gate (output.files), which never overwrites
+without --force and never touches the workbook or its backups.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from inquiry_cli.errors import InqError, UsageError
+from inquiry_cli.errors import UsageError
+from inquiry_cli.output import files
 
 if TYPE_CHECKING:
     from inquiry_cli.domain.reports import AList
@@ -18,52 +20,44 @@ if TYPE_CHECKING:
 FORMATS = (".xlsx", ".md", ".txt")
 
 
-def check_target(path: Path, allowed: tuple[str, ...] = FORMATS) -> str:
-    """The format for `path` by extension; refuse other extensions and existing files."""
+def check_target(
+    path: Path, allowed: tuple[str, ...] = FORMATS, *, workbook: Path, force: bool = False
+) -> str:
+    """The format for `path` by extension; refuse other extensions, and what the gate refuses."""
     suffix = path.suffix.lower()
     if suffix not in allowed:
         raise UsageError(
             f"{path.name}: name the file {' or '.join(allowed)} (the extension picks the format)"
         )
-    if path.exists():
-        raise InqError(f"{path} already exists: give a new file name (inq never overwrites)")
-    if not path.parent.exists():
-        raise InqError(f"folder {path.parent} does not exist")
+    files.check_target(path, workbook=workbook, force=force)
     return suffix
 
 
-def _write_text(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8", newline="\n")
-    except OSError as exc:
-        raise InqError(f"cannot write {path}: {exc.strerror or exc}") from None
+def _write_text(path: Path, text: str, workbook: Path, force: bool) -> None:
+    files.write(path, text.encode("utf-8"), workbook=workbook, force=force)
 
 
-def _save(wb, path: Path) -> None:
-    tmp = path.with_name(f".~inq-{path.name}.tmp")
-    try:
-        wb.save(tmp)
-        tmp.replace(path)
-    except OSError as exc:
-        raise InqError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
+def _save(wb, path: Path, workbook: Path, force: bool) -> None:
+    files.write(path, wb.save, workbook=workbook, force=force)
 
 
 # ---------------------------------------------------------------- the A-list
 
 
-def write_a_list(report: AList, path: Path, source: str) -> None:
+def write_a_list(
+    report: AList, path: Path, source: str, *, workbook: Path, force: bool = False
+) -> None:
     """The A-list as .xlsx (title row, frozen header, widths), .md or .txt."""
     from inquiry_cli.domain import reports
 
-    suffix = check_target(path)
+    suffix = check_target(path, workbook=workbook, force=force)
     if suffix == ".txt":
-        _write_text(path, "\n".join(reports.text_lines(report, width=100)) + "\n")
+        text = "\n".join(reports.text_lines(report, width=100)) + "\n"
+        _write_text(path, text, workbook, force)
     elif suffix == ".md":
-        _write_text(path, _a_list_markdown(report))
+        _write_text(path, _a_list_markdown(report), workbook, force)
     else:
-        _a_list_xlsx(report, path, source)
+        _save(_a_list_xlsx(report, source), path, workbook, force)
 
 
 def _md_cell(text: str) -> str:
@@ -85,7 +79,7 @@ def _a_list_markdown(report: AList) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _a_list_xlsx(report: AList, path: Path, source: str) -> None:
+def _a_list_xlsx(report: AList, source: str):
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -127,15 +121,17 @@ def _a_list_xlsx(report: AList, path: Path, source: str) -> None:
     ws.page_setup.fitToWidth = 1
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToHeight = 0
-    _save(wb, path)
+    return wb
 
 
 # ---------------------------------------------------------------- statistics
 
 
-def write_stats(st: Stats, path: Path, source: str) -> list[str]:
+def write_stats(
+    st: Stats, path: Path, source: str, *, workbook: Path, force: bool = False
+) -> list[str]:
     """One sheet per table, each with a native Excel chart beside it; the sheet names."""
-    check_target(path, (".xlsx",))
+    check_target(path, (".xlsx",), workbook=workbook, force=force)
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, PieChart, Reference
     from openpyxl.chart.label import DataLabelList
@@ -261,5 +257,5 @@ def write_stats(st: Stats, path: Path, source: str) -> list[str]:
         [(p.model, p.inquiries, p.buyers, p.name) for p in st.products],
         "bar",
     )
-    _save(wb, path)
+    _save(wb, path, workbook, force)
     return names

@@ -9,6 +9,7 @@ import typer
 
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
+from inquiry_cli.cli.options import ForceOutput
 
 
 @app.command()
@@ -23,6 +24,7 @@ def due(
         Path | None,
         typer.Option("--ics", help="Also write the list as calendar events (.ics) to FILE."),
     ] = None,
+    force: ForceOutput = False,
 ) -> None:
     """What you owe buyers, most urgent first: replies, follow-ups, overdue contacts.
 
@@ -37,12 +39,16 @@ def due(
 
     st = state(ctx)
     last_day, _ = service.horizon(when, st.now)
+    if ics is not None:
+        from inquiry_cli.output import files
+
+        files.check_target(ics, workbook=st.workbook, force=force)
     book = read.read(st.workbook, service.SHEETS)
     items = service.due_list(book, st.now, when)
     if ics is not None:
-        from inquiry_cli.calendar import write_ics
+        from inquiry_cli.calendar import ics_bytes
 
-        write_ics(items, ics, st.now)
+        files.write(ics, ics_bytes(items, st.now), workbook=st.workbook, force=force)
     if as_json:
         from inquiry_cli.render import print_json
 

@@ -10,6 +10,7 @@ import typer
 
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
+from inquiry_cli.cli.options import ForceOutput
 
 
 @app.command()
@@ -65,6 +66,7 @@ def mail(
     log: Annotated[
         bool, typer.Option("--log", help="Record each mail as a contact (one change).")
     ] = False,
+    force: ForceOutput = False,
     news: Annotated[
         Path | None,
         typer.Option(
@@ -105,6 +107,7 @@ def mail(
     from inquiry_cli.domain.recording import parse_grade
     from inquiry_cli.domain.settings import Settings
     from inquiry_cli.errors import UsageError
+    from inquiry_cli.output import files, mailfiles
     from inquiry_cli.workbook import read
 
     st = state(ctx)
@@ -112,8 +115,12 @@ def mail(
         raise UsageError("choose one of --out DIR, --mbox FILE or --send")
     if log and not (out or mbox or send):
         raise UsageError("--log records mails you write or send: add --out, --mbox or --send")
-    if mbox is not None and mbox.exists():
-        raise UsageError(f"{mbox} already exists: give a new .mbox file name")
+    if force and not (out or mbox):
+        raise UsageError("--force replaces files written by --out or --mbox")
+    if mbox is not None:
+        files.check_target(mbox, workbook=st.workbook, force=force)
+    if out is not None:
+        mailfiles.prepare_folder(out, workbook=st.workbook)
     grades = [parse_grade(g) for g in grade.replace(" ", "").split(",") if g] if grade else []
     audience = service.Audience(asked, grades, region, country, everyone)
     news_text = None
@@ -176,11 +183,14 @@ def mail(
             raise typer.Exit(1 if chosen else 0)
 
         if out is not None:
-            paths = service.write_eml(mails, out)
+            names = mailfiles.eml_names(m.buyer.key for m in mails)
+            messages = [m.message for m in mails]
+            paths = mailfiles.write_eml(messages, names, out, workbook=st.workbook, force=force)
             con.print(f"Wrote {len(paths)} .eml files to {out}", markup=False)
             sent = mails
         elif mbox is not None:
-            service.write_mbox(mails, mbox)
+            data = mailfiles.mbox_bytes(m.message for m in mails)
+            files.write(mbox, data, workbook=st.workbook, force=force)
             con.print(f"Wrote {n} mails to {mbox}", markup=False)
             sent = mails
         elif send:

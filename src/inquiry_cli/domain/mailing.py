@@ -3,15 +3,14 @@
 Templates live in `templates/mail/NAME.txt.j2` (a user's folder first, as for quotes);
 the first line `Subject: ...` gives the subject, the rest is the plain-text body.
 Buyers without a usable email are listed, never silently dropped; two buyer rows with
-one email get one mail. Writing .eml/.mbox files and SMTP sending are here too, each
-recipient's result reported on its own.
+one email get one mail. SMTP sending is here too, each recipient's result reported on
+its own; .eml and .mbox files are written by output.mailfiles.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -158,10 +157,6 @@ class Mail:
     subject: str
     body: str
     message: Any = None  # EmailMessage, built by build_messages
-
-    @property
-    def filename(self) -> str:
-        return re.sub(r"[^A-Za-z0-9._-]+", "_", self.buyer.key.replace("@", "_at_")) + ".eml"
 
 
 def template_names(search_path: list[Path]) -> list[str]:
@@ -453,46 +448,6 @@ def build_messages(
         cte = "7bit" if mail.body.isascii() else "quoted-printable"
         msg.set_content(mail.body, subtype="plain", charset="utf-8", cte=cte)
         mail.message = msg
-
-
-def write_eml(mails: list[Mail], folder: Path) -> list[Path]:
-    """One .eml per mail (CRLF line ends, as RFC 5322 wants), in `folder`."""
-    from email import policy
-
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InqError(f"cannot create {folder}: {exc.strerror or exc}") from None
-    paths = []
-    for mail in mails:
-        path = folder / mail.filename
-        try:
-            path.write_bytes(mail.message.as_bytes(policy=policy.SMTP))
-        except OSError as exc:
-            raise InqError(f"cannot write {path}: {exc.strerror or exc}") from None
-        paths.append(path)
-    return paths
-
-
-def write_mbox(mails: list[Mail], path: Path) -> None:
-    """All mails in one new mbox file (refuses to add to an existing one)."""
-    import mailbox
-
-    if path.exists():
-        raise InqError(f"{path} already exists: give a new .mbox file name")
-    if not path.parent.exists():
-        raise InqError(f"folder {path.parent} does not exist")
-    box = mailbox.mbox(str(path), create=True)
-    try:
-        box.lock()
-        for mail in mails:
-            box.add(mail.message)
-        box.flush()
-        box.unlock()
-    except OSError as exc:
-        raise InqError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        box.close()
 
 
 # ---------------------------------------------------------------- sending
