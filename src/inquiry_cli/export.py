@@ -41,6 +41,15 @@ def _save(wb, path: Path, workbook: Path, force: bool) -> None:
     files.write(path, wb.save, workbook=workbook, force=force)
 
 
+def put(ws, row: int, column: int, value):
+    """Set a cell; text stays text. openpyxl makes any str starting with "=" a formula,
+    and a buyer named '=HYPERLINK(...)' must not become a live link in a report."""
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
 # ---------------------------------------------------------------- the A-list
 
 
@@ -91,16 +100,15 @@ def _a_list_xlsx(report: AList, source: str):
     ws.title = f"A-list {report.month.iso}"
     ncols = len(reports.COLUMNS)
     last = get_column_letter(ncols)
-    ws["A1"] = reports.title(report)
-    ws["A1"].font = Font(bold=True, size=14)
+    put(ws, 1, 1, reports.title(report)).font = Font(bold=True, size=14)
     ws.merge_cells(f"A1:{last}1")
-    ws["A2"] = f"{reports.summary_line(report)}. From {source}, {report.now:%Y-%m-%d %H:%M}."
-    ws["A2"].font = Font(italic=True, color="555555")
+    line = f"{reports.summary_line(report)}. From {source}, {report.now:%Y-%m-%d %H:%M}."
+    put(ws, 2, 1, line).font = Font(italic=True, color="555555")
     ws.merge_cells(f"A2:{last}2")
     header_row = 4
     fill = PatternFill("solid", fgColor="DDEBF7")
     for c, (_key, header, width) in enumerate(reports.COLUMNS, start=1):
-        cell = ws.cell(row=header_row, column=c, value=header)
+        cell = put(ws, header_row, c, header)
         cell.font = Font(bold=True)
         cell.fill = fill
         cell.alignment = Alignment(vertical="center", wrap_text=True)
@@ -109,7 +117,7 @@ def _a_list_xlsx(report: AList, source: str):
     for r, e in enumerate(report.entries, start=header_row + 1):
         row = reports.entry_row(e)
         for c, (key, _h, _w) in enumerate(reports.COLUMNS, start=1):
-            cell = ws.cell(row=r, column=c, value=row[key] or None)
+            cell = put(ws, r, c, row[key] or None)
             cell.alignment = top
         if e.new_this_month:
             ws.cell(row=r, column=8).font = Font(bold=True)
@@ -145,28 +153,28 @@ def write_stats(
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
     since = f" since {st.since:%Y-%m-%d}" if st.since else ""
-    summary["A1"] = f"Buyer database statistics{since}"
-    summary["A1"].font = Font(bold=True, size=14)
-    summary["A2"] = f"From {source}, {st.now:%Y-%m-%d %H:%M}."
-    summary["A2"].font = Font(italic=True, color="555555")
+    put(summary, 1, 1, f"Buyer database statistics{since}").font = Font(bold=True, size=14)
+    put(summary, 2, 1, f"From {source}, {st.now:%Y-%m-%d %H:%M}.").font = Font(
+        italic=True, color="555555"
+    )
     rows = [
         ("Buyers", st.buyers_total),
         ("Inquiries", st.inquiries_total),
         *service.reply_rows(st.replies),
     ]
     for r, (label, value) in enumerate(rows, start=4):
-        summary.cell(row=r, column=1, value=label).font = bold
-        summary.cell(row=r, column=2, value=value)
+        put(summary, r, 1, label).font = bold
+        put(summary, r, 2, value)
     r = st.replies
-    summary.cell(row=10, column=1, value="Reply performance").font = bold
+    put(summary, 10, 1, "Reply performance").font = bold
     perf = [
         ("Measure", "Share"),
         (f"Within {r.target_hours:g} h", round(r.target_share, 4)),
         (f"Within {r.limit_hours:g} h", round(r.limit_share, 4)),
     ]
     for i, (label, value) in enumerate(perf, start=11):
-        summary.cell(row=i, column=1, value=label)
-        cell = summary.cell(row=i, column=2, value=value)
+        put(summary, i, 1, label)
+        cell = put(summary, i, 2, value)
         if i > 11:
             cell.number_format = "0%"
         else:
@@ -192,12 +200,12 @@ def write_stats(
         ws = wb.create_sheet(title[:31])
         names.append(ws.title)
         for c, h in enumerate(header, start=1):
-            cell = ws.cell(row=1, column=c, value=h)
+            cell = put(ws, 1, c, h)
             cell.font = bold
             cell.fill = fill
         for i, row in enumerate(values, start=2):
             for c, v in enumerate(row, start=1):
-                cell = ws.cell(row=i, column=c, value=v)
+                cell = put(ws, i, c, v)
                 if isinstance(v, float):
                     cell.number_format = "0%"
         ws.column_dimensions["A"].width = max(14, *(len(str(v[0])) + 2 for v in values or [("",)]))
