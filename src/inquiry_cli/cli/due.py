@@ -10,6 +10,7 @@ import typer
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
 from inquiry_cli.cli.options import ForceOutput
+from inquiry_cli.output.terminal import echo
 
 
 @app.command()
@@ -56,7 +57,7 @@ def due(
         return
     _print(items, st.now, when, last_day)
     if ics is not None:
-        typer.echo(f"Wrote {len(items)} events to {ics}", err=True)
+        echo(f"Wrote {len(items)} events to {ics}", err=True)
 
 
 def _print(items, now, when: str, last_day) -> None:

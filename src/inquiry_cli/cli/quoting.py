@@ -11,6 +11,7 @@ import typer
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
 from inquiry_cli.cli.options import ForceOutput
+from inquiry_cli.output.terminal import echo, visible
 
 
 @app.command()
@@ -103,14 +104,14 @@ def quote(
         text, _template = service.render(
             draft, company, templating.search_path(st.workbook, settings_dir)
         )
-        err = typer.echo
+        err = echo
         for line in draft.lines:
             if line.below_moq:
                 note = f"{line.asked_qty:,} is below the MOQ of {line.moq:,}; quoted the MOQ"
                 err(f"Note: {line.model}: {note}", err=True)
         if out is not None and not dry_run:
             files.write(out, text.encode("utf-8"), workbook=st.workbook, force=force)
-        sys.stdout.write(text)
+        sys.stdout.write(visible(text))
         sys.stdout.flush()
         total = f"{draft.currency} {draft.total:,.2f} {draft.incoterm}"
         where = f"region {draft.region.name}, valid until {draft.valid_until}"

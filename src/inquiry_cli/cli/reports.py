@@ -10,6 +10,7 @@ import typer
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
 from inquiry_cli.cli.options import ForceOutput
+from inquiry_cli.output.terminal import echo
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
@@ -74,7 +75,7 @@ def a_list(
         from inquiry_cli.export import write_a_list
 
         write_a_list(report, out, st.workbook.name, workbook=st.workbook, force=force)
-        typer.echo(f"Wrote {out}: {service.summary_line(report)}")
+        echo(f"Wrote {out}: {service.summary_line(report)}")
         return
     _print_a_list(report)
 
@@ -148,7 +149,7 @@ def stats(
         from inquiry_cli.export import write_stats
 
         sheets = write_stats(result, out, st.workbook.name, workbook=st.workbook, force=force)
-        typer.echo(f"Wrote {out}: {len(sheets)} sheets with charts", err=as_json)
+        echo(f"Wrote {out}: {len(sheets)} sheets with charts", err=as_json)
 
 
 BAR = "█"
