@@ -328,7 +328,8 @@ def render(
     """One Mail per buyer; buyers the template does not apply to are skipped with a reason."""
     import jinja2
 
-    from inquiry_cli.templating import wrap_text
+    from inquiry_cli.templating import render as render_template
+    from inquiry_cli.templating import restore_breaks, wrap_text
 
     env = _env(search_path)
     try:
@@ -386,17 +387,15 @@ def render(
                 for o in samples
             ],
         }
-        try:
-            text = tmpl.render(values)
-        except jinja2.UndefinedError as exc:
-            raise InqError(
-                f"mail template {template} uses something inq does not provide: {exc}"
-            ) from None
+        # The inserted values' own line breaks stay marked until the Subject line is cut
+        # off, so an event named over two lines still makes one subject (cleaned later).
+        text = render_template(tmpl, values, "mail", template, keep_breaks=True)
         head, _, body = text.lstrip("\n").partition("\n")
         if not head.lower().startswith("subject:"):
             raise InqError(f"mail template {template} must start with a 'Subject: ...' line")
-        mail_subject = subject or head.split(":", 1)[1].strip()
-        mails.append(Mail(b, b.email or "", mail_subject, wrap_text(body.strip("\n") + "\n")))
+        mail_subject = subject or restore_breaks(head.split(":", 1)[1]).strip()
+        body = restore_breaks(body).strip("\n")
+        mails.append(Mail(b, b.email or "", mail_subject, wrap_text(body + "\n")))
     return mails, skipped
 
 
