@@ -287,7 +287,8 @@ def test_send_to_a_dead_server_is_one_line(inq, book, tmp_path, monkeypatch):
     cfg = tmp_path / "config" / "config.toml"
     cfg.parent.mkdir(parents=True, exist_ok=True)
     cfg.write_text(
-        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nstarttls = false\nuser = "me"\n',
+        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nstarttls = false\nuser = "me"\n'
+        "allow_plaintext_auth = true\n",
         encoding="utf-8",
     )
     result = inq("-w", book, "mail", "greeting", "--all", "--send")
@@ -300,3 +301,100 @@ def test_send_to_a_dead_server_is_one_line(inq, book, tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: cannot connect to the SMTP server 127.0.0.1:{port}: ")
     assert "\n" not in result.stderr.rstrip("\n")
+
+
+class Login:
+    """An aiosmtpd authenticator that accepts anyone and remembers who logged in."""
+
+    def __init__(self):
+        self.logins = []
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        from aiosmtpd.smtp import AuthResult
+
+        self.logins.append((auth_data.login.decode(), auth_data.password.decode()))
+        return AuthResult(success=True)
+
+
+def serve(tmp_path, settings: str, login: Login | None = None):
+    """A loopback SMTP sink and a config file pointing at it, with these [smtp] lines."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    handler = Handler()
+    extra = {"authenticator": login, "auth_require_tls": False} if login else {}
+    controller = Controller(handler, hostname="127.0.0.1", port=port, **extra)
+    controller.start()
+    cfg = tmp_path / "config" / "config.toml"
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text(
+        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nstarttls = false\n{settings}\n',
+        encoding="utf-8",
+    )
+    return controller, handler, port
+
+
+def test_no_password_goes_over_an_unencrypted_connection(inq, book, tmp_path, monkeypatch):
+    monkeypatch.setenv("INQ_SMTP_PASSWORD", "secret")
+    login = Login()
+    controller, handler, port = serve(tmp_path, 'user = "me"', login)
+    try:
+        result = inq("-w", book, "mail", "greeting", "--grade", "A", "--send")
+        assert result.exit_code == 1
+        assert result.stderr == (
+            f"Error: not sending the password of me unencrypted to 127.0.0.1:{port}: set "
+            "starttls = true or ssl = true in [smtp], or allow_plaintext_auth = true for a "
+            "relay you trust (one on this machine)\n"
+        )
+        assert login.logins == [] and handler.received == []
+        cfg = tmp_path / "config" / "config.toml"
+        cfg.write_text(cfg.read_text() + "allow_plaintext_auth = true\n", encoding="utf-8")
+        result = inq("-w", book, "mail", "greeting", "--grade", "A", "--send")
+        assert result.exit_code == 0, result.output
+        assert login.logins == [("me", "secret")] and len(handler.received) == 1
+    finally:
+        controller.stop()
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ('timeout = "abc"', "timeout = 'abc' is not a number of seconds above 0"),
+        ('port = "x"', "port = 'x' is not a port number (1-65535)"),
+        ("port = 70000", "port = 70000 is not a port number (1-65535)"),
+        ("pause = -1", "pause = -1 is not a number of seconds (0 or more)"),
+        ('ssl = "yes"', "ssl = 'yes' must be true or false"),
+        ("user = 42", "user = 42 must be text in quotes"),
+        ("start_tls = true", "has no setting 'start_tls' (it knows host, port, user,"),
+    ],
+)
+def test_a_bad_smtp_setting_is_one_line(inq, book, tmp_path, line, message):
+    cfg = tmp_path / "config" / "config.toml"
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text(f'[smtp]\nhost = "mail.example.com"\n{line}\n', encoding="utf-8")
+    result = inq("-w", book, "mail", "greeting", "--all", "--send")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: config: [smtp] {message}")
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_pause_between_mails(inq, book, tmp_path):
+    import time
+
+    controller, handler, _port = serve(tmp_path, "pause = 0.2")
+    times = []
+    original = handler.handle_DATA
+
+    async def timed(server, session, envelope):
+        times.append(time.monotonic())
+        return await original(server, session, envelope)
+
+    handler.handle_DATA = timed
+    try:
+        result = inq("-w", book, "mail", "greeting", "--grade", "A,B", "--send")
+        assert result.exit_code == 1, result.output  # refuse@nope.com is refused
+    finally:
+        controller.stop()
+    assert len(times) == 2 and times[1] - times[0] >= 0.2

@@ -130,7 +130,11 @@ def mail(
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"cannot read {news}: {exc}") from None
     cfg = config.load_config()
-    smtp_cfg = service.SmtpConfig.from_config(cfg) if send else None
+    smtp_cfg = None
+    if send:
+        from inquiry_cli.output.smtp import SmtpConfig
+
+        smtp_cfg = SmtpConfig.from_config(cfg)
 
     with st.writing(not log):
         book = read.read(st.workbook, service.SHEETS)
@@ -210,11 +214,11 @@ def mail(
 def _send(mails, cfg) -> list:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from inquiry_cli.domain import mailing as service
+    from inquiry_cli.output import smtp
     from inquiry_cli.render import console
 
     password = os.environ.get(cfg.password_env)
-    conn = service.connect(cfg, password)  # before the progress bar: errors stay one line
+    conn = smtp.connect(cfg, password)  # before the progress bar: errors stay one line
     err = console(stderr=True)
     with Progress(
         TextColumn("Sending"),
@@ -224,7 +228,10 @@ def _send(mails, cfg) -> list:
         transient=True,
     ) as progress:
         task = progress.add_task("send", total=len(mails))
-        results = service.send(mails, cfg, password, tick=lambda: progress.advance(task), conn=conn)
+        results = []
+        for result in smtp.send(mails, cfg, password, conn=conn):
+            results.append(result)
+            progress.advance(task)
     out = console()
     ok = [r for r in results if r.ok]
     failed = [r for r in results if not r.ok]

@@ -3,13 +3,12 @@
 Templates live in `templates/mail/NAME.txt.j2` (a user's folder first, as for quotes);
 the first line `Subject: ...` gives the subject, the rest is the plain-text body.
 Buyers without a usable email are listed, never silently dropped; two buyer rows with
-one email get one mail. SMTP sending is here too, each recipient's result reported on
-its own; .eml and .mbox files are written by output.mailfiles.
+one email get one mail. Sending is output.smtp's job, .eml and .mbox files are
+output.mailfiles'.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +25,6 @@ SHEETS = (
     "company", "settings",
 )  # fmt: skip
 BUILT_IN = ("newsletter", "new-products", "trade-show", "greeting", "sample-follow-up")
-PASSWORD_ENV = "INQ_SMTP_PASSWORD"
 
 
 # ---------------------------------------------------------------- the audience
@@ -449,126 +447,7 @@ def build_messages(
         mail.message = msg
 
 
-# ---------------------------------------------------------------- sending
-
-
-@dataclass
-class SmtpConfig:
-    host: str
-    port: int
-    user: str | None
-    starttls: bool
-    ssl: bool
-    password_env: str
-    timeout: float = 30.0
-
-    @classmethod
-    def from_config(cls, cfg: dict[str, Any]) -> SmtpConfig:
-        smtp = cfg.get("smtp")
-        if not isinstance(smtp, dict) or not smtp.get("host"):
-            raise InqError(
-                "no SMTP server configured: add an [smtp] section to the config file "
-                "(host, port, user, starttls) and put the password in $" + PASSWORD_ENV
-            )
-        use_ssl = bool(smtp.get("ssl", False))
-        starttls = bool(smtp.get("starttls", not use_ssl))
-        default_port = 465 if use_ssl else (587 if starttls else 25)
-        try:
-            port = int(smtp.get("port", default_port))
-        except (TypeError, ValueError):
-            raise InqError(f"config: [smtp] port {smtp.get('port')!r} is not a number") from None
-        return cls(
-            host=str(smtp["host"]),
-            port=port,
-            user=str(smtp["user"]) if smtp.get("user") else None,
-            starttls=starttls and not use_ssl,
-            ssl=use_ssl,
-            password_env=str(smtp.get("password_env") or PASSWORD_ENV),
-            timeout=float(smtp.get("timeout", 30)),
-        )
-
-
-@dataclass
-class SendResult:
-    mail: Mail
-    ok: bool
-    error: str = ""
-
-
-def _smtp_error(exc: Exception) -> str:
-    code = getattr(exc, "smtp_code", None)
-    text = getattr(exc, "smtp_error", b"")
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", "replace")
-    if code:
-        return f"{code} {text}".strip()
-    return str(exc) or exc.__class__.__name__
-
-
-def connect(cfg: SmtpConfig, password: str | None):
-    """An open, logged-in SMTP connection, or one clear InqError."""
-    import smtplib
-    import ssl
-
-    if cfg.user and not password:
-        raise InqError(f"set the SMTP password in ${cfg.password_env} (it is never stored)")
-    try:
-        if cfg.ssl:
-            conn = smtplib.SMTP_SSL(
-                cfg.host, cfg.port, timeout=cfg.timeout, context=ssl.create_default_context()
-            )
-        else:
-            conn = smtplib.SMTP(cfg.host, cfg.port, timeout=cfg.timeout)
-            if cfg.starttls:
-                conn.starttls(context=ssl.create_default_context())
-        if cfg.user:
-            conn.login(cfg.user, password or "")
-        return conn
-    except smtplib.SMTPAuthenticationError as exc:
-        raise InqError(
-            f"the SMTP server refused the login of {cfg.user} ({_smtp_error(exc)}): "
-            f"check ${cfg.password_env}"
-        ) from None
-    except (OSError, smtplib.SMTPException) as exc:
-        raise InqError(
-            f"cannot connect to the SMTP server {cfg.host}:{cfg.port}: {_smtp_error(exc)}"
-        ) from None
-
-
-def send(
-    mails: list[Mail], cfg: SmtpConfig, password: str | None, tick=None, conn=None
-) -> list[SendResult]:
-    """Send over one SMTP connection; a refused recipient is reported and the run goes on."""
-    import smtplib
-
-    if conn is None:
-        conn = connect(cfg, password)
-    results: list[SendResult] = []
-    try:
-        for mail in mails:
-            try:
-                if conn is None:
-                    conn = connect(cfg, password)
-                conn.send_message(mail.message)
-                results.append(SendResult(mail, True))
-            except smtplib.SMTPRecipientsRefused as exc:
-                code, text = next(iter(exc.recipients.values()), (None, b""))
-                text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
-                results.append(SendResult(mail, False, f"refused: {code} {text}".strip()))
-            except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
-                results.append(SendResult(mail, False, _smtp_error(exc)))
-            except (smtplib.SMTPServerDisconnected, OSError) as exc:
-                results.append(SendResult(mail, False, f"connection lost: {_smtp_error(exc)}"))
-                conn = None  # try a new connection for the next one
-            except InqError as exc:
-                results.append(SendResult(mail, False, str(exc)))
-            if tick is not None:
-                tick()
-    finally:
-        if conn is not None:
-            with contextlib.suppress(OSError, smtplib.SMTPException):
-                conn.quit()
-    return results
+# ---------------------------------------------------------------- logging
 
 
 def log_mails(book: Workbook, mails: list[Mail], template: str, now: dt.datetime) -> Any:
