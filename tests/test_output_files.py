@@ -78,9 +78,10 @@ def test_an_output_file_goes_through_the_gate(inq, wb, tmp_path, monkeypatch, ki
     )
     assert path.read_bytes() == b"mine"
     # a failed write (disk full) is one line: no temp file left, the old file intact
+    fsync = os.fsync
     monkeypatch.setattr(os, "fsync", disk_full)
     result = run(inq, wb, kind, target, "--force")
-    monkeypatch.undo()
+    monkeypatch.setattr(os, "fsync", fsync)
     assert result.exit_code == 1, result.output
     assert result.stderr == f"Error: not writing {path}: no space left on device\n"
     assert path.read_bytes() == b"mine" and no_temp_files(path.parent)

@@ -64,7 +64,17 @@ def mail(
         ),
     ] = False,
     log: Annotated[
-        bool, typer.Option("--log", help="Record each mail as a contact (one change).")
+        bool,
+        typer.Option(
+            "--log", help="Record each mail as a contact (one change; a killed run resumes)."
+        ),
+    ] = False,
+    resend: Annotated[
+        bool,
+        typer.Option(
+            "--resend",
+            help="Mail again the buyers who had this mail (same subject) in the last 30 days.",
+        ),
     ] = False,
     force: ForceOutput = False,
     news: Annotated[
@@ -98,16 +108,21 @@ def mail(
     or --all. Each buyer gets a personalised plain-text mail; buyers without an email are
     listed so you can reach them another way. Without --out/--mbox/--send it shows the
     first mail and who would get one. sample-follow-up goes by default to every buyer
-    with a sample awaiting feedback.
+    with a sample awaiting feedback. Buyers who had the same mail (template and subject)
+    in the last 30 days are skipped unless --resend. With --log each mail is kept in
+    inq-backups/ as it goes out, so a run that is killed is logged by the next one and
+    nobody is mailed twice.
 
     Example: inq mail new-products --asked LED-PL-60 --out mails/
     """
-    from inquiry_cli import config, templating
+    from inquiry_cli import config, dates, templating
     from inquiry_cli.domain import mailing as service
+    from inquiry_cli.domain import mailouts
     from inquiry_cli.domain.recording import parse_grade
     from inquiry_cli.domain.settings import Settings
     from inquiry_cli.errors import UsageError
     from inquiry_cli.output import files, mailfiles
+    from inquiry_cli.output.journal import Journal
     from inquiry_cli.workbook import read
 
     st = state(ctx)
@@ -136,8 +151,15 @@ def mail(
 
         smtp_cfg = SmtpConfig.from_config(cfg)
 
+    journal = Journal(st.workbook)
     with st.writing(not log):
+        if log:
+            _check_log_can_be_written(st.workbook)
         book = read.read(st.workbook, service.SHEETS)
+        pending = journal.pending()
+        if log and pending:
+            book = _log_earlier_run(st, book, journal, pending)
+            pending = []
         settings = Settings.from_sheet(book.key_values("settings"))
         search = templating.search_path(st.workbook, settings.template_dir or None)
         if template not in service.template_names(search):
@@ -168,7 +190,7 @@ def mail(
         recipients, skipped = service.split_recipients(chosen)
         mails, not_applicable = service.render(template, recipients, context, search, subject)
         skipped += not_applicable
-        service.build_messages(mails, sender, context.company.get("name"), st.now, settings)
+        notes = service.build_messages(mails, sender, context.company.get("name"), st.now, settings)
 
         from inquiry_cli.render import console
 
@@ -183,35 +205,130 @@ def mail(
             con.print(f"Not mailed ({len(skipped)}): reach them another way", markup=False)
             for sk in skipped:
                 con.print(f"  {sk.buyer.key} {sk.buyer.label}: {sk.why}", markup=False)
+        for note in notes:
+            con.print(note, markup=False)
+        if pending:
+            k = len(pending)
+            con.print(
+                f"{k} mail{'s' if k != 1 else ''} of an earlier run {'are' if k != 1 else 'is'} "
+                "not in Contacts yet: the next run with --log records them",
+                markup=False,
+            )
+        if not resend:
+            mails, again = mailouts.already_mailed(book, mails, template, pending, st.now)
+            if again:
+                k = len(again)
+                con.print(
+                    f"Skipped {k} buyer{'s' if k != 1 else ''} already mailed {template} "
+                    "(use --resend to mail them again)",
+                    markup=False,
+                )
         if not mails:
-            raise typer.Exit(1 if chosen else 0)
+            raise typer.Exit(1 if chosen and n == 0 else 0)
 
+        went: list[mailouts.Sent] = []
+
+        def gone(mail) -> None:
+            """One mail went out: into the journal before the next one goes."""
+            sent = mailouts.Sent.of(mail, template, dates.now())
+            if log:
+                journal.record(sent)
+            went.append(sent)
+
+        interrupted = False
         if out is not None:
             names = mailfiles.eml_names(m.buyer.key for m in mails)
             messages = [m.message for m in mails]
-            paths = mailfiles.write_eml(messages, names, out, workbook=st.workbook, force=force)
-            con.print(f"Wrote {len(paths)} .eml files to {out}", markup=False)
-            sent = mails
+            mailfiles.write_eml(
+                messages,
+                names,
+                out,
+                workbook=st.workbook,
+                force=force,
+                written=lambda i: gone(mails[i]),
+            )
+            con.print(f"Wrote {len(went)} .eml files to {out}", markup=False)
         elif mbox is not None:
             data = mailfiles.mbox_bytes(m.message for m in mails)
             files.write(mbox, data, workbook=st.workbook, force=force)
-            con.print(f"Wrote {n} mails to {mbox}", markup=False)
-            sent = mails
+            for m in mails:
+                gone(m)
+            con.print(f"Wrote {len(went)} mails to {mbox}", markup=False)
         elif send:
-            sent = _send(mails, smtp_cfg)
+            interrupted = _send(mails, smtp_cfg, gone)
         else:
             _preview(mails)
             return
-        if log and sent:
-            from inquiry_cli.cli.record import save
+        journal.close()
+        if log and went:
+            _log_this_run(st, journal, went)
+        if interrupted:
+            from inquiry_cli.output.terminal import echo
 
-            outcome = service.log_mails(book, sent, template, st.now)
-            save(st, book, outcome, dry_run=False)
-        if send and len(sent) < n:
+            echo(f"Interrupted: {len(went)} of {len(mails)} mails went out.", err=True)
+            raise typer.Exit(130)
+        if send and len(went) < len(mails):
             raise typer.Exit(1)
 
 
-def _send(mails, cfg) -> list:
+def _check_log_can_be_written(workbook: Path) -> None:
+    """--log ends in a write: refuse before the first mail goes if it could not be made."""
+    from inquiry_cli.errors import InqError, WorkbookBusy
+    from inquiry_cli.workbook.guard import refuse_if_open
+
+    try:
+        refuse_if_open(workbook)
+    except WorkbookBusy as exc:
+        raise WorkbookBusy(f"{exc}; nothing was sent or written (--log records in it)") from None
+    if not os.access(workbook, os.W_OK) or not os.access(workbook.parent, os.W_OK):
+        raise InqError(
+            f"{workbook.name} (or its folder) is read-only, so --log could not record the "
+            "mails: nothing was sent or written"
+        )
+
+
+def _log_earlier_run(st, book, journal, pending):
+    """Log what a killed run sent and Contacts lacks; the book afresh if it was written."""
+    from inquiry_cli.cli.record import save
+    from inquiry_cli.domain import mailing as service
+    from inquiry_cli.domain import mailouts
+    from inquiry_cli.workbook import read
+
+    missing, logged = mailouts.in_contacts(book, pending)
+    if missing:
+        k = len(missing)
+        line = (
+            f"Logged {k} mail{'s' if k != 1 else ''} of an earlier run that stopped before "
+            "recording them (none is sent again)"
+        )
+        save(st, book, mailouts.log_sent(book, missing, line), dry_run=False)
+    journal.mark_done(missing + logged)
+    return read.read(st.workbook, service.SHEETS) if missing else book
+
+
+def _log_this_run(st, journal, went) -> None:
+    """The run's mails in Contacts, one write, from a fresh read (a mail-out takes a while).
+
+    Should the write be refused, the mails stay in the journal for the next run."""
+    from inquiry_cli.cli.record import save
+    from inquiry_cli.domain import mailouts
+    from inquiry_cli.errors import InqError
+    from inquiry_cli.workbook import read
+
+    book = read.read(st.workbook, ("buyers",), headers_only=("contacts",))
+    try:
+        save(st, book, mailouts.log_sent(book, went), dry_run=False)
+    except InqError as exc:
+        k = len(went)
+        raise type(exc)(
+            f"{exc} (the {k} mail{'s' if k != 1 else ''} that went out {'are' if k != 1 else 'is'} "
+            f"kept in {journal.path} and logged by the next `inq mail ... --log`)"
+        ) from None
+    journal.mark_done(went)
+
+
+def _send(mails, cfg, gone) -> bool:
+    """Send, telling `gone` of each mail the server took; True if Ctrl-C stopped it."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from inquiry_cli.output import smtp
@@ -229,9 +346,15 @@ def _send(mails, cfg) -> list:
     ) as progress:
         task = progress.add_task("send", total=len(mails))
         results = []
-        for result in smtp.send(mails, cfg, password, conn=conn):
-            results.append(result)
-            progress.advance(task)
+        interrupted = False
+        try:
+            for result in smtp.send(mails, cfg, password, conn=conn):
+                results.append(result)
+                if result.ok:
+                    gone(result.mail)
+                progress.advance(task)
+        except KeyboardInterrupt:
+            interrupted = True  # stop sending; what went out is still logged
     out = console()
     ok = [r for r in results if r.ok]
     failed = [r for r in results if not r.ok]
@@ -245,7 +368,7 @@ def _send(mails, cfg) -> list:
     if failed:
         line += f"; {len(failed)} failed (listed above)"
     out.print(line, markup=False)
-    return [r.mail for r in ok]
+    return interrupted
 
 
 def _preview(mails) -> None:

@@ -10,6 +10,7 @@ output.mailfiles'.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ SHEETS = (
     "buyers", "inquiries", "contacts", "products", "samples", "events", "regions",
     "company", "settings",
 )  # fmt: skip
+# C0 (tab too), DEL and C1: never in a header (a CR or LF there could inject another).
+_HEADER_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]+")
 BUILT_IN = ("newsletter", "new-products", "trade-show", "greeting", "sample-follow-up")
 
 
@@ -135,6 +138,9 @@ def split_recipients(buyers: list[model.Buyer]) -> tuple[list[model.Buyer], list
                 x for x in (b.phone and f"Tel {b.phone}", b.fax and f"Fax {b.fax}") if x
             )
             skipped.append(Skipped(b, f"no email{f' ({other})' if other else ''}"))
+            continue
+        if _HEADER_CONTROLS.search(b.email):
+            skipped.append(Skipped(b, "the email holds a line break or control character"))
             continue
         email = b.email.lower()
         if email in first:
@@ -418,10 +424,27 @@ def sender_of(book: Workbook, configured: str | None) -> dict[str, str]:
     return {"name": company.get("contact") or company.get("name") or email, "email": str(email)}
 
 
+def header_text(value: str) -> tuple[str, str | None]:
+    """`value` fit for a mail header (each run of control characters becomes a space),
+    and what was cleaned ("line breaks", "control characters") or None.
+
+    A CR or LF in a header is refused by the email package (a header could otherwise be
+    injected: "Name\r\nBcc: ..."); other controls would reach the reader's screen."""
+    found = "".join(_HEADER_CONTROLS.findall(value))
+    if not found:
+        return value, None
+    kind = "line breaks" if set(found) <= {"\r", "\n"} else "control characters"
+    return " ".join(_HEADER_CONTROLS.sub(" ", value).split()), kind
+
+
 def build_messages(
     mails: list[Mail], sender: dict[str, str], company_name: str, now: dt.datetime, s: Settings
-) -> None:
-    """Give each Mail its RFC 5322 message: From/To/Subject/Date/Message-ID, UTF-8 text."""
+) -> list[str]:
+    """Give each Mail its RFC 5322 message: From/To/Subject/Date/Message-ID, UTF-8 text.
+
+    Header text is cleaned, never refused: the notes say whose ("Cleaned line breaks in
+    the name of B0042 for the To: header"), and the mail-out goes on.
+    """
     from email.message import EmailMessage
     from email.utils import format_datetime, formataddr, make_msgid
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -430,14 +453,27 @@ def build_messages(
         when = now.replace(tzinfo=ZoneInfo(s.timezone))
     except (ZoneInfoNotFoundError, ValueError):
         raise ContractError(f"Settings: timezone {s.timezone!r} is not a time zone name") from None
+    notes: list[str] = []
     domain = sender["email"].rsplit("@", 1)[1]
     display = sender["name"].split(",")[0].strip()  # "Lily Chen, Export Sales Manager"
     if company_name and company_name not in display:
         display = f"{display} ({company_name})"
+    display, kind = header_text(display)
+    if kind:
+        notes.append(f"Cleaned {kind} in the sender's name for the From: header")
+    cleaned_subjects: dict[tuple[str, str], list[str]] = {}
     for mail in mails:
+        b = mail.buyer
+        name, kind = header_text(b.name or b.company or "")
+        if kind:
+            whose = "name" if b.name else "company name"
+            notes.append(f"Cleaned {kind} in the {whose} of {b.key} for the To: header")
+        mail.subject, kind = header_text(mail.subject)
+        if kind:
+            cleaned_subjects.setdefault((kind, mail.subject), []).append(b.key)
         msg = EmailMessage()
         msg["From"] = formataddr((display, sender["email"]))
-        msg["To"] = formataddr((mail.buyer.name or mail.buyer.company or "", mail.to))
+        msg["To"] = formataddr((name, mail.to))
         msg["Subject"] = mail.subject
         msg["Date"] = format_datetime(when)
         msg["Message-ID"] = make_msgid(domain=domain)
@@ -445,29 +481,7 @@ def build_messages(
         cte = "7bit" if mail.body.isascii() else "quoted-printable"
         msg.set_content(mail.body, subtype="plain", charset="utf-8", cte=cte)
         mail.message = msg
-
-
-# ---------------------------------------------------------------- logging
-
-
-def log_mails(book: Workbook, mails: list[Mail], template: str, now: dt.datetime) -> Any:
-    """Every mail as an outgoing email contact, in one change set (recording.Outcome)."""
-    from inquiry_cli.domain import recording
-    from inquiry_cli.workbook.changes import ChangeSet
-
-    changes = ChangeSet()
-    out = recording.Outcome(changes)
-    for mail in mails:
-        logged = recording.log_outgoing(
-            book,
-            mail.buyer,
-            channel_name="email",
-            summary=f"Mail-out ({template}): {mail.subject}",
-            next_step=None,
-            when=now,
-            changes=changes,
-        )
-        out.warnings += [w for w in logged.warnings if w not in out.warnings]
-    n = len(mails)
-    out.lines.append(f"Logged {n} mail{'s' if n != 1 else ''} as contacts in Contacts")
-    return out
+    for (kind, _subject), keys in cleaned_subjects.items():
+        whose = f"the mail to {keys[0]}" if len(keys) == 1 else f"{len(keys)} mails"
+        notes.append(f"Cleaned {kind} in the subject of {whose} for the Subject: header")
+    return notes
