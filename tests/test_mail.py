@@ -383,7 +383,7 @@ def test_a_bad_smtp_setting_is_one_line(inq, book, tmp_path, line, message):
 def test_a_pause_between_mails(inq, book, tmp_path):
     import time
 
-    controller, handler, _port = serve(tmp_path, "pause = 0.2")
+    controller, handler, _port = serve(tmp_path, "pause = 0.1")
     times = []
     original = handler.handle_DATA
 
@@ -397,7 +397,7 @@ def test_a_pause_between_mails(inq, book, tmp_path):
         assert result.exit_code == 1, result.output  # refuse@nope.com is refused
     finally:
         controller.stop()
-    assert len(times) == 2 and times[1] - times[0] >= 0.2
+    assert len(times) == 2 and times[1] - times[0] >= 0.1
 
 
 # ---------------------------------------------------------------- mail-outs that neither lose nor repeat
@@ -425,7 +425,7 @@ def test_log_is_checked_before_the_first_mail(inq, book, smtp_server, tmp_path):
     )
     assert handler.received == [] and result.stdout == ""
     result = inq("-w", book, "mail", "greeting", "--all", "--out", tmp_path / "m", "--log")
-    assert result.exit_code == 1 and not list((tmp_path / "m").glob("*.eml"))
+    assert result.exit_code == 1 and not (tmp_path / "m").exists()
 
 
 def test_a_killed_send_resumes_without_mailing_anyone_twice(inq, book, smtp_server, monkeypatch):

@@ -115,11 +115,10 @@ def mail(
 
     Example: inq mail new-products --asked LED-PL-60 --out mails/
     """
-    from inquiry_cli import config, dates, templating
+    from inquiry_cli import config, dates
     from inquiry_cli.domain import mailing as service
     from inquiry_cli.domain import mailouts
     from inquiry_cli.domain.recording import parse_grade
-    from inquiry_cli.domain.settings import Settings
     from inquiry_cli.errors import UsageError
     from inquiry_cli.output import files, mailfiles
     from inquiry_cli.output.journal import Journal
@@ -135,7 +134,7 @@ def mail(
     if mbox is not None:
         files.check_target(mbox, workbook=st.workbook, force=force)
     if out is not None:
-        mailfiles.prepare_folder(out, workbook=st.workbook)
+        mailfiles.check_folder(out, workbook=st.workbook)
     grades = [parse_grade(g) for g in grade.replace(" ", "").split(",") if g] if grade else []
     audience = service.Audience(asked, grades, region, country, everyone)
     news_text = None
@@ -160,38 +159,9 @@ def mail(
         if log and pending:
             book = _log_earlier_run(st, book, journal, pending)
             pending = []
-        settings = Settings.from_sheet(book.key_values("settings"))
-        search = templating.search_path(st.workbook, settings.template_dir or None)
-        if template not in service.template_names(search):
-            names = ", ".join(service.template_names(search))
-            raise UsageError(f"no mail template {template!r}: use one of {names}")
-        if audience.is_empty():
-            if template != "sample-follow-up":
-                raise UsageError(
-                    "say who gets it: --asked MODEL, --grade A,B, --region, --country or --all"
-                )
-            chosen = service.sample_follow_up_audience(book)
-            who = "buyers with a sample awaiting feedback"
-        else:
-            chosen = service.select(book, audience)
-            who = audience.describe()
-        mail_cfg = cfg.get("mail") if isinstance(cfg.get("mail"), dict) else {}
-        smtp_section = cfg.get("smtp") if isinstance(cfg.get("smtp"), dict) else {}
-        sender = service.sender_of(book, mail_cfg.get("from") or smtp_section.get("from"))
-        context = service.prepare(
-            book,
-            template,
-            now=st.now,
-            news=news_text,
-            occasion=occasion,
-            event=event,
-            sender=sender,
+        chosen, who, mails, skipped, notes = _compose(
+            st, book, template, audience, cfg, news_text, occasion, event, subject
         )
-        recipients, skipped = service.split_recipients(chosen)
-        mails, not_applicable = service.render(template, recipients, context, search, subject)
-        skipped += not_applicable
-        notes = service.build_messages(mails, sender, context.company.get("name"), st.now, settings)
-
         from inquiry_cli.render import console
 
         con = console()
@@ -235,31 +205,13 @@ def mail(
                 journal.record(sent)
             went.append(sent)
 
-        interrupted = False
-        if out is not None:
-            names = mailfiles.eml_names(m.buyer.key for m in mails)
-            messages = [m.message for m in mails]
-            mailfiles.write_eml(
-                messages,
-                names,
-                out,
-                workbook=st.workbook,
-                force=force,
-                written=lambda i: gone(mails[i]),
-            )
-            con.print(f"Wrote {len(went)} .eml files to {out}", markup=False)
-        elif mbox is not None:
-            data = mailfiles.mbox_bytes(m.message for m in mails)
-            files.write(mbox, data, workbook=st.workbook, force=force)
-            for m in mails:
-                gone(m)
-            con.print(f"Wrote {len(went)} mails to {mbox}", markup=False)
-        elif send:
-            interrupted = _send(mails, smtp_cfg, gone)
-        else:
+        if not (out or mbox or send):
             _preview(mails)
             return
-        journal.close()
+        try:
+            interrupted = _deliver(st, mails, out, mbox, smtp_cfg, force, gone)
+        finally:
+            journal.close()
         if log and went:
             _log_this_run(st, journal, went)
         if interrupted:
@@ -269,6 +221,77 @@ def mail(
             raise typer.Exit(130)
         if send and len(went) < len(mails):
             raise typer.Exit(1)
+
+
+def _compose(st, book, template, audience, cfg, news, occasion, event, subject):
+    """This run's mails: (buyers matched, who in words, mails, buyers not mailed, notes
+    on header text cleaned)."""
+    from inquiry_cli import templating
+    from inquiry_cli.domain import mailing as service
+    from inquiry_cli.domain.settings import Settings
+    from inquiry_cli.errors import UsageError
+
+    settings = Settings.from_sheet(book.key_values("settings"))
+    search = templating.search_path(st.workbook, settings.template_dir or None)
+    if template not in service.template_names(search):
+        names = ", ".join(service.template_names(search))
+        raise UsageError(f"no mail template {template!r}: use one of {names}")
+    if audience.is_empty():
+        if template != "sample-follow-up":
+            raise UsageError(
+                "say who gets it: --asked MODEL, --grade A,B, --region, --country or --all"
+            )
+        chosen = service.sample_follow_up_audience(book)
+        who = "buyers with a sample awaiting feedback"
+    else:
+        chosen = service.select(book, audience)
+        who = audience.describe()
+    mail_cfg = cfg.get("mail") if isinstance(cfg.get("mail"), dict) else {}
+    smtp_section = cfg.get("smtp") if isinstance(cfg.get("smtp"), dict) else {}
+    sender = service.sender_of(book, mail_cfg.get("from") or smtp_section.get("from"))
+    context = service.prepare(
+        book,
+        template,
+        now=st.now,
+        news=news,
+        occasion=occasion,
+        event=event,
+        sender=sender,
+    )
+    recipients, skipped = service.split_recipients(chosen)
+    mails, not_applicable = service.render(template, recipients, context, search, subject)
+    skipped += not_applicable
+    notes = service.build_messages(mails, sender, context.company.get("name"), st.now, settings)
+    return chosen, who, mails, skipped, notes
+
+
+def _deliver(st, mails, out, mbox, smtp_cfg, force, gone) -> bool:
+    """Write or send the mails, telling `gone` of each as it goes; True if Ctrl-C stopped it."""
+    from inquiry_cli.output import files, mailfiles
+    from inquiry_cli.render import console
+
+    con = console()
+    if out is not None:
+        names = mailfiles.eml_names(m.buyer.key for m in mails)
+        mailfiles.write_eml(
+            [m.message for m in mails],
+            names,
+            out,
+            workbook=st.workbook,
+            force=force,
+            written=lambda i: gone(mails[i]),
+        )
+        con.print(f"Wrote {len(mails)} .eml files to {out}", markup=False)
+    elif mbox is not None:
+        files.write(
+            mbox, mailfiles.mbox_bytes(m.message for m in mails), workbook=st.workbook, force=force
+        )
+        for m in mails:
+            gone(m)
+        con.print(f"Wrote {len(mails)} mails to {mbox}", markup=False)
+    else:
+        return _send(mails, smtp_cfg, gone)
+    return False
 
 
 def _check_log_can_be_written(workbook: Path) -> None:

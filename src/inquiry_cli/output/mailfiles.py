@@ -66,15 +66,11 @@ def eml_names(keys: Iterable[str]) -> list[str]:
     return names
 
 
-def prepare_folder(folder: Path, *, workbook: Path) -> None:
-    """The folder for .eml files: refused where the gate refuses files, made if missing."""
+def check_folder(folder: Path, *, workbook: Path) -> None:
+    """The folder for .eml files: refused where the gate refuses files (before any work)."""
     files.refuse_protected(folder, workbook=workbook)
     if os.path.lexists(folder) and not folder.is_dir():
         raise files.refuse(folder, "that is a file, not a folder: name a folder for the mails")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise files.refuse(folder, files.why(exc)) from None
 
 
 def write_eml(
@@ -86,8 +82,13 @@ def write_eml(
     force: bool = False,
     written: Callable[[int], None] | None = None,
 ) -> list[Path]:
-    """One .eml per message in `folder`; every target is checked before the first is
-    written, and `written(i)` is told of each file as soon as it is in place."""
+    """One .eml per message in `folder` (made if missing); every target is checked before
+    the first is written, and `written(i)` is told of each file as soon as it is in place."""
+    check_folder(folder, workbook=workbook)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise files.refuse(folder, files.why(exc)) from None
     paths = [folder / name for name in names]
     for path in paths:
         files.check_target(path, workbook=workbook, force=force)
