@@ -25,6 +25,7 @@ Content = bytes | Callable[[BinaryIO], None]  # the bytes, or a writer given the
 
 
 def refuse(path: Path, why: str) -> OutputRefused:
+    """The one wording of every refusal (exit 1)."""
     return OutputRefused(f"not writing {path}: {why}")
 
 
@@ -71,8 +72,8 @@ def write(path: Path, content: Content, *, workbook: Path, force: bool = False) 
     except OSError as exc:
         raise refuse(path, why(exc)) from None
     finally:
-        if os.path.lexists(tmp):
-            tmp.unlink()
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
     fsops.fsync_dir(folder)
 
 
