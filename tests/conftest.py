@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from pathlib import Path
 
 import pytest
+import typer.testing
 from typer.testing import CliRunner
 
 from inquiry_cli.cli.app import app
+
+# Typer rebuilds the click command from the signatures on every invoke (60 ms here, most
+# of a small command's run); the command is the same each time, so build it once.
+typer.testing._get_command = functools.cache(typer.testing._get_command)
 
 NOW = "2026-11-27T10:00"
 

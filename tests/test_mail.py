@@ -139,7 +139,7 @@ def test_mbox_and_the_trade_show(inq, book, tmp_path):
     )
     assert "including LED-PL-60," in body
     again = inq("-w", book, "mail", "trade-show", "--grade", "A", "--mbox", box)
-    assert again.exit_code == 2 and "already exists" in again.stderr
+    assert again.exit_code == 1 and "already exists" in again.stderr
 
 
 def test_sample_follow_up_goes_to_buyers_awaiting_feedback(inq, book, tmp_path):
@@ -287,7 +287,8 @@ def test_send_to_a_dead_server_is_one_line(inq, book, tmp_path, monkeypatch):
     cfg = tmp_path / "config" / "config.toml"
     cfg.parent.mkdir(parents=True, exist_ok=True)
     cfg.write_text(
-        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nstarttls = false\nuser = "me"\n',
+        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nstarttls = false\nuser = "me"\n'
+        "allow_plaintext_auth = true\n",
         encoding="utf-8",
     )
     result = inq("-w", book, "mail", "greeting", "--all", "--send")
@@ -300,3 +301,244 @@ def test_send_to_a_dead_server_is_one_line(inq, book, tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: cannot connect to the SMTP server 127.0.0.1:{port}: ")
     assert "\n" not in result.stderr.rstrip("\n")
+
+
+class Login:
+    """An aiosmtpd authenticator that accepts anyone and remembers who logged in."""
+
+    def __init__(self):
+        self.logins = []
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        from aiosmtpd.smtp import AuthResult
+
+        self.logins.append((auth_data.login.decode(), auth_data.password.decode()))
+        return AuthResult(success=True)
+
+
+def serve(tmp_path, settings: str, login: Login | None = None):
+    """A loopback SMTP sink and a config file pointing at it, with these [smtp] lines."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    handler = Handler()
+    extra = {"authenticator": login, "auth_require_tls": False} if login else {}
+    controller = Controller(handler, hostname="127.0.0.1", port=port, **extra)
+    controller.start()
+    cfg = tmp_path / "config" / "config.toml"
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text(
+        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nstarttls = false\n{settings}\n',
+        encoding="utf-8",
+    )
+    return controller, handler, port
+
+
+def test_no_password_goes_over_an_unencrypted_connection(inq, book, tmp_path, monkeypatch):
+    monkeypatch.setenv("INQ_SMTP_PASSWORD", "secret")
+    login = Login()
+    controller, handler, port = serve(tmp_path, 'user = "me"', login)
+    try:
+        result = inq("-w", book, "mail", "greeting", "--grade", "A", "--send")
+        assert result.exit_code == 1
+        assert result.stderr == (
+            f"Error: not sending the password of me unencrypted to 127.0.0.1:{port}: set "
+            "starttls = true or ssl = true in [smtp], or allow_plaintext_auth = true for a "
+            "relay you trust (one on this machine)\n"
+        )
+        assert login.logins == [] and handler.received == []
+        cfg = tmp_path / "config" / "config.toml"
+        cfg.write_text(cfg.read_text() + "allow_plaintext_auth = true\n", encoding="utf-8")
+        result = inq("-w", book, "mail", "greeting", "--grade", "A", "--send")
+        assert result.exit_code == 0, result.output
+        assert login.logins == [("me", "secret")] and len(handler.received) == 1
+    finally:
+        controller.stop()
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ('timeout = "abc"', "timeout = 'abc' is not a number of seconds above 0"),
+        ('port = "x"', "port = 'x' is not a port number (1-65535)"),
+        ("port = 70000", "port = 70000 is not a port number (1-65535)"),
+        ("pause = -1", "pause = -1 is not a number of seconds (0 or more)"),
+        ('ssl = "yes"', "ssl = 'yes' must be true or false"),
+        ("user = 42", "user = 42 must be text in quotes"),
+        ("start_tls = true", "has no setting 'start_tls' (it knows host, port, user,"),
+    ],
+)
+def test_a_bad_smtp_setting_is_one_line(inq, book, tmp_path, line, message):
+    cfg = tmp_path / "config" / "config.toml"
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text(f'[smtp]\nhost = "mail.example.com"\n{line}\n', encoding="utf-8")
+    result = inq("-w", book, "mail", "greeting", "--all", "--send")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: config: [smtp] {message}")
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_pause_between_mails(inq, book, tmp_path):
+    import time
+
+    controller, handler, _port = serve(tmp_path, "pause = 0.1")
+    times = []
+    original = handler.handle_DATA
+
+    async def timed(server, session, envelope):
+        times.append(time.monotonic())
+        return await original(server, session, envelope)
+
+    handler.handle_DATA = timed
+    try:
+        result = inq("-w", book, "mail", "greeting", "--grade", "A,B", "--send")
+        assert result.exit_code == 1, result.output  # refuse@nope.com is refused
+    finally:
+        controller.stop()
+    assert len(times) == 2 and times[1] - times[0] >= 0.1
+
+
+# ---------------------------------------------------------------- mail-outs that neither lose nor repeat
+
+
+class Killed(BaseException):
+    """The process dying mid-run (kill -9, a power cut): nothing after it runs."""
+
+
+def contacts_of(book):
+    wb = openpyxl.load_workbook(book)
+    return [(r[1].value, r[5].value) for r in wb["Contacts"].iter_rows(min_row=2)]
+
+
+def test_log_is_checked_before_the_first_mail(inq, book, smtp_server, tmp_path):
+    handler, _port = smtp_server
+    owner = book.with_name("~$" + book.name)
+    owner.write_text("Lily", encoding="utf-8")  # Excel has it open
+    result = inq("-w", book, "mail", "greeting", "--grade", "A,B", "--send", "--log")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {book.name} is open in Excel: close it there and retry (if Excel is not "
+        f"running, delete the leftover lock file {owner.name}); nothing was sent or written "
+        "(--log records in it)\n"
+    )
+    assert handler.received == [] and result.stdout == ""
+    result = inq("-w", book, "mail", "greeting", "--all", "--out", tmp_path / "m", "--log")
+    assert result.exit_code == 1 and not (tmp_path / "m").exists()
+
+
+def test_a_killed_send_resumes_without_mailing_anyone_twice(inq, book, smtp_server, monkeypatch):
+    from inquiry_cli.output import smtp
+
+    handler, _port = smtp_server
+    real = smtp.send_one
+    calls = []
+
+    def dies_at_the_third(conn, mail):
+        calls.append(mail.to)
+        if len(calls) == 3:
+            raise Killed
+        real(conn, mail)
+
+    monkeypatch.setattr(smtp, "send_one", dies_at_the_third)
+    args = ["-w", book, "mail", "greeting", "--all", "--send", "--log"]
+    with pytest.raises(Killed):
+        inq(*args)
+    journal = book.parent / "inq-backups" / f"{book.name}.mailout.jsonl"
+    assert [json.loads(line)["email"] for line in journal.read_text().splitlines()] == [
+        "jose@luces.cl",
+        "maria@licht.de",
+    ]
+    assert contacts_of(book) == []  # killed before its one write
+    monkeypatch.setattr(smtp, "send_one", real)
+    result = inq(*args)
+    assert result.exit_code == 1, result.output  # refuse@nope.com is refused
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "Logged 2 mails of an earlier run that stopped before recording them (none is sent again)"
+    )
+    assert "Skipped 2 buyers already mailed greeting (use --resend to mail them again)" in lines
+    assert "  sent    B0004 kim@seoul.kr" in lines
+    assert lines[-1] == "Logged 1 mail as contacts in Contacts"
+    assert sorted(r for e in handler.received for r in e.rcpt_tos) == [
+        "jose@luces.cl", "kim@seoul.kr", "maria@licht.de",
+    ]  # fmt: skip
+    summary = "Mail-out (greeting): Season's greetings from Your Company Co., Ltd."
+    assert contacts_of(book) == [("B0001", summary), ("B0002", summary), ("B0004", summary)]
+    assert not journal.exists()  # every line is in Contacts now
+
+
+def test_ctrl_c_stops_sending_and_logs_what_went(inq, book, smtp_server, monkeypatch):
+    from inquiry_cli.output import smtp
+
+    real = smtp.send_one
+    calls = []
+
+    def interrupted_at_the_second(conn, mail):
+        calls.append(mail.to)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        real(conn, mail)
+
+    monkeypatch.setattr(smtp, "send_one", interrupted_at_the_second)
+    result = inq("-w", book, "mail", "greeting", "--all", "--send", "--log")
+    assert result.exit_code == 130
+    assert result.stderr.endswith("Interrupted: 1 of 4 mails went out.\n")
+    assert [c[0] for c in contacts_of(book)] == ["B0001"]
+
+
+def test_a_second_run_skips_who_had_it_and_resend_mails_them_again(inq, book, tmp_path):
+    first = inq("-w", book, "mail", "greeting", "--grade", "A", "--out", tmp_path / "1", "--log")
+    assert first.exit_code == 0, first.output
+    again = inq("-w", book, "mail", "greeting", "--grade", "A,C", "--out", tmp_path / "2")
+    assert again.exit_code == 0, again.output
+    assert (
+        "Skipped 1 buyer already mailed greeting (use --resend to mail them again)"
+        in again.stdout.splitlines()
+    )
+    assert sorted(p.name for p in (tmp_path / "2").iterdir()) == ["B0004.eml"]
+    # another occasion is another mail-out; --resend mails them again
+    other = inq("-w", book, "mail", "greeting", "--grade", "A", "--occasion", "Eid Mubarak", "--out", tmp_path / "3")  # fmt: skip
+    assert sorted(p.name for p in (tmp_path / "3").iterdir()) == ["B0001.eml"]
+    assert "Skipped" not in other.stdout
+    resent = inq("-w", book, "mail", "greeting", "--grade", "A", "--resend", "--out", tmp_path / "4")  # fmt: skip
+    assert resent.exit_code == 0, resent.output
+    assert sorted(p.name for p in (tmp_path / "4").iterdir()) == ["B0001.eml"]
+
+
+def test_line_breaks_in_a_name_are_cleaned_for_the_header(inq, build, tmp_path):
+    path = build(
+        buyers=[
+            dict(buyer_id="B0001", name="Jo\r\nBcc: all@evil.example", email="jo@a.example", grade="A"),
+            dict(buyer_id="B0002", company="Evil_x001B_[2J Ltd", email="ev@b.example", grade="A"),
+            dict(buyer_id="B0003", name="Plain Person", email="pp@c.example", grade="A"),
+        ]
+    )  # fmt: skip
+    out = tmp_path / "m"
+    result = inq("-w", path, "mail", "greeting", "--all", "--out", out)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "Cleaned line breaks in the name of B0001 for the To: header" in lines
+    assert "Cleaned control characters in the company name of B0002 for the To: header" in lines
+    assert lines[-1] == f"Wrote 3 .eml files to {out}"
+    msg = parse(out / "B0001.eml")
+    assert msg["To"] == '"Jo Bcc: all@evil.example" <jo@a.example>'
+    assert [a.addr_spec for a in msg["To"].addresses] == ["jo@a.example"] and msg["Bcc"] is None
+    assert parse(out / "B0002.eml")["To"] == '"Evil [2J Ltd" <ev@b.example>'
+
+
+def test_the_journal_survives_a_torn_line(tmp_path):
+    from inquiry_cli.domain.mailouts import Sent
+    from inquiry_cli.output.journal import Journal
+
+    wb = tmp_path / "wb.xlsx"
+    (tmp_path / "inq-backups").mkdir()
+    journal = Journal(wb)
+    journal.path.write_text('{"template": "greeting", "subj', encoding="utf-8")  # killed mid-line
+    sent = Sent("greeting", "Hi", "B0001", "a@b.example", "<1@b.example>", D(2026, 11, 27, 10))
+    journal.record(sent)
+    journal.close()
+    assert journal.pending() == [sent]
+    journal.mark_done([sent])
+    assert not journal.path.exists()

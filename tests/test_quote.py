@@ -267,10 +267,10 @@ def test_quote_out_never_overwrites(inq, quote_wb, tmp_path):
     result = inq(
         "-w", quote_wb, "quote", "-m", "LED-PL-60", "-q", "100", "--buyer", "B0001", "--out", out
     )
-    assert result.exit_code == 2
-    assert (
-        result.stderr
-        == f"Error: {out} already exists: name a new file (inq never overwrites a quote)\n"
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: not writing {out}: it already exists: name a new file, or add --force to "
+        "replace it\n"
     )
     assert out.read_text(encoding="utf-8") == "an earlier quote"
     assert sha256(quote_wb) == before

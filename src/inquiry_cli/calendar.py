@@ -1,15 +1,12 @@
-"""Write the due list as an iCalendar file that Outlook and Google Calendar import."""
+"""The due list as an iCalendar file that Outlook and Google Calendar import."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from pathlib import Path
-
-from inquiry_cli.errors import InqError
 
 
-def write_ics(items, path: Path, now: dt.datetime) -> None:
+def ics_bytes(items, now: dt.datetime) -> bytes:
     """One event per item: replies at their deadline, follow-ups as all-day events."""
     from icalendar import Calendar, Event
 
@@ -43,7 +40,4 @@ def write_ics(items, path: Path, now: dt.datetime) -> None:
         event.add("uid", hashlib.sha1(key.encode()).hexdigest() + "@inq")
         event.add("dtstamp", now)
         cal.add_component(event)
-    try:
-        path.write_bytes(cal.to_ical())
-    except OSError as exc:
-        raise InqError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return cal.to_ical()

@@ -43,3 +43,7 @@ class FidelityError(InqError):
 
 class NotFound(InqError):
     """An unknown buyer, inquiry, model or backup."""
+
+
+class OutputRefused(InqError):
+    """A file inq was asked to write (--out, --ics, --mbox, .eml) is refused or failed."""

@@ -1,7 +1,8 @@
 """Reports to new files: a formatted .xlsx (with native Excel charts for stats), .md or .txt.
 
-These files are new and inq's own, so openpyxl writes them freely; the user's workbook
-is never touched here. An existing file is not overwritten.
+These files are new and inq's own, so openpyxl writes them freely (into memory); the
+file itself is written by the one output gate (output.files), which never overwrites
+without --force and never touches the workbook or its backups.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from inquiry_cli.errors import InqError, UsageError
+from inquiry_cli.errors import UsageError
+from inquiry_cli.output import files
 
 if TYPE_CHECKING:
     from inquiry_cli.domain.reports import AList
@@ -18,52 +20,53 @@ if TYPE_CHECKING:
 FORMATS = (".xlsx", ".md", ".txt")
 
 
-def check_target(path: Path, allowed: tuple[str, ...] = FORMATS) -> str:
-    """The format for `path` by extension; refuse other extensions and existing files."""
+def check_target(
+    path: Path, allowed: tuple[str, ...] = FORMATS, *, workbook: Path, force: bool = False
+) -> str:
+    """The format for `path` by extension; refuse other extensions, and what the gate refuses."""
     suffix = path.suffix.lower()
     if suffix not in allowed:
         raise UsageError(
             f"{path.name}: name the file {' or '.join(allowed)} (the extension picks the format)"
         )
-    if path.exists():
-        raise InqError(f"{path} already exists: give a new file name (inq never overwrites)")
-    if not path.parent.exists():
-        raise InqError(f"folder {path.parent} does not exist")
+    files.check_target(path, workbook=workbook, force=force)
     return suffix
 
 
-def _write_text(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8", newline="\n")
-    except OSError as exc:
-        raise InqError(f"cannot write {path}: {exc.strerror or exc}") from None
+def _write_text(path: Path, text: str, workbook: Path, force: bool) -> None:
+    files.write(path, text.encode("utf-8"), workbook=workbook, force=force)
 
 
-def _save(wb, path: Path) -> None:
-    tmp = path.with_name(f".~inq-{path.name}.tmp")
-    try:
-        wb.save(tmp)
-        tmp.replace(path)
-    except OSError as exc:
-        raise InqError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
+def _save(wb, path: Path, workbook: Path, force: bool) -> None:
+    files.write(path, wb.save, workbook=workbook, force=force)
+
+
+def put(ws, row: int, column: int, value):
+    """Set a cell; text stays text. openpyxl makes any str starting with "=" a formula,
+    and a buyer named '=HYPERLINK(...)' must not become a live link in a report."""
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
 
 
 # ---------------------------------------------------------------- the A-list
 
 
-def write_a_list(report: AList, path: Path, source: str) -> None:
+def write_a_list(
+    report: AList, path: Path, source: str, *, workbook: Path, force: bool = False
+) -> None:
     """The A-list as .xlsx (title row, frozen header, widths), .md or .txt."""
     from inquiry_cli.domain import reports
 
-    suffix = check_target(path)
+    suffix = check_target(path, workbook=workbook, force=force)
     if suffix == ".txt":
-        _write_text(path, "\n".join(reports.text_lines(report, width=100)) + "\n")
+        text = "\n".join(reports.text_lines(report, width=100)) + "\n"
+        _write_text(path, text, workbook, force)
     elif suffix == ".md":
-        _write_text(path, _a_list_markdown(report))
+        _write_text(path, _a_list_markdown(report), workbook, force)
     else:
-        _a_list_xlsx(report, path, source)
+        _save(_a_list_xlsx(report, source), path, workbook, force)
 
 
 def _md_cell(text: str) -> str:
@@ -85,7 +88,7 @@ def _a_list_markdown(report: AList) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _a_list_xlsx(report: AList, path: Path, source: str) -> None:
+def _a_list_xlsx(report: AList, source: str):
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -97,16 +100,15 @@ def _a_list_xlsx(report: AList, path: Path, source: str) -> None:
     ws.title = f"A-list {report.month.iso}"
     ncols = len(reports.COLUMNS)
     last = get_column_letter(ncols)
-    ws["A1"] = reports.title(report)
-    ws["A1"].font = Font(bold=True, size=14)
+    put(ws, 1, 1, reports.title(report)).font = Font(bold=True, size=14)
     ws.merge_cells(f"A1:{last}1")
-    ws["A2"] = f"{reports.summary_line(report)}. From {source}, {report.now:%Y-%m-%d %H:%M}."
-    ws["A2"].font = Font(italic=True, color="555555")
+    line = f"{reports.summary_line(report)}. From {source}, {report.now:%Y-%m-%d %H:%M}."
+    put(ws, 2, 1, line).font = Font(italic=True, color="555555")
     ws.merge_cells(f"A2:{last}2")
     header_row = 4
     fill = PatternFill("solid", fgColor="DDEBF7")
     for c, (_key, header, width) in enumerate(reports.COLUMNS, start=1):
-        cell = ws.cell(row=header_row, column=c, value=header)
+        cell = put(ws, header_row, c, header)
         cell.font = Font(bold=True)
         cell.fill = fill
         cell.alignment = Alignment(vertical="center", wrap_text=True)
@@ -115,7 +117,7 @@ def _a_list_xlsx(report: AList, path: Path, source: str) -> None:
     for r, e in enumerate(report.entries, start=header_row + 1):
         row = reports.entry_row(e)
         for c, (key, _h, _w) in enumerate(reports.COLUMNS, start=1):
-            cell = ws.cell(row=r, column=c, value=row[key] or None)
+            cell = put(ws, r, c, row[key] or None)
             cell.alignment = top
         if e.new_this_month:
             ws.cell(row=r, column=8).font = Font(bold=True)
@@ -127,15 +129,17 @@ def _a_list_xlsx(report: AList, path: Path, source: str) -> None:
     ws.page_setup.fitToWidth = 1
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToHeight = 0
-    _save(wb, path)
+    return wb
 
 
 # ---------------------------------------------------------------- statistics
 
 
-def write_stats(st: Stats, path: Path, source: str) -> list[str]:
+def write_stats(
+    st: Stats, path: Path, source: str, *, workbook: Path, force: bool = False
+) -> list[str]:
     """One sheet per table, each with a native Excel chart beside it; the sheet names."""
-    check_target(path, (".xlsx",))
+    check_target(path, (".xlsx",), workbook=workbook, force=force)
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, PieChart, Reference
     from openpyxl.chart.label import DataLabelList
@@ -149,28 +153,28 @@ def write_stats(st: Stats, path: Path, source: str) -> list[str]:
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
     since = f" since {st.since:%Y-%m-%d}" if st.since else ""
-    summary["A1"] = f"Buyer database statistics{since}"
-    summary["A1"].font = Font(bold=True, size=14)
-    summary["A2"] = f"From {source}, {st.now:%Y-%m-%d %H:%M}."
-    summary["A2"].font = Font(italic=True, color="555555")
+    put(summary, 1, 1, f"Buyer database statistics{since}").font = Font(bold=True, size=14)
+    put(summary, 2, 1, f"From {source}, {st.now:%Y-%m-%d %H:%M}.").font = Font(
+        italic=True, color="555555"
+    )
     rows = [
         ("Buyers", st.buyers_total),
         ("Inquiries", st.inquiries_total),
         *service.reply_rows(st.replies),
     ]
     for r, (label, value) in enumerate(rows, start=4):
-        summary.cell(row=r, column=1, value=label).font = bold
-        summary.cell(row=r, column=2, value=value)
+        put(summary, r, 1, label).font = bold
+        put(summary, r, 2, value)
     r = st.replies
-    summary.cell(row=10, column=1, value="Reply performance").font = bold
+    put(summary, 10, 1, "Reply performance").font = bold
     perf = [
         ("Measure", "Share"),
         (f"Within {r.target_hours:g} h", round(r.target_share, 4)),
         (f"Within {r.limit_hours:g} h", round(r.limit_share, 4)),
     ]
     for i, (label, value) in enumerate(perf, start=11):
-        summary.cell(row=i, column=1, value=label)
-        cell = summary.cell(row=i, column=2, value=value)
+        put(summary, i, 1, label)
+        cell = put(summary, i, 2, value)
         if i > 11:
             cell.number_format = "0%"
         else:
@@ -196,12 +200,12 @@ def write_stats(st: Stats, path: Path, source: str) -> list[str]:
         ws = wb.create_sheet(title[:31])
         names.append(ws.title)
         for c, h in enumerate(header, start=1):
-            cell = ws.cell(row=1, column=c, value=h)
+            cell = put(ws, 1, c, h)
             cell.font = bold
             cell.fill = fill
         for i, row in enumerate(values, start=2):
             for c, v in enumerate(row, start=1):
-                cell = ws.cell(row=i, column=c, value=v)
+                cell = put(ws, i, c, v)
                 if isinstance(v, float):
                     cell.number_format = "0%"
         ws.column_dimensions["A"].width = max(14, *(len(str(v[0])) + 2 for v in values or [("",)]))
@@ -261,5 +265,5 @@ def write_stats(st: Stats, path: Path, source: str) -> list[str]:
         [(p.model, p.inquiries, p.buyers, p.name) for p in st.products],
         "bar",
     )
-    _save(wb, path)
+    _save(wb, path, workbook, force)
     return names

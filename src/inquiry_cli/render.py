@@ -16,31 +16,23 @@ if TYPE_CHECKING:
 
 @cache
 def console(stderr: bool = False) -> Console:
-    """The run's Console: no colour when NO_COLOR is set or output is not a terminal.
+    """The run's Console: no colour when NO_COLOR is set or output is not a terminal;
+    control characters in workbook text shown as \x1b and the like (output.terminal).
 
     No file is bound: rich then writes to whatever sys.stdout/stderr is at print time,
     which keeps in-process test runs (CliRunner swaps the streams) working.
     """
-    from rich.console import Console
+    from inquiry_cli.output.console import VisibleConsole
 
     # markup=False: workbook text like "ACME [Pty] Ltd" prints as typed, in tables too;
     # the few lines that style themselves pass markup=True and escape what they insert.
-    return Console(
+    return VisibleConsole(
         stderr=stderr,
         markup=False,
         highlight=False,
         no_color=bool(os.environ.get("NO_COLOR")),
         soft_wrap=True,  # long lines stay whole (paths, emails); tables still fit the width
     )
-
-
-_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)] if c not in (9, 10)}
-
-
-def visible(text: str) -> str:
-    """Text with control characters shown escaped (ESC as \\x1b): workbook text and the
-    like never reach the terminal as escape sequences."""
-    return text.translate(_CONTROL)
 
 
 def _default(value: Any) -> Any:
@@ -56,7 +48,10 @@ def _default(value: Any) -> Any:
 
 
 def dumps_json(data: Any, indent: int | None = 2) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=indent, default=_default)
+    """UTF-8 JSON; DEL, C1 and bidi controls escaped too (json escapes only C0)."""
+    from inquiry_cli.output.terminal import json_safe
+
+    return json_safe(json.dumps(data, ensure_ascii=False, indent=indent, default=_default))
 
 
 def print_json(data: Any) -> None:

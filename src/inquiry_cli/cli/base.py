@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 from inquiry_cli import __version__
 from inquiry_cli.cli.context import AppState
 from inquiry_cli.errors import InqError
+from inquiry_cli.output.terminal import echo
 
 
 class InqGroup(TyperGroup):
@@ -25,14 +26,14 @@ class InqGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except InqError as exc:
-            typer.echo(f"Error: {exc}", err=True)
+            echo(f"Error: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
         except typer.TyperException as exc:  # click's UsageError and kin (not Exit/Abort)
             if getattr(exc, "exit_code", None) != 2 or not hasattr(exc, "format_message"):
                 raise
             where = getattr(exc, "ctx", None)
             hint = f" (see `{where.command_path} -h`)" if where is not None else ""
-            typer.echo(f"Error: {exc.format_message().rstrip('.')}{hint}", err=True)
+            echo(f"Error: {exc.format_message().rstrip('.')}{hint}", err=True)
             raise typer.Exit(2) from None
         except KeyboardInterrupt:
             typer.echo("Interrupted.", err=True)

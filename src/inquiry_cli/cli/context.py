@@ -74,7 +74,7 @@ class AppState:
             return Settings.lock_wait_seconds
 
     def _say_waiting(self, holder: Any, wait: float) -> None:
-        from inquiry_cli.render import visible
+        from inquiry_cli.output.terminal import visible
 
         who = f" ({visible(holder.describe())})" if holder is not None else ""
         typer.echo(

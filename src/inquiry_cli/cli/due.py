@@ -9,6 +9,8 @@ import typer
 
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
+from inquiry_cli.cli.options import ForceOutput
+from inquiry_cli.output.terminal import echo
 
 
 @app.command()
@@ -23,6 +25,7 @@ def due(
         Path | None,
         typer.Option("--ics", help="Also write the list as calendar events (.ics) to FILE."),
     ] = None,
+    force: ForceOutput = False,
 ) -> None:
     """What you owe buyers, most urgent first: replies, follow-ups, overdue contacts.
 
@@ -37,12 +40,16 @@ def due(
 
     st = state(ctx)
     last_day, _ = service.horizon(when, st.now)
+    if ics is not None:
+        from inquiry_cli.output import files
+
+        files.check_target(ics, workbook=st.workbook, force=force)
     book = read.read(st.workbook, service.SHEETS)
     items = service.due_list(book, st.now, when)
     if ics is not None:
-        from inquiry_cli.calendar import write_ics
+        from inquiry_cli.calendar import ics_bytes
 
-        write_ics(items, ics, st.now)
+        files.write(ics, ics_bytes(items, st.now), workbook=st.workbook, force=force)
     if as_json:
         from inquiry_cli.render import print_json
 
@@ -50,7 +57,7 @@ def due(
         return
     _print(items, st.now, when, last_day)
     if ics is not None:
-        typer.echo(f"Wrote {len(items)} events to {ics}", err=True)
+        echo(f"Wrote {len(items)} events to {ics}", err=True)
 
 
 def _print(items, now, when: str, last_day) -> None:

@@ -9,6 +9,7 @@ import typer
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
 from inquiry_cli.cli.record import save
+from inquiry_cli.output.terminal import echo
 
 SHEETS = ("buyers", "inquiries")
 HISTORY = ("grade_history",)  # only appended to: its header is enough
@@ -159,7 +160,7 @@ def _ask(suggested: str) -> str:
         try:
             return parse_grade(raw)
         except UsageError as exc:
-            typer.echo(str(exc), err=True)
+            echo(str(exc), err=True)
 
 
 def _show(item, n: int, total: int) -> None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
+from inquiry_cli.output.terminal import echo
 
 
 @app.command()
@@ -27,8 +27,8 @@ def undo(ctx: typer.Context) -> None:
     with st.writing():
         result = undo_last(st.workbook)
     for note in result.notes:
-        typer.echo(f"Note: {note}", err=True)
-    typer.echo(
+        echo(f"Note: {note}", err=True)
+    echo(
         f"Undid {result.undid or 'the last write'}: {result.path.name} restored from "
         f"{result.restored_from.name} (run `inq undo` again to redo)."
     )
@@ -50,11 +50,13 @@ def backups(
     path = state(ctx).workbook
     entries = list_backups(path)
     if as_json:
-        typer.echo(json.dumps([e.to_json() for e in entries], ensure_ascii=False, indent=2))
+        from inquiry_cli.render import print_json
+
+        print_json([e.to_json() for e in entries])
         return
     if not entries:
-        typer.echo(f"No backups of {path.name} yet (inq makes one before every write).")
+        echo(f"No backups of {path.name} yet (inq makes one before every write).")
         return
-    typer.echo(f"Backups of {path.name} in {backup_dir(path)} (newest first):")
+    echo(f"Backups of {path.name} in {backup_dir(path)} (newest first):")
     for e in entries:
-        typer.echo(f"  {e.time:%Y-%m-%d %H:%M:%S}  {e.command or '-':<20}  {e.file.name}")
+        echo(f"  {e.time:%Y-%m-%d %H:%M:%S}  {e.command or '-':<20}  {e.file.name}")

@@ -10,6 +10,7 @@ import typer
 
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
+from inquiry_cli.cli.options import ForceOutput
 
 
 @app.command()
@@ -63,8 +64,19 @@ def mail(
         ),
     ] = False,
     log: Annotated[
-        bool, typer.Option("--log", help="Record each mail as a contact (one change).")
+        bool,
+        typer.Option(
+            "--log", help="Record each mail as a contact (one change; a killed run resumes)."
+        ),
     ] = False,
+    resend: Annotated[
+        bool,
+        typer.Option(
+            "--resend",
+            help="Mail again the buyers who had this mail (same subject) in the last 30 days.",
+        ),
+    ] = False,
+    force: ForceOutput = False,
     news: Annotated[
         Path | None,
         typer.Option(
@@ -96,15 +108,20 @@ def mail(
     or --all. Each buyer gets a personalised plain-text mail; buyers without an email are
     listed so you can reach them another way. Without --out/--mbox/--send it shows the
     first mail and who would get one. sample-follow-up goes by default to every buyer
-    with a sample awaiting feedback.
+    with a sample awaiting feedback. Buyers who had the same mail (template and subject)
+    in the last 30 days are skipped unless --resend. With --log each mail is kept in
+    inq-backups/ as it goes out, so a run that is killed is logged by the next one and
+    nobody is mailed twice.
 
     Example: inq mail new-products --asked LED-PL-60 --out mails/
     """
-    from inquiry_cli import config, templating
+    from inquiry_cli import config, dates
     from inquiry_cli.domain import mailing as service
+    from inquiry_cli.domain import mailouts
     from inquiry_cli.domain.recording import parse_grade
-    from inquiry_cli.domain.settings import Settings
     from inquiry_cli.errors import UsageError
+    from inquiry_cli.output import files, mailfiles
+    from inquiry_cli.output.journal import Journal
     from inquiry_cli.workbook import read
 
     st = state(ctx)
@@ -112,8 +129,12 @@ def mail(
         raise UsageError("choose one of --out DIR, --mbox FILE or --send")
     if log and not (out or mbox or send):
         raise UsageError("--log records mails you write or send: add --out, --mbox or --send")
-    if mbox is not None and mbox.exists():
-        raise UsageError(f"{mbox} already exists: give a new .mbox file name")
+    if force and not (out or mbox):
+        raise UsageError("--force replaces files written by --out or --mbox")
+    if mbox is not None:
+        files.check_target(mbox, workbook=st.workbook, force=force)
+    if out is not None:
+        mailfiles.check_folder(out, workbook=st.workbook)
     grades = [parse_grade(g) for g in grade.replace(" ", "").split(",") if g] if grade else []
     audience = service.Audience(asked, grades, region, country, everyone)
     news_text = None
@@ -123,42 +144,24 @@ def mail(
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"cannot read {news}: {exc}") from None
     cfg = config.load_config()
-    smtp_cfg = service.SmtpConfig.from_config(cfg) if send else None
+    smtp_cfg = None
+    if send:
+        from inquiry_cli.output.smtp import SmtpConfig
 
+        smtp_cfg = SmtpConfig.from_config(cfg)
+
+    journal = Journal(st.workbook)
     with st.writing(not log):
+        if log:
+            _check_log_can_be_written(st.workbook)
         book = read.read(st.workbook, service.SHEETS)
-        settings = Settings.from_sheet(book.key_values("settings"))
-        search = templating.search_path(st.workbook, settings.template_dir or None)
-        if template not in service.template_names(search):
-            names = ", ".join(service.template_names(search))
-            raise UsageError(f"no mail template {template!r}: use one of {names}")
-        if audience.is_empty():
-            if template != "sample-follow-up":
-                raise UsageError(
-                    "say who gets it: --asked MODEL, --grade A,B, --region, --country or --all"
-                )
-            chosen = service.sample_follow_up_audience(book)
-            who = "buyers with a sample awaiting feedback"
-        else:
-            chosen = service.select(book, audience)
-            who = audience.describe()
-        mail_cfg = cfg.get("mail") if isinstance(cfg.get("mail"), dict) else {}
-        smtp_section = cfg.get("smtp") if isinstance(cfg.get("smtp"), dict) else {}
-        sender = service.sender_of(book, mail_cfg.get("from") or smtp_section.get("from"))
-        context = service.prepare(
-            book,
-            template,
-            now=st.now,
-            news=news_text,
-            occasion=occasion,
-            event=event,
-            sender=sender,
+        pending = journal.pending()
+        if log and pending:
+            book = _log_earlier_run(st, book, journal, pending)
+            pending = []
+        chosen, who, mails, skipped, notes = _compose(
+            st, book, template, audience, cfg, news_text, occasion, event, subject
         )
-        recipients, skipped = service.split_recipients(chosen)
-        mails, not_applicable = service.render(template, recipients, context, search, subject)
-        skipped += not_applicable
-        service.build_messages(mails, sender, context.company.get("name"), st.now, settings)
-
         from inquiry_cli.render import console
 
         con = console()
@@ -172,39 +175,190 @@ def mail(
             con.print(f"Not mailed ({len(skipped)}): reach them another way", markup=False)
             for sk in skipped:
                 con.print(f"  {sk.buyer.key} {sk.buyer.label}: {sk.why}", markup=False)
+        for note in notes:
+            con.print(note, markup=False)
+        if pending:
+            k = len(pending)
+            con.print(
+                f"{k} mail{'s' if k != 1 else ''} of an earlier run {'are' if k != 1 else 'is'} "
+                "not in Contacts yet: the next run with --log records them",
+                markup=False,
+            )
+        if not resend:
+            mails, again = mailouts.already_mailed(book, mails, template, pending, st.now)
+            if again:
+                k = len(again)
+                con.print(
+                    f"Skipped {k} buyer{'s' if k != 1 else ''} already mailed {template} "
+                    "(use --resend to mail them again)",
+                    markup=False,
+                )
         if not mails:
-            raise typer.Exit(1 if chosen else 0)
+            raise typer.Exit(1 if chosen and n == 0 else 0)
 
-        if out is not None:
-            paths = service.write_eml(mails, out)
-            con.print(f"Wrote {len(paths)} .eml files to {out}", markup=False)
-            sent = mails
-        elif mbox is not None:
-            service.write_mbox(mails, mbox)
-            con.print(f"Wrote {n} mails to {mbox}", markup=False)
-            sent = mails
-        elif send:
-            sent = _send(mails, smtp_cfg)
-        else:
+        went: list[mailouts.Sent] = []
+
+        def gone(mail) -> None:
+            """One mail went out: into the journal before the next one goes."""
+            sent = mailouts.Sent.of(mail, template, dates.now())
+            if log:
+                journal.record(sent)
+            went.append(sent)
+
+        if not (out or mbox or send):
             _preview(mails)
             return
-        if log and sent:
-            from inquiry_cli.cli.record import save
+        try:
+            interrupted = _deliver(st, mails, out, mbox, smtp_cfg, force, gone)
+        finally:
+            journal.close()
+        if log and went:
+            _log_this_run(st, journal, went)
+        if interrupted:
+            from inquiry_cli.output.terminal import echo
 
-            outcome = service.log_mails(book, sent, template, st.now)
-            save(st, book, outcome, dry_run=False)
-        if send and len(sent) < n:
+            echo(f"Interrupted: {len(went)} of {len(mails)} mails went out.", err=True)
+            raise typer.Exit(130)
+        if send and len(went) < len(mails):
             raise typer.Exit(1)
 
 
-def _send(mails, cfg) -> list:
+def _compose(st, book, template, audience, cfg, news, occasion, event, subject):
+    """This run's mails: (buyers matched, who in words, mails, buyers not mailed, notes
+    on header text cleaned)."""
+    from inquiry_cli import templating
+    from inquiry_cli.domain import mailing as service
+    from inquiry_cli.domain.settings import Settings
+    from inquiry_cli.errors import UsageError
+
+    settings = Settings.from_sheet(book.key_values("settings"))
+    search = templating.search_path(st.workbook, settings.template_dir or None)
+    if template not in service.template_names(search):
+        names = ", ".join(service.template_names(search))
+        raise UsageError(f"no mail template {template!r}: use one of {names}")
+    if audience.is_empty():
+        if template != "sample-follow-up":
+            raise UsageError(
+                "say who gets it: --asked MODEL, --grade A,B, --region, --country or --all"
+            )
+        chosen = service.sample_follow_up_audience(book)
+        who = "buyers with a sample awaiting feedback"
+    else:
+        chosen = service.select(book, audience)
+        who = audience.describe()
+    mail_cfg = cfg.get("mail") if isinstance(cfg.get("mail"), dict) else {}
+    smtp_section = cfg.get("smtp") if isinstance(cfg.get("smtp"), dict) else {}
+    sender = service.sender_of(book, mail_cfg.get("from") or smtp_section.get("from"))
+    context = service.prepare(
+        book,
+        template,
+        now=st.now,
+        news=news,
+        occasion=occasion,
+        event=event,
+        sender=sender,
+    )
+    recipients, skipped = service.split_recipients(chosen)
+    mails, not_applicable = service.render(template, recipients, context, search, subject)
+    skipped += not_applicable
+    notes = service.build_messages(mails, sender, context.company.get("name"), st.now, settings)
+    return chosen, who, mails, skipped, notes
+
+
+def _deliver(st, mails, out, mbox, smtp_cfg, force, gone) -> bool:
+    """Write or send the mails, telling `gone` of each as it goes; True if Ctrl-C stopped it."""
+    from inquiry_cli.output import files, mailfiles
+    from inquiry_cli.render import console
+
+    con = console()
+    if out is not None:
+        names = mailfiles.eml_names(m.buyer.key for m in mails)
+        mailfiles.write_eml(
+            [m.message for m in mails],
+            names,
+            out,
+            workbook=st.workbook,
+            force=force,
+            written=lambda i: gone(mails[i]),
+        )
+        con.print(f"Wrote {len(mails)} .eml files to {out}", markup=False)
+    elif mbox is not None:
+        files.write(
+            mbox, mailfiles.mbox_bytes(m.message for m in mails), workbook=st.workbook, force=force
+        )
+        for m in mails:
+            gone(m)
+        con.print(f"Wrote {len(mails)} mails to {mbox}", markup=False)
+    else:
+        return _send(mails, smtp_cfg, gone)
+    return False
+
+
+def _check_log_can_be_written(workbook: Path) -> None:
+    """--log ends in a write: refuse before the first mail goes if it could not be made."""
+    from inquiry_cli.errors import InqError, WorkbookBusy
+    from inquiry_cli.workbook.guard import refuse_if_open
+
+    try:
+        refuse_if_open(workbook)
+    except WorkbookBusy as exc:
+        raise WorkbookBusy(f"{exc}; nothing was sent or written (--log records in it)") from None
+    if not os.access(workbook, os.W_OK) or not os.access(workbook.parent, os.W_OK):
+        raise InqError(
+            f"{workbook.name} (or its folder) is read-only, so --log could not record the "
+            "mails: nothing was sent or written"
+        )
+
+
+def _log_earlier_run(st, book, journal, pending):
+    """Log what a killed run sent and Contacts lacks; the book afresh if it was written."""
+    from inquiry_cli.cli.record import save
+    from inquiry_cli.domain import mailing as service
+    from inquiry_cli.domain import mailouts
+    from inquiry_cli.workbook import read
+
+    missing, logged = mailouts.in_contacts(book, pending)
+    if missing:
+        k = len(missing)
+        line = (
+            f"Logged {k} mail{'s' if k != 1 else ''} of an earlier run that stopped before "
+            "recording them (none is sent again)"
+        )
+        save(st, book, mailouts.log_sent(book, missing, line), dry_run=False)
+    journal.mark_done(missing + logged)
+    return read.read(st.workbook, service.SHEETS) if missing else book
+
+
+def _log_this_run(st, journal, went) -> None:
+    """The run's mails in Contacts, one write, from a fresh read (a mail-out takes a while).
+
+    Should the write be refused, the mails stay in the journal for the next run."""
+    from inquiry_cli.cli.record import save
+    from inquiry_cli.domain import mailouts
+    from inquiry_cli.errors import InqError
+    from inquiry_cli.workbook import read
+
+    book = read.read(st.workbook, ("buyers",), headers_only=("contacts",))
+    try:
+        save(st, book, mailouts.log_sent(book, went), dry_run=False)
+    except InqError as exc:
+        k = len(went)
+        raise type(exc)(
+            f"{exc} (the {k} mail{'s' if k != 1 else ''} that went out {'are' if k != 1 else 'is'} "
+            f"kept in {journal.path} and logged by the next `inq mail ... --log`)"
+        ) from None
+    journal.mark_done(went)
+
+
+def _send(mails, cfg, gone) -> bool:
+    """Send, telling `gone` of each mail the server took; True if Ctrl-C stopped it."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from inquiry_cli.domain import mailing as service
+    from inquiry_cli.output import smtp
     from inquiry_cli.render import console
 
     password = os.environ.get(cfg.password_env)
-    conn = service.connect(cfg, password)  # before the progress bar: errors stay one line
+    conn = smtp.connect(cfg, password)  # before the progress bar: errors stay one line
     err = console(stderr=True)
     with Progress(
         TextColumn("Sending"),
@@ -214,7 +368,16 @@ def _send(mails, cfg) -> list:
         transient=True,
     ) as progress:
         task = progress.add_task("send", total=len(mails))
-        results = service.send(mails, cfg, password, tick=lambda: progress.advance(task), conn=conn)
+        results = []
+        interrupted = False
+        try:
+            for result in smtp.send(mails, cfg, password, conn=conn):
+                results.append(result)
+                if result.ok:
+                    gone(result.mail)
+                progress.advance(task)
+        except KeyboardInterrupt:
+            interrupted = True  # stop sending; what went out is still logged
     out = console()
     ok = [r for r in results if r.ok]
     failed = [r for r in results if not r.ok]
@@ -228,7 +391,7 @@ def _send(mails, cfg) -> list:
     if failed:
         line += f"; {len(failed)} failed (listed above)"
     out.print(line, markup=False)
-    return [r.mail for r in ok]
+    return interrupted
 
 
 def _preview(mails) -> None:

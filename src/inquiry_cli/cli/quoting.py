@@ -10,6 +10,8 @@ import typer
 
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
+from inquiry_cli.cli.options import ForceOutput
+from inquiry_cli.output.terminal import echo, visible
 
 
 @app.command()
@@ -54,6 +56,7 @@ def quote(
     strict: Annotated[
         bool, typer.Option("--strict", help="Refuse quantities below the MOQ.")
     ] = False,
+    force: ForceOutput = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", "-n", help="Show the quote and the change; write nothing.")
     ] = False,
@@ -70,6 +73,7 @@ def quote(
     from inquiry_cli.domain import quote as service
     from inquiry_cli.domain import recording
     from inquiry_cli.errors import UsageError
+    from inquiry_cli.output import files
     from inquiry_cli.workbook import read
 
     st = state(ctx)
@@ -77,8 +81,8 @@ def quote(
         raise UsageError(
             f"give one --qty per --model ({len(models)} models, {len(qtys)} quantities)"
         )
-    if out is not None and out.exists() and not dry_run:
-        raise UsageError(f"{out} already exists: name a new file (inq never overwrites a quote)")
+    if out is not None and not dry_run:
+        files.check_target(out, workbook=st.workbook, force=force)
     items: list[tuple[str, int]] = []
     for m, q in zip(models, qtys, strict=True):
         items.append((m, int(recording.parse_quantity(q, whole=True, what=f"--qty for {m}"))))
@@ -100,17 +104,14 @@ def quote(
         text, _template = service.render(
             draft, company, templating.search_path(st.workbook, settings_dir)
         )
-        err = typer.echo
+        err = echo
         for line in draft.lines:
             if line.below_moq:
                 note = f"{line.asked_qty:,} is below the MOQ of {line.moq:,}; quoted the MOQ"
                 err(f"Note: {line.model}: {note}", err=True)
         if out is not None and not dry_run:
-            try:
-                out.write_text(text, encoding="utf-8", newline="\n")
-            except OSError as exc:
-                raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
-        sys.stdout.write(text)
+            files.write(out, text.encode("utf-8"), workbook=st.workbook, force=force)
+        sys.stdout.write(visible(text))
         sys.stdout.flush()
         total = f"{draft.currency} {draft.total:,.2f} {draft.incoterm}"
         where = f"region {draft.region.name}, valid until {draft.valid_until}"

@@ -10,6 +10,7 @@ import typer
 
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import AppState, state
+from inquiry_cli.output.terminal import echo
 
 DryRun = Annotated[
     bool, typer.Option("--dry-run", "-n", help="Show the change without writing it.")
@@ -42,7 +43,7 @@ def save(st: AppState, book, outcome, dry_run: bool) -> None:
         outcome.changes.command = st.command
         result = apply(st.workbook, outcome.changes, stamp=book.stamp)
         for note in result.notes:
-            typer.echo(f"Note: {note}", err=True)
+            echo(f"Note: {note}", err=True)
     print_outcome(outcome, dry_run=dry_run, book=book)
 
 

@@ -9,6 +9,8 @@ import typer
 
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
+from inquiry_cli.cli.options import ForceOutput
+from inquiry_cli.output.terminal import echo
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
@@ -42,6 +44,7 @@ def a_list(
             show_default=False,
         ),
     ] = None,
+    force: ForceOutput = False,
     as_json: JsonOption = False,
 ) -> None:
     """The month's A-grade buyers for the sales manager, with their details.
@@ -60,7 +63,7 @@ def a_list(
     if out is not None:
         from inquiry_cli.export import check_target
 
-        check_target(out)
+        check_target(out, workbook=st.workbook, force=force)
     book = read.read(st.workbook, service.SHEETS)
     report = service.a_list(book, wanted, st.now)
     if as_json:
@@ -71,8 +74,8 @@ def a_list(
     if out is not None:
         from inquiry_cli.export import write_a_list
 
-        write_a_list(report, out, st.workbook.name)
-        typer.echo(f"Wrote {out}: {service.summary_line(report)}")
+        write_a_list(report, out, st.workbook.name, workbook=st.workbook, force=force)
+        echo(f"Wrote {out}: {service.summary_line(report)}")
         return
     _print_a_list(report)
 
@@ -113,6 +116,7 @@ def stats(
             show_default=False,
         ),
     ] = None,
+    force: ForceOutput = False,
     as_json: JsonOption = False,
 ) -> None:
     """Statistics: buyers by region, country, nature, source, strength and grade;
@@ -132,7 +136,7 @@ def stats(
     if out is not None:
         from inquiry_cli.export import check_target
 
-        check_target(out, (".xlsx",))
+        check_target(out, (".xlsx",), workbook=st.workbook, force=force)
     book = read.read(st.workbook, service.SHEETS)
     result = service.compute(book, st.now, start)
     if as_json:
@@ -144,8 +148,8 @@ def stats(
     if out is not None:
         from inquiry_cli.export import write_stats
 
-        sheets = write_stats(result, out, st.workbook.name)
-        typer.echo(f"Wrote {out}: {len(sheets)} sheets with charts", err=as_json)
+        sheets = write_stats(result, out, st.workbook.name, workbook=st.workbook, force=force)
+        echo(f"Wrote {out}: {len(sheets)} sheets with charts", err=as_json)
 
 
 BAR = "█"

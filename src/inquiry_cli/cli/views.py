@@ -217,14 +217,14 @@ def print_outcome(outcome, *, dry_run: bool, book) -> None:
 
     Plain lines, so the write commands never import rich (a twentieth of a second).
     """
-    import typer
+    from inquiry_cli.output.terminal import echo
 
     for warning in outcome.warnings:
-        typer.echo(f"Warning: {warning}", err=True)
+        echo(f"Warning: {warning}", err=True)
     if dry_run:
-        typer.echo("Dry run: nothing was written. The change would be:")
+        echo("Dry run: nothing was written. The change would be:")
         for line in describe_changes(outcome.changes, book):
-            typer.echo(f"  {line}")
+            echo(f"  {line}")
         return
     for line in outcome.lines:
-        typer.echo(line)
+        echo(line)

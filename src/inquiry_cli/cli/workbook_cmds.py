@@ -9,6 +9,7 @@ import typer
 
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
+from inquiry_cli.output.terminal import echo
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
@@ -35,11 +36,11 @@ def init(
     from inquiry_cli.workbook.create import new_workbook, save_new
 
     save_new(new_workbook(), path)
-    typer.echo(f"Created {path} with sheets {', '.join(s.title for s in schema.SHEETS)}.")
+    echo(f"Created {path} with sheets {', '.join(s.title for s in schema.SHEETS)}.")
     if remember:
         cfg = config.remember_workbook(path)
-        typer.echo(f"Saved as your default workbook in {cfg}.")
-    typer.echo("Next: fill in the Company sheet, then add buyers or open it in Excel.")
+        echo(f"Saved as your default workbook in {cfg}.")
+    echo("Next: fill in the Company sheet, then add buyers or open it in Excel.")
 
 
 @app.command()

@@ -3,13 +3,12 @@
 Templates live in `templates/mail/NAME.txt.j2` (a user's folder first, as for quotes);
 the first line `Subject: ...` gives the subject, the rest is the plain-text body.
 Buyers without a usable email are listed, never silently dropped; two buyer rows with
-one email get one mail. Writing .eml/.mbox files and SMTP sending are here too, each
-recipient's result reported on its own.
+one email get one mail. Sending is output.smtp's job, .eml and .mbox files are
+output.mailfiles'.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -26,8 +25,9 @@ SHEETS = (
     "buyers", "inquiries", "contacts", "products", "samples", "events", "regions",
     "company", "settings",
 )  # fmt: skip
+# C0 (tab too), DEL and C1: never in a header (a CR or LF there could inject another).
+_HEADER_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]+")
 BUILT_IN = ("newsletter", "new-products", "trade-show", "greeting", "sample-follow-up")
-PASSWORD_ENV = "INQ_SMTP_PASSWORD"
 
 
 # ---------------------------------------------------------------- the audience
@@ -139,6 +139,9 @@ def split_recipients(buyers: list[model.Buyer]) -> tuple[list[model.Buyer], list
             )
             skipped.append(Skipped(b, f"no email{f' ({other})' if other else ''}"))
             continue
+        if _HEADER_CONTROLS.search(b.email):
+            skipped.append(Skipped(b, "the email holds a line break or control character"))
+            continue
         email = b.email.lower()
         if email in first:
             skipped.append(Skipped(b, f"same email as {first[email].key}"))
@@ -158,10 +161,6 @@ class Mail:
     subject: str
     body: str
     message: Any = None  # EmailMessage, built by build_messages
-
-    @property
-    def filename(self) -> str:
-        return re.sub(r"[^A-Za-z0-9._-]+", "_", self.buyer.key.replace("@", "_at_")) + ".eml"
 
 
 def template_names(search_path: list[Path]) -> list[str]:
@@ -333,7 +332,8 @@ def render(
     """One Mail per buyer; buyers the template does not apply to are skipped with a reason."""
     import jinja2
 
-    from inquiry_cli.templating import wrap_text
+    from inquiry_cli.templating import render as render_template
+    from inquiry_cli.templating import restore_breaks, wrap_text
 
     env = _env(search_path)
     try:
@@ -391,17 +391,15 @@ def render(
                 for o in samples
             ],
         }
-        try:
-            text = tmpl.render(values)
-        except jinja2.UndefinedError as exc:
-            raise InqError(
-                f"mail template {template} uses something inq does not provide: {exc}"
-            ) from None
+        # The inserted values' own line breaks stay marked until the Subject line is cut
+        # off, so an event named over two lines still makes one subject (cleaned later).
+        text = render_template(tmpl, values, "mail", template, keep_breaks=True)
         head, _, body = text.lstrip("\n").partition("\n")
         if not head.lower().startswith("subject:"):
             raise InqError(f"mail template {template} must start with a 'Subject: ...' line")
-        mail_subject = subject or head.split(":", 1)[1].strip()
-        mails.append(Mail(b, b.email or "", mail_subject, wrap_text(body.strip("\n") + "\n")))
+        mail_subject = subject or restore_breaks(head.split(":", 1)[1]).strip()
+        body = restore_breaks(body).strip("\n")
+        mails.append(Mail(b, b.email or "", mail_subject, wrap_text(body + "\n")))
     return mails, skipped
 
 
@@ -426,10 +424,27 @@ def sender_of(book: Workbook, configured: str | None) -> dict[str, str]:
     return {"name": company.get("contact") or company.get("name") or email, "email": str(email)}
 
 
+def header_text(value: str) -> tuple[str, str | None]:
+    """`value` fit for a mail header (each run of control characters becomes a space),
+    and what was cleaned ("line breaks", "control characters") or None.
+
+    A CR or LF in a header is refused by the email package (a header could otherwise be
+    injected: "Name\r\nBcc: ..."); other controls would reach the reader's screen."""
+    found = "".join(_HEADER_CONTROLS.findall(value))
+    if not found:
+        return value, None
+    kind = "line breaks" if set(found) <= {"\r", "\n"} else "control characters"
+    return " ".join(_HEADER_CONTROLS.sub(" ", value).split()), kind
+
+
 def build_messages(
     mails: list[Mail], sender: dict[str, str], company_name: str, now: dt.datetime, s: Settings
-) -> None:
-    """Give each Mail its RFC 5322 message: From/To/Subject/Date/Message-ID, UTF-8 text."""
+) -> list[str]:
+    """Give each Mail its RFC 5322 message: From/To/Subject/Date/Message-ID, UTF-8 text.
+
+    Header text is cleaned, never refused: the notes say whose ("Cleaned line breaks in
+    the name of B0042 for the To: header"), and the mail-out goes on.
+    """
     from email.message import EmailMessage
     from email.utils import format_datetime, formataddr, make_msgid
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -438,14 +453,27 @@ def build_messages(
         when = now.replace(tzinfo=ZoneInfo(s.timezone))
     except (ZoneInfoNotFoundError, ValueError):
         raise ContractError(f"Settings: timezone {s.timezone!r} is not a time zone name") from None
+    notes: list[str] = []
     domain = sender["email"].rsplit("@", 1)[1]
     display = sender["name"].split(",")[0].strip()  # "Lily Chen, Export Sales Manager"
     if company_name and company_name not in display:
         display = f"{display} ({company_name})"
+    display, kind = header_text(display)
+    if kind:
+        notes.append(f"Cleaned {kind} in the sender's name for the From: header")
+    cleaned_subjects: dict[tuple[str, str], list[str]] = {}
     for mail in mails:
+        b = mail.buyer
+        name, kind = header_text(b.name or b.company or "")
+        if kind:
+            whose = "name" if b.name else "company name"
+            notes.append(f"Cleaned {kind} in the {whose} of {b.key} for the To: header")
+        mail.subject, kind = header_text(mail.subject)
+        if kind:
+            cleaned_subjects.setdefault((kind, mail.subject), []).append(b.key)
         msg = EmailMessage()
         msg["From"] = formataddr((display, sender["email"]))
-        msg["To"] = formataddr((mail.buyer.name or mail.buyer.company or "", mail.to))
+        msg["To"] = formataddr((name, mail.to))
         msg["Subject"] = mail.subject
         msg["Date"] = format_datetime(when)
         msg["Message-ID"] = make_msgid(domain=domain)
@@ -453,188 +481,7 @@ def build_messages(
         cte = "7bit" if mail.body.isascii() else "quoted-printable"
         msg.set_content(mail.body, subtype="plain", charset="utf-8", cte=cte)
         mail.message = msg
-
-
-def write_eml(mails: list[Mail], folder: Path) -> list[Path]:
-    """One .eml per mail (CRLF line ends, as RFC 5322 wants), in `folder`."""
-    from email import policy
-
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InqError(f"cannot create {folder}: {exc.strerror or exc}") from None
-    paths = []
-    for mail in mails:
-        path = folder / mail.filename
-        try:
-            path.write_bytes(mail.message.as_bytes(policy=policy.SMTP))
-        except OSError as exc:
-            raise InqError(f"cannot write {path}: {exc.strerror or exc}") from None
-        paths.append(path)
-    return paths
-
-
-def write_mbox(mails: list[Mail], path: Path) -> None:
-    """All mails in one new mbox file (refuses to add to an existing one)."""
-    import mailbox
-
-    if path.exists():
-        raise InqError(f"{path} already exists: give a new .mbox file name")
-    if not path.parent.exists():
-        raise InqError(f"folder {path.parent} does not exist")
-    box = mailbox.mbox(str(path), create=True)
-    try:
-        box.lock()
-        for mail in mails:
-            box.add(mail.message)
-        box.flush()
-        box.unlock()
-    except OSError as exc:
-        raise InqError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        box.close()
-
-
-# ---------------------------------------------------------------- sending
-
-
-@dataclass
-class SmtpConfig:
-    host: str
-    port: int
-    user: str | None
-    starttls: bool
-    ssl: bool
-    password_env: str
-    timeout: float = 30.0
-
-    @classmethod
-    def from_config(cls, cfg: dict[str, Any]) -> SmtpConfig:
-        smtp = cfg.get("smtp")
-        if not isinstance(smtp, dict) or not smtp.get("host"):
-            raise InqError(
-                "no SMTP server configured: add an [smtp] section to the config file "
-                "(host, port, user, starttls) and put the password in $" + PASSWORD_ENV
-            )
-        use_ssl = bool(smtp.get("ssl", False))
-        starttls = bool(smtp.get("starttls", not use_ssl))
-        default_port = 465 if use_ssl else (587 if starttls else 25)
-        try:
-            port = int(smtp.get("port", default_port))
-        except (TypeError, ValueError):
-            raise InqError(f"config: [smtp] port {smtp.get('port')!r} is not a number") from None
-        return cls(
-            host=str(smtp["host"]),
-            port=port,
-            user=str(smtp["user"]) if smtp.get("user") else None,
-            starttls=starttls and not use_ssl,
-            ssl=use_ssl,
-            password_env=str(smtp.get("password_env") or PASSWORD_ENV),
-            timeout=float(smtp.get("timeout", 30)),
-        )
-
-
-@dataclass
-class SendResult:
-    mail: Mail
-    ok: bool
-    error: str = ""
-
-
-def _smtp_error(exc: Exception) -> str:
-    code = getattr(exc, "smtp_code", None)
-    text = getattr(exc, "smtp_error", b"")
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", "replace")
-    if code:
-        return f"{code} {text}".strip()
-    return str(exc) or exc.__class__.__name__
-
-
-def connect(cfg: SmtpConfig, password: str | None):
-    """An open, logged-in SMTP connection, or one clear InqError."""
-    import smtplib
-    import ssl
-
-    if cfg.user and not password:
-        raise InqError(f"set the SMTP password in ${cfg.password_env} (it is never stored)")
-    try:
-        if cfg.ssl:
-            conn = smtplib.SMTP_SSL(
-                cfg.host, cfg.port, timeout=cfg.timeout, context=ssl.create_default_context()
-            )
-        else:
-            conn = smtplib.SMTP(cfg.host, cfg.port, timeout=cfg.timeout)
-            if cfg.starttls:
-                conn.starttls(context=ssl.create_default_context())
-        if cfg.user:
-            conn.login(cfg.user, password or "")
-        return conn
-    except smtplib.SMTPAuthenticationError as exc:
-        raise InqError(
-            f"the SMTP server refused the login of {cfg.user} ({_smtp_error(exc)}): "
-            f"check ${cfg.password_env}"
-        ) from None
-    except (OSError, smtplib.SMTPException) as exc:
-        raise InqError(
-            f"cannot connect to the SMTP server {cfg.host}:{cfg.port}: {_smtp_error(exc)}"
-        ) from None
-
-
-def send(
-    mails: list[Mail], cfg: SmtpConfig, password: str | None, tick=None, conn=None
-) -> list[SendResult]:
-    """Send over one SMTP connection; a refused recipient is reported and the run goes on."""
-    import smtplib
-
-    if conn is None:
-        conn = connect(cfg, password)
-    results: list[SendResult] = []
-    try:
-        for mail in mails:
-            try:
-                if conn is None:
-                    conn = connect(cfg, password)
-                conn.send_message(mail.message)
-                results.append(SendResult(mail, True))
-            except smtplib.SMTPRecipientsRefused as exc:
-                code, text = next(iter(exc.recipients.values()), (None, b""))
-                text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
-                results.append(SendResult(mail, False, f"refused: {code} {text}".strip()))
-            except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
-                results.append(SendResult(mail, False, _smtp_error(exc)))
-            except (smtplib.SMTPServerDisconnected, OSError) as exc:
-                results.append(SendResult(mail, False, f"connection lost: {_smtp_error(exc)}"))
-                conn = None  # try a new connection for the next one
-            except InqError as exc:
-                results.append(SendResult(mail, False, str(exc)))
-            if tick is not None:
-                tick()
-    finally:
-        if conn is not None:
-            with contextlib.suppress(OSError, smtplib.SMTPException):
-                conn.quit()
-    return results
-
-
-def log_mails(book: Workbook, mails: list[Mail], template: str, now: dt.datetime) -> Any:
-    """Every mail as an outgoing email contact, in one change set (recording.Outcome)."""
-    from inquiry_cli.domain import recording
-    from inquiry_cli.workbook.changes import ChangeSet
-
-    changes = ChangeSet()
-    out = recording.Outcome(changes)
-    for mail in mails:
-        logged = recording.log_outgoing(
-            book,
-            mail.buyer,
-            channel_name="email",
-            summary=f"Mail-out ({template}): {mail.subject}",
-            next_step=None,
-            when=now,
-            changes=changes,
-        )
-        out.warnings += [w for w in logged.warnings if w not in out.warnings]
-    n = len(mails)
-    out.lines.append(f"Logged {n} mail{'s' if n != 1 else ''} as contacts in Contacts")
-    return out
+    for (kind, _subject), keys in cleaned_subjects.items():
+        whose = f"the mail to {keys[0]}" if len(keys) == 1 else f"{len(keys)} mails"
+        notes.append(f"Cleaned {kind} in the subject of {whose} for the Subject: header")
+    return notes

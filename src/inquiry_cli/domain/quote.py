@@ -19,6 +19,7 @@ from inquiry_cli.domain.pricing import Line, Region, format_money, money, price_
 from inquiry_cli.domain.settings import Settings
 from inquiry_cli.errors import ContractError, InqError, NotFound, UsageError
 from inquiry_cli.templating import environment, wrap_text
+from inquiry_cli.templating import render as render_template
 from inquiry_cli.workbook import schema
 from inquiry_cli.workbook.read import Table, Workbook
 
@@ -345,15 +346,13 @@ def render(d: QuoteDraft, company: Fields, search_path: list[Path]) -> tuple[str
     env = environment(search_path)
     try:
         template = env.select_template(template_names(d))
-        text = template.render(context(d, company))
     except jinja2.TemplateNotFound as exc:
         raise InqError(
             f"no quote template found ({exc}); reinstall inq or add templates/quote/default.txt.j2"
         ) from None
-    except jinja2.UndefinedError as exc:
-        raise InqError(f"quote template uses something inq does not provide: {exc}") from None
     except jinja2.TemplateSyntaxError as exc:
         raise InqError(
             f"quote template {exc.filename or exc.name} line {exc.lineno}: {exc.message}"
         ) from None
+    text = render_template(template, context(d, company), "quote")
     return wrap_text(text), str(template.filename)

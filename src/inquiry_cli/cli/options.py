@@ -1,0 +1,15 @@
+"""Options several commands share, defined once so they read and behave the same."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+ForceOutput = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Replace an existing output file (never the workbook or its backups).",
+    ),
+]

@@ -1,0 +1,1 @@
+"""Everything inq puts out besides the workbook: files, the terminal, mail."""
