@@ -7,9 +7,11 @@ lose yet. Editing an existing workbook goes through workbook.write instead.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from inquiry_cli import fsops
 from inquiry_cli.errors import InqError
 from inquiry_cli.workbook import schema
 
@@ -85,18 +87,28 @@ def append_record(ws: Worksheet, spec: schema.Sheet, record: dict) -> None:
 
 
 def save_new(wb: Workbook, path: Path) -> None:
-    """Save a freshly made workbook; refuse to overwrite anything already there."""
-    if path.exists():
+    """Save a freshly made workbook; refuse to overwrite anything already there.
+
+    Saved to a temp file beside it, flushed, then moved into place without overwriting
+    (a file that appears meanwhile, or a dangling symlink, is never replaced).
+    """
+    if os.path.lexists(path):
         raise InqError(f"{path} already exists: inq init never overwrites a workbook")
     if path.suffix.lower() not in (".xlsx",):
         raise InqError(f"{path.name}: a new workbook must be named .xlsx")
-    if not path.parent.exists():
+    if not path.parent.is_dir():
         raise InqError(f"folder {path.parent} does not exist")
-    tmp = path.with_name(f".~inq-{path.name}.tmp")
+    tmp = path.with_name(f".~inq-{path.name}.{os.getpid()}.tmp")
     try:
-        wb.save(tmp)
-        if path.exists():
-            raise InqError(f"{path} appeared while writing: inq init never overwrites")
-        tmp.replace(path)
+        with tmp.open("xb") as fh:
+            wb.save(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        fsops.rename_noreplace(tmp, path)
+        fsops.fsync_dir(path.parent)
+    except FileExistsError:
+        raise InqError(f"{path} appeared while writing: inq init never overwrites") from None
+    except OSError as exc:
+        raise InqError(f"cannot create {path}: {exc.strerror or exc}") from None
     finally:
         tmp.unlink(missing_ok=True)
