@@ -1,4 +1,5 @@
-"""styles.xml, touched only when a write needs a date format or a bold header.
+"""styles.xml, touched only when a write needs a date format or a bold header (and made,
+minimal, for a workbook that has none).
 
 Existing cell formats (xf) keep their index; new ones are appended (or reused if an
 identical one exists), so every existing cell keeps its look.
@@ -32,12 +33,30 @@ def is_date_code(code: str) -> bool:
     return any(ch in bare for ch in "ymdhs")
 
 
+def minimal_styles(formats: int = 1) -> bytes:
+    """The smallest stylesheet Excel opens without repair, with `formats` default cell
+    formats (cells of a workbook that had none may already point at index 1, 2, ...)."""
+    xf = '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<styleSheet xmlns="{MAIN_NS}">'
+        '<fonts count="1"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+        '</fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill>'
+        '<patternFill patternType="gray125"/></fill></fills><borders count="1"><border>'
+        "<left/><right/><top/><bottom/><diagonal/></border></borders>"
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+        f'</cellStyleXfs><cellXfs count="{formats}">{xf * formats}</cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        "</styleSheet>"
+    ).encode()
+
+
 class Styles:
     """A parsed styles.xml with just the lookups and additions the write path needs."""
 
-    def __init__(self, xml: bytes) -> None:
+    def __init__(self, xml: bytes, *, new: bool = False) -> None:
         self.tree = etree.fromstring(xml)
-        self.changed = False
+        self.changed = new  # a part made for this write is written even if nothing is added
         self.numfmts = {
             int(el.get("numFmtId")): el.get("formatCode", "")
             for el in self.tree.iterfind(f"{_Q}numFmts/{_Q}numFmt")

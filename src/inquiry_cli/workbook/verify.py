@@ -22,7 +22,7 @@ from inquiry_cli.errors import FidelityError
 from inquiry_cli.workbook.changes import CellValue
 from inquiry_cli.workbook.ooxml import ZipSource
 from inquiry_cli.workbook.sheetxml import excel_serial
-from inquiry_cli.workbook.xlsxpatch import WORKBOOK, Patched
+from inquiry_cli.workbook.xlsxpatch import Patched
 
 # Sheets with less XML than this are compared whole (both files read by calamine).
 FULL_COMPARE_LIMIT = 2_000_000
@@ -337,9 +337,9 @@ def _verify(original: Path, temp: Path, src: ZipSource, patched: Patched) -> Non
             if tmp.raw(infos[name]) != packed:
                 raise FidelityError(f"check failed: {name} was not written as deflated")
         for name in [*patched.replaced, *patched.added]:
-            if name.endswith((".xml", ".rels")) and not name.startswith("xl/worksheets/"):
+            if name.endswith((".xml", ".rels")) and "/worksheets/" not in f"/{name.lower()}":
                 etree.fromstring(_new_part(tmp, patched, name))
-        root = etree.fromstring(tmp.read(WORKBOOK))
+        root = etree.fromstring(tmp.read(patched.main))
         names = [el.get("name") for el in root.iter("{*}sheet")]
         if names != patched.sheet_names:
             raise FidelityError("check failed: the sheet list would change unexpectedly")
