@@ -33,6 +33,7 @@ _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ufffe\uffff]")
 _ESCAPED_LOOKALIKE = re.compile("_(x[0-9A-Fa-f]{4}_)")
 
 DateStyle = Callable[[int | None, bool], int]
+NumberStyle = Callable[[int], int]
 
 
 def attrs(tag: bytes) -> dict[bytes, bytes]:
@@ -56,6 +57,15 @@ def col_number(letters: bytes | str) -> int:
     for ch in letters.upper() if isinstance(letters, str) else letters.decode().upper():
         number = number * 26 + ord(ch) - 64
     return number
+
+
+def int_attr(value: bytes | None) -> int | None:
+    """An index attribute (s, r, min, ...) as a number; empty or malformed counts as absent
+    (Excel for Mac writes s="")."""
+    if value is None:
+        return None
+    value = value.strip()
+    return int(value) if value.isdigit() else None
 
 
 def parse_ref(ref: bytes) -> tuple[int, int] | None:
@@ -91,15 +101,27 @@ def xml_text(value: str) -> bytes:
 
 
 def excel_serial(value: dt.date, date1904: bool) -> float:
-    """A date/datetime as Excel's serial day number."""
+    """A date/datetime as Excel's serial day number.
+
+    Excel's 1900 system counts a 29 February 1900 that never was (Lotus 1-2-3's bug), so
+    1900-01-01 is 1 and 1900-03-01 is 61: days before March 1900 count one less.
+    """
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
             value = value.replace(tzinfo=None)
-        epoch = dt.datetime(1904, 1, 1) if date1904 else dt.datetime(1899, 12, 30)
-        delta = value - epoch
-        return delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
-    epoch_d = dt.date(1904, 1, 1) if date1904 else dt.date(1899, 12, 30)
-    return float((value - epoch_d).days)
+        day, fraction = value.date(), (value - dt.datetime.combine(value.date(), dt.time()))
+        part = fraction.total_seconds() / 86400
+    else:
+        day, part = value, 0.0
+    if date1904:
+        return (day - dt.date(1904, 1, 1)).days + part
+    days = (day - dt.date(1899, 12, 30)).days
+    return (days - 1 if days < 61 else days) + part
+
+
+def first_date(date1904: bool) -> dt.date:
+    """The first day an Excel workbook can show (serial 0 and below show as ####)."""
+    return dt.date(1904, 1, 1) if date1904 else dt.date(1900, 1, 1)
 
 
 def number_text(value: int | float | Decimal) -> bytes:
@@ -177,12 +199,12 @@ class SheetXml:
             end = tag_end
         else:
             end = self.xml.index(self.row_close, tag_end) + len(self.row_close)
-        r = attrs(self.xml[i:tag_end]).get(b"r")
+        r = int_attr(attrs(self.xml[i:tag_end]).get(b"r"))
         if r is None:
             if implicit is None:
                 raise NoRowNumbers
             return Row(implicit, i, tag_end, end)
-        return Row(int(r), i, tag_end, end)
+        return Row(r, i, tag_end, end)
 
     def row_around(self, pos: int) -> Row:
         """The row whose bytes hold offset `pos` (inside one of its cells).
@@ -301,10 +323,10 @@ class SheetXml:
         out: dict[int, int] = {}
         for m in re.finditer(rb"<" + re.escape(self.p) + rb"col\b[^>]*>", head):
             a = attrs(m.group())
-            if b"style" in a and b"min" in a and b"max" in a:
-                for c in range(int(a[b"min"]), min(int(a[b"max"]), MAX_COL) + 1):
-                    if a[b"style"] != b"0":
-                        out[c] = int(a[b"style"])
+            lo, hi, style = (int_attr(a.get(k)) for k in (b"min", b"max", b"style"))
+            if lo and hi and style:
+                for c in range(lo, min(hi, MAX_COL) + 1):
+                    out[c] = style
         return out
 
     def cells(self, row: Row) -> list[tuple[int, int, int, dict[bytes, bytes], bytes]]:
@@ -317,7 +339,7 @@ class SheetXml:
         col = 0
         for m in pattern.finditer(self.xml, row.tag_end, row.end):
             a = attrs(m.group(1))
-            ref = parse_ref(a[b"r"]) if b"r" in a else None
+            ref = parse_ref(a[b"r"]) if a.get(b"r") else None
             col = ref[1] if ref else col + 1
             out.append((col, m.start(), m.end(), a, m.group(2) or b""))
         return out
@@ -330,9 +352,16 @@ class NoRowNumbers(Exception):
 class SheetPatcher:
     """Plans and applies the row edits of one sheet; yields the new XML bytes."""
 
-    def __init__(self, sheet: SheetXml, date_style: DateStyle, date1904: bool) -> None:
+    def __init__(
+        self,
+        sheet: SheetXml,
+        date_style: DateStyle,
+        date1904: bool,
+        number_style: NumberStyle | None = None,
+    ) -> None:
         self.sheet = sheet
         self.date_style = date_style
+        self.number_style = number_style or (lambda style: style)
         self.date1904 = date1904
         self.p = sheet.p
         self.edits: list[tuple[int, int, int, bytes]] = []  # (start, order, end, bytes)
@@ -343,7 +372,15 @@ class SheetPatcher:
         p = self.p
         ref = f"{col_letters(col)}{row}".encode()
         if isinstance(value, (dt.date, dt.datetime)):
+            day = value.date() if isinstance(value, dt.datetime) else value
+            if day < first_date(self.date1904):
+                raise UsageError(
+                    f"cannot store {value} in an Excel cell: Excel shows no dates before "
+                    f"{first_date(self.date1904)}"
+                )
             style = self.date_style(style, isinstance(value, dt.datetime))
+        elif style and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            style = self.number_style(style)  # the style above may show dates
         s = b' s="%d"' % style if style else b""
         if value is None or value == "":
             return b'<%sc r="%s"%s/>' % (p, ref, s) if style else b""
@@ -385,9 +422,7 @@ class SheetPatcher:
         xml = self.sheet.xml
         row_tag = attrs(xml[row.start : row.tag_end])
         row_style = (
-            int(row_tag[b"s"])
-            if row_tag.get(b"customFormat") in (b"1", b"true") and b"s" in row_tag
-            else None
+            int_attr(row_tag.get(b"s")) if row_tag.get(b"customFormat") in (b"1", b"true") else None
         )
         cells = self.sheet.cells(row)
         out: list[bytes] = []
@@ -403,7 +438,7 @@ class SheetPatcher:
             if pending and pending[0] == col:
                 pending.pop(0)
                 self._check_formula(row.number, col, a, inner)
-                style = int(a[b"s"]) if b"s" in a else None
+                style = int_attr(a.get(b"s"))
                 out.append(xml[pos:start])
                 out.append(self.cell(row.number, col, style, values[col]))
                 pos = end
@@ -455,11 +490,16 @@ class SheetPatcher:
         found = sheet.find(last)
         if not isinstance(found, Row):
             return sheet.column_styles(), b"", False
-        styles = {c: int(a[b"s"]) for c, _s, _e, a, _i in sheet.cells(found) if b"s" in a}
+        styles = {
+            c: style
+            for c, _s, _e, a, _i in sheet.cells(found)
+            if (style := int_attr(a.get(b"s"))) is not None
+        }
         tag = attrs(sheet.xml[found.start : found.tag_end])
         extra = b""
-        if tag.get(b"customFormat") in (b"1", b"true") and b"s" in tag:
-            extra += b' s="%s" customFormat="1"' % tag[b"s"]
+        row_style = int_attr(tag.get(b"s"))
+        if tag.get(b"customFormat") in (b"1", b"true") and row_style is not None:
+            extra += b' s="%d" customFormat="1"' % row_style
         if tag.get(b"customHeight") in (b"1", b"true") and b"ht" in tag:
             extra += b' ht="%s" customHeight="1"' % tag[b"ht"]
         return styles, extra, True

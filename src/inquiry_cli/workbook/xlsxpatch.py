@@ -156,7 +156,7 @@ class WorkbookPatch:
             rel_type, target = self.rels.get(el.get(f"{{{REL_NS}}}id", ""), ("", ""))
             self.sheets.append(SheetRef(el.get("name", ""), self.target(target), rel_type))
         self.sheet_ids = [
-            int(el.get("sheetId", "0"))
+            int(sid) if (sid := el.get("sheetId", "").strip()).isdigit() else 0
             for el in root.iterfind(f"{{{MAIN_NS}}}sheets/{{{MAIN_NS}}}sheet")
         ]
         self._styles: Styles | None = None
@@ -216,6 +216,11 @@ class WorkbookPatch:
     def date_style(self, base: int | None, with_time: bool) -> int:
         return self.styles.date_style(base, with_time)
 
+    def number_style(self, base: int) -> int:
+        if self.styles_part is None:
+            return base  # no stylesheet: every cell shows numbers as numbers
+        return self.styles.number_style(base)
+
     # -- planning --------------------------------------------------------------------
     def plan(self, changes: ChangeSet) -> None:
         from concurrent.futures import ThreadPoolExecutor
@@ -260,7 +265,7 @@ class WorkbookPatch:
         sheet = SheetXml(self.src.read(ref.part), ref.name)
         tables = self._tables(ref.part) if appends else {}
         header_rows = {h for h, _ in tables.values() if h}
-        patcher = SheetPatcher(sheet, self.date_style, self.out.date1904)
+        patcher = SheetPatcher(sheet, self.date_style, self.out.date1904, self.number_style)
         patcher.plan(appends, sets, header_rows)
         result = patcher.result
         self.out.replaced[ref.part] = patcher.render()
@@ -469,7 +474,9 @@ class WorkbookPatch:
             b'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
             b'footer="0.3"/></worksheet>'
         ) % (MAIN_NS.encode(), REL_NS.encode(), cols)
-        patcher = SheetPatcher(SheetXml(skeleton, add.name), self.date_style, self.out.date1904)
+        patcher = SheetPatcher(
+            SheetXml(skeleton, add.name), self.date_style, self.out.date1904, self.number_style
+        )
         bold = self.styles.bold_style() if add.header else None
         header = {c: v for c, v in enumerate(add.header, start=1)}
         rows = [header] + [{c: v for c, v in enumerate(r, start=1)} for r in add.rows]
