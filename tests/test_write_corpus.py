@@ -160,6 +160,40 @@ def test_the_checker_refuses_a_number_that_would_show_as_a_date(tmp_path, monkey
     refused_untouched(book, cs, FidelityError, r"Data!A4 would hold a number that shows as a date")
 
 
+# -- 17: merged cells, array formulas and pivot tables ------------------------------------
+
+
+def test_a_row_appended_under_a_merged_header_goes_below_it(tmp_path):
+    book = corpus.merged_header(tmp_path / "merged.xlsx")
+    cs = ChangeSet(command="x")
+    cs.append("Data", {1: "first buyer", 3: 7})
+    result = apply(book, cs)
+    assert result.appended_rows == {"Data": [3]}
+    assert grid(book)[2] == ["first buyer", "", 7.0]
+
+
+@pytest.mark.parametrize(
+    "row, col, why",
+    [
+        (2, 4, r"Data!D2 is part of the array formula in D1:D3"),
+        (1, 4, r"Data!D1 is part of the array formula in D1:D3"),
+        (3, 7, r"Data!G3 is in the output of pivot table P1 \(F2:G4\)"),
+    ],
+)
+def test_a_cell_that_recalculation_would_overwrite_is_refused(tmp_path, row, col, why):
+    book = corpus.array_and_pivot(tmp_path / "calc.xlsx")
+    cs = ChangeSet(command="x")
+    cs.set("Data", row, col, "typed over")
+    refused_untouched(book, cs, UsageError, why)
+
+
+def test_a_cell_hidden_under_a_merge_is_refused(tmp_path):
+    book = corpus.merged_header(tmp_path / "merged.xlsx")
+    cs = ChangeSet(command="x")
+    cs.set("Data", 2, 2, "hidden")
+    refused_untouched(book, cs, UsageError, r"Data!B2 is hidden under merged cells A1:C2")
+
+
 # -- 19: the checker and Excel's serial numbers; what it blames ----------------------------
 
 

@@ -11,7 +11,7 @@ import bisect
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -34,6 +34,12 @@ _ESCAPED_LOOKALIKE = re.compile("_(x[0-9A-Fa-f]{4}_)")
 
 DateStyle = Callable[[int | None, bool], int]
 NumberStyle = Callable[[int], int]
+Bounds = tuple[int, int, int, int]  # first row, first col, last row, last col
+Merge = tuple[bytes, Bounds]
+Computed = tuple[Bounds, str]  # a range Excel fills in itself, and why a value there is refused
+_MERGE = re.compile(rb"<(?:[\w.-]+:)?mergeCell\b[^>]*>")
+# Formulas whose cells Excel fills in itself: a value typed into one is overwritten.
+_FILLED_BY = {b"array": "the array formula", b"dataTable": "the data table"}
 
 
 def attrs(tag: bytes) -> dict[bytes, bytes]:
@@ -71,6 +77,19 @@ def int_attr(value: bytes | None) -> int | None:
 def parse_ref(ref: bytes) -> tuple[int, int] | None:
     m = _CELL_REF.match(ref.strip())
     return (int(m.group(2)), col_number(m.group(1))) if m else None
+
+
+def parse_range(ref: bytes) -> Bounds | None:
+    """A range (A1:C2, or one cell A1) as its first row, first col, last row, last col."""
+    ends = [parse_ref(x) for x in ref.split(b":")]
+    if not 1 <= len(ends) <= 2 or None in ends:
+        return None
+    (r1, c1), (r2, c2) = ends[0], ends[-1]  # type: ignore[misc]
+    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
+
+
+def cell_name(row: int, col: int) -> str:
+    return f"{col_letters(col)}{row}"
 
 
 def grow_ranges(text: bytes, old_last: int, new_last: int) -> bytes:
@@ -329,6 +348,36 @@ class SheetXml:
                     out[c] = style
         return out
 
+    def merges(self) -> list[Merge]:
+        """Merged ranges (ref, bounds), from <mergeCells> after the cell data."""
+        tail = self.xml[self.inner_end :]
+        out = []
+        for m in _MERGE.finditer(tail):
+            ref = attrs(m.group()).get(b"ref", b"")
+            bounds = parse_range(ref)
+            if bounds:
+                out.append((ref, bounds))
+        return out
+
+    def filled_ranges(self) -> list[tuple[str, bytes, Bounds]]:
+        """(what, ref, bounds) of every multi-cell array formula and data table: cells
+        Excel fills in itself on recalculation. Found by a byte search (usually none):
+        one pass over the sheet per kind, ~10 ms for 20 MB."""
+        out = []
+        for kind, what in _FILLED_BY.items():
+            pos = self.xml.find(kind, self.inner_start, self.inner_end)
+            while pos >= 0:
+                lt = self.xml.rfind(b"<", self.inner_start, pos)
+                gt = self.xml.find(b">", pos)
+                tag = self.xml[lt:gt]
+                if re.match(rb"<" + re.escape(self.p) + rb"f\s", tag):
+                    a = attrs(tag)
+                    bounds = parse_range(a.get(b"ref", b""))
+                    if a.get(b"t") == kind and bounds and bounds[:2] != bounds[2:]:
+                        out.append((what, a[b"ref"], bounds))
+                pos = self.xml.find(kind, pos + 1, self.inner_end)
+        return out
+
     def cells(self, row: Row) -> list[tuple[int, int, int, dict[bytes, bytes], bytes]]:
         """(col, start, end, attrs, inner) of every cell of a row, in order."""
         pattern = re.compile(
@@ -470,7 +519,7 @@ class SheetPatcher:
             return
         fa = attrs(f.group(1))
         ref = fa.get(b"ref")
-        if ref and b":" in ref and fa.get(b"t") in (b"shared", b"array"):
+        if ref and b":" in ref and fa.get(b"t") == b"shared":
             where = f"{self.sheet.name}!{col_letters(col)}{row}"
             raise UsageError(
                 f"{where} holds a formula that other cells share ({ref.decode()}): "
@@ -504,12 +553,77 @@ class SheetPatcher:
             extra += b' ht="%s" customHeight="1"' % tag[b"ht"]
         return styles, extra, True
 
+    def _band_start(
+        self, last: int, appends: list[dict[int, CellValue]], merges: list[Merge]
+    ) -> int:
+        """The first appended row: below any merged range reaching down from the last
+        rows that a new value would be hidden under (a two-row merged header, say)."""
+        start, moved = last + 1, True
+        while moved:
+            moved = False
+            for _ref, (r1, c1, r2, c2) in merges:
+                if r1 > last or r2 < start:
+                    continue
+                for k, values in enumerate(appends):
+                    if r1 <= start + k <= r2 and any(
+                        c1 <= c <= c2 for c, v in values.items() if v is not None and v != ""
+                    ):
+                        start, moved = r2 + 1, True
+                        break
+        return start
+
+    def _check_written(
+        self,
+        cells: dict[tuple[int, int], CellValue],
+        merges: list[Merge],
+        computed: Sequence[Computed],
+    ) -> None:
+        """Refuse a value Excel would hide (under a merge) or overwrite (in an array
+        formula, a data table or a pivot table's output when it recalculates)."""
+        written = sorted((r, c) for (r, c), v in cells.items() if v is not None and v != "")
+        if not written:
+            return
+        rows = [r for r, _c in written]
+        # (bounds, why, whether its first cell shows): a merge shows its top-left cell.
+        ranges = [
+            (
+                bounds,
+                f"is hidden under merged cells {ref.decode()} (only "
+                f"{cell_name(bounds[0], bounds[1])} shows): unmerge them in Excel, then retry",
+                True,
+            )
+            for ref, bounds in merges
+        ]
+        # An array formula or data table holds a value in each of its cells, so only
+        # cells in rows that hold values may be in one (not the rows being appended).
+        if rows[0] <= self.result.old_last:
+            ranges += [
+                (
+                    bounds,
+                    f"is part of {what} in {ref.decode()}: Excel fills it in itself when it "
+                    "recalculates; change the formula in Excel instead",
+                    False,
+                )
+                for what, ref, bounds in self.sheet.filled_ranges()
+            ]
+        ranges += [(bounds, why, False) for bounds, why in computed]
+        for (r1, c1, r2, c2), why, first_shows in ranges:
+            k = bisect.bisect_left(rows, r1)
+            while k < len(written) and written[k][0] <= r2:
+                r, c = written[k]
+                if c1 <= c <= c2 and not (first_shows and (r, c) == (r1, c1)):
+                    raise UsageError(f"{self.sheet.name}!{cell_name(r, c)} {why}")
+                k += 1
+
     def plan(
         self,
         appends: list[dict[int, CellValue]],
         sets: dict[tuple[int, int], CellValue],
         header_rows: set[int],
+        computed: Sequence[Computed] = (),
     ) -> None:
+        """Plan the edits. `computed` are other ranges Excel fills in itself (a pivot
+        table's output: bounds, why), refused like array formulas."""
         for (r, c), _v in sets.items():
             _check_coords(self.sheet.name, r, c)
         by_row: dict[int, dict[int, CellValue]] = {}
@@ -517,13 +631,15 @@ class SheetPatcher:
             by_row.setdefault(r, {})[c] = v
         old_last = self.sheet.last_value_row()
         self.result.old_last = old_last
+        merges = self.sheet.merges()
         append_rows: dict[int, dict[int, CellValue]] = {}
         styles: dict[int, int] = {}
         row_attrs, whole_row = b"", False
         if appends:
             styles, row_attrs, whole_row = self._template(old_last, header_rows)
+            start = self._band_start(old_last, appends, merges)
             for k, values in enumerate(appends):
-                number = old_last + 1 + k
+                number = start + k
                 for c in values:
                     _check_coords(self.sheet.name, number, c)
                 if number in by_row:
@@ -533,6 +649,15 @@ class SheetPatcher:
                 append_rows[number] = values
                 self.result.appended_rows.append(number)
         self.result.new_last = max([old_last, *append_rows])
+        self._check_written(
+            {
+                (r, c): v
+                for r, values in {**by_row, **append_rows}.items()
+                for c, v in values.items()
+            },
+            merges,
+            computed,
+        )
         for number, values in sorted({**by_row, **append_rows}.items()):
             is_append = number in append_rows
             found = self.sheet.find(number)

@@ -11,7 +11,7 @@ import re
 import zipfile
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
-from html import escape
+from html import escape, unescape
 from typing import BinaryIO
 
 from lxml import etree
@@ -36,6 +36,7 @@ from inquiry_cli.workbook.sheetxml import (
     attrs,
     col_letters,
     grow_ranges,
+    parse_range,
     parse_ref,
 )
 from inquiry_cli.workbook.styles import MAIN_NS, Styles, minimal_styles
@@ -266,7 +267,7 @@ class WorkbookPatch:
         tables = self._tables(ref.part) if appends else {}
         header_rows = {h for h, _ in tables.values() if h}
         patcher = SheetPatcher(sheet, self.date_style, self.out.date1904, self.number_style)
-        patcher.plan(appends, sets, header_rows)
+        patcher.plan(appends, sets, header_rows, self._pivot_outputs(ref.part))
         result = patcher.result
         self.out.replaced[ref.part] = patcher.render()
         self.out.sheets[ref.name] = (ref.part, result)
@@ -299,6 +300,31 @@ class WorkbookPatch:
         if not self.src.has(rels_part):
             return []
         return list(_rels(self.src.read(rels_part)).values())
+
+    def _pivot_outputs(self, sheet_part: str) -> list[tuple[tuple[int, int, int, int], str]]:
+        """Where the sheet's pivot tables write their output: a value typed there is
+        overwritten on the next refresh."""
+        out = []
+        for rel_type, target in self._sheet_rels(sheet_part):
+            part = self.target(target, sheet_part)
+            if not rel_type.endswith("/pivotTable") or not self.src.has(part):
+                continue
+            xml = self.src.read(part)
+            root = re.search(rb"<(?:[\w.-]+:)?pivotTableDefinition\b[^>]*>", xml)
+            loc = re.search(rb"<(?:[\w.-]+:)?location\b[^>]*>", xml)
+            bounds = parse_range(attrs(loc.group()).get(b"ref", b"")) if loc else None
+            if bounds:
+                name = attrs(root.group()).get(b"name", b"") if root else b""
+                table = unescape(name.decode("utf-8", "replace")) or "?"
+                ref = attrs(loc.group())[b"ref"].decode()  # type: ignore[union-attr]
+                out.append(
+                    (
+                        bounds,
+                        f"is in the output of pivot table {table} ({ref}): a refresh "
+                        "overwrites it; change the pivot table's source data instead",
+                    )
+                )
+        return out
 
     @staticmethod
     def _grow_table(xml: bytes, old_last: int, new_last: int) -> bytes:
