@@ -13,6 +13,7 @@ from python_calamine import CalamineWorkbook
 from write_helpers import digest, libreoffice_csv, parts
 
 from inquiry_cli.errors import FidelityError, UsageError, WorkbookUnreadable
+from inquiry_cli.workbook import verify as verify_mod
 from inquiry_cli.workbook import xlsxpatch
 from inquiry_cli.workbook.changes import AddSheet, ChangeSet
 from inquiry_cli.workbook.sheetxml import SheetPatcher
@@ -192,6 +193,18 @@ def test_a_cell_hidden_under_a_merge_is_refused(tmp_path):
     cs = ChangeSet(command="x")
     cs.set("Data", 2, 2, "hidden")
     refused_untouched(book, cs, UsageError, r"Data!B2 is hidden under merged cells A1:C2")
+
+
+# -- 18: a dimension the patcher cannot read is kept, not shrunk ---------------------------
+
+
+def test_an_unreadable_dimension_is_not_shrunk_on_the_big_sheet_path(tmp_path, monkeypatch):
+    monkeypatch.setattr(verify_mod, "FULL_COMPARE_LIMIT", 0)
+    book = corpus.unreadable_dimension(tmp_path / "dim.xlsx")
+    cs = ChangeSet(command="x")
+    cs.append("Data", {1: "Li", 2: 3})
+    apply(book, cs)
+    assert b'<dimension ref="A1:C"/>' in sheet_xml(book)
 
 
 # -- 19: the checker and Excel's serial numbers; what it blames ----------------------------

@@ -703,9 +703,11 @@ class SheetPatcher:
         if not m or not written:
             return head
         bounds = [parse_ref(x) for x in m.group(2).split(b":")]
+        empty_sheet = self.result.old_last == 0 and m.group(2) == b"A1"
+        if None in bounds and not empty_sheet:
+            return head  # a range we cannot read is kept as written, not shrunk to our rows
         rows = [r for r, _c in written]
         cols = [c for _r, c in written]
-        empty_sheet = self.result.old_last == 0 and m.group(2) == b"A1"
         if not empty_sheet:
             rows += [b[0] for b in bounds if b]
             cols += [b[1] for b in bounds if b]
