@@ -134,3 +134,30 @@ def values(path: Path) -> dict[str, dict[tuple[int, int], object]]:
             (c.row, c.column): c.value for row in ws.iter_rows() for c in row if c.value is not None
         }
     return out
+
+
+def libreoffice_csv(book: Path, folder: Path, export: str = "csv") -> list[Path]:
+    """Convert `book` with LibreOffice (headless) into CSV files in `folder`.
+
+    A profile of its own: with the user's profile, a LibreOffice already running (another
+    test run, say) takes the job over and this one returns having written nothing.
+    """
+    import subprocess
+
+    profile = folder.parent / f"{folder.name}-profile"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile.resolve().as_uri()}",
+            "--headless",
+            "--convert-to",
+            export,
+            "--outdir",
+            str(folder),
+            str(book),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return sorted(folder.glob("*.csv"))

@@ -28,18 +28,20 @@ def _col(ref: str) -> int:
 
 
 def sheet_part(zf: Any, name: str) -> str | None:
-    """The zip part of the worksheet named `name` (zf: anything with .read(part))."""
+    """The zip part of the worksheet named `name` (zf: a ZipSource, or anything with
+    .read(part) for a workbook part at the usual xl/workbook.xml)."""
     from lxml import etree
 
-    from inquiry_cli.workbook.ooxml import resolve_target
+    from inquiry_cli.workbook.ooxml import rels_name, resolve_target
 
-    wb = etree.fromstring(zf.read("xl/workbook.xml"))
-    rels = etree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    main = getattr(zf, "main", "xl/workbook.xml")
+    wb = etree.fromstring(zf.read(main))
+    rels = etree.fromstring(zf.read(rels_name(main)))
     targets = {el.get("Id"): el.get("Target") for el in rels.iter(f"{{{PKG_REL}}}Relationship")}
     for el in wb.iter(f"{{{MAIN}}}sheet"):
         if el.get("name") == name:
             target = targets.get(el.get(f"{{{REL}}}id"))
-            return resolve_target("xl/workbook.xml", target) if target else None
+            return resolve_target(main, target) if target else None
     return None
 
 

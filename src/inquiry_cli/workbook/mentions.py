@@ -112,9 +112,9 @@ def load_mentioning(
         return None
     stamping = _stamp(path)
     with ZipSource(path) as src:
-        if not src.has("xl/workbook.xml"):
+        if not src.has(src.main):
             return None
-        root = etree.fromstring(src.read("xl/workbook.xml"))
+        root = etree.fromstring(src.read(src.main))
         names = [el.get("name", "") for el in root.iter("{*}sheet")]
     book = Workbook(path, names, {}, [], None)
     name = _match_sheet(schema.SHEETS_BY_KEY[key], names, set())
@@ -210,7 +210,7 @@ def _partial_tables(
             except _WholeSheet:
                 continue
             picked.setdefault((root_tag, p), {})[key] = (mini, numbers)
-        wb_xml = src.read("xl/workbook.xml") if src.has("xl/workbook.xml") else b""
+        wb_xml = src.read(src.main) if src.has(src.main) else b""
         date1904 = bool(wb_xml) and uses_1904_dates(wb_xml)
         # One throwaway workbook for all sheets written alike (usually all of them).
         for (root_tag, p), group in picked.items():

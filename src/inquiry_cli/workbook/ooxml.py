@@ -90,6 +90,20 @@ def uses_1904_dates(workbook_xml: bytes) -> bool:
     return pr is not None and pr.get("date1904", "0") in ("1", "true")
 
 
+def office_document(package_rels: bytes) -> str | None:
+    """The main part named by _rels/.rels (its officeDocument relationship), as a zip name."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(package_rels)
+    except etree.XMLSyntaxError:
+        return None
+    for el in root.iter("{*}Relationship"):
+        if el.get("Type", "").endswith("/officeDocument") and el.get("Target"):
+            return posixpath.normpath(el.get("Target").lstrip("/"))
+    return None
+
+
 def is_shared_strings(name: str) -> bool:
     """The shared-strings part, however its name is cased (xl/SharedStrings.xml exists)."""
     return name.lower().endswith("sharedstrings.xml")
@@ -112,7 +126,12 @@ class ZipSource:
         if self._zf.fp is None or _identity(self._zf.fp, path) != self.identity:
             self.identity = None  # replaced between the two opens: use nothing warmed
         self.infos = self._zf.infolist()
+        for info in self.infos:  # xl\workbook.xml (some Windows tools): zip names use "/"
+            info.filename = info.filename.replace("\\", "/")
         self.by_name = {info.filename: info for info in self.infos}
+        # Part names compare case-insensitively in OOXML (a rels Target may say Sheet1.xml).
+        self._folded = {name.lower(): name for name in self.by_name}
+        self._main: str | None = None
         self._cache: dict[str, bytes] = {}
         self._seek = threading.Lock()  # raw() seeks one handle; the patcher reads from 2 threads
         for info in self.infos:
@@ -132,8 +151,21 @@ class ZipSource:
         self._zf.close()
         self._fh.close()
 
+    def name(self, part: str) -> str | None:
+        """The zip's own name for a part, however the part is cased; None if absent."""
+        return part if part in self.by_name else self._folded.get(part.lower())
+
     def has(self, name: str) -> bool:
-        return name in self.by_name
+        return self.name(name) is not None
+
+    @property
+    def main(self) -> str:
+        """The workbook part: as _rels/.rels names it, else the usual xl/workbook.xml."""
+        if self._main is None:
+            rels = self.name("_rels/.rels")
+            found = office_document(self.read(rels)) if rels else None
+            self._main = self.name(found or "xl/workbook.xml") or found or "xl/workbook.xml"
+        return self._main
 
     def read(self, name: str) -> bytes:
         """A member's bytes (cached: the patcher and the verifier both read changed sheets).
@@ -141,6 +173,7 @@ class ZipSource:
         The shared strings are kept for the whole run (per file): several readers use
         them, and the same bytes object lets headers.py keep its index of them.
         """
+        name = self.name(name) or name
         if name not in self._cache:
             key = (self.identity, name)
             keep = self.identity is not None and is_shared_strings(name)
@@ -157,12 +190,12 @@ class ZipSource:
 
     def open(self, name: str) -> IO[bytes]:
         """A member as a stream (for reading just its first rows)."""
-        return self._zf.open(name)
+        return self._zf.open(self.by_name.get(self.name(name) or name) or name)
 
     def _read(self, name: str) -> bytes:
         info = self.by_name.get(name)
         if info is None or info.compress_type != zipfile.ZIP_DEFLATED or _isal is None:
-            return self._zf.read(name)
+            return self._zf.read(info or name)
         return self._inflate(info)
 
     def warm(self, names: list[str]) -> None:
@@ -170,6 +203,7 @@ class ZipSource:
         if self.identity is None:
             return
         for name in names:
+            name = self.name(name) or name
             key = (self.identity, name)
             if name not in self.by_name or not WARMED.start(key):
                 continue

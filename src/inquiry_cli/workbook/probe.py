@@ -7,6 +7,7 @@ InqError that names the fix, never a traceback from deep inside a parser.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from inquiry_cli.errors import WorkbookNotFound, WorkbookUnreadable
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 STRICT_NS = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+_WORKBOOK_ROOT = re.compile(rb"<(?:[\w.-]+:)?workbook[\s>/]")
 
 
 @dataclass(frozen=True)
@@ -64,10 +66,9 @@ def probe(path: Path) -> Probe:
         )
     try:
         with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            if "xl/workbook.xml" not in names:
-                raise WorkbookUnreadable(f"{name} is a zip file but not an Excel workbook (.xlsx)")
-            workbook_xml = zf.read("xl/workbook.xml")[:2048]
+            # Names compare as OOXML parts do: case-insensitively, "\\" read as "/".
+            names = {n.replace("\\", "/").lower(): n for n in zf.namelist()}
+            workbook_xml = _workbook_head(zf, names, name)
     except zipfile.BadZipFile:
         raise WorkbookUnreadable(
             f"{name} is damaged (not a valid .xlsx zip): restore it from a backup "
@@ -77,6 +78,39 @@ def probe(path: Path) -> Probe:
         raise WorkbookUnreadable(f"{name} is damaged ({exc}): restore it from a backup") from None
     return Probe(
         path=path,
-        macro_enabled="xl/vbaProject.bin" in names,
+        macro_enabled=any(n.endswith("/vbaproject.bin") for n in names),
         strict=STRICT_NS in workbook_xml,
     )
+
+
+def _workbook_head(zf: zipfile.ZipFile, names: dict[str, str], name: str) -> bytes:
+    """The first bytes of the workbook part, found through _rels/.rels as every reader
+    finds it.
+
+    python-calamine reads it only as <folder>/workbook.xml, so another name is refused
+    here in one line rather than read as a workbook without sheets.
+    """
+    from inquiry_cli.workbook.ooxml import office_document
+
+    not_excel = WorkbookUnreadable(f"{name} is a zip file but not an Excel workbook (.xlsx)")
+    rels = names.get("_rels/.rels")
+    main = office_document(zf.read(rels)) if rels else None
+    if main is None:
+        if "xl/workbook.xml" not in names:
+            raise not_excel
+        main = "xl/workbook.xml"  # a damaged package: the reader then says what it lacks
+    if main.lower() not in names:
+        raise WorkbookUnreadable(
+            f"{name} is damaged (its part {main} is missing): restore it from a backup"
+        )
+    stored = names[main.lower()]
+    with zf.open(stored) as fh:
+        head = fh.read(4096)
+    if not _WORKBOOK_ROOT.search(head):
+        raise not_excel  # a Word or PowerPoint file renamed to .xlsx
+    if main.rsplit("/", 1)[-1].lower() != "workbook.xml":
+        raise WorkbookUnreadable(
+            f"{name} keeps its workbook part as {main}, which inq's reader cannot open (it "
+            "reads only …/workbook.xml): open it in Excel, save it, and retry"
+        )
+    return head

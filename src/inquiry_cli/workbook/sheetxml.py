@@ -11,7 +11,7 @@ import bisect
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -33,6 +33,13 @@ _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ufffe\uffff]")
 _ESCAPED_LOOKALIKE = re.compile("_(x[0-9A-Fa-f]{4}_)")
 
 DateStyle = Callable[[int | None, bool], int]
+NumberStyle = Callable[[int], int]
+Bounds = tuple[int, int, int, int]  # first row, first col, last row, last col
+Merge = tuple[bytes, Bounds]
+Computed = tuple[Bounds, str]  # a range Excel fills in itself, and why a value there is refused
+_MERGE = re.compile(rb"<(?:[\w.-]+:)?mergeCell\b[^>]*>")
+# Formulas whose cells Excel fills in itself: a value typed into one is overwritten.
+_FILLED_BY = {b"array": "the array formula", b"dataTable": "the data table"}
 
 
 def attrs(tag: bytes) -> dict[bytes, bytes]:
@@ -58,9 +65,31 @@ def col_number(letters: bytes | str) -> int:
     return number
 
 
+def int_attr(value: bytes | None) -> int | None:
+    """An index attribute (s, r, min, ...) as a number; empty or malformed counts as absent
+    (Excel for Mac writes s="")."""
+    if value is None:
+        return None
+    value = value.strip()
+    return int(value) if value.isdigit() else None
+
+
 def parse_ref(ref: bytes) -> tuple[int, int] | None:
     m = _CELL_REF.match(ref.strip())
     return (int(m.group(2)), col_number(m.group(1))) if m else None
+
+
+def parse_range(ref: bytes) -> Bounds | None:
+    """A range (A1:C2, or one cell A1) as its first row, first col, last row, last col."""
+    ends = [parse_ref(x) for x in ref.split(b":")]
+    if not 1 <= len(ends) <= 2 or None in ends:
+        return None
+    (r1, c1), (r2, c2) = ends[0], ends[-1]  # type: ignore[misc]
+    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
+
+
+def cell_name(row: int, col: int) -> str:
+    return f"{col_letters(col)}{row}"
 
 
 def grow_ranges(text: bytes, old_last: int, new_last: int) -> bytes:
@@ -91,15 +120,27 @@ def xml_text(value: str) -> bytes:
 
 
 def excel_serial(value: dt.date, date1904: bool) -> float:
-    """A date/datetime as Excel's serial day number."""
+    """A date/datetime as Excel's serial day number.
+
+    Excel's 1900 system counts a 29 February 1900 that never was (Lotus 1-2-3's bug), so
+    1900-01-01 is 1 and 1900-03-01 is 61: days before March 1900 count one less.
+    """
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
             value = value.replace(tzinfo=None)
-        epoch = dt.datetime(1904, 1, 1) if date1904 else dt.datetime(1899, 12, 30)
-        delta = value - epoch
-        return delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
-    epoch_d = dt.date(1904, 1, 1) if date1904 else dt.date(1899, 12, 30)
-    return float((value - epoch_d).days)
+        day, fraction = value.date(), (value - dt.datetime.combine(value.date(), dt.time()))
+        part = fraction.total_seconds() / 86400
+    else:
+        day, part = value, 0.0
+    if date1904:
+        return (day - dt.date(1904, 1, 1)).days + part
+    days = (day - dt.date(1899, 12, 30)).days
+    return (days - 1 if days < 61 else days) + part
+
+
+def first_date(date1904: bool) -> dt.date:
+    """The first day an Excel workbook can show (serial 0 and below show as ####)."""
+    return dt.date(1904, 1, 1) if date1904 else dt.date(1900, 1, 1)
 
 
 def number_text(value: int | float | Decimal) -> bytes:
@@ -177,12 +218,12 @@ class SheetXml:
             end = tag_end
         else:
             end = self.xml.index(self.row_close, tag_end) + len(self.row_close)
-        r = attrs(self.xml[i:tag_end]).get(b"r")
+        r = int_attr(attrs(self.xml[i:tag_end]).get(b"r"))
         if r is None:
             if implicit is None:
                 raise NoRowNumbers
             return Row(implicit, i, tag_end, end)
-        return Row(int(r), i, tag_end, end)
+        return Row(r, i, tag_end, end)
 
     def row_around(self, pos: int) -> Row:
         """The row whose bytes hold offset `pos` (inside one of its cells).
@@ -301,10 +342,40 @@ class SheetXml:
         out: dict[int, int] = {}
         for m in re.finditer(rb"<" + re.escape(self.p) + rb"col\b[^>]*>", head):
             a = attrs(m.group())
-            if b"style" in a and b"min" in a and b"max" in a:
-                for c in range(int(a[b"min"]), min(int(a[b"max"]), MAX_COL) + 1):
-                    if a[b"style"] != b"0":
-                        out[c] = int(a[b"style"])
+            lo, hi, style = (int_attr(a.get(k)) for k in (b"min", b"max", b"style"))
+            if lo and hi and style:
+                for c in range(lo, min(hi, MAX_COL) + 1):
+                    out[c] = style
+        return out
+
+    def merges(self) -> list[Merge]:
+        """Merged ranges (ref, bounds), from <mergeCells> after the cell data."""
+        tail = self.xml[self.inner_end :]
+        out = []
+        for m in _MERGE.finditer(tail):
+            ref = attrs(m.group()).get(b"ref", b"")
+            bounds = parse_range(ref)
+            if bounds:
+                out.append((ref, bounds))
+        return out
+
+    def filled_ranges(self) -> list[tuple[str, bytes, Bounds]]:
+        """(what, ref, bounds) of every multi-cell array formula and data table: cells
+        Excel fills in itself on recalculation. Found by a byte search (usually none):
+        one pass over the sheet per kind, ~10 ms for 20 MB."""
+        out = []
+        for kind, what in _FILLED_BY.items():
+            pos = self.xml.find(kind, self.inner_start, self.inner_end)
+            while pos >= 0:
+                lt = self.xml.rfind(b"<", self.inner_start, pos)
+                gt = self.xml.find(b">", pos)
+                tag = self.xml[lt:gt]
+                if re.match(rb"<" + re.escape(self.p) + rb"f\s", tag):
+                    a = attrs(tag)
+                    bounds = parse_range(a.get(b"ref", b""))
+                    if a.get(b"t") == kind and bounds and bounds[:2] != bounds[2:]:
+                        out.append((what, a[b"ref"], bounds))
+                pos = self.xml.find(kind, pos + 1, self.inner_end)
         return out
 
     def cells(self, row: Row) -> list[tuple[int, int, int, dict[bytes, bytes], bytes]]:
@@ -317,7 +388,7 @@ class SheetXml:
         col = 0
         for m in pattern.finditer(self.xml, row.tag_end, row.end):
             a = attrs(m.group(1))
-            ref = parse_ref(a[b"r"]) if b"r" in a else None
+            ref = parse_ref(a[b"r"]) if a.get(b"r") else None
             col = ref[1] if ref else col + 1
             out.append((col, m.start(), m.end(), a, m.group(2) or b""))
         return out
@@ -330,9 +401,16 @@ class NoRowNumbers(Exception):
 class SheetPatcher:
     """Plans and applies the row edits of one sheet; yields the new XML bytes."""
 
-    def __init__(self, sheet: SheetXml, date_style: DateStyle, date1904: bool) -> None:
+    def __init__(
+        self,
+        sheet: SheetXml,
+        date_style: DateStyle,
+        date1904: bool,
+        number_style: NumberStyle | None = None,
+    ) -> None:
         self.sheet = sheet
         self.date_style = date_style
+        self.number_style = number_style or (lambda style: style)
         self.date1904 = date1904
         self.p = sheet.p
         self.edits: list[tuple[int, int, int, bytes]] = []  # (start, order, end, bytes)
@@ -343,7 +421,15 @@ class SheetPatcher:
         p = self.p
         ref = f"{col_letters(col)}{row}".encode()
         if isinstance(value, (dt.date, dt.datetime)):
+            day = value.date() if isinstance(value, dt.datetime) else value
+            if day < first_date(self.date1904):
+                raise UsageError(
+                    f"cannot store {value} in an Excel cell: Excel shows no dates before "
+                    f"{first_date(self.date1904)}"
+                )
             style = self.date_style(style, isinstance(value, dt.datetime))
+        elif style and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            style = self.number_style(style)  # the style above may show dates
         s = b' s="%d"' % style if style else b""
         if value is None or value == "":
             return b'<%sc r="%s"%s/>' % (p, ref, s) if style else b""
@@ -385,9 +471,7 @@ class SheetPatcher:
         xml = self.sheet.xml
         row_tag = attrs(xml[row.start : row.tag_end])
         row_style = (
-            int(row_tag[b"s"])
-            if row_tag.get(b"customFormat") in (b"1", b"true") and b"s" in row_tag
-            else None
+            int_attr(row_tag.get(b"s")) if row_tag.get(b"customFormat") in (b"1", b"true") else None
         )
         cells = self.sheet.cells(row)
         out: list[bytes] = []
@@ -403,7 +487,7 @@ class SheetPatcher:
             if pending and pending[0] == col:
                 pending.pop(0)
                 self._check_formula(row.number, col, a, inner)
-                style = int(a[b"s"]) if b"s" in a else None
+                style = int_attr(a.get(b"s"))
                 out.append(xml[pos:start])
                 out.append(self.cell(row.number, col, style, values[col]))
                 pos = end
@@ -435,7 +519,7 @@ class SheetPatcher:
             return
         fa = attrs(f.group(1))
         ref = fa.get(b"ref")
-        if ref and b":" in ref and fa.get(b"t") in (b"shared", b"array"):
+        if ref and b":" in ref and fa.get(b"t") == b"shared":
             where = f"{self.sheet.name}!{col_letters(col)}{row}"
             raise UsageError(
                 f"{where} holds a formula that other cells share ({ref.decode()}): "
@@ -455,21 +539,91 @@ class SheetPatcher:
         found = sheet.find(last)
         if not isinstance(found, Row):
             return sheet.column_styles(), b"", False
-        styles = {c: int(a[b"s"]) for c, _s, _e, a, _i in sheet.cells(found) if b"s" in a}
+        styles = {
+            c: style
+            for c, _s, _e, a, _i in sheet.cells(found)
+            if (style := int_attr(a.get(b"s"))) is not None
+        }
         tag = attrs(sheet.xml[found.start : found.tag_end])
         extra = b""
-        if tag.get(b"customFormat") in (b"1", b"true") and b"s" in tag:
-            extra += b' s="%s" customFormat="1"' % tag[b"s"]
+        row_style = int_attr(tag.get(b"s"))
+        if tag.get(b"customFormat") in (b"1", b"true") and row_style is not None:
+            extra += b' s="%d" customFormat="1"' % row_style
         if tag.get(b"customHeight") in (b"1", b"true") and b"ht" in tag:
             extra += b' ht="%s" customHeight="1"' % tag[b"ht"]
         return styles, extra, True
+
+    def _band_start(
+        self, last: int, appends: list[dict[int, CellValue]], merges: list[Merge]
+    ) -> int:
+        """The first appended row: below any merged range reaching down from the last
+        rows that a new value would be hidden under (a two-row merged header, say)."""
+        start, moved = last + 1, True
+        while moved:
+            moved = False
+            for _ref, (r1, c1, r2, c2) in merges:
+                if r1 > last or r2 < start:
+                    continue
+                for k, values in enumerate(appends):
+                    if r1 <= start + k <= r2 and any(
+                        c1 <= c <= c2 for c, v in values.items() if v is not None and v != ""
+                    ):
+                        start, moved = r2 + 1, True
+                        break
+        return start
+
+    def _check_written(
+        self,
+        cells: dict[tuple[int, int], CellValue],
+        merges: list[Merge],
+        computed: Sequence[Computed],
+    ) -> None:
+        """Refuse a value Excel would hide (under a merge) or overwrite (in an array
+        formula, a data table or a pivot table's output when it recalculates)."""
+        written = sorted((r, c) for (r, c), v in cells.items() if v is not None and v != "")
+        if not written:
+            return
+        rows = [r for r, _c in written]
+        # (bounds, why, whether its first cell shows): a merge shows its top-left cell.
+        ranges = [
+            (
+                bounds,
+                f"is hidden under merged cells {ref.decode()} (only "
+                f"{cell_name(bounds[0], bounds[1])} shows): unmerge them in Excel, then retry",
+                True,
+            )
+            for ref, bounds in merges
+        ]
+        # An array formula or data table holds a value in each of its cells, so only
+        # cells in rows that hold values may be in one (not the rows being appended).
+        if rows[0] <= self.result.old_last:
+            ranges += [
+                (
+                    bounds,
+                    f"is part of {what} in {ref.decode()}: Excel fills it in itself when it "
+                    "recalculates; change the formula in Excel instead",
+                    False,
+                )
+                for what, ref, bounds in self.sheet.filled_ranges()
+            ]
+        ranges += [(bounds, why, False) for bounds, why in computed]
+        for (r1, c1, r2, c2), why, first_shows in ranges:
+            k = bisect.bisect_left(rows, r1)
+            while k < len(written) and written[k][0] <= r2:
+                r, c = written[k]
+                if c1 <= c <= c2 and not (first_shows and (r, c) == (r1, c1)):
+                    raise UsageError(f"{self.sheet.name}!{cell_name(r, c)} {why}")
+                k += 1
 
     def plan(
         self,
         appends: list[dict[int, CellValue]],
         sets: dict[tuple[int, int], CellValue],
         header_rows: set[int],
+        computed: Sequence[Computed] = (),
     ) -> None:
+        """Plan the edits. `computed` are other ranges Excel fills in itself (a pivot
+        table's output: bounds, why), refused like array formulas."""
         for (r, c), _v in sets.items():
             _check_coords(self.sheet.name, r, c)
         by_row: dict[int, dict[int, CellValue]] = {}
@@ -477,13 +631,15 @@ class SheetPatcher:
             by_row.setdefault(r, {})[c] = v
         old_last = self.sheet.last_value_row()
         self.result.old_last = old_last
+        merges = self.sheet.merges()
         append_rows: dict[int, dict[int, CellValue]] = {}
         styles: dict[int, int] = {}
         row_attrs, whole_row = b"", False
         if appends:
             styles, row_attrs, whole_row = self._template(old_last, header_rows)
+            start = self._band_start(old_last, appends, merges)
             for k, values in enumerate(appends):
-                number = old_last + 1 + k
+                number = start + k
                 for c in values:
                     _check_coords(self.sheet.name, number, c)
                 if number in by_row:
@@ -493,6 +649,15 @@ class SheetPatcher:
                 append_rows[number] = values
                 self.result.appended_rows.append(number)
         self.result.new_last = max([old_last, *append_rows])
+        self._check_written(
+            {
+                (r, c): v
+                for r, values in {**by_row, **append_rows}.items()
+                for c, v in values.items()
+            },
+            merges,
+            computed,
+        )
         for number, values in sorted({**by_row, **append_rows}.items()):
             is_append = number in append_rows
             found = self.sheet.find(number)
@@ -538,9 +703,11 @@ class SheetPatcher:
         if not m or not written:
             return head
         bounds = [parse_ref(x) for x in m.group(2).split(b":")]
+        empty_sheet = self.result.old_last == 0 and m.group(2) == b"A1"
+        if None in bounds and not empty_sheet:
+            return head  # a range we cannot read is kept as written, not shrunk to our rows
         rows = [r for r, _c in written]
         cols = [c for _r, c in written]
-        empty_sheet = self.result.old_last == 0 and m.group(2) == b"A1"
         if not empty_sheet:
             rows += [b[0] for b in bounds if b]
             cols += [b[1] for b in bounds if b]

@@ -1,7 +1,10 @@
-"""styles.xml, touched only when a write needs a date format or a bold header.
+"""styles.xml, touched only when a write needs a date format, a number format or a bold
+header (and made, minimal, for a workbook that has none).
 
 Existing cell formats (xf) keep their index; new ones are appended (or reused if an
-identical one exists), so every existing cell keeps its look.
+identical one exists), so every existing cell keeps its look. An entry of a list may be
+an mc:AlternateContent holding one <xf> (or <font>) per branch: it counts as ONE entry,
+as Excel and LibreOffice count it, and a copy of it changes every branch alike.
 """
 
 from __future__ import annotations
@@ -12,10 +15,13 @@ import re
 from lxml import etree
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _Q = f"{{{MAIN_NS}}}"
+_ALTERNATE = f"{{{MC_NS}}}AlternateContent"
 
 # Built-in number formats that show a date or time.
-_BUILTIN_DATES = {*range(14, 23), *range(27, 37), 45, 46, 47, *range(50, 59), *range(71, 82)}
+BUILTIN_DATES = {*range(14, 23), *range(27, 37), 45, 46, 47, *range(50, 59), *range(71, 82)}
+GENERAL_FMT = 0
 DATE_FMT = 14  # built-in short date: shown in the user's locale (2026/11/3, 03.11.2026 ...)
 DATETIME_FMT = 22  # built-in short date + time
 
@@ -32,39 +38,90 @@ def is_date_code(code: str) -> bool:
     return any(ch in bare for ch in "ymdhs")
 
 
+def number_attr(value: str | None, default: int = 0) -> int:
+    """An index attribute (numFmtId, fontId); empty or malformed counts as the default."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() else default
+
+
+def entries(parent: etree._Element | None, local: str) -> list[etree._Element]:
+    """The entries of a list (cellXfs, fonts): each <local> child, or an
+    mc:AlternateContent standing for one."""
+    if parent is None:
+        return []
+    return [el for el in parent if el.tag == _Q + local or el.tag == _ALTERNATE]
+
+
+def branches(entry: etree._Element, local: str) -> list[etree._Element]:
+    """The <local> elements an entry may be: itself, or one per AlternateContent branch."""
+    if entry.tag == _ALTERNATE:
+        return list(entry.iter(_Q + local))
+    return [entry]
+
+
+def minimal_styles(formats: int = 1) -> bytes:
+    """The smallest stylesheet Excel opens without repair, with `formats` default cell
+    formats (cells of a workbook that had none may already point at index 1, 2, ...)."""
+    xf = '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<styleSheet xmlns="{MAIN_NS}">'
+        '<fonts count="1"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+        '</fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill>'
+        '<patternFill patternType="gray125"/></fill></fills><borders count="1"><border>'
+        "<left/><right/><top/><bottom/><diagonal/></border></borders>"
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+        f'</cellStyleXfs><cellXfs count="{formats}">{xf * formats}</cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        "</styleSheet>"
+    ).encode()
+
+
 class Styles:
     """A parsed styles.xml with just the lookups and additions the write path needs."""
 
-    def __init__(self, xml: bytes) -> None:
+    def __init__(self, xml: bytes, *, new: bool = False) -> None:
         self.tree = etree.fromstring(xml)
-        self.changed = False
+        self.changed = new  # a part made for this write is written even if nothing is added
+        numfmts = self.tree.find(f"{_Q}numFmts")
         self.numfmts = {
-            int(el.get("numFmtId")): el.get("formatCode", "")
-            for el in self.tree.iterfind(f"{_Q}numFmts/{_Q}numFmt")
+            number_attr(el.get("numFmtId"), -1): el.get("formatCode", "")
+            for el in (numfmts.iter(f"{_Q}numFmt") if numfmts is not None else ())
         }
         self.cellxfs = self.tree.find(f"{_Q}cellXfs")
         if self.cellxfs is None:
             self.cellxfs = etree.SubElement(self.tree, f"{_Q}cellXfs")
-        self.xfs = self.cellxfs.findall(f"{_Q}xf")
+        self.xfs = entries(self.cellxfs, "xf")
         if not self.xfs:
             self.xfs = [etree.SubElement(self.cellxfs, f"{_Q}xf", numFmtId="0", fontId="0")]
 
-    def is_date_style(self, index: int | None) -> bool:
-        if index is None or not 0 <= index < len(self.xfs):
-            return False
-        fmt = int(self.xfs[index].get("numFmtId", "0"))
-        if fmt in _BUILTIN_DATES:
+    def _shows_date(self, xf: etree._Element) -> bool:
+        fmt = number_attr(xf.get("numFmtId"))
+        if fmt in BUILTIN_DATES:
             return True
         return fmt in self.numfmts and is_date_code(self.numfmts[fmt])
 
-    def _add_xf(self, xf: etree._Element) -> int:
-        wanted = etree.tostring(xf, with_tail=False)
+    def is_date_style(self, index: int | None) -> bool:
+        """Whether cell format `index` shows a date (in every branch, if it has several)."""
+        if index is None or not 0 <= index < len(self.xfs):
+            return False
+        xfs = branches(self.xfs[index], "xf")
+        return bool(xfs) and all(self._shows_date(xf) for xf in xfs)
+
+    def is_number_style(self, index: int | None) -> bool:
+        """Whether a number in cell format `index` shows as a number (no branch a date)."""
+        if index is None or not 0 <= index < len(self.xfs):
+            return True
+        return not any(self._shows_date(xf) for xf in branches(self.xfs[index], "xf"))
+
+    def _add_xf(self, entry: etree._Element) -> int:
+        wanted = etree.tostring(entry, with_tail=False)
         for index, existing in enumerate(self.xfs):
             if etree.tostring(existing, with_tail=False) == wanted:
                 return index
-        xf.tail = None
-        self.cellxfs.append(xf)
-        self.xfs.append(xf)
+        entry.tail = None
+        self.cellxfs.append(entry)
+        self.xfs.append(entry)
         self.cellxfs.set("count", str(len(self.xfs)))
         self.changed = True
         return len(self.xfs) - 1
@@ -74,42 +131,58 @@ class Styles:
             index = 0
         return copy.deepcopy(self.xfs[index])
 
+    def _with_format(self, base: int | None, fmt: int) -> int:
+        entry = self._base(base)
+        for xf in branches(entry, "xf"):
+            xf.set("numFmtId", str(fmt))
+            xf.set("applyNumberFormat", "1")
+        return self._add_xf(entry)
+
     def date_style(self, base: int | None, with_time: bool) -> int:
         """`base` if it already shows dates, else a copy of it with a date format."""
         if self.is_date_style(base):
             return base  # type: ignore[return-value]
-        xf = self._base(base)
-        xf.set("numFmtId", str(DATETIME_FMT if with_time else DATE_FMT))
-        xf.set("applyNumberFormat", "1")
-        return self._add_xf(xf)
+        return self._with_format(base, DATETIME_FMT if with_time else DATE_FMT)
+
+    def number_style(self, base: int) -> int:
+        """`base` unless it shows dates (a number under a date cell would show as 1900-01-07):
+        then a copy of it with the General format."""
+        if self.is_number_style(base):
+            return base
+        return self._with_format(base, GENERAL_FMT)
 
     def bold_style(self) -> int:
         """A cell format like the default one but with a bold font (new-sheet headers)."""
         fonts = self.tree.find(f"{_Q}fonts")
-        xf = self._base(0)
-        if fonts is None:
+        font_list = entries(fonts, "font")
+        if fonts is None or not font_list:
             return 0
-        font_list = fonts.findall(f"{_Q}font")
-        base_font = int(xf.get("fontId", "0"))
-        font = copy.deepcopy(font_list[base_font] if base_font < len(font_list) else font_list[0])
-        if font.find(f"{_Q}b") is None:
-            bold = etree.SubElement(font, f"{_Q}b")
-            font.remove(bold)
-            font.insert(0, bold)
+        entry = self._base(0)
+        for xf in branches(entry, "xf"):
+            base_font = number_attr(xf.get("fontId"))
+            font = font_list[base_font] if base_font < len(font_list) else font_list[0]
+            xf.set("fontId", str(self._bold_font(fonts, font_list, font)))
+            xf.set("applyFont", "1")
+        return self._add_xf(entry)
+
+    def _bold_font(
+        self, fonts: etree._Element, font_list: list[etree._Element], base: etree._Element
+    ) -> int:
+        """The index of `base` made bold: an existing identical entry, else a new one."""
+        font = copy.deepcopy(base)
+        for each in branches(font, "font"):
+            if each.find(f"{_Q}b") is None:
+                each.insert(0, etree.Element(f"{_Q}b"))
         wanted = etree.tostring(font, with_tail=False)
-        font_id = next(
-            (i for i, f in enumerate(font_list) if etree.tostring(f, with_tail=False) == wanted),
-            None,
-        )
-        if font_id is None:
-            font.tail = None
-            fonts.append(font)
-            font_id = len(font_list)
-            fonts.set("count", str(font_id + 1))
-            self.changed = True
-        xf.set("fontId", str(font_id))
-        xf.set("applyFont", "1")
-        return self._add_xf(xf)
+        for index, existing in enumerate(font_list):
+            if etree.tostring(existing, with_tail=False) == wanted:
+                return index
+        font.tail = None
+        fonts.append(font)
+        font_list.append(font)
+        fonts.set("count", str(len(font_list)))
+        self.changed = True
+        return len(font_list) - 1
 
     def to_bytes(self) -> bytes:
         return etree.tostring(self.tree, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -5,24 +5,31 @@ the patch did not declare must be byte-identical (checked through the new zip's 
 directory), so only changed sheets need a cell comparison. A big sheet is compared by
 window: the bytes before and after the changed rows are shown identical to the original,
 and calamine reads just the changed rows, old and new, in a small throwaway workbook.
+
+Dates are compared as Excel's serial numbers, and as dates: a cell that would show a date
+where a number was declared (or a number where a date was) fails the check. The kind of
+a declared cell's format is read here from the new file's own stylesheet, not taken from
+the patcher (nor from calamine, which counts an mc:AlternateContent <xf> twice).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from lxml import etree
 
-from inquiry_cli.errors import FidelityError
+from inquiry_cli.errors import FidelityError, InqError, WorkbookUnreadable
 from inquiry_cli.workbook.changes import CellValue
-from inquiry_cli.workbook.ooxml import ZipSource
+from inquiry_cli.workbook.ooxml import ZipSource, rels_name, resolve_target
 from inquiry_cli.workbook.sheetxml import excel_serial
-from inquiry_cli.workbook.xlsxpatch import WORKBOOK, Patched
+from inquiry_cli.workbook.styles import BUILTIN_DATES, is_date_code
+from inquiry_cli.workbook.xlsxpatch import Patched
 
 # Sheets with less XML than this are compared whole (both files read by calamine).
 FULL_COMPARE_LIMIT = 2_000_000
@@ -31,7 +38,8 @@ Cells = dict[tuple[int, int], Any]
 
 
 def _norm(value: Any, date1904: bool) -> Any:
-    """One comparable form for what calamine reads and what the change set declared."""
+    """One comparable form for what calamine reads and what the change set declared:
+    ("n", number), ("d", serial) for a date or time, ("b", bool), ("s", text)."""
     if value is None or value == "":
         return None
     if isinstance(value, bool):
@@ -39,29 +47,39 @@ def _norm(value: Any, date1904: bool) -> Any:
     if isinstance(value, (int, float, Decimal)):
         return ("n", float(value))
     if isinstance(value, (dt.date, dt.datetime)):
-        return ("n", excel_serial(value, date1904))
+        return ("d", excel_serial(value, date1904))
     if isinstance(value, dt.time):
-        return ("n", (value.hour * 3600 + value.minute * 60 + value.second) / 86400)
+        seconds = value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6
+        return ("d", seconds / 86400)
     if isinstance(value, dt.timedelta):
-        return ("n", value.total_seconds() / 86400)
+        return ("d", value.total_seconds() / 86400)
     if isinstance(value, str):
         return ("s", value)
     return ("o", repr(value))
 
 
-def _same(a: Any, b: Any) -> bool:
+def _same(a: Any, b: Any, kind: bool = True) -> bool:
+    """Equal values; a number and a date of the same serial are equal unless `kind`."""
     if a is None or b is None:
         return a is b
-    if a[0] == b[0] == "n":
+    if a[0] in "nd" and b[0] in "nd" and (a[0] == b[0] or not kind):
         return math.isclose(a[1], b[1], rel_tol=1e-9, abs_tol=1e-6)
     return a == b
 
 
-def _cells(sheet: Any, date1904: bool) -> Cells:
-    rows = sheet.to_python(skip_empty_area=True)
-    if not rows or sheet.start is None:
+def _shown(v: Any) -> str:
+    """A normalised value as a message shows it."""
+    if v is None:
+        return "'empty'"
+    return f"a date ({v[1]!r})" if v[0] == "d" else repr(v[1])
+
+
+def _cells(grid: tuple[list[list[Any]], tuple[int, int] | None], date1904: bool) -> Cells:
+    """Non-empty cells of a calamine read (rows, start), by 1-based (row, col)."""
+    rows, start = grid
+    if not rows or start is None:
         return {}
-    r0, c0 = sheet.start
+    r0, c0 = start
     out: Cells = {}
     for i, row in enumerate(rows):
         for j, value in enumerate(row):
@@ -72,7 +90,10 @@ def _cells(sheet: Any, date1904: bool) -> Cells:
 
 
 def _changed_rows(
-    old: Any, new: Any, declared: dict[tuple[int, int], CellValue], date1904: bool
+    a: list[list[Any]],
+    b: list[list[Any]],
+    declared: dict[tuple[int, int], CellValue],
+    date1904: bool,
 ) -> tuple[Cells, Cells]:
     """The cells of the rows that differ in any way, or hold a declared change.
 
@@ -80,8 +101,6 @@ def _changed_rows(
     that differ, or that the change set names, are normalised cell by cell. A row equal
     as read is equal cell for cell, so nothing escapes the check.
     """
-    a = old.to_python(skip_empty_area=False)
-    b = new.to_python(skip_empty_area=False)
     rows = {r for r, _c in declared}
     before: Cells = {}
     after: Cells = {}
@@ -113,16 +132,121 @@ def _compare(
         else:
             expected[key] = v
     for key in sorted(set(expected) | set(after)):
-        if not _same(expected.get(key), after.get(key)):
+        # A declared cell's kind is checked against its format (_check_kinds): calamine
+        # may read its format wrongly (see the module docstring), never its number.
+        if not _same(expected.get(key), after.get(key), kind=key not in declared):
             row, col = key
-            want = expected.get(key)
-            got = after.get(key)
             what = "declared" if key in declared else "untouched"
             raise FidelityError(
                 f"check failed: {sheet} row {row} column {col} ({what}) would be "
-                f"{got[1] if got else 'empty'!r} instead of {want[1] if want else 'empty'!r}; "
+                f"{_shown(after.get(key))} instead of {_shown(expected.get(key))}; "
                 "the workbook was not changed"
             )
+
+
+def _date_formats(styles_xml: bytes | None) -> list[bool | None]:
+    """Per cell format (cellXfs entry): True if it shows dates, False if numbers, None if
+    its mc:AlternateContent branches disagree. An AlternateContent is one entry."""
+    if styles_xml is None:
+        return []
+    root = etree.fromstring(styles_xml)
+    codes = {
+        el.get("numFmtId", ""): el.get("formatCode", "")
+        for numfmts in root.iterfind("{*}numFmts")
+        for el in numfmts.iter("{*}numFmt")
+    }
+    out: list[bool | None] = []
+    for xfs in root.iterfind("{*}cellXfs"):
+        for entry in xfs:
+            local = etree.QName(entry).localname if isinstance(entry.tag, str) else ""
+            if local == "xf":
+                branches = [entry]
+            elif local == "AlternateContent":
+                branches = list(entry.iter("{*}xf"))
+            else:
+                continue
+            kinds = set()
+            for xf in branches:
+                fmt = (xf.get("numFmtId") or "0").strip()
+                kinds.add(
+                    (fmt.isdigit() and int(fmt) in BUILTIN_DATES)
+                    or (fmt in codes and is_date_code(codes[fmt]))
+                )
+            out.append(kinds.pop() if len(kinds) == 1 else None)
+    return out
+
+
+def _styles_xml(tmp: ZipSource, main: str) -> bytes | None:
+    """The new file's stylesheet, found through its workbook relationships."""
+    rels = tmp.read(rels_name(main))
+    for el in etree.fromstring(rels).iter("{*}Relationship"):
+        if el.get("Type", "").endswith("/styles"):
+            part = resolve_target(main, el.get("Target", ""))
+            return tmp.read(part) if tmp.has(part) else None
+    return None
+
+
+def _check_kinds(
+    sheet: str,
+    xml: bytes,
+    p: bytes,
+    declared: dict[tuple[int, int], CellValue],
+    formats: list[bool | None],
+) -> None:
+    """Each declared date has a date format, each declared number a number format."""
+    wanted: dict[bytes, bool] = {}
+    for (row, col), value in declared.items():
+        if isinstance(value, (dt.date, dt.datetime)):
+            wanted[_ref(row, col)] = True
+        elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            wanted[_ref(row, col)] = False
+    if not wanted:
+        return
+    pattern = re.compile(
+        rb"<" + re.escape(p) + rb"c\s[^>]*?\br\s*=\s*[\"'](" + b"|".join(wanted) + rb")[\"'][^>]*>"
+    )
+    seen: dict[bytes, int] = {}
+    for start, end in _row_spans(xml, p, {row for row, _col in declared}):
+        for m in pattern.finditer(xml, start, end):
+            s = re.search(rb"""(?:^|\s)s\s*=\s*["'](\d*)["']""", m.group()[2 + len(p) :])
+            seen[m.group(1)] = int(s.group(1)) if s and s.group(1) else 0
+    for ref, is_date in wanted.items():
+        where = f"{sheet}!{ref.decode()}"
+        if ref not in seen:
+            raise FidelityError(f"check failed: {where} is not in the new file")
+        index = seen[ref]
+        shows = formats[index] if index < len(formats) else False
+        if shows is not is_date:
+            held, shown = ("a date", "a number") if is_date else ("a number", "a date")
+            raise FidelityError(
+                f"check failed: {where} would hold {held} that shows as {shown} (its cell "
+                f"format {index} is not {'a date' if is_date else 'a number'} format); "
+                "the workbook was not changed"
+            )
+
+
+def _row_spans(xml: bytes, p: bytes, rows: set[int]) -> list[tuple[int, int]]:
+    """Where rows `rows` are in the sheet XML (a byte search: a 2 MB sheet is not
+    scanned cell by cell); the whole XML for a row not found that way."""
+    spans = []
+    for row in sorted(rows):
+        at = xml.find(b'<%srow r="%d"' % (p, row))
+        if at < 0:
+            m = re.search(rb"<" + re.escape(p) + rb"row\s[^>]*?\br\s*=\s*[\"']%d[\"']" % row, xml)
+            at = m.start() if m else -1
+        if at < 0:
+            return [(0, len(xml))]
+        end = xml.find(b"</%srow>" % p, at)
+        spans.append((at, len(xml) if end < 0 else end))
+    return spans
+
+
+def _ref(row: int, col: int) -> bytes:
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row}".encode()
 
 
 def _common_prefix(a: bytes, a0: int, b: bytes, b0: int, n: int) -> int:
@@ -277,25 +401,75 @@ def _mini_cells(
 
     names = list(windows)
     sheets = read_sheets(src, tmp, sheet.root_tag, sheet.p, list(windows.values()), date1904)
-    return {name: _cells(ws, date1904) for name, ws in zip(names, sheets, strict=True)}
+    return {
+        name: _cells((ws.to_python(skip_empty_area=True), ws.start), date1904)
+        for name, ws in zip(names, sheets, strict=True)
+    }
+
+
+def _open_workbook(path: Path, suffix: str) -> Any:
+    """python-calamine picks its parser by the file's extension; with another one (the
+    temp file's .tmp) it guesses, and a failure then only says "Cannot detect file
+    format". So a temp file is opened through a hard link named like the workbook."""
+    from python_calamine import CalamineWorkbook
+
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return CalamineWorkbook.from_path(str(path))
+    alias = path.with_name(path.name + suffix)
+    try:
+        alias.unlink(missing_ok=True)  # left by a run that was killed
+        os.link(path, alias)
+    except OSError:  # no hard links here (FAT): let calamine guess
+        return CalamineWorkbook.from_path(str(path))
+    try:
+        return CalamineWorkbook.from_path(str(alias))
+    finally:
+        alias.unlink(missing_ok=True)  # calamine keeps its own handle on the file
 
 
 class _Reader:
-    """calamine workbooks opened on demand (opening parses all shared strings)."""
+    """calamine workbooks opened on demand (opening parses all shared strings).
+
+    A failure is blamed where it lies: if the original cannot be read either, the
+    workbook is unreadable as it is (WorkbookUnreadable), else the new file is wrong.
+    """
 
     def __init__(self, original: Path, temp: Path) -> None:
         self.paths = {"old": original, "new": temp}
+        self.suffix = original.suffix.lower() if original.suffix.lower() == ".xlsm" else ".xlsx"
         self.open: dict[str, Any] = {}
 
-    def sheet(self, which: str, name: str) -> Any:
-        from python_calamine import CalamineWorkbook
-
+    def _read(self, which: str, name: str | None, skip_empty: bool) -> Any:
         if which not in self.open:
-            try:
-                self.open[which] = CalamineWorkbook.from_path(str(self.paths[which]))
-            except Exception as exc:  # a parse failure of our output is a fidelity failure
-                raise FidelityError(f"check failed: the new file does not open ({exc})") from None
-        return self.open[which].get_sheet_by_name(name)
+            self.open[which] = _open_workbook(self.paths[which], self.suffix)
+        if name is None:
+            return None
+        sheet = self.open[which].get_sheet_by_name(name)
+        return sheet.to_python(skip_empty_area=skip_empty), sheet.start
+
+    def grid(self, which: str, name: str, skip_empty: bool = False, new_sheet: bool = False) -> Any:
+        """(rows, start) of a sheet as calamine reads it (`new_sheet`: one the write adds)."""
+        try:
+            return self._read(which, name, skip_empty)
+        except Exception as exc:
+            where = f"sheet {name!r}: " if which in self.open else ""
+            if which == "old":
+                self._unreadable(f"{where}{exc}")
+            try:  # the original may fail alike (a quirk the patch kept): blame it then
+                self._read("old", name if where and not new_sheet else None, skip_empty)
+            except Exception as original_exc:
+                self._unreadable(f"{where}{original_exc}")
+            what = f"its {where[:-2]} cannot be read" if where else "does not open"
+            raise FidelityError(
+                f"check failed: the new file {what} ({exc}); the workbook was not changed"
+            ) from None
+
+    def _unreadable(self, detail: str) -> NoReturn:
+        name = self.paths["old"].name
+        raise WorkbookUnreadable(
+            f"{name} cannot be read as it is ({detail}); nothing was written: open it in "
+            "Excel, save it, and retry"
+        )
 
 
 def _new_part(tmp: ZipSource, patched: Patched, name: str) -> bytes:
@@ -310,7 +484,7 @@ def verify(original: Path, temp: Path, src: ZipSource, patched: Patched) -> None
     """Raise FidelityError unless `temp` equals `original` plus exactly the declared changes."""
     try:
         _verify(original, temp, src, patched)
-    except FidelityError:
+    except InqError:
         raise
     except Exception as exc:
         raise FidelityError(f"check failed: the new file could not be read back ({exc})") from None
@@ -337,31 +511,37 @@ def _verify(original: Path, temp: Path, src: ZipSource, patched: Patched) -> Non
             if tmp.raw(infos[name]) != packed:
                 raise FidelityError(f"check failed: {name} was not written as deflated")
         for name in [*patched.replaced, *patched.added]:
-            if name.endswith((".xml", ".rels")) and not name.startswith("xl/worksheets/"):
+            if name.endswith((".xml", ".rels")) and "/worksheets/" not in f"/{name.lower()}":
                 etree.fromstring(_new_part(tmp, patched, name))
-        root = etree.fromstring(tmp.read(WORKBOOK))
+        root = etree.fromstring(tmp.read(patched.main))
         names = [el.get("name") for el in root.iter("{*}sheet")]
         if names != patched.sheet_names:
             raise FidelityError("check failed: the sheet list would change unexpectedly")
 
         reader = _Reader(original, temp)
+        formats = _date_formats(_styles_xml(tmp, patched.main))
         for name, (part, result) in patched.sheets.items():
             old_xml, new_xml = src.read(part), _new_part(tmp, patched, part)
             declared = result.expected
             windows = None
+            new = _Sheet(new_xml)
             if len(old_xml) + len(new_xml) > 2 * FULL_COMPARE_LIMIT:
-                old, new = _Sheet(old_xml), _Sheet(new_xml)
+                old = _Sheet(old_xml)
                 etree.fromstring(new.head + b"<" + new.p + b"sheetData/>" + new.tail)
                 windows = _windows(old, new, {r for r, _c in declared})
             if windows is None:
                 before, after = _changed_rows(
-                    reader.sheet("old", name), reader.sheet("new", name), declared, date1904
+                    reader.grid("old", name)[0], reader.grid("new", name)[0], declared, date1904
                 )
             else:
                 cells = _mini_cells(src, tmp, {"old": windows[0], "new": windows[1]}, new, date1904)
                 before, after = cells["old"], cells["new"]
             _compare(name, before, after, declared, date1904)
-        for name, (_part, declared) in patched.new_sheets.items():
-            _compare(name, {}, _cells(reader.sheet("new", name), date1904), declared, date1904)
+            _check_kinds(name, windows[1] if windows else new_xml, new.p, declared, formats)
+        for name, (part, declared) in patched.new_sheets.items():
+            after = _cells(reader.grid("new", name, skip_empty=True, new_sheet=True), date1904)
+            _compare(name, {}, after, declared, date1904)
+            new_xml = _new_part(tmp, patched, part)
+            _check_kinds(name, new_xml, _Sheet(new_xml).p, declared, formats)
         for check in patched.round_trips:
             check.result()  # raises FidelityError if a part did not inflate back

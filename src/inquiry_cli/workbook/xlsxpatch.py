@@ -6,11 +6,12 @@ edited as text too, so whatever else they hold (extensions, prefixes) is kept.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
-from html import escape
+from html import escape, unescape
 from typing import BinaryIO
 
 from lxml import etree
@@ -35,19 +36,23 @@ from inquiry_cli.workbook.sheetxml import (
     attrs,
     col_letters,
     grow_ranges,
+    parse_range,
     parse_ref,
 )
-from inquiry_cli.workbook.styles import MAIN_NS, Styles
+from inquiry_cli.workbook.styles import MAIN_NS, Styles, minimal_styles
 
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 RT_WORKSHEET = REL_NS + "/worksheet"
+RT_STYLES = REL_NS + "/styles"
 CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
-WORKBOOK = "xl/workbook.xml"
-WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
+WORKBOOK = "xl/workbook.xml"  # where the workbook part usually is (_rels/.rels says)
 CONTENT_TYPES = "[Content_Types].xml"
 APP_XML = "docProps/app.xml"
 _BAD_NAME = re.compile(r"[\[\]:*?/\\]")
+# A style index on a cell or row (s="3") or a column (style="3").
+_STYLE_INDEX = re.compile(rb"""<(?:[\w.-]+:)?(?:c|row|col)\s[^>]*?\bs(?:tyle)?\s*=\s*["'](\d+)""")
 
 
 @dataclass
@@ -71,6 +76,7 @@ class Patched:
         default_factory=dict
     )
     sheet_names: list[str] = field(default_factory=list)
+    main: str = WORKBOOK  # the workbook part
     date1904: bool = False
     sha256: str = ""
     # Big new parts as deflated into the file, and the background checks that each
@@ -85,6 +91,27 @@ def _rels(xml: bytes) -> dict[str, tuple[str, str]]:
         el.get("Id"): (el.get("Type", ""), el.get("Target", ""))
         for el in root.iterfind(f"{{{PKG_REL_NS}}}Relationship")
         if el.get("TargetMode") != "External"
+    }
+
+
+def _new_id(rels_xml: bytes) -> str:
+    """A relationship Id no other one has, compared case-insensitively (rId3 vs rid3)."""
+    taken = {
+        (el.get("Id") or "").lower()
+        for el in etree.fromstring(rels_xml).iterfind(f"{{{PKG_REL_NS}}}Relationship")
+    }
+    numbers = [int(m.group(1)) for i in taken if (m := re.fullmatch(r"rid(\d+)", i))]
+    n = max(numbers, default=0) + 1
+    while f"rid{n}" in taken:
+        n += 1
+    return f"rId{n}"
+
+
+def _override_names(types_xml: bytes) -> set[str]:
+    """The part names [Content_Types].xml has an Override for, lower-cased, without "/"."""
+    return {
+        m.group(1).decode("utf-8", "replace").lstrip("/").lower()
+        for m in re.finditer(rb"""\bPartName\s*=\s*["']([^"']*)["']""", types_xml)
     }
 
 
@@ -107,28 +134,48 @@ class WorkbookPatch:
     def __init__(self, src: ZipSource) -> None:
         self.src = src
         self.out = Patched()
-        self.wb_xml = self.orig_wb_xml = src.read(WORKBOOK)
-        self.rels_xml = src.read(WORKBOOK_RELS)
+        if len({n.lower() for n in src.by_name}) != len(src.by_name):
+            raise WorkbookUnreadable(
+                "the workbook holds two parts whose names differ only in case, so readers "
+                "disagree on which is meant: open it in Excel, save it, and retry"
+            )
+        self.main = self.out.main = src.main
+        self.main_rels = self.part(rels_name(self.main))
+        if not src.has(self.main) or not src.has(self.main_rels):
+            raise WorkbookUnreadable(
+                f"the workbook is damaged ({self.main} or its relationships are missing): "
+                "restore it from a backup"
+            )
+        self.content_types = self.part(CONTENT_TYPES)
+        self.wb_xml = self.orig_wb_xml = src.read(self.main)
+        self.rels_xml = src.read(self.main_rels)
         self.rels = _rels(self.rels_xml)
         root = etree.fromstring(self.wb_xml)
         self.out.date1904 = uses_1904_dates(self.wb_xml)
         self.sheets: list[SheetRef] = []
         for el in root.iterfind(f"{{{MAIN_NS}}}sheets/{{{MAIN_NS}}}sheet"):
             rel_type, target = self.rels.get(el.get(f"{{{REL_NS}}}id", ""), ("", ""))
-            self.sheets.append(
-                SheetRef(el.get("name", ""), resolve_target(WORKBOOK, target), rel_type)
-            )
+            self.sheets.append(SheetRef(el.get("name", ""), self.target(target), rel_type))
         self.sheet_ids = [
-            int(el.get("sheetId", "0"))
+            int(sid) if (sid := el.get("sheetId", "").strip()).isdigit() else 0
             for el in root.iterfind(f"{{{MAIN_NS}}}sheets/{{{MAIN_NS}}}sheet")
         ]
         self._styles: Styles | None = None
         self.styles_part = next(
-            (resolve_target(WORKBOOK, t) for ty, t in self.rels.values() if ty.endswith("/styles")),
-            None,
+            (self.target(t) for ty, t in self.rels.values() if ty.endswith("/styles")), None
         )
+        if self.styles_part is not None and not src.has(self.styles_part):
+            self.styles_part = None  # a relationship to nothing: as if there were none
         self.formula_overwritten = False
         self._changed: list[SheetXml] = []
+
+    def part(self, name: str) -> str:
+        """The zip's own name for a part (part names are case-insensitive in OOXML)."""
+        return self.src.name(name) or name
+
+    def target(self, target: str, base: str | None = None) -> str:
+        """A relationship Target of `base` (the workbook part) as the zip names it."""
+        return self.part(resolve_target(base or self.main, target))
 
     # -- lookups -------------------------------------------------------------------
     def sheet(self, name: str) -> SheetRef:
@@ -146,16 +193,34 @@ class WorkbookPatch:
 
     @property
     def styles(self) -> Styles:
+        """The stylesheet; a workbook without one gets a minimal one (only when a date or
+        a bold header needs a cell format: text and numbers need none)."""
         if self._styles is None:
-            if self.styles_part is None or not self.src.has(self.styles_part):
-                raise WorkbookUnreadable(
-                    "the workbook has no styles part: open it in Excel, save it, and retry"
-                )
-            self._styles = Styles(self.src.read(self.styles_part))
+            if self.styles_part is None:
+                self._styles = Styles(minimal_styles(self._used_formats()), new=True)
+                self.styles_part, _rid = self._add_part("styles.xml", RT_STYLES, CT_STYLES)
+            else:
+                self._styles = Styles(self.src.read(self.styles_part))
         return self._styles
+
+    def _used_formats(self) -> int:
+        """How many cell formats the sheets already point at (s="3" in a workbook without
+        styles): a new stylesheet gives them all the default look, before any new one."""
+        top = 0
+        for ref in self.sheets:
+            if ref.rel_type.endswith("/worksheet") and self.src.has(ref.part):
+                xml = self.src.read(ref.part)
+                for m in _STYLE_INDEX.finditer(xml):
+                    top = max(top, int(m.group(1)))
+        return top + 1
 
     def date_style(self, base: int | None, with_time: bool) -> int:
         return self.styles.date_style(base, with_time)
+
+    def number_style(self, base: int) -> int:
+        if self.styles_part is None:
+            return base  # no stylesheet: every cell shows numbers as numbers
+        return self.styles.number_style(base)
 
     # -- planning --------------------------------------------------------------------
     def plan(self, changes: ChangeSet) -> None:
@@ -182,13 +247,14 @@ class WorkbookPatch:
         wb = self.wb_xml
         if names and (other_formulas or any(s.has_formulas() for s in self._changed)):
             wb = self._full_calc(wb)
-        if self.formula_overwritten and self.src.has("xl/calcChain.xml"):
-            self._drop_calc_chain()
+        if self.formula_overwritten and self.calc_chain is not None:
+            self._drop_calc_chain(self.calc_chain)
         if self._styles is not None and self._styles.changed:
             assert self.styles_part is not None
-            self.out.replaced[self.styles_part] = self._styles.to_bytes()
+            into = self.out.added if self.styles_part in self.out.added else self.out.replaced
+            into[self.styles_part] = self._styles.to_bytes()
         if wb != self.orig_wb_xml:
-            self.out.replaced[WORKBOOK] = wb
+            self.out.replaced[self.main] = wb
         self.out.sheet_names = [s.name for s in self.sheets] + list(self.out.new_sheets)
 
     def _patch_sheet(
@@ -200,8 +266,8 @@ class WorkbookPatch:
         sheet = SheetXml(self.src.read(ref.part), ref.name)
         tables = self._tables(ref.part) if appends else {}
         header_rows = {h for h, _ in tables.values() if h}
-        patcher = SheetPatcher(sheet, self.date_style, self.out.date1904)
-        patcher.plan(appends, sets, header_rows)
+        patcher = SheetPatcher(sheet, self.date_style, self.out.date1904, self.number_style)
+        patcher.plan(appends, sets, header_rows, self._pivot_outputs(ref.part))
         result = patcher.result
         self.out.replaced[ref.part] = patcher.render()
         self.out.sheets[ref.name] = (ref.part, result)
@@ -215,13 +281,10 @@ class WorkbookPatch:
 
     def _tables(self, sheet_part: str) -> dict[str, tuple[int, bytes]]:
         """Table parts of a sheet: part -> (header row or 0, xml)."""
-        rels_part = rels_name(sheet_part)
-        if not self.src.has(rels_part):
-            return {}
         out = {}
-        for rel_type, target in _rels(self.src.read(rels_part)).values():
+        for rel_type, target in self._sheet_rels(sheet_part):
             if rel_type.endswith("/table"):
-                part = resolve_target(sheet_part, target)
+                part = self.target(target, sheet_part)
                 if self.src.has(part):
                     xml = self.src.read(part)
                     m = re.search(rb"<(?:[\w.-]+:)?table\b[^>]*>", xml)
@@ -229,6 +292,38 @@ class WorkbookPatch:
                     first = parse_ref(a.get(b"ref", b"A0").split(b":")[0])
                     header = first[0] if first and a.get(b"headerRowCount") != b"0" else 0
                     out[part] = (header, xml)
+        return out
+
+    def _sheet_rels(self, sheet_part: str) -> list[tuple[str, str]]:
+        """(type, target) of a sheet's relationships."""
+        rels_part = rels_name(sheet_part)
+        if not self.src.has(rels_part):
+            return []
+        return list(_rels(self.src.read(rels_part)).values())
+
+    def _pivot_outputs(self, sheet_part: str) -> list[tuple[tuple[int, int, int, int], str]]:
+        """Where the sheet's pivot tables write their output: a value typed there is
+        overwritten on the next refresh."""
+        out = []
+        for rel_type, target in self._sheet_rels(sheet_part):
+            part = self.target(target, sheet_part)
+            if not rel_type.endswith("/pivotTable") or not self.src.has(part):
+                continue
+            xml = self.src.read(part)
+            root = re.search(rb"<(?:[\w.-]+:)?pivotTableDefinition\b[^>]*>", xml)
+            loc = re.search(rb"<(?:[\w.-]+:)?location\b[^>]*>", xml)
+            bounds = parse_range(attrs(loc.group()).get(b"ref", b"")) if loc else None
+            if bounds:
+                name = attrs(root.group()).get(b"name", b"") if root else b""
+                table = unescape(name.decode("utf-8", "replace")) or "?"
+                ref = attrs(loc.group())[b"ref"].decode()  # type: ignore[union-attr]
+                out.append(
+                    (
+                        bounds,
+                        f"is in the output of pivot table {table} ({ref}): a refresh "
+                        "overwrites it; change the pivot table's source data instead",
+                    )
+                )
         return out
 
     @staticmethod
@@ -243,9 +338,17 @@ class WorkbookPatch:
             xml,
         )
 
+    @property
+    def calc_chain(self) -> str | None:
+        """The calculation chain part (Excel's list of formula cells), if there is one."""
+        for rel_type, target in self.rels.values():
+            if rel_type.endswith("/calcChain") and self.src.has(self.target(target)):
+                return self.target(target)
+        return None
+
     def _other_formulas(self, changed: set[str]) -> bool:
         """Whether any formula may depend on the change (calcChain, or <f> in any sheet)."""
-        if self.src.has("xl/calcChain.xml"):
+        if self.calc_chain is not None:
             return True
         for ref in self.sheets:
             if ref.name in changed or not ref.rel_type.endswith("/worksheet"):
@@ -276,15 +379,67 @@ class WorkbookPatch:
                 return wb[:end] + new + wb[end:]
         return wb
 
-    def _drop_calc_chain(self) -> None:
+    def _drop_calc_chain(self, part: str) -> None:
         """A formula cell was overwritten: Excel rebuilds calcChain.xml if it is missing."""
-        self.out.removed.add("xl/calcChain.xml")
-        rels = self.out.replaced.get(WORKBOOK_RELS, self.rels_xml)
-        rels = re.sub(rb"<(?:[\w.-]+:)?Relationship\b[^>]*/calcChain\"[^>]*/>", b"", rels)
-        self.out.replaced[WORKBOOK_RELS] = rels
-        types = self.out.replaced.get(CONTENT_TYPES, self.src.read(CONTENT_TYPES))
-        types = re.sub(rb"<(?:[\w.-]+:)?Override\b[^>]*\"/xl/calcChain.xml\"[^>]*/>", b"", types)
-        self.out.replaced[CONTENT_TYPES] = types
+        self.out.removed.add(part)
+        rels = self.out.replaced.get(self.main_rels, self.rels_xml)
+        rels = re.sub(rb"<(?:[\w.-]+:)?Relationship\b[^>]*/calcChain[\"'][^>]*/>", b"", rels)
+        self.out.replaced[self.main_rels] = rels
+        types = self._types()
+        name = re.escape(b"/" + part.encode())
+        types = re.sub(
+            rb"<(?:[\w.-]+:)?Override\b[^>]*[\"']" + name + rb"[\"'][^>]*/>",
+            b"",
+            types,
+            flags=re.IGNORECASE,
+        )
+        self.out.replaced[self.content_types] = types
+
+    def _types(self) -> bytes:
+        return self.out.replaced.get(self.content_types) or self.src.read(self.content_types)
+
+    def _add_part(self, name: str, rel_type: str, content_type: str) -> tuple[str, str]:
+        """Name a new part beside the workbook part (`name` may hold {n} for a number),
+        with its relationship (Id returned) and content type; its bytes go in out.added.
+
+        A name is taken if a part, an Override or a relationship already uses it in any
+        case: part names are case-insensitive, so Sheet1.xml and sheet1.xml are one part.
+        """
+        folder = posixpath.dirname(self.main)
+        types = self._types()
+        rels = self.out.replaced.get(self.main_rels, self.rels_xml)
+        used = {n.lower() for n in (*self.src.by_name, *self.out.added)}
+        used |= _override_names(types)
+        used |= {resolve_target(self.main, t).lower() for _ty, t in _rels(rels).values()}
+        number = 1
+        while True:
+            relative = name.format(n=number)
+            part = posixpath.join(folder, relative) if folder else relative
+            if part.lower() not in used:
+                break
+            if "{n}" not in name:
+                raise WorkbookUnreadable(
+                    f"cannot add {part}: the workbook already names a part so; open it in "
+                    "Excel, save it, and retry"
+                )
+            number += 1
+        self.out.added[part] = b""  # reserved; the caller puts the bytes in
+        rid = _new_id(rels)
+        rp = _prefix(rels, b"Relationships")
+        self.out.replaced[self.main_rels] = _insert_before_close(
+            rels,
+            b"Relationships",
+            b'<%sRelationship Id="%s" Type="%s" Target="%s"/>'
+            % (rp, rid.encode(), rel_type.encode(), escape(relative, quote=True).encode()),
+        )
+        tp = _prefix(types, b"Types")
+        self.out.replaced[self.content_types] = _insert_before_close(
+            types,
+            b"Types",
+            b'<%sOverride PartName="/%s" ContentType="%s"/>'
+            % (tp, escape(part, quote=True).encode(), content_type.encode()),
+        )
+        return part, rid
 
     # -- new sheets ----------------------------------------------------------------
     def _add_sheet(self, add: AddSheet) -> None:
@@ -296,36 +451,10 @@ class WorkbookPatch:
             raise UsageError(f"{name!r} cannot be a sheet name (1-31 characters, none of []:*?/\\)")
         if name.casefold() in taken:
             raise UsageError(f"the workbook already has a sheet named {name!r}")
-        used = set(self.src.by_name) | set(self.out.added)
-        number = 1
-        while f"xl/worksheets/sheet{number}.xml" in used:
-            number += 1
-        part = f"xl/worksheets/sheet{number}.xml"
+        part, rid = self._add_part("worksheets/sheet{n}.xml", RT_WORKSHEET, CT_WORKSHEET)
         xml, expected = self._sheet_xml(add)
         self.out.added[part] = xml
         self.out.new_sheets[name] = (part, expected)
-
-        rels = self.out.replaced.get(WORKBOOK_RELS, self.rels_xml)
-        ids = {int(x) for x in re.findall(rb'\bId="rId(\d+)"', rels)}
-        rid = f"rId{max(ids, default=0) + 1}"
-        rp = _prefix(rels, b"Relationships")
-        rels = _insert_before_close(
-            rels,
-            b"Relationships",
-            b'<%sRelationship Id="%s" Type="%s" Target="worksheets/sheet%d.xml"/>'
-            % (rp, rid.encode(), RT_WORKSHEET.encode(), number),
-        )
-        self.out.replaced[WORKBOOK_RELS] = rels
-
-        types = self.out.replaced.get(CONTENT_TYPES, self.src.read(CONTENT_TYPES))
-        tp = _prefix(types, b"Types")
-        types = _insert_before_close(
-            types,
-            b"Types",
-            b'<%sOverride PartName="/%s" ContentType="%s"/>'
-            % (tp, part.encode(), CT_WORKSHEET.encode()),
-        )
-        self.out.replaced[CONTENT_TYPES] = types
 
         wb = self.wb_xml
         p = _prefix(wb, b"workbook")
@@ -371,7 +500,9 @@ class WorkbookPatch:
             b'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
             b'footer="0.3"/></worksheet>'
         ) % (MAIN_NS.encode(), REL_NS.encode(), cols)
-        patcher = SheetPatcher(SheetXml(skeleton, add.name), self.date_style, self.out.date1904)
+        patcher = SheetPatcher(
+            SheetXml(skeleton, add.name), self.date_style, self.out.date1904, self.number_style
+        )
         bold = self.styles.bold_style() if add.header else None
         header = {c: v for c, v in enumerate(add.header, start=1)}
         rows = [header] + [{c: v for c, v in enumerate(r, start=1)} for r in add.rows]
@@ -396,9 +527,10 @@ class WorkbookPatch:
 
     def _app_titles(self, name: str) -> None:
         """docProps/app.xml lists worksheet titles; update it when its layout is the usual one."""
-        if not self.src.has(APP_XML):
+        app = self.part(APP_XML)
+        if not self.src.has(app):
             return
-        xml = self.out.replaced.get(APP_XML, self.src.read(APP_XML))
+        xml = self.out.replaced.get(app, self.src.read(app))
         heading = re.search(
             rb"<HeadingPairs>\s*<vt:vector\b[^>]*>\s*<vt:variant>\s*<vt:lpstr>[^<]*</vt:lpstr>"
             rb"\s*</vt:variant>\s*<vt:variant>\s*<vt:i4>(\d+)</vt:i4>",
@@ -423,7 +555,7 @@ class WorkbookPatch:
         xml = xml[:pos] + entry + xml[pos:]
         xml = xml[: titles.start(1)] + size + xml[titles.end(1) :]
         xml = xml[: heading.start(1)] + str(count + 1).encode() + xml[heading.end(1) :]
-        self.out.replaced[APP_XML] = xml
+        self.out.replaced[app] = xml
 
     # -- writing -----------------------------------------------------------------------
     def write(self, fh: BinaryIO, pool: Executor) -> Patched:
@@ -451,7 +583,7 @@ class WorkbookPatch:
                 add(info, name)
             else:
                 writer.copy(info, self.src.raw(info))
-        like = self.src.by_name.get(WORKBOOK)
+        like = self.src.by_name.get(self.main)
         for name in self.out.added:
             add(new_info(name, like), name)
         writer.close()
