@@ -39,8 +39,9 @@ class Committed:
 
 
 def temp_path(path: Path) -> Path:
-    """The temp file a write builds, beside the workbook (same volume, so a swap is atomic)."""
-    return path.with_name(f".~inq-{path.name}.tmp")
+    """The temp file a write builds, beside the workbook (same volume, so a swap is atomic);
+    it keeps the workbook's extension, which readers go by."""
+    return path.with_name(f".~inq-{path.stem}.tmp{path.suffix}")
 
 
 def _staged_path(path: Path) -> Path:
@@ -62,6 +63,7 @@ def clear_leftovers(path: Path) -> list[str]:
     """
     notes: list[str] = []
     temp_path(path).unlink(missing_ok=True)
+    path.with_name(f".~inq-{path.name}.tmp").unlink(missing_ok=True)  # inq before 0.2
     for left in (_staged_path(path), _aside_path(path)):
         if not left.is_file() or left.is_symlink():
             if left.is_symlink():
