@@ -431,8 +431,10 @@ def build_messages(
 ) -> None:
     """Give each Mail its RFC 5322 message: From/To/Subject/Date/Message-ID, UTF-8 text."""
     from email.message import EmailMessage
-    from email.utils import format_datetime, formataddr, make_msgid
+    from email.utils import format_datetime, formataddr
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from inquiry_cli.domain.intake.own import make_message_id
 
     try:
         when = now.replace(tzinfo=ZoneInfo(s.timezone))
@@ -448,7 +450,7 @@ def build_messages(
         msg["To"] = formataddr((mail.buyer.name or mail.buyer.company or "", mail.to))
         msg["Subject"] = mail.subject
         msg["Date"] = format_datetime(when)
-        msg["Message-ID"] = make_msgid(domain=domain)
+        msg["Message-ID"] = make_message_id(domain, "mail", now)  # a reply to it is known
         msg["X-Mailer"] = "inq"
         cte = "7bit" if mail.body.isascii() else "quoted-printable"
         msg.set_content(mail.body, subtype="plain", charset="utf-8", cte=cte)
@@ -633,6 +635,7 @@ def log_mails(book: Workbook, mails: list[Mail], template: str, now: dt.datetime
             next_step=None,
             when=now,
             changes=changes,
+            message_id=mail.message["Message-ID"] if mail.message is not None else None,
         )
         out.warnings += [w for w in logged.warnings if w not in out.warnings]
     n = len(mails)
