@@ -199,6 +199,7 @@ def test_log_in_hand_made_workbook_adds_contacts_sheet(inq, messy_workbook):
     assert contacts == [{
         "Date": dt.datetime(2026, 11, 27, 10, 0), "Buyer ID": None, "Email": "maria@lichthandel.de",
         "Channel": "email", "Direction": "in", "Summary": "Asked for catalog", "Next step": None,
+        "Message-ID": None,
     }]  # fmt: skip
     ws = wb["客户列表"]
     assert ws["G7"].value == dt.datetime(2026, 11, 27, 10, 0)  # was the text '2026年11月3日'
