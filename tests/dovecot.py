@@ -27,10 +27,16 @@ PASSWORD = "s3cret-imap"
 @dataclass
 class Server:
     root: Path
-    port: int
+    port: int  # IMAP: plain, or STARTTLS
+    ssl_port: int  # IMAPS
     uid: int
     gid: int
     process_pid: int
+
+    @property
+    def cafile(self) -> Path:
+        """The server's self-signed certificate, for the client to trust."""
+        return self.root / "cert.pem"
 
     @property
     def maildir(self) -> Path:
@@ -60,13 +66,33 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _certificate(root: Path) -> None:
+    """A throwaway self-signed certificate for 127.0.0.1 (EC: made in milliseconds)."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        raise RuntimeError("the IMAP tests need openssl to make the server's certificate")
+    done = subprocess.run(
+        [
+            openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+            "-nodes", "-keyout", str(root / "key.pem"), "-out", str(root / "cert.pem"),
+            "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"openssl could not make a certificate: {done.stderr.strip()}")
+
+
 def start(root: Path) -> Server:
     if not Path(DOVECOT).exists():
         raise RuntimeError(
             "the IMAP tests need Dovecot: apt-get install dovecot-imapd (CI's .ci/run does)"
         )
     root.chmod(0o755)  # Dovecot's own users read the passwd file and the mailbox below it
-    port = _free_port()
+    port, ssl_port = _free_port(), _free_port()
+    _certificate(root)
     me = pwd.getpwuid(os.getuid())
     if os.getuid() == 0:
         try:
@@ -103,7 +129,9 @@ state_dir = {root}/state
 log_path = {root}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+ssl = yes
+ssl_cert = <{root}/cert.pem
+ssl_key = <{root}/key.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
@@ -118,7 +146,9 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {ssl_port}
+    ssl = yes
   }}
 }}
 passdb {{
@@ -146,7 +176,8 @@ userdb {{
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
                 if s.recv(64).startswith(b"* OK"):
-                    return Server(root, port, uid, gid, int(pid_file.read_text().strip()))
+                    pid = int(pid_file.read_text().strip())
+                    return Server(root, port, ssl_port, uid, gid, pid)
         except OSError:
             time.sleep(0.05)
     log = (

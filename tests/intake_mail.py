@@ -270,6 +270,78 @@ def hktdc() -> bytes:
     return single(head, html, ctype="text/html", charset="big5", cte="quoted-printable")
 
 
+def made_in_china_table() -> bytes:
+    """The older layout: an 'Inquiry Details' table, the buyer's particulars in another."""
+    details = [
+        ("Subject", "Solar street light 60W all in one"),
+        ("Quantity", "50 Sets"),
+        (
+            "Detailed Requirements",
+            "We want SOL-SL-60 with 3 nights autonomy.<br>Please send your catalogue.",
+        ),
+    ]
+    buyer = [
+        ("Contact Person", "Mr. Kwame Mensah"),
+        ("Company Name", "Accra Solar Solutions Ltd"),
+        ("Country", "Ghana"),
+        ("Tel", "+233 30 276 1234"),
+        ("E-mail", "kwame@accrasolar.com.gh"),
+    ]
+    html = (
+        f"<html><body><p>Inquiry Details:</p>{_table(details)}<p>Buyer's Information:</p>"
+        f"{_table(buyer)}<p>Reply to this inquiry on Made-in-China.com</p></body></html>"
+    )
+    head = [
+        ("From", "Made-in-China.com <service@notice.made-in-china.com>"),
+        ("To", "lily.chen@example-brightway.com"),
+        ("Subject", "Inquiry: Solar street light 60W all in one"),
+        ("Date", "Wed, 25 Nov 2026 14:02:00 +0000"),
+        ("Message-ID", "<mic-old-1182@notice.made-in-china.com>"),
+    ]
+    return alternative(head, "Please view this inquiry in HTML.", html)
+
+
+def global_sources_text() -> bytes:
+    """A plain-text layout: a multi-line enquiry, a masked address."""
+    text = (
+        "Dear Supplier,\n\nYou have received an enquiry from a verified buyer.\n\n"
+        "Product Name: LED Linear Batten 1200mm 40W\n"
+        "Order Quantity: 2,500 pcs\n"
+        "Enquiry:\nWe supply a supermarket chain in Johannesburg.\n"
+        "Need 2500 battens, 4000K, 5-year warranty.\n\n"
+        "Name: Thandi Nkosi\nCompany: Highveld Retail Lighting (Pty) Ltd\n"
+        "Country: South Africa\nEmail: t****@highveldlighting.co.za\n\n"
+        "Reply now at globalsources.com\n"
+    )
+    head = [
+        ("From", "Global Sources <noreply@mail.globalsources.com>"),
+        ("To", "lily.chen@example-brightway.com"),
+        ("Subject", "Enquiry from Thandi Nkosi"),
+        ("Date", "Wed, 25 Nov 2026 09:30:00 +0200"),
+        ("Message-ID", "<gs-text-4471@mail.globalsources.com>"),
+    ]
+    return single(head, text)
+
+
+def hktdc_text() -> bytes:
+    """Text only, the domain written with an @."""
+    text = (
+        "Buyer Name: Liam O'Connor\nCompany Name: Southern Cross Electrical Pty Ltd\n"
+        "Country/Region: Australia\nEmail Domain: @southerncross.com.au\n"
+        "Products Enquired: LED Recessed Downlight 12W\nQuantity: 5000\n"
+        "Enquiry:\nPlease quote 12W downlights with SAA approval.\n"
+        "Reply now: https://sourcing.hktdc.com/\n"
+    )
+    head = [
+        ("From", "HKTDC Sourcing <no-reply@sourcing.hktdc.com>"),
+        ("To", "lily.chen@example-brightway.com"),
+        ("Subject", "Enquiry for LED Recessed Downlight 12W"),
+        ("Date", "Tue, 24 Nov 2026 23:00:00 +1100"),
+        ("Message-ID", "<hktdc-txt-77@sourcing.hktdc.com>"),
+    ]
+    return single(head, text, cte="7bit")
+
+
 # ---------------------------------------------------------------- buyers' own mail
 
 

@@ -219,9 +219,38 @@ def test_eml_mbox_and_imap_give_the_same_rows(inq, build, tmp_path, imap_server,
     # IMAP read the folder without marking anything seen; a second run records nothing
     again = inq("-w", books[2], "intake", "--imap", "--since", "2026-11-20")
     assert again.stdout.splitlines()[-1] == "Nothing new to record; 4 already recorded; skipped 1."
-    assert list((imap_server.maildir / "cur").iterdir()) == [] or all(
-        ":2," not in p.name or "S" not in p.name.split(":2,")[1]
-        for p in (imap_server.maildir / "cur").iterdir()
+    import imaplib
+
+    conn = imaplib.IMAP4("127.0.0.1", imap_server.port)
+    conn.login(dovecot.USER, dovecot.PASSWORD)
+    conn.select("INBOX", readonly=True)
+    status, flags = conn.fetch("1:*", "(FLAGS)")
+    conn.logout()
+    assert status == "OK" and len(flags) == 5
+    assert not any(b"\\Seen" in f for f in flags)
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_imap_over_tls(inq, build, tmp_path, imap_server, monkeypatch, security):
+    book = build()
+    imap_server.empty()
+    imap_server.deliver([mail.hktdc()])
+    port = imap_server.port if security == "starttls" else imap_server.ssl_port
+    tls = "starttls" if security == "starttls" else True
+    _imap_config(tmp_path, port, ssl=tls)
+    monkeypatch.setenv("INQ_IMAP_PASSWORD", dovecot.PASSWORD)
+    untrusted = inq("-w", book, "intake", "--imap")
+    assert untrusted.exit_code == 1
+    assert untrusted.stderr.startswith(
+        f"Error: cannot connect to the IMAP server 127.0.0.1:{port}: "
+    )
+    assert "CERTIFICATE_VERIFY_FAILED" in untrusted.stderr
+    _imap_config(tmp_path, port, ssl=tls, cafile=str(imap_server.cafile))
+    result = inq("-w", book, "intake", "--imap", "--since", "2026-11-27")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == (
+        "imap:INBOX/1: inquiry I0001 from B0001 Wong Ka Ming (香港明亮貿易有限公司), new buyer: hktdc, "
+        "LED Floodlight 200W x 300"
     )
 
 
@@ -439,3 +468,32 @@ def test_charsets_and_bad_input(inq, build, tmp_path):
         2,
         f"Error: no such file or folder: {tmp_path / 'nope'}\n",
     )
+
+
+LAYOUTS = [
+    (mail.alibaba_table, dict(channel="alibaba", name="Priya Nair", company="Lumina Traders Pvt Ltd", email=None, country="India", product="LED Panel Light 600x600 40W", quantity=500), "Hello,\nWe are a lighting distributor in Chennai."),
+    (mail.alibaba_text, dict(channel="alibaba", name="Matias Soto", company="Pacifico Sur SpA", email=None, email_domain="gmail.com", country="Chile", product="UFO LED High Bay 150W", quantity=200), "Dear supplier, we need 200 units"),
+    (mail.made_in_china, dict(channel="made-in-china", name="Nguyen Van Hoa", company="Saigon Bright Co., Ltd", email="hoa@saigonbright.vn", phone="+84 28 3822 1234", country="Vietnam", quantity=1000), "Hi, we tender for a road project"),
+    (mail.made_in_china_table, dict(channel="made-in-china", name="Mr. Kwame Mensah", company="Accra Solar Solutions Ltd", email="kwame@accrasolar.com.gh", phone="+233 30 276 1234", country="Ghana", product="Solar street light 60W all in one", quantity=50), "We want SOL-SL-60 with 3 nights autonomy.\nPlease send your catalogue."),
+    (mail.global_sources, dict(channel="global-sources", name="Julia Müller", company="Nordlicht Elektro GmbH & Co. KG", email="j.muller@nordlichtelektro.de", country="Germany", product="LED-T8-18", quantity=3000), "Please offer T8 tubes"),
+    (mail.global_sources_text, dict(channel="global-sources", name="Thandi Nkosi", company="Highveld Retail Lighting (Pty) Ltd", email=None, email_domain="highveldlighting.co.za", country="South Africa", product="LED Linear Batten 1200mm 40W", quantity=2500), "We supply a supermarket chain in Johannesburg.\nNeed 2500 battens, 4000K, 5-year warranty."),
+    (mail.hktdc, dict(channel="hktdc", name="Wong Ka Ming", company="香港明亮貿易有限公司", email=None, email_domain="brightstar.hk", country="Hong Kong", product="LED Floodlight 200W", quantity=300), "Need 300 pcs 200W floodlights"),
+    (mail.hktdc_text, dict(channel="hktdc", name="Liam O'Connor", company="Southern Cross Electrical Pty Ltd", email=None, email_domain="southerncross.com.au", country="Australia", product="LED Recessed Downlight 12W", quantity=5000), "Please quote 12W downlights with SAA approval."),
+    (mail.direct_new, dict(channel="email", name="Carlos Mendoza Ñique", company="Mendoza Eléctrica S.A.C.", email="carlos.mendoza.lima@gmail.com", phone="+51 1 555 0199", country="Peru", quantity=120, attachments=["spec-parking-garage.pdf"]), "Hello,\n\nWe are an electrical contractor in Lima."),
+    (mail.direct_known, dict(channel="email", name="Ahmed Al Zaabi", company="Gulf Star Lighting FZE", email="sales@gulfstar.ae", phone="+971 50 357 2380", country="United Arab Emirates", quantity=200), "Dear Lily,\n\nBesides the high bays"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("make", "expected", "message"), LAYOUTS, ids=[m.__name__ for m, _, _ in LAYOUTS]
+)
+def test_every_layout_reads_the_same_fields(make, expected, message):
+    from inquiry_cli.domain.intake.classify import Own, read_mail
+    from inquiry_cli.rulefiles import load
+
+    rules = load(ROOT / "none.xlsx")
+    it = read_mail(make(), "x.eml", rules, Own(frozenset({"lily.chen@example-brightway.com"})))
+    assert it.kind in ("inquiry", "email"), it.reason
+    assert {k: getattr(it, k) for k in expected} == expected
+    assert it.message.startswith(message)
+    assert "Reply" not in it.message and "regards" not in it.message.lower()

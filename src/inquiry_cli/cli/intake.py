@@ -148,16 +148,24 @@ def _record(st, raws: list, date_order: str | None):
 
 
 def _me(book):
-    """Your own addresses (the Company sheet's email, its domain unless free mail)."""
+    """Your own addresses: the Company sheet's email and the config file's mail sender and
+    mailbox users; their domains too, unless free mail (a colleague's mail is not a buyer's)."""
+    from email.utils import parseaddr
+
+    from inquiry_cli import config
     from inquiry_cli.domain.intake.classify import Own
     from inquiry_cli.domain.matching import FREE_MAIL
 
-    company = book.key_values("company")
-    address = str(company.get("email") or "").strip().lower()
-    if "@" not in address:
-        return Own()
-    domain = address.rsplit("@", 1)[1]
-    return Own(frozenset({address}), frozenset() if domain in FREE_MAIL else frozenset({domain}))
+    cfg = config.load_config()
+    found = [book.key_values("company").get("email")]
+    for table, key in (("mail", "from"), ("smtp", "from"), ("smtp", "user"), ("imap", "user")):
+        section = cfg.get(table)
+        if isinstance(section, dict):
+            found.append(section.get(key))
+    addresses = {parseaddr(str(a))[1].strip().lower() for a in found if a}
+    addresses = {a for a in addresses if "@" in a}
+    domains = {a.rsplit("@", 1)[1] for a in addresses} - FREE_MAIL
+    return Own(frozenset(addresses), frozenset(domains))
 
 
 def _understand(raw, rules, me, tz: str, date_order: str | None) -> list:

@@ -32,6 +32,7 @@ SOURCES = {
     "hktdc": "HKTDC", "email": "Email", "whatsapp": "WhatsApp",
 }  # fmt: skip
 SUMMARY_WIDTH = 300  # a chat message or a reply, as a contact's summary
+MESSAGE_LIMIT = 32_000  # an Excel cell holds 32,767 characters
 
 INQUIRY_DONE, CONTACT_DONE, ALREADY, DUPLICATE, SKIPPED, BROKEN = (
     "inquiry",
@@ -306,6 +307,12 @@ class _Recorder:
         elif weak:
             result.warnings.append(f"also like {'; '.join(weak)}")
         message = it.message.strip()
+        if len(message) > MESSAGE_LIMIT:
+            result.warnings.append(
+                f"the message is {len(message):,} characters long: the Message cell keeps the "
+                f"first {MESSAGE_LIMIT:,}"
+            )
+            message = message[:MESSAGE_LIMIT].rstrip() + " […]"
         if it.attachments:
             message = f"{message}\n\nAttachments: {', '.join(it.attachments)}".strip()
         outcome = recording.record_inquiry(

@@ -34,6 +34,7 @@ class ImapConfig:
     allow_plaintext_auth: bool = False
     password_env: str = PASSWORD_ENV
     timeout: float = 30.0
+    cafile: str | None = None  # a server with its own certificate: the CA (or it) to trust
 
     @classmethod
     def from_config(cls, cfg: dict[str, Any]) -> ImapConfig:
@@ -67,6 +68,7 @@ class ImapConfig:
             allow_plaintext_auth=imap.get("allow_plaintext_auth") is True,
             password_env=str(imap.get("password_env") or PASSWORD_ENV),
             timeout=float(imap.get("timeout", 30)),
+            cafile=str(imap["cafile"]) if imap.get("cafile") else None,
         )
 
     @property
@@ -129,16 +131,24 @@ def _messages(parts, folder: str) -> Iterator[Raw]:
         yield Raw(f"imap:{folder}/{uid[1] if uid else '?'}", part[1], received=received)
 
 
+def _context(cfg: ImapConfig) -> ssl.SSLContext:
+    try:
+        return ssl.create_default_context(cafile=cfg.cafile)
+    except (OSError, ssl.SSLError) as exc:
+        raise InqError(
+            f"config: [imap] cafile {cfg.cafile!r} cannot be used: {_why(exc)}"
+        ) from None
+
+
 def _connect(cfg: ImapConfig, password: str):
+    context = _context(cfg) if cfg.security != "plain" else None
     try:
         if cfg.security == "ssl":
-            conn = imaplib.IMAP4_SSL(
-                cfg.host, cfg.port, ssl_context=ssl.create_default_context(), timeout=cfg.timeout
-            )
+            conn = imaplib.IMAP4_SSL(cfg.host, cfg.port, ssl_context=context, timeout=cfg.timeout)
         else:
             conn = imaplib.IMAP4(cfg.host, cfg.port, timeout=cfg.timeout)
             if cfg.security == "starttls":
-                conn.starttls(ssl_context=ssl.create_default_context())
+                conn.starttls(ssl_context=context)
         conn.login(cfg.user, password)
         return conn
     except imaplib.IMAP4.error as exc:

@@ -143,7 +143,7 @@ def bodies(msg: Message) -> tuple[str, str, list[str]]:
 # ---------------------------------------------------------------- HTML
 
 _BLOCK = frozenset(
-    "p div br tr li ul ol table tbody thead tfoot h1 h2 h3 h4 h5 h6 dt dd dl blockquote pre "
+    "p div tr li ul ol table tbody thead tfoot h1 h2 h3 h4 h5 h6 dt dd dl blockquote pre "
     "hr section article header footer address center form".split()
 )
 _SKIP = frozenset(("script", "style", "head", "title", "noscript", "template"))
@@ -173,6 +173,11 @@ def element_text(el) -> str:
         tag = node.tag if isinstance(node.tag, str) else ""
         tag = tag.lower()
         if tag in _SKIP:
+            if node.tail:
+                out.append(node.tail)
+            return
+        if tag == "br":
+            out.append("\n")
             if node.tail:
                 out.append(node.tail)
             return

@@ -106,9 +106,12 @@ def parse_chat(
         others = [s for s in senders if s.casefold() in title.casefold()]
         buyer = others[0] if others else None
     out: list[Intake] = []
+    seen: dict[tuple, int] = {}
     for when, sender, body in messages:
         incoming = sender == buyer if buyer is not None else False
-        digest = hashlib.sha256(f"{sender}\n{body}".encode()).hexdigest()[:12]
+        # "ok" twice in one minute is two messages: the count keeps their ids apart
+        n = seen[(when, sender, body)] = seen.get((when, sender, body), 0) + 1
+        digest = hashlib.sha256(f"{sender}\n{body}\n{n}".encode()).hexdigest()[:12]
         digits = re.sub(r"\D", "", number)
         out.append(
             Intake(
