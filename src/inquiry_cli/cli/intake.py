@@ -83,9 +83,12 @@ def intake(
     if date_order is not None and date_order.lower() not in ("dmy", "mdy", "ymd"):
         raise UsageError(f"--date-order {date_order!r}: use dmy (27/11/2026) or mdy (11/27/2026)")
     sources.check_paths(paths)
-    raws = list(sources.from_paths(paths))
-    if imap:
-        raws += _imap(folder, since, st.now)
+    import itertools
+
+    # The mailbox is fetched before the workbook is locked (the network may be slow);
+    # files are read one by one inside, each dropped once understood (a big .mbox).
+    fetched = _imap(folder, since, st.now) if imap else []
+    raws = itertools.chain(sources.from_paths(paths), fetched)
     with st.writing(dry_run):
         run, book = _record(st, raws, date_order.lower() if date_order else None)
         if not dry_run and not run.changes.is_empty():
@@ -121,7 +124,7 @@ def _imap(folder: str | None, since: str | None, now: dt.datetime) -> list:
     return list(imap.fetch(cfg, password or "", folder or cfg.folder, day))
 
 
-def _record(st, raws: list, date_order: str | None):
+def _record(st, raws, date_order: str | None):
     """Read the workbook, understand every message, and decide the one change."""
     from inquiry_cli import rulefiles
     from inquiry_cli.domain import intake_recording as recorder

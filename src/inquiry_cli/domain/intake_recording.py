@@ -118,19 +118,22 @@ class _Recorder:
     def _threads(self) -> dict[str, tuple[str, str]]:
         """Message-ID -> (buyer key, what it was) for every logged contact and inquiry."""
         out: dict[str, tuple[str, str]] = {}
-        for key, what in (("contacts", "your mail"), ("inquiries", "inquiry")):
+        for key in ("contacts", "inquiries"):
             table = self.book.get(key)
             if table is None or not table.has("message_id"):
                 continue
             who = [b or e for b, e in zip(table.keys("buyer_id"), table.keys("email"), strict=True)]
-            label = table.values("inquiry_id") if key == "inquiries" else table.values("summary")
+            if key == "inquiries":
+                ids = table.values("inquiry_id")
+                what = [f"inquiry {x}" if x else "their inquiry" for x in ids]
+            else:  # a mail inq sent (out), or one of theirs it logged (in)
+                what = [
+                    "their mail" if (d or "").strip().lower() == "in" else "your mail"
+                    for d in table.values("direction")
+                ]
             for i, mid in enumerate(table.values("message_id")):
                 if mid and who[i]:
-                    if key == "inquiries":
-                        desc = f"inquiry {label[i]}" if label[i] else "their inquiry"
-                    else:
-                        desc = what
-                    out[mid.strip()] = (who[i], desc)
+                    out[mid.strip()] = (who[i], what[i])
         return out
 
     def _quotes(self) -> dict[str, str]:
@@ -451,6 +454,7 @@ def record(book: Workbook, intakes: list[Intake], *, now: dt.datetime, tz: str) 
             continue
         if not it.recorded:
             result.detail = it.reason
+            result.received = local_time(it.received, tz) if it.received else None
             continue
         mid = it.message_id or ""
         if mid in rec.known:
