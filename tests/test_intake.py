@@ -337,7 +337,18 @@ multi-line answer
 """
 
 
-def test_whatsapp_exports_become_contacts(inq, sample, tmp_path):
+def test_whatsapp_exports_become_contacts(inq, build, tmp_path):
+    sample = build(
+        buyers=[
+            dict(buyer_id="B0069", name="Ahmed Al Zaabi", company="Gulf Star Lighting FZE", email="sales@gulfstar.ae", phone="+971 50 357 2380", country="United Arab Emirates"),
+            dict(buyer_id="B0071", name="Chris Clark", company="Keystone Lighting Supply LLC", phone="(303) 555-0188", country="United States"),
+            dict(buyer_id="B0072", name="Jo Hill", company="Hill Ltd", phone="+44 20 7946 0000", country="United Kingdom"),
+        ],
+        inquiries=[
+            dict(inquiry_id="I0108", received=D(2026, 11, 24, 10, 5), channel="email", buyer_id="B0069", product="LED-HB-150", status="New"),
+            dict(inquiry_id="I0110", received=D(2026, 11, 26, 15, 20), channel="fax", buyer_id="B0071", product="LED-PL-1260", status="New"),
+        ],
+    )  # fmt: skip
     android = tmp_path / "WhatsApp Chat with +971 50 357 2380.txt"
     android.write_text(
         CHAT_ANDROID.replace("27/11/2026, 08:01", "26/11/2026, 21:30"), encoding="utf-8"
@@ -355,8 +366,6 @@ def test_whatsapp_exports_become_contacts(inq, sample, tmp_path):
         f"{android}: 4 WhatsApp messages with B0069 Ahmed Al Zaabi (Gulf Star Lighting FZE) logged (2 in, 2 out)",
         f"{ios}: 2 WhatsApp messages with B0071 Chris Clark (Keystone Lighting Supply LLC) logged (1 in, 1 out)",
         f"{odd}: skipped, damaged: chat export: cannot tell whether its dates are day-first or month-first: give --date-order dmy or --date-order mdy",
-        "Added a Message-ID column to Inquiries",
-        "Added a Message-ID column to Contacts",
         "Recorded 0 inquiries and 6 contacts; skipped 1.",
     ]
     contacts = table(sample, "Contacts")[-6:]
@@ -375,6 +384,13 @@ def test_whatsapp_exports_become_contacts(inq, sample, tmp_path):
     assert again.stdout.splitlines()[-2] == "Nothing new to record; 6 already recorded."
     lookup = inq("-w", sample, "lookup", "B0069")
     assert "WhatsApp https://wa.me/971503572380" in lookup.stdout
+    landline = json.loads(inq("-w", sample, "lookup", "B0072", "--json").stdout)
+    assert landline["card"]["buyer"]["whatsapp"] is None
+    read = inq("-w", sample, "intake", odd, "--date-order", "dmy", "--dry-run")
+    assert (
+        read.stdout.splitlines()[0]
+        == f"{odd}: 1 WhatsApp message with B0072 Jo Hill (Hill Ltd) logged (1 in, 0 out)"
+    )
 
 
 def test_a_hand_made_workbook_links_by_email_and_reports_weak_matches(
