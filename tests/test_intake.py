@@ -179,7 +179,7 @@ def _rows(path: Path) -> dict[str, list[dict]]:
 
 def test_eml_mbox_and_imap_give_the_same_rows(inq, build, tmp_path, imap_server, monkeypatch):
     buyers = [dict(buyer_id="B0001", name="Ahmed Al Zaabi", company="Gulf Star Lighting FZE", email="sales@gulfstar.ae", country="United Arab Emirates")]  # fmt: skip
-    books = [build(f"{kind}.xlsx", buyers=buyers) for kind in ("eml", "mbox", "imap")]
+    books = [build(f"{kind}.xlsx", buyers=buyers) for kind in ("eml", "mbox", "imap", "maildir")]
     folder = tmp_path / "eml"
     folder.mkdir()
     box = mailbox.mbox(str(tmp_path / "inbox.mbox"))
@@ -196,6 +196,7 @@ def test_eml_mbox_and_imap_give_the_same_rows(inq, build, tmp_path, imap_server,
         inq("-w", books[0], "intake", folder),
         inq("-w", books[1], "intake", tmp_path / "inbox.mbox"),
         inq("-w", books[2], "intake", "--imap", "--since", "2026-11-20"),
+        inq("-w", books[3], "intake", imap_server.maildir),  # the same mailbox, on disk
     ]
     for out in outputs:
         assert out.exit_code == 0, out.output
@@ -214,7 +215,7 @@ def test_eml_mbox_and_imap_give_the_same_rows(inq, build, tmp_path, imap_server,
         .startswith("imap:INBOX/1: inquiry I0003 from B0003 Priya Nair")
     )
     rows = [_rows(b) for b in books]
-    assert rows[0] == rows[1] == rows[2]
+    assert rows[0] == rows[1] == rows[2] == rows[3]
     assert [r["Inquiry ID"] for r in rows[0]["Inquiries"]] == ["I0001", "I0002", "I0003", "I0004"]
     # IMAP read the folder without marking anything seen; a second run records nothing
     again = inq("-w", books[2], "intake", "--imap", "--since", "2026-11-20")
@@ -475,6 +476,17 @@ def test_charsets_and_bad_input(inq, build, tmp_path):
     assert it.message == "您好，我们需要 800 pcs LED-DL-12。"
     assert it.message_id.startswith("<no-id.")  # no Message-ID: a stable stand-in
     assert read_mail(gbk, "again.eml", rules, Own()).message_id == it.message_id
+    escapes = mail.single(
+        [("From", '"Evil \x1b[31mRed" <evil@bad.example>'), ("Subject", "Inquiry \x07now"), ("Date", "Thu, 26 Nov 2026 10:00:00 +0000")],
+        "Please quote 10 pcs \x1b]0;title\x07LED-PL-60\n",
+        cte="7bit",
+    )  # fmt: skip
+    it = read_mail(escapes, "x.eml", rules, Own())
+    assert (it.name, it.subject, it.message) == (
+        "Evil [31mRed",
+        "Inquiry now",
+        "Please quote 10 pcs ]0;titleLED-PL-60",
+    )
     book = build()
     assert inq("-w", book, "intake").stderr == (
         "Error: say what to read: .eml/.mbox files, Maildir folders or chat exports, or --imap\n"

@@ -31,6 +31,21 @@ class Own:
     domains: frozenset[str] = frozenset()
 
 
+_CONTROL = {c: None for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)] if c not in (9, 10)}
+_TEXT_FIELDS = ("subject", "name", "company", "phone", "country", "product", "message")
+
+
+def _plain(it: Intake) -> Intake:
+    """Mail text as data: control characters (terminal escapes, bells) dropped from every
+    field that reaches the workbook or the screen."""
+    for key in _TEXT_FIELDS:
+        value = getattr(it, key)
+        if value:
+            setattr(it, key, value.translate(_CONTROL))
+    it.attachments = [a.translate(_CONTROL) for a in it.attachments]
+    return it
+
+
 def read_mail(
     data: bytes,
     source: str,
@@ -39,6 +54,12 @@ def read_mail(
     fallback_date: dt.datetime | None = None,
 ) -> Intake:
     """One message's bytes, understood (never raises for a damaged message: kind DAMAGED)."""
+    return _plain(_read(data, source, rules, me, fallback_date))
+
+
+def _read(
+    data: bytes, source: str, rules: Rules, me: Own, fallback_date: dt.datetime | None
+) -> Intake:
     if not data or not data.strip():
         return Intake(source, DAMAGED, reason="empty file")
     msg = mime.parse(data)

@@ -28,6 +28,9 @@ _PHONE_NAME = re.compile(r"^[\u202a\u202c\u200e+\d\s().\-]{8,}$")
 _TITLE_PHONE = re.compile(r"(\+\d[\d\s().\-]{6,}\d)")
 
 
+_CONTROL = {c: None for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)] if c not in (9, 10)}
+
+
 class ChatError(ValueError):
     """A chat export inq cannot read as it stands: the message says why."""
 
@@ -88,9 +91,8 @@ def parse_chat(
         when = _when(r, order)
         if when is None:
             raise ChatError(f"impossible date in {r.a}/{r.b}/{r.c}")
-        messages.append(
-            (when.replace(tzinfo=zone), m[1].strip(" \u202a\u202c\u200e"), m[2].strip())
-        )
+        text = m[2].strip().translate(_CONTROL)  # data, never a terminal escape
+        messages.append((when.replace(tzinfo=zone), m[1].strip(" \u202a\u202c\u200e"), text))
     senders = list(dict.fromkeys(s for _, s, _ in messages))
     buyer = next((s for s in senders if _PHONE_NAME.match(s)), None)
     number = buyer
