@@ -342,6 +342,22 @@ def hktdc_text() -> bytes:
     return single(head, text, cte="7bit")
 
 
+def alibaba_relayed() -> bytes:
+    """A buyer answering through the platform's relay address: their words, no labels."""
+    text = (
+        "Hi Lily,\nthe sample arrived, quality is good. We will order 300 pcs next month.\n\n"
+        "Regards,\nMatías\n"
+    )
+    head = [
+        ("From", f"{_word('Matías Soto via Alibaba.com', 'utf-8')} <buyer-77f1@reply.alibaba.com>"),
+        ("To", "lily.chen@example-brightway.com"),
+        ("Subject", "Re: LED high bay samples"),
+        ("Date", "Thu, 26 Nov 2026 22:15:00 -0300"),
+        ("Message-ID", "<relay-5510@reply.alibaba.com>"),
+    ]
+    return single(head, text)
+
+
 # ---------------------------------------------------------------- buyers' own mail
 
 

@@ -501,6 +501,7 @@ def test_charsets_and_bad_input(inq, build, tmp_path):
 LAYOUTS = [
     (mail.alibaba_table, dict(channel="alibaba", name="Priya Nair", company="Lumina Traders Pvt Ltd", email=None, country="India", product="LED Panel Light 600x600 40W", quantity=500), "Hello,\nWe are a lighting distributor in Chennai."),
     (mail.alibaba_text, dict(channel="alibaba", name="Matias Soto", company="Pacifico Sur SpA", email=None, email_domain="gmail.com", country="Chile", product="UFO LED High Bay 150W", quantity=200), "Dear supplier, we need 200 units"),
+    (mail.alibaba_relayed, dict(channel="alibaba", name="Matías Soto", email=None, is_reply=True, quantity=300), "Hi Lily,\nthe sample arrived, quality is good."),
     (mail.made_in_china, dict(channel="made-in-china", name="Nguyen Van Hoa", company="Saigon Bright Co., Ltd", email="hoa@saigonbright.vn", phone="+84 28 3822 1234", country="Vietnam", quantity=1000), "Hi, we tender for a road project"),
     (mail.made_in_china_table, dict(channel="made-in-china", name="Mr. Kwame Mensah", company="Accra Solar Solutions Ltd", email="kwame@accrasolar.com.gh", phone="+233 30 276 1234", country="Ghana", product="Solar street light 60W all in one", quantity=50), "We want SOL-SL-60 with 3 nights autonomy.\nPlease send your catalogue."),
     (mail.global_sources, dict(channel="global-sources", name="Julia Müller", company="Nordlicht Elektro GmbH & Co. KG", email="j.muller@nordlichtelektro.de", country="Germany", product="LED-T8-18", quantity=3000), "Please offer T8 tubes"),

@@ -107,8 +107,13 @@ def _read(
         answered = " to your mail" if any(own.is_own(x) for x in it.in_reply_to) else ""
         return _skip(it, f"auto-reply{answered} ({auto})")
     platform = rules.platform_of(sender)
+    if platform is not None and _relayed_person(display):
+        # a buyer's own words through the platform's relay: read as their mail
+        it = _direct_mail(it, _via(display), plain or mime.html_text(html), rules)
+        it.channel = platform.channel
+        return it
     if platform is not None:
-        return _platform_mail(it, platform, plain, html, rules)
+        return _platform_mail(it, platform, display, plain, html, rules)
     bulk = _bulk(msg)
     if bulk:
         return _skip(it, f"newsletter or bulk mail ({bulk})")
@@ -182,7 +187,9 @@ def _bulk(msg) -> str:
 # ---------------------------------------------------------------- a platform's notification
 
 
-def _platform_mail(it: Intake, p: Platform, plain: str, html: str, rules: Rules) -> Intake:
+def _platform_mail(
+    it: Intake, p: Platform, display: str, plain: str, html: str, rules: Rules
+) -> Intake:
     it.channel = p.channel
     html_plain = mime.html_text(html)
     text = plain or html_plain
@@ -195,6 +202,10 @@ def _platform_mail(it: Intake, p: Platform, plain: str, html: str, rules: Rules)
     if not message:
         message = extract.message_block(text, p) or extract.message_block(html_plain, p)
     about = fields.get("name") or fields.get("company") or fields.get("product")
+    if not message and not fields and it.is_reply:  # a buyer's answer, relayed
+        it = _direct_mail(it, _via(display), text, rules)
+        it.channel = p.channel
+        return it
     if not message and (
         any(x.search(it.subject) for x in p.notice_subjects)
         or not (about and any(x.search(it.subject) for x in p.inquiry_subjects))
@@ -301,6 +312,15 @@ def _direct_mail(it: Intake, display: str, text: str, rules: Rules) -> Intake:
     it.quantity, it.unit = extract.quantity(it.message)
     it.reason = "reply" if it.is_reply else "email"
     return it
+
+
+def _relayed_person(display: str) -> bool:
+    """'Matías Soto via Alibaba.com': a person writing through the platform's relay."""
+    return " via " in f" {display.casefold()} "
+
+
+def _via(display: str) -> str:
+    return re.split(r"\s+via\s+", display, maxsplit=1, flags=re.I)[0].strip()
 
 
 def _person(display: str, address: str) -> str | None:
