@@ -89,11 +89,11 @@ def test_add_dry_run_writes_nothing(inq, contract_workbook):
         (["add", "--name", "X", "--email", "not-an-email"], "Error: invalid email 'not-an-email': expected something like name@company.com\n"),
         (["add", "--country", "DE"], "Error: a buyer needs at least --name, --company or --email\n"),
         (["log", "nobody@nowhere.com", "-c", "email", "-s", "hi"], "Error: no buyer matches 'nobody@nowhere.com': check with `inq lookup nobody@nowhere.com` or add them\n"),
-        (["log", "B0001", "-c", "pigeon", "-s", "hi"], "Error: unknown channel 'pigeon': use one of alibaba, email, tel, fax, post, trade-show, website, meeting, whatsapp, wechat\n"),
+        (["log", "B0001", "-c", "pigeon", "-s", "hi"], "Error: unknown channel 'pigeon': use one of alibaba, made-in-china, global-sources, hktdc, email, tel, fax, post, trade-show, website, meeting, whatsapp, wechat\n"),
         (["log", "B0001", "-c", "tel", "-s", "hi", "--date", "someday"], "Error: cannot read the date 'someday': use 2026-11-28, 2026-11-28 14:30, today, tomorrow or +3d\n"),
         (["log", "B0001", "-c", "tel", "-s", "hi", "--date", "tomorrow"], "Error: 2026-11-28 00:00 is in the future: log a contact once it happened\n"),
         (["log", "B0001", "-c", "tel", "-s", "  "], "Error: the summary is empty: say in a few words what was said (--summary)\n"),
-        (["inquiry", "-c", "pigeon", "-b", "B0001"], "Error: unknown channel 'pigeon': use one of alibaba, email, tel, fax, post, trade-show, website\n"),
+        (["inquiry", "-c", "pigeon", "-b", "B0001"], "Error: unknown channel 'pigeon': use one of alibaba, made-in-china, global-sources, hktdc, email, tel, fax, post, trade-show, website\n"),
         (["inquiry", "-c", "email", "-b", "B0001", "--qty", "lots"], "Error: --qty 'lots' is not a quantity: give a number like 1000\n"),
     ],
 )  # fmt: skip
@@ -124,6 +124,7 @@ def test_log_contact_updates_last_contact(inq, contract_workbook):
         "Direction": "out",
         "Summary": "Discussed 2000 pcs, wants CIF Hamburg",
         "Next step": "Send CIF quote",
+        "Message-ID": None,
     }
     buyer = by_header(contract_workbook, "Buyers")[1]
     assert buyer["Last contact"] == dt.datetime(2026, 11, 27, 10, 0)
@@ -198,6 +199,7 @@ def test_log_in_hand_made_workbook_adds_contacts_sheet(inq, messy_workbook):
     assert contacts == [{
         "Date": dt.datetime(2026, 11, 27, 10, 0), "Buyer ID": None, "Email": "maria@lichthandel.de",
         "Channel": "email", "Direction": "in", "Summary": "Asked for catalog", "Next step": None,
+        "Message-ID": None,
     }]  # fmt: skip
     ws = wb["客户列表"]
     assert ws["G7"].value == dt.datetime(2026, 11, 27, 10, 0)  # was the text '2026年11月3日'

@@ -12,6 +12,7 @@ import importlib
 MODULES: dict[str, tuple[str, ...]] = {
     "workbook_cmds": ("init", "check"),
     "buyers": ("lookup",),
+    "intake": ("intake",),
     "record": ("add", "inquiry", "log"),
     "grading": ("grade",),
     "due": ("due",),

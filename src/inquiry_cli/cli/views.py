@@ -78,9 +78,16 @@ def print_card(card) -> None:
     tags = " · ".join(x for x in (b.buyer_id, f"grade {b.grade}" if b.grade else "ungraded") if x)
     out.print(f"[bold]{_esc(head)}[/bold]  " + _esc(f"[{tags}]"), markup=True)
     out.print(f"  matched: {'; '.join(card.reasons)}", markup=False)
+    from inquiry_cli.domain.identity import whatsapp_link
+
     contact = "   ".join(
         f"{label} {value}"
-        for label, value in (("Email", b.email), ("Phone", b.phone), ("Fax", b.fax))
+        for label, value in (
+            ("Email", b.email),
+            ("Phone", b.phone),
+            ("Fax", b.fax),
+            ("WhatsApp", whatsapp_link(b.phone, b.country)),
+        )
         if value
     )
     if contact:

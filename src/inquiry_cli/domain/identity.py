@@ -24,3 +24,30 @@ def phone_key(number: str | None) -> str | None:
 
 def email_key(address: str | None) -> str | None:
     return address.strip().lower() if address else None
+
+
+def whatsapp_link(number: str | None, country: str | None = None) -> str | None:
+    """https://wa.me/<E.164 digits> for a mobile number (read in the buyer's country when
+    typed without +country); None for a landline, a fax or an unreadable number."""
+    if not number or sum(ch.isdigit() for ch in number) < 7:
+        return None
+    import phonenumbers
+
+    from inquiry_cli.domain.countries import country_code
+
+    text = number.strip()
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    try:
+        parsed = phonenumbers.parse(text, country_code(country) if country else None)
+    except phonenumbers.NumberParseException:
+        return None
+    kind = phonenumbers.number_type(parsed)
+    mobile = (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )
+    if kind not in mobile or not phonenumbers.is_valid_number(parsed):
+        return None
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return f"https://wa.me/{e164.lstrip('+')}"

@@ -8,6 +8,7 @@ from typing import Any
 
 from inquiry_cli.domain import model
 from inquiry_cli.domain.cadence import Due, next_due
+from inquiry_cli.domain.identity import whatsapp_link
 from inquiry_cli.domain.matching import Match
 from inquiry_cli.domain.settings import Settings
 from inquiry_cli.workbook.read import Workbook
@@ -160,6 +161,7 @@ def card_json(card: Card) -> dict[str, Any]:
             "email": b.email,
             "phone": b.phone,
             "fax": b.fax,
+            "whatsapp": whatsapp_link(b.phone, b.country),
             "country": b.country,
             "city": b.city,
             "region": b.region,

@@ -446,8 +446,10 @@ def build_messages(
     the name of B0042 for the To: header"), and the mail-out goes on.
     """
     from email.message import EmailMessage
-    from email.utils import format_datetime, formataddr, make_msgid
+    from email.utils import format_datetime, formataddr
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from inquiry_cli.domain.intake.own import make_message_id
 
     try:
         when = now.replace(tzinfo=ZoneInfo(s.timezone))
@@ -476,7 +478,7 @@ def build_messages(
         msg["To"] = formataddr((name, mail.to))
         msg["Subject"] = mail.subject
         msg["Date"] = format_datetime(when)
-        msg["Message-ID"] = make_msgid(domain=domain)
+        msg["Message-ID"] = make_message_id(domain, "mail", now)  # a reply to it is known
         msg["X-Mailer"] = "inq"
         cte = "7bit" if mail.body.isascii() else "quoted-printable"
         msg.set_content(mail.body, subtype="plain", charset="utf-8", cte=cte)

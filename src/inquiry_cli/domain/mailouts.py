@@ -127,6 +127,7 @@ def log_sent(book: Workbook, sent: list[Sent], line: str | None = None) -> Any:
             next_step=None,
             when=s.at,
             changes=changes,
+            message_id=s.message_id or None,  # so a reply to the mail-out is known (intake)
         )
         out.warnings += [w for w in logged.warnings if w not in out.warnings]
     n = len(sent)

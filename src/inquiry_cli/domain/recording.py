@@ -24,6 +24,10 @@ from inquiry_cli.workbook.read import Table, Workbook
 # Channels an inquiry or contact can come by; what people type -> the canonical name.
 CHANNELS = {
     "alibaba": "alibaba", "ali": "alibaba", "阿里": "alibaba", "阿里巴巴": "alibaba",
+    "made-in-china": "made-in-china", "madeinchina": "made-in-china", "mic": "made-in-china",
+    "中国制造网": "made-in-china", "global-sources": "global-sources",
+    "globalsources": "global-sources", "环球资源": "global-sources", "hktdc": "hktdc",
+    "香港贸发局": "hktdc",
     "email": "email", "e-mail": "email", "mail": "email", "邮件": "email",
     "tel": "tel", "phone": "tel", "call": "tel", "telephone": "tel", "电话": "tel",
     "fax": "fax", "传真": "fax",
@@ -34,7 +38,10 @@ CHANNELS = {
     "meeting": "meeting", "visit": "meeting", "拜访": "meeting",
     "whatsapp": "whatsapp", "wechat": "wechat", "微信": "wechat",
 }  # fmt: skip
-INQUIRY_CHANNELS = ("alibaba", "email", "tel", "fax", "post", "trade-show", "website")
+INQUIRY_CHANNELS = (
+    "alibaba", "made-in-china", "global-sources", "hktdc", "email", "tel", "fax", "post",
+    "trade-show", "website",
+)  # fmt: skip
 
 
 def channel(text: str, allowed: tuple[str, ...] | None = None) -> str:
@@ -75,6 +82,14 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     buyer: model.Buyer | None = None
     ids: dict[str, str] = field(default_factory=dict)
+
+
+def pending(changes: ChangeSet, table: Table | None, key: str) -> list[Any]:
+    """A column's values in the rows `changes` already appends: IDs continue past them."""
+    if table is None or not table.has(key):
+        return []
+    col = table.col(key)
+    return [row.get(col) for row in changes.appends.get(table.name, [])]
 
 
 def next_id(existing: list[Any], prefix: str, width: int = 4) -> str:
@@ -197,8 +212,9 @@ def add_buyer(
             f"similar buyer exists: {m.buyer.key} {m.buyer.label} ({'; '.join(m.reasons)})"
         )
     values: dict[str, CellValue] = {k: v for k, v in vars(new).items() if v is not None}
+    earlier = pending(changes, buyers, "buyer_id")
     if buyers.has("buyer_id"):
-        values["buyer_id"] = next_id(buyers.values("buyer_id"), "B")
+        values["buyer_id"] = next_id(buyers.values("buyer_id") + earlier, "B")
     today = dt.datetime.combine(now.date(), dt.time())
     values.setdefault("first_contact", today)
     values.setdefault("last_contact", today)
@@ -211,7 +227,7 @@ def add_buyer(
     if dropped:
         out.warnings.append(f"{buyers.name} has no column for {', '.join(dropped)}: not recorded")
     buyer = model.Buyer(
-        row=buyers.last_row + 1,
+        row=buyers.last_row + len(changes.appends.get(buyers.name, [])),
         **{k: v for k, v in values.items() if k in model.Buyer.__dataclass_fields__},
     )
     out.buyer = buyer
@@ -402,16 +418,22 @@ def record_inquiry(
     target_price: str | None,
     message: str | None,
     now: dt.datetime,
+    buyer: model.Buyer | None = None,
+    changes: ChangeSet | None = None,
+    message_id: str | None = None,
 ) -> Outcome:
-    """An inquiry row for a known buyer, or for a new sender added in the same change."""
+    """An inquiry row for a known buyer, or for a new sender added in the same change.
+
+    `buyer` skips the lookup (intake looked the sender up); `changes` adds to a change set
+    of several records.
+    """
     if received > now + dt.timedelta(minutes=5):
         raise UsageError(f"{received:%Y-%m-%d %H:%M} is in the future: use the time it arrived")
     chan = channel(channel_name, INQUIRY_CHANNELS)
     buyers = book.table("buyers")
-    changes = ChangeSet()
-    buyer: model.Buyer | None = None
+    changes = changes if changes is not None else ChangeSet()
     out = Outcome(changes)
-    if who:
+    if who and buyer is None:
         matches = find(buyers, parse_query(who))
         if matches:
             buyer = resolve_buyer(buyers, who).buyer
@@ -430,7 +452,9 @@ def record_inquiry(
     out.buyer = buyer
     inquiries = book.get("inquiries")
     existing_ids = (
-        inquiries.values("inquiry_id") if inquiries and inquiries.has("inquiry_id") else []
+        inquiries.values("inquiry_id") + pending(changes, inquiries, "inquiry_id")
+        if inquiries is not None and inquiries.has("inquiry_id")
+        else _new_sheet_ids(changes, "inquiries", "inquiry_id")
     )
     has_ids = inquiries is None or inquiries.has("inquiry_id")  # a new sheet gets IDs
     inquiry_id = next_id(existing_ids, "I") if has_ids else None
@@ -445,6 +469,7 @@ def record_inquiry(
         "target_price": target_price,
         "message": message.strip() if message else None,
         "status": "Open",
+        "message_id": message_id,
     }
     _append(book, "inquiries", values, changes, out)
     if inquiry_id:
@@ -455,13 +480,23 @@ def record_inquiry(
         f"Recorded {label} from {buyer.key} {buyer.label}{what} "
         f"({chan}, received {received:%Y-%m-%d %H:%M})"
     )
-    if buyer.row <= buyers.last_row:
+    if 0 < buyer.row <= buyers.last_row:
         if product and product not in buyer.product_list and buyers.has("products"):
             joined = ", ".join([*buyer.product_list, product])
             _set(buyers, buyer.row, "products", joined, changes, out)
         if buyer.last_contact is None or received > buyer.last_contact:
             _set(buyers, buyer.row, "last_contact", received, changes, out)
     return out
+
+
+def _new_sheet_ids(changes: ChangeSet, key: str, column: str) -> list[Any]:
+    """IDs in the rows of a contract sheet this change set adds."""
+    spec = schema.SHEETS_BY_KEY[key]
+    idx = [c.key for c in spec.columns].index(column)
+    for sheet in changes.new_sheets:
+        if sheet.name == spec.title:
+            return [row[idx] for row in sheet.rows]
+    return []
 
 
 def _fill_from_query(new: NewBuyer, q: Query) -> None:
@@ -733,9 +768,11 @@ def log_outgoing(
     when: dt.datetime,
     changes: ChangeSet,
     direction: str = "out",
+    message_id: str | None = None,
 ) -> Outcome:
     """A contact row and the buyer's Last contact, added to `changes`; unlike log_contact
-    it never marks inquiries replied (a mail-out or a sample is not a reply)."""
+    it never marks inquiries replied (a mail-out or a sample is not a reply). The mail's
+    Message-ID, when given, lets a reply to it be recognised (intake)."""
     chan = channel(channel_name)
     buyers = book.table("buyers")
     out = Outcome(changes, buyer=buyer)
@@ -747,9 +784,10 @@ def log_outgoing(
         "direction": direction,
         "summary": summary.strip(),
         "next_step": next_step.strip() if next_step else None,
+        "message_id": message_id,
     }
     contacts = book.get("contacts")
-    for key in ("buyer_id", "email"):  # link by what the sheet has, without a warning
+    for key in ("buyer_id", "email", "message_id"):  # what the sheet has, without a warning
         if contacts is not None and not contacts.has(key):
             values[key] = None
     _append(book, "contacts", values, changes, out)

@@ -32,6 +32,7 @@ class Settings:
     business_hours: str = "09:00-18:00"
     timezone: str = "Asia/Shanghai"
     template_dir: str = ""
+    rules_dir: str = ""  # the user's intake rules (blank: 'rules' beside the workbook)
     lock_wait_seconds: float = 60  # how long a write waits for another inq run's write
 
     @classmethod

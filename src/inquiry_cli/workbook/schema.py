@@ -72,6 +72,10 @@ class Sheet:
 
 C = Column
 
+# The mail's Message-ID on Inquiries and Contacts: how `inq intake` knows a message it
+# recorded before, and a reply to a mail inq sent.
+MESSAGE_ID_ALIASES = ("Message ID", "MessageID", "Msg-ID", "邮件ID", "邮件编号")
+
 BUYERS = Sheet(
     "buyers",
     "Buyers",
@@ -256,6 +260,7 @@ INQUIRIES = Sheet(
         C("replied", "Replied", DATETIME, ("Replied at", "Reply time", "回复时间", "已回复"), 17),
         C("quote_no", "Quote No", TEXT, ("Quote", "Quotation No", "报价单号", "报价编号"), 12),
         C("status", "Status", TEXT, ("状态", "进度"), 12),
+        C("message_id", "Message-ID", TEXT, MESSAGE_ID_ALIASES, 30),
     ),
     aliases=("Inquiry", "Enquiries", "Enquiry", "RFQ", "询盘", "询盘记录", "询价"),
     required=("received", "message", "product"),
@@ -279,6 +284,7 @@ CONTACTS = Sheet(
             50,
         ),
         C("next_step", "Next step", TEXT, ("Next", "下一步", "后续"), 30),
+        C("message_id", "Message-ID", TEXT, MESSAGE_ID_ALIASES, 30),
     ),
     aliases=("Contact log", "Follow-ups", "Follow ups", "History", "联系记录", "跟进记录", "跟进"),
     required=("date", "summary"),

@@ -1,0 +1,1 @@
+"""Built-in intake rules: one TOML file per platform, email.toml for all mail."""
