@@ -33,10 +33,10 @@ def lookup(
 
     Example: inq lookup buyer@example.com
     """
-    from inquiry_cli.cli import views
     from inquiry_cli.domain import lookup as service
     from inquiry_cli.domain.matching import best, find, parse_query
     from inquiry_cli.errors import NotFound, UsageError
+    from inquiry_cli.output import views
     from inquiry_cli.workbook import read
 
     if not query.strip():
@@ -47,7 +47,7 @@ def lookup(
     matches = find(book.table("buyers"), parsed)
     if not matches:
         if as_json:  # scripts get JSON on stdout even when nobody matches
-            from inquiry_cli.render import print_json
+            from inquiry_cli.output.json_output import print_json
 
             print_json({"query": query, "matches": [], "card": None})
         raise NotFound(f"no buyer matches {query!r}; to add them: {add_command(parsed)}")
@@ -58,7 +58,7 @@ def lookup(
 
         add_rows_mentioning(book, service.HISTORY, buyer_keys(top.buyer))
     if as_json:
-        from inquiry_cli.render import print_json
+        from inquiry_cli.output.json_output import print_json
 
         print_json(
             {

@@ -47,11 +47,11 @@ def due(
     book = read.read(st.workbook, service.SHEETS)
     items = service.due_list(book, st.now, when)
     if ics is not None:
-        from inquiry_cli.calendar import ics_bytes
+        from inquiry_cli.output.ics import ics_bytes
 
         files.write(ics, ics_bytes(items, st.now), workbook=st.workbook, force=force)
     if as_json:
-        from inquiry_cli.render import print_json
+        from inquiry_cli.output.json_output import print_json
 
         print_json([service.item_json(i) for i in items])
         return
@@ -63,8 +63,8 @@ def due(
 def _print(items, now, when: str, last_day) -> None:
     from rich.table import Table
 
-    from inquiry_cli.cli.views import fmt_date
-    from inquiry_cli.render import console
+    from inquiry_cli.output.console import console
+    from inquiry_cli.output.views import fmt_date
 
     out = console()
     label = "today" if when == "today" else f"by {last_day:%a %Y-%m-%d}"

@@ -72,8 +72,9 @@ def grade(
 
 
 def _print_suggestions(items, as_json: bool) -> None:
-    from inquiry_cli.cli.views import fmt_date
-    from inquiry_cli.render import console, print_json
+    from inquiry_cli.output.console import console
+    from inquiry_cli.output.json_output import print_json
+    from inquiry_cli.output.views import fmt_date
 
     if as_json:
         print_json(
@@ -110,7 +111,7 @@ def _print_suggestions(items, as_json: bool) -> None:
 def _walk(st, dry_run: bool) -> None:
     """The interactive round: one inquiry at a time, each answer saved at once."""
     from inquiry_cli.domain import recording
-    from inquiry_cli.render import console
+    from inquiry_cli.output.console import console
     from inquiry_cli.workbook import read
 
     out = console()
@@ -164,8 +165,8 @@ def _ask(suggested: str) -> str:
 
 
 def _show(item, n: int, total: int) -> None:
-    from inquiry_cli.cli.views import fmt_date, fmt_qty
-    from inquiry_cli.render import console
+    from inquiry_cli.output.console import console
+    from inquiry_cli.output.views import fmt_date, fmt_qty
 
     out = console()
     inq = item.inquiry

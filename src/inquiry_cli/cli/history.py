@@ -50,7 +50,7 @@ def backups(
     path = state(ctx).workbook
     entries = list_backups(path)
     if as_json:
-        from inquiry_cli.render import print_json
+        from inquiry_cli.output.json_output import print_json
 
         print_json([e.to_json() for e in entries])
         return

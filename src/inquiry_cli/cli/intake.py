@@ -99,7 +99,7 @@ def intake(
             for note in result.notes:
                 typer.echo(f"Note: {note}", err=True)
     if as_json:
-        from inquiry_cli.render import print_json
+        from inquiry_cli.output.json_output import print_json
 
         print_json(_json(run, dry_run))
         return

@@ -162,7 +162,7 @@ def mail(
         chosen, who, mails, skipped, notes = _compose(
             st, book, template, audience, cfg, news_text, occasion, event, subject
         )
-        from inquiry_cli.render import console
+        from inquiry_cli.output.console import console
 
         con = console()
         n = len(mails)
@@ -226,15 +226,16 @@ def mail(
 def _compose(st, book, template, audience, cfg, news, occasion, event, subject):
     """This run's mails: (buyers matched, who in words, mails, buyers not mailed, notes
     on header text cleaned)."""
-    from inquiry_cli import templating
     from inquiry_cli.domain import mailing as service
     from inquiry_cli.domain.settings import Settings
     from inquiry_cli.errors import UsageError
+    from inquiry_cli.output import mail as compose
+    from inquiry_cli.output import templating
 
     settings = Settings.from_sheet(book.key_values("settings"))
     search = templating.search_path(st.workbook, settings.template_dir or None)
-    if template not in service.template_names(search):
-        names = ", ".join(service.template_names(search))
+    if template not in compose.template_names(search):
+        names = ", ".join(compose.template_names(search))
         raise UsageError(f"no mail template {template!r}: use one of {names}")
     if audience.is_empty():
         if template != "sample-follow-up":
@@ -259,16 +260,17 @@ def _compose(st, book, template, audience, cfg, news, occasion, event, subject):
         sender=sender,
     )
     recipients, skipped = service.split_recipients(chosen)
-    mails, not_applicable = service.render(template, recipients, context, search, subject)
+    chosen_values, not_applicable = service.mail_values(template, recipients, context)
+    mails = compose.render(template, chosen_values, search, subject)
     skipped += not_applicable
-    notes = service.build_messages(mails, sender, context.company.get("name"), st.now, settings)
+    notes = compose.build_messages(mails, sender, context.company.get("name"), st.now, settings)
     return chosen, who, mails, skipped, notes
 
 
 def _deliver(st, mails, out, mbox, smtp_cfg, force, gone) -> bool:
     """Write or send the mails, telling `gone` of each as it goes; True if Ctrl-C stopped it."""
     from inquiry_cli.output import files, mailfiles
-    from inquiry_cli.render import console
+    from inquiry_cli.output.console import console
 
     con = console()
     if out is not None:
@@ -355,7 +357,7 @@ def _send(mails, cfg, gone) -> bool:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from inquiry_cli.output import smtp
-    from inquiry_cli.render import console
+    from inquiry_cli.output.console import console
 
     password = os.environ.get(cfg.password_env)
     conn = smtp.connect(cfg, password)  # before the progress bar: errors stay one line
@@ -395,7 +397,7 @@ def _send(mails, cfg, gone) -> bool:
 
 
 def _preview(mails) -> None:
-    from inquiry_cli.render import console
+    from inquiry_cli.output.console import console
 
     con = console()
     first = mails[0].message

@@ -69,11 +69,10 @@ def quote(
 
     Example: inq quote --region mideast --model LED-PL-60 --qty 1000 --buyer ahmed@gulflights.ae
     """
-    from inquiry_cli import templating
     from inquiry_cli.domain import quote as service
     from inquiry_cli.domain import recording
     from inquiry_cli.errors import UsageError
-    from inquiry_cli.output import files
+    from inquiry_cli.output import files, quotes, templating
     from inquiry_cli.workbook import read
 
     st = state(ctx)
@@ -101,7 +100,7 @@ def quote(
         )
         company = service.company_fields(book)
         settings_dir = draft.settings.template_dir or None
-        text, _template = service.render(
+        text, _template = quotes.render(
             draft, company, templating.search_path(st.workbook, settings_dir)
         )
         err = echo

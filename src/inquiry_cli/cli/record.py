@@ -35,7 +35,7 @@ Notes = Annotated[str | None, typer.Option("--notes", help="Notes.")]
 
 def save(st: AppState, book, outcome, dry_run: bool) -> None:
     """Hand the change set to the safe write path (or just describe it) and report."""
-    from inquiry_cli.cli.views import print_outcome
+    from inquiry_cli.output.views import print_outcome
 
     if not dry_run and not outcome.changes.is_empty():
         from inquiry_cli.workbook.write import apply

@@ -61,18 +61,18 @@ def a_list(
     st = state(ctx)
     wanted = service.parse_month(month, st.now)
     if out is not None:
-        from inquiry_cli.export import check_target
+        from inquiry_cli.output.exports import check_target
 
         check_target(out, workbook=st.workbook, force=force)
     book = read.read(st.workbook, service.SHEETS)
     report = service.a_list(book, wanted, st.now)
     if as_json:
-        from inquiry_cli.render import print_json
+        from inquiry_cli.output.json_output import print_json
 
         print_json(service.to_json(report))
         return
     if out is not None:
-        from inquiry_cli.export import write_a_list
+        from inquiry_cli.output.exports import write_a_list
 
         write_a_list(report, out, st.workbook.name, workbook=st.workbook, force=force)
         echo(f"Wrote {out}: {service.summary_line(report)}")
@@ -84,7 +84,7 @@ def _print_a_list(report) -> None:
     from rich.markup import escape
 
     from inquiry_cli.domain import reports as service
-    from inquiry_cli.render import console
+    from inquiry_cli.output.console import console
 
     out = console()
     lines = service.text_lines(report, width=out.width)
@@ -134,19 +134,19 @@ def stats(
     st = state(ctx)
     start = parse_user_date(since, base=st.now).date() if since else None
     if out is not None:
-        from inquiry_cli.export import check_target
+        from inquiry_cli.output.exports import check_target
 
         check_target(out, (".xlsx",), workbook=st.workbook, force=force)
     book = read.read(st.workbook, service.SHEETS)
     result = service.compute(book, st.now, start)
     if as_json:
-        from inquiry_cli.render import print_json
+        from inquiry_cli.output.json_output import print_json
 
         print_json(service.to_json(result))
     else:
         _print_stats(result)
     if out is not None:
-        from inquiry_cli.export import write_stats
+        from inquiry_cli.output.exports import write_stats
 
         sheets = write_stats(result, out, st.workbook.name, workbook=st.workbook, force=force)
         echo(f"Wrote {out}: {len(sheets)} sheets with charts", err=as_json)
@@ -196,7 +196,7 @@ def _print_stats(result) -> None:
     from rich.table import Table
 
     from inquiry_cli.domain import stats as service
-    from inquiry_cli.render import console
+    from inquiry_cli.output.console import console
 
     out = console()
     since = f" in touch since {result.since}" if result.since else ""
@@ -308,7 +308,7 @@ def trip(
     book = read.read(st.workbook, service.SHEETS)
     plan = service.plan(book, place, st.now, first, last)
     if as_json:
-        from inquiry_cli.render import print_json
+        from inquiry_cli.output.json_output import print_json
 
         print_json(service.to_json(plan))
         return
@@ -320,10 +320,10 @@ def _print_trip(plan, now) -> None:
 
     from rich.markup import escape
 
-    from inquiry_cli.cli.views import fmt_qty
     from inquiry_cli.domain import trips as service
     from inquiry_cli.domain.linking import GRADE_ORDER
-    from inquiry_cli.render import console
+    from inquiry_cli.output.console import console
+    from inquiry_cli.output.views import fmt_qty
 
     out = console()
     width = max(out.width, 60)

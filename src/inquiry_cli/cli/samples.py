@@ -138,16 +138,16 @@ def sample(
 def _list_open(st, as_json: bool) -> None:
     from rich.table import Table
 
-    from inquiry_cli.cli.views import fmt_date
     from inquiry_cli.domain import samples as service
-    from inquiry_cli.render import console
+    from inquiry_cli.output.console import console
+    from inquiry_cli.output.views import fmt_date
     from inquiry_cli.workbook import read
 
     book = read.read(st.workbook, service.SHEETS)
     items = service.open_samples(book)
     today = st.now.date()
     if as_json:
-        from inquiry_cli.render import print_json
+        from inquiry_cli.output.json_output import print_json
 
         print_json(service.open_json(items, today))
         return

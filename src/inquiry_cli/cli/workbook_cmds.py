@@ -58,7 +58,7 @@ def check(ctx: typer.Context, as_json: JsonOption = False) -> None:
     book = read.read(state(ctx).workbook, read.ALL_TABLE_SHEETS)
     report = run_check(book)
     if as_json:
-        from inquiry_cli.render import print_json
+        from inquiry_cli.output.json_output import print_json
 
         print_json(report.to_json())
     else:
@@ -70,7 +70,7 @@ def check(ctx: typer.Context, as_json: JsonOption = False) -> None:
 def _print_check(report) -> None:
     from rich.table import Table
 
-    from inquiry_cli.render import console
+    from inquiry_cli.output.console import console
 
     out = console()
     out.print(f"Workbook: {report.workbook}")

@@ -1,10 +1,8 @@
-"""Mail-outs (DOMAIN.md §4): an audience, a Jinja template per buyer, RFC 5322 mail, SMTP.
+"""Mail-outs (DOMAIN.md §4): the audience, and what each buyer's mail is made of.
 
-Templates live in `templates/mail/NAME.txt.j2` (a user's folder first, as for quotes);
-the first line `Subject: ...` gives the subject, the rest is the plain-text body.
 Buyers without a usable email are listed, never silently dropped; two buyer rows with
-one email get one mail. Sending is output.smtp's job, .eml and .mbox files are
-output.mailfiles'.
+one email get one mail. Rendering the template and the RFC 5322 message is output.mail's
+job, sending output.smtp's, .eml and .mbox files output.mailfiles'.
 """
 
 from __future__ import annotations
@@ -12,12 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from inquiry_cli.domain import model
 from inquiry_cli.domain.countries import country_code, country_name
-from inquiry_cli.domain.settings import Settings
 from inquiry_cli.errors import ContractError, InqError, NotFound, UsageError
 from inquiry_cli.workbook.read import Workbook
 
@@ -25,7 +21,7 @@ SHEETS = (
     "buyers", "inquiries", "contacts", "products", "samples", "events", "regions",
     "company", "settings",
 )  # fmt: skip
-# C0 (tab too), DEL and C1: never in a header (a CR or LF there could inject another).
+# C0 (tab too), DEL and C1: an address holding one cannot go in a header.
 _HEADER_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]+")
 BUILT_IN = ("newsletter", "new-products", "trade-show", "greeting", "sample-follow-up")
 
@@ -161,22 +157,6 @@ class Mail:
     subject: str
     body: str
     message: Any = None  # EmailMessage, built by build_messages
-
-
-def template_names(search_path: list[Path]) -> list[str]:
-    """Mail templates the user can name: built-in and their own, without partials (_*)."""
-    names: set[str] = set()
-    for folder in search_path:
-        for p in (folder / "mail").glob("*.txt.j2"):
-            if not p.name.startswith("_"):
-                names.add(p.name[: -len(".txt.j2")])
-    return sorted(names)
-
-
-def _env(search_path: list[Path]):
-    from inquiry_cli.templating import environment
-
-    return environment(search_path)
 
 
 def default_occasion(today: dt.date) -> str:
@@ -322,33 +302,11 @@ def sample_follow_up_audience(book: Workbook) -> list[model.Buyer]:
     return sorted(seen.values(), key=lambda b: b.row)
 
 
-def render(
-    template: str,
-    buyers: list[model.Buyer],
-    ctx: Context,
-    search_path: list[Path],
-    subject: str | None = None,
-) -> tuple[list[Mail], list[Skipped]]:
-    """One Mail per buyer; buyers the template does not apply to are skipped with a reason."""
-    import jinja2
-
-    from inquiry_cli.templating import render as render_template
-    from inquiry_cli.templating import restore_breaks, wrap_text
-
-    env = _env(search_path)
-    try:
-        tmpl = env.get_template(f"mail/{template}.txt.j2")
-    except jinja2.TemplateNotFound:
-        names = template_names(search_path)
-        raise UsageError(
-            f"no mail template {template!r}: use one of {', '.join(names)} "
-            "(or add templates/mail/NAME.txt.j2 beside the workbook)"
-        ) from None
-    except jinja2.TemplateSyntaxError as exc:
-        raise InqError(
-            f"mail template {exc.filename or exc.name} line {exc.lineno}: {exc.message}"
-        ) from None
-    mails: list[Mail] = []
+def mail_values(
+    template: str, buyers: list[model.Buyer], ctx: Context
+) -> tuple[list[tuple[model.Buyer, dict[str, Any]]], list[Skipped]]:
+    """What the template is given for each buyer; buyers it does not apply to, with why."""
+    chosen: list[tuple[model.Buyer, dict[str, Any]]] = []
     skipped: list[Skipped] = []
     for b in buyers:
         samples = ctx.samples.get(_ident(b), [])
@@ -391,16 +349,8 @@ def render(
                 for o in samples
             ],
         }
-        # The inserted values' own line breaks stay marked until the Subject line is cut
-        # off, so an event named over two lines still makes one subject (cleaned later).
-        text = render_template(tmpl, values, "mail", template, keep_breaks=True)
-        head, _, body = text.lstrip("\n").partition("\n")
-        if not head.lower().startswith("subject:"):
-            raise InqError(f"mail template {template} must start with a 'Subject: ...' line")
-        mail_subject = subject or restore_breaks(head.split(":", 1)[1]).strip()
-        body = restore_breaks(body).strip("\n")
-        mails.append(Mail(b, b.email or "", mail_subject, wrap_text(body + "\n")))
-    return mails, skipped
+        chosen.append((b, values))
+    return chosen, skipped
 
 
 def sender_of(book: Workbook, configured: str | None) -> dict[str, str]:
@@ -422,68 +372,3 @@ def sender_of(book: Workbook, configured: str | None) -> dict[str, str]:
             "config file's [mail] section"
         )
     return {"name": company.get("contact") or company.get("name") or email, "email": str(email)}
-
-
-def header_text(value: str) -> tuple[str, str | None]:
-    """`value` fit for a mail header (each run of control characters becomes a space),
-    and what was cleaned ("line breaks", "control characters") or None.
-
-    A CR or LF in a header is refused by the email package (a header could otherwise be
-    injected: "Name\r\nBcc: ..."); other controls would reach the reader's screen."""
-    found = "".join(_HEADER_CONTROLS.findall(value))
-    if not found:
-        return value, None
-    kind = "line breaks" if set(found) <= {"\r", "\n"} else "control characters"
-    return " ".join(_HEADER_CONTROLS.sub(" ", value).split()), kind
-
-
-def build_messages(
-    mails: list[Mail], sender: dict[str, str], company_name: str, now: dt.datetime, s: Settings
-) -> list[str]:
-    """Give each Mail its RFC 5322 message: From/To/Subject/Date/Message-ID, UTF-8 text.
-
-    Header text is cleaned, never refused: the notes say whose ("Cleaned line breaks in
-    the name of B0042 for the To: header"), and the mail-out goes on.
-    """
-    from email.message import EmailMessage
-    from email.utils import format_datetime, formataddr
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    from inquiry_cli.domain.intake.own import make_message_id
-
-    try:
-        when = now.replace(tzinfo=ZoneInfo(s.timezone))
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ContractError(f"Settings: timezone {s.timezone!r} is not a time zone name") from None
-    notes: list[str] = []
-    domain = sender["email"].rsplit("@", 1)[1]
-    display = sender["name"].split(",")[0].strip()  # "Lily Chen, Export Sales Manager"
-    if company_name and company_name not in display:
-        display = f"{display} ({company_name})"
-    display, kind = header_text(display)
-    if kind:
-        notes.append(f"Cleaned {kind} in the sender's name for the From: header")
-    cleaned_subjects: dict[tuple[str, str], list[str]] = {}
-    for mail in mails:
-        b = mail.buyer
-        name, kind = header_text(b.name or b.company or "")
-        if kind:
-            whose = "name" if b.name else "company name"
-            notes.append(f"Cleaned {kind} in the {whose} of {b.key} for the To: header")
-        mail.subject, kind = header_text(mail.subject)
-        if kind:
-            cleaned_subjects.setdefault((kind, mail.subject), []).append(b.key)
-        msg = EmailMessage()
-        msg["From"] = formataddr((display, sender["email"]))
-        msg["To"] = formataddr((name, mail.to))
-        msg["Subject"] = mail.subject
-        msg["Date"] = format_datetime(when)
-        msg["Message-ID"] = make_message_id(domain, "mail", now)  # a reply to it is known
-        msg["X-Mailer"] = "inq"
-        cte = "7bit" if mail.body.isascii() else "quoted-printable"
-        msg.set_content(mail.body, subtype="plain", charset="utf-8", cte=cte)
-        mail.message = msg
-    for (kind, _subject), keys in cleaned_subjects.items():
-        whose = f"the mail to {keys[0]}" if len(keys) == 1 else f"{len(keys)} mails"
-        notes.append(f"Cleaned {kind} in the subject of {whose} for the Subject: header")
-    return notes

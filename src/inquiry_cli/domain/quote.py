@@ -10,16 +10,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from inquiry_cli.domain import model
 from inquiry_cli.domain.countries import country_code
 from inquiry_cli.domain.pricing import Line, Region, format_money, money, price_line, to_decimal
 from inquiry_cli.domain.settings import Settings
-from inquiry_cli.errors import ContractError, InqError, NotFound, UsageError
-from inquiry_cli.templating import environment, wrap_text
-from inquiry_cli.templating import render as render_template
+from inquiry_cli.errors import ContractError, NotFound, UsageError
 from inquiry_cli.workbook import schema
 from inquiry_cli.workbook.read import Table, Workbook
 
@@ -329,30 +326,3 @@ def context(d: QuoteDraft, company: Fields) -> dict[str, Any]:
 def _singular(unit: str) -> str:
     """'pcs' -> 'pc', 'sets' -> 'set': for "USD 9.31 per pc"."""
     return {"pcs": "pc", "pieces": "piece", "sets": "set", "units": "unit"}.get(unit.lower(), unit)
-
-
-def template_names(d: QuoteDraft) -> list[str]:
-    names = []
-    if d.region.template:
-        names.append(f"quote/{d.region.template}.txt.j2")
-    names += [f"quote/{d.region.name}.txt.j2", "quote/default.txt.j2"]
-    return list(dict.fromkeys(names))
-
-
-def render(d: QuoteDraft, company: Fields, search_path: list[Path]) -> tuple[str, str]:
-    """(text, template path used). Errors in templates become one clear line."""
-    import jinja2
-
-    env = environment(search_path)
-    try:
-        template = env.select_template(template_names(d))
-    except jinja2.TemplateNotFound as exc:
-        raise InqError(
-            f"no quote template found ({exc}); reinstall inq or add templates/quote/default.txt.j2"
-        ) from None
-    except jinja2.TemplateSyntaxError as exc:
-        raise InqError(
-            f"quote template {exc.filename or exc.name} line {exc.lineno}: {exc.message}"
-        ) from None
-    text = render_template(template, context(d, company), "quote")
-    return wrap_text(text), str(template.filename)

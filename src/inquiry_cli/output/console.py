@@ -1,27 +1,31 @@
-"""The rich Console inq prints with, which shows control characters instead of obeying them."""
+"""The run's rich Console (tables and lines for people), made once, lazily."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+import os
+from functools import cache
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.segment import Segment
-
-from inquiry_cli.output.terminal import CONTROL, visible
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
-class VisibleConsole(Console):
-    """Every string is spelt out by `visible` before rich lays it out (so tables keep
-    their widths), and every segment is checked again before styles are applied (for
-    text that reached rich another way). rich itself drops only BEL, BS, VT, FF and CR."""
+@cache
+def console(stderr: bool = False) -> Console:
+    """The run's Console: no colour when NO_COLOR is set or output is not a terminal;
+    control characters in workbook text shown as \x1b and the like (output.terminal).
 
-    def render_str(self, text: str, **kwargs: Any):
-        return super().render_str(visible(text), **kwargs)
+    No file is bound: rich then writes to whatever sys.stdout/stderr is at print time,
+    which keeps in-process test runs (CliRunner swaps the streams) working.
+    """
+    from inquiry_cli.output.visible_console import VisibleConsole
 
-    def render(self, renderable: Any, options: Any = None) -> Iterable[Segment]:
-        for segment in super().render(renderable, options):
-            if segment.control is None and CONTROL.search(segment.text):
-                yield Segment(visible(segment.text), segment.style)
-            else:
-                yield segment
+    # markup=False: workbook text like "ACME [Pty] Ltd" prints as typed, in tables too;
+    # the few lines that style themselves pass markup=True and escape what they insert.
+    return VisibleConsole(
+        stderr=stderr,
+        markup=False,
+        highlight=False,
+        no_color=bool(os.environ.get("NO_COLOR")),
+        soft_wrap=True,  # long lines stay whole (paths, emails); tables still fit the width
+    )

@@ -1,4 +1,4 @@
-"""Output in one place: the rich Console, JSON with stable keys and ISO dates."""
+"""JSON for scripts (--json): stable keys as given, ISO dates, UTF-8, controls escaped."""
 
 from __future__ import annotations
 
@@ -7,32 +7,7 @@ import json
 import os
 import sys
 from decimal import Decimal
-from functools import cache
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from rich.console import Console
-
-
-@cache
-def console(stderr: bool = False) -> Console:
-    """The run's Console: no colour when NO_COLOR is set or output is not a terminal;
-    control characters in workbook text shown as \x1b and the like (output.terminal).
-
-    No file is bound: rich then writes to whatever sys.stdout/stderr is at print time,
-    which keeps in-process test runs (CliRunner swaps the streams) working.
-    """
-    from inquiry_cli.output.console import VisibleConsole
-
-    # markup=False: workbook text like "ACME [Pty] Ltd" prints as typed, in tables too;
-    # the few lines that style themselves pass markup=True and escape what they insert.
-    return VisibleConsole(
-        stderr=stderr,
-        markup=False,
-        highlight=False,
-        no_color=bool(os.environ.get("NO_COLOR")),
-        soft_wrap=True,  # long lines stay whole (paths, emails); tables still fit the width
-    )
+from typing import Any
 
 
 def _default(value: Any) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from inquiry_cli.render import console
+from inquiry_cli.output.console import console
 
 
 def fmt_date(value: dt.datetime | dt.date | None, with_time: bool = False) -> str:
