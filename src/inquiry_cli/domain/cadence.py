@@ -1,4 +1,4 @@
-"""When a buyer is next due for contact, from DOMAIN.md §3 and the Settings sheet.
+"""When a buyer is next due for contact, from docs/routine.md §3 and the Settings sheet.
 
 Day cadences count calendar days from the last contact and round down ("twice a week"
 is 3.5 days: the contact falls due on day 3, so never more than 3.5 days pass). Month

@@ -1,6 +1,6 @@
 """Suggest a grade (A/B/C/D) for an inquiry from explainable rules, each with its reason.
 
-DOMAIN.md §3: A clear intent, deal very likely; B intent but hesitant; C long-term
+docs/routine.md §3: A clear intent, deal very likely; B intent but hesitant; C long-term
 purchase; D intent unclear. Specifics (quantity, target price, delivery, samples,
 payment, shipping terms), a company domain and a repeat inquiry raise the grade; free
 mail and a bare "send your price list" lower it; long-term words point to C.

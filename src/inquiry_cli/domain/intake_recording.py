@@ -1,6 +1,6 @@
 """Record what intake read: one change set for the whole run, the sender looked up first.
 
-The routine (DOMAIN.md §4): before answering an unfamiliar mail, look the sender up. An
+The routine (docs/routine.md §4): before answering an unfamiliar mail, look the sender up. An
 existing buyer gets the inquiry only on a strong match (same email or phone; same company,
 legal forms and accents aside, with the name or the domain agreeing); anything weaker is
 reported and links nothing. A new sender is added once, however many of their messages

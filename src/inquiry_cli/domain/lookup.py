@@ -102,7 +102,7 @@ def build_card(book: Workbook, match: Match, now: dt.datetime) -> Card:
 
 
 def channel_for(buyer: model.Buyer, inquiry: model.Inquiry | None = None) -> str:
-    """DOMAIN.md §4: answer a fax by fax, telephone A buyers, e-mail the rest."""
+    """docs/routine.md §4: answer a fax by fax, telephone A buyers, e-mail the rest."""
     if inquiry is not None and (inquiry.channel or "").lower() == "fax":
         return "FAX"
     if buyer.grade == "A" and buyer.phone:

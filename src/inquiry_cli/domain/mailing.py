@@ -1,4 +1,4 @@
-"""Mail-outs (DOMAIN.md §4): the audience, and what each buyer's mail is made of.
+"""Mail-outs (docs/routine.md §4): the audience, and what each buyer's mail is made of.
 
 Buyers without a usable email are listed, never silently dropped; two buyer rows with
 one email get one mail. Rendering the template and the RFC 5322 message is output.mail's

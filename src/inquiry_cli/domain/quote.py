@@ -77,7 +77,7 @@ def _text(value: Any) -> str:
 
 
 def region_records(book: Workbook) -> list[dict[str, Any]]:
-    """The Regions sheet's rows, or inq's defaults (DOMAIN.md) when the workbook has none:
+    """The Regions sheet's rows, or inq's defaults (docs/routine.md) when the workbook has none:
     a hand-made workbook can still quote by region."""
     table = book.get("regions")
     if table is not None and table.has("region"):

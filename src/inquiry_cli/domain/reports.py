@@ -1,4 +1,4 @@
-"""The monthly A-list for the sales manager (DOMAIN.md §3): every A buyer with their month.
+"""The monthly A-list for the sales manager (docs/routine.md §3): every A buyer with their month.
 
 Which buyers: those graded A at the end of the month (today, for the running month).
 The Grade history sheet says when each became A and, for a past month, who was A then;

@@ -1,4 +1,4 @@
-"""Samples (DOMAIN.md §5): record one sent, list those awaiting feedback, when to chase them.
+"""Samples (docs/routine.md §5): record one sent, list those awaiting feedback, chase them.
 
 E-samples first; a physical sample is free with the freight paid by the buyer (freight
 collect); a large sample is paid in advance by T/T. A sample awaits feedback until its
@@ -175,7 +175,7 @@ class NewSample:
 
 
 def sample_values(new: NewSample) -> dict[str, str | None]:
-    """The Samples row in words: defaults per DOMAIN.md §5, typed shortcuts expanded."""
+    """The Samples row in words: defaults per docs/routine.md §5, typed shortcuts expanded."""
     kind_key = (new.kind or "physical").strip().lower()
     kind = KINDS.get(kind_key.replace(" ", ""))
     if kind is None:

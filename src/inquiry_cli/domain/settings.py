@@ -1,4 +1,4 @@
-"""The routine's numbers from the Settings sheet, typed, with DOMAIN.md's defaults."""
+"""The routine's numbers from the Settings sheet, typed, with docs/routine.md's defaults."""
 
 from __future__ import annotations
 

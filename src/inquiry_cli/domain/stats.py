@@ -1,4 +1,6 @@
-"""Statistics of the buyer database (DOMAIN.md §4): who buyers are, what they ask, reply speed.
+"""Statistics of the buyer database: who buyers are, what they ask, reply speed.
+
+The uses of the database in docs/routine.md §4.
 
 Buyers by region, country, nature, source, strength and grade; inquiries per month and
 per channel; the most asked-about products; reply performance against the Settings

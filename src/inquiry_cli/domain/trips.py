@@ -1,4 +1,6 @@
-"""Before a business trip (DOMAIN.md §4): the buyers at the destination, ready to book meetings.
+"""Before a business trip: the buyers at the destination, ready to book meetings.
+
+A use of the database in docs/routine.md §4.
 
 PLACE is a city (as written in the Buyers sheet, accents and case ignored) or a country
 (English, 中文 or ISO code). Buyers are grouped by city, best grade first, each with

@@ -458,7 +458,7 @@ SHEETS: tuple[Sheet, ...] = (
 )
 SHEETS_BY_KEY = {s.key: s for s in SHEETS}
 
-# Company fields (DOMAIN.md §1): field key, English label, Chinese aliases, placeholder.
+# Company fields (docs/routine.md §1): field key, English label, Chinese aliases, placeholder.
 COMPANY_FIELDS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     ("name", "Name", ("公司名称", "公司", "Company name"), "Your Company Co., Ltd."),
     ("founded", "Year founded", ("成立时间", "成立年份", "Founded"), "2005"),
@@ -479,7 +479,7 @@ COMPANY_FIELDS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     ),
 )
 
-# Settings (DOMAIN.md): key, default, note. Every number of the routine lives here.
+# Settings (docs/routine.md): key, default, note. Every number of the routine lives here.
 SETTINGS_DEFAULTS: tuple[tuple[str, object, str], ...] = (
     ("cadence_a_days", 3.5, "Grade A: follow up twice a week (every 3.5 days)"),
     ("cadence_b_days", 7, "Grade B: follow up once a week"),
@@ -517,7 +517,7 @@ SETTINGS_DEFAULTS: tuple[tuple[str, object, str], ...] = (
     ),
 )
 
-# Regions (DOMAIN.md §1): region, countries (ISO 3166 alpha-2), factor, services, cost, note.
+# Regions (docs/routine.md §1): region, countries (ISO 3166 alpha-2), factor, services, cost, note.
 REGION_DEFAULTS: tuple[tuple[str, str, float, str, float, str], ...] = (
     (
         "mideast",
