@@ -327,3 +327,13 @@ def test_trip_nobody_there(inq, book):
     result = inq("-w", book, "trip", "Berlin", "--from", "2027-01-10", "--to", "2027-01-09")
     assert result.exit_code == 2
     assert result.stderr == "Error: the trip ends (2027-01-09) before it starts (2027-01-10)\n"
+
+
+def test_a_list_json_with_out_also_writes_the_file(inq, book, tmp_path):
+    """--json and --out together: the JSON on stdout and the file, as stats does."""
+    out = tmp_path / "a-list.md"
+    result = inq("-w", book, "report", "a-list", "--json", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["buyers"][0]["buyer_id"] == "B0001"
+    assert result.stderr.startswith(f"Wrote {out}: 3 A-grade buyers")
+    assert out.read_text(encoding="utf-8").startswith("# A-grade buyers, November 2026")

@@ -8,8 +8,7 @@ import typer
 
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+from inquiry_cli.cli.options import Json
 
 
 @app.command()
@@ -23,7 +22,7 @@ def lookup(
             show_default=False,
         ),
     ],
-    as_json: JsonOption = False,
+    as_json: Json = False,
 ) -> None:
     """Look a sender up before replying: who they are, what they asked, how far it got.
 

@@ -9,7 +9,7 @@ import typer
 
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
-from inquiry_cli.cli.options import ForceOutput
+from inquiry_cli.cli.options import ForceOutput, Json
 from inquiry_cli.output.terminal import echo
 
 
@@ -20,7 +20,7 @@ def due(
         str,
         typer.Argument(help="today, tomorrow, week, overdue, a date, or +3d."),
     ] = "today",
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    as_json: Json = False,
     ics: Annotated[
         Path | None,
         typer.Option("--ics", help="Also write the list as calendar events (.ics) to FILE."),

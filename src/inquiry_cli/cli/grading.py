@@ -8,6 +8,7 @@ import typer
 
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
+from inquiry_cli.cli.options import DryRun, Json
 from inquiry_cli.cli.record import save
 from inquiry_cli.output.terminal import echo
 
@@ -33,10 +34,8 @@ def grade(
     suggest_only: Annotated[
         bool, typer.Option("--suggest", help="Show suggested grades for all ungraded inquiries.")
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="With --suggest: print JSON.")] = False,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", "-n", help="Show the change without writing it.")
-    ] = False,
+    as_json: Json = False,
+    dry_run: DryRun = False,
 ) -> None:
     """Grade inquiries A/B/C/D: A clear intent, B hesitant, C long-term, D unclear.
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
+from inquiry_cli.cli.options import Json
 from inquiry_cli.output.terminal import echo
 
 
@@ -37,7 +36,7 @@ def undo(ctx: typer.Context) -> None:
 @app.command()
 def backups(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    as_json: Json = False,
 ) -> None:
     """List the workbook's backups (newest first) and the command that made each.
 

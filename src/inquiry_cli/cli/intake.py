@@ -10,6 +10,7 @@ import typer
 
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
+from inquiry_cli.cli.options import DryRun, Json
 
 DEFAULT_SINCE_DAYS = 14  # IMAP without --since: the last two weeks (the Message-ID dedupes)
 
@@ -53,10 +54,8 @@ def intake(
             show_default=False,
         ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", "-n", help="Show what would be recorded; write nothing.")
-    ] = False,
+    as_json: Json = False,
+    dry_run: DryRun = False,
 ) -> None:
     """Record inquiries from platform notifications and buyers' mail, and chats as contacts.
 

@@ -13,3 +13,10 @@ ForceOutput = Annotated[
         help="Replace an existing output file (never the workbook or its backups).",
     ),
 ]
+
+Json = Annotated[
+    bool, typer.Option("--json", help="Print JSON for scripts (stable keys, ISO dates).")
+]
+DryRun = Annotated[
+    bool, typer.Option("--dry-run", "-n", help="Show the change without writing anything.")
+]

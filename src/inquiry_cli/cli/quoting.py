@@ -10,7 +10,7 @@ import typer
 
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
-from inquiry_cli.cli.options import ForceOutput
+from inquiry_cli.cli.options import DryRun, ForceOutput
 from inquiry_cli.output.terminal import echo, visible
 
 
@@ -57,9 +57,7 @@ def quote(
         bool, typer.Option("--strict", help="Refuse quantities below the MOQ.")
     ] = False,
     force: ForceOutput = False,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", "-n", help="Show the quote and the change; write nothing.")
-    ] = False,
+    dry_run: DryRun = False,
 ) -> None:
     """Write a plain-text quote for a region: prices by quantity tier, terms, samples, company.
 

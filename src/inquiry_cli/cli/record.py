@@ -10,11 +10,9 @@ import typer
 
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import AppState, state
+from inquiry_cli.cli.options import DryRun
 from inquiry_cli.output.terminal import echo
 
-DryRun = Annotated[
-    bool, typer.Option("--dry-run", "-n", help="Show the change without writing it.")
-]
 Name = Annotated[str | None, typer.Option("--name", help="The person's name.")]
 Company = Annotated[str | None, typer.Option("--company", help="Company name.")]
 Email = Annotated[str | None, typer.Option("--email", help="Email address.")]

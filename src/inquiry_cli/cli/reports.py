@@ -9,10 +9,8 @@ import typer
 
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
-from inquiry_cli.cli.options import ForceOutput
+from inquiry_cli.cli.options import ForceOutput, Json
 from inquiry_cli.output.terminal import echo
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 report_app = typer.Typer(
     help="Reports for the sales manager.\n\n"
@@ -45,7 +43,7 @@ def a_list(
         ),
     ] = None,
     force: ForceOutput = False,
-    as_json: JsonOption = False,
+    as_json: Json = False,
 ) -> None:
     """The month's A-grade buyers for the sales manager, with their details.
 
@@ -70,14 +68,13 @@ def a_list(
         from inquiry_cli.output.json_output import print_json
 
         print_json(service.to_json(report))
-        return
-    if out is not None:
+    elif out is None:
+        _print_a_list(report)
+    if out is not None:  # as stats does: the file too, its line on stderr beside JSON
         from inquiry_cli.output.exports import write_a_list
 
         write_a_list(report, out, st.workbook.name, workbook=st.workbook, force=force)
-        echo(f"Wrote {out}: {service.summary_line(report)}")
-        return
-    _print_a_list(report)
+        echo(f"Wrote {out}: {service.summary_line(report)}", err=as_json)
 
 
 def _print_a_list(report) -> None:
@@ -117,7 +114,7 @@ def stats(
         ),
     ] = None,
     force: ForceOutput = False,
-    as_json: JsonOption = False,
+    as_json: Json = False,
 ) -> None:
     """Statistics: buyers by region, country, nature, source, strength and grade;
     inquiries per month and channel; the most asked-about products; reply performance.
@@ -288,7 +285,7 @@ def trip(
         str | None,
         typer.Option("--to", help="The trip's last day.", show_default=False),
     ] = None,
-    as_json: JsonOption = False,
+    as_json: Json = False,
 ) -> None:
     """Before a business trip: the buyers at PLACE, grouped by city, best grade first.
 

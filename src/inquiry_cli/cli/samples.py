@@ -8,7 +8,7 @@ import typer
 
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
-from inquiry_cli.cli.record import DryRun
+from inquiry_cli.cli.options import DryRun, Json
 
 
 @app.command()
@@ -76,7 +76,7 @@ def sample(
     open_: Annotated[
         bool, typer.Option("--open", help="List the samples awaiting feedback.")
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="With --open: print JSON.")] = False,
+    as_json: Json = False,
     dry_run: DryRun = False,
 ) -> None:
     """Record a sample sent (E-samples first; physical: free, freight collect), or its feedback.

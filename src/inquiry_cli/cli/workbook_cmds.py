@@ -9,9 +9,8 @@ import typer
 
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
+from inquiry_cli.cli.options import Json
 from inquiry_cli.output.terminal import echo
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 @app.command()
@@ -44,7 +43,7 @@ def init(
 
 
 @app.command()
-def check(ctx: typer.Context, as_json: JsonOption = False) -> None:
+def check(ctx: typer.Context, as_json: Json = False) -> None:
     """Check how inq reads the workbook: sheets, columns and rows with problems.
 
     Changes nothing. Exits 0 when clean, 1 when it found problems (bad email,
