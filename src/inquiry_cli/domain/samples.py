@@ -247,7 +247,7 @@ def record_sample(
         "status": "Sent",
         "feedback": None,
     }
-    recording._append(book, "samples", values, changes, out)
+    recording.append_row(book, "samples", values, changes, out)
     noun = "e-sample" if words["kind"] == "E-sample" else "physical sample"
     how = ""
     if words["courier"]:
@@ -336,8 +336,8 @@ def record_feedback(
     assert table is not None
     changes = ChangeSet()
     out = recording.Outcome(changes, buyer=buyer)
-    recording._set(table, target.row, "feedback", feedback.strip(), changes, out)
-    recording._set(table, target.row, "status", "Feedback received", changes, out)
+    recording.set_cell(table, target.row, "feedback", feedback.strip(), changes, out)
+    recording.set_cell(table, target.row, "status", "Feedback received", changes, out)
     out.lines.append(
         f"Feedback recorded on the {target.model} sample sent "
         f"{target.date:%Y-%m-%d} to {buyer.key} {buyer.label}"

@@ -1,0 +1,219 @@
+"""What every recording command shares: channels, the outcome, IDs, rows to append or set."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+from typing import Any
+
+from inquiry_cli.domain import model
+from inquiry_cli.domain.matching import Match, best, find, parse_query, sure
+from inquiry_cli.errors import InqError, NotFound, UsageError
+from inquiry_cli.workbook import schema
+from inquiry_cli.workbook.changes import AddSheet, CellValue, ChangeSet
+from inquiry_cli.workbook.read import Table, Workbook
+
+# Channels an inquiry or contact can come by; what people type -> the canonical name.
+CHANNELS = {
+    "alibaba": "alibaba", "ali": "alibaba", "阿里": "alibaba", "阿里巴巴": "alibaba",
+    "made-in-china": "made-in-china", "madeinchina": "made-in-china", "mic": "made-in-china",
+    "中国制造网": "made-in-china", "global-sources": "global-sources",
+    "globalsources": "global-sources", "环球资源": "global-sources", "hktdc": "hktdc",
+    "香港贸发局": "hktdc",
+    "email": "email", "e-mail": "email", "mail": "email", "邮件": "email",
+    "tel": "tel", "phone": "tel", "call": "tel", "telephone": "tel", "电话": "tel",
+    "fax": "fax", "传真": "fax",
+    "post": "post", "courier": "post", "express": "post", "快递": "post", "邮寄": "post",
+    "trade-show": "trade-show", "tradeshow": "trade-show", "show": "trade-show",
+    "fair": "trade-show", "展会": "trade-show",
+    "website": "website", "web": "website", "网站": "website",
+    "meeting": "meeting", "visit": "meeting", "拜访": "meeting",
+    "whatsapp": "whatsapp", "wechat": "wechat", "微信": "wechat",
+}  # fmt: skip
+
+
+INQUIRY_CHANNELS = (
+    "alibaba", "made-in-china", "global-sources", "hktdc", "email", "tel", "fax", "post",
+    "trade-show", "website",
+)  # fmt: skip
+
+
+def channel(text: str, allowed: tuple[str, ...] | None = None) -> str:
+    """The canonical channel name, or a UsageError listing the accepted ones."""
+    name = CHANNELS.get(text.strip().lower())
+    choices = allowed or tuple(dict.fromkeys(CHANNELS.values()))
+    if name is None or name not in choices:
+        raise UsageError(f"unknown channel {text!r}: use one of {', '.join(choices)}")
+    return name
+
+
+@dataclass
+class Outcome:
+    """What a recording command did (or would do), for the user and for --json."""
+
+    changes: ChangeSet
+    lines: list[str] = field(default_factory=list)  # what was recorded, in words
+    warnings: list[str] = field(default_factory=list)
+    buyer: model.Buyer | None = None
+    ids: dict[str, str] = field(default_factory=dict)
+
+
+def pending(changes: ChangeSet, table: Table | None, key: str) -> list[Any]:
+    """A column's values in the rows `changes` already appends: IDs continue past them."""
+    if table is None or not table.has(key):
+        return []
+    col = table.col(key)
+    return [row.get(col) for row in changes.appends.get(table.name, [])]
+
+
+def next_id(existing: list[Any], prefix: str, width: int = 4) -> str:
+    """The next ID after the highest of the same prefix: B0041 -> B0042 (gaps kept)."""
+    best_n, best_w = 0, width
+    pattern = re.compile(rf"^{re.escape(prefix)}(\d+)$", re.I)
+    for value in existing:
+        m = pattern.match(str(value or "").strip())
+        if m:
+            n = int(m[1])
+            if n >= best_n:
+                best_n, best_w = n, max(len(m[1]), width)
+    return f"{prefix}{best_n + 1:0{best_w}d}"
+
+
+def resolve_buyer(buyers: Table, who: str) -> Match:
+    """The one buyer WHO means (email, phone, Buyer ID, name...); refuse when unsure."""
+    matches = find(buyers, parse_query(who))
+    if not matches:
+        raise NotFound(
+            f"no buyer matches {who!r}: check with `inq lookup {shlex.quote(who)}` or add them"
+        )
+    top = best(matches)
+    exact = sure(matches)
+    if len(exact) == 1:
+        return exact[0]
+    if top is not None and len(exact) == 0:
+        return top
+    names = "; ".join(f"{m.buyer.key} {m.buyer.label}" for m in matches[:5])
+    raise InqError(f"{who!r} matches {len(matches)} buyers ({names}): use the email or Buyer ID")
+
+
+def region_of(book: Workbook, country: str) -> str | None:
+    """The Regions sheet's region whose country list holds this country."""
+    from inquiry_cli.domain.countries import country_code
+
+    code = country_code(country)
+    regions = book.get("regions")
+    if code is None or regions is None or not regions.has("countries"):
+        return None
+    fallback = None
+    for name, countries in zip(regions.values("region"), regions.values("countries"), strict=True):
+        listed = {country_code(c) for c in model.split_list(countries)}
+        if code in listed:
+            return name
+        if name and name.lower() == "other":
+            fallback = name
+    return fallback
+
+
+def row_for(table: Table, values: dict[str, CellValue]) -> tuple[dict[int, CellValue], list[str]]:
+    """{column number: value} for the sheet's own columns, and the fields it has no column for."""
+    row: dict[int, CellValue] = {}
+    dropped: list[str] = []
+    for key, value in values.items():
+        if value is None:
+            continue
+        if table.has(key):
+            row[table.col(key)] = value
+        else:
+            dropped.append(table.spec.column(key).header)
+    return row, dropped
+
+
+def table_or_new_sheet(book: Workbook, key: str, changes: ChangeSet) -> Table | None:
+    """The sheet's table, or None after declaring the contract sheet to be added."""
+    table = book.get(key)
+    if table is not None and table.columns:
+        return table
+    if table is not None:  # a sheet with that name but no header we can read
+        raise InqError(
+            f"sheet {table.name!r} has no header row inq can read; run `inq check` to see why"
+        )
+    spec = schema.SHEETS_BY_KEY[key]
+    if not any(s.name == spec.title for s in changes.new_sheets):
+        changes.add_sheet(
+            AddSheet(
+                spec.title,
+                [c.header for c in spec.columns],
+                widths={i: c.width for i, c in enumerate(spec.columns, start=1)},
+            )
+        )
+    return None
+
+
+def append_row(
+    book: Workbook, key: str, values: dict[str, CellValue], changes: ChangeSet, out: Outcome
+) -> None:
+    """Append a record to a contract sheet, creating the sheet when the workbook lacks it."""
+    table = table_or_new_sheet(book, key, changes)
+    spec = schema.SHEETS_BY_KEY[key]
+    if table is None:
+        sheet = next(s for s in changes.new_sheets if s.name == spec.title)
+        sheet.rows.append([values.get(c.key) for c in spec.columns])
+        if len(sheet.rows) == 1:
+            out.lines.append(f"Added the {spec.title} sheet to the workbook")
+        linked = bool(values.get("buyer_id") or values.get("email"))
+    else:
+        row, dropped = row_for(table, values)
+        changes.append(table.name, row)
+        if dropped:
+            out.warnings.append(
+                f"{table.name} has no column for {', '.join(dropped)}: not recorded"
+            )
+        linked = any(values.get(k) and table.has(k) for k in ("buyer_id", "email"))
+    buyer = out.buyer
+    if not linked and "buyer_id" in values and buyer is not None:
+        if buyer.buyer_id or buyer.email:
+            column = "Buyer ID" if buyer.buyer_id else "Email"
+            why = f"{spec.title} has no {column} column; add one"
+        else:
+            why = (
+                "the Buyers sheet has no Buyer ID column and they have no email; add their "
+                "email in Excel (or a Buyer ID column)"
+            )
+        out.warnings.append(
+            f"nothing in this {spec.title} row names {buyer.label}, so `inq lookup` and "
+            f"`inq due` will not count it: {why}"
+        )
+
+
+def set_cell(
+    table: Table, rownum: int, key: str, value: CellValue, changes: ChangeSet, out: Outcome
+) -> bool:
+    if not table.has(key):
+        out.warnings.append(
+            f"{table.name} has no {table.spec.column(key).header} column: not updated"
+        )
+        return False
+    changes.set(table.name, rownum, table.col(key), value)
+    return True
+
+
+def new_sheet_ids(changes: ChangeSet, key: str, column: str) -> list[Any]:
+    """IDs in the rows of a contract sheet this change set adds."""
+    spec = schema.SHEETS_BY_KEY[key]
+    idx = [c.key for c in spec.columns].index(column)
+    for sheet in changes.new_sheets:
+        if sheet.name == spec.title:
+            return [row[idx] for row in sheet.rows]
+    return []
+
+
+def parse_quantity(text: str, *, whole: bool = False, what: str = "--qty") -> int | float:
+    """A quantity typed on the command line ('1000', '2,000', '500 pcs'), or a UsageError."""
+    from inquiry_cli.workbook.cells import number
+
+    value, problem = number(text)
+    if problem or value is None or value <= 0 or (whole and int(value) != value):
+        kind = "a whole quantity" if whole else "a quantity"
+        raise UsageError(f"{what} {text!r} is not {kind}: give a number like 1000")
+    return int(value) if whole else value

@@ -1,0 +1,128 @@
+"""`inq log`: record a contact; Last contact follows, an outgoing one marks inquiries replied."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from inquiry_cli.domain import model
+from inquiry_cli.domain.recording.common import (
+    Outcome,
+    append_row,
+    channel,
+    resolve_buyer,
+    set_cell,
+)
+from inquiry_cli.errors import UsageError
+from inquiry_cli.workbook.changes import CellValue, ChangeSet
+from inquiry_cli.workbook.read import Workbook
+
+
+def check_contact(channel_name: str, summary: str, when: dt.datetime, now: dt.datetime) -> str:
+    """The contact's channel, after refusing an empty summary or a date in the future."""
+    if not summary or not summary.strip():
+        raise UsageError("the summary is empty: say in a few words what was said (--summary)")
+    if when > now + dt.timedelta(minutes=5):
+        raise UsageError(f"{when:%Y-%m-%d %H:%M} is in the future: log a contact once it happened")
+    return channel(channel_name)
+
+
+def log_contact(
+    book: Workbook,
+    who: str,
+    *,
+    channel_name: str,
+    summary: str,
+    direction: str,
+    when: dt.datetime,
+    next_step: str | None,
+    now: dt.datetime,
+    changes: ChangeSet | None = None,
+    buyer: model.Buyer | None = None,
+) -> Outcome:
+    """A contact row, the buyer's Last contact, and a reply marked on open inquiries.
+
+    Reads the buyer's Inquiries rows from `book` (a partial table of them is enough).
+    """
+    chan = check_contact(channel_name, summary, when, now)
+    buyers = book.table("buyers")
+    if buyer is None:
+        buyer = resolve_buyer(buyers, who).buyer
+    changes = changes or ChangeSet()
+    out = Outcome(changes, buyer=buyer)
+    values: dict[str, CellValue] = {
+        "date": when,
+        "buyer_id": buyer.buyer_id,
+        "email": None if buyer.buyer_id else buyer.email,
+        "channel": chan,
+        "direction": direction,
+        "summary": summary.strip(),
+        "next_step": next_step.strip() if next_step else None,
+    }
+    contacts = book.get("contacts")
+    if contacts is not None and contacts.has("email") and not contacts.has("buyer_id"):
+        values["email"] = buyer.email
+    append_row(book, "contacts", values, changes, out)
+    out.lines.append(
+        f"Logged {direction} {chan} contact with {buyer.key} {buyer.label} on {when:%Y-%m-%d %H:%M}"
+    )
+    if buyer.row <= buyers.last_row:  # an existing row: update it in place
+        newer = buyer.last_contact is None or when >= buyer.last_contact
+        if newer and set_cell(buyers, buyer.row, "last_contact", when, changes, out):
+            out.lines.append(f"Last contact of {buyer.key} set to {when:%Y-%m-%d %H:%M}")
+        if buyer.next_follow_up is not None and buyer.next_follow_up <= when:
+            set_cell(buyers, buyer.row, "next_follow_up", None, changes, out)
+            out.lines.append(
+                f"Cleared the past Next follow-up date ({buyer.next_follow_up:%Y-%m-%d})"
+            )
+    if direction == "out":
+        inquiries = book.get("inquiries")
+        for inq in model.load(inquiries, model.Inquiry, model.rows_of(inquiries, buyer)):
+            answered = inq.replied is None and inq.is_open
+            if inq.received is not None and inq.received > when:
+                answered = False
+            if answered and set_cell(inquiries, inq.row, "replied", when, changes, out):
+                ident = inq.inquiry_id or f"row {inq.row}"
+                out.lines.append(f"Inquiry {ident} marked replied at {when:%Y-%m-%d %H:%M}")
+    return out
+
+
+def log_outgoing(
+    book: Workbook,
+    buyer: model.Buyer,
+    *,
+    channel_name: str,
+    summary: str,
+    next_step: str | None,
+    when: dt.datetime,
+    changes: ChangeSet,
+    direction: str = "out",
+    message_id: str | None = None,
+) -> Outcome:
+    """A contact row and the buyer's Last contact, added to `changes`; unlike log_contact
+    it never marks inquiries replied (a mail-out or a sample is not a reply). The mail's
+    Message-ID, when given, lets a reply to it be recognised (intake)."""
+    chan = channel(channel_name)
+    buyers = book.table("buyers")
+    out = Outcome(changes, buyer=buyer)
+    values: dict[str, CellValue] = {
+        "date": when,
+        "buyer_id": buyer.buyer_id,
+        "email": buyer.email,
+        "channel": chan,
+        "direction": direction,
+        "summary": summary.strip(),
+        "next_step": next_step.strip() if next_step else None,
+        "message_id": message_id,
+    }
+    contacts = book.get("contacts")
+    for key in ("buyer_id", "email", "message_id"):  # what the sheet has, without a warning
+        if contacts is not None and not contacts.has(key):
+            values[key] = None
+    append_row(book, "contacts", values, changes, out)
+    if 0 < buyer.row <= buyers.last_row:
+        newer = buyer.last_contact is None or when >= buyer.last_contact
+        if newer and buyers.has("last_contact"):
+            changes.set(buyers.name, buyer.row, buyers.col("last_contact"), when)
+        if buyer.next_follow_up is not None and buyer.next_follow_up <= when:
+            set_cell(buyers, buyer.row, "next_follow_up", None, changes, out)
+    return out

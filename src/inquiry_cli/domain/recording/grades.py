@@ -1,0 +1,178 @@
+"""`inq grade`: set a grade (buyer and inquiry), kept in Grade history; the ungraded queue."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from inquiry_cli.domain import model
+from inquiry_cli.domain.recording.common import (
+    Outcome,
+    append_row,
+    resolve_buyer,
+    set_cell,
+)
+from inquiry_cli.errors import UsageError
+from inquiry_cli.workbook.changes import ChangeSet
+from inquiry_cli.workbook.read import Table, Workbook
+
+
+def parse_grade(text: str) -> str:
+    """A grade letter from the command line, or a UsageError."""
+    from inquiry_cli.workbook.cells import grade as parse
+
+    value, problem = parse(text)
+    if problem or value is None:
+        raise UsageError(f"grade must be A, B, C or D, not {text!r}")
+    return str(value)
+
+
+@dataclass
+class GradeTarget:
+    """What `inq grade WHO` points at: a buyer, and maybe one of their inquiries."""
+
+    buyer: model.Buyer | None  # None: an inquiry whose sender is not in Buyers
+    inquiries: list[model.Inquiry]  # the inquiries to grade with the buyer
+
+
+def resolve_grade_target(book: Workbook, who: str) -> GradeTarget:
+    """An Inquiry ID grades that inquiry (and its buyer); a buyer grades the buyer and
+    their open, ungraded inquiries."""
+    buyers = book.table("buyers")
+    inquiries = book.get("inquiries")
+    if inquiries is not None and inquiries.has("inquiry_id"):
+        wanted = who.strip().upper()
+        for i, ident in enumerate(inquiries.values("inquiry_id")):
+            if ident and ident.upper() == wanted:
+                return target_for_row(book, inquiries.row_numbers[i])
+    buyer = resolve_buyer(buyers, who).buyer
+    pending = [
+        i
+        for i in model.load(inquiries, model.Inquiry, model.rows_of(inquiries, buyer))
+        if i.grade is None and i.is_open
+    ]
+    return GradeTarget(buyer, pending)
+
+
+def target_for_row(book: Workbook, row: int) -> GradeTarget:
+    """The inquiry at Excel row `row` and its buyer (re-read after each interactive write)."""
+    inquiries = book.table("inquiries")
+    i = inquiries.row_numbers.index(row)
+    inq = model.load(inquiries, model.Inquiry, [i])[0]
+    return GradeTarget(_buyer_of(book.table("buyers"), inq), [inq])
+
+
+def _buyer_of(buyers: Table, inq: model.Inquiry) -> model.Buyer | None:
+    for key, value in (("buyer_id", inq.buyer_id), ("email", inq.email)):
+        if value and buyers.has(key):
+            for i, v in enumerate(buyers.values(key)):
+                if v == value:
+                    return model.load(buyers, model.Buyer, [i])[0]
+    return None
+
+
+def set_grade(
+    book: Workbook,
+    target: GradeTarget,
+    grade: str,
+    *,
+    why: str | None,
+    now: dt.datetime,
+    changes: ChangeSet | None = None,
+) -> Outcome:
+    """Set the grade on the buyer and the inquiries, and keep the change in Grade history."""
+    buyers = book.table("buyers")
+    inquiries = book.get("inquiries")
+    changes = changes or ChangeSet()
+    out = Outcome(changes, buyer=target.buyer)
+    buyer = target.buyer
+    history: list[tuple[str | None, str | None]] = []  # (inquiry id, old grade)
+    if buyer is None:
+        buyer = model.Buyer(row=0, email=target.inquiries[0].email if target.inquiries else None)
+    elif buyer.grade != grade and set_cell(buyers, buyer.row, "grade", grade, changes, out):
+        history.append((None, buyer.grade))
+        old = f" (was {buyer.grade})" if buyer.grade else ""
+        out.lines.append(f"{buyer.key} {buyer.label} is now grade {grade}{old}")
+    for inq in target.inquiries:
+        if inq.grade == grade or inquiries is None:
+            continue
+        if set_cell(inquiries, inq.row, "grade", grade, changes, out):
+            ident = inq.inquiry_id or f"row {inq.row}"
+            history.append((inq.inquiry_id, inq.grade))
+            out.lines.append(f"Inquiry {ident} graded {grade}")
+    if not history:
+        out.lines.append(f"{buyer.key} {buyer.label} is already grade {grade}: nothing to change")
+        return out
+    for inquiry_id, old in history:
+        append_row(
+            book,
+            "grade_history",
+            {
+                "date": now,
+                "buyer_id": buyer.buyer_id,
+                "email": buyer.email,
+                "inquiry_id": inquiry_id,
+                "from_grade": old,
+                "to_grade": grade,
+                "why": why,
+            },
+            changes,
+            out,
+        )
+    return out
+
+
+@dataclass
+class Ungraded:
+    """An inquiry waiting for a grade, with its sender and the suggestion."""
+
+    inquiry: model.Inquiry
+    buyer: model.Buyer | None
+    earlier: int
+    suggestion: Any  # grading.Suggestion
+
+
+def ungraded(book: Workbook) -> list[Ungraded]:
+    """Every open inquiry without a grade, oldest first, with a suggested grade."""
+    from inquiry_cli.domain.grading import suggest
+
+    inquiries = book.get("inquiries")
+    if inquiries is None:
+        return []
+    buyers = book.table("buyers")
+    grades = inquiries.values("grade")
+    pending = [i for i, g in enumerate(grades) if g is None]
+    if not pending:
+        return []
+    all_inqs = model.load(inquiries, model.Inquiry)
+    index: dict[str, int] = {}
+    for key in ("email", "buyer_id"):
+        if buyers.has(key):
+            for i, v in enumerate(buyers.values(key)):
+                if v:
+                    index[f"{key}:{v}"] = i
+    received_by_sender: dict[str, list[dt.datetime]] = {}
+    for other in all_inqs:
+        sender = other.buyer_id or other.email
+        if sender and other.received:
+            received_by_sender.setdefault(sender, []).append(other.received)
+    for times in received_by_sender.values():
+        times.sort()
+    out: list[Ungraded] = []
+    for i in pending:
+        inq = all_inqs[i]
+        if not inq.is_open:
+            continue
+        pos = index.get(f"buyer_id:{inq.buyer_id}") if inq.buyer_id else None
+        if pos is None and inq.email:
+            pos = index.get(f"email:{inq.email}")
+        buyer = model.load(buyers, model.Buyer, [pos])[0] if pos is not None else None
+        earlier = 0
+        if inq.received is not None:
+            times = received_by_sender.get(inq.buyer_id or inq.email or "", [])
+            earlier = bisect.bisect_left(times, inq.received)
+        out.append(Ungraded(inq, buyer, earlier, suggest(inq, buyer, earlier)))
+    out.sort(key=lambda u: (u.inquiry.received or dt.datetime.min, u.inquiry.row))
+    return out

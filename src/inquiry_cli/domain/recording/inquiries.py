@@ -1,0 +1,106 @@
+"""`inq inquiry`: record an inquiry; a new sender is added in the same change."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from inquiry_cli.domain import model
+from inquiry_cli.domain.matching import find, parse_query
+from inquiry_cli.domain.recording.buyers import NewBuyer, add_buyer, fill_from_query
+from inquiry_cli.domain.recording.common import (
+    INQUIRY_CHANNELS,
+    Outcome,
+    append_row,
+    channel,
+    new_sheet_ids,
+    next_id,
+    pending,
+    resolve_buyer,
+    set_cell,
+)
+from inquiry_cli.errors import UsageError
+from inquiry_cli.workbook.changes import CellValue, ChangeSet
+from inquiry_cli.workbook.read import Workbook
+
+
+def record_inquiry(
+    book: Workbook,
+    who: str | None,
+    new: NewBuyer,
+    *,
+    channel_name: str,
+    received: dt.datetime,
+    product: str | None,
+    quantity: float | None,
+    target_price: str | None,
+    message: str | None,
+    now: dt.datetime,
+    buyer: model.Buyer | None = None,
+    changes: ChangeSet | None = None,
+    message_id: str | None = None,
+) -> Outcome:
+    """An inquiry row for a known buyer, or for a new sender added in the same change.
+
+    `buyer` skips the lookup (intake looked the sender up); `changes` adds to a change set
+    of several records.
+    """
+    if received > now + dt.timedelta(minutes=5):
+        raise UsageError(f"{received:%Y-%m-%d %H:%M} is in the future: use the time it arrived")
+    chan = channel(channel_name, INQUIRY_CHANNELS)
+    buyers = book.table("buyers")
+    changes = changes if changes is not None else ChangeSet()
+    out = Outcome(changes)
+    if who and buyer is None:
+        matches = find(buyers, parse_query(who))
+        if matches:
+            buyer = resolve_buyer(buyers, who).buyer
+        else:
+            fill_from_query(new, parse_query(who))
+    if buyer is None:
+        if new.is_empty():
+            raise UsageError("say who sent it: --buyer WHO, or --name/--email for a new sender")
+        if new.products is None and product:
+            new.products = product
+        added = add_buyer(book, new, received, changes=changes)  # first contact: this one
+        out.lines += added.lines
+        out.warnings += added.warnings
+        buyer = added.buyer
+    assert buyer is not None
+    out.buyer = buyer
+    inquiries = book.get("inquiries")
+    existing_ids = (
+        inquiries.values("inquiry_id") + pending(changes, inquiries, "inquiry_id")
+        if inquiries is not None and inquiries.has("inquiry_id")
+        else new_sheet_ids(changes, "inquiries", "inquiry_id")
+    )
+    has_ids = inquiries is None or inquiries.has("inquiry_id")  # a new sheet gets IDs
+    inquiry_id = next_id(existing_ids, "I") if has_ids else None
+    values: dict[str, CellValue] = {
+        "inquiry_id": inquiry_id,
+        "received": received,
+        "channel": chan,
+        "buyer_id": buyer.buyer_id,
+        "email": buyer.email,
+        "product": product,
+        "quantity": quantity,
+        "target_price": target_price,
+        "message": message.strip() if message else None,
+        "status": "Open",
+        "message_id": message_id,
+    }
+    append_row(book, "inquiries", values, changes, out)
+    if inquiry_id:
+        out.ids["inquiry_id"] = inquiry_id
+    what = f" about {product}" if product else ""
+    label = f"inquiry {inquiry_id}" if inquiry_id else "an inquiry"
+    out.lines.append(
+        f"Recorded {label} from {buyer.key} {buyer.label}{what} "
+        f"({chan}, received {received:%Y-%m-%d %H:%M})"
+    )
+    if 0 < buyer.row <= buyers.last_row:
+        if product and product not in buyer.product_list and buyers.has("products"):
+            joined = ", ".join([*buyer.product_list, product])
+            set_cell(buyers, buyer.row, "products", joined, changes, out)
+        if buyer.last_contact is None or received > buyer.last_contact:
+            set_cell(buyers, buyer.row, "last_contact", received, changes, out)
+    return out
