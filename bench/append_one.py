@@ -19,7 +19,7 @@ import sys  # noqa: E402
 import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from inquiry_cli.workbook.changes import ChangeSet  # noqa: E402
+from inquiry_cli.contract.changes import ChangeSet  # noqa: E402
 from inquiry_cli.workbook.write import apply  # noqa: E402
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from inquiry_cli.workbook import schema  # noqa: E402
+from inquiry_cli.contract import schema  # noqa: E402
 
 OUT_DIR = HERE / "out"
 SIZES = {  # size -> (buyers, contacts)

@@ -19,7 +19,7 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 
-from inquiry_cli.workbook import schema  # noqa: E402
+from inquiry_cli.contract import schema  # noqa: E402
 
 
 def titles(*keys: str) -> tuple[str, ...]:

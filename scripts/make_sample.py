@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from inquiry_cli.workbook import schema  # noqa: E402
+from inquiry_cli.contract import schema  # noqa: E402
 from inquiry_cli.workbook.create import append_record, new_workbook  # noqa: E402
 
 SEED = 20261127

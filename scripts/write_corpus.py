@@ -33,8 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from inquiry_cli.contract.changes import AddSheet, ChangeSet  # noqa: E402
 from inquiry_cli.errors import InqError  # noqa: E402
-from inquiry_cli.workbook.changes import AddSheet, ChangeSet  # noqa: E402
 from inquiry_cli.workbook.write import apply  # noqa: E402
 
 DATE = dt.date(2026, 1, 2)

@@ -62,7 +62,7 @@ def sha256(path: Path) -> str:
 @pytest.fixture
 def contract_workbook(tmp_path) -> Path:
     """A small workbook written by `inq init`'s code, with a few buyers and contacts."""
-    from inquiry_cli.workbook import schema
+    from inquiry_cli.contract import schema
     from inquiry_cli.workbook.create import append_record, new_workbook
 
     wb = new_workbook()
@@ -229,7 +229,7 @@ def messy_workbook(tmp_path) -> Path:
 @pytest.fixture
 def build(tmp_path):
     """Make a contract workbook from records: build(buyers=[{...}], inquiries=[...], ...)."""
-    from inquiry_cli.workbook import schema
+    from inquiry_cli.contract import schema
     from inquiry_cli.workbook.create import append_record, new_workbook
 
     def make(name: str = "wb.xlsx", settings: dict | None = None, **sheets: list[dict]) -> Path:

@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 from inquiry_cli import fsops
+from inquiry_cli.contract.changes import ChangeSet
 from inquiry_cli.workbook import backups, commit
-from inquiry_cli.workbook.changes import ChangeSet
 from inquiry_cli.workbook.write import apply
 
 KILLED = 137

@@ -12,6 +12,7 @@ import pytest
 import xlsxwriter
 from conftest import sheets_workbook
 
+from inquiry_cli.contract.records import Workbook
 from inquiry_cli.domain import model
 from inquiry_cli.domain.linking import buyer_keys
 from inquiry_cli.errors import ConcurrentChange
@@ -37,9 +38,7 @@ def assert_same_histories(path: Path, whole_reads: set[str] = frozenset()) -> in
     assert buyers
     linked = 0
     for buyer in buyers:
-        part = read.Workbook(
-            path, full.sheet_names, {"buyers": full.table("buyers")}, [], full.stamp
-        )
+        part = Workbook(path, full.sheet_names, {"buyers": full.table("buyers")}, [], full.stamp)
         add_rows_mentioning(part, HISTORY, buyer_keys(buyer))
         for key, cls in HISTORY.items():
             whole, some = full.get(key), part.get(key)
@@ -313,9 +312,7 @@ def test_odd_but_legal_xml_reads_the_same(tmp_path, part, change):
     path = edit_part(small(tmp_path / "a.xlsx"), part, change)
     full = read.load(path, ("buyers", "inquiries"))
     anna = model.load(full.table("buyers"), model.Buyer)[0]
-    part_book = read.Workbook(
-        path, full.sheet_names, {"buyers": full.table("buyers")}, [], full.stamp
-    )
+    part_book = Workbook(path, full.sheet_names, {"buyers": full.table("buyers")}, [], full.stamp)
     add_rows_mentioning(part_book, ("inquiries",), buyer_keys(anna))
     whole, some = full.table("inquiries"), part_book.table("inquiries")
     want = model.load(whole, model.Inquiry, model.rows_of(whole, anna))

@@ -29,7 +29,7 @@ WRITERS = {
 @pytest.fixture(scope="module")
 def made(tmp_path_factory):
     """One tiny workbook for the module (each test gets its own copy)."""
-    from inquiry_cli.workbook import schema
+    from inquiry_cli.contract import schema
     from inquiry_cli.workbook.create import append_record, new_workbook
 
     book = new_workbook()

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 from write_helpers import rich_workbook
 
 from inquiry_cli.cli.app import app
-from inquiry_cli.workbook.changes import ChangeSet
+from inquiry_cli.contract.changes import ChangeSet
 from inquiry_cli.workbook.write import apply
 
 

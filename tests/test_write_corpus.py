@@ -12,10 +12,10 @@ from lxml import etree
 from python_calamine import CalamineWorkbook
 from write_helpers import digest, libreoffice_csv, parts
 
+from inquiry_cli.contract.changes import AddSheet, ChangeSet
 from inquiry_cli.errors import FidelityError, UsageError, WorkbookUnreadable
 from inquiry_cli.workbook import verify as verify_mod
 from inquiry_cli.workbook import xlsxpatch
-from inquiry_cli.workbook.changes import AddSheet, ChangeSet
 from inquiry_cli.workbook.sheetxml import SheetPatcher
 from inquiry_cli.workbook.write import apply
 

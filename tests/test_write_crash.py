@@ -12,9 +12,9 @@ import pytest
 from crash_harness import KILLED, POINTS
 from write_helpers import rich_workbook, values
 
+from inquiry_cli.contract.changes import ChangeSet
 from inquiry_cli.errors import NotFound
 from inquiry_cli.workbook.backups import backup_files, list_backups
-from inquiry_cli.workbook.changes import ChangeSet
 from inquiry_cli.workbook.undo import undo
 from inquiry_cli.workbook.write import apply
 

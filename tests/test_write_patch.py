@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 from write_helpers import digest, libreoffice_csv, parts, rich_workbook, values
 
+from inquiry_cli.contract.changes import AddSheet, ChangeSet
 from inquiry_cli.errors import ContractError, FidelityError, UsageError
 from inquiry_cli.workbook import verify as verify_mod
-from inquiry_cli.workbook.changes import AddSheet, ChangeSet
 from inquiry_cli.workbook.sheetxml import SheetPatcher
 from inquiry_cli.workbook.write import apply
 

@@ -14,6 +14,7 @@ from filelock import FileLock
 from write_helpers import digest, rich_workbook, values
 
 from inquiry_cli import fsops
+from inquiry_cli.contract.changes import ChangeSet
 from inquiry_cli.errors import (
     ConcurrentChange,
     InqError,
@@ -23,7 +24,6 @@ from inquiry_cli.errors import (
 )
 from inquiry_cli.workbook import backups, guard, verify
 from inquiry_cli.workbook.backups import backup_files, list_backups
-from inquiry_cli.workbook.changes import ChangeSet
 from inquiry_cli.workbook.undo import undo
 from inquiry_cli.workbook.write import FileStamp, apply
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from inquiry_cli.contract.records import Workbook
 from inquiry_cli.domain.linking import buyer_keys
 from inquiry_cli.domain.matching import find, parse_query, sure
 from inquiry_cli.domain.model import Buyer
@@ -23,7 +24,7 @@ from inquiry_cli.workbook.mentions import add_rows_mentioning, load_mentioning
 
 def read_for(
     path: Path, who: str, history: Sequence[str] = (), headers_only: Sequence[str] = ()
-) -> tuple[read.Workbook, Buyer | None]:
+) -> tuple[Workbook, Buyer | None]:
     """(workbook, the buyer WHO names or None): Buyers (whole, or the rows naming WHO),
     the top rows of `headers_only`, and the buyer's rows of the `history` sheets once
     the buyer is known. With None the caller resolves WHO on the whole Buyers sheet.
@@ -41,7 +42,7 @@ def read_for(
 
 def load_for(
     path: Path, who: str, history: tuple[str, ...], headers_only: tuple[str, ...]
-) -> tuple[read.Workbook, Buyer | None]:
+) -> tuple[Workbook, Buyer | None]:
     """read_for without the early read (what the launcher's thread runs)."""
     query = parse_query(who)
     book, buyer = None, None

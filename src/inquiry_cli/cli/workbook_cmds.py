@@ -31,7 +31,7 @@ def init(
     Example: inq init customers.xlsx
     """
     from inquiry_cli import config
-    from inquiry_cli.workbook import schema
+    from inquiry_cli.contract import schema
     from inquiry_cli.workbook.create import new_workbook, save_new
 
     save_new(new_workbook(), path)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from inquiry_cli.contract import schema
+from inquiry_cli.contract.records import Problem, Table, Workbook
 from inquiry_cli.domain.identity import email_key, phone_key
 from inquiry_cli.errors import ContractError
-from inquiry_cli.workbook import schema
-from inquiry_cli.workbook.read import Problem, Table, Workbook
 
 # Columns whose values `check` validates (the kinds that can be wrong).
 _CHECKED_KINDS = {

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from inquiry_cli.contract.records import Workbook
 from inquiry_cli.domain import linking, model
 from inquiry_cli.domain.cadence import Due, next_due
 from inquiry_cli.domain.countries import country_code, time_zone
@@ -22,7 +23,6 @@ from inquiry_cli.domain.identity import whatsapp_link
 from inquiry_cli.domain.lookup import channel_for
 from inquiry_cli.domain.settings import Settings
 from inquiry_cli.errors import ContractError, UsageError
-from inquiry_cli.workbook.read import Workbook
 
 SHEETS = ("buyers", "inquiries", "contacts", "samples", "settings")
 GRADE_WEIGHT = {"A": 4.0, "B": 3.0, "C": 2.0, "D": 1.5}

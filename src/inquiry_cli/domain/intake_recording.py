@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from inquiry_cli.contract.changes import ChangeSet
+from inquiry_cli.contract.records import Workbook
 from inquiry_cli.domain import model, recording
 from inquiry_cli.domain.identity import phone_key
 from inquiry_cli.domain.intake import own
@@ -23,8 +25,6 @@ from inquiry_cli.domain.intake.extract import first_line
 from inquiry_cli.domain.intake.records import CHAT, DAMAGED, EMAIL, INQUIRY, Intake
 from inquiry_cli.domain.matching import FREE_MAIL, Match, Query, find, normalize_name
 from inquiry_cli.errors import ContractError, InqError
-from inquiry_cli.workbook.changes import ChangeSet
-from inquiry_cli.workbook.read import Workbook
 
 SHEETS = ("buyers", "inquiries", "contacts", "quotes", "products", "regions", "company", "settings")
 SOURCES = {

@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TypeVar
 
+from inquiry_cli.contract.records import Workbook
 from inquiry_cli.domain import model
-from inquiry_cli.workbook.read import Workbook
 
 T = TypeVar("T")
 

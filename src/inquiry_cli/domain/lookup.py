@@ -6,12 +6,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from inquiry_cli.contract.records import Workbook
 from inquiry_cli.domain import model
 from inquiry_cli.domain.cadence import Due, next_due
 from inquiry_cli.domain.identity import whatsapp_link
 from inquiry_cli.domain.matching import Match
 from inquiry_cli.domain.settings import Settings
-from inquiry_cli.workbook.read import Workbook
 
 SHEETS = ("buyers", "settings")  # read whole: matching needs every buyer
 HISTORY = ("inquiries", "contacts", "quotes", "samples")  # only the best match's rows

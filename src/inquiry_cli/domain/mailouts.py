@@ -15,9 +15,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from inquiry_cli.contract.records import Workbook
 from inquiry_cli.domain import model
 from inquiry_cli.domain.linking import buyer_keys, group_by_buyer, records_of
-from inquiry_cli.workbook.read import Workbook
 
 RECENT_DAYS = 30
 # A contact logged for a journal line carries the line's time; Excel keeps times to the
@@ -106,8 +106,8 @@ def in_contacts(book: Workbook, journal: list[Sent]) -> tuple[list[Sent], list[S
 def log_sent(book: Workbook, sent: list[Sent], line: str | None = None) -> Any:
     """Every mail as an outgoing email contact at its time, in one change set
     (recording.Outcome); buyers are found afresh in `book` by Buyer ID, else email."""
+    from inquiry_cli.contract.changes import ChangeSet
     from inquiry_cli.domain import recording
-    from inquiry_cli.workbook.changes import ChangeSet
 
     buyers: dict[str, model.Buyer] = {}
     for b in model.load(book.get("buyers"), model.Buyer):

@@ -13,11 +13,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
+from inquiry_cli.contract.records import Table
 from inquiry_cli.domain import model
 from inquiry_cli.domain.countries import country_code
 from inquiry_cli.domain.identity import phone_key
 from inquiry_cli.domain.model import Buyer
-from inquiry_cli.workbook.read import Table
 
 # Free-mail providers: a shared domain here says nothing about being colleagues.
 FREE_MAIL = frozenset(

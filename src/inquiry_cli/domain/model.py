@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 from itertools import repeat
 from typing import Any, TypeVar
 
-from inquiry_cli.workbook.read import Table
+from inquiry_cli.contract.records import Table
 
 T = TypeVar("T")
 

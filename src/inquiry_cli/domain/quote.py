@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from inquiry_cli.contract import schema
+from inquiry_cli.contract.records import Table, Workbook
 from inquiry_cli.domain import model
 from inquiry_cli.domain.countries import country_code
 from inquiry_cli.domain.pricing import Line, Region, format_money, money, price_line, to_decimal
 from inquiry_cli.domain.settings import Settings
 from inquiry_cli.errors import ContractError, NotFound, UsageError
-from inquiry_cli.workbook import schema
-from inquiry_cli.workbook.read import Table, Workbook
 
 SHEETS = ("buyers", "inquiries", "products", "quotes", "regions", "company", "settings")
 HEADERS_ONLY = ("contacts",)  # a quote only appends to the contact log

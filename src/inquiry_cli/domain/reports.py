@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from inquiry_cli.contract.records import Workbook
 from inquiry_cli.domain import model
 from inquiry_cli.domain.linking import Histories, records_of
 from inquiry_cli.errors import UsageError
-from inquiry_cli.workbook.read import Workbook
 
 SHEETS = ("buyers", "inquiries", "contacts", "quotes", "samples", "grade_history")
 

@@ -13,11 +13,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from inquiry_cli.contract.changes import CellValue, ChangeSet
+from inquiry_cli.contract.records import Workbook
 from inquiry_cli.domain import model
 from inquiry_cli.domain.linking import buyer_keys, last_contacts
 from inquiry_cli.errors import UsageError
-from inquiry_cli.workbook.changes import CellValue, ChangeSet
-from inquiry_cli.workbook.read import Workbook
 
 SHEETS = ("buyers", "contacts", "samples", "products", "settings")
 # A sample whose Status is one of these needs no more chasing.

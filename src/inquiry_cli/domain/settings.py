@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from inquiry_cli.contract import schema
 from inquiry_cli.errors import ContractError
-from inquiry_cli.workbook import schema
 
 
 @dataclass(frozen=True)

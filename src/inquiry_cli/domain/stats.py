@@ -16,12 +16,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from inquiry_cli.contract import schema
+from inquiry_cli.contract.records import Workbook
 from inquiry_cli.domain import model
 from inquiry_cli.domain.countries import country_code, country_name
 from inquiry_cli.domain.linking import GRADE_ORDER
 from inquiry_cli.domain.settings import Settings
-from inquiry_cli.workbook import schema
-from inquiry_cli.workbook.read import Workbook
 
 SHEETS = ("buyers", "inquiries", "products", "regions", "settings")
 NOT_SET = "(not set)"

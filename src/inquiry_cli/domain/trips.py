@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from inquiry_cli.contract.records import Workbook
 from inquiry_cli.domain import model
 from inquiry_cli.domain.countries import country_code, country_name
 from inquiry_cli.domain.due import WEEKEND, LocalTime, local_time
@@ -22,7 +23,6 @@ from inquiry_cli.domain.linking import Histories, grade_rank, records_of
 from inquiry_cli.domain.reports import QuoteSummary
 from inquiry_cli.domain.settings import Settings
 from inquiry_cli.errors import NotFound, UsageError
-from inquiry_cli.workbook.read import Workbook
 
 SHEETS = ("buyers", "inquiries", "contacts", "quotes", "samples", "events", "settings")
 RECENT_CONTACTS = 3

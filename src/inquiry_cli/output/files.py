@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from inquiry_cli import fsops
+from inquiry_cli.contract.places import BACKUP_DIR
 from inquiry_cli.errors import OutputRefused
-from inquiry_cli.workbook.guard import BACKUP_DIR
 
 Content = bytes | Callable[[BinaryIO], None]  # the bytes, or a writer given the open file
 

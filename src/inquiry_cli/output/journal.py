@@ -16,9 +16,9 @@ import json
 import os
 from pathlib import Path
 
+from inquiry_cli.contract.places import BACKUP_DIR
 from inquiry_cli.domain.mailouts import Sent
 from inquiry_cli.errors import InqError
-from inquiry_cli.workbook.guard import BACKUP_DIR
 
 
 class Journal:

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from inquiry_cli import fsops
+from inquiry_cli.contract.places import BACKUP_DIR
 from inquiry_cli.errors import InqError
-from inquiry_cli.workbook.guard import BACKUP_DIR, FileStamp
+from inquiry_cli.workbook.guard import FileStamp
 
 KEEP = 10
 _PARTIAL = ".~inq-partial-"

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from inquiry_cli import fsops
+from inquiry_cli.contract import schema
 from inquiry_cli.errors import InqError
-from inquiry_cli.workbook import schema
 
 if TYPE_CHECKING:
     from openpyxl import Workbook

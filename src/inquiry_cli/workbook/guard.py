@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from inquiry_cli.contract.places import BACKUP_DIR
 from inquiry_cli.errors import ConcurrentChange, InqError, WorkbookBusy
 
 # Seconds a write waits for another inq run to finish (Settings lock_wait_seconds).
 LOCK_WAIT = 60.0
-BACKUP_DIR = "inq-backups"
 
 
 @dataclass(frozen=True)

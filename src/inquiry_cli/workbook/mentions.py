@@ -19,8 +19,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from inquiry_cli.contract import schema
+from inquiry_cli.contract.records import Table, Workbook
 from inquiry_cli.errors import ConcurrentChange, WorkbookUnreadable
-from inquiry_cli.workbook import schema
 from inquiry_cli.workbook.headers import (
     item_indices_at,
     item_text,
@@ -30,8 +31,6 @@ from inquiry_cli.workbook.headers import (
 from inquiry_cli.workbook.ooxml import ZipSource, is_shared_strings, uses_1904_dates
 from inquiry_cli.workbook.read import (
     HEADER_SCAN_ROWS,
-    Table,
-    Workbook,
     _build_table,
     _empty_table,
     _match_sheet,

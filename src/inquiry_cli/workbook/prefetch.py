@@ -186,7 +186,7 @@ def finish() -> None:
 
 def _warm(book: Any, keys: tuple[str, ...]) -> None:
     """Inflate the shared strings and these contract sheets' parts for the next reader."""
-    from inquiry_cli.workbook import schema
+    from inquiry_cli.contract import schema
     from inquiry_cli.workbook.headers import sheet_part
     from inquiry_cli.workbook.ooxml import ZipSource, is_shared_strings
     from inquiry_cli.workbook.read import _match_sheet

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from inquiry_cli.contract.changes import CellValue
 from inquiry_cli.errors import UsageError, WorkbookUnreadable
-from inquiry_cli.workbook.changes import CellValue
 
 MAX_ROW = 1_048_576
 MAX_COL = 16_384

@@ -24,8 +24,8 @@ from typing import Any, NoReturn
 
 from lxml import etree
 
+from inquiry_cli.contract.changes import CellValue
 from inquiry_cli.errors import FidelityError, InqError, WorkbookUnreadable
-from inquiry_cli.workbook.changes import CellValue
 from inquiry_cli.workbook.ooxml import ZipSource, rels_name, resolve_target
 from inquiry_cli.workbook.sheetxml import excel_serial
 from inquiry_cli.workbook.styles import BUILTIN_DATES, is_date_code

@@ -15,8 +15,8 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from inquiry_cli.contract.changes import ChangeSet
 from inquiry_cli.errors import InqError, WorkbookBusy, WorkbookUnreadable
-from inquiry_cli.workbook.changes import ChangeSet
 from inquiry_cli.workbook.commit import clear_leftovers, commit, temp_path
 from inquiry_cli.workbook.guard import (
     FileStamp,

@@ -16,8 +16,8 @@ from typing import BinaryIO
 
 from lxml import etree
 
+from inquiry_cli.contract.changes import AddSheet, CellValue, ChangeSet
 from inquiry_cli.errors import ContractError, FidelityError, UsageError, WorkbookUnreadable
-from inquiry_cli.workbook.changes import AddSheet, CellValue, ChangeSet
 from inquiry_cli.workbook.ooxml import (
     SMALL_PART,
     ZipSource,

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from inquiry_cli.contract.changes import CellValue, ChangeSet
+from inquiry_cli.contract.records import Table, Workbook
 from inquiry_cli.domain import model
 from inquiry_cli.domain.matching import Match, Query, find
 from inquiry_cli.domain.recording.common import Outcome, next_id, pending, region_of, row_for
 from inquiry_cli.errors import InqError, UsageError
-from inquiry_cli.workbook.changes import CellValue, ChangeSet
-from inquiry_cli.workbook.read import Table, Workbook
 
 
 @dataclass
@@ -75,7 +75,7 @@ def _company_domain(email: str | None) -> str | None:
 
 def clean_new_buyer(new: NewBuyer) -> NewBuyer:
     """Validate and tidy particulars; a bad email is a UsageError."""
-    from inquiry_cli.workbook.cells import email as parse_email
+    from inquiry_cli.contract.cells import email as parse_email
 
     if new.email:
         value, problem = parse_email(new.email)

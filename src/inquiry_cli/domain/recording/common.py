@@ -7,12 +7,12 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
+from inquiry_cli.contract import schema
+from inquiry_cli.contract.changes import AddSheet, CellValue, ChangeSet
+from inquiry_cli.contract.records import Table, Workbook
 from inquiry_cli.domain import model
 from inquiry_cli.domain.matching import Match, best, find, parse_query, sure
 from inquiry_cli.errors import InqError, NotFound, UsageError
-from inquiry_cli.workbook import schema
-from inquiry_cli.workbook.changes import AddSheet, CellValue, ChangeSet
-from inquiry_cli.workbook.read import Table, Workbook
 
 # Channels an inquiry or contact can come by; what people type -> the canonical name.
 CHANNELS = {
@@ -210,7 +210,7 @@ def new_sheet_ids(changes: ChangeSet, key: str, column: str) -> list[Any]:
 
 def parse_quantity(text: str, *, whole: bool = False, what: str = "--qty") -> int | float:
     """A quantity typed on the command line ('1000', '2,000', '500 pcs'), or a UsageError."""
-    from inquiry_cli.workbook.cells import number
+    from inquiry_cli.contract.cells import number
 
     value, problem = number(text)
     if problem or value is None or value <= 0 or (whole and int(value) != value):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from inquiry_cli.contract.changes import CellValue, ChangeSet
+from inquiry_cli.contract.records import Workbook
 from inquiry_cli.domain import model
 from inquiry_cli.domain.recording.common import (
     Outcome,
@@ -13,8 +15,6 @@ from inquiry_cli.domain.recording.common import (
     set_cell,
 )
 from inquiry_cli.errors import UsageError
-from inquiry_cli.workbook.changes import CellValue, ChangeSet
-from inquiry_cli.workbook.read import Workbook
 
 
 def check_contact(channel_name: str, summary: str, when: dt.datetime, now: dt.datetime) -> str:

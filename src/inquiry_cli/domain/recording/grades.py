@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from inquiry_cli.contract.changes import ChangeSet
+from inquiry_cli.contract.records import Table, Workbook
 from inquiry_cli.domain import model
 from inquiry_cli.domain.recording.common import (
     Outcome,
@@ -15,13 +17,11 @@ from inquiry_cli.domain.recording.common import (
     set_cell,
 )
 from inquiry_cli.errors import UsageError
-from inquiry_cli.workbook.changes import ChangeSet
-from inquiry_cli.workbook.read import Table, Workbook
 
 
 def parse_grade(text: str) -> str:
     """A grade letter from the command line, or a UsageError."""
-    from inquiry_cli.workbook.cells import grade as parse
+    from inquiry_cli.contract.cells import grade as parse
 
     value, problem = parse(text)
     if problem or value is None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from inquiry_cli.contract.changes import CellValue, ChangeSet
+from inquiry_cli.contract.records import Workbook
 from inquiry_cli.domain import model
 from inquiry_cli.domain.matching import find, parse_query
 from inquiry_cli.domain.recording.buyers import NewBuyer, add_buyer, fill_from_query
@@ -19,8 +21,6 @@ from inquiry_cli.domain.recording.common import (
     set_cell,
 )
 from inquiry_cli.errors import UsageError
-from inquiry_cli.workbook.changes import CellValue, ChangeSet
-from inquiry_cli.workbook.read import Workbook
 
 
 def record_inquiry(

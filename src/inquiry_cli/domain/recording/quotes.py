@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from inquiry_cli.contract.changes import ChangeSet
+from inquiry_cli.contract.records import Workbook
 from inquiry_cli.domain import model
 from inquiry_cli.domain.recording.common import Outcome, append_row, set_cell
 from inquiry_cli.domain.recording.contacts import log_contact
-from inquiry_cli.workbook.changes import ChangeSet
-from inquiry_cli.workbook.read import Workbook
 
 
 def record_quote(
