@@ -187,7 +187,7 @@ def test_a_missing_sheet_is_listed(tmp_path):
 def test_one_buyer_reads_resolve_as_the_whole_sheet(tmp_path):
     """buyer_reads.load_for names the buyer resolve_buyer names on the whole sheet, and
     reads their inquiries; for anything else it leaves resolving to the caller."""
-    from inquiry_cli.buyer_reads import load_for
+    from inquiry_cli.cli.buyer_reads import load_for
     from inquiry_cli.domain.recording import resolve_buyer
 
     for path in (SAMPLE, awkward(tmp_path / "a.xlsx"), awkward(tmp_path / "b.xlsx", ids=False)):
@@ -213,7 +213,7 @@ def test_one_buyer_reads_resolve_as_the_whole_sheet(tmp_path):
     "who", ["Anna <anna.schmidt@lichtwerk.de>", "+49 30 1234", "Lichtwerk GmbH", "nobody@x.de"]
 )
 def test_one_buyer_reads_leave_other_queries_to_the_whole_sheet(tmp_path, who):
-    from inquiry_cli.buyer_reads import load_for
+    from inquiry_cli.cli.buyer_reads import load_for
 
     book, found = load_for(awkward(tmp_path / "a.xlsx"), who, ("inquiries",), ())
     assert found is None

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from inquiry_cli.workbook import prefetch, read
+from inquiry_cli.cli import reads
+from inquiry_cli.cli.reads import BuyerRead
+from inquiry_cli.workbook import early, read
 
 SAMPLE = Path(__file__).parent.parent / "sample_workbook.xlsx"
 EMAIL = "info@horizondistribution.fr"
@@ -27,7 +29,7 @@ def sample(tmp_path) -> Path:
 def loads(monkeypatch):
     """Count reads of the workbook: whole-sheet ones and one-buyer ones (the early read
     runs one of these too; a command that takes it runs none)."""
-    from inquiry_cli import buyer_reads
+    from inquiry_cli.cli import buyer_reads
 
     calls: list[tuple] = []
     real_load, real_for = read.load, buyer_reads.load_for
@@ -43,29 +45,25 @@ def loads(monkeypatch):
     monkeypatch.setattr(read, "load", counting_load)
     monkeypatch.setattr(buyer_reads, "load_for", counting_for)
     yield calls
-    prefetch._pending.clear()
+    early.forget()
 
 
 def test_plan_reads_the_command_line(sample, monkeypatch):
     w = str(sample)
-    assert prefetch.plan(["-w", w, "lookup", EMAIL]) == (
-        sample,
-        ("load", (prefetch.LOOKUP, ())),
-        prefetch.WARM["lookup"],
-    )
-    assert prefetch.plan([f"--workbook={w}", "due", "today"])[0] == sample
-    assert prefetch.plan(["--workbook", w, "due"])[0] == sample
-    assert prefetch.plan([f"-w{w}", "due"])[0] == sample
-    out = ("buyer", ("x", ("inquiries",), ("contacts",)))
-    assert prefetch.plan(["-w", w, "log", "x", "-c", "tel", "-s", "hi there"])[1] == out
-    assert prefetch.plan(["-w", w, "log", "-ctel", "--summary=hi", "x", "--out"])[1] == out
-    assert prefetch.plan(["-w", w, "log", "--", "x"])[1] == out
-    assert prefetch.plan(["-w", w, "log", "x", "--in"])[1] == ("buyer", ("x", (), ("contacts",)))
-    assert prefetch.plan(["-w", w, "log", "x", "--bogus"]) is None
-    assert prefetch.plan(["-w", w, "log", "x", "y"]) is None
-    assert prefetch.plan(["-w", w, "grade", "--suggest"])[1] == ("load", (prefetch.GRADE, ()))
+    assert reads.plan(["-w", w, "lookup", EMAIL]) == (sample, reads.LOOKUP, reads.WARM["lookup"])
+    assert reads.plan([f"--workbook={w}", "due", "today"])[0] == sample
+    assert reads.plan(["--workbook", w, "due"])[0] == sample
+    assert reads.plan([f"-w{w}", "due"])[0] == sample
+    out = BuyerRead("x", ("inquiries",), ("contacts",))
+    assert reads.plan(["-w", w, "log", "x", "-c", "tel", "-s", "hi there"])[1] == out
+    assert reads.plan(["-w", w, "log", "-ctel", "--summary=hi", "x", "--out"])[1] == out
+    assert reads.plan(["-w", w, "log", "--", "x"])[1] == out
+    assert reads.plan(["-w", w, "log", "x", "--in"])[1] == BuyerRead("x", (), ("contacts",))
+    assert reads.plan(["-w", w, "log", "x", "--bogus"]) is None
+    assert reads.plan(["-w", w, "log", "x", "y"]) is None
+    assert reads.plan(["-w", w, "grade", "--suggest"])[1] == reads.GRADE_SUGGEST
     monkeypatch.setenv("INQ_WORKBOOK", w)
-    assert prefetch.plan(["lookup", EMAIL])[0] == sample
+    assert reads.plan(["lookup", EMAIL])[0] == sample
     for argv in (
         ["-w", w, "lookup", "-h"],
         ["-w", w, "--help"],
@@ -74,9 +72,9 @@ def test_plan_reads_the_command_line(sample, monkeypatch):
         ["--version", "lookup", "x"],
         [],
     ):
-        assert prefetch.plan(argv) is None, argv
+        assert reads.plan(argv) is None, argv
     monkeypatch.delenv("INQ_WORKBOOK")
-    assert prefetch.plan(["lookup", EMAIL]) is None  # no workbook anywhere: no early read
+    assert reads.plan(["lookup", EMAIL]) is None  # no workbook anywhere: no early read
 
 
 @pytest.mark.parametrize(
@@ -98,18 +96,18 @@ def test_plan_reads_the_command_line(sample, monkeypatch):
 def test_each_command_takes_the_early_read(inq, sample, loads, args):
     """READS must name exactly what each command reads, or the early read is wasted."""
     argv = ["-w", str(sample), *args]
-    prefetch.start_for(argv)
-    assert len(prefetch._pending) == 1
+    reads.start_for(argv)
+    assert early.pending() == 1
     result = inq(*argv)
     assert result.exit_code == 0, result.output
     assert len(loads) == 1, f"the command read again: {loads}"
-    assert not prefetch._pending
+    assert not early.pending()
 
 
 def test_a_file_saved_after_the_early_read_is_read_again(inq, sample, loads, tmp_path):
     argv = ["-w", str(sample), "lookup", "new.person@example.org"]
-    prefetch.start_for(argv)
-    next(iter(prefetch._pending.values())).done.wait()
+    reads.start_for(argv)
+    next(iter(early._pending.values())).done.wait()
     # Meanwhile the user adds a buyer and saves (a new file replaces the old, as Excel does).
     changed = tmp_path / "saved.xlsx"
     shutil.copy(sample, changed)
@@ -126,7 +124,7 @@ def test_an_early_read_that_failed_leaves_the_error_to_the_command(inq, tmp_path
     bad = tmp_path / "bad.xlsx"
     bad.write_text("not a workbook")
     argv = ["-w", str(bad), "lookup", EMAIL]
-    prefetch.start_for(argv)
+    reads.start_for(argv)
     result = inq(*argv)
     assert result.exit_code == 1
     assert (
@@ -225,7 +223,7 @@ def test_a_write_waits_for_the_early_read_to_let_go_of_the_file(inq, sample, mon
     from inquiry_cli import fsops
 
     gate = threading.Event()
-    real_warm, real_replace = prefetch._warm, fsops.exchange
+    real_warm, real_replace = read.warm, fsops.exchange
     alive_at_replace = []
 
     def slow_warm(book, keys):
@@ -233,31 +231,29 @@ def test_a_write_waits_for_the_early_read_to_let_go_of_the_file(inq, sample, mon
         real_warm(book, keys)
 
     def watching_replace(src, dst):
-        alive_at_replace.append(any(t.is_alive() for t in prefetch._threads))
+        alive_at_replace.append(any(t.is_alive() for t in early._threads))
         return real_replace(src, dst)
 
-    monkeypatch.setattr(prefetch, "_warm", slow_warm)
+    monkeypatch.setattr(read, "warm", slow_warm)
     monkeypatch.setattr(fsops, "exchange", watching_replace)
     argv = ["-w", str(sample), "log", EMAIL, "-c", "tel", "-s", "Called"]
-    prefetch.start_for(argv)
+    reads.start_for(argv)
     threading.Timer(1.0, gate.set).start()
     result = inq(*argv)
     assert result.exit_code == 0, result.output
     assert alive_at_replace == [False]
-    prefetch._pending.clear()
+    early.forget()
 
 
 THREAD_IMPORTS = """
-import sys, threading
-from pathlib import Path
-from inquiry_cli.workbook import prefetch
-path, job, warm = prefetch.plan(sys.argv[1:])
-prefetch.preload(job)
+import sys
+from inquiry_cli.cli import reads
+from inquiry_cli.workbook import early
+path, what, warm = reads.plan(sys.argv[1:])
+reads.preload(what)
 before = set(sys.modules)
-early = prefetch._Early(Path(path), job, warm)
-thread = threading.Thread(target=early.run)
-thread.start()
-thread.join()
+reads.start(path, what, warm)
+early.finish()
 print(sorted(set(sys.modules) - before))
 """
 
@@ -291,3 +287,20 @@ def test_the_early_read_thread_imports_nothing(sample, tmp_path, workbook, args)
         check=True,
     )
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
+def test_the_launcher_reads_log_options_as_the_command_declares_them():
+    """The launcher parses `log WHO ...` before Typer is imported; its option lists must be
+    the command's own, or a new option silently loses the early read (as -n once did)."""
+    import typer.main
+    from typer.core import TyperOption
+
+    from inquiry_cli.cli.app import app
+
+    command = typer.main.get_command(app).commands["log"]
+    values, flags = set(), set()
+    for param in command.params:
+        if isinstance(param, TyperOption):
+            (flags if param.is_flag else values).update([*param.opts, *param.secondary_opts])
+    assert values == reads.LOG_VALUES
+    assert flags == reads.LOG_FLAGS

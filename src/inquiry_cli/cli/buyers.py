@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from inquiry_cli.cli import reads
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
 from inquiry_cli.cli.options import Json
@@ -41,7 +42,7 @@ def lookup(
     if not query.strip():
         raise UsageError("give something to look up: an email, a phone number or a name")
     st = state(ctx)
-    book = read.read(st.workbook, service.SHEETS)
+    book = read.read(st.workbook, reads.LOOKUP.sheets)
     parsed = parse_query(query)
     matches = find(book.table("buyers"), parsed)
     if not matches:
@@ -55,7 +56,7 @@ def lookup(
         from inquiry_cli.domain.linking import buyer_keys
         from inquiry_cli.workbook.mentions import add_rows_mentioning
 
-        add_rows_mentioning(book, service.HISTORY, buyer_keys(top.buyer))
+        add_rows_mentioning(book, reads.LOOKUP.history, buyer_keys(top.buyer))
     if as_json:
         from inquiry_cli.output.json_output import print_json
 

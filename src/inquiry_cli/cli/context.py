@@ -14,6 +14,7 @@ from typing import Any
 import typer
 
 from inquiry_cli import config, dates
+from inquiry_cli.cli import reads
 
 
 @dataclass
@@ -68,7 +69,7 @@ class AppState:
         from inquiry_cli.workbook import read
 
         try:
-            book = read.load(self.workbook, ("settings",))
+            book = read.load(self.workbook, reads.SETTINGS.sheets)
             return Settings.from_sheet(book.key_values("settings")).lock_wait_seconds
         except InqError:
             return Settings.lock_wait_seconds

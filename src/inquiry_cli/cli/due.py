@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from inquiry_cli.cli import reads
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
 from inquiry_cli.cli.options import ForceOutput, Json
@@ -44,7 +45,7 @@ def due(
         from inquiry_cli.output import files
 
         files.check_target(ics, workbook=st.workbook, force=force)
-    book = read.read(st.workbook, service.SHEETS)
+    book = read.read(st.workbook, reads.DUE.sheets)
     items = service.due_list(book, st.now, when)
     if ics is not None:
         from inquiry_cli.output.ics import ics_bytes

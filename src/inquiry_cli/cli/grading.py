@@ -6,14 +6,12 @@ from typing import Annotated
 
 import typer
 
+from inquiry_cli.cli import reads
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
 from inquiry_cli.cli.options import DryRun, Json
 from inquiry_cli.cli.record import save
 from inquiry_cli.output.terminal import echo
-
-SHEETS = ("buyers", "inquiries")
-HISTORY = ("grade_history",)  # only appended to: its header is enough
 
 
 @app.command()
@@ -53,7 +51,9 @@ def grade(
     if suggest_only:
         if who or letter:
             raise UsageError("--suggest takes no buyer or grade")
-        _print_suggestions(recording.ungraded(read.read(st.workbook, SHEETS)), as_json)
+        _print_suggestions(
+            recording.ungraded(read.read(st.workbook, reads.GRADE_SUGGEST.sheets)), as_json
+        )
         return
     if as_json:
         raise UsageError("--json goes with --suggest")
@@ -64,7 +64,7 @@ def grade(
         raise UsageError(f"give the grade too: inq grade {who} A|B|C|D")
     value = recording.parse_grade(letter)
     with st.writing(dry_run):
-        book = read.read(st.workbook, SHEETS, headers_only=HISTORY)
+        book = read.read(st.workbook, reads.GRADE.sheets, headers_only=reads.GRADE.heads)
         target = recording.resolve_grade_target(book, who)
         outcome = recording.set_grade(book, target, value, why=why, now=st.now)
         save(st, book, outcome, dry_run)
@@ -114,7 +114,7 @@ def _walk(st, dry_run: bool) -> None:
     from inquiry_cli.workbook import read
 
     out = console()
-    book = read.read(st.workbook, SHEETS, headers_only=HISTORY)
+    book = read.read(st.workbook, reads.GRADE.sheets, headers_only=reads.GRADE.heads)
     items = recording.ungraded(book)
     if not items:
         out.print("No ungraded inquiries.")
@@ -128,7 +128,9 @@ def _walk(st, dry_run: bool) -> None:
         if answer == "s":
             continue
         with st.writing(dry_run):
-            book = read.read(st.workbook, SHEETS, headers_only=HISTORY)  # fresh after a write
+            book = read.read(
+                st.workbook, reads.GRADE.sheets, headers_only=reads.GRADE.heads
+            )  # fresh after a write
             target = recording.target_for_row(book, item.inquiry.row)
             outcome = recording.set_grade(book, target, answer, why="inq grade", now=st.now)
             save(st, book, outcome, dry_run)

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from inquiry_cli.cli import reads
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
 from inquiry_cli.cli.options import DryRun, Json
@@ -132,7 +133,7 @@ def _record(st, raws, date_order: str | None):
     from inquiry_cli.errors import InqError
     from inquiry_cli.workbook import read
 
-    book = read.read(st.workbook, recorder.SHEETS)
+    book = read.read(st.workbook, reads.INTAKE.sheets)
     settings = Settings.from_sheet(book.key_values("settings"))
     rules = rulefiles.load(st.workbook, settings.rules_dir or None)
     for p in rules.platforms:

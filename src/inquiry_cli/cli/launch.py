@@ -9,13 +9,13 @@ import sys
 
 def main() -> None:
     """Start the early read (before Typer is even imported), run the command, exit."""
-    from inquiry_cli.workbook import prefetch
+    from inquiry_cli.cli import reads
 
-    prefetch.start_for(sys.argv[1:])
+    reads.start_for(sys.argv[1:])
     from inquiry_cli.cli import commands
     from inquiry_cli.cli.base import app
 
-    commands.register(prefetch.command_of(sys.argv[1:]))
+    commands.register(reads.command_of(sys.argv[1:]))
 
     try:
         app(prog_name="inq")

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from inquiry_cli.cli import reads
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
 from inquiry_cli.cli.options import ForceOutput
@@ -154,7 +155,7 @@ def mail(
     with st.writing(not log):
         if log:
             _check_log_can_be_written(st.workbook)
-        book = read.read(st.workbook, service.SHEETS)
+        book = read.read(st.workbook, reads.MAIL.sheets)
         pending = journal.pending()
         if log and pending:
             book = _log_earlier_run(st, book, journal, pending)
@@ -315,7 +316,6 @@ def _check_log_can_be_written(workbook: Path) -> None:
 def _log_earlier_run(st, book, journal, pending):
     """Log what a killed run sent and Contacts lacks; the book afresh if it was written."""
     from inquiry_cli.cli.record import save
-    from inquiry_cli.domain import mailing as service
     from inquiry_cli.domain import mailouts
     from inquiry_cli.workbook import read
 
@@ -328,7 +328,7 @@ def _log_earlier_run(st, book, journal, pending):
         )
         save(st, book, mailouts.log_sent(book, missing, line), dry_run=False)
     journal.mark_done(missing + logged)
-    return read.read(st.workbook, service.SHEETS) if missing else book
+    return read.read(st.workbook, reads.MAIL.sheets) if missing else book
 
 
 def _log_this_run(st, journal, went) -> None:
@@ -340,7 +340,7 @@ def _log_this_run(st, journal, went) -> None:
     from inquiry_cli.errors import InqError
     from inquiry_cli.workbook import read
 
-    book = read.read(st.workbook, ("buyers",), headers_only=("contacts",))
+    book = read.read(st.workbook, reads.MAIL_LOG.sheets, headers_only=reads.MAIL_LOG.heads)
     try:
         save(st, book, mailouts.log_sent(book, went), dry_run=False)
     except InqError as exc:

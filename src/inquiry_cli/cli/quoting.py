@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from inquiry_cli.cli import reads
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
 from inquiry_cli.cli.options import DryRun, ForceOutput
@@ -84,7 +85,7 @@ def quote(
     for m, q in zip(models, qtys, strict=True):
         items.append((m, int(recording.parse_quantity(q, whole=True, what=f"--qty for {m}"))))
     with st.writing(dry_run or no_record or buyer is None):
-        book = read.read(st.workbook, service.SHEETS, headers_only=service.HEADERS_ONLY)
+        book = read.read(st.workbook, reads.QUOTE.sheets, headers_only=reads.QUOTE.heads)
         who = recording.resolve_buyer(book.table("buyers"), buyer).buyer if buyer else None
         draft = service.draft(
             book,

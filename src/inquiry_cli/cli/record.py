@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from inquiry_cli.cli import reads
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import AppState, state
 from inquiry_cli.cli.options import DryRun
@@ -76,7 +77,7 @@ def add(
 
     st = state(ctx)
     with st.writing(dry_run):
-        book = read.read(st.workbook, ("buyers", "regions"))
+        book = read.read(st.workbook, reads.ADD.sheets)
         new = recording.NewBuyer(
             name, company, email, phone, fax, country, city, source, nature, products, notes
         )
@@ -142,7 +143,7 @@ def inquiry(
     quantity = recording.parse_quantity(qty) if qty is not None else None
     received = parse_user_date(at, base=st.now) if at else st.now
     with st.writing(dry_run):
-        book = read.read(st.workbook, ("buyers", "inquiries", "regions"))
+        book = read.read(st.workbook, reads.INQUIRY.sheets)
         new = recording.NewBuyer(
             name, company, email, phone, fax, country, city, source, nature, products, notes
         )
@@ -214,7 +215,7 @@ def log(
 
     Example: inq log ahmed@gulflights.ae --channel tel --summary "Discussed 2000 pcs, wants CIF"
     """
-    from inquiry_cli.buyer_reads import read_for
+    from inquiry_cli.cli.buyer_reads import read_for
     from inquiry_cli.dates import parse_user_date
     from inquiry_cli.domain import recording
 
@@ -224,8 +225,9 @@ def log(
         # Contacts is only appended to: its header is enough (fast on a long log). Only an
         # outgoing contact can answer an inquiry, so only then are this buyer's Inquiries
         # rows read (the checks come first, so a bad summary is reported before the buyer).
-        history = () if incoming else ("inquiries",)
-        book, buyer = read_for(st.workbook, who, history, headers_only=("contacts",))
+        what = reads.log_buyer_read(who, incoming)
+        history = what.history
+        book, buyer = read_for(st.workbook, who, history, headers_only=what.heads)
         if not incoming and buyer is None:
             from inquiry_cli.domain.linking import buyer_keys
             from inquiry_cli.workbook.mentions import add_rows_mentioning

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from inquiry_cli.cli import reads
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
 from inquiry_cli.cli.options import ForceOutput, Json
@@ -62,7 +63,7 @@ def a_list(
         from inquiry_cli.output.exports import check_target
 
         check_target(out, workbook=st.workbook, force=force)
-    book = read.read(st.workbook, service.SHEETS)
+    book = read.read(st.workbook, reads.A_LIST.sheets)
     report = service.a_list(book, wanted, st.now)
     if as_json:
         from inquiry_cli.output.json_output import print_json
@@ -134,7 +135,7 @@ def stats(
         from inquiry_cli.output.exports import check_target
 
         check_target(out, (".xlsx",), workbook=st.workbook, force=force)
-    book = read.read(st.workbook, service.SHEETS)
+    book = read.read(st.workbook, reads.STATS.sheets)
     result = service.compute(book, st.now, start)
     if as_json:
         from inquiry_cli.output.json_output import print_json
@@ -302,7 +303,7 @@ def trip(
     st = state(ctx)
     first = parse_user_date(start, base=st.now).date() if start else None
     last = parse_user_date(end, base=st.now).date() if end else None
-    book = read.read(st.workbook, service.SHEETS)
+    book = read.read(st.workbook, reads.TRIP.sheets)
     plan = service.plan(book, place, st.now, first, last)
     if as_json:
         from inquiry_cli.output.json_output import print_json

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from inquiry_cli.cli import reads
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
 from inquiry_cli.cli.options import DryRun, Json
@@ -108,10 +109,8 @@ def sample(
     from inquiry_cli.workbook import read
 
     when = parse_user_date(date, base=st.now) if date else st.now
-    # Recording only appends to the contact log: its header is enough.
-    sheets = [s for s in service.SHEETS if s != "contacts"]
     with st.writing(dry_run):
-        book = read.read(st.workbook, sheets, headers_only=("contacts",))
+        book = read.read(st.workbook, reads.SAMPLE.sheets, headers_only=reads.SAMPLE.heads)
         buyer = recording.resolve_buyer(book.table("buyers"), who).buyer
         if feedback is not None:
             outcome = service.record_feedback(
@@ -143,7 +142,7 @@ def _list_open(st, as_json: bool) -> None:
     from inquiry_cli.output.views import fmt_date
     from inquiry_cli.workbook import read
 
-    book = read.read(st.workbook, service.SHEETS)
+    book = read.read(st.workbook, reads.SAMPLES_OPEN.sheets)
     items = service.open_samples(book)
     today = st.now.date()
     if as_json:

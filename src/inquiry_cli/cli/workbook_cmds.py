@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from inquiry_cli.cli import reads
 from inquiry_cli.cli.base import app
 from inquiry_cli.cli.context import state
 from inquiry_cli.cli.options import Json
@@ -54,7 +55,7 @@ def check(ctx: typer.Context, as_json: Json = False) -> None:
     from inquiry_cli.domain.check import check as run_check
     from inquiry_cli.workbook import read
 
-    book = read.read(state(ctx).workbook, read.ALL_TABLE_SHEETS)
+    book = read.read(state(ctx).workbook, reads.CHECK.sheets)
     report = run_check(book)
     if as_json:
         from inquiry_cli.output.json_output import print_json

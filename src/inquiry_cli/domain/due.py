@@ -24,7 +24,6 @@ from inquiry_cli.domain.lookup import channel_for
 from inquiry_cli.domain.settings import Settings
 from inquiry_cli.errors import ContractError, UsageError
 
-SHEETS = ("buyers", "inquiries", "contacts", "samples", "settings")
 GRADE_WEIGHT = {"A": 4.0, "B": 3.0, "C": 2.0, "D": 1.5}
 LATE_SATURATION_DAYS = 14
 # The columns the due list uses (the rest, like long messages and notes, stay unread).

@@ -26,7 +26,6 @@ from inquiry_cli.domain.intake.records import CHAT, DAMAGED, EMAIL, INQUIRY, Int
 from inquiry_cli.domain.matching import FREE_MAIL, Match, Query, find, normalize_name
 from inquiry_cli.errors import ContractError, InqError
 
-SHEETS = ("buyers", "inquiries", "contacts", "quotes", "products", "regions", "company", "settings")
 SOURCES = {
     "alibaba": "Alibaba", "made-in-china": "Made-in-China", "global-sources": "Global Sources",
     "hktdc": "HKTDC", "email": "Email", "whatsapp": "WhatsApp",

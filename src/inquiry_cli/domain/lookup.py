@@ -13,8 +13,6 @@ from inquiry_cli.domain.identity import whatsapp_link
 from inquiry_cli.domain.matching import Match
 from inquiry_cli.domain.settings import Settings
 
-SHEETS = ("buyers", "settings")  # read whole: matching needs every buyer
-HISTORY = ("inquiries", "contacts", "quotes", "samples")  # only the best match's rows
 RECENT_CONTACTS = 5
 
 

@@ -17,10 +17,6 @@ from inquiry_cli.domain import model
 from inquiry_cli.domain.countries import country_code, country_name
 from inquiry_cli.errors import ContractError, InqError, NotFound, UsageError
 
-SHEETS = (
-    "buyers", "inquiries", "contacts", "products", "samples", "events", "regions",
-    "company", "settings",
-)  # fmt: skip
 # C0 (tab too), DEL and C1: an address holding one cannot go in a header.
 _HEADER_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]+")
 BUILT_IN = ("newsletter", "new-products", "trade-show", "greeting", "sample-follow-up")

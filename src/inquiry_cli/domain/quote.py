@@ -20,8 +20,6 @@ from inquiry_cli.domain.pricing import Line, Region, format_money, money, price_
 from inquiry_cli.domain.settings import Settings
 from inquiry_cli.errors import ContractError, NotFound, UsageError
 
-SHEETS = ("buyers", "inquiries", "products", "quotes", "regions", "company", "settings")
-HEADERS_ONLY = ("contacts",)  # a quote only appends to the contact log
 INCOTERMS = ("FOB", "CIF", "EXW")
 
 

@@ -17,8 +17,6 @@ from inquiry_cli.domain import model
 from inquiry_cli.domain.linking import Histories, records_of
 from inquiry_cli.errors import UsageError
 
-SHEETS = ("buyers", "inquiries", "contacts", "quotes", "samples", "grade_history")
-
 
 @dataclass(frozen=True)
 class Month:

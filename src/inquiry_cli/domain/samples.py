@@ -19,7 +19,6 @@ from inquiry_cli.domain import model
 from inquiry_cli.domain.linking import buyer_keys, last_contacts
 from inquiry_cli.errors import UsageError
 
-SHEETS = ("buyers", "contacts", "samples", "products", "settings")
 # A sample whose Status is one of these needs no more chasing.
 DONE_STATUSES = {
     "feedback received", "feedback", "approved", "rejected", "closed", "done", "cancelled",

@@ -23,7 +23,6 @@ from inquiry_cli.domain.countries import country_code, country_name
 from inquiry_cli.domain.linking import GRADE_ORDER
 from inquiry_cli.domain.settings import Settings
 
-SHEETS = ("buyers", "inquiries", "products", "regions", "settings")
 NOT_SET = "(not set)"
 OTHER = "*"  # the key of the "other" region in a region map
 TOP_PRODUCTS = 10

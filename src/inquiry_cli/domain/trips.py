@@ -24,7 +24,6 @@ from inquiry_cli.domain.reports import QuoteSummary
 from inquiry_cli.domain.settings import Settings
 from inquiry_cli.errors import NotFound, UsageError
 
-SHEETS = ("buyers", "inquiries", "contacts", "quotes", "samples", "events", "settings")
 RECENT_CONTACTS = 3
 RECENT_QUOTES = 3
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -120,10 +120,10 @@ def commit(
     removed on failure, and after the swap its name holds the displaced file, which only
     commit (or, after a kill, `clear_leftovers`) may remove.
     """
-    from inquiry_cli.workbook import prefetch
+    from inquiry_cli.workbook import early
 
     try:
-        prefetch.finish()  # its thread may still have the workbook open (Windows: no replace)
+        early.finish()  # its thread may still have the workbook open (Windows: no replace)
         refuse_if_open(path)
         check_unchanged(path, before)
         backup = backups.make_backup(path, before)

@@ -114,15 +114,34 @@ def _match_sheet(spec: schema.Sheet, names: list[str], used: set[str]) -> str | 
 
 
 def read(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) -> Workbook:
-    """The named contract sheets of the workbook: the launcher's early read when it read
-    exactly these of the unchanged file (see prefetch.py), else a fresh `load`."""
-    from inquiry_cli.workbook import prefetch
+    """The named contract sheets of the workbook: the early read when one read exactly
+    these of the unchanged file (see early.py), else a fresh `load`."""
+    from inquiry_cli.workbook import early
 
     sheets, headers_only = tuple(sheets), tuple(headers_only)
-    early = prefetch.take(path, "load", (sheets, headers_only))
-    if early is not None:
-        return early
+    taken = early.take(path, ("load", sheets, headers_only))
+    if taken is not None:
+        return taken
     return load(path, sheets, headers_only)
+
+
+def warm(book: Workbook, keys: Iterable[str]) -> None:
+    """Inflate the shared strings and these contract sheets' parts for the next reader of
+    the same file (ooxml.WARMED): what a command reads after its first read."""
+    from inquiry_cli.workbook.headers import sheet_part
+    from inquiry_cli.workbook.ooxml import ZipSource, is_shared_strings
+
+    with ZipSource(book.path) as src:
+        used = {t.name for t in book.tables.values()}
+        parts = [n for n in src.by_name if is_shared_strings(n)]
+        for key in keys:
+            table = book.tables.get(key)
+            spec = schema.SHEETS_BY_KEY[key]
+            name = table.name if table is not None else _match_sheet(spec, book.sheet_names, used)
+            part = sheet_part(src, name) if name else None
+            if part:
+                parts.append(part)
+        src.warm(parts)
 
 
 def load(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) -> Workbook:

@@ -29,14 +29,14 @@ def read_for(
     the top rows of `headers_only`, and the buyer's rows of the `history` sheets once
     the buyer is known. With None the caller resolves WHO on the whole Buyers sheet.
 
-    Takes the launcher's early read of exactly this when there is one (prefetch.py).
+    Takes the launcher's early read of exactly this when there is one (cli/reads.py).
     """
-    from inquiry_cli.workbook import prefetch
+    from inquiry_cli.workbook import early
 
     args = (who, tuple(history), tuple(headers_only))
-    early = prefetch.take(path, "buyer", args)
-    if early is not None:
-        return early
+    taken = early.take(path, ("buyer", *args))
+    if taken is not None:
+        return taken
     return load_for(path, *args)
 
 
