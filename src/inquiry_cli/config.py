@@ -21,15 +21,30 @@ def config_path() -> Path:
     return Path(user_config_dir("inq", appauthor=False)) / "config.toml"
 
 
+_PARSED: dict[tuple, dict] = {}  # the config file parsed once a run (keyed by its stat)
+
+
 def load_config() -> dict:
-    """The parsed config file, or {} when there is none. A broken file is an error."""
+    """The parsed config file, or {} when there is none. A broken file is an error.
+
+    Parsed once per run: the launcher, the workbook's path, SMTP and IMAP all ask.
+    """
     path = config_path()
+    try:
+        st = path.stat()
+    except OSError:
+        return {}
     if not path.is_file():
         return {}
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
-        raise InqError(f"cannot read config file {path}: {exc}") from None
+    key = (str(path), st.st_ino, st.st_size, st.st_mtime_ns)
+    if key not in _PARSED:
+        try:
+            parsed = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+            raise InqError(f"cannot read config file {path}: {exc}") from None
+        _PARSED.clear()
+        _PARSED[key] = parsed
+    return _PARSED[key]
 
 
 def resolve_workbook(option: Path | None) -> Path:

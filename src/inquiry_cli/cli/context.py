@@ -23,11 +23,14 @@ class AppState:
 
     workbook_option: Path | None = None
     _now: dt.datetime | None = field(default=None, repr=False)
+    _workbook: Path | None = field(default=None, repr=False)
 
     @property
     def workbook(self) -> Path:
-        """The resolved workbook path (-w, INQ_WORKBOOK, config); raises if none."""
-        return config.resolve_workbook(self.workbook_option)
+        """The resolved workbook path (-w, INQ_WORKBOOK, config), once a run; raises if none."""
+        if self._workbook is None:
+            self._workbook = config.resolve_workbook(self.workbook_option)
+        return self._workbook
 
     @contextmanager
     def writing(self, dry_run: bool = False) -> Iterator[None]:
