@@ -11,6 +11,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from inquiry_cli.contract import schema
 
@@ -236,7 +237,7 @@ def start(path: Path, what: Read | BuyerRead, warm: tuple[str, ...] = ()) -> Non
         def run() -> object:
             return read.load(path, what.sheets, what.heads)
 
-    def then(result: object) -> None:
+    def then(result: Any) -> None:
         book = result[0] if isinstance(result, tuple) else result
         read.warm(book, warm)
 

@@ -163,8 +163,10 @@ def _list_open(st, as_json: bool) -> None:
         markup=False,
     )
     table = Table(box=None, pad_edge=False, header_style="bold", expand=True)
-    for name, justify in (("Chase", "left"), ("Sent", "left"), ("Days", "right"), ("Gr", "left")):
-        table.add_column(name, no_wrap=True, justify=justify, min_width=len(name))
+    for name, right in (("Chase", False), ("Sent", False), ("Days", True), ("Gr", False)):
+        table.add_column(
+            name, no_wrap=True, justify="right" if right else "left", min_width=len(name)
+        )
     table.add_column("Model", no_wrap=True)
     table.add_column("Status", no_wrap=True)
     table.add_column("Buyer", overflow="ellipsis", no_wrap=True, ratio=3)

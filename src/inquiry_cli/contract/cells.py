@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from inquiry_cli import dates
 
@@ -23,7 +24,7 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９．，＠", "012345678
 Converted = tuple[object, str | None]
 
 
-def text(value: object) -> Converted:
+def text(value: Any) -> Converted:
     """Any cell as text: integral floats lose their '.0', dates become ISO."""
     if value is None or value == "":
         return None, None
@@ -46,7 +47,7 @@ def _excel_serial(value: float) -> dt.datetime | None:
     return None
 
 
-def datetime_(value: object) -> Converted:
+def datetime_(value: Any) -> Converted:
     """A date or date-time cell: a real Excel date, a serial number, or text."""
     if value is None or value == "":
         return None, None
@@ -74,12 +75,12 @@ def datetime_(value: object) -> Converted:
     return None, f"not a date: {value!r}"
 
 
-def date_(value: object) -> Converted:
+def date_(value: Any) -> Converted:
     """Like datetime_, kept as a date-time at midnight when no time was given."""
     return datetime_(value)
 
 
-def number(value: object) -> Converted:
+def number(value: Any) -> Converted:
     """A quantity or price: 1000, "1,000", "1000 pcs", "$12.80"."""
     if value is None or value == "":
         return None, None
@@ -101,14 +102,14 @@ def number(value: object) -> Converted:
     return None, f"not a number: {value!r}"
 
 
-def integer(value: object) -> Converted:
+def integer(value: Any) -> Converted:
     parsed, problem = number(value)
-    if problem or parsed is None:
+    if problem or not isinstance(parsed, int | float):
         return parsed, problem
     return int(parsed), None
 
 
-def email(value: object) -> Converted:
+def email(value: Any) -> Converted:
     """An email address, lower-cased; 'Name <a@b.com>', 'mailto:' and lists tolerated."""
     raw, _ = text(value)
     if raw is None:
@@ -125,7 +126,7 @@ def email(value: object) -> Converted:
     return candidate, None
 
 
-def phone(value: object) -> Converted:
+def phone(value: Any) -> Converted:
     """A phone or fax number as text, whether typed as text or stored as a number."""
     if value is None or value == "":
         return None, None
@@ -139,7 +140,7 @@ def phone(value: object) -> Converted:
 _GRADE_WORDS = {"a": "A", "b": "B", "c": "C", "d": "D"}
 
 
-def grade(value: object) -> Converted:
+def grade(value: Any) -> Converted:
     """A grade letter A-D; 'a', 'A级', 'A类', 'Grade A' accepted."""
     raw, _ = text(value)
     if raw is None:
@@ -154,7 +155,7 @@ def grade(value: object) -> Converted:
 _TRUE = {"y", "yes", "true", "1", "x", "✓", "✔", "是", "√", "new", "hot"}
 
 
-def flag(value: object) -> Converted:
+def flag(value: Any) -> Converted:
     if value is None or value == "":
         return False, None
     if value.__class__ is bool:
@@ -183,19 +184,19 @@ MISS = object()
 _GRADES = frozenset("ABCD")
 
 
-def _fast_text(v: object) -> object:
+def _fast_text(v: Any) -> Any:
     if v.__class__ is str:
         return v.strip() or None
     return MISS
 
 
-def _fast_datetime(v: object) -> object:
+def _fast_datetime(v: Any) -> Any:
     if v.__class__ is _DATETIME:
         return v
     return None if v == "" else MISS
 
 
-def _fast_number(v: object) -> object:
+def _fast_number(v: Any) -> Any:
     cls = v.__class__
     if cls is float:
         return int(v) if v.is_integer() else v
@@ -204,7 +205,7 @@ def _fast_number(v: object) -> object:
     return None if v == "" else MISS
 
 
-def _fast_integer(v: object) -> object:
+def _fast_integer(v: Any) -> Any:
     if v.__class__ is float and v.is_integer():
         return int(v)
     if v.__class__ is int:
@@ -212,7 +213,7 @@ def _fast_integer(v: object) -> object:
     return None if v == "" else MISS
 
 
-def _fast_email(v: object) -> object:
+def _fast_email(v: Any) -> Any:
     if v == "":
         return None
     if v.__class__ is str and v.isascii():
@@ -222,19 +223,19 @@ def _fast_email(v: object) -> object:
     return MISS
 
 
-def _fast_phone(v: object) -> object:
+def _fast_phone(v: Any) -> Any:
     if v.__class__ is str:
         return v.strip() or None
     return MISS
 
 
-def _fast_grade(v: object) -> object:
+def _fast_grade(v: Any) -> Any:
     if v.__class__ is str and v in _GRADES:
         return v
     return None if v == "" else MISS
 
 
-def _fast_flag(v: object) -> object:
+def _fast_flag(v: Any) -> Any:
     return False if v == "" else MISS
 
 

@@ -122,7 +122,8 @@ class Table:
             elif v == "" or v is None:
                 out.append(None)
             else:
-                out.append(CONVERTERS["text"](v)[0])
+                converted = CONVERTERS["text"](v)[0]
+                out.append(converted if isinstance(converted, str) else None)
         return out
 
     def values_at(self, key: str, indices: list[int]) -> list[Any]:

@@ -131,8 +131,9 @@ class _Recorder:
                     for d in table.values("direction")
                 ]
             for i, mid in enumerate(table.values("message_id")):
-                if mid and who[i]:
-                    out[mid.strip()] = (who[i], what[i])
+                whose = who[i]
+                if mid and whose:
+                    out[mid.strip()] = (whose, what[i])
         return out
 
     def _quotes(self) -> dict[str, str]:
@@ -223,16 +224,16 @@ class _Recorder:
                     old[1].update(m.reasons)
         strong: list[tuple[model.Buyer, list[str]]] = []
         weak: list[str] = []
-        for m, reasons in sorted(merged.values(), key=lambda x: (-x[0].score, x[0].buyer.row)):
-            sure = _strong_reasons(m.buyer, it, reasons)
+        for m, why in sorted(merged.values(), key=lambda x: (-x[0].score, x[0].buyer.row)):
+            sure = _strong_reasons(m.buyer, it, why)
             if sure:
                 strong.append((m.buyer, sure))
             elif (
                 m.score >= 80
-                or any(r.startswith("same ") for r in reasons)
+                or any(r.startswith("same ") for r in why)
                 or (domain and _domain(m.buyer.email) == domain)
             ):
-                weak.append(f"{m.buyer.key} {m.buyer.label} ({'; '.join(sorted(reasons))})")
+                weak.append(f"{m.buyer.key} {m.buyer.label} ({'; '.join(sorted(why))})")
         if strong:  # several of one company: the one whose name agrees best
             buyer, reasons = max(strong, key=lambda s: _name_score(s[0], it))
             return buyer, reasons, []
@@ -241,6 +242,9 @@ class _Recorder:
     # ------------------------------------------------------------ recording
 
     def received(self, it: Intake, result: Result) -> dt.datetime:
+        if it.received is None:
+            result.warnings.append("it has no readable Date header: recorded as received now")
+            return self.now
         when = local_time(it.received, self.tz)
         if when > self.now + dt.timedelta(minutes=5):
             result.warnings.append(

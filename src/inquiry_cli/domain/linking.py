@@ -82,13 +82,12 @@ def last_contacts(book: Workbook) -> dict[str, model.Contact]:
     floor = dt.datetime.min
     keyed = [d or floor for d in dates]
     order = sorted(range(len(keyed)), key=keyed.__getitem__)
-    latest: dict[str, int] = {}
+    found: dict[str | None, int] = {}
     for key in ("email", "buyer_id"):  # a Buyer ID match wins over an email match
         if table.has(key):
             who = table.keys(key)
-            latest.update(dict(zip([who[i] for i in order], order, strict=True)))
-    latest.pop(None, None)
-    latest = {k: i for k, i in latest.items() if k and dates[i] is not None}
+            found.update(dict(zip([who[i] for i in order], order, strict=True)))
+    latest = {k: i for k, i in found.items() if k and dates[i] is not None}
     rows = sorted(set(latest.values()))
     records = dict(zip(rows, model.load(table, model.Contact, rows), strict=True))
     return {who: records[i] for who, i in latest.items()}

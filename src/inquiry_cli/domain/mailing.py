@@ -92,7 +92,7 @@ def select(book: Workbook, audience: Audience) -> list[model.Buyer]:
 def asked_about(book: Workbook, buyers: list[model.Buyer], wanted: str) -> set[str]:
     """Every buyer who ever asked about the model: from Inquiries and the Products column."""
     key = wanted.strip().upper()
-    by_key = {}
+    by_key: dict[str, model.Buyer] = {}
     for b in buyers:
         for k in (b.buyer_id, (b.email or "").lower() or None):
             if k:
@@ -100,9 +100,9 @@ def asked_about(book: Workbook, buyers: list[model.Buyer], wanted: str) -> set[s
     hits: set[str] = set()
     for i in model.load(book.get("inquiries"), model.Inquiry):
         if key in {p.upper() for p in model.split_list(i.product)}:
-            b = by_key.get(i.buyer_id or "") or by_key.get((i.email or "").lower())
-            if b is not None:
-                hits.add(_ident(b))
+            asker = by_key.get(i.buyer_id or "") or by_key.get((i.email or "").lower())
+            if asker is not None:
+                hits.add(_ident(asker))
     for b in buyers:
         if key in {p.upper() for p in b.product_list}:
             hits.add(_ident(b))
@@ -171,7 +171,7 @@ def _event(book: Workbook, name: str | None, today: dt.date) -> dict[str, Any]:
     for r in rows:
         start = r.get("start")
         end = r.get("end") or start
-        if not r.get("name") or start is None:
+        if not r.get("name") or start is None or end is None:
             continue
         shows.append((start.date(), end.date(), r))
     if name:

@@ -90,7 +90,8 @@ def in_contacts(book: Workbook, journal: list[Sent]) -> tuple[list[Sent], list[S
     """(journal lines Contacts lacks, lines already logged there): a run killed after its
     write to the workbook but before marking its lines done leaves the second kind."""
     contacts = _contacts_by_buyer(book)
-    missing, logged = [], []
+    missing: list[Sent] = []
+    logged: list[Sent] = []
     for s in journal:
         rows = {id(c): c for k in s.keys for c in contacts.get(k, [])}.values()
         hit = any(

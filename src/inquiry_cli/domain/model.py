@@ -160,8 +160,8 @@ def load(
         return []
     indices = range(len(table)) if only is None else only
     numbers = table.row_numbers
-    columns = []
-    for f in fields(cls):  # positional, in field order: map() then runs at C speed
+    columns: list[Any] = []
+    for f in fields(cls):  # type: ignore[arg-type]  # positional, in field order: map() then runs at C speed
         if f.name == "row":
             columns.append([numbers[i] for i in indices])
         elif table.has(f.name) and (fields_ is None or f.name in fields_):
@@ -199,8 +199,8 @@ class History:
 
     @property
     def last_contact(self) -> Contact | None:
-        dated = [c for c in self.contacts if c.date]
-        return max(dated, key=lambda c: c.date) if dated else None
+        dated = [(c.date, i) for i, c in enumerate(self.contacts) if c.date]
+        return self.contacts[max(dated)[1]] if dated else None
 
 
 def contact_json(c: Contact) -> dict[str, Any]:

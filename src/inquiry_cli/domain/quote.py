@@ -255,7 +255,7 @@ def context(d: QuoteDraft, company: Fields) -> dict[str, Any]:
     s = d.settings
     cur = d.currency
     place = {"FOB": s.port, "CIF": "port of destination", "EXW": "our factory"}[d.incoterm]
-    lines = []
+    lines: list[dict[str, Any]] = []
     for line, row in zip(d.lines, d.products, strict=True):
         lines.append(
             {
@@ -279,12 +279,12 @@ def context(d: QuoteDraft, company: Fields) -> dict[str, Any]:
                 "amount": format_money(line.amount, cur),
             }
         )
-    for line in lines:
-        unit = line["unit"]
-        line["unit_one"] = _singular(unit)
-        line["qty_text"] = f"{line['qty']:,} {unit}"
-        line["asked_qty_text"] = f"{line['asked_qty']:,} {unit}"
-        line["moq_text"] = f"{line['moq']:,} {unit}" if line["moq"] else "none"
+    for item in lines:
+        unit = item["unit"]
+        item["unit_one"] = _singular(unit)
+        item["qty_text"] = f"{item['qty']:,} {unit}"
+        item["asked_qty_text"] = f"{item['asked_qty']:,} {unit}"
+        item["moq_text"] = f"{item['moq']:,} {unit}" if item["moq"] else "none"
     b = d.buyer
     return {
         "quote": {

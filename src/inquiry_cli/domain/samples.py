@@ -117,6 +117,8 @@ def open_samples(
         ref = (s.buyer_id or "").strip()
         buyer = by_key.get(ref) or by_key.get(ref.lower())
         wait = days[kind_of(s)]
+        if s.date is None:
+            continue  # open_samples keeps only dated samples
         first = s.date.date() + dt.timedelta(days=int(wait))
         last = None
         if buyer is not None:
@@ -126,7 +128,7 @@ def open_samples(
                 dated.append(buyer.last_contact)
             last = max(dated, default=None)
         chased = last is not None and last.date() >= first
-        due = last.date() + dt.timedelta(days=int(wait)) if chased else first
+        due = last.date() + dt.timedelta(days=int(wait)) if last is not None and chased else first
         out.append(OpenSample(s, buyer, due, chased, last))
     out.sort(key=lambda o: (o.sample.date, o.sample.row))
     return out

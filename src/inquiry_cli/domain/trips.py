@@ -85,7 +85,7 @@ def resolve_place(buyers: list[model.Buyer], text: str) -> tuple[Place, list[mod
     if in_city:
         codes = [country_code(b.country) for b in in_city if country_code(b.country)]
         code = max(set(codes), key=codes.count) if codes else None
-        city = in_city[0].city.strip()
+        city = (in_city[0].city or "").strip()
         name = f"{city}, {country_name(code)}" if code else city
         return Place("city", name, code, city), in_city
     code = country_code(text)
@@ -211,16 +211,16 @@ def _events(
         if not here:
             continue
         first = e.start.date() if e.start else None
-        last = e.end.date() if e.end else first
         if first is None:
             continue
+        last = e.end.date() if e.end else first
         if start is not None and end is not None:
             if last < start or first > end:
                 continue
         elif last < now.date():
             continue
         out.append({"name": e.name, "city": e.city, "start": first, "end": last, "booth": e.booth})
-    out.sort(key=lambda e: e["start"])
+    out.sort(key=lambda e: e["start"] or dt.date.min)
     return out
 
 

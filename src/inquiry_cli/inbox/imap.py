@@ -142,6 +142,7 @@ def _context(cfg: ImapConfig) -> ssl.SSLContext:
 
 def _connect(cfg: ImapConfig, password: str):
     context = _context(cfg) if cfg.security != "plain" else None
+    conn: imaplib.IMAP4
     try:
         if cfg.security == "ssl":
             conn = imaplib.IMAP4_SSL(cfg.host, cfg.port, ssl_context=context, timeout=cfg.timeout)

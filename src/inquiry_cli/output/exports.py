@@ -8,7 +8,7 @@ without --force and never touches the workbook or its backups.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from inquiry_cli.errors import UsageError
 from inquiry_cli.output import files
@@ -39,6 +39,11 @@ def _write_text(path: Path, text: str, workbook: Path, force: bool) -> None:
 
 def _save(wb, path: Path, workbook: Path, force: bool) -> None:
     files.write(path, wb.save, workbook=workbook, force=force)
+
+
+def _first_sheet(wb: Any) -> Any:
+    """The sheet a new openpyxl Workbook starts with (wb.active may be None to a checker)."""
+    return wb.worksheets[0]
 
 
 def put(ws, row: int, column: int, value):
@@ -96,7 +101,7 @@ def _a_list_xlsx(report: AList, source: str):
     from inquiry_cli.domain import reports
 
     wb = Workbook()
-    ws = wb.active
+    ws = _first_sheet(wb)
     ws.title = f"A-list {report.month.iso}"
     ncols = len(reports.COLUMNS)
     last = get_column_letter(ncols)
@@ -148,7 +153,7 @@ def write_stats(
     from inquiry_cli.domain import stats as service
 
     wb = Workbook()
-    summary = wb.active
+    summary = _first_sheet(wb)
     summary.title = "Summary"
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
@@ -165,12 +170,12 @@ def write_stats(
     for r, (label, value) in enumerate(rows, start=4):
         put(summary, r, 1, label).font = bold
         put(summary, r, 2, value)
-    r = st.replies
+    rp = st.replies
     put(summary, 10, 1, "Reply performance").font = bold
     perf = [
         ("Measure", "Share"),
-        (f"Within {r.target_hours:g} h", round(r.target_share, 4)),
-        (f"Within {r.limit_hours:g} h", round(r.limit_share, 4)),
+        (f"Within {rp.target_hours:g} h", round(rp.target_share, 4)),
+        (f"Within {rp.limit_hours:g} h", round(rp.limit_share, 4)),
     ]
     for i, (label, value) in enumerate(perf, start=11):
         put(summary, i, 1, label)
@@ -219,6 +224,7 @@ def write_stats(
             return
         cats = Reference(ws, min_col=1, min_row=2, max_row=n + 1)
         data = Reference(ws, min_col=2, min_row=1, max_row=n + 1)
+        ch: Any
         if kind == "pie":
             ch = PieChart()
             ch.dataLabels = DataLabelList()

@@ -143,6 +143,7 @@ def connect(cfg: SmtpConfig, password: str | None):
     refuse_plaintext_auth(cfg)
     if cfg.user and not password:
         raise InqError(f"set the SMTP password in ${cfg.password_env} (it is never stored)")
+    conn: smtplib.SMTP
     try:
         if cfg.ssl:
             conn = smtplib.SMTP_SSL(
@@ -191,8 +192,8 @@ def send(mails: list, cfg: SmtpConfig, password: str | None, conn=None) -> Itera
                 send_one(conn, mail)
                 result = SendResult(mail, True)
             except smtplib.SMTPRecipientsRefused as exc:
-                code, text = next(iter(exc.recipients.values()), (None, b""))
-                text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+                code, raw = next(iter(exc.recipients.values()), (None, b""))
+                text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
                 result = SendResult(mail, False, f"refused: {code} {text}".strip())
             except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
                 result = SendResult(mail, False, _smtp_error(exc))

@@ -151,7 +151,8 @@ def wrap_text(text: str) -> str:
         if len(line) <= WIDTH:
             out.append(line.rstrip())
             continue
-        indent = re.match(r"^(\s*(?:[-*•]|\d+\.)?\s*)", line).group(1)
+        found = re.match(r"^(\s*(?:[-*•]|\d+\.)?\s*)", line)
+        indent = found.group(1) if found else ""
         out.append(
             textwrap.fill(
                 line[len(indent) :].strip(),

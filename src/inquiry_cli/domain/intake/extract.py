@@ -39,6 +39,7 @@ def labelled(text: str, platform: Platform) -> dict[str, str]:
         if key is None:
             i += 1
             continue
+        assert m is not None  # a key was found in it
         value = m[2].strip()
         j = i + 1
         if key == "message":

@@ -99,7 +99,7 @@ def message_ids(text: str) -> list[str]:
 
 def part_text(part: Message) -> str:
     payload = part.get_payload(decode=True)
-    if payload is None:
+    if not isinstance(payload, bytes):
         inner = part.get_payload()
         return inner if isinstance(inner, str) else ""
     return decode_bytes(payload, part.get_content_charset())

@@ -12,6 +12,7 @@ import fnmatch
 import re
 import tomllib
 from dataclasses import dataclass, field
+from typing import Any
 
 from inquiry_cli.errors import InqError
 
@@ -115,7 +116,7 @@ class _Reader:
         self.name, self.data = name, data
 
     def _get(self, path: str):
-        node = self.data
+        node: Any = self.data
         for part in path.split("."):
             if not isinstance(node, dict):
                 return None

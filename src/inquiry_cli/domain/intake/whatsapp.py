@@ -139,8 +139,9 @@ def _order(raws: list[_Raw]) -> str:
         return "ymd"
     fits = []
     for order in ("dmy", "mdy"):
-        times = [_when(r, order) for r in raws]
-        if all(t is not None for t in times) and all(a <= b for a, b in itertools.pairwise(times)):
+        found = [_when(r, order) for r in raws]
+        times = [t for t in found if t is not None]
+        if len(times) == len(found) and all(a <= b for a, b in itertools.pairwise(times)):
             fits.append(order)
     if len(fits) == 1:
         return fits[0]

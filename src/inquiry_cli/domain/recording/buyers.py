@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from inquiry_cli.contract.changes import CellValue, ChangeSet
 from inquiry_cli.contract.records import Table, Workbook
@@ -137,10 +138,9 @@ def add_buyer(
     changes.append(buyers.name, row)
     if dropped:
         out.warnings.append(f"{buyers.name} has no column for {', '.join(dropped)}: not recorded")
-    buyer = model.Buyer(
-        row=buyers.last_row + len(changes.appends.get(buyers.name, [])),
-        **{k: v for k, v in values.items() if k in model.Buyer.__dataclass_fields__},
-    )
+    fields = model.Buyer.__dataclass_fields__
+    known: dict[str, Any] = {k: v for k, v in values.items() if k in fields}
+    buyer = model.Buyer(row=buyers.last_row + len(changes.appends.get(buyers.name, [])), **known)
     out.buyer = buyer
     out.ids["buyer_id"] = str(values.get("buyer_id") or buyer.email or "")
     out.lines.append(f"Added buyer {buyer.key}: {buyer.label}")

@@ -187,8 +187,10 @@ def append_row(
 
 
 def set_cell(
-    table: Table, rownum: int, key: str, value: CellValue, changes: ChangeSet, out: Outcome
+    table: Table | None, rownum: int, key: str, value: CellValue, changes: ChangeSet, out: Outcome
 ) -> bool:
+    if table is None:
+        return False  # no such sheet: nothing to update
     if not table.has(key):
         out.warnings.append(
             f"{table.name} has no {table.spec.column(key).header} column: not updated"

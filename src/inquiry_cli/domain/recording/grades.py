@@ -93,8 +93,8 @@ def set_grade(
         buyer = model.Buyer(row=0, email=target.inquiries[0].email if target.inquiries else None)
     elif buyer.grade != grade and set_cell(buyers, buyer.row, "grade", grade, changes, out):
         history.append((None, buyer.grade))
-        old = f" (was {buyer.grade})" if buyer.grade else ""
-        out.lines.append(f"{buyer.key} {buyer.label} is now grade {grade}{old}")
+        was = f" (was {buyer.grade})" if buyer.grade else ""
+        out.lines.append(f"{buyer.key} {buyer.label} is now grade {grade}{was}")
     for inq in target.inquiries:
         if inq.grade == grade or inquiries is None:
             continue

@@ -54,7 +54,7 @@ def record_quote(
     candidates.sort(
         key=lambda i: ((i.product or "").upper() in quoted_models, i.received or dt.datetime.min)
     )
-    if candidates:
+    if candidates and inquiries is not None:
         target = candidates[-1]
         if set_cell(inquiries, target.row, "quote_no", draft.number, changes, out):
             out.lines.append(
