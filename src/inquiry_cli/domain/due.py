@@ -19,7 +19,6 @@ from inquiry_cli.contract.records import Workbook
 from inquiry_cli.domain import linking, model
 from inquiry_cli.domain.cadence import Due, next_due
 from inquiry_cli.domain.countries import country_code, time_zone
-from inquiry_cli.domain.identity import whatsapp_link
 from inquiry_cli.domain.lookup import channel_for
 from inquiry_cli.domain.settings import Settings
 from inquiry_cli.errors import ContractError, UsageError
@@ -308,7 +307,6 @@ def item_json(item: Item) -> dict:
         "name": b.name if b else None,
         "company": b.company if b else None,
         "email": (b.email if b else None) or (item.inquiry.email if item.inquiry else None),
-        "whatsapp": whatsapp_link(b.phone, b.country) if b else None,
         "grade": b.grade if b else None,
         "country": b.country if b else None,
         "inquiry_id": item.inquiry.inquiry_id if item.inquiry else None,
