@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
-from pathlib import Path
+
+from inquiry_cli.contract import tzdata_tables
 
 # What people type that the standard names miss.
 ALIASES = {
@@ -51,31 +52,13 @@ def _key(text: str) -> str:
     return re.sub(r"[\s.,'’()\-]+", "", text)
 
 
-def _tz_table(name: str) -> Path:
-    import tzdata
-
-    return Path(tzdata.__file__).parent / "zoneinfo" / name
-
-
-@cache
 def _english_names() -> dict[str, str]:
     """ISO code -> English name, from tzdata's iso3166.tab."""
-    out: dict[str, str] = {}
-    for line in _tz_table("iso3166.tab").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            code, name = line.split("\t", 1)
-            out[code] = name
-    return out
+    return tzdata_tables.country_names()
 
 
-@cache
 def _zones() -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for line in _tz_table("zone.tab").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            code, _coords, zone = line.split("\t")[:3]
-            out.setdefault(code, []).append(zone)
-    return out
+    return tzdata_tables.zones()
 
 
 @cache
