@@ -19,6 +19,9 @@ from inquiry_cli.workbook.cells import CONVERTERS, FAST, MISS
 from inquiry_cli.workbook.probe import probe
 
 HEADER_SCAN_ROWS = 15  # how far below the top a header row may sit (title rows, banners)
+# Sheets are read on a second thread only when it gets this much XML: a second handle
+# parses the shared strings again (tens of ms on a big workbook).
+_SPLIT_BYTES = 2 * 1024 * 1024
 
 
 @dataclass
@@ -207,31 +210,6 @@ class Workbook:
         return out
 
 
-def _open(path: Path):
-    import python_calamine as pc
-
-    info = probe(path)
-    try:
-        return pc.CalamineWorkbook.from_path(str(path)), info
-    except pc.PasswordError:
-        raise WorkbookUnreadable(
-            f"{path.name} is password-protected: remove the password in Excel and retry"
-        ) from None
-    except (pc.CalamineError, pc.ZipError, pc.XmlError, OSError, ValueError) as exc:
-        raise WorkbookUnreadable(
-            f"{path.name} cannot be read as a workbook ({exc}); re-save it from Excel as .xlsx"
-        ) from None
-
-
-def _sheet_rows(book, name: str, filename: str) -> list[list[Any]]:
-    import python_calamine as pc
-
-    try:
-        return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError) as exc:
-        raise WorkbookUnreadable(f"{filename}: sheet {name!r} cannot be read ({exc})") from None
-
-
 def find_header(spec: schema.Sheet, rows: list[list[Any]]) -> tuple[int, dict[str, int]]:
     """The 0-based index of the header row and its column mapping (key -> index).
 
@@ -322,13 +300,20 @@ def load(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) ->
     A sheet that is absent is listed in `missing_sheets`; commands decide whether that
     is fatal (Workbook.table raises a clear error). When no sheet is named like a buyer
     list, the first sheet whose header looks like one (email + name or company) is used.
+
+    Every part is checked before python-calamine sees it (see repack.py): a damaged,
+    bomb-like or far-reaching sheet is refused in one line, with memory bounded.
     """
+    from inquiry_cli.workbook.headers import sheet_map
+    from inquiry_cli.workbook.ooxml import ZipSource, uses_1904_dates
+
+    probe(path)  # a missing, odd or damaged file gets its own one line, before any open
     # The stamp is of the file as it was before reading (opened first, hashed meanwhile on
     # another thread): a save in between is then caught at write time.
     stamping = _stamp(path)
-    book, _info = _open(path)
-    try:
-        names = list(book.sheet_names)
+    with ZipSource(path) as src:
+        names, parts = sheet_map(src)
+        date1904 = uses_1904_dates(src.read("xl/workbook.xml"))
         tables: dict[str, Table] = {}
         missing: list[str] = []
         used: set[str] = set()
@@ -342,7 +327,7 @@ def load(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) ->
                 found[key] = name
         full = [found[k] for k in wanted if k in found and k not in head_only]
         heads = [found[k] for k in wanted if k in found and k in head_only]
-        data = _read_sheets(path, book, full, heads)
+        data = _read_sheets(src, parts, date1904, full, heads)
         for key in wanted:
             spec = schema.SHEETS_BY_KEY[key]
             name = found.get(key)
@@ -353,66 +338,99 @@ def load(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) ->
                 if table is None:
                     table = _empty_table(spec, name, rows)
             elif key == "buyers":
-                table = _sniff_buyers(book, names, used, path.name)
+                table = _sniff_buyers(src, parts, date1904, names, used)
             if table is None:
                 missing.append(key)
             else:
                 tables[key] = table
-        return Workbook(path, names, tables, missing, stamping())
-    finally:
-        close = getattr(book, "close", None)
-        if close:
-            close()
+    return Workbook(path, names, tables, missing, stamping())
 
 
 def _read_sheets(
-    path: Path, book, names: list[str], heads: list[str] = ()
+    src: Any, parts: dict[str, str], date1904: bool, names: list[str], heads: list[str] = ()
 ) -> dict[str, list[list[Any]]]:
-    """Parse whole sheets (`names`) and the top rows of others (`heads`) at once.
+    """Parse whole sheets (`names`) and the top rows of others (`heads`).
 
-    python-calamine releases the GIL while it parses, so two threads use both cores; the
-    first thread reuses the open `book`, the second opens its own handle (one handle is
-    not shared between threads). Header reads go last: they are short and fill the core
-    the shorter sheet frees.
+    python-calamine releases the GIL while it parses, so the whole sheets are shared out
+    between two threads by size (each reads its own checked copy, see repack.py); header
+    reads go last on the lighter one.
     """
-    jobs = [(name, False) for name in names] + [(name, True) for name in heads]
-    if len(jobs) < 2:
-        return {
-            name: _head_rows(path, name) if head else _sheet_rows(book, name, path.name)
-            for name, head in jobs
-        }
-    import threading
+    sizes = {
+        n: src.by_name[p].file_size if (p := parts.get(n)) in src.by_name else 0 for n in names
+    }
+    loads: list[list[str]] = [[], []]
+    weight = [0, 0]
+    for name in sorted(names, key=lambda n: -sizes[n]):
+        i = 0 if weight[0] <= weight[1] else 1
+        loads[i].append(name)
+        weight[i] += sizes[name] + 1
+    if weight[1] < _SPLIT_BYTES:  # a second copy and handle would cost more than it saves
+        loads = [loads[0] + loads[1], []]
+    lighter = 1 if loads[1] and weight[1] < weight[0] else 0
+
+    def work(i: int) -> dict[str, list[list[Any]]]:
+        out = _whole_sheets(src, parts, date1904, loads[i]) if loads[i] else {}
+        if i == lighter:
+            for name in heads:
+                out[name] = _head_rows(src.path, name)
+        return out
+
+    if not loads[1]:
+        return work(0)
     from concurrent.futures import ThreadPoolExecutor
 
-    local = threading.local()
-    spare = [book]
-    handout = threading.Lock()
-
-    def one(job: tuple[str, bool]) -> list[list[Any]]:
-        name, head = job
-        if head:
-            return _head_rows(path, name)
-        handle = getattr(local, "book", None)
-        if handle is None:
-            with handout:
-                handle = spare.pop() if spare else None
-            if handle is None:
-                handle = _open(path)[0]
-            local.book = handle
-        return _sheet_rows(handle, name, path.name)
-
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = dict(zip([name for name, _ in jobs], pool.map(one, jobs), strict=True))
-    return results
+        other = pool.submit(work, 1)
+        mine = work(0)
+        return {**mine, **other.result()}
+
+
+def _whole_sheets(
+    src: Any, parts: dict[str, str], date1904: bool, names: list[str]
+) -> dict[str, list[list[Any]]]:
+    """These sheets, whole, read by calamine from a checked copy (see repack.py)."""
+    import python_calamine as pc
+
+    from inquiry_cli.workbook.repack import Repack
+
+    filename = src.path.name
+    out: dict[str, list[list[Any]]] = {}
+    with Repack(src, date1904) as copy:
+        readable = []
+        for name in names:
+            part = parts.get(name)
+            if part is None or not src.has(part):
+                out[name] = []  # a sheet without a part: an empty sheet, as calamine has it
+                continue
+            copy.add_sheet(name, part)
+            readable.append(name)
+        for name in readable:
+            try:
+                out[name] = copy.rows(name)
+            except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError, OSError) as exc:
+                raise WorkbookUnreadable(
+                    f"{filename}: sheet {name!r} cannot be read ({_first_line(exc)})"
+                ) from None
+    return out
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:160]
 
 
 def _head_rows(path: Path, name: str) -> list[list[Any]]:
+    from inquiry_cli.errors import InqError
     from inquiry_cli.workbook.headers import head_rows
 
     try:
         return head_rows(path, name, HEADER_SCAN_ROWS)
+    except InqError:
+        raise
     except Exception as exc:  # lxml/zip errors on a damaged part: one clear line
-        raise WorkbookUnreadable(f"{path.name}: sheet {name!r} cannot be read ({exc})") from None
+        raise WorkbookUnreadable(
+            f"{path.name}: sheet {name!r} cannot be read ({_first_line(exc)})"
+        ) from None
 
 
 def _stamp(path: Path) -> Callable[[], Any]:
@@ -455,20 +473,25 @@ def _empty_table(spec: schema.Sheet, name: str, rows: list[list[Any]]) -> Table:
     return Table(spec, name, 0, {}, [], [], [], last)
 
 
-def _sniff_buyers(book, names: list[str], used: set[str], filename: str) -> Table | None:
+def _sniff_buyers(
+    src: Any, parts: dict[str, str], date1904: bool, names: list[str], used: set[str]
+) -> Table | None:
     """The first sheet whose header looks like a buyer list, among the sheets not named
-    like another contract sheet (an Inquiries sheet has Email and Company columns too)."""
+    like another contract sheet (an Inquiries sheet has Email and Company columns too).
+    Each candidate's top rows decide; only the one chosen is read whole."""
     others = {_match_sheet(s, names, set()) for s in schema.SHEETS if s.key != "buyers"}
     for name in names:
         if name in used or name in others:
             continue
-        rows = _sheet_rows(book, name, filename)
-        table = _build_table(schema.BUYERS, name, rows)
-        if table is None or "email" not in table.columns:
+        head = _build_table(schema.BUYERS, name, _head_rows(src.path, name))
+        if head is None or "email" not in head.columns:
             continue
-        if {"name", "company"} & set(table.columns):
-            used.add(name)
-            return table
+        if {"name", "company"} & set(head.columns):
+            rows = _whole_sheets(src, parts, date1904, [name])[name]
+            table = _build_table(schema.BUYERS, name, rows)
+            if table is not None:
+                used.add(name)
+                return table
     return None
 
 
