@@ -133,7 +133,7 @@ def _pattern(rows: int, cols: int) -> re.Pattern[bytes]:
     found = _PATTERNS.get(key)
     if found is None:
         ok = rb'(?! r="' + cols_upto(cols) + rows_upto(rows) + rb")"
-        not_closing = rb"(?<!</.<c)(?<!</..<c)(?<!</...<c)"
+        not_closing = rb"(?<!</[\w.-]<c)(?<!</[\w.-]{2}<c)(?<!</[\w.-]{3}<c)"
         found = re.compile(rb"<c" + ok + not_closing)
         if len(_PATTERNS) > 64:
             _PATTERNS.clear()

@@ -101,8 +101,7 @@ def load_mentioning(
     the top rows of `headers_only`; None when the byte search cannot vouch for that
     sheet (or finds no sheet for it): then read it whole with read.load().
     """
-    from lxml import etree
-
+    from inquiry_cli.workbook.headers import sheet_map
     from inquiry_cli.workbook.probe import probe
     from inquiry_cli.workbook.read import _head_rows, _stamp
 
@@ -114,8 +113,7 @@ def load_mentioning(
     with ZipSource(path) as src:
         if not src.has("xl/workbook.xml"):
             return None
-        root = etree.fromstring(src.read("xl/workbook.xml"))
-        names = [el.get("name", "") for el in root.iter("{*}sheet")]
+        names = sheet_map(src)[0]
     book = Workbook(path, names, {}, [], None)
     name = _match_sheet(schema.SHEETS_BY_KEY[key], names, set())
     if name is None:
@@ -194,7 +192,19 @@ def _hidden_text(data: bytes) -> bool:
 def _partial_tables(
     book: Workbook, names: dict[str, str], needles: list[bytes]
 ) -> dict[str, Table]:
-    """The sheets the byte search can vouch for, as partial tables (others left out)."""
+    """The sheets the byte search can vouch for, as partial tables (others left out;
+    so is everything when the XML is too odd to search: the whole read reports it)."""
+    from inquiry_cli.errors import InqError
+
+    try:
+        return _search_tables(book, names, needles)
+    except InqError:
+        raise
+    except Exception:  # damaged XML the search trips on: the whole read says what is wrong
+        return {}
+
+
+def _search_tables(book: Workbook, names: dict[str, str], needles: list[bytes]) -> dict[str, Table]:
     from inquiry_cli.workbook.miniwb import read_sheets
 
     picked: dict[tuple[bytes, bytes], dict[str, tuple[bytes, list[int]]]] = {}

@@ -60,6 +60,10 @@ def read_sheets(
     """
     from python_calamine import CalamineWorkbook
 
+    from inquiry_cli.workbook.extent import check_sheet
+
+    for i, content in enumerate(rows):  # the rows' own references decide calamine's box
+        check_sheet(lambda c=content: iter((c,)), f"rows {i + 1}", strings_from.path.name)
     sst = next((n for n in strings_from.by_name if is_shared_strings(n)), None)
     styles = next((n for n in styles_from.by_name if n.endswith("styles.xml")), None)
     need_sst = sst is not None

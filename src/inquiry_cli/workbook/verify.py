@@ -20,6 +20,7 @@ from lxml import etree
 
 from inquiry_cli.errors import FidelityError
 from inquiry_cli.workbook.changes import CellValue
+from inquiry_cli.workbook.extent import check_sheet
 from inquiry_cli.workbook.ooxml import ZipSource
 from inquiry_cli.workbook.sheetxml import excel_serial
 from inquiry_cli.workbook.xlsxpatch import WORKBOOK, Patched
@@ -354,6 +355,8 @@ def _verify(original: Path, temp: Path, src: ZipSource, patched: Patched) -> Non
                 etree.fromstring(new.head + b"<" + new.p + b"sheetData/>" + new.tail)
                 windows = _windows(old, new, {r for r, _c in declared})
             if windows is None:
+                for xml, path in ((old_xml, original), (new_xml, temp)):  # calamine's box
+                    check_sheet(lambda x=xml: iter((x,)), name, path.name)
                 before, after = _changed_rows(
                     reader.sheet("old", name), reader.sheet("new", name), declared, date1904
                 )
