@@ -65,19 +65,24 @@ def write_zip(
     stored: frozenset[str] = frozenset(),
     sizes: dict[str, int] | None = None,
     level: int = 6,
+    deflated: dict[str, bytes] | None = None,
 ) -> bytes:
-    """A zip of `parts` in order (duplicates kept); `sizes` lies about a part's size."""
+    """A zip of `parts` in order (duplicates kept); `sizes` lies about a part's size;
+    `deflated` gives a part's raw deflate data as is (its body then only names it)."""
     sizes = sizes or {}
+    deflated = deflated or {}
     out = io.BytesIO()
     central = []
     for name, body in parts:
         raw_name = name.encode()
-        if name in stored:
+        crc = zlib.crc32(body)
+        if name in deflated:
+            method, packed, crc = 8, deflated[name], 0
+        elif name in stored:
             method, packed = 0, body
         else:
             comp = zlib.compressobj(level, zlib.DEFLATED, -15)
             method, packed = 8, comp.compress(body) + comp.flush()
-        crc = zlib.crc32(body)
         size = sizes.get(name, len(body))
         offset = out.tell()
         out.write(
@@ -320,6 +325,22 @@ def zip_bomb(rng: random.Random, data: bytes, size: int = 0) -> bytes:
     lie = rng.random() < 0.5
     sizes = {parts[i][0]: len(xml)} if lie else None
     return write_zip(_replace(parts, i, body), sizes=sizes, level=9)
+
+
+def bomb_stream(gigabytes: float) -> bytes:
+    """Raw deflate of `gigabytes` GB of spaces, made in milliseconds: one flushed block
+    of a megabyte of spaces, repeated (a flush leaves nothing to refer back to)."""
+    comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = comp.compress(b" " * (1 << 20)) + comp.flush(zlib.Z_FULL_FLUSH)
+    return block * int(gigabytes * 1024) + comp.flush()
+
+
+def big_bomb(data: bytes, sheet: str, gigabytes: float = 3, lie: bool = False) -> bytes:
+    """`sheet` replaced by ~3 MB that inflates to 3 GB, declared honestly or as 100 KB."""
+    size = 100_000 if lie else int(gigabytes * (1 << 30))
+    return write_zip(
+        read_parts(data), deflated={sheet: bomb_stream(gigabytes)}, sizes={sheet: size}
+    )
 
 
 def lying_size(rng: random.Random, data: bytes) -> bytes:
