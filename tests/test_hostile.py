@@ -70,8 +70,7 @@ KINDS = {**fw.MUTATIONS, "bomb": small_bomb, "farcell": far_or_refused}
 
 def test_seeded_mutations_end_in_one_line(inq, tmp_path, shared_strings_book, contract_workbook):
     """Every kind of mutation, on both kinds of base, under `log` (the one-buyer reads and
-    the write path) and, for half, another command: a normal run or one line, never a
-    traceback."""
+    the write path) or another command: a normal run or one line, never a traceback."""
     bases = [
         (shared_strings_book, SST_EMAIL),
         (contract_workbook.read_bytes(), "ahmed@gulflights.ae"),
@@ -81,10 +80,8 @@ def test_seeded_mutations_end_in_one_line(inq, tmp_path, shared_strings_book, co
     for n, kind in enumerate(sorted(KINDS)):
         data, email = bases[n % 2]
         mutant = KINDS[kind](random.Random(f"20261127-{kind}"), data)
-        runs = [["log", email, "-c", "tel", "-s", "called"]] + (
-            [others[n // 2 % 3]] if n % 2 else []
-        )
-        for argv in runs:
+        log = ["log", email, "-c", "tel", "-s", "called"]
+        for argv in [others[n // 4 % 3] if n % 4 == 3 else log]:
             argv = [*argv, email] if argv == ["lookup"] else argv
             path = tmp_path / f"case{n}-{argv[0]}.xlsx"
             path.write_bytes(mutant)
@@ -176,22 +173,18 @@ def test_a_fifo_a_device_and_a_folder_are_not_workbooks(inq, tmp_path):
     os.mkfifo(fifo)
     folder = tmp_path / "folder.xlsx"
     folder.mkdir()
-    # They used to block forever: run in a subprocess with a timeout, both in one.
-    script = (
-        "import sys\nfrom typer.testing import CliRunner\nfrom inquiry_cli.cli.app import app\n"
-        "for p in sys.argv[1:]:\n    r = CliRunner().invoke(app, ['-w', p, 'check'])\n"
-        "    print(r.exit_code, r.stderr.strip())\n"
-    )
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    out = subprocess.run(
-        [sys.executable, "-c", script, str(fifo), "/dev/zero"],
-        capture_output=True, text=True, timeout=30, env=env, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
-    assert out.stdout.splitlines() == [
-        f"1 Error: {path} is not a regular file (a pipe, device or socket), not a "
-        "workbook: name the .xlsx file itself"
-        for path in (fifo, "/dev/zero")
-    ], out.stderr[-500:]
+    for path in (fifo, Path("/dev/zero")):  # they used to block: each runs on a thread
+        done: list = []
+        worker = threading.Thread(target=lambda p=path, d=done: d.append(inq("-w", p, "check")))
+        worker.daemon = True
+        worker.start()
+        worker.join(timeout=15)
+        assert done, f"inq check {path} did not end"
+        assert done[0].exit_code == 1
+        assert done[0].stderr == (
+            f"Error: {path} is not a regular file (a pipe, device or socket), not a "
+            "workbook: name the .xlsx file itself\n"
+        )
     result = inq("-w", folder, "due")
     assert result.exit_code == 1
     assert result.stderr.strip().endswith("is a folder, not a workbook: name the .xlsx file in it")
@@ -211,9 +204,12 @@ def test_the_early_read_lets_go_of_hostile_files(tmp_path, shared_strings_book):
     far.write_bytes(far_cell(shared_strings_book, "XFD1048576"))
     for path in (bomb, far):
         for argv in (["-w", str(path), "due"], ["-w", str(path), "log", SST_EMAIL, "-c", "tel"]):
+            _path, job, _warm = prefetch.plan(argv)
             prefetch.start_for(argv)
-        prefetch.finish()
-        assert prefetch.take(path, *prefetch.READS["due"]) is None
+            prefetch.finish()
+            early = prefetch.take(path, *job)  # ended, quietly: the command reports
+            assert early is None or argv[2] == "log"  # (one buyer's rows are fine here)
+    assert not prefetch._pending
 
 
 @pytest.mark.parametrize("part", ["xl/workbook.xml", "xl/styles.xml", "xl/sharedStrings.xml"])
