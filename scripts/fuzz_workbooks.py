@@ -496,8 +496,11 @@ def judge(code: int | None, stderr: str, command: str) -> tuple[str, str]:
     if code == 0:
         return "ok", last
     errors = [ln for ln in lines if ln.startswith("Error: ")]
-    if code in (1, 2) and len(errors) == 1 and errors[0] == last:
+    noise = [ln for ln in lines[:-1] if not ln.startswith(("Warning", "Note"))]
+    if code in (1, 2) and len(errors) == 1 and errors[0] == last and not noise:
         return "refused", last
+    if code in (1, 2) and len(errors) == 1 and errors[0] == last:
+        return "traceback", f"not one line: {noise[0][:100]}"
     if code == 1 and command in ("check", "lookup") and not errors:
         return "ok", last  # check found problems; lookup found nobody
     return "traceback", f"exit {code}: {last or '(no stderr)'}"

@@ -44,7 +44,8 @@ def one_line_or_ok(result, command: str) -> str | None:
     if result.exit_code == 0:
         return None
     errors = [ln for ln in lines if ln.startswith("Error: ")]
-    if result.exit_code in (1, 2) and len(errors) == 1 and errors[0] == lines[-1]:
+    noise = [ln for ln in lines[:-1] if not ln.startswith(("Warning", "Note"))]
+    if result.exit_code in (1, 2) and len(errors) == 1 and errors[0] == lines[-1] and not noise:
         return None
     if result.exit_code == 1 and command in ("check", "lookup") and not errors:
         return None  # problems found / nobody matched: the usual report

@@ -160,3 +160,19 @@ def test_absurd_settings_are_one_line(inq, build, value, message):
     result = inq("-w", path, "due")
     assert result.exit_code == 1
     assert result.stderr == f"Error: {message}\n"
+
+
+def test_a_date_cell_calamine_cannot_convert_is_one_line(inq, tmp_path):
+    """A date of -1e12 days makes calamine (Rust) panic: one line, not a PanicException."""
+    shop = make_shop(tmp_path / "panic.xlsx")
+    wb = openpyxl.load_workbook(shop)
+    ws = wb["Inquiries"]
+    received = [c.value for c in ws[1]].index("Received") + 1
+    ws.cell(2, received, -1e12).number_format = "yyyy-mm-dd"
+    wb.save(shop)
+    result = inq("-w", shop, "due")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: panic.xlsx: sheet 'Inquiries' cannot be read "
+        "(TimeDelta::milliseconds out of bounds)\n"
+    )

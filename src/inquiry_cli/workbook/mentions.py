@@ -206,6 +206,7 @@ def _partial_tables(
 
 def _search_tables(book: Workbook, names: dict[str, str], needles: list[bytes]) -> dict[str, Table]:
     from inquiry_cli.workbook.miniwb import read_sheets
+    from inquiry_cli.workbook.native import guard
 
     picked: dict[tuple[bytes, bytes], dict[str, tuple[bytes, list[int]]]] = {}
     tables: dict[str, Table] = {}
@@ -226,8 +227,9 @@ def _search_tables(book: Workbook, names: dict[str, str], needles: list[bytes]) 
         for (root_tag, p), group in picked.items():
             minis = [mini for mini, _numbers in group.values()]
             try:
-                sheets = read_sheets(src, src, root_tag, p, minis, date1904)
-                grids = [sheet.to_python(skip_empty_area=False) for sheet in sheets]
+                with guard(f"{book.path.name}: the rows of {', '.join(group)}"):
+                    sheets = read_sheets(src, src, root_tag, p, minis, date1904)
+                    grids = [sheet.to_python(skip_empty_area=False) for sheet in sheets]
             except Exception:  # calamine could not read the few rows: read these whole
                 continue
             for (key, (_mini, numbers)), grid in zip(group.items(), grids, strict=True):

@@ -125,5 +125,8 @@ def read_sheets(
                 f"xl/worksheets/s{i}.xml",
                 root_tag + b"<%ssheetData>%s</%ssheetData></%sworksheet>" % (p, content, p, p),
             )
-    wb = CalamineWorkbook.from_filelike(io.BytesIO(buf.getvalue()))
-    return [wb.get_sheet_by_index(i) for i in range(len(rows))]
+    from inquiry_cli.workbook.native import guard
+
+    with guard(f"{strings_from.path.name}: a few rows"):
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(buf.getvalue()))
+        return [wb.get_sheet_by_index(i) for i in range(len(rows))]

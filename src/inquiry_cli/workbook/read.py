@@ -379,6 +379,12 @@ def _read_sheets(
         return work(0)
     from concurrent.futures import ThreadPoolExecutor
 
+    from inquiry_cli.workbook.ooxml import is_shared_strings
+
+    for part in src.by_name:  # both copies hold the shared strings: inflate them once
+        if is_shared_strings(part):
+            src.read(part)
+
     with ThreadPoolExecutor(max_workers=2) as pool:
         other = pool.submit(work, 1)
         mine = work(0)

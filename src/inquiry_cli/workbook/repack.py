@@ -234,10 +234,13 @@ class Repack:
 
     def rows(self, name: str) -> list[list[Any]]:
         """The sheet as python-calamine's to_python(skip_empty_area=False) gives it."""
+        from inquiry_cli.workbook.native import guard
+
         cells = self.extents[name].cells
         BUDGET.take(cells)
         try:
-            return self.book().get_sheet_by_name(name).to_python(skip_empty_area=False)
+            with guard(f"{self.src.path.name}: sheet {name!r}"):
+                return self.book().get_sheet_by_name(name).to_python(skip_empty_area=False)
         finally:
             BUDGET.give(cells)
 

@@ -309,8 +309,11 @@ def _new_part(tmp: ZipSource, patched: Patched, name: str) -> bytes:
 
 def verify(original: Path, temp: Path, src: ZipSource, patched: Patched) -> None:
     """Raise FidelityError unless `temp` equals `original` plus exactly the declared changes."""
+    from inquiry_cli.workbook.native import guard
+
     try:
-        _verify(original, temp, src, patched)
+        with guard(f"{original.name}: a changed sheet"):  # (a Rust panic: one line)
+            _verify(original, temp, src, patched)
     except FidelityError:
         raise
     except Exception as exc:
