@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -41,7 +40,11 @@ def _enter() -> None:
         try:
             with suppress(Exception):
                 sys.stderr.flush()
-            capture = tempfile.TemporaryFile()  # noqa: SIM115 (closed by _leave)
+            from inquiry_cli.workbook.repack import temp_file
+
+            fd, name = temp_file("inq-stderr-")
+            capture = os.fdopen(fd, "w+b")
+            capture.name_on_disk = name  # type: ignore[attr-defined]
             saved = os.dup(2)
             os.dup2(capture.fileno(), 2)
         except (OSError, ValueError):  # no fd 2 to swap (embedded, closed): go without
@@ -71,6 +74,8 @@ def _leave(panicked: bool) -> None:
                     os.write(2, text)
         finally:
             capture.close()
+            with suppress(OSError):
+                os.unlink(capture.name_on_disk)
 
 
 @contextmanager

@@ -8,6 +8,7 @@ columns of a 100k-row sheet pays for three.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,9 +20,10 @@ from inquiry_cli.workbook.cells import CONVERTERS, FAST, MISS
 from inquiry_cli.workbook.probe import probe
 
 HEADER_SCAN_ROWS = 15  # how far below the top a header row may sit (title rows, banners)
-# Sheets are read on a second thread only when it gets this much XML: a second handle
+# A sheet gets a thread of its own only when it has this much XML: each thread's handle
 # parses the shared strings again (tens of ms on a big workbook).
 _SPLIT_BYTES = 2 * 1024 * 1024
+_THREADS = 2
 
 
 @dataclass
@@ -327,16 +329,19 @@ def load(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) ->
                 found[key] = name
         full = [found[k] for k in wanted if k in found and k not in head_only]
         heads = [found[k] for k in wanted if k in found and k in head_only]
-        data = _read_sheets(src, parts, date1904, full, heads)
+        spec_of = {name: schema.SHEETS_BY_KEY[key] for key, name in found.items()}
+
+        def build(name: str, rows: list[list[Any]]) -> Table:
+            spec = spec_of[name]
+            table = _build_table(spec, name, rows)  # (not `or`: a table of no rows is falsy)
+            return _empty_table(spec, name, rows) if table is None else table
+
+        built = _read_sheets(src, parts, date1904, full, heads, build)
         for key in wanted:
-            spec = schema.SHEETS_BY_KEY[key]
             name = found.get(key)
             table = None
             if name is not None:
-                rows = data[name]
-                table = _build_table(spec, name, rows)
-                if table is None:
-                    table = _empty_table(spec, name, rows)
+                table = built[name]
             elif key == "buyers":
                 table = _sniff_buyers(src, parts, date1904, names, used)
             if table is None:
@@ -347,76 +352,114 @@ def load(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) ->
 
 
 def _read_sheets(
-    src: Any, parts: dict[str, str], date1904: bool, names: list[str], heads: list[str] = ()
-) -> dict[str, list[list[Any]]]:
-    """Parse whole sheets (`names`) and the top rows of others (`heads`).
+    src: Any,
+    parts: dict[str, str],
+    date1904: bool,
+    names: list[str],
+    heads: list[str] = (),
+    build: Callable[[str, list[list[Any]]], Any] = lambda _name, rows: rows,
+) -> dict[str, Any]:
+    """build(name, rows) of whole sheets (`names`) and of the top rows of others (`heads`).
 
-    python-calamine releases the GIL while it parses, so the whole sheets are shared out
-    between two threads by size (each reads its own checked copy, see repack.py); header
-    reads go last on the lighter one.
+    Each sheet of some size gets a thread of its own (up to three; small sheets go with
+    the lightest): python-calamine parses without the GIL, so one sheet's check (which
+    holds it) runs while another is parsed, and each sheet's table is built as soon as
+    it is read. Each thread reads its own checked copy (see repack.py).
     """
     sizes = {
         n: src.by_name[p].file_size if (p := parts.get(n)) in src.by_name else 0 for n in names
     }
-    loads: list[list[str]] = [[], []]
-    weight = [0, 0]
+    groups: list[list[str]] = []
+    weight: list[int] = []
     for name in sorted(names, key=lambda n: -sizes[n]):
-        i = 0 if weight[0] <= weight[1] else 1
-        loads[i].append(name)
-        weight[i] += sizes[name] + 1
-    if weight[1] < _SPLIT_BYTES:  # a second copy and handle would cost more than it saves
-        loads = [loads[0] + loads[1], []]
-    lighter = 1 if loads[1] and weight[1] < weight[0] else 0
+        if (sizes[name] >= _SPLIT_BYTES and len(groups) < _THREADS) or not groups:
+            groups.append([name])
+            weight.append(sizes[name])
+        else:
+            i = weight.index(min(weight))
+            groups[i].append(name)
+            weight[i] += sizes[name]
+    lightest = weight.index(min(weight)) if weight else 0
 
-    def work(i: int) -> dict[str, list[list[Any]]]:
-        out = _whole_sheets(src, parts, date1904, loads[i]) if loads[i] else {}
-        if i == lighter:
+    # The checks take turns, heaviest group first: each holds the GIL, and while the
+    # next one runs, calamine (which does not) parses the sheets already checked.
+    order = sorted(range(len(groups)), key=lambda i: -weight[i])
+    turn = threading.Condition()
+    done: list[int] = []
+
+    def checked(i: int) -> Callable[[], None]:
+        def wait() -> None:
+            with turn:
+                turn.wait_for(lambda: order.index(i) == len(done))
+
+        def finish() -> None:
+            with turn:
+                done.append(i)
+                turn.notify_all()
+
+        return wait, finish
+
+    def work(i: int) -> dict[str, Any]:
+        out = _whole_sheets(src, parts, date1904, groups[i], build, *checked(i)) if groups else {}
+        if i == lightest:
             for name in heads:
-                out[name] = _head_rows(src.path, name)
+                out[name] = build(name, _head_rows(src.path, name))
         return out
 
-    if not loads[1]:
+    if len(groups) <= 1:
         return work(0)
     from concurrent.futures import ThreadPoolExecutor
 
     from inquiry_cli.workbook.ooxml import is_shared_strings
 
-    for part in src.by_name:  # both copies hold the shared strings: inflate them once
+    for part in src.by_name:  # every copy holds the shared strings: inflate them once
         if is_shared_strings(part):
             src.read(part)
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        other = pool.submit(work, 1)
-        mine = work(0)
-        return {**mine, **other.result()}
+    with ThreadPoolExecutor(max_workers=len(groups) - 1) as pool:
+        others = [pool.submit(work, i) for i in range(1, len(groups))]
+        out = work(0)
+        for other in others:
+            out.update(other.result())
+        return out
 
 
 def _whole_sheets(
-    src: Any, parts: dict[str, str], date1904: bool, names: list[str]
-) -> dict[str, list[list[Any]]]:
-    """These sheets, whole, read by calamine from a checked copy (see repack.py)."""
+    src: Any,
+    parts: dict[str, str],
+    date1904: bool,
+    names: list[str],
+    build: Callable[[str, list[list[Any]]], Any] = lambda _name, rows: rows,
+    before: Callable[[], None] = lambda: None,
+    after: Callable[[], None] = lambda: None,
+) -> dict[str, Any]:
+    """build(name, rows) of these sheets, read whole by calamine from a checked copy
+    (the checks run between before() and after())."""
     import python_calamine as pc
 
     from inquiry_cli.workbook.repack import Repack
 
     filename = src.path.name
-    out: dict[str, list[list[Any]]] = {}
-    with Repack(src, date1904) as copy:
-        readable = []
-        for name in names:
-            part = parts.get(name)
-            if part is None or not src.has(part):
-                out[name] = []  # a sheet without a part: an empty sheet, as calamine has it
-                continue
-            copy.add_sheet(name, part)
-            readable.append(name)
-        for name in readable:
+    out: dict[str, Any] = {}
+    readable = [(name, parts[name]) for name in names if src.has(parts.get(name, "\0"))]
+    for name in names:
+        if not src.has(parts.get(name, "\0")):
+            out[name] = build(name, [])  # no part: an empty sheet, as calamine has it
+    with Repack(src, date1904, readable) as copy:
+        before()
+        try:
+            for name, _part in readable:
+                copy.fill(name)
+        finally:
+            after()
+        for name, _part in readable:
             try:
-                out[name] = copy.rows(name)
+                rows = copy.rows(name)
             except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError, OSError) as exc:
                 raise WorkbookUnreadable(
                     f"{filename}: sheet {name!r} cannot be read ({_first_line(exc)})"
                 ) from None
+            out[name] = build(name, rows)
     return out
 
 

@@ -16,13 +16,29 @@ from __future__ import annotations
 import io
 import os
 import struct
-import tempfile
 import threading
 from contextlib import suppress
 from typing import Any, BinaryIO
 
+from inquiry_cli.errors import WorkbookUnreadable
 from inquiry_cli.workbook.extent import CELL_LIMIT, Extent, check_sheet
 from inquiry_cli.workbook.ooxml import ZipSource, crc32, is_shared_strings
+
+
+def temp_file(prefix: str, suffix: str = "") -> tuple[int, str]:
+    """(fd, path) of a new file only this user can read, in the temp folder (as
+    tempfile.mkstemp, without the 10 ms its import costs every run)."""
+    folder = os.environ.get("TMPDIR") or os.environ.get("TEMP") or os.environ.get("TMP")
+    if not folder:
+        folder = "/tmp" if os.name == "posix" else os.path.expanduser("~")
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _attempt in range(20):
+        path = os.path.join(folder, f"{prefix}{os.getpid()}-{os.urandom(6).hex()}{suffix}")
+        try:
+            return os.open(path, flags, 0o600), path
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name in {folder}")
 
 
 def _attr(text: str) -> str:
@@ -62,7 +78,8 @@ BUDGET = _Budget(CELL_LIMIT)
 
 
 class _StoredZip:
-    """A zip of stored (uncompressed) entries, written front to back."""
+    """A zip of stored (uncompressed) entries, laid out front to back; an entry's bytes
+    may be written later, into the room `reserve` left for them."""
 
     def __init__(self, fh: BinaryIO) -> None:
         self._fh = fh
@@ -70,10 +87,11 @@ class _StoredZip:
         self._central: list[bytes] = []
 
     def _write(self, data: bytes) -> None:
+        self._fh.seek(self._pos)
         self._fh.write(data)
         self._pos += len(data)
 
-    def begin(self, name: str, size: int, crc: int) -> None:
+    def _header(self, name: str, size: int, crc: int) -> None:
         raw = name.encode("utf-8")
         self._central.append(
             _CENTRAL.pack(
@@ -101,8 +119,15 @@ class _StoredZip:
         self._write(raw)
 
     def add(self, name: str, data: bytes) -> None:
-        self.begin(name, len(data), crc32(data))
+        self._header(name, len(data), crc32(data))
         self._write(data)
+
+    def reserve(self, name: str, size: int, crc: int) -> int:
+        """An entry whose `size` bytes come later: the offset they go to."""
+        self._header(name, size, crc)
+        at = self._pos
+        self._pos += size
+        return at
 
     def close(self) -> None:
         start = self._pos
@@ -114,65 +139,39 @@ class _StoredZip:
 
 
 class Repack:
-    """One calamine handle on a checked copy of some sheets of `src` (one per thread)."""
+    """One calamine handle on a checked copy of some sheets of `src` (one per thread).
 
-    def __init__(self, src: ZipSource, date1904: bool) -> None:
+    The copy is laid out at once (shared strings, styles, workbook parts, room for each
+    sheet, the directory), so calamine can open it (parsing the shared strings, without
+    the GIL) on a thread of its own while the sheets are checked and written into their
+    room; calamine reads a sheet only once it is all there and checked.
+    """
+
+    def __init__(self, src: ZipSource, date1904: bool, sheets: list[tuple[str, str]]) -> None:
         self.src = src
         self.date1904 = date1904
-        self.sheets: list[tuple[str, str]] = []  # (real name, part in the copy)
         self.extents: dict[str, Extent] = {}
         self._path: str | None = None
         try:
-            fd, self._path = tempfile.mkstemp(prefix="inq-read-", suffix=".xlsx")
+            fd, self._path = temp_file("inq-read-", ".xlsx")
             self._fh: BinaryIO = os.fdopen(fd, "w+b")
         except OSError:  # no temp folder to write to: keep the copy in memory
             self._path = None
             self._fh = io.BytesIO()
         self._zip = _StoredZip(self._fh)
+        self._room: dict[str, tuple[str, int, int]] = {}  # name -> (part, offset, size)
         self._book: Any = None
+        self._opening: threading.Thread | None = None
+        self._open_error: BaseException | None = None
+        self._lay_out(sheets)
+        if self._path is not None:
+            self._opening = threading.Thread(target=self._open, name="inq-open", daemon=True)
+            self._opening.start()
 
-    def add_sheet(self, name: str, part: str) -> Extent:
-        """Copy the sheet in, checking its extent on the way (refused in one line if it is
-        damaged or too large; then this copy is never read)."""
-        info = self.src.info(part)
-        inner = f"xl/worksheets/s{len(self.sheets)}.xml"
-        self._zip.begin(inner, info.file_size, info.CRC)
-        write = self._zip._write
-
-        def copying():
-            for piece in self.src.chunks(part):
-                write(piece)
-                yield piece
-
-        copy = copying()
-        calls = [0]
-
-        def read():
-            calls[0] += 1
-            return copy if calls[0] == 1 else self.src.chunks(part)
-
-        found = check_sheet(read, name, self.src.path.name)
-        for _rest in copy:  # what the fast pass left when it handed over to the exact one
-            pass
-        self.sheets.append((name, inner))
-        self.extents[name] = found
-        return found
-
-    def _finish(self) -> None:
-        names = "".join(
-            f'<sheet name={_attr(name)} sheetId="{i + 1}" r:id="rIdS{i}"/>'
-            for i, (name, _inner) in enumerate(self.sheets)
-        )
-        rels = "".join(
-            f'<Relationship Id="rIdS{i}" Type="{_REL}/worksheet" Target="worksheets/s{i}.xml"/>'
-            for i in range(len(self.sheets))
-        )
-        overrides = "".join(
-            f'<Override PartName="/{inner}" ContentType="{_CT}.worksheet+xml"/>'
-            for _name, inner in self.sheets
-        )
+    def _lay_out(self, sheets: list[tuple[str, str]]) -> None:
         sst = next((n for n in self.src.by_name if is_shared_strings(n)), None)
         styles = next((n for n in self.src.by_name if n.lower().endswith("/styles.xml")), None)
+        rels = ""
         if styles is not None:
             self._zip.add("xl/styles.xml", self.src.read(styles))
             rels += f'<Relationship Id="rIdY" Type="{_REL}/styles" Target="styles.xml"/>'
@@ -181,13 +180,25 @@ class Repack:
             rels += (
                 f'<Relationship Id="rIdT" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/>'
             )
+        entries = ""
+        overrides = ""
+        for i, (name, part) in enumerate(sheets):
+            info = self.src.info(part)
+            inner = f"xl/worksheets/s{i}.xml"
+            at = self._zip.reserve(inner, info.file_size, info.CRC)
+            self._room[name] = (part, at, info.file_size)
+            entries += f'<sheet name={_attr(name)} sheetId="{i + 1}" r:id="rIdS{i}"/>'
+            rels += (
+                f'<Relationship Id="rIdS{i}" Type="{_REL}/worksheet" Target="worksheets/s{i}.xml"/>'
+            )
+            overrides += f'<Override PartName="/{inner}" ContentType="{_CT}.worksheet+xml"/>'
         pr = ' date1904="1"' if self.date1904 else ""
         self._zip.add(
             "xl/workbook.xml",
             (
                 '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.'
                 f'openxmlformats.org/spreadsheetml/2006/main" xmlns:r="{_REL}"><workbookPr{pr}/>'
-                f"<sheets>{names}</sheets></workbook>"
+                f"<sheets>{entries}</sheets></workbook>"
             ).encode(),
         )
         self._zip.add(
@@ -217,19 +228,61 @@ class Repack:
         )
         self._zip.close()
 
-    def book(self) -> Any:
-        """The calamine workbook on the copy (opened once)."""
-        if self._book is None:
+    def _open(self) -> None:
+        from inquiry_cli.workbook.native import guard
+
+        try:
             from python_calamine import CalamineWorkbook
 
-            self._finish()
-            if self._path is None:
-                self._book = CalamineWorkbook.from_filelike(io.BytesIO(self._fh.getvalue()))  # type: ignore[attr-defined]
-            else:
-                self._fh.close()
+            with guard(f"{self.src.path.name}: the workbook"):
                 self._book = CalamineWorkbook.from_path(self._path)
-                if os.name == "posix":  # calamine holds it open: the name can go now
-                    self._unlink()
+            if os.name == "posix":  # calamine holds it open: the name can go now
+                self._unlink()
+        except BaseException as exc:  # given to whoever reads a sheet
+            self._open_error = exc
+
+    def fill(self, name: str) -> Extent:
+        """Check the sheet and write it into its room (refused in one line if it is
+        damaged or too large; then calamine never reads it)."""
+        part, at, size = self._room[name]
+        written = [0]
+        lock = threading.Lock()
+
+        def copying():
+            for piece in self.src.chunks(part):
+                with lock:
+                    self._fh.seek(at + written[0])
+                    self._fh.write(piece)
+                written[0] += len(piece)
+                yield piece
+
+        copy = copying()
+        calls = [0]
+
+        def read():
+            calls[0] += 1
+            return copy if calls[0] == 1 else self.src.chunks(part)
+
+        found = check_sheet(read, name, self.src.path.name)
+        for _rest in copy:  # what the fast pass left when it handed over to the exact one
+            pass
+        self._fh.flush()
+        if written[0] != size:  # (chunks() checks the size; this is the copy's own check)
+            raise WorkbookUnreadable(f"{self.src.path.name}: sheet {name!r} is damaged")
+        self.extents[name] = found
+        return found
+
+    def book(self) -> Any:
+        """The calamine workbook on the copy."""
+        if self._opening is not None:
+            self._opening.join()
+            self._opening = None
+        if self._open_error is not None:
+            raise self._open_error
+        if self._book is None:  # kept in memory: it can only be opened once filled
+            from python_calamine import CalamineWorkbook
+
+            self._book = CalamineWorkbook.from_filelike(io.BytesIO(self._fh.getvalue()))  # type: ignore[attr-defined]
         return self._book
 
     def rows(self, name: str) -> list[list[Any]]:
@@ -251,6 +304,9 @@ class Repack:
             self._path = None
 
     def close(self) -> None:
+        if self._opening is not None:
+            self._opening.join()
+            self._opening = None
         if self._book is not None:
             with suppress(Exception):
                 self._book.close()
