@@ -383,7 +383,7 @@ def _read_sheets(
 
     # The checks take turns, heaviest group first: each holds the GIL, and while the
     # next one runs, calamine (which does not) parses the sheets already checked.
-    order = sorted(range(len(groups)), key=lambda i: -weight[i])
+    order = sorted(range(len(groups)), key=lambda i: weight[i])
     turn = threading.Condition()
     done: list[int] = []
 

@@ -91,19 +91,20 @@ class _StoredZip:
         self._fh.write(data)
         self._pos += len(data)
 
-    def _header(self, name: str, size: int, crc: int) -> None:
+    def _header(self, name: str, size: int, crc: int, method: int = 0, packed: int = -1) -> None:
         raw = name.encode("utf-8")
+        packed = size if packed < 0 else packed
         self._central.append(
             _CENTRAL.pack(
                 0x02014B50,
                 20,
                 20,
                 0x800,
-                0,
+                method,
                 0,
                 0x21,
                 crc,
-                size,
+                packed,
                 size,
                 len(raw),
                 0,
@@ -115,7 +116,15 @@ class _StoredZip:
             )
             + raw
         )
-        self._write(_LOCAL.pack(0x04034B50, 20, 0x800, 0, 0, 0x21, crc, size, size, len(raw), 0))
+        self._write(
+            _LOCAL.pack(0x04034B50, 20, 0x800, method, 0, 0x21, crc, packed, size, len(raw), 0)
+        )
+        self._write(raw)
+
+    def copy(self, name: str, info: Any, raw: bytes) -> None:
+        """An entry copied as stored in the original (deflated or not): calamine inflates
+        it, never past the size it declares."""
+        self._header(name, info.file_size, info.CRC, info.compress_type, len(raw))
         self._write(raw)
 
     def add(self, name: str, data: bytes) -> None:
@@ -172,11 +181,14 @@ class Repack:
         sst = next((n for n in self.src.by_name if is_shared_strings(n)), None)
         styles = next((n for n in self.src.by_name if n.lower().endswith("/styles.xml")), None)
         rels = ""
+        # The shared strings and styles go in as they are packed: probe() has checked
+        # their sizes and DOCTYPE-free prologs, and calamine inflates them faster than we
+        # can copy them inflated.
         if styles is not None:
-            self._zip.add("xl/styles.xml", self.src.read(styles))
+            self._zip.copy("xl/styles.xml", *self._packed(styles))
             rels += f'<Relationship Id="rIdY" Type="{_REL}/styles" Target="styles.xml"/>'
         if sst is not None:
-            self._zip.add("xl/sharedStrings.xml", self.src.read(sst))
+            self._zip.copy("xl/sharedStrings.xml", *self._packed(sst))
             rels += (
                 f'<Relationship Id="rIdT" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/>'
             )
@@ -227,6 +239,15 @@ class Repack:
             ).encode(),
         )
         self._zip.close()
+
+    def _packed(self, part: str) -> tuple[Any, bytes]:
+        from inquiry_cli.workbook.ooxml import part_problem
+
+        info = self.src.info(part)
+        problem = part_problem(info)
+        if problem is not None:  # (probe() refuses these first; here for direct callers)
+            raise WorkbookUnreadable(f"{self.src.path.name} cannot be read ({problem})")
+        return info, self.src.raw(info)
 
     def _open(self) -> None:
         from inquiry_cli.workbook.native import guard
