@@ -451,6 +451,26 @@ def small_shared_strings_workbook(folder: Path) -> Path:
     return generate.generate("fuzz", out_dir=folder, quiet=True)
 
 
+def prefixed_workbook(path: Path, out: Path) -> Path:
+    """The workbook with every worksheet element under an `x:` prefix and an Excel-style
+    x14ac attribute on each row (what some writers and Excel's own rows look like)."""
+    parts = []
+    for name, body in read_parts(path.read_bytes()):
+        if name.startswith("xl/worksheets/sheet"):
+            body = re.sub(rb"<(/?)(?![?!])([A-Za-z][\w.-]*)(?=[\s/>])", rb"<\1x:\2", body)
+            body = body.replace(b'xmlns="http', b'xmlns:x="http', 1)
+            body = body.replace(b"<x:row ", b'<x:row x14ac:dyDescent="0.25" ')
+            body = body.replace(
+                b"<x:worksheet ",
+                b'<x:worksheet xmlns:x14ac="http://schemas.microsoft.com/office/'
+                b'spreadsheetml/2009/9/ac" ',
+                1,
+            )
+        parts.append((name, body))
+    out.write_bytes(write_zip(parts))
+    return out
+
+
 @dataclass(frozen=True)
 class Base:
     path: Path
@@ -459,7 +479,9 @@ class Base:
 
 def bases(folder: Path, extra: list[Path]) -> list[Base]:
     out = [Base(ROOT / "sample_workbook.xlsx", SAMPLE_EMAIL)]
-    out.append(Base(small_shared_strings_workbook(folder), KNOWN_EMAIL))
+    small = small_shared_strings_workbook(folder)
+    out.append(Base(small, KNOWN_EMAIL))
+    out.append(Base(prefixed_workbook(small, folder / "prefixed.xlsx"), KNOWN_EMAIL))
     out += [Base(p, SAMPLE_EMAIL) for p in extra]
     return out
 

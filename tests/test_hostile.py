@@ -145,8 +145,12 @@ def run_capped(workbook: Path, *args: str, timeout: float = 60) -> tuple[int | N
 @pytest.mark.parametrize(
     "case, command, expect",
     [
-        ("XFD1048576", "due", "too large to read: its cells reach XFD1048576"),
-        ("A1048576", "check", "too large to read: its cells reach"),
+        (
+            "XFD1048576",
+            "due",
+            "too large to read: its cells reach down to row 1,048,576 and across to column XFD",
+        ),
+        ("A1048576", "check", "too large to read: its cells reach down to row 1,048,576"),
         ("bomb", "lookup", "too large for inq to read"),
         ("lying bomb", "due", "is damaged"),
     ],

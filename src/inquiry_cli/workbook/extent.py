@@ -291,8 +291,9 @@ def check_sheet(read: Callable[[], Iterator[bytes]], sheet: str, filename: str) 
     found = sheet_extent(read, what)
     if found.cells > CELL_LIMIT:
         raise WorkbookUnreadable(
-            f"{what} is too large to read: its cells reach {col_letters(found.cols)}{found.rows} "
-            f"({found.rows:,} rows x {found.cols:,} columns, over {CELL_LIMIT:,} cells); "
-            "if that far cell is a stray entry, delete it in Excel (Ctrl+End finds it) and save"
+            f"{what} is too large to read: its cells reach down to row {found.rows:,} and "
+            f"across to column {col_letters(found.cols)} ({found.rows * found.cols:,} cells, "
+            f"over {CELL_LIMIT:,}); if a far cell is a stray entry, delete it in Excel "
+            "(Ctrl+End finds the last one) and save"
         )
     return found

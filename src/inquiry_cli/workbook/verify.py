@@ -18,7 +18,7 @@ from typing import Any
 
 from lxml import etree
 
-from inquiry_cli.errors import FidelityError
+from inquiry_cli.errors import FidelityError, WorkbookUnreadable
 from inquiry_cli.workbook.changes import CellValue
 from inquiry_cli.workbook.extent import check_sheet
 from inquiry_cli.workbook.ooxml import ZipSource
@@ -314,7 +314,7 @@ def verify(original: Path, temp: Path, src: ZipSource, patched: Patched) -> None
     try:
         with guard(f"{original.name}: a changed sheet"):  # (a Rust panic: one line)
             _verify(original, temp, src, patched)
-    except FidelityError:
+    except (FidelityError, WorkbookUnreadable):  # (the original's own damage, said as is)
         raise
     except Exception as exc:
         raise FidelityError(f"check failed: the new file could not be read back ({exc})") from None
