@@ -599,7 +599,7 @@ def main(argv: list[str] | None = None) -> int:
     counts: Counter[str] = Counter()
     by_kind: dict[str, Counter[str]] = {}
     bad: list[str] = []
-    peak = 0.0
+    peak, peak_label = 0.0, ""
     with tempfile.TemporaryDirectory(prefix="inq-fuzz-") as tmp:
         folder = Path(tmp)
         base_list = bases(folder / "bases", args.base)
@@ -620,8 +620,9 @@ def main(argv: list[str] | None = None) -> int:
             )
             counts[outcome.kind] += 1
             by_kind.setdefault(kind, Counter())[outcome.kind] += 1
-            peak = max(peak, outcome.max_rss_mb)
             label = f"case {n} seed {args.seed} {kind} {base.path.name} {command}"
+            if outcome.max_rss_mb > peak:
+                peak, peak_label = outcome.max_rss_mb, label
             if args.verbose:
                 print(f"{label}: {outcome.kind} {outcome.seconds:.1f}s {outcome.line}", flush=True)
             if outcome.kind not in ("ok", "refused"):
@@ -631,9 +632,8 @@ def main(argv: list[str] | None = None) -> int:
                     shutil.copyfile(wb, args.keep / f"case{n}-{kind}-{command}.xlsx")
             shutil.rmtree(case_dir, ignore_errors=True)
         took = time.perf_counter() - t0
-    print(
-        f"{args.cases} cases (seed {args.seed}) in {took:.0f} s; peak RSS of a case {peak:.0f} MB"
-    )
+    print(f"{args.cases} cases (seed {args.seed}) in {took:.0f} s")
+    print(f"peak RSS of a case: {peak:.0f} MB ({peak_label})")
     for outcome in ("ok", "refused", "traceback", "abort", "hang"):
         print(f"  {outcome:9s} {counts[outcome]}")
     for kind, seen in sorted(by_kind.items()):
