@@ -20,13 +20,15 @@ from lxml import etree
 
 from inquiry_cli.errors import FidelityError, WorkbookUnreadable
 from inquiry_cli.workbook.changes import CellValue
-from inquiry_cli.workbook.extent import check_sheet
+from inquiry_cli.workbook.extent import CELL_LIMIT, check_sheet
 from inquiry_cli.workbook.ooxml import ZipSource
 from inquiry_cli.workbook.sheetxml import excel_serial
 from inquiry_cli.workbook.xlsxpatch import WORKBOOK, Patched
 
-# Sheets with less XML than this are compared whole (both files read by calamine).
+# Sheets with less XML than this are compared whole (both files read by calamine)...
 FULL_COMPARE_LIMIT = 2_000_000
+# ...unless a far cell makes calamine's box bigger than this (two are read at once).
+WHOLE_COMPARE_CELLS = 1_000_000
 
 Cells = dict[tuple[int, int], Any]
 
@@ -357,9 +359,20 @@ def _verify(original: Path, temp: Path, src: ZipSource, patched: Patched) -> Non
                 old, new = _Sheet(old_xml), _Sheet(new_xml)
                 etree.fromstring(new.head + b"<" + new.p + b"sheetData/>" + new.tail)
                 windows = _windows(old, new, {r for r, _c in declared})
+            if windows is None:  # calamine's boxes: a far cell makes a small sheet big
+                box = max(
+                    check_sheet(lambda x=xml: iter((x,)), name, path.name).cells
+                    for xml, path in ((old_xml, original), (new_xml, temp))
+                )
+                if box > WHOLE_COMPARE_CELLS:  # compare the changed rows alone if it can be
+                    old, new = _Sheet(old_xml), _Sheet(new_xml)
+                    windows = _windows(old, new, {r for r, _c in declared})
+                    if windows is None and box > CELL_LIMIT // 2:  # (two boxes at once)
+                        raise WorkbookUnreadable(
+                            f"{original.name}: sheet {name!r} reaches too far for inq to "
+                            f"check a change to it ({box:,} cells)"
+                        )
             if windows is None:
-                for xml, path in ((old_xml, original), (new_xml, temp)):  # calamine's box
-                    check_sheet(lambda x=xml: iter((x,)), name, path.name)
                 before, after = _changed_rows(
                     reader.sheet("old", name), reader.sheet("new", name), declared, date1904
                 )
