@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 
+from inquiry_cli.errors import WorkbookUnreadable
 from inquiry_cli.workbook import ooxml
 from inquiry_cli.workbook.headers import item_text, shared_string_spans
 
@@ -64,5 +65,8 @@ def test_a_damaged_member_is_reported(tmp_path):
     at = raw.index(b"big.xml") + len(b"big.xml") + 20
     raw[at] ^= 0xFF
     path.write_bytes(bytes(raw))
-    with ooxml.ZipSource(path) as src, pytest.raises(zipfile.BadZipFile):
+    with (
+        ooxml.ZipSource(path) as src,
+        pytest.raises(WorkbookUnreadable, match=r"a\.zip is damaged"),
+    ):
         src.read("big.xml")

@@ -13,6 +13,23 @@ ENV_NOW = "INQ_NOW"
 # Excel's day zero for the 1900 date system (with its 1900-02-29 bug folded in).
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 
+# The dates inq works with, typed or read from a sheet: far enough either way for any
+# customer's history, and far enough inside Python's calendar (year 1 to 9999) that a
+# cadence, a validity or a horizon added to one cannot overflow it.
+EARLIEST = dt.datetime(1900, 1, 1)
+LATEST = dt.datetime(2999, 12, 31, 23, 59, 59)
+RANGE = "between 1900-01-01 and 2999-12-31"
+
+
+class DateOutOfRange(UsageError):
+    """A date that reads fine but lies outside EARLIEST..LATEST."""
+
+
+def in_range(value: dt.date) -> bool:
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime(value.year, value.month, value.day)
+    return EARLIEST <= value <= LATEST
+
 
 def now() -> dt.datetime:
     """The current local time, or the time pinned by INQ_NOW (ISO date or datetime)."""
@@ -24,7 +41,10 @@ def now() -> dt.datetime:
             raise UsageError(
                 f"{ENV_NOW}={pinned!r} is not an ISO date or datetime (e.g. 2026-11-28T09:30)"
             ) from None
-        return value.replace(tzinfo=None) if value.tzinfo else value
+        value = value.replace(tzinfo=None) if value.tzinfo else value
+        if not in_range(value):
+            raise DateOutOfRange(f"{ENV_NOW}={pinned!r} is out of range: give a date {RANGE}")
+        return value
     return dt.datetime.now().replace(microsecond=0)
 
 
@@ -117,16 +137,27 @@ def parse_user_date(text: str, *, base: dt.datetime | None = None) -> dt.datetim
     words = {"today": 0, "now": 0, "tomorrow": 1, "yesterday": -1}
     if t in words:
         return base if t == "now" else midnight + dt.timedelta(days=words[t])
+    far = DateOutOfRange(f"the date {text.strip()!r} is out of range: give a date {RANGE}")
     m = re.fullmatch(r"([+-])(\d+)([dw])", t)
     if m:
+        if len(m[2]) > 7:  # more days than the calendar has
+            raise far
         days = int(m[2]) * (7 if m[3] == "w" else 1)
-        return midnight + dt.timedelta(days=days if m[1] == "+" else -days)
+        try:
+            value = midnight + dt.timedelta(days=days if m[1] == "+" else -days)
+        except OverflowError:
+            raise far from None
+        if not in_range(value):
+            raise far
+        return value
     parsed = parse_date_text(text)
     if parsed is None:
         raise UsageError(
             f"cannot read the date {text!r}: use 2026-11-28, 2026-11-28 14:30, today, "
             "tomorrow or +3d"
         )
+    if not in_range(parsed):
+        raise far
     if isinstance(parsed, dt.datetime):
         return parsed
     return dt.datetime.combine(parsed, dt.time())

@@ -140,10 +140,15 @@ _SHEET_USES = (
     "html",
     "lxml.etree",
     "python_calamine",
+    "inquiry_cli.workbook.extent",
     "inquiry_cli.workbook.guard",
     "inquiry_cli.workbook.headers",
+    "inquiry_cli.workbook.native",
     "inquiry_cli.workbook.ooxml",
     "inquiry_cli.workbook.read",
+    "inquiry_cli.workbook.repack",
+    "inquiry_cli.workbook.tempfiles",
+    "inquiry_cli.workbook.xmlsafe",
 )
 _BUYER_USES = (
     *_SHEET_USES,

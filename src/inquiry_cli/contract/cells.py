@@ -18,6 +18,7 @@ _DATETIME = dt.datetime
 _DATE = dt.date
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+'\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
 _NUMBER = re.compile(r"^\s*[$€£¥]?\s*([-+]?\d[\d,]*(\.\d+)?)")
+_SCALE = re.compile(r"([eE][-+]?\d{1,3})?([kK](?![a-zA-Z]))?")
 _AMBIGUOUS = re.compile(r"^\s*\d{1,2}/\d{1,2}/\d{4}\s*$")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，＠", "0123456789.,@")
 
@@ -41,8 +42,16 @@ def text(value: Any) -> Converted:
     return str(value), None
 
 
+_FIRST_SERIAL = dates.to_excel_serial(dates.EARLIEST)
+_LAST_SERIAL = dates.to_excel_serial(dates.LATEST)
+_LATEST = dates.LATEST
+_OUT_OF_RANGE = f"date out of range (inq reads dates {dates.RANGE})"
+# Beyond this a number cell holds a typo or junk, not a quantity or a price.
+MAX_NUMBER = 1e15
+
+
 def _excel_serial(value: float) -> dt.datetime | None:
-    if 1 <= value < 2958466:  # 1900-01-01 .. 9999-12-31
+    if _FIRST_SERIAL <= value <= _LAST_SERIAL:  # (NaN is neither)
         return dates.from_excel_serial(value)
     return None
 
@@ -53,8 +62,10 @@ def datetime_(value: Any) -> Converted:
         return None, None
     cls = value.__class__
     if cls is _DATETIME:
-        return value, None
+        return (value, None) if dates.in_range(value) else (None, _OUT_OF_RANGE)
     if cls is _DATE:
+        if not dates.in_range(value):
+            return None, _OUT_OF_RANGE
         return _DATETIME(value.year, value.month, value.day), None
     if cls in (float, int):
         parsed = _excel_serial(float(value))
@@ -69,6 +80,8 @@ def datetime_(value: Any) -> Converted:
             if _AMBIGUOUS.match(value):
                 return None, f"ambiguous date {value.strip()!r}: day or month first? use 2026-11-03"
             return None, f"unreadable date {value.strip()!r}"
+        if not dates.in_range(parsed_text):
+            return None, _OUT_OF_RANGE
         if isinstance(parsed_text, _DATETIME):
             return parsed_text, None
         return _DATETIME(parsed_text.year, parsed_text.month, parsed_text.day), None
@@ -81,22 +94,30 @@ def date_(value: Any) -> Converted:
 
 
 def number(value: Any) -> Converted:
-    """A quantity or price: 1000, "1,000", "1000 pcs", "$12.80"."""
+    """A quantity or price: 1000, "1,000", "1000 pcs", "$12.80", "2k", "1e6"; not NaN,
+    infinity or a number past MAX_NUMBER (a typo, or junk)."""
     if value is None or value == "":
         return None, None
     cls = value.__class__
     if cls is bool:
         return None, f"not a number: {value!r}"
     if cls in (int, float):
+        if not -MAX_NUMBER <= value <= MAX_NUMBER:  # (NaN is neither)
+            return None, f"not a number inq can work with: {value!r}"
         return (int(value) if float(value).is_integer() else value), None
     if cls is str:
-        m = _NUMBER.match(value.translate(_FULLWIDTH))
+        text = value.translate(_FULLWIDTH)
+        m = _NUMBER.match(text)
         if m:
             digits = m[1].replace(",", "")
+            scale = _SCALE.match(text, m.end())  # 1e6, 2k, 1.5K straight after the digits
+            digits += scale[1] or ""  # (a unit after them, "10kg", is read past as before)
             try:
-                parsed = Decimal(digits)
+                parsed = Decimal(digits) * (1000 if scale[2] else 1)
             except InvalidOperation:
                 return None, f"not a number: {value.strip()!r}"
+            if not parsed.is_finite() or abs(parsed) > MAX_NUMBER:
+                return None, f"not a number inq can work with: {value.strip()!r}"
             return (int(parsed) if parsed == parsed.to_integral_value() else float(parsed)), None
         return None, f"not a number: {value.strip()!r}"
     return None, f"not a number: {value!r}"
@@ -191,24 +212,24 @@ def _fast_text(v: Any) -> Any:
 
 
 def _fast_datetime(v: Any) -> Any:
-    if v.__class__ is _DATETIME:
+    if v.__class__ is _DATETIME and v <= _LATEST:  # (calamine gives none before 1899-12-30)
         return v
     return None if v == "" else MISS
 
 
 def _fast_number(v: Any) -> Any:
     cls = v.__class__
-    if cls is float:
+    if cls is float and -MAX_NUMBER <= v <= MAX_NUMBER:
         return int(v) if v.is_integer() else v
-    if cls is int:
+    if cls is int and -MAX_NUMBER <= v <= MAX_NUMBER:
         return v
     return None if v == "" else MISS
 
 
 def _fast_integer(v: Any) -> Any:
-    if v.__class__ is float and v.is_integer():
+    if v.__class__ is float and v.is_integer() and -MAX_NUMBER <= v <= MAX_NUMBER:
         return int(v)
-    if v.__class__ is int:
+    if v.__class__ is int and -MAX_NUMBER <= v <= MAX_NUMBER:
         return v
     return None if v == "" else MISS
 

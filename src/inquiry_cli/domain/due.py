@@ -97,8 +97,12 @@ def horizon(when: str, now: dt.datetime) -> tuple[dt.date, bool]:
         return today + dt.timedelta(days=6), False
     if word == "overdue":
         return today - dt.timedelta(days=1), True
+    from inquiry_cli.dates import DateOutOfRange
+
     try:
         return parse_user_date(when, base=now).date(), False
+    except DateOutOfRange:
+        raise
     except UsageError:
         raise UsageError(
             f"cannot read {when!r}: use today, tomorrow, week, overdue, a date or +3d"

@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from inquiry_cli.errors import ContractError
 
 CENT = Decimal("0.01")
+_MAX_AMOUNT = Decimal(10) ** 15  # beyond it a cell holds a typo, not a price
 _TIER = re.compile(r"^\s*([\d,]+)\s*\+?\s*(?:pcs|units|sets)?\s*[:=@]\s*\$?\s*([\d.,]+)\s*$", re.I)
 
 
@@ -31,9 +32,12 @@ def to_decimal(value: object, what: str) -> Decimal:
     if isinstance(value, float):
         text = repr(value)
     try:
-        return Decimal(text)
+        number = Decimal(text)
     except InvalidOperation:
         raise ContractError(f"{what} is {value!r}, not a number") from None
+    if not number.is_finite() or abs(number) > _MAX_AMOUNT:
+        raise ContractError(f"{what} is {value!r}, not a price inq can work with")
+    return number
 
 
 def parse_tiers(text: str | None, model: str) -> list[tuple[int, Decimal]]:

@@ -72,6 +72,13 @@ def parse_month(text: str | None, now: dt.datetime) -> Month:
         year, month = parsed.year, parsed.month
     if not 1 <= month <= 12:
         raise UsageError(f"cannot read the month {text!r}: the month must be 1-12")
+    from inquiry_cli.dates import EARLIEST, LATEST
+
+    if not EARLIEST.year <= year <= LATEST.year:
+        raise UsageError(
+            f"the month {text!r} is out of range: give a month between "
+            f"{EARLIEST:%Y-%m} and {LATEST:%Y-%m}"
+        )
     return Month(year, month)
 
 

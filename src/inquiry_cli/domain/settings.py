@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from inquiry_cli.contract import schema
 from inquiry_cli.errors import ContractError
+
+# No cadence, validity, reply time or percentage is bigger (100,000 days is 270 years).
+MAX_SETTING = 100_000
 
 
 @dataclass(frozen=True)
@@ -50,11 +54,18 @@ class Settings:
             try:
                 number = float(str(raw).strip())
             except ValueError:
+                number = math.nan
+            if not math.isfinite(number):
                 raise ContractError(
                     f"Settings: {name} is {raw!r}, not a number; fix it in the Settings sheet"
                 ) from None
             if number < 0:
                 raise ContractError(f"Settings: {name} is {raw!r}; it cannot be negative")
+            if number > MAX_SETTING:
+                raise ContractError(
+                    f"Settings: {name} is {raw!r}; that is more than {MAX_SETTING:,} "
+                    "(days, hours or percent): fix it in the Settings sheet"
+                )
             kwargs[name] = int(number) if kind == "int" else number
         return cls(**kwargs)
 

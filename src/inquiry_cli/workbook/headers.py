@@ -8,6 +8,7 @@ milliseconds where a full read costs a second.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -15,34 +16,60 @@ from typing import Any
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+STRICT_REL = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-_COL = re.compile(r"^([A-Z]+)")
+WORKBOOK = "xl/workbook.xml"
+HEAD_BYTES = 8 * 1024 * 1024  # the top rows of a sheet, at most (a header is a few KB)
+_COL = re.compile(r"^([A-Za-z]+)")
+_ROW_NUMBER = re.compile(r"[1-9][0-9]{0,6}")
 
 
 def _col(ref: str) -> int:
     m = _COL.match(ref or "")
     n = 0
-    for ch in m.group(1) if m else "":
+    for ch in m.group(1).upper() if m else "":
         n = n * 26 + ord(ch) - 64
     return n
 
 
+def sheet_map(zf: Any) -> tuple[list[str], dict[str, str]]:
+    """(sheet names in workbook order, {name: zip part of its sheet}) from workbook.xml and
+    its relationships (zf: a ZipSource, whose `main` is the workbook part as _rels/.rels
+    names it, or anything with .read(part) for one at the usual xl/workbook.xml). A sheet
+    whose relationship is missing has no part; two relationships with one id, or two
+    sheets with one name, make the workbook damaged (a reader could pick either)."""
+    from inquiry_cli.workbook.ooxml import damaged, rels_name, resolve_target
+    from inquiry_cli.workbook.xmlsafe import parse
+
+    filename = getattr(getattr(zf, "path", None), "name", "the workbook")
+    main = getattr(zf, "main", WORKBOOK)
+    wb = parse(zf.read(main), f"{filename}: part {main}")
+    rels = parse(zf.read(rels_name(main)), f"{filename}: part {rels_name(main)}")
+    targets: dict[str, str] = {}
+    for el in rels.iter(f"{{{PKG_REL}}}Relationship"):
+        rid, target = el.get("Id"), el.get("Target")
+        if rid in targets:
+            raise damaged(filename, f"two relationships are named {rid!r}")
+        if rid and target:
+            targets[rid] = target
+    names: list[str] = []
+    parts: dict[str, str] = {}
+    seen: set[str] = set()
+    for el in wb.iter(f"{{{MAIN}}}sheet", f"{{{STRICT}}}sheet"):
+        name = el.get("name") or ""
+        if name.lower() in seen:
+            raise damaged(filename, f"two sheets are named {name!r}")
+        seen.add(name.lower())
+        names.append(name)
+        target = targets.get(el.get(f"{{{REL}}}id") or el.get(f"{{{STRICT_REL}}}id") or "")
+        if target:
+            parts[name] = resolve_target(main, target)
+    return names, parts
+
+
 def sheet_part(zf: Any, name: str) -> str | None:
-    """The zip part of the worksheet named `name` (zf: a ZipSource, or anything with
-    .read(part) for a workbook part at the usual xl/workbook.xml)."""
-    from lxml import etree
-
-    from inquiry_cli.workbook.ooxml import rels_name, resolve_target
-
-    main = getattr(zf, "main", "xl/workbook.xml")
-    wb = etree.fromstring(zf.read(main))
-    rels = etree.fromstring(zf.read(rels_name(main)))
-    targets = {el.get("Id"): el.get("Target") for el in rels.iter(f"{{{PKG_REL}}}Relationship")}
-    for el in wb.iter(f"{{{MAIN}}}sheet"):
-        if el.get("name") == name:
-            target = targets.get(el.get(f"{{{REL}}}id"))
-            return resolve_target(main, target) if target else None
-    return None
+    """The zip part of the worksheet named `name` (zf: anything with .read(part))."""
+    return sheet_map(zf)[1].get(name)
 
 
 def _local(tag: str) -> str:
@@ -54,31 +81,60 @@ def head_rows(path: Path, sheet: str, max_rows: int) -> list[list[Any]]:
 
     Rows are absolute (row 1 first), like python-calamine's to_python(skip_empty_area=False).
     Shared strings are resolved by streaming sharedStrings.xml only as far as needed.
+    At most HEAD_BYTES of the sheet are read: top rows bigger than that are damage.
     """
-    from lxml import etree
-
+    from inquiry_cli.errors import WorkbookUnreadable
+    from inquiry_cli.workbook.extent import MAX_COL
     from inquiry_cli.workbook.ooxml import ZipSource
+    from inquiry_cli.workbook.xmlsafe import iterparse, parse_errors
 
+    what = f"{path.name}: sheet {sheet!r}"
     with ZipSource(path) as zf:
         part = sheet_part(zf, sheet)
         if part is None or not zf.has(part):
             return []
         cells: dict[tuple[int, int], tuple[str, str]] = {}
-        with zf.open(part) as fh:
-            for _event, el in etree.iterparse(fh, events=("end",), tag=f"{{{MAIN}}}row"):
-                r = int(el.get("r") or 0)
+        row_tags = {f"{{{MAIN}}}row", f"{{{STRICT}}}row"}
+        cell_tags = (f"{{{MAIN}}}c", f"{{{STRICT}}}c")
+        value_tags = (f"{{{MAIN}}}v", f"{{{STRICT}}}v")
+        text_tags = (f"{{{MAIN}}}t", f"{{{STRICT}}}t")
+        fh = zf.open(part, limit=HEAD_BYTES)
+        try:
+            implicit = 0
+            for _event, el in iterparse(fh, what, events=("end",), tag=tuple(row_tags)):
+                number = el.get("r")
+                if number is None:
+                    r = implicit + 1
+                elif _ROW_NUMBER.fullmatch(number):
+                    r = int(number)
+                else:
+                    raise WorkbookUnreadable(
+                        f"{what} is damaged: a row is numbered {number[:20]!r}"
+                    )
+                implicit = r
                 if r > max_rows:
                     break
-                for c in el.iterchildren(f"{{{MAIN}}}c"):
+                col = 0
+                for c in el.iterchildren(*cell_tags):
                     kind = c.get("t") or "n"
                     if kind == "inlineStr":
-                        text = "".join(t.text or "" for t in c.iter(f"{{{MAIN}}}t"))
+                        text = "".join(t.text or "" for t in c.iter(*text_tags))
                     else:
-                        v = c.find(f"{{{MAIN}}}v")
+                        v = next(c.iterchildren(*value_tags), None)
                         text = v.text if v is not None and v.text is not None else ""
-                    cells[(r, _col(c.get("r", "")))] = (kind, text)
+                    ref = c.get("r")
+                    col = _col(ref) if ref else col + 1
+                    if col > MAX_COL:
+                        raise WorkbookUnreadable(
+                            f"{what} is damaged: a cell lies beyond Excel's last column XFD"
+                        )
+                    cells[(r, col)] = (kind, text)
                 el.clear()
-        needed = {int(t) for (k, t) in cells.values() if k == "s" and t.isdigit()}
+        except parse_errors() as exc:
+            raise WorkbookUnreadable(f"{what} is damaged ({str(exc)[:120]})") from None
+        finally:
+            fh.close()
+        needed = {int(t) for (k, t) in cells.values() if k == "s" and t.isdigit() and len(t) < 10}
         shared = _shared_strings(zf, needed) if needed else {}
     if not cells:
         return []
@@ -87,7 +143,7 @@ def head_rows(path: Path, sheet: str, max_rows: int) -> list[list[Any]]:
     rows: list[list[Any]] = [[""] * width for _ in range(height)]
     for (r, c), (kind, text) in cells.items():
         if kind == "s":
-            value: Any = shared.get(int(text), "") if text.isdigit() else ""
+            value: Any = shared.get(int(text), "") if text.isdigit() and len(text) < 10 else ""
         elif kind in ("str", "inlineStr", "e"):
             value = text
         elif kind == "b":
@@ -97,6 +153,8 @@ def head_rows(path: Path, sheet: str, max_rows: int) -> list[list[Any]]:
                 value = float(text) if text else ""
             except ValueError:
                 value = text
+            if value.__class__ is float and not math.isfinite(value):
+                value = text  # NaN, inf: not numbers a sheet holds
         if r >= 1 and c >= 1:
             rows[r - 1][c - 1] = value
     return rows

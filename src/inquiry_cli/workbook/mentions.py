@@ -100,8 +100,7 @@ def load_mentioning(
     the top rows of `headers_only`; None when the byte search cannot vouch for that
     sheet (or finds no sheet for it): then read it whole with read.load().
     """
-    from lxml import etree
-
+    from inquiry_cli.workbook.headers import sheet_map
     from inquiry_cli.workbook.probe import probe
     from inquiry_cli.workbook.read import _head_rows, _stamp
 
@@ -113,8 +112,7 @@ def load_mentioning(
     with ZipSource(path) as src:
         if not src.has(src.main):
             return None
-        root = etree.fromstring(src.read(src.main))
-        names = [el.get("name", "") for el in root.iter("{*}sheet")]
+        names = sheet_map(src)[0]
     book = Workbook(path, names, {}, [], None)
     name = _match_sheet(schema.SHEETS_BY_KEY[key], names, set())
     if name is None:
@@ -193,8 +191,21 @@ def _hidden_text(data: bytes) -> bool:
 def _partial_tables(
     book: Workbook, names: dict[str, str], needles: list[bytes]
 ) -> dict[str, Table]:
-    """The sheets the byte search can vouch for, as partial tables (others left out)."""
+    """The sheets the byte search can vouch for, as partial tables (others left out;
+    so is everything when the XML is too odd to search: the whole read reports it)."""
+    from inquiry_cli.errors import InqError
+
+    try:
+        return _search_tables(book, names, needles)
+    except InqError:
+        raise
+    except Exception:  # damaged XML the search trips on: the whole read says what is wrong
+        return {}
+
+
+def _search_tables(book: Workbook, names: dict[str, str], needles: list[bytes]) -> dict[str, Table]:
     from inquiry_cli.workbook.miniwb import read_sheets
+    from inquiry_cli.workbook.native import guard
 
     picked: dict[tuple[bytes, bytes], dict[str, tuple[bytes, list[int]]]] = {}
     tables: dict[str, Table] = {}
@@ -215,8 +226,9 @@ def _partial_tables(
         for (root_tag, p), group in picked.items():
             minis = [mini for mini, _numbers in group.values()]
             try:
-                sheets = read_sheets(src, src, root_tag, p, minis, date1904)
-                grids = [sheet.to_python(skip_empty_area=False) for sheet in sheets]
+                with guard(f"{book.path.name}: the rows of {', '.join(group)}"):
+                    sheets = read_sheets(src, src, root_tag, p, minis, date1904)
+                    grids = [sheet.to_python(skip_empty_area=False) for sheet in sheets]
             except Exception:  # calamine could not read the few rows: read these whole
                 continue
             for (key, (_mini, numbers)), grid in zip(group.items(), grids, strict=True):

@@ -60,6 +60,10 @@ def read_sheets(
     """
     from python_calamine import CalamineWorkbook
 
+    from inquiry_cli.workbook.extent import check_sheet
+
+    for i, content in enumerate(rows):  # the rows' own references decide calamine's box
+        check_sheet(lambda c=content: iter((c,)), f"rows {i + 1}", strings_from.path.name)
     sst = next((n for n in strings_from.by_name if is_shared_strings(n)), None)
     styles = next((n for n in styles_from.by_name if n.endswith("styles.xml")), None)
     need_sst = sst is not None
@@ -121,5 +125,8 @@ def read_sheets(
                 f"xl/worksheets/s{i}.xml",
                 root_tag + b"<%ssheetData>%s</%ssheetData></%sworksheet>" % (p, content, p, p),
             )
-    wb = CalamineWorkbook.from_filelike(io.BytesIO(buf.getvalue()))
-    return [wb.get_sheet_by_index(i) for i in range(len(rows))]
+    from inquiry_cli.workbook.native import guard
+
+    with guard(f"{strings_from.path.name}: a few rows"):
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(buf.getvalue()))
+        return [wb.get_sheet_by_index(i) for i in range(len(rows))]

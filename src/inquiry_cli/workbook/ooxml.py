@@ -7,15 +7,17 @@ byte-for-byte identical and makes a write cost only what it changes.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import posixpath
 import struct
 import threading
 import zipfile
 import zlib
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from inquiry_cli.errors import WorkbookUnreadable
 
@@ -24,12 +26,22 @@ try:  # Intel ISA-L: inflates twice and deflates three times as fast as zlib
 except ImportError:  # no wheel for this platform: zlib does the same job, slower
     _isal = None
 
+_INFLATE_ERRORS: tuple[type[BaseException], ...] = (zlib.error,) + (
+    (_isal.error,) if _isal is not None else ()
+)
 _LOCAL = struct.Struct("<IHHHHHIIIHH")
 _CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
 _END = struct.Struct("<IHHHHIIH")
 _LIMIT = 0xFFFFFFFF
 _UTF8_FLAG = 0x800
 _DESCRIPTOR_FLAG = 0x08
+
+# What one part may inflate to, and how hard it may be compressed: far beyond any real
+# workbook (the 50k-buyer bench's biggest sheet is 140 MB at 7:1), short of a zip bomb.
+MAX_PART = 256 * 1024 * 1024
+MAX_RATIO = 100
+RATIO_FLOOR = 16 * 1024 * 1024  # a smaller part may be compressed any amount
+CHUNK = 1 << 20  # a streamed part comes in pieces of this size
 
 # Parts above this size are compressed for speed (ISA-L, or zlib level 1 in parallel chunks).
 BIG_PART = 4 * 1024 * 1024
@@ -84,24 +96,53 @@ _KEPT: dict[tuple, bytes] = {}  # the shared strings of the workbook in use (see
 
 def uses_1904_dates(workbook_xml: bytes) -> bool:
     """Whether xl/workbook.xml counts dates from 1904 (old Mac Excel) instead of 1900."""
-    from lxml import etree
+    from inquiry_cli.workbook.xmlsafe import parse
 
-    pr = etree.fromstring(workbook_xml).find("{*}workbookPr")
+    pr = parse(workbook_xml, "xl/workbook.xml").find("{*}workbookPr")
     return pr is not None and pr.get("date1904", "0") in ("1", "true")
 
 
 def office_document(package_rels: bytes) -> str | None:
     """The main part named by _rels/.rels (its officeDocument relationship), as a zip name."""
-    from lxml import etree
+    from inquiry_cli.workbook.xmlsafe import parse
 
     try:
-        root = etree.fromstring(package_rels)
-    except etree.XMLSyntaxError:
+        root = parse(package_rels, "_rels/.rels")
+    except WorkbookUnreadable:
         return None
     for el in root.iter("{*}Relationship"):
         if el.get("Type", "").endswith("/officeDocument") and el.get("Target"):
             return posixpath.normpath(el.get("Target").lstrip("/"))
     return None
+
+
+def part_problem(info: zipfile.ZipInfo) -> str | None:
+    """Why a part must not be inflated, from what the zip directory declares: too big,
+    compressed like a zip bomb, encrypted, or packed in a way Excel never uses."""
+    if info.flag_bits & 0x1:
+        return f"its part {info.filename} is encrypted"
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return f"its part {info.filename} uses compression method {info.compress_type}"
+    if info.file_size > MAX_PART:
+        return f"its part {info.filename} inflates to {info.file_size:,} bytes"
+    if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        return (
+            f"its part {info.filename} is compressed "
+            f"{info.file_size // max(info.compress_size, 1):,} to 1 (a zip bomb?)"
+        )
+    return None
+
+
+def damaged(filename: str, why: str) -> WorkbookUnreadable:
+    """The one-line error for a workbook whose zip or parts cannot be trusted."""
+    return WorkbookUnreadable(
+        f"{filename} is damaged ({why}): restore it from a backup (`inq backups`) "
+        "or re-save it from Excel"
+    )
+
+
+def too_large(filename: str, why: str) -> WorkbookUnreadable:
+    return WorkbookUnreadable(f"{filename} is too large for inq to read ({why})")
 
 
 def is_shared_strings(name: str) -> bool:
@@ -119,8 +160,15 @@ class ZipSource:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._zf = zipfile.ZipFile(path)
-        self._fh = path.open("rb")
+        try:
+            self._zf = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+            raise damaged(path.name, f"not a valid zip: {exc}") from None
+        try:
+            self._fh = path.open("rb")
+        except OSError:
+            self._zf.close()
+            raise
         # Which file this is (warmed parts must come from the very same one).
         self.identity: tuple | None = _identity(self._fh, path)
         if self._zf.fp is None or _identity(self._zf.fp, path) != self.identity:
@@ -167,6 +215,14 @@ class ZipSource:
             self._main = self.name(found or "xl/workbook.xml") or found or "xl/workbook.xml"
         return self._main
 
+    def info(self, name: str) -> zipfile.ZipInfo:
+        """The part's directory entry (however its name is cased); WorkbookUnreadable
+        (damaged) if there is none."""
+        info = self.by_name.get(self.name(name) or name)
+        if info is None:
+            raise damaged(self.path.name, f"it has no part {name}")
+        return info
+
     def read(self, name: str) -> bytes:
         """A member's bytes (cached: the patcher and the verifier both read changed sheets).
 
@@ -188,15 +244,71 @@ class ZipSource:
             self._cache[name] = data
         return self._cache[name]
 
-    def open(self, name: str) -> IO[bytes]:
-        """A member as a stream (for reading just its first rows)."""
-        return self._zf.open(self.by_name.get(self.name(name) or name) or name)
+    def open(self, name: str, limit: int | None = None) -> IO[bytes]:
+        """A member as a stream (for reading just its first rows), checked as read()
+        checks it; reading past `limit` bytes is refused as too large."""
+        return _Stream(self.chunks(name, 64 * 1024), limit, self.path.name, name)  # type: ignore[return-value]
+
+    def chunks(self, name: str, size: int = CHUNK) -> Iterator[bytes]:
+        """A member's bytes in pieces of about `size`, checked as read() checks them (the
+        whole part is never in memory: for scanning a big sheet)."""
+        info = self._checked(name)
+        raw = self.raw(info)
+        if info.compress_type == zipfile.ZIP_STORED:
+            if len(raw) != info.file_size:
+                raise damaged(self.path.name, f"part {name} is cut short")
+            for at in range(0, len(raw), size):
+                yield raw[at : at + size]
+            if crc32(raw) != info.CRC:
+                raise damaged(self.path.name, f"bad CRC-32 for part {name}")
+            return
+        inflater = (_isal or zlib).decompressobj(-15)
+        left, crc, pending = info.file_size, 0, raw
+        del raw
+        try:
+            while True:
+                piece = inflater.decompress(pending, min(size, left + 1))
+                pending = inflater.unconsumed_tail
+                if piece:
+                    left -= len(piece)
+                    if left < 0:
+                        raise damaged(self.path.name, f"part {name} is larger than it says")
+                    crc = crc32(piece, crc)
+                    yield piece
+                elif inflater.eof or not pending:
+                    break
+                else:  # input left, no output, not at the end: it will never finish
+                    raise damaged(self.path.name, f"bad deflate data in part {name}")
+        except _INFLATE_ERRORS as exc:
+            raise damaged(self.path.name, f"bad deflate data in part {name}: {exc}") from None
+        if left or not inflater.eof or crc != info.CRC:
+            raise damaged(self.path.name, f"bad CRC-32 for part {name}")
+
+    def _checked(self, name: str) -> zipfile.ZipInfo:
+        info = self.info(name)
+        problem = part_problem(info)
+        if problem is not None:
+            if info.file_size > MAX_PART or "bomb" in problem:
+                raise too_large(self.path.name, problem)
+            raise damaged(self.path.name, problem)
+        return info
 
     def _read(self, name: str) -> bytes:
-        info = self.by_name.get(name)
-        if info is None or info.compress_type != zipfile.ZIP_DEFLATED or _isal is None:
-            return self._zf.read(info or name)
-        return self._inflate(info)
+        """A member inflated within its declared size (never more: a lying size cannot
+        make it unbounded), checked by size and CRC-32; one line on any damage."""
+        info = self._checked(name)
+        raw = self.raw(info)
+        if info.compress_type == zipfile.ZIP_STORED:
+            data = raw
+        else:
+            data = _inflate_bounded(raw, info.file_size, self.path.name, name)
+        if len(data) != info.file_size or crc32(data) != info.CRC:
+            raise damaged(self.path.name, f"bad CRC-32 for part {name}")
+        if name.endswith((".xml", ".rels")):
+            from inquiry_cli.workbook.xmlsafe import refuse_doctype
+
+            refuse_doctype(data, f"{self.path.name}: part {name}")
+        return data
 
     def warm(self, names: list[str]) -> None:
         """Inflate these parts now, for a later reader of the same file (see _Warmed)."""
@@ -215,29 +327,20 @@ class ZipSource:
             finally:
                 WARMED.finish(key, data)
 
-    def _inflate(self, info: zipfile.ZipInfo) -> bytes:
-        """Decompress with ISA-L, checked as zipfile checks: size and CRC-32."""
-        try:
-            data = _isal.decompress(self.raw(info), -15)
-        except _isal.error as exc:
-            raise zipfile.BadZipFile(f"bad deflate data in {info.filename}: {exc}") from None
-        if len(data) != info.file_size or crc32(data) != info.CRC:
-            raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
-        return data
-
     def raw(self, info: zipfile.ZipInfo) -> bytes:
         """The member's compressed bytes exactly as stored."""
         with self._seek:
             self._fh.seek(info.header_offset)
             header = self._fh.read(_LOCAL.size)
+            if len(header) < _LOCAL.size or header[:4] != b"PK\x03\x04":
+                raise damaged(self.path.name, f"bad zip entry {info.filename}")
             fields = _LOCAL.unpack(header)
-            if fields[0] != 0x04034B50:
-                raise WorkbookUnreadable(
-                    f"{self.path.name} is damaged (bad zip entry {info.filename})"
-                )
             name_len, extra_len = fields[9], fields[10]
             self._fh.seek(info.header_offset + _LOCAL.size + name_len + extra_len)
-            return self._fh.read(info.compress_size)
+            packed = self._fh.read(min(info.compress_size, MAX_PART + 1))
+        if len(packed) != info.compress_size:
+            raise damaged(self.path.name, f"part {info.filename} is cut short")
+        return packed
 
 
 def _dos_time(date_time: tuple[int, ...]) -> tuple[int, int]:
@@ -256,6 +359,53 @@ def _strip_zip64(extra: bytes) -> bytes:
     return bytes(out)
 
 
+def _inflate_bounded(packed: bytes, size: int, filename: str, name: str) -> bytes:
+    """Raw inflate of `packed` to at most size + 1 bytes (ISA-L where there is a wheel)."""
+    inflater = (_isal or zlib).decompressobj(-15)
+    try:
+        data = inflater.decompress(packed, size + 1)
+    except _INFLATE_ERRORS as exc:
+        raise damaged(filename, f"bad deflate data in part {name}: {exc}") from None
+    if len(data) > size or not inflater.eof:
+        raise damaged(filename, f"part {name} does not inflate to the {size:,} bytes it says")
+    return data
+
+
+class _Stream(io.RawIOBase):
+    """A file-like view of ZipSource.chunks() (for lxml's iterparse), at most `limit`
+    bytes of it."""
+
+    def __init__(self, chunks: Iterator[bytes], limit: int | None, filename: str, name: str):
+        self._chunks = chunks
+        self._buf = b""
+        self._left = limit
+        self._what = (filename, name)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        while not self._buf:
+            piece = next(self._chunks, None)
+            if piece is None:
+                return 0
+            if self._left is not None:
+                self._left -= len(piece)
+                if self._left < 0:
+                    raise too_large(self._what[0], f"the top rows of {self._what[1]} are huge")
+            self._buf = piece
+        n = min(len(b), len(self._buf))
+        b[:n] = self._buf[:n]
+        self._buf = self._buf[n:]
+        return n
+
+    def close(self) -> None:
+        close = getattr(self._chunks, "close", None)
+        if close:
+            close()
+        super().close()
+
+
 def inflate(packed: bytes) -> bytes:
     """Raw inflate (ISA-L where there is a wheel, else zlib)."""
     if _isal is not None:
@@ -263,9 +413,9 @@ def inflate(packed: bytes) -> bytes:
     return zlib.decompress(packed, -15)
 
 
-def crc32(data: bytes) -> int:
+def crc32(data: bytes, start: int = 0) -> int:
     """The zip checksum (ISA-L's is about three times as fast as zlib's)."""
-    return _isal.crc32(data) if _isal is not None else zlib.crc32(data)
+    return _isal.crc32(data, start) if _isal is not None else zlib.crc32(data, start)
 
 
 def deflate(data: bytes) -> bytes:

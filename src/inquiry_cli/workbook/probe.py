@@ -1,23 +1,31 @@
 """Sniff a workbook file before anything parses it, so bad input gets one clear line.
 
-Readers and the write path both call `probe()`: a missing file, a folder, an old .xls,
-a password-protected workbook, a corrupt zip or a non-Excel file each become an
-InqError that names the fix, never a traceback from deep inside a parser.
+Readers and the write path both call `probe()`: a missing file, a folder, a FIFO or
+device, an old .xls, a password-protected workbook, a corrupt zip, a zip whose directory
+declares parts too big or compressed like a bomb, two parts of one name, or a non-Excel
+file each become an InqError that names the fix, never a traceback from deep inside a
+parser (and never a hang: nothing is opened before os.stat says it is a regular file).
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from inquiry_cli.errors import WorkbookNotFound, WorkbookUnreadable
+from inquiry_cli.errors import InqError, WorkbookNotFound, WorkbookUnreadable
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 STRICT_NS = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
 _WORKBOOK_ROOT = re.compile(rb"<(?:[\w.-]+:)?workbook[\s>/]")
+MAX_PARTS = 65_535  # a zip directory with more entries than a plain zip can hold
+# Parts python-calamine (and the write path's checks) parse when they open a workbook:
+# their prologs are checked for a DOCTYPE here, the rest when inq reads them.
+_OPENED_PARTS = ("[content_types].xml", "_rels/.rels", "xl/workbook.xml")
 
 
 @dataclass(frozen=True)
@@ -29,53 +37,125 @@ class Probe:
     strict: bool  # Strict Open XML (ISO 29500 strict) namespaces
 
 
+def _regular(path: Path) -> os.stat_result:
+    """os.stat of `path` (symlinks followed), or a one-line error: missing, a folder, or
+    not a regular file (a FIFO would block the open forever, /dev/zero never ends)."""
+    name = path.name
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise WorkbookNotFound(
+            f"no such workbook: {path} (check the path, or create one with `inq init {name}`)"
+        ) from None
+    except PermissionError:
+        raise WorkbookUnreadable(f"cannot read {name}: permission denied") from None
+    except (OSError, ValueError) as exc:
+        raise WorkbookUnreadable(
+            f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}"
+        ) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise WorkbookNotFound(f"{path} is a folder, not a workbook: name the .xlsx file in it")
+    if not stat.S_ISREG(st.st_mode):
+        raise WorkbookUnreadable(
+            f"{path} is not a regular file (a pipe, device or socket), not a workbook: "
+            "name the .xlsx file itself"
+        )
+    return st
+
+
+def open_regular(path: Path):
+    """The file opened for reading, refusing anything but a regular file (checked again
+    on the open handle, so a file swapped for a FIFO meanwhile cannot block)."""
+    _regular(path)
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except PermissionError:
+        raise WorkbookUnreadable(
+            f"cannot read {path.name}: permission denied (is it open in Excel? close it and retry)"
+        ) from None
+    except OSError as exc:
+        raise WorkbookUnreadable(f"cannot read {path.name}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise WorkbookUnreadable(f"{path} is not a regular file, not a workbook")
+    if hasattr(os, "set_blocking"):
+        os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
 def probe(path: Path) -> Probe:
     """Check that `path` is an .xlsx/.xlsm inq can open; raise a one-line error if not."""
     name = path.name
-    if not path.exists():
-        raise WorkbookNotFound(
-            f"no such workbook: {path} (check the path, or create one with `inq init {name}`)"
-        )
-    if path.is_dir():
-        raise WorkbookNotFound(f"{path} is a folder, not a workbook: name the .xlsx file in it")
-    try:
-        with path.open("rb") as fh:
+    with open_regular(path) as fh:
+        try:
             head = fh.read(8)
-    except PermissionError:
-        raise WorkbookUnreadable(
-            f"cannot read {name}: permission denied (is it open in Excel? close it and retry)"
-        ) from None
-    except OSError as exc:
-        raise WorkbookUnreadable(f"cannot read {name}: {exc.strerror or exc}") from None
-    if head.startswith(OLE_MAGIC):
-        data = path.read_bytes()
-        if "EncryptionInfo".encode("utf-16-le") in data:
+        except OSError as exc:
+            raise WorkbookUnreadable(f"cannot read {name}: {exc.strerror or exc}") from None
+        if head.startswith(OLE_MAGIC):
+            _refuse_ole(fh, name)
+        if not head.startswith(ZIP_MAGIC):
+            if len(head) == 0:
+                raise WorkbookUnreadable(f"{name} is empty (0 bytes): restore it from a backup")
             raise WorkbookUnreadable(
-                f"{name} is password-protected: open it in Excel, remove the password "
-                "(File > Info > Protect Workbook > Encrypt with Password), save, and retry"
+                f"{name} is not an Excel workbook (.xlsx): save it from Excel as .xlsx"
             )
+        fh.seek(0)
+        return _check_zip(path, fh)
+
+
+def _refuse_ole(fh, name: str) -> None:
+    """An OLE file: a password-protected workbook, or an old .xls."""
+    fh.seek(0)
+    data = fh.read(64 * 1024 * 1024)  # the encryption streams' names sit near the start
+    if "EncryptionInfo".encode("utf-16-le") in data:
         raise WorkbookUnreadable(
-            f"{name} is an old Excel 97-2003 (.xls) workbook: open it in Excel and "
-            "save it as .xlsx (File > Save As > Excel Workbook)"
+            f"{name} is password-protected: open it in Excel, remove the password "
+            "(File > Info > Protect Workbook > Encrypt with Password), save, and retry"
         )
-    if not head.startswith(ZIP_MAGIC):
-        if len(head) == 0:
-            raise WorkbookUnreadable(f"{name} is empty (0 bytes): restore it from a backup")
-        raise WorkbookUnreadable(
-            f"{name} is not an Excel workbook (.xlsx): save it from Excel as .xlsx"
-        )
+    raise WorkbookUnreadable(
+        f"{name} is an old Excel 97-2003 (.xls) workbook: open it in Excel and "
+        "save it as .xlsx (File > Save As > Excel Workbook)"
+    )
+
+
+def _check_zip(path: Path, fh) -> Probe:
+    from inquiry_cli.workbook.ooxml import damaged, part_problem, too_large
+
+    name = path.name
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(fh) as zf:
+            infos = zf.infolist()
+            if len(infos) > MAX_PARTS:
+                raise too_large(name, f"{len(infos):,} parts")
             # Names compare as OOXML parts do: case-insensitively, "\\" read as "/".
-            names = {n.replace("\\", "/").lower(): n for n in zf.namelist()}
+            names: dict[str, str] = {}
+            for info in infos:
+                key = info.filename.replace("\\", "/").lower()
+                if key in names:
+                    raise damaged(name, f"two parts are named {info.filename!r}")
+                names[key] = info.filename
+                problem = part_problem(info)
+                if problem is not None:
+                    if "encrypted" in problem:
+                        raise WorkbookUnreadable(
+                            f"{name} has encrypted zip entries: inq cannot read it"
+                        )
+                    if "bomb" in problem or "inflates to" in problem:
+                        raise too_large(name, problem)
+                    raise damaged(name, problem)
             workbook_xml = _workbook_head(zf, names, name)
+            _prologs(zf, names, name)  # refuses a DOCTYPE in the parts readers open first
     except zipfile.BadZipFile:
         raise WorkbookUnreadable(
             f"{name} is damaged (not a valid .xlsx zip): restore it from a backup "
             "(see `inq backups`) or re-save it from Excel"
         ) from None
-    except (OSError, EOFError, KeyError, zipfile.LargeZipFile) as exc:
-        raise WorkbookUnreadable(f"{name} is damaged ({exc}): restore it from a backup") from None
+    except InqError:
+        raise
+    except Exception as exc:  # zlib.error, EOFError, struct.error...: a damaged zip
+        why = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        raise damaged(name, why) from None
     return Probe(
         path=path,
         macro_enabled=any(n.endswith("/vbaproject.bin") for n in names),
@@ -85,16 +165,20 @@ def probe(path: Path) -> Probe:
 
 def _workbook_head(zf: zipfile.ZipFile, names: dict[str, str], name: str) -> bytes:
     """The first bytes of the workbook part, found through _rels/.rels as every reader
-    finds it.
+    finds it (refused if it declares a DOCTYPE).
 
     python-calamine reads it only as <folder>/workbook.xml, so another name is refused
     here in one line rather than read as a workbook without sheets.
     """
     from inquiry_cli.workbook.ooxml import office_document
+    from inquiry_cli.workbook.xmlsafe import refuse_doctype
 
     not_excel = WorkbookUnreadable(f"{name} is a zip file but not an Excel workbook (.xlsx)")
     rels = names.get("_rels/.rels")
-    main = office_document(zf.read(rels)) if rels else None
+    main = None
+    if rels:
+        with zf.open(rels) as member:
+            main = office_document(member.read(256 * 1024))
     if main is None:
         if "xl/workbook.xml" not in names:
             raise not_excel
@@ -105,7 +189,9 @@ def _workbook_head(zf: zipfile.ZipFile, names: dict[str, str], name: str) -> byt
         )
     stored = names[main.lower()]
     with zf.open(stored) as fh:
-        head = fh.read(4096)
+        head = fh.read(64 * 1024)
+    refuse_doctype(head, f"{name}: part {stored}")
+    head = head[:4096]
     if not _WORKBOOK_ROOT.search(head):
         raise not_excel  # a Word or PowerPoint file renamed to .xlsx
     if main.rsplit("/", 1)[-1].lower() != "workbook.xml":
@@ -114,3 +200,25 @@ def _workbook_head(zf: zipfile.ZipFile, names: dict[str, str], name: str) -> byt
             "reads only …/workbook.xml): open it in Excel, save it, and retry"
         )
     return head
+
+
+def _prologs(zf: zipfile.ZipFile, names: dict[str, str], filename: str) -> dict[str, bytes]:
+    """The first bytes of the parts readers parse on opening, each refused if it declares
+    a DOCTYPE (inflated only that far: a part's first 64 KB, never the whole)."""
+    from inquiry_cli.workbook.xmlsafe import refuse_doctype
+
+    wanted = [names[k] for k in _OPENED_PARTS if k in names]
+    wanted += [
+        real
+        for key, real in names.items()
+        if key.startswith("xl/")
+        and key.endswith(("styles.xml", "sharedstrings.xml", ".rels"))
+        and key.count("/") <= 2
+    ]
+    heads: dict[str, bytes] = {}
+    for part in dict.fromkeys(wanted):
+        with zf.open(part) as member:
+            head = member.read(64 * 1024)
+        refuse_doctype(head, f"{filename}: part {part}")
+        heads[part] = head[:2048]
+    return heads

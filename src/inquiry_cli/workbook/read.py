@@ -7,6 +7,7 @@ dropped (contract.records converts values lazily, column by column).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -17,31 +18,10 @@ from inquiry_cli.errors import WorkbookUnreadable
 from inquiry_cli.workbook.probe import probe
 
 HEADER_SCAN_ROWS = 15  # how far below the top a header row may sit (title rows, banners)
-
-
-def _open(path: Path):
-    import python_calamine as pc
-
-    info = probe(path)
-    try:
-        return pc.CalamineWorkbook.from_path(str(path)), info
-    except pc.PasswordError:
-        raise WorkbookUnreadable(
-            f"{path.name} is password-protected: remove the password in Excel and retry"
-        ) from None
-    except (pc.CalamineError, pc.ZipError, pc.XmlError, OSError, ValueError) as exc:
-        raise WorkbookUnreadable(
-            f"{path.name} cannot be read as a workbook ({exc}); re-save it from Excel as .xlsx"
-        ) from None
-
-
-def _sheet_rows(book, name: str, filename: str) -> list[list[Any]]:
-    import python_calamine as pc
-
-    try:
-        return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError) as exc:
-        raise WorkbookUnreadable(f"{filename}: sheet {name!r} cannot be read ({exc})") from None
+# A sheet gets a thread of its own only when it has this much XML: each thread's handle
+# parses the shared strings again (tens of ms on a big workbook).
+_SPLIT_BYTES = 2 * 1024 * 1024
+_THREADS = 2
 
 
 def find_header(spec: schema.Sheet, rows: list[list[Any]]) -> tuple[int, dict[str, int]]:
@@ -153,13 +133,20 @@ def load(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) ->
     A sheet that is absent is listed in `missing_sheets`; commands decide whether that
     is fatal (Workbook.table raises a clear error). When no sheet is named like a buyer
     list, the first sheet whose header looks like one (email + name or company) is used.
+
+    Every part is checked before python-calamine sees it (see repack.py): a damaged,
+    bomb-like or far-reaching sheet is refused in one line, with memory bounded.
     """
+    from inquiry_cli.workbook.headers import sheet_map
+    from inquiry_cli.workbook.ooxml import ZipSource, uses_1904_dates
+
+    probe(path)  # a missing, odd or damaged file gets its own one line, before any open
     # The stamp is of the file as it was before reading (opened first, hashed meanwhile on
     # another thread): a save in between is then caught at write time.
     stamping = _stamp(path)
-    book, _info = _open(path)
-    try:
-        names = list(book.sheet_names)
+    with ZipSource(path) as src:
+        names, parts = sheet_map(src)
+        date1904 = uses_1904_dates(src.read(src.main))
         tables: dict[str, Table] = {}
         missing: list[str] = []
         used: set[str] = set()
@@ -173,77 +160,157 @@ def load(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) ->
                 found[key] = name
         full = [found[k] for k in wanted if k in found and k not in head_only]
         heads = [found[k] for k in wanted if k in found and k in head_only]
-        data = _read_sheets(path, book, full, heads)
+        spec_of = {name: schema.SHEETS_BY_KEY[key] for key, name in found.items()}
+
+        def build(name: str, rows: list[list[Any]]) -> Table:
+            spec = spec_of[name]
+            table = _build_table(spec, name, rows)  # (not `or`: a table of no rows is falsy)
+            return _empty_table(spec, name, rows) if table is None else table
+
+        built = _read_sheets(src, parts, date1904, full, heads, build)
         for key in wanted:
-            spec = schema.SHEETS_BY_KEY[key]
             name = found.get(key)
             table = None
             if name is not None:
-                rows = data[name]
-                table = _build_table(spec, name, rows)
-                if table is None:
-                    table = _empty_table(spec, name, rows)
+                table = built[name]
             elif key == "buyers":
-                table = _sniff_buyers(book, names, used, path.name)
+                table = _sniff_buyers(src, parts, date1904, names, used)
             if table is None:
                 missing.append(key)
             else:
                 tables[key] = table
-        return Workbook(path, names, tables, missing, stamping())
-    finally:
-        close = getattr(book, "close", None)
-        if close:
-            close()
+    return Workbook(path, names, tables, missing, stamping())
 
 
 def _read_sheets(
-    path: Path, book, names: list[str], heads: list[str] = ()
-) -> dict[str, list[list[Any]]]:
-    """Parse whole sheets (`names`) and the top rows of others (`heads`) at once.
+    src: Any,
+    parts: dict[str, str],
+    date1904: bool,
+    names: list[str],
+    heads: list[str] = (),
+    build: Callable[[str, list[list[Any]]], Any] = lambda _name, rows: rows,
+) -> dict[str, Any]:
+    """build(name, rows) of whole sheets (`names`) and of the top rows of others (`heads`).
 
-    python-calamine releases the GIL while it parses, so two threads use both cores; the
-    first thread reuses the open `book`, the second opens its own handle (one handle is
-    not shared between threads). Header reads go last: they are short and fill the core
-    the shorter sheet frees.
+    Each sheet of some size gets a thread of its own (up to three; small sheets go with
+    the lightest): python-calamine parses without the GIL, so one sheet's check (which
+    holds it) runs while another is parsed, and each sheet's table is built as soon as
+    it is read. Each thread reads its own checked copy (see repack.py).
     """
-    jobs = [(name, False) for name in names] + [(name, True) for name in heads]
-    if len(jobs) < 2:
-        return {
-            name: _head_rows(path, name) if head else _sheet_rows(book, name, path.name)
-            for name, head in jobs
-        }
-    import threading
+    sizes = {
+        n: src.by_name[p].file_size if (p := parts.get(n)) in src.by_name else 0 for n in names
+    }
+    groups: list[list[str]] = []
+    weight: list[int] = []
+    for name in sorted(names, key=lambda n: -sizes[n]):
+        if (sizes[name] >= _SPLIT_BYTES and len(groups) < _THREADS) or not groups:
+            groups.append([name])
+            weight.append(sizes[name])
+        else:
+            i = weight.index(min(weight))
+            groups[i].append(name)
+            weight[i] += sizes[name]
+    lightest = weight.index(min(weight)) if weight else 0
+
+    # The checks take turns, heaviest group first: each holds the GIL, and while the
+    # next one runs, calamine (which does not) parses the sheets already checked.
+    order = sorted(range(len(groups)), key=lambda i: weight[i])
+    turn = threading.Condition()
+    done: list[int] = []
+
+    def checked(i: int) -> Callable[[], None]:
+        def wait() -> None:
+            with turn:
+                turn.wait_for(lambda: order.index(i) == len(done))
+
+        def finish() -> None:
+            with turn:
+                done.append(i)
+                turn.notify_all()
+
+        return wait, finish
+
+    def work(i: int) -> dict[str, Any]:
+        out = _whole_sheets(src, parts, date1904, groups[i], build, *checked(i)) if groups else {}
+        if i == lightest:
+            for name in heads:
+                out[name] = build(name, _head_rows(src.path, name))
+        return out
+
+    if len(groups) <= 1:
+        return work(0)
     from concurrent.futures import ThreadPoolExecutor
 
-    local = threading.local()
-    spare = [book]
-    handout = threading.Lock()
+    from inquiry_cli.workbook.ooxml import is_shared_strings
 
-    def one(job: tuple[str, bool]) -> list[list[Any]]:
-        name, head = job
-        if head:
-            return _head_rows(path, name)
-        handle = getattr(local, "book", None)
-        if handle is None:
-            with handout:
-                handle = spare.pop() if spare else None
-            if handle is None:
-                handle = _open(path)[0]
-            local.book = handle
-        return _sheet_rows(handle, name, path.name)
+    for part in src.by_name:  # every copy holds the shared strings: inflate them once
+        if is_shared_strings(part):
+            src.read(part)
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        results = dict(zip([name for name, _ in jobs], pool.map(one, jobs), strict=True))
-    return results
+    with ThreadPoolExecutor(max_workers=len(groups) - 1) as pool:
+        others = [pool.submit(work, i) for i in range(1, len(groups))]
+        out = work(0)
+        for other in others:
+            out.update(other.result())
+        return out
+
+
+def _whole_sheets(
+    src: Any,
+    parts: dict[str, str],
+    date1904: bool,
+    names: list[str],
+    build: Callable[[str, list[list[Any]]], Any] = lambda _name, rows: rows,
+    before: Callable[[], None] = lambda: None,
+    after: Callable[[], None] = lambda: None,
+) -> dict[str, Any]:
+    """build(name, rows) of these sheets, read whole by calamine from a checked copy
+    (the checks run between before() and after())."""
+    import python_calamine as pc
+
+    from inquiry_cli.workbook.repack import Repack
+
+    filename = src.path.name
+    out: dict[str, Any] = {}
+    readable = [(name, parts[name]) for name in names if src.has(parts.get(name, "\0"))]
+    for name in names:
+        if not src.has(parts.get(name, "\0")):
+            out[name] = build(name, [])  # no part: an empty sheet, as calamine has it
+    with Repack(src, date1904, readable) as copy:
+        before()
+        try:
+            for name, _part in readable:
+                copy.fill(name)
+        finally:
+            after()
+        for name, _part in readable:
+            try:
+                rows = copy.rows(name)
+            except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError, OSError) as exc:
+                raise WorkbookUnreadable(
+                    f"{filename}: sheet {name!r} cannot be read ({_first_line(exc)})"
+                ) from None
+            out[name] = build(name, rows)
+    return out
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:160]
 
 
 def _head_rows(path: Path, name: str) -> list[list[Any]]:
+    from inquiry_cli.errors import InqError
     from inquiry_cli.workbook.headers import head_rows
 
     try:
         return head_rows(path, name, HEADER_SCAN_ROWS)
+    except InqError:
+        raise
     except Exception as exc:  # lxml/zip errors on a damaged part: one clear line
-        raise WorkbookUnreadable(f"{path.name}: sheet {name!r} cannot be read ({exc})") from None
+        raise WorkbookUnreadable(
+            f"{path.name}: sheet {name!r} cannot be read ({_first_line(exc)})"
+        ) from None
 
 
 def _stamp(path: Path) -> Callable[[], Any]:
@@ -286,20 +353,25 @@ def _empty_table(spec: schema.Sheet, name: str, rows: list[list[Any]]) -> Table:
     return Table(spec, name, 0, {}, [], [], [], last)
 
 
-def _sniff_buyers(book, names: list[str], used: set[str], filename: str) -> Table | None:
+def _sniff_buyers(
+    src: Any, parts: dict[str, str], date1904: bool, names: list[str], used: set[str]
+) -> Table | None:
     """The first sheet whose header looks like a buyer list, among the sheets not named
-    like another contract sheet (an Inquiries sheet has Email and Company columns too)."""
+    like another contract sheet (an Inquiries sheet has Email and Company columns too).
+    Each candidate's top rows decide; only the one chosen is read whole."""
     others = {_match_sheet(s, names, set()) for s in schema.SHEETS if s.key != "buyers"}
     for name in names:
         if name in used or name in others:
             continue
-        rows = _sheet_rows(book, name, filename)
-        table = _build_table(schema.BUYERS, name, rows)
-        if table is None or "email" not in table.columns:
+        head = _build_table(schema.BUYERS, name, _head_rows(src.path, name))
+        if head is None or "email" not in head.columns:
             continue
-        if {"name", "company"} & set(table.columns):
-            used.add(name)
-            return table
+        if {"name", "company"} & set(head.columns):
+            rows = _whole_sheets(src, parts, date1904, [name])[name]
+            table = _build_table(schema.BUYERS, name, rows)
+            if table is not None:
+                used.add(name)
+                return table
     return None
 
 

@@ -183,18 +183,20 @@ class SheetXml:
         if root is None:
             raise WorkbookUnreadable(f"sheet {name!r} is not a worksheet inq can edit")
         self.p = root.group(1) or b""
-        self.root_tag = xml[root.start() : xml.index(b">", root.start()) + 1]
+        self.root_tag = xml[root.start() : xml.find(b">", root.start()) + 1]
         at = xml.find(b"<" + self.p + b"sheetData")
         if at < 0:
             raise WorkbookUnreadable(f"sheet {name!r} has no cell data section")
-        gt = xml.index(b">", at) + 1
+        gt = xml.find(b">", at) + 1
         if xml[gt - 2 : gt] == b"/>":  # <sheetData/>: open it up so rows can go in
             xml = xml[:at] + b"<%ssheetData></%ssheetData>" % (self.p, self.p) + xml[gt:]
             gt = at + len(self.p) + 11
         self.xml = xml
         self.inner_start = gt
         # From the end: the closing tag is near it, and scanning 30 MB forward costs 25 ms.
-        self.inner_end = xml.rindex(b"</" + self.p + b"sheetData>", self.inner_start)
+        self.inner_end = xml.rfind(b"</" + self.p + b"sheetData>", self.inner_start)
+        if self.inner_end < 0 or b">" not in self.root_tag or b">" not in xml[at:gt]:
+            raise WorkbookUnreadable(f"sheet {name!r} is damaged: its cell data never ends")
         self.row_open = b"<" + self.p + b"row"
         self.row_close = b"</" + self.p + b"row>"
         self._index: list[Row] | None = None

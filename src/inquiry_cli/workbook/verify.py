@@ -26,13 +26,16 @@ from lxml import etree
 
 from inquiry_cli.contract.changes import CellValue
 from inquiry_cli.errors import FidelityError, InqError, WorkbookUnreadable
+from inquiry_cli.workbook.extent import CELL_LIMIT, check_sheet
 from inquiry_cli.workbook.ooxml import ZipSource, rels_name, resolve_target
 from inquiry_cli.workbook.sheetxml import excel_serial
 from inquiry_cli.workbook.styles import BUILTIN_DATES, is_date_code
 from inquiry_cli.workbook.xlsxpatch import Patched
 
-# Sheets with less XML than this are compared whole (both files read by calamine).
+# Sheets with less XML than this are compared whole (both files read by calamine)...
 FULL_COMPARE_LIMIT = 2_000_000
+# ...unless a far cell makes calamine's box bigger than this (two are read at once).
+WHOLE_COMPARE_CELLS = 1_000_000
 
 Cells = dict[tuple[int, int], Any]
 
@@ -482,9 +485,12 @@ def _new_part(tmp: ZipSource, patched: Patched, name: str) -> bytes:
 
 def verify(original: Path, temp: Path, src: ZipSource, patched: Patched) -> None:
     """Raise FidelityError unless `temp` equals `original` plus exactly the declared changes."""
+    from inquiry_cli.workbook.native import guard
+
     try:
-        _verify(original, temp, src, patched)
-    except InqError:
+        with guard(f"{original.name}: a changed sheet"):  # (a Rust panic: one line)
+            _verify(original, temp, src, patched)
+    except InqError:  # FidelityError, the original's own damage (WorkbookUnreadable), ...
         raise
     except Exception as exc:
         raise FidelityError(f"check failed: the new file could not be read back ({exc})") from None
@@ -529,6 +535,19 @@ def _verify(original: Path, temp: Path, src: ZipSource, patched: Patched) -> Non
                 old = _Sheet(old_xml)
                 etree.fromstring(new.head + b"<" + new.p + b"sheetData/>" + new.tail)
                 windows = _windows(old, new, {r for r, _c in declared})
+            if windows is None:  # calamine's boxes: a far cell makes a small sheet big
+                box = max(
+                    check_sheet(lambda x=xml: iter((x,)), name, path.name).cells
+                    for xml, path in ((old_xml, original), (new_xml, temp))
+                )
+                if box > WHOLE_COMPARE_CELLS:  # compare the changed rows alone if it can be
+                    old, new = _Sheet(old_xml), _Sheet(new_xml)
+                    windows = _windows(old, new, {r for r, _c in declared})
+                    if windows is None and box > CELL_LIMIT // 2:  # (two boxes at once)
+                        raise WorkbookUnreadable(
+                            f"{original.name}: sheet {name!r} reaches too far for inq to "
+                            f"check a change to it ({box:,} cells)"
+                        )
             if windows is None:
                 before, after = _changed_rows(
                     reader.grid("old", name)[0], reader.grid("new", name)[0], declared, date1904

@@ -211,11 +211,8 @@ def new_sheet_ids(changes: ChangeSet, key: str, column: str) -> list[Any]:
 
 
 def parse_quantity(text: str, *, whole: bool = False, what: str = "--qty") -> int | float:
-    """A quantity typed on the command line ('1000', '2,000', '500 pcs'), or a UsageError."""
-    from inquiry_cli.contract.cells import number
+    """A quantity typed on the command line ('1000', '2,000', '2k', '500 pcs'), read
+    exactly, or a UsageError (see quantities.py for what is accepted and why)."""
+    from inquiry_cli.quantities import parse_quantity as parse
 
-    value, problem = number(text)
-    if problem or value is None or value <= 0 or (whole and int(value) != value):
-        kind = "a whole quantity" if whole else "a quantity"
-        raise UsageError(f"{what} {text!r} is not {kind}: give a number like 1000")
-    return int(value) if whole else value
+    return parse(text, whole=whole, what=what)
