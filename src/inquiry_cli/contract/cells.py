@@ -111,9 +111,10 @@ def number(value: Any) -> Converted:
         if m:
             digits = m[1].replace(",", "")
             scale = _SCALE.match(text, m.end())  # 1e6, 2k, 1.5K straight after the digits
-            digits += scale[1] or ""  # (a unit after them, "10kg", is read past as before)
+            exponent, thousands = (scale[1], scale[2]) if scale else (None, None)
+            digits += exponent or ""  # (a unit after them, "10kg", is read past as before)
             try:
-                parsed = Decimal(digits) * (1000 if scale[2] else 1)
+                parsed = Decimal(digits) * (1000 if thousands else 1)
             except InvalidOperation:
                 return None, f"not a number: {value.strip()!r}"
             if not parsed.is_finite() or abs(parsed) > MAX_NUMBER:

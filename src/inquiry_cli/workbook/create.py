@@ -31,7 +31,7 @@ def new_workbook() -> Workbook:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
     for spec in schema.SHEETS:

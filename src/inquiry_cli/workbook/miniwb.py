@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from inquiry_cli.workbook.headers import shared_string_spans
@@ -63,7 +63,7 @@ def read_sheets(
     from inquiry_cli.workbook.extent import check_sheet
 
     for i, content in enumerate(rows):  # the rows' own references decide calamine's box
-        check_sheet(lambda c=content: iter((c,)), f"rows {i + 1}", strings_from.path.name)
+        check_sheet(_once(content), f"rows {i + 1}", strings_from.path.name)
     sst = next((n for n in strings_from.by_name if is_shared_strings(n)), None)
     styles = next((n for n in styles_from.by_name if n.endswith("styles.xml")), None)
     need_sst = sst is not None
@@ -130,3 +130,8 @@ def read_sheets(
     with guard(f"{strings_from.path.name}: a few rows"):
         wb = CalamineWorkbook.from_filelike(io.BytesIO(buf.getvalue()))
         return [wb.get_sheet_by_index(i) for i in range(len(rows))]
+
+
+def _once(content: bytes) -> Callable[[], Iterator[bytes]]:
+    """A source of the rows' bytes for extent.check_sheet, in one piece."""
+    return lambda: iter((content,))

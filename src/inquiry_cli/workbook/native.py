@@ -75,7 +75,7 @@ def _leave(panicked: bool) -> None:
         finally:
             capture.close()
             with suppress(OSError):
-                os.unlink(capture.name_on_disk)
+                os.unlink(capture.name_on_disk)  # type: ignore[attr-defined]
 
 
 @contextmanager

@@ -21,6 +21,7 @@ from typing import IO, Any, BinaryIO
 
 from inquiry_cli.errors import WorkbookUnreadable
 
+_isal: Any
 try:  # Intel ISA-L: inflates twice and deflates three times as fast as zlib
     from isal import isal_zlib as _isal
 except ImportError:  # no wheel for this platform: zlib does the same job, slower
@@ -171,7 +172,7 @@ class ZipSource:
             raise
         # Which file this is (warmed parts must come from the very same one).
         self.identity: tuple | None = _identity(self._fh, path)
-        if self._zf.fp is None or _identity(self._zf.fp, path) != self.identity:
+        if self._zf.fp is None or _identity(self._zf.fp, path) != self.identity:  # type: ignore[arg-type]
             self.identity = None  # replaced between the two opens: use nothing warmed
         self.infos = self._zf.infolist()
         for info in self.infos:  # xl\workbook.xml (some Windows tools): zip names use "/"
@@ -425,8 +426,8 @@ def deflate(data: bytes) -> bytes:
         comp = zlib.compressobj(6, zlib.DEFLATED, -15)
         return comp.compress(data) + comp.flush()
     if _isal is not None:
-        comp = _isal.compressobj(2, _isal.DEFLATED, -15)
-        return comp.compress(data) + comp.flush()
+        fast = _isal.compressobj(2, _isal.DEFLATED, -15)
+        return fast.compress(data) + fast.flush()
     view = memoryview(data)
     chunks = [view[i : i + _CHUNK] for i in range(0, len(data), _CHUNK)]
 

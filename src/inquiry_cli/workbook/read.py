@@ -8,7 +8,7 @@ dropped (contract.records converts values lazily, column by column).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ def find_header(spec: schema.Sheet, rows: list[list[Any]]) -> tuple[int, dict[st
     The header is the row among the first few whose cells match the most column names;
     a title row or merged banner above it matches at most one.
     """
-    best_idx, best_map = -1, {}
+    best_idx, best_map = -1, dict[str, int]()
     for idx, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         mapping = map_columns(spec, row)
         if len(mapping) > len(best_map):
@@ -56,9 +56,9 @@ def map_columns(spec: schema.Sheet, header: list[Any]) -> dict[str, int]:
     for col in spec.columns:
         if col.key in mapping:
             continue
-        names = [n for n in col.names if len(n) >= 4 or (n and not n.isascii())]
+        longer = [n for n in col.names if len(n) >= 4 or (n and not n.isascii())]
         for i, label in enumerate(labels):
-            if label and i not in taken and any(n in label for n in names):
+            if label and i not in taken and any(n in label for n in longer):
                 mapping[col.key] = i
                 taken.add(i)
                 break
@@ -187,7 +187,7 @@ def _read_sheets(
     parts: dict[str, str],
     date1904: bool,
     names: list[str],
-    heads: list[str] = (),
+    heads: Sequence[str] = (),
     build: Callable[[str, list[list[Any]]], Any] = lambda _name, rows: rows,
 ) -> dict[str, Any]:
     """build(name, rows) of whole sheets (`names`) and of the top rows of others (`heads`).
@@ -197,9 +197,10 @@ def _read_sheets(
     holds it) runs while another is parsed, and each sheet's table is built as soon as
     it is read. Each thread reads its own checked copy (see repack.py).
     """
-    sizes = {
-        n: src.by_name[p].file_size if (p := parts.get(n)) in src.by_name else 0 for n in names
-    }
+    sizes: dict[str, int] = {}
+    for n in names:
+        part = parts.get(n)
+        sizes[n] = src.by_name[part].file_size if part in src.by_name else 0
     groups: list[list[str]] = []
     weight: list[int] = []
     for name in sorted(names, key=lambda n: -sizes[n]):
@@ -218,7 +219,7 @@ def _read_sheets(
     turn = threading.Condition()
     done: list[int] = []
 
-    def checked(i: int) -> Callable[[], None]:
+    def checked(i: int) -> tuple[Callable[[], None], Callable[[], None]]:
         def wait() -> None:
             with turn:
                 turn.wait_for(lambda: order.index(i) == len(done))

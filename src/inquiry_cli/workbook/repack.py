@@ -240,6 +240,7 @@ class Repack:
         try:
             from python_calamine import CalamineWorkbook
 
+            assert self._path is not None  # laid out before it is opened
             with guard(f"{self.src.path.name}: the workbook"):
                 self._book = CalamineWorkbook.from_path(self._path)
             if os.name == "posix":  # calamine holds it open: the name can go now

@@ -88,9 +88,10 @@ class Styles:
             number_attr(el.get("numFmtId"), -1): el.get("formatCode", "")
             for el in (numfmts.iter(f"{_Q}numFmt") if numfmts is not None else ())
         }
-        self.cellxfs = self.tree.find(f"{_Q}cellXfs")
-        if self.cellxfs is None:
-            self.cellxfs = etree.SubElement(self.tree, f"{_Q}cellXfs")
+        found = self.tree.find(f"{_Q}cellXfs")
+        self.cellxfs: etree._Element = (
+            found if found is not None else etree.SubElement(self.tree, f"{_Q}cellXfs")
+        )
         self.xfs = entries(self.cellxfs, "xf")
         if not self.xfs:
             self.xfs = [etree.SubElement(self.cellxfs, f"{_Q}xf", numFmtId="0", fontId="0")]

@@ -18,6 +18,7 @@ import datetime as dt
 import math
 import os
 import re
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
@@ -503,14 +504,14 @@ def _verify(original: Path, temp: Path, src: ZipSource, patched: Patched) -> Non
         want = (set(src.by_name) - patched.removed) | set(patched.added)
         if set(infos) != want:
             raise FidelityError("check failed: the new file's parts differ from the plan")
-        for name, old in src.by_name.items():
+        for name, was in src.by_name.items():
             if name in patched.replaced or name in patched.removed:
                 continue
-            new = infos[name]
-            if (new.CRC, new.file_size, new.compress_size) != (
-                old.CRC,
-                old.file_size,
-                old.compress_size,
+            now = infos[name]
+            if (now.CRC, now.file_size, now.compress_size) != (
+                was.CRC,
+                was.file_size,
+                was.compress_size,
             ):
                 raise FidelityError(f"check failed: untouched part {name} changed")
         for name, packed in patched.packed.items():  # the file holds what was deflated
@@ -537,7 +538,7 @@ def _verify(original: Path, temp: Path, src: ZipSource, patched: Patched) -> Non
                 windows = _windows(old, new, {r for r, _c in declared})
             if windows is None:  # calamine's boxes: a far cell makes a small sheet big
                 box = max(
-                    check_sheet(lambda x=xml: iter((x,)), name, path.name).cells
+                    check_sheet(_once(xml), name, path.name).cells
                     for xml, path in ((old_xml, original), (new_xml, temp))
                 )
                 if box > WHOLE_COMPARE_CELLS:  # compare the changed rows alone if it can be
@@ -564,3 +565,8 @@ def _verify(original: Path, temp: Path, src: ZipSource, patched: Patched) -> Non
             _check_kinds(name, new_xml, _Sheet(new_xml).p, declared, formats)
         for check in patched.round_trips:
             check.result()  # raises FidelityError if a part did not inflate back
+
+
+def _once(content: bytes) -> Callable[[], Iterator[bytes]]:
+    """A source of a part's bytes for extent.check_sheet, in one piece."""
+    return lambda: iter((content,))

@@ -88,7 +88,7 @@ class Patched:
 def _rels(xml: bytes) -> dict[str, tuple[str, str]]:
     root = etree.fromstring(xml)
     return {
-        el.get("Id"): (el.get("Type", ""), el.get("Target", ""))
+        el.get("Id") or "": (el.get("Type", ""), el.get("Target", ""))
         for el in root.iterfind(f"{{{PKG_REL_NS}}}Relationship")
         if el.get("TargetMode") != "External"
     }
@@ -179,14 +179,12 @@ class WorkbookPatch:
 
     # -- lookups -------------------------------------------------------------------
     def sheet(self, name: str) -> SheetRef:
-        for ref in self.sheets:
-            if ref.name == name:
-                break
-        else:
-            ref = next((r for r in self.sheets if r.name.casefold() == name.casefold()), None)
-            if ref is None:
-                have = ", ".join(r.name for r in self.sheets)
-                raise ContractError(f"no sheet named {name!r} in the workbook (sheets: {have})")
+        ref = next((r for r in self.sheets if r.name == name), None) or next(
+            (r for r in self.sheets if r.name.casefold() == name.casefold()), None
+        )
+        if ref is None:
+            have = ", ".join(r.name for r in self.sheets)
+            raise ContractError(f"no sheet named {name!r} in the workbook (sheets: {have})")
         if not ref.rel_type.endswith("/worksheet") or not self.src.has(ref.part):
             raise ContractError(f"sheet {ref.name!r} is not a worksheet inq can write to")
         return ref
@@ -504,7 +502,7 @@ class WorkbookPatch:
             SheetXml(skeleton, add.name), self.date_style, self.out.date1904, self.number_style
         )
         bold = self.styles.bold_style() if add.header else None
-        header = {c: v for c, v in enumerate(add.header, start=1)}
+        header: dict[int, CellValue] = {c: v for c, v in enumerate(add.header, start=1)}
         rows = [header] + [{c: v for c, v in enumerate(r, start=1)} for r in add.rows]
         edits = []
         expected: dict[tuple[int, int], CellValue] = {}

@@ -33,7 +33,7 @@ def _parser() -> Any:
     if _PARSER is None:
         from lxml import etree
 
-        _PARSER = etree.XMLParser(**_OPTIONS)
+        _PARSER = etree.XMLParser(**_OPTIONS)  # type: ignore[arg-type]
     return _PARSER
 
 
