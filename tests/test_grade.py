@@ -84,6 +84,7 @@ def test_grade_buyer_directly_keeps_history(inq, graded_wb):
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         "B0001 Ahmed (Gulf Lights LLC) is now grade A (was B)\nInquiry I0002 graded A\n"
+        "Next contact with B0001 by TEL: grade A: call to learn the details\n"
     )
     buyers = sheet(graded_wb, "Buyers")
     assert buyers[0]["Grade"] == "A"
@@ -129,6 +130,16 @@ def test_interactive_round(inq, graded_wb):
     assert "Graded 2 of 3 ungraded inquiries." in out
     grades = {i["Inquiry ID"]: i["Grade"] for i in sheet(graded_wb, "Inquiries")}
     assert grades == {"I0001": "B", "I0002": None, "I0003": "B", "I0004": "C"}
+    # Grade history keeps the reasons the round showed, not "inq grade"
+    why = {h["Inquiry ID"]: h["Why"] for h in sheet(graded_wb, "Grade history")}
+    assert (
+        why["I0004"]
+        == "+1 company email domain (ministry.gov.sa); → C: long-term purchase ('Tender')"
+    )
+    assert why["I0003"] == (
+        "-1 free-mail address (gmail.com); -2 generic request for a price list / catalog"
+        " (suggested D, graded B)"
+    )
 
 
 def test_interactive_quit_keeps_earlier_answers(inq, graded_wb):

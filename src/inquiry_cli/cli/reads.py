@@ -38,8 +38,10 @@ class BuyerRead:
 
 ALL = tuple(s.key for s in schema.SHEETS)
 CHECK = Read(ALL)
-LOOKUP = Read(("buyers", "settings"), history=("inquiries", "contacts", "quotes", "samples"))
-DUE = Read(("buyers", "inquiries", "contacts", "samples", "settings"))
+LOOKUP = Read(
+    ("buyers", "products", "settings"), history=("inquiries", "contacts", "quotes", "samples")
+)
+DUE = Read(("buyers", "inquiries", "contacts", "samples", "quotes", "settings"))
 ADD = Read(("buyers", "regions"))
 INQUIRY = Read(("buyers", "inquiries", "regions"))
 GRADE = Read(("buyers", "inquiries"), heads=("grade_history",))  # Grade history: appended

@@ -40,6 +40,7 @@ class Buyer:
     next_follow_up: dt.datetime | None = None
     owner: str | None = None
     notes: str | None = None
+    preferred_channel: str | None = None
 
     @property
     def key(self) -> str:
