@@ -249,3 +249,37 @@ def test_chases_on_the_sample(inq):
     assert quote["why"].startswith("quote QT2026-0068 sent 2026-11-22: no reply in 3 days")
     assert any(i["silent_days"] for i in items if i["kind"] == "follow-up")
 
+
+def test_alibaba_reply_rate_as_the_platform_counts_it(inq, build):
+    def h(hours):
+        return NOW - dt.timedelta(hours=hours)
+
+    def ali(ident, bid, received, replied=None, status="Open"):
+        return dict(inquiry_id=ident, received=received, channel="alibaba", buyer_id=bid, replied=replied, status=status)  # fmt: skip
+
+    path = build(
+        buyers=[buyer("B0001", "B", None), buyer("B0002", "B", None), buyer("B0003", "B", None, country="China"),
+                buyer("B0004", "B", None, country="Hong Kong"), buyer("B0005", "B", None)],
+        inquiries=[
+            # B0001, one day: the first message counts once; the reply 30 h after it is late
+            ali("I0001", "B0001", h(100), h(70)), ali("I0002", "B0001", h(99), h(70)),
+            ali("I0003", "B0001", h(50), h(49)),  # another day: timely
+            ali("I0004", "B0002", h(30)),  # never answered, the window closed: not timely
+            ali("I0005", "B0002", h(3)),  # inside its window: pending, not counted
+            ali("I0006", "B0003", h(60)),  # mainland China: left out
+            ali("I0007", "B0004", h(60), h(59)),  # Hong Kong counts
+            ali("I0008", "B0005", h(80), status="Spam"),  # marked as spam: left out
+            ali("I0009", "B0005", h(24 * 31), h(24 * 31 - 1)),  # older than 30 days
+            dict(inquiry_id="I0010", received=h(40), channel="email", buyer_id="B0005"),  # not Alibaba
+        ],
+    )  # fmt: skip
+    rate = json.loads(inq("-w", path, "stats", "--json").stdout)["alibaba_reply_rate"]
+    assert rate == {
+        "hours": 24, "days": 30, "counted": 4, "timely": 2, "share": 0.5, "pending": 1,
+        "excluded_china": 1, "excluded_spam": 1,
+    }  # fmt: skip
+
+
+def test_the_sample_stats_show_the_alibaba_rate(inq):
+    out = inq("-w", SAMPLE, "stats").stdout
+    assert "Alibaba.com 24 h rate (30 d)  100% (12 of 12), 1 pending" in out
