@@ -283,3 +283,24 @@ def test_alibaba_reply_rate_as_the_platform_counts_it(inq, build):
 def test_the_sample_stats_show_the_alibaba_rate(inq):
     out = inq("-w", SAMPLE, "stats").stdout
     assert "Alibaba.com 24 h rate (30 d)  100% (12 of 12), 1 pending" in out
+
+
+def test_whatsapp_links_read_as_phonenumbers_reads_them(inq, build):
+    wa = "Prefers WhatsApp"
+    path = build(
+        buyers=[
+            buyer("B0001", "B", D(2026, 11, 20), phone="+1 414 921 5289", country="Canada", notes=wa),  # a US mobile
+            buyer("B0002", "B", D(2026, 11, 20), phone="+44 (0)7911 123456", country="UK", notes=wa),  # the trunk 0 typed
+            buyer("B0003", "B", D(2026, 11, 20), phone="0049 151 2345 6789", notes=wa),
+            buyer("B0004", "B", D(2026, 11, 20), phone="+1 4165 116 5945", country="Canada", notes=wa),  # a digit too many
+            buyer("B0005", "B", D(2026, 11, 20), phone="+49 30 1234 5678", notes=wa),  # a landline
+        ],
+    )  # fmt: skip
+    links = {i["buyer_id"]: i["whatsapp"] for i in due_json(inq, path)}
+    assert links == {
+        "B0001": "https://wa.me/14149215289",
+        "B0002": "https://wa.me/447911123456",
+        "B0003": "https://wa.me/4915123456789",
+        "B0004": None,
+        "B0005": None,
+    }

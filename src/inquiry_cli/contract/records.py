@@ -45,6 +45,7 @@ class Table:
     partial: bool = False
     _typed: dict[str, list[Any]] = field(default_factory=dict, repr=False)
     _problems: dict[str, list[Problem]] = field(default_factory=dict, repr=False)
+    _keys: dict[str, list[str | None]] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -106,7 +107,7 @@ class Table:
         Linking 100,000 log rows to buyers needs equal keys, not validated emails or
         problem reports: this is a cheap pass where values() would run every check.
         """
-        cached = self._typed.get(key)
+        cached = self._typed.get(key) or self._keys.get(key)
         if cached is not None:
             return cached
         idx = self.columns.get(key)
@@ -124,6 +125,7 @@ class Table:
             else:
                 converted = CONVERTERS["text"](v)[0]
                 out.append(converted if isinstance(converted, str) else None)
+        self._keys[key] = out  # due reads a log's Buyer IDs for last contacts and replies
         return out
 
     def values_at(self, key: str, indices: list[int]) -> list[Any]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from inquiry_cli.domain import model
 from inquiry_cli.domain.identity import whatsapp_link
@@ -131,28 +132,41 @@ def choose(
             if link:
                 return Channel("WhatsApp", "WhatsApp inquiry: answer there", "inquiry", link)
     elif next_step and by_courier(next_step):
-        return Channel("POST", "the next step goes by courier (full documents)", "courier")
-    files = bool(next_step and _SEND.search(next_step) and _NOT_POST.search(next_step))
-    prefs = list(preferences(buyer).items())
-    if reply_to is not None:  # "reply by fax"; WhatsApp is for quick questions
-        prefs.sort(key=lambda p: p[0] != "fax")
-    for pref, source in prefs:
-        picked = _preferred(buyer, pref, source, unmet)
-        if picked is not None:
-            return picked
+        return _fixed("POST", "the next step goes by courier (full documents)", "courier")
+    if buyer.preferred_channel or buyer.notes:
+        prefs = list(preferences(buyer).items())
+        if reply_to is not None:  # "reply by fax"; WhatsApp is for quick questions
+            prefs.sort(key=lambda p: p[0] != "fax")
+        for pref, source in prefs:
+            picked = _preferred(buyer, pref, source, unmet)
+            if picked is not None:
+                return picked
     but = f"; {'; '.join(unmet)}" if unmet else ""
-    if files and buyer.email:  # a call cannot carry a catalog or photos
-        return Channel("email", f"the next step sends files{but}", "files")
+    if next_step and buyer.email and sends_files(next_step):  # a call carries no catalog
+        return _fixed("email", f"the next step sends files{but}", "files")
     if buyer.grade == "A":
         if buyer.phone:
-            return Channel("TEL", f"grade A: call to learn the details{but}", "grade A")
+            return _fixed("TEL", f"grade A: call to learn the details{but}", "grade A")
         unmet.append("grade A but no phone number")
         but = f"; {'; '.join(unmet)}"
     if not buyer.email and buyer.fax:
-        return Channel("FAX", f"no email, a fax number{but}", "no email")
-    return Channel("email", f"email for the rest{but}")
+        return _fixed("FAX", f"no email, a fax number{but}", "no email")
+    return _fixed("email", f"email for the rest{but}")
 
 
+@lru_cache(maxsize=256)
+def _fixed(name: str, why: str, tag: str = "") -> Channel:
+    """The same few suggestions, made once (a due list makes thousands)."""
+    return Channel(name, why, tag)
+
+
+@lru_cache(maxsize=1024)
+def sends_files(step: str) -> bool:
+    """Does this next step send an e-catalog, e-sample, photos or files (by email)?"""
+    return bool(_SEND.search(step) and _NOT_POST.search(step))
+
+
+@lru_cache(maxsize=1024)  # a due list repeats a few dozen next steps thousands of times
 def by_courier(step: str) -> bool:
     """Does this next step send something only a courier carries (a printed catalog,
     physical samples, a reply form)? An e-catalog, photos or files go by email."""
@@ -196,15 +210,26 @@ def preferences(buyer: model.Buyer) -> dict[str, str]:
             if name is not None:
                 out.setdefault(name, "Preferred channel")
     notes = buyer.notes
-    if notes and ("fax" in notes.lower() or "传真" in notes or "whats" in notes.lower()):
-        for clause in _CLAUSES.split(notes):
-            text = clause.strip()
-            bare = _BARE.get(text.lower())
-            if bare:
-                out.setdefault(bare, "Notes")
-                continue
-            for name, said in _PREFER.items():
-                found = said.search(text)
-                if found and not _NEGATION.search(text[: found.start()] + found.group(0)):
-                    out.setdefault(name, "Notes")
+    if notes:
+        low = notes.lower()
+        if "fax" in low or "传真" in notes or "whats" in low:
+            for name in _said_in_notes(notes):
+                out.setdefault(name, "Notes")
     return out
+
+
+@lru_cache(maxsize=1024)
+def _said_in_notes(notes: str) -> tuple[str, ...]:
+    """The channels a Notes cell says the buyer prefers, in the order it says them."""
+    out: list[str] = []
+    for clause in _CLAUSES.split(notes):
+        text = clause.strip()
+        bare = _BARE.get(text.lower())
+        if bare:
+            out.append(bare)
+            continue
+        for name, said in _PREFER.items():
+            found = said.search(text)
+            if found and not _NEGATION.search(text[: found.start()] + found.group(0)):
+                out.append(name)
+    return tuple(dict.fromkeys(out))

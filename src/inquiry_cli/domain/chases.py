@@ -3,23 +3,21 @@
 
 A quote is chased once, N days after it went out, unless the buyer wrote since (a later
 day's incoming contact or inquiry) or we contacted them on or after the chase day; only
-a buyer's latest quote counts, and not once the buyer or the quote's inquiry is closed
-(ordered, lost). After that the grade cadence takes over.
+a buyer's latest quote counts, not once it has expired, and not once the buyer or the
+quote's inquiry is closed (ordered, lost). After that the grade cadence takes over.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 
 from inquiry_cli.domain import model
+from inquiry_cli.domain.linking import INCOMING
 from inquiry_cli.domain.settings import Settings
-
-INCOMING = frozenset({"in", "incoming", "inbound", "received", "收", "来", "来电", "来信"})
 
 
 @dataclass(frozen=True)
@@ -35,47 +33,32 @@ class Silence:
         return f"silent {self.days} days, over twice the grade {self.grade} cadence"
 
 
-def twice_cadence(grade: str | None, since: dt.date, s: Settings) -> dt.date | None:
-    """The day a buyer of `grade`, last heard from on `since`, has been silent for twice
-    their cadence (A: 7 days, B: 14, C: 30, D: two months)."""
-    days = {"A": s.cadence_a_days, "B": s.cadence_b_days, "C": s.cadence_c_days}.get(grade or "")
-    if days is not None:
-        return since + dt.timedelta(days=math.floor(2 * days))
-    if grade == "D":
-        return since + relativedelta(months=2 * s.cadence_d_months)
-    return None
+def silence_cutoffs(today: dt.date, s: Settings) -> dict[str, dt.date]:
+    """{grade: the last day a buyer may have been heard from without being silent today}:
+    once per run, not twice-the-cadence date arithmetic per buyer."""
+    out: dict[str, dt.date] = {}
+    for grade, days in (("A", s.cadence_a_days), ("B", s.cadence_b_days), ("C", s.cadence_c_days)):
+        out[grade] = today - dt.timedelta(days=math.floor(2 * days) + 1)
+    out["D"] = today - relativedelta(months=2 * s.cadence_d_months) - dt.timedelta(days=1)
+    return out
 
 
 def silence(
-    grade: str | None, heard: dt.datetime | None, today: dt.date, s: Settings
+    grade: str | None, heard: dt.datetime | None, today: dt.date, cutoffs: dict[str, dt.date]
 ) -> Silence | None:
-    """The buyer's silence when it is longer than twice their cadence, else None."""
+    """The buyer's silence when it is longer than twice their cadence, else None
+    (`cutoffs` from silence_cutoffs)."""
     if heard is None or grade is None:
         return None
-    limit = twice_cadence(grade, heard.date(), s)
-    if limit is None or today <= limit:
+    last = cutoffs.get(grade)
+    if last is None or heard.date() > last:
         return None
     return Silence(heard.date(), (today - heard.date()).days, grade)
 
 
 def is_incoming(direction: str | None) -> bool:
-    return (direction or "").strip().lower() in INCOMING
-
-
-def latest_by_key(
-    keys: Iterable[list[str | None]], dates: list[dt.datetime | None], keep: list[bool] | None
-) -> dict[str, dt.datetime]:
-    """{key: latest date} over rows whose key columns name someone (and `keep` allows)."""
-    out: dict[str, dt.datetime] = {}
-    for column in keys:
-        for i, who in enumerate(column):
-            when = dates[i]
-            if who is None or when is None or (keep is not None and not keep[i]):
-                continue
-            old = out.get(who)
-            if old is None or when > old:
-                out[who] = when
-    return out
+    """A contact the buyer made (Direction in, 收, 来电...)."""
+    return direction == "in" or (direction or "").strip().lower() in INCOMING
 
 
 @dataclass(frozen=True)
@@ -101,6 +84,7 @@ def quote_chases(
     touched: dict[int, dt.datetime],
     closed_quotes: set[str],
     s: Settings,
+    today: dt.date,
 ) -> list[QuoteChase]:
     """The chases due for the buyers' latest quotes.
 
@@ -117,10 +101,14 @@ def quote_chases(
         if old is None or (q.date, q.row) > (old[0].date, old[0].row):
             latest[buyer.row] = (q, buyer)
     wait = dt.timedelta(days=math.floor(s.quote_chase_days))
+    validity = dt.timedelta(days=s.quote_validity_days)
     out: list[QuoteChase] = []
     for q, buyer in latest.values():
         assert q.date is not None
         sent = q.date.date()
+        ends = q.valid_until.date() if q.valid_until else sent + validity
+        if ends < today:  # expired: a new quote, not a chase (the cadence follows up)
+            continue
         if (buyer.status or "").strip().lower() in model.CLOSED_STATUSES:
             continue
         if q.quote_no and q.quote_no.strip().upper() in closed_quotes:

@@ -118,7 +118,13 @@ def local_time(buyer: model.Buyer, now: dt.datetime, s: Settings) -> LocalTime |
     zone = time_zone(code, buyer.city)
     if zone is None:
         return None
-    return _local_at(zone, code, now, s.timezone, s.business_window())
+    return _local_at(zone, code, now, s.timezone, _window(s.business_hours))
+
+
+@lru_cache(maxsize=8)
+def _window(hours: str) -> tuple[int, int]:
+    """Settings' business hours read once a run, not once a buyer."""
+    return Settings(business_hours=hours).business_window()
 
 
 @lru_cache(maxsize=512)
@@ -147,8 +153,9 @@ def due_list(book: Workbook, now: dt.datetime, when: str = "today") -> list[Item
     # noise (inq check lists the missing column).
     table = book.get("inquiries")
     tracks_replies = table is not None and table.has("replied")
-    last_contacts = linking.last_contacts(book)
-    heard_from = _heard_from(book)
+    heard_from: dict[str, dt.datetime] = {}  # the last time each buyer wrote or called
+    last_contacts = linking.last_contacts(book, heard=heard_from)
+    linking.last_inquiries(book, heard_from)
 
     by_key: dict[str, model.Buyer] = {}
     for b in buyers:
@@ -158,9 +165,7 @@ def due_list(book: Workbook, now: dt.datetime, when: str = "today") -> list[Item
     open_by_buyer: dict[int, list[model.Inquiry]] = {}
     strays: list[model.Inquiry] = []  # open inquiries of senders not in Buyers
     items: list[Item] = []
-    for inq in inquiries:
-        if not inq.is_open:
-            continue
+    for inq in inquiries:  # open ones only (_open_inquiries)
         buyer = by_key.get(inq.buyer_id or "") or by_key.get(inq.email or "")
         if buyer is not None:
             open_by_buyer.setdefault(buyer.row, []).append(inq)
@@ -173,6 +178,7 @@ def due_list(book: Workbook, now: dt.datetime, when: str = "today") -> list[Item
             if item.late or not overdue_only:
                 items.append(item)
     today = now.date()
+    cutoffs = chases.silence_cutoffs(today, s)
     heard: dict[int, dt.datetime] = {}
     touched: dict[int, dt.datetime] = {}
     for b in buyers:
@@ -199,7 +205,7 @@ def due_list(book: Workbook, now: dt.datetime, when: str = "today") -> list[Item
         late = (today - due.date).days
         if overdue_only and late <= 0:
             continue
-        quiet = chases.silence(b.grade, latest_word, today, s)
+        quiet = chases.silence(b.grade, latest_word, today, cutoffs)
         items.append(_follow_up_item(b, due, late, now, s, contact, last, open_inqs, quiet))
     items += _stray_items(strays, now, s, last_contacts, last_day, overdue_only)
     items += _sample_items(book, buyers, now, s, last_contacts, last_day, overdue_only)
@@ -214,25 +220,6 @@ def _latest_event(inquiries: list[model.Inquiry]) -> dt.datetime | None:
     """The last time anything happened on these inquiries (received, replied)."""
     times = [t for i in inquiries for t in (i.received, i.replied) if t is not None]
     return max(times, default=None)
-
-
-def _heard_from(book: Workbook) -> dict[str, dt.datetime]:
-    """{Buyer ID / email: the last time they wrote}: incoming contacts and inquiries."""
-    out: dict[str, dt.datetime] = {}
-    for key, date_key in (("contacts", "date"), ("inquiries", "received")):
-        table = book.get(key)
-        if table is None or not table.has(date_key):
-            continue
-        keep = None
-        if key == "contacts":
-            if not table.has("direction"):
-                continue
-            keep = [chases.is_incoming(d) for d in table.keys("direction")]
-        columns = [table.keys(k) for k in ("buyer_id", "email") if table.has(k)]
-        for who, when in chases.latest_by_key(columns, table.values(date_key), keep).items():
-            if who not in out or when > out[who]:
-                out[who] = when
-    return out
 
 
 def _open_inquiries(book: Workbook) -> list[model.Inquiry]:
@@ -450,7 +437,7 @@ def _quote_items(book, by_key, heard, touched, now, s: Settings, last_contacts, 
                 closed.add(no.upper())
     lowered = {k.lower(): b for k, b in by_key.items()}
     items: list[Item] = []
-    for chase in chases.quote_chases(quotes, lowered, heard, touched, closed, s):
+    for chase in chases.quote_chases(quotes, lowered, heard, touched, closed, s, now.date()):
         if chase.due > last_day:
             continue
         b = chase.buyer

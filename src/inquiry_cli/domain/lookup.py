@@ -98,7 +98,12 @@ def build_card(book: Workbook, match: Match, now: dt.datetime) -> Card:
         step,
         channel,
         products,
-        chases.silence(buyer.grade, last_heard(buyer, h), now.date(), settings),
+        chases.silence(
+            buyer.grade,
+            last_heard(buyer, h),
+            now.date(),
+            chases.silence_cutoffs(now.date(), settings),
+        ),
     )
 
 
