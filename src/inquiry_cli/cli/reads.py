@@ -43,14 +43,18 @@ LOOKUP = Read(
 )
 DUE = Read(("buyers", "inquiries", "contacts", "samples", "quotes", "settings"))
 ADD = Read(("buyers", "regions"))
-INQUIRY = Read(("buyers", "inquiries", "regions"))
+INQUIRY = Read(("buyers", "inquiries", "regions", "products"))  # products: e-samples first
 GRADE = Read(("buyers", "inquiries"), heads=("grade_history",))  # Grade history: appended
 GRADE_SUGGEST = Read(("buyers", "inquiries"))
 QUOTE = Read(
     ("buyers", "inquiries", "products", "quotes", "regions", "company", "settings"),
     heads=("contacts",),  # a quote only appends to the contact log
 )
-SAMPLE = Read(("buyers", "samples", "products", "settings"), heads=("contacts",))
+SAMPLE = Read(
+    ("buyers", "samples", "products", "settings"),
+    heads=("contacts",),
+    history=("inquiries",),  # an e-sample answers the buyer's open inquiries
+)
 SAMPLES_OPEN = Read(("buyers", "contacts", "samples", "products", "settings"))
 MAIL = Read(
     (

@@ -29,7 +29,12 @@ from inquiry_cli.domain.recording.common import (
     set_cell,
     table_or_new_sheet,
 )
-from inquiry_cli.domain.recording.contacts import check_contact, log_contact, log_outgoing
+from inquiry_cli.domain.recording.contacts import (
+    check_contact,
+    log_contact,
+    log_outgoing,
+    mark_replied,
+)
 from inquiry_cli.domain.recording.grades import (
     GradeTarget,
     Ungraded,
@@ -58,6 +63,7 @@ __all__ = [
     "fill_from_query",
     "log_contact",
     "log_outgoing",
+    "mark_replied",
     "new_sheet_ids",
     "next_id",
     "parse_grade",
