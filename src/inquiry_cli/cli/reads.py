@@ -70,6 +70,8 @@ A_LIST = Read(("buyers", "inquiries", "contacts", "quotes", "samples", "grade_hi
 STATS = Read(("buyers", "inquiries", "products", "regions", "settings"))
 TRIP = Read(("buyers", "inquiries", "contacts", "quotes", "samples", "events", "settings"))
 SETTINGS = Read(("settings",))
+DEDUPE = Read(("buyers",))
+MERGE = Read(("buyers", "inquiries", "contacts", "quotes", "samples", "grade_history"))
 
 # `log WHO`'s options, as cli/record.py declares them (test_prefetch checks they agree):
 # the launcher reads WHO and --in/--out from the command line before Typer is imported.

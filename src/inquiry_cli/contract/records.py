@@ -43,9 +43,36 @@ class Table:
     # Only some rows were read (one buyer's, see mentions.py): fine for looking rows up,
     # never for numbering new records or counting.
     partial: bool = False
+    # Rows merged into another buyer (a Merged into cell): (Excel row number, raw row).
+    # They are not records: every read skips them; lookup follows them to the kept buyer.
+    merged: list[tuple[int, list[Any]]] = field(default_factory=list, repr=False)
     _typed: dict[str, list[Any]] = field(default_factory=dict, repr=False)
     _problems: dict[str, list[Problem]] = field(default_factory=dict, repr=False)
     _keys: dict[str, list[str | None]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        idx = self.columns.get("merged_into")
+        if idx is None:
+            return
+        keep: list[list[Any]] = []
+        numbers: list[int] = []
+        for row, number in zip(self.rows, self.row_numbers, strict=True):
+            mark = row[idx] if idx < len(row) else None
+            if mark not in (None, "") and str(mark).strip():
+                self.merged.append((number, row))
+            else:
+                keep.append(row)
+                numbers.append(number)
+        if self.merged:
+            self.rows, self.row_numbers = keep, numbers
+
+    def merged_cell(self, row: list[Any], key: str) -> str | None:
+        """One cell of a merged row as stripped text (None when blank or unmapped)."""
+        idx = self.columns.get(key)
+        if idx is None or idx >= len(row) or row[idx] in (None, ""):
+            return None
+        value = CONVERTERS["text"](row[idx])[0]
+        return str(value).strip() or None if value is not None else None
 
     def __len__(self) -> int:
         return len(self.rows)

@@ -234,6 +234,15 @@ BUYERS = Sheet(
             ),
             14,
         ),
+        # A row merged into another buyer (`inq merge`) names the buyer kept; every read
+        # skips it (contract.records.Table), so its rows count once, under the kept buyer.
+        C(
+            "merged_into",
+            "Merged into",
+            TEXT,
+            ("Merged to", "Duplicate of", "合并到", "已合并到"),
+            12,
+        ),
     ),
     aliases=(
         "Buyer",
