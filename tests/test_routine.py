@@ -304,3 +304,81 @@ def test_whatsapp_links_read_as_phonenumbers_reads_them(inq, build):
         "B0004": None,
         "B0005": None,
     }
+
+
+# ---------------------------------------------------------------- small things
+
+
+def test_the_quote_shows_the_whole_tier_table(inq):
+    result = inq(
+        "-w",
+        SAMPLE,
+        "quote",
+        "--model",
+        "LED-PL-60",
+        "--qty",
+        "1000",
+        "--region",
+        "eu",
+        "--no-record",
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    start = lines.index("   Prices by quantity (per pc, FOB Ningbo):")
+    table = [line.split("  <-")[0].split() for line in lines[start + 1 : start + 5]]
+    assert [t[1] for t in table] == ["100", "500", "1,000", "5,000"]
+    assert sum("<- this quote" in line for line in lines) == 1
+    assert "<- this quote" in lines[start + 3]  # 1,000 pcs: the 1000+ tier
+    assert "placeholders" not in result.stderr  # the sample's Company sheet is filled in
+
+
+def test_a_quote_warns_while_the_company_sheet_holds_the_placeholders(inq, build):
+    path = build(
+        products=[dict(model="LED-PL-60", name="Panel", moq=100, price=10, price_tiers="500+: 9.5")]
+    )
+    result = inq("-w", path, "quote", "-m", "LED-PL-60", "-q", "600", "-r", "eu")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0] == (
+        "Warning: the Company sheet still holds inq init's placeholders for Name, Year founded, "
+        "Total assets, Annual sales, Awards, Contact person, Tel, Fax, Email, Website, Address, "
+        "Strengths: fill them in before this quote goes to a buyer"
+    )
+    assert "from 500 pcs  USD 9.50  <- this quote" in result.stdout
+
+
+def test_workbook_option_after_the_command_name(inq, channels_wb):
+    assert {i["buyer_id"] for i in due_json(inq, channels_wb)} == {
+        i["buyer_id"] for i in json.loads(inq("due", "-w", channels_wb, "--json").stdout)
+    }
+    assert inq("report", "a-list", "--workbook", channels_wb).exit_code == 0
+    assert inq("lookup", "B0001", f"--workbook={channels_wb}").exit_code == 0
+
+
+def test_workbook_option_after_the_command_in_the_real_launcher():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    inq_script = Path(sys.executable).with_name("inq")
+    result = subprocess.run(
+        [str(inq_script), "lookup", "B0047", "-w", SAMPLE, "--json"],
+        capture_output=True, text=True, env={**os.environ}, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["card"]["buyer"]["name"] == "Hendra Halim"
+
+
+def test_shell_completion(inq, tmp_path):
+    from typer.testing import CliRunner
+
+    from inquiry_cli.cli.app import app
+
+    env = {"_INQ_COMPLETE": "complete_bash", "COMP_WORDS": "inq ded", "COMP_CWORD": "1"}
+    done = CliRunner().invoke(app, [], env=env, prog_name="inq")
+    assert (done.exit_code, done.stdout) == (0, "dedupe\n")
+    home = {"HOME": str(tmp_path), "SHELL": "/bin/bash"}
+    installed = CliRunner().invoke(app, ["--install-completion", "bash"], env=home, prog_name="inq")
+    assert installed.exit_code == 0, installed.output
+    assert "_INQ_COMPLETE=complete_bash" in (tmp_path / ".bash_completions" / "inq.sh").read_text()
+    assert "inq.sh" in (tmp_path / ".bashrc").read_text()

@@ -16,6 +16,7 @@ def main() -> None:
     gc.set_threshold(500_000, 20, 10)
     from inquiry_cli.cli import reads
 
+    sys.argv[1:] = reads.hoist_workbook(sys.argv[1:])  # `inq due -w x.xlsx` too
     reads.start_for(sys.argv[1:])
     from inquiry_cli.cli import commands
     from inquiry_cli.cli.base import app

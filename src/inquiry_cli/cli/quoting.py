@@ -102,6 +102,13 @@ def quote(
         text, _template = quotes.render(
             draft, company, templating.search_path(st.workbook, settings_dir)
         )
+        unfilled = service.placeholders(company)
+        if unfilled:  # before the quote is shown, written or recorded
+            echo(
+                f"Warning: the Company sheet still holds inq init's placeholders for "
+                f"{', '.join(unfilled)}: fill them in before this quote goes to a buyer",
+                err=True,
+            )
         err = echo
         for line in draft.lines:
             if line.below_moq:

@@ -198,6 +198,31 @@ def split(argv: Sequence[str]) -> tuple[str | None, int]:
     return option, i
 
 
+def hoist_workbook(argv: Sequence[str]) -> list[str]:
+    """`inq due -w x.xlsx` read as `inq -w x.xlsx due`: -w/--workbook is the app's option,
+    and people type it after the command name too. Nothing after `--` moves."""
+    _option, i = split(argv)
+    moved: list[str] = []
+    rest: list[str] = []
+    tail = list(argv[i:])
+    k = 0
+    while k < len(tail):
+        arg = tail[k]
+        if arg == "--":
+            rest += tail[k:]
+            break
+        if arg in ("-w", "--workbook") and k + 1 < len(tail):
+            moved += tail[k : k + 2]
+            k += 2
+            continue
+        if arg.startswith("--workbook=") or (arg.startswith("-w") and not arg.startswith("--")):
+            moved.append(arg)
+        else:
+            rest.append(arg)
+        k += 1
+    return [*argv[:i], *moved, *rest]
+
+
 def command_of(argv: Sequence[str]) -> str | None:
     """The subcommand named on the command line, if it is in the plain form."""
     _option, i = split(argv)
