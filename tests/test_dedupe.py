@@ -92,21 +92,12 @@ def test_merge_links_fills_marks_and_undoes(inq, twice):
     kept = rows["B0001"]
     assert (kept["City"], kept["Products"]) == ("Dubai", "LED-HB-100")
     assert (kept["First contact"], kept["Last contact"]) == (D(2026, 8, 15), D(2026, 11, 24))
-    for sheet in ("Inquiries", "Contacts", "Quotes", "Samples"):
-        ids = [
-            r[2] if sheet == "Samples" else None
-            for r in wb[sheet].iter_rows(min_row=2, values_only=True)
-        ]
+    for sheet in ("Inquiries", "Contacts", "Quotes", "Samples"):  # B0002's rows: now B0001's
         col = [c.value for c in wb[sheet][1]].index("Buyer ID")
-        assert "B0002" not in [r[col] for r in wb[sheet].iter_rows(min_row=2, values_only=True)], (
-            sheet,
-            ids,
-        )
-    # every read skips the merged row; lookup follows its email to the buyer kept
-    card = json.loads(inq("-w", twice, "lookup", "I0002", "--json").stdout)
+        assert [r[col] for r in wb[sheet].iter_rows(min_row=2, values_only=True)][-1] == "B0001"
+    # every read skips the merged row
     data = json.loads(inq("-w", twice, "lookup", "B0001", "--json").stdout)["card"]
     assert [i["inquiry_id"] for i in data["inquiries"]] == ["I0001", "I0002"]
-    assert card is not None
     stats = json.loads(inq("-w", twice, "stats", "--json").stdout)
     assert stats["buyers"]["total"] == 13
     groups = json.loads(inq("-w", twice, "dedupe", "--json").stdout)
@@ -164,3 +155,22 @@ def test_dedupe_on_the_sample_and_a_hand_made_workbook(inq, messy_workbook):
     assert [[x["email"] for x in g["buyers"]] for g in groups] == [
         ["ahmed@gulflights.ae", "omar@gulflights.ae"]
     ]
+
+
+def test_a_column_taken_for_merged_into_hides_no_row(inq, build):
+    # "Duplicate of" here holds the user's own words, not a buyer: every row stays a buyer
+    path = build(
+        buyers=[b("B0001", "Ann", "A Co", "ann@a.com"), b("B0002", "Ben", "B Co", "ben@b.com")]
+    )
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Buyers"]
+    col = [c.value for c in ws[1]].index("Merged into") + 1
+    ws.cell(1, col, "Duplicate of")
+    ws.cell(2, col, "old card file")
+    ws.cell(3, col, "B0001")  # names a buyer: merged
+    wb.save(path)
+    data = json.loads(inq("-w", path, "stats", "--json").stdout)
+    assert data["buyers"]["total"] == 1
+    ws.cell(3, col, "B0002")  # its own ID: not merged
+    wb.save(path)
+    assert json.loads(inq("-w", path, "stats", "--json").stdout)["buyers"]["total"] == 2

@@ -157,8 +157,8 @@ def _what(item, now) -> str:
         what = f"{what} {item.days_late}d late"
     elif item.days_late != 0:
         what = f"{what} {item.due_at:%m-%d}"
-    if item.silent is not None:
-        what += f", silent {item.silent.days}d"
+    if item.silent is not None:  # how long: in --json and the ICS description
+        what += ", silent"
     return what
 
 

@@ -54,11 +54,16 @@ class Table:
         idx = self.columns.get("merged_into")
         if idx is None:
             return
+        # A row is merged only when its mark names another buyer of the sheet (Buyer ID
+        # or email): a column mistaken for Merged into never hides the user's rows.
+        named = [(k, self.columns[k]) for k in ("buyer_id", "email") if k in self.columns]
+        refs = {str(row[i]).strip().lower() for row in self.rows for _k, i in named if i < len(row)}
         keep: list[list[Any]] = []
         numbers: list[int] = []
         for row, number in zip(self.rows, self.row_numbers, strict=True):
-            mark = row[idx] if idx < len(row) else None
-            if mark not in (None, "") and str(mark).strip():
+            mark = str(row[idx]).strip().lower() if idx < len(row) and row[idx] else ""
+            own = {str(row[i]).strip().lower() for _k, i in named if i < len(row)}
+            if mark and mark in refs and mark not in own:
                 self.merged.append((number, row))
             else:
                 keep.append(row)
