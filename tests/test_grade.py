@@ -148,3 +148,17 @@ def test_interactive_quit_keeps_earlier_answers(inq, graded_wb):
     assert result.stdout.splitlines()[-1] == "Graded 1 of 3 ungraded inquiries."
     grades = {i["Inquiry ID"]: i["Grade"] for i in sheet(graded_wb, "Inquiries")}
     assert grades["I0004"] == "A"
+
+
+def test_interactive_round_on_the_sample_keeps_the_reasons(inq, tmp_path):
+    import shutil
+
+    path = shutil.copy("sample_workbook.xlsx", tmp_path / "sample.xlsx")
+    result = inq("-w", path, "grade", input="\nq\n")  # accept the first suggestion, quit
+    assert result.exit_code == 0, result.output
+    last = sheet(path, "Grade history")[-1]
+    assert (last["Inquiry ID"], last["To"]) == ("I0101", "D")
+    assert last["Why"] == (
+        "+1 company email domain (cahayaterang.com.my); +1 gave a company phone/fax; "
+        "-2 generic request for a price list / catalog"
+    )
