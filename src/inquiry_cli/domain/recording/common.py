@@ -215,7 +215,12 @@ def parse_quantity(text: str, *, whole: bool = False, what: str = "--qty") -> in
     from inquiry_cli.contract.cells import number
 
     value, problem = number(text)
-    if problem or value is None or value <= 0 or (whole and int(value) != value):
+    if (
+        problem
+        or not isinstance(value, int | float)
+        or value <= 0
+        or (whole and int(value) != value)
+    ):
         kind = "a whole quantity" if whole else "a quantity"
         raise UsageError(f"{what} {text!r} is not {kind}: give a number like 1000")
     return int(value) if whole else value
