@@ -92,18 +92,18 @@ def test_open_inquiry_at_least_every_half_month(inq, build):
         inquiries=[dict(inquiry_id="I0001", received=dt.datetime(2026, 11, 1, 9), buyer_id="B0001", replied=dt.datetime(2026, 11, 1, 10), status="Open")],
     )  # fmt: skip
     item = due_ids(inq, path)[("B0001", "follow-up")]
-    assert item["why"] == "open inquiry: at least every 15 days"
+    assert item["why"] == "open inquiry I0001: at least every 15 days"
 
 
 @pytest.mark.parametrize(
     ("channel", "hours_ago", "late", "why"),
     [
-        ("email", 1.5, False, "reply within 2 h (limit 24 h)"),
-        ("email", 3, False, "reply: past the 2 h target, limit 24 h"),
-        ("email", 24, False, "reply: past the 2 h target, limit 24 h"),
-        ("email", 24.5, True, "reply LATE: limit 24 h"),
-        ("fax", 12, False, "reply: past the 2 h target, limit 12 h"),
-        ("fax", 12.5, True, "reply LATE: limit 12 h (fax)"),
+        ("email", 1.5, False, "reply by 10:30 (2 h), at the latest tomorrow 08:30 (24 h)"),
+        ("email", 3, False, "past the 2 h target: reply at the latest tomorrow 07:00 (24 h)"),
+        ("email", 24, False, "past the 2 h target: reply at the latest 10:00 (24 h)"),
+        ("email", 24.5, True, "reply LATE: the 24 h limit passed 09:30"),
+        ("fax", 12, False, "past the 2 h target: reply at the latest 10:00 (12 h, fax)"),
+        ("fax", 12.5, True, "reply LATE: the 12 h limit (fax) passed 09:30"),
     ],
 )
 def test_reply_clocks(inq, build, channel, hours_ago, late, why):

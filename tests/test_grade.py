@@ -84,6 +84,7 @@ def test_grade_buyer_directly_keeps_history(inq, graded_wb):
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         "B0001 Ahmed (Gulf Lights LLC) is now grade A (was B)\nInquiry I0002 graded A\n"
+        "Next contact with B0001 by TEL: grade A: call to learn the details\n"
     )
     buyers = sheet(graded_wb, "Buyers")
     assert buyers[0]["Grade"] == "A"
@@ -129,6 +130,16 @@ def test_interactive_round(inq, graded_wb):
     assert "Graded 2 of 3 ungraded inquiries." in out
     grades = {i["Inquiry ID"]: i["Grade"] for i in sheet(graded_wb, "Inquiries")}
     assert grades == {"I0001": "B", "I0002": None, "I0003": "B", "I0004": "C"}
+    # Grade history keeps the reasons the round showed, not "inq grade"
+    why = {h["Inquiry ID"]: h["Why"] for h in sheet(graded_wb, "Grade history")}
+    assert (
+        why["I0004"]
+        == "+1 company email domain (ministry.gov.sa); → C: long-term purchase ('Tender')"
+    )
+    assert why["I0003"] == (
+        "-1 free-mail address (gmail.com); -2 generic request for a price list / catalog"
+        " (suggested D, graded B)"
+    )
 
 
 def test_interactive_quit_keeps_earlier_answers(inq, graded_wb):
@@ -137,3 +148,17 @@ def test_interactive_quit_keeps_earlier_answers(inq, graded_wb):
     assert result.stdout.splitlines()[-1] == "Graded 1 of 3 ungraded inquiries."
     grades = {i["Inquiry ID"]: i["Grade"] for i in sheet(graded_wb, "Inquiries")}
     assert grades["I0004"] == "A"
+
+
+def test_interactive_round_on_the_sample_keeps_the_reasons(inq, tmp_path):
+    import shutil
+
+    path = shutil.copy("sample_workbook.xlsx", tmp_path / "sample.xlsx")
+    result = inq("-w", path, "grade", input="\nq\n")  # accept the first suggestion, quit
+    assert result.exit_code == 0, result.output
+    last = sheet(path, "Grade history")[-1]
+    assert (last["Inquiry ID"], last["To"]) == ("I0101", "D")
+    assert last["Why"] == (
+        "+1 company email domain (cahayaterang.com.my); +1 gave a company phone/fax; "
+        "-2 generic request for a price list / catalog"
+    )

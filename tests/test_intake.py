@@ -107,7 +107,7 @@ def test_a_morning_mailbox_on_the_sample(inq, sample, tmp_path):
     owed = {i["inquiry_id"]: i for i in due if i["kind"] == "reply"}
     assert {f"I01{n}" for n in range(13, 20)} <= set(owed)
     assert owed["I0113"]["due"] == "2026-11-28T00:20"
-    assert owed["I0119"]["why"] == "reply within 2 h (limit 24 h)"
+    assert owed["I0119"]["why"] == "reply by 11:15 (2 h), at the latest tomorrow 09:15 (24 h)"
 
 
 def test_json_per_message(inq, sample, tmp_path):

@@ -21,7 +21,10 @@ def test_lookup_by_email_shows_card(inq, contract_workbook):
         "Next follow-up: due 2026-11-23 (grade A: every 3.5 days (A: twice a week)) — 4 days OVERDUE"
         in out
     )
-    assert "Next step: Follow up now: 4 days overdue (by TEL)" in out
+    assert (
+        "Next step: Follow up now: 4 days overdue (by TEL: grade A: call to learn the details)"
+        in out
+    )
 
 
 def test_lookup_json_has_stable_keys(inq, contract_workbook):
@@ -32,7 +35,7 @@ def test_lookup_json_has_stable_keys(inq, contract_workbook):
     card = data["card"]
     assert list(card) == [
         "buyer", "reasons", "products", "inquiries", "contacts", "contacts_total",
-        "quotes", "samples", "last_contact", "next_follow_up", "next_step",
+        "quotes", "samples", "last_contact", "next_follow_up", "next_step", "silent_days",
     ]  # fmt: skip
     assert card["buyer"]["buyer_id"] == "B0002"
     assert card["last_contact"] == "2026-11-02T00:00"
@@ -42,7 +45,13 @@ def test_lookup_json_has_stable_keys(inq, contract_workbook):
         "days_overdue": 18,
         "overdue": True,
     }
-    assert card["next_step"] == {"action": "Follow up now: 18 days overdue", "channel": "email"}
+    assert card["next_step"] == {
+        "action": "Follow up now: 18 days overdue",
+        "channel": "email",
+        "why": "email for the rest",
+        "whatsapp": None,
+    }
+    assert card["silent_days"] == 56  # first met 2026-10-02: over twice the B cadence
 
 
 def test_lookup_phone_in_other_formats(inq, contract_workbook):

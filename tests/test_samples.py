@@ -179,3 +179,80 @@ def test_large_sample_cannot_be_free(inq, book):
         == "Error: a large sample is paid in advance by T/T: drop --payment free, or --large\n"
     )
     assert sha256(book) == before
+
+
+# ---------------------------------------------------------------- e-samples first
+
+
+def test_e_samples_first_by_default(inq, book):
+    result = inq("-w", book, "sample", "B0001", "LED-HB-100")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert (
+        lines[0]
+        == "Recorded an e-sample of LED-HB-100 for B0001 Ahmed Ali (Gulf Lights LLC) (free)"
+    )
+    # the e-catalog answers the open inquiry, as `inq log --out` does
+    assert "Inquiry I0001 marked replied at 2026-11-27 10:00" in lines
+    assert rows(book, "Inquiries")[0][10] == D(2026, 11, 27, 10)
+    assert rows(book, "Samples")[-1][3] == "E-sample"
+    # the buyer has had the e-sample: the next one is physical, and nobody is warned
+    again = inq("-w", book, "sample", "B0001", "LED-HB-100", "--courier", "DHL")
+    assert again.exit_code == 0 and again.stderr == ""
+    assert again.stdout.startswith("Recorded a physical sample of LED-HB-100")
+
+
+def test_a_physical_sample_before_any_e_sample_warns_once(inq, book):
+    result = inq("-w", book, "sample", "B0003", "LED-HB-100", "--courier", "DHL")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "Warning: no e-sample of LED-HB-100 has gone to B0003 Kim Lee (Seoul Lamps) yet: e-samples "
+        "first (free, fast, always up to date): inq sample B0003 LED-HB-100 --kind e\n"
+    )
+    assert rows(book, "Samples")[-1][3] == "Physical"
+    again = inq("-w", book, "sample", "B0003", "LED-HB-100", "--kind", "physical")
+    assert again.exit_code == 0 and again.stderr == ""
+
+
+def test_a_physical_sample_before_any_e_sample_asks_at_a_terminal(inq, book, monkeypatch):
+    from conftest import sha256
+
+    monkeypatch.setattr("inquiry_cli.cli.samples.interactive", lambda: True)
+    before = sha256(book)
+    result = inq("-w", book, "sample", "B0003", "LED-HB-100", "--kind", "physical", input="\n")
+    assert result.exit_code == 1
+    assert (
+        "e-samples first" in result.stdout
+        and "Send the physical sample anyway? [y/N]" in result.stdout
+    )
+    assert result.stderr == "Not recorded.\n" and sha256(book) == before
+    result = inq("-w", book, "sample", "B0003", "LED-HB-100", "--kind", "physical", input="y\n")
+    assert result.exit_code == 0 and "Recorded a physical sample" in result.stdout
+
+
+def test_an_inquiry_about_a_product_with_a_catalog_suggests_the_e_sample(inq, build):
+    path = build(
+        buyers=[dict(buyer_id="B0001", name="Lena", company="Nord AB", email="lena@nord.se", country="Sweden")],
+        products=[dict(model="LED-PL-60", name="Panel", moq=100, catalog_link="https://x.example/panel.pdf")],
+    )  # fmt: skip
+    result = inq("-w", path, "inquiry", "-b", "B0001", "-c", "email", "-p", "led-pl-60")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == (
+        "Next: with your reply, send the e-sample of led-pl-60 (https://x.example/panel.pdf): "
+        "inq sample B0001 led-pl-60"
+    )
+    step = json.loads(inq("-w", path, "lookup", "B0001", "--json").stdout)["card"]["next_step"]
+    assert "send the e-sample of led-pl-60 (https://x.example/panel.pdf)" in step["action"]
+
+
+def test_e_samples_first_on_the_sample(inq):
+    # Chris Clark's fax inquiry I0110 about LED-PL-1260, a model with an e-catalog
+    card = json.loads(inq("-w", "sample_workbook.xlsx", "lookup", "B0071", "--json").stdout)["card"]
+    assert card["next_step"]["action"].endswith(
+        "; with it, send the e-sample of LED-PL-1260 "
+        "(https://www.example-brightway.com/catalog/panel-lights.pdf): inq sample B0071 LED-PL-1260"
+    )
+    result = inq("-w", "sample_workbook.xlsx", "sample", "B0071", "LED-PL-1260", "-n")
+    assert result.exit_code == 0, result.output
+    assert "Kind=E-sample, Payment=Free, Status=Sent" in result.stdout
+    assert "Replied: set to 2026-11-27 10:00" in result.stdout

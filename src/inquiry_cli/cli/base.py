@@ -20,7 +20,15 @@ from inquiry_cli.output.terminal import echo
 
 class InqGroup(TyperGroup):
     """Turns every InqError, and a command's usage error (a missing option, a bad value),
-    into one line on stderr and its exit code: no tracebacks, no usage block."""
+    into one line on stderr and its exit code: no tracebacks, no usage block; and takes
+    -w/--workbook after the command name too."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if ctx.parent is None:  # the app itself (the launcher has done this already)
+            from inquiry_cli.cli.reads import hoist_workbook
+
+            args = hoist_workbook(args)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -46,7 +54,7 @@ app = typer.Typer(
     help="The export salesperson's customer workbook, as commands.",
     context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # inq --install-completion: bash, zsh, fish, PowerShell
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )

@@ -1,7 +1,7 @@
 """Which module holds which command, so a run imports only the one it needs.
 
 Importing a command module registers its commands on the app. `inq log ...` needs only
-`record`; importing (and Typer building) all sixteen commands would cost a tenth of a
+`record`; importing (and Typer building) all eighteen commands would cost a tenth of a
 second more. The order is the order of `inq --help`: the salesperson's day.
 """
 
@@ -20,6 +20,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "samples": ("sample",),
     "mail": ("mail",),
     "reports": ("report", "stats", "trip"),
+    "dedupe": ("dedupe", "merge"),
     "history": ("backups", "undo"),
 }
 MODULE_OF = {command: module for module, commands in MODULES.items() for command in commands}

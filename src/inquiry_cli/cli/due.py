@@ -82,6 +82,9 @@ def _print(items, now, when: str, last_day) -> None:
         f"{_n(follow, 'follow-up', 'follow-ups')}, {late} late",
         markup=False,
     )
+    for item in items:  # an Alibaba reply about to cost the reply rate: before the list
+        if item.warning:
+            out.print(f"Warning: {item.warning}", markup=False)
     table = Table(box=None, pad_edge=False, header_style="bold")
     # One line per item. Fixed columns keep their width; names, products and the last
     # summary share the rest and are cut with "…" (--json has them whole). On a narrow
@@ -91,7 +94,7 @@ def _print(items, now, when: str, last_day) -> None:
     flexible = [("Buyer", 3), ("Products", 1), ("Last contact", 3)]
     if width < 120:
         flexible.remove(("Products", 1))
-    if width < 95:
+    if width < 110:  # the Via column says why in a word or two: the buyer keeps the room
         flexible.remove(("Last contact", 3))
     for name in ("What", "Gr", "Cty", "Their time", "Via"):
         table.add_column(name, no_wrap=True, min_width=len(name))
@@ -110,13 +113,19 @@ def _print(items, now, when: str, last_day) -> None:
             last = fmt_date(item.last_contact_at)
             if item.last_contact and item.last_contact.summary:
                 last += f" {item.last_contact.summary}"
-        cells = [what, (b.grade if b else None) or "-", _country(b), local, item.channel, who]
+        cells = [what, (b.grade if b else None) or "-", _country(b), local, item.via.short, who]
         if "Products" in shown:
             cells.append(", ".join(item.products))
         if "Last contact" in shown:
             cells.append(last)
         table.add_row(*cells)
     out.print(table)
+    chats = [i for i in items if i.via.link]
+    if chats:  # the wa.me links where the rule picked WhatsApp: click and write
+        out.print("WhatsApp:", markup=False)
+        for item in chats:
+            who = item.buyer.label if item.buyer else "?"
+            out.print(f"  {who}: {item.via.link}", markup=False)
 
 
 def _country(buyer) -> str:
@@ -130,20 +139,27 @@ def _country(buyer) -> str:
 
 def _what(item, now) -> str:
     """Short, so the names keep the width: 'REPLY I0108 48h late', 'follow-up 3d late'."""
+    from inquiry_cli.domain.due import when_text
+
     if item.kind == "reply":
         ident = item.inquiry.inquiry_id or f"row {item.inquiry.row}"
         if item.late:
             return f"REPLY {ident} {item.overdue.total_seconds() / 3600:.0f}h late"
-        today = item.due_at.date() == now.date()
-        return (
-            f"reply {ident} by {item.due_at:%H:%M}"
-            if today
-            else f"reply {ident} by {item.due_at:%a %H:%M}"
-        )
-    what = "sample feedback" if item.kind == "sample" else "follow-up"
+        # The routine's clock on two lines of the cell: the target, then the limit.
+        fax = " (fax)" if (item.inquiry.channel or "").lower() == "fax" else ""
+        latest = f"at the latest {when_text(item.due_at, now)}{fax}"
+        if item.reply_by is not None and now <= item.reply_by:
+            hours = (item.reply_by - item.inquiry.received).total_seconds() / 3600
+            return f"reply {ident} by {when_text(item.reply_by, now)} ({hours:g} h),\n{latest}"
+        return f"reply {ident} now,\n{latest}"
+    what = {"sample": "sample feedback", "quote": "quote chase"}.get(item.kind, "follow-up")
     if item.late:
-        return f"{what} {item.days_late}d late"
-    return what if item.days_late == 0 else f"{what} {item.due_at:%m-%d}"
+        what = f"{what} {item.days_late}d late"
+    elif item.days_late != 0:
+        what = f"{what} {item.due_at:%m-%d}"
+    if item.silent is not None:  # how long: in --json and the ICS description
+        what += ", silent"
+    return what
 
 
 def _n(count: int, one: str, many: str) -> str:

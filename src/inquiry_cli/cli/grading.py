@@ -132,12 +132,23 @@ def _walk(st, dry_run: bool) -> None:
                 st.workbook, reads.GRADE.sheets, headers_only=reads.GRADE.heads
             )  # fresh after a write
             target = recording.target_for_row(book, item.inquiry.row)
-            outcome = recording.set_grade(book, target, answer, why="inq grade", now=st.now)
+            outcome = recording.set_grade(
+                book, target, answer, why=_why(item.suggestion, answer), now=st.now
+            )
             save(st, book, outcome, dry_run)
         graded += 1
     out.print(
         f"Graded {graded} of {len(items)} ungraded inquir{'y' if len(items) == 1 else 'ies'}."
     )
+
+
+def _why(suggestion, answer: str) -> str:
+    """The reasons the round showed, kept in Grade history; a grade other than the
+    suggested one says so."""
+    why = "; ".join(suggestion.reasons)
+    if answer != suggestion.grade:
+        why += f" (suggested {suggestion.grade}, graded {answer})"
+    return why
 
 
 def _ask(suggested: str) -> str:

@@ -109,6 +109,13 @@ def quote(
                 err(f"Note: {line.model}: {note}", err=True)
         if out is not None and not dry_run:
             files.write(out, text.encode("utf-8"), workbook=st.workbook, force=force)
+        unfilled = service.placeholders(company)
+        if unfilled:  # said with the quote, before it goes to a buyer
+            err(
+                f"Warning: the Company sheet still holds inq init's placeholders for "
+                f"{', '.join(unfilled)}: fill them in before this quote goes to a buyer",
+                err=True,
+            )
         sys.stdout.write(visible(text))
         sys.stdout.flush()
         total = f"{draft.currency} {draft.total:,.2f} {draft.incoterm}"

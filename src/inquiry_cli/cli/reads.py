@@ -38,17 +38,23 @@ class BuyerRead:
 
 ALL = tuple(s.key for s in schema.SHEETS)
 CHECK = Read(ALL)
-LOOKUP = Read(("buyers", "settings"), history=("inquiries", "contacts", "quotes", "samples"))
-DUE = Read(("buyers", "inquiries", "contacts", "samples", "settings"))
+LOOKUP = Read(
+    ("buyers", "products", "settings"), history=("inquiries", "contacts", "quotes", "samples")
+)
+DUE = Read(("buyers", "inquiries", "contacts", "samples", "quotes", "settings"))
 ADD = Read(("buyers", "regions"))
-INQUIRY = Read(("buyers", "inquiries", "regions"))
+INQUIRY = Read(("buyers", "inquiries", "regions", "products"))  # products: e-samples first
 GRADE = Read(("buyers", "inquiries"), heads=("grade_history",))  # Grade history: appended
 GRADE_SUGGEST = Read(("buyers", "inquiries"))
 QUOTE = Read(
     ("buyers", "inquiries", "products", "quotes", "regions", "company", "settings"),
     heads=("contacts",),  # a quote only appends to the contact log
 )
-SAMPLE = Read(("buyers", "samples", "products", "settings"), heads=("contacts",))
+SAMPLE = Read(
+    ("buyers", "samples", "products", "settings"),
+    heads=("contacts",),
+    history=("inquiries",),  # an e-sample answers the buyer's open inquiries
+)
 SAMPLES_OPEN = Read(("buyers", "contacts", "samples", "products", "settings"))
 MAIL = Read(
     (
@@ -64,6 +70,8 @@ A_LIST = Read(("buyers", "inquiries", "contacts", "quotes", "samples", "grade_hi
 STATS = Read(("buyers", "inquiries", "products", "regions", "settings"))
 TRIP = Read(("buyers", "inquiries", "contacts", "quotes", "samples", "events", "settings"))
 SETTINGS = Read(("settings",))
+DEDUPE = Read(("buyers",))
+MERGE = Read(("buyers", "inquiries", "contacts", "quotes", "samples", "grade_history"))
 
 # `log WHO`'s options, as cli/record.py declares them (test_prefetch checks they agree):
 # the launcher reads WHO and --in/--out from the command line before Typer is imported.
@@ -193,6 +201,31 @@ def split(argv: Sequence[str]) -> tuple[str | None, int]:
         else:
             break
     return option, i
+
+
+def hoist_workbook(argv: Sequence[str]) -> list[str]:
+    """`inq due -w x.xlsx` read as `inq -w x.xlsx due`: -w/--workbook is the app's option,
+    and people type it after the command name too. Nothing after `--` moves."""
+    _option, i = split(argv)
+    moved: list[str] = []
+    rest: list[str] = []
+    tail = list(argv[i:])
+    k = 0
+    while k < len(tail):
+        arg = tail[k]
+        if arg == "--":
+            rest += tail[k:]
+            break
+        if arg in ("-w", "--workbook") and k + 1 < len(tail):
+            moved += tail[k : k + 2]
+            k += 2
+            continue
+        if arg.startswith("--workbook=") or (arg.startswith("-w") and not arg.startswith("--")):
+            moved.append(arg)
+        else:
+            rest.append(arg)
+        k += 1
+    return [*argv[:i], *moved, *rest]
 
 
 def command_of(argv: Sequence[str]) -> str | None:

@@ -244,7 +244,7 @@ def _print_stats(result) -> None:
     )
     replies.add_column()
     replies.add_column()
-    for label, value in service.reply_rows(result.replies):
+    for label, value in service.reply_rows(result.replies, result.alibaba):
         replies.add_row(label, value)
     show(_count_table("Inquiries per channel", result.per_channel, width), replies)
     if result.products:

@@ -26,9 +26,15 @@ def sample(
         ),
     ] = None,
     kind: Annotated[
-        str,
-        typer.Option("--kind", "-k", help="e (e-sample: catalog/photos) or physical."),
-    ] = "physical",
+        str | None,
+        typer.Option(
+            "--kind",
+            "-k",
+            help="e (e-sample: catalog/photos) or physical (default: e-samples first, an "
+            "e-sample when the buyer has had none of this model).",
+            show_default=False,
+        ),
+    ] = None,
     freight: Annotated[
         str | None,
         typer.Option(
@@ -82,11 +88,14 @@ def sample(
 ) -> None:
     """Record a sample sent (E-samples first; physical: free, freight collect), or its feedback.
 
-    A physical sample is free and the buyer pays the courier (freight collect) unless you
-    say otherwise; --large makes it T/T in advance. The sample, the buyer's status and
-    the contact are recorded in one change; `inq due` then reminds you to ask for
-    feedback (after 10 days for a physical sample, 3 for an e-sample; see Settings).
-    `--open` lists every sample still awaiting feedback.
+    E-samples first: without --kind, a buyer who has had no e-sample of the model gets
+    one (an e-sample answers their open inquiry, as a mail does); a physical sample
+    before any e-sample asks first (warns when not on a terminal). A physical sample is
+    free and the buyer pays the courier (freight collect) unless you say otherwise;
+    --large makes it T/T in advance. The sample, the buyer's status and the contact are
+    recorded in one change; `inq due` then reminds you to ask for feedback (after 10
+    days for a physical sample, 3 for an e-sample; see Settings). `--open` lists every
+    sample still awaiting feedback.
 
     Example: inq sample ahmed@gulflights.ae LED-PL-60 --courier DHL --tracking 1234567890
     """
@@ -130,8 +139,36 @@ def sample(
                 amount=amount,
                 notes=notes,
             )
+            from inquiry_cli.domain.linking import buyer_keys
+            from inquiry_cli.workbook.mentions import add_rows_mentioning
+
+            add_rows_mentioning(book, reads.SAMPLE.history, buyer_keys(buyer))
+            model_name = service.check_model(book, model)
+            new.kind, warning = service.kind_to_send(book, buyer, model_name, new)
+            if warning is not None and not _physical_anyway(warning, dry_run):
+                raise typer.Exit(1)
             outcome = service.record_sample(book, buyer, new, when=when, now=st.now)
+            if warning is not None:
+                outcome.warnings.append(warning)
         save(st, book, outcome, dry_run)
+
+
+def interactive() -> bool:
+    """A person at a terminal who can answer a question."""
+    import sys
+
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _physical_anyway(warning: str, dry_run: bool) -> bool:
+    """Ask once before a physical sample goes ahead of any e-sample; without a terminal
+    (scripts, pipes) the warning is printed and the sample recorded."""
+    if dry_run or not interactive():
+        return True
+    if typer.confirm(f"Note: {warning}. Send the physical sample anyway?", default=False):
+        return True
+    typer.echo("Not recorded.", err=True)
+    return False
 
 
 def _list_open(st, as_json: bool) -> None:

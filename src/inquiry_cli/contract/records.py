@@ -43,8 +43,41 @@ class Table:
     # Only some rows were read (one buyer's, see mentions.py): fine for looking rows up,
     # never for numbering new records or counting.
     partial: bool = False
+    # Rows merged into another buyer (a Merged into cell): (Excel row number, raw row).
+    # They are not records: every read skips them; lookup follows them to the kept buyer.
+    merged: list[tuple[int, list[Any]]] = field(default_factory=list, repr=False)
     _typed: dict[str, list[Any]] = field(default_factory=dict, repr=False)
     _problems: dict[str, list[Problem]] = field(default_factory=dict, repr=False)
+    _keys: dict[str, list[str | None]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        idx = self.columns.get("merged_into")
+        if idx is None:
+            return
+        # A row is merged only when its mark names another buyer of the sheet (Buyer ID
+        # or email): a column mistaken for Merged into never hides the user's rows.
+        named = [(k, self.columns[k]) for k in ("buyer_id", "email") if k in self.columns]
+        refs = {str(row[i]).strip().lower() for row in self.rows for _k, i in named if i < len(row)}
+        keep: list[list[Any]] = []
+        numbers: list[int] = []
+        for row, number in zip(self.rows, self.row_numbers, strict=True):
+            mark = str(row[idx]).strip().lower() if idx < len(row) and row[idx] else ""
+            own = {str(row[i]).strip().lower() for _k, i in named if i < len(row)}
+            if mark and mark in refs and mark not in own:
+                self.merged.append((number, row))
+            else:
+                keep.append(row)
+                numbers.append(number)
+        if self.merged:
+            self.rows, self.row_numbers = keep, numbers
+
+    def merged_cell(self, row: list[Any], key: str) -> str | None:
+        """One cell of a merged row as stripped text (None when blank or unmapped)."""
+        idx = self.columns.get(key)
+        if idx is None or idx >= len(row) or row[idx] in (None, ""):
+            return None
+        value = CONVERTERS["text"](row[idx])[0]
+        return str(value).strip() or None if value is not None else None
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -106,7 +139,7 @@ class Table:
         Linking 100,000 log rows to buyers needs equal keys, not validated emails or
         problem reports: this is a cheap pass where values() would run every check.
         """
-        cached = self._typed.get(key)
+        cached = self._typed.get(key) or self._keys.get(key)
         if cached is not None:
             return cached
         idx = self.columns.get(key)
@@ -124,6 +157,7 @@ class Table:
             else:
                 converted = CONVERTERS["text"](v)[0]
                 out.append(converted if isinstance(converted, str) else None)
+        self._keys[key] = out  # due reads a log's Buyer IDs for last contacts and replies
         return out
 
     def values_at(self, key: str, indices: list[int]) -> list[Any]:

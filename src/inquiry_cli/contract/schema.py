@@ -216,6 +216,33 @@ BUYERS = Sheet(
         ),
         C("owner", "Owner", TEXT, ("Salesperson", "Sales", "业务员", "负责人"), 12),
         C("notes", "Notes", TEXT, ("Note", "Remarks", "Comments", "备注", "说明"), 30),
+        C(
+            "preferred_channel",
+            "Preferred channel",
+            TEXT,
+            (
+                "Preferred contact",
+                "Contact preference",
+                "Channel preference",
+                "Preferred contact method",
+                "Contact via",
+                "Prefers",
+                "首选联系方式",
+                "偏好联系方式",
+                "联系偏好",
+                "沟通偏好",
+            ),
+            14,
+        ),
+        # A row merged into another buyer (`inq merge`) names the buyer kept; every read
+        # skips it (contract.records.Table), so its rows count once, under the kept buyer.
+        C(
+            "merged_into",
+            "Merged into",
+            TEXT,
+            ("Merged to", "Duplicate of", "合并到", "已合并到"),
+            12,
+        ),
     ),
     aliases=(
         "Buyer",
@@ -490,6 +517,18 @@ SETTINGS_DEFAULTS: tuple[tuple[str, object, str], ...] = (
     ("reply_limit_hours", 24, "Reply within one working day at the latest"),
     ("fax_reply_hours", 12, "A fax inquiry is answered by fax within 12 hours"),
     ("quote_validity_days", 30, "A quote is valid this many days"),
+    ("quote_chase_days", 3, "Chase a quote the buyer has not answered after this many days"),
+    (
+        "alibaba_reply_hours",
+        24,
+        "Alibaba.com counts a buyer's first message of the day answered within this as timely",
+    ),
+    ("alibaba_rate_days", 30, "Alibaba.com's timely-reply rate looks back this many days"),
+    (
+        "alibaba_warn_hours",
+        4,
+        "inq due warns this many hours before an owed Alibaba.com reply leaves the window",
+    ),
     ("currency", "USD", "Quote currency"),
     ("incoterm", "FOB", "Default incoterm: FOB, CIF or EXW"),
     ("port", "Ningbo", "Port of loading"),

@@ -157,6 +157,7 @@ def _dangling_buyer_ids(book: Workbook) -> list[Problem]:
     if "buyer_id" not in buyers.columns:
         return []
     known = {v for v in buyers.values("buyer_id") if v}
+    known |= {buyers.merged_cell(row, "buyer_id") for _n, row in buyers.merged} - {None}
     out: list[Problem] = []
     for key in ("inquiries", "contacts", "quotes", "samples"):
         table = book.tables.get(key)

@@ -3,23 +3,24 @@
 Replies: every open inquiry not yet replied, against its clock (target 2 h, limit 24 h,
 fax 12 h, from Settings). Follow-ups: by grade cadence from the last contact, at least
 every half month for an open inquiry, an explicit Next follow-up date winning.
-Samples: a sample awaiting feedback is chased N days after it was sent (domain.samples).
+Samples: a sample awaiting feedback is chased N days after it was sent (domain.samples);
+quotes the buyer has not answered after N days, and buyers silent for twice their cadence
+(domain.chases). The channel of each comes from domain.channels, the one rule.
 Urgency is lateness × grade weight, in the spirit of taskwarrior's urgency.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from inquiry_cli.contract.records import Workbook
-from inquiry_cli.domain import linking, model
+from inquiry_cli.domain import chases, linking, model
 from inquiry_cli.domain.cadence import Due, next_due
+from inquiry_cli.domain.channels import Channel, choose
 from inquiry_cli.domain.countries import country_code, time_zone
-from inquiry_cli.domain.lookup import channel_for
 from inquiry_cli.domain.settings import Settings
 from inquiry_cli.errors import ContractError, UsageError
 
@@ -28,7 +29,8 @@ LATE_SATURATION_DAYS = 14
 # The columns the due list uses (the rest, like long messages and notes, stay unread).
 BUYER_FIELDS = (
     "buyer_id", "name", "company", "email", "phone", "fax", "country", "city", "grade",
-    "products", "last_contact", "next_follow_up", "status",
+    "products", "first_contact", "last_contact", "next_follow_up", "status", "notes",
+    "preferred_channel",
 )  # fmt: skip
 INQUIRY_FIELDS = (
     "inquiry_id",
@@ -48,9 +50,6 @@ WEEKEND = {
     "IR": (4,),
     "AF": (3, 4),
 }
-_POST_WORDS = re.compile(
-    r"catalog|brochure|documents?|contract|by post|courier|express|快递|邮寄", re.I
-)
 
 
 @dataclass
@@ -64,23 +63,31 @@ class LocalTime:
 class Item:
     """One line of the due list."""
 
-    kind: str  # "reply" or "follow-up"
+    kind: str  # "reply", "follow-up", "sample" or "quote"
     buyer: model.Buyer | None
     inquiry: model.Inquiry | None
     due_at: dt.datetime  # when it falls (reply deadline, follow-up day)
     late: bool
     overdue: dt.timedelta  # how late (zero when not late)
     urgency: float
-    channel: str
-    detail: str  # "reply within 12 h (fax)", "grade A: every 3.5 days"
+    via: Channel
+    detail: str  # "reply by 11:40 (2 h), at the latest tomorrow 09:40", "grade A: ..."
     last_contact: model.Contact | None
     last_contact_at: dt.datetime | None
     local: LocalTime | None
     products: list[str]
+    reply_by: dt.datetime | None = None  # a reply's target (2 h)
+    silent: chases.Silence | None = None  # not heard from for twice their cadence
+    window_ends: dt.datetime | None = None  # an Alibaba.com reply's 24 h window
+    warning: str | None = None  # that window is about to close
 
     @property
     def days_late(self) -> int:
         return self.overdue.days
+
+    @property
+    def channel(self) -> str:
+        return self.via.name
 
 
 def horizon(when: str, now: dt.datetime) -> tuple[dt.date, bool]:
@@ -115,7 +122,13 @@ def local_time(buyer: model.Buyer, now: dt.datetime, s: Settings) -> LocalTime |
     zone = time_zone(code, buyer.city)
     if zone is None:
         return None
-    return _local_at(zone, code, now, s.timezone, s.business_window())
+    return _local_at(zone, code, now, s.timezone, _window(s.business_hours))
+
+
+@lru_cache(maxsize=8)
+def _window(hours: str) -> tuple[int, int]:
+    """Settings' business hours read once a run, not once a buyer."""
+    return Settings(business_hours=hours).business_window()
 
 
 @lru_cache(maxsize=512)
@@ -144,7 +157,9 @@ def due_list(book: Workbook, now: dt.datetime, when: str = "today") -> list[Item
     # noise (inq check lists the missing column).
     table = book.get("inquiries")
     tracks_replies = table is not None and table.has("replied")
-    last_contacts = linking.last_contacts(book)
+    heard_from: dict[str, dt.datetime] = {}  # the last time each buyer wrote or called
+    last_contacts = linking.last_contacts(book, heard=heard_from)
+    linking.last_inquiries(book, heard_from)
 
     by_key: dict[str, model.Buyer] = {}
     for b in buyers:
@@ -152,39 +167,63 @@ def due_list(book: Workbook, now: dt.datetime, when: str = "today") -> list[Item
             if k:
                 by_key.setdefault(k, b)
     open_by_buyer: dict[int, list[model.Inquiry]] = {}
+    strays: list[model.Inquiry] = []  # open inquiries of senders not in Buyers
     items: list[Item] = []
-    for inq in inquiries:
-        if not inq.is_open:
-            continue
+    for inq in inquiries:  # open ones only (_open_inquiries)
         buyer = by_key.get(inq.buyer_id or "") or by_key.get(inq.email or "")
         if buyer is not None:
             open_by_buyer.setdefault(buyer.row, []).append(inq)
-        if tracks_replies and inq.replied is None and inq.received is not None:
+        owed = tracks_replies and inq.replied is None
+        if buyer is None and not owed:
+            strays.append(inq)
+        if owed and inq.received is not None:
             # A reply is owed from the moment the inquiry arrives, whatever the horizon.
             item = _reply_item(inq, buyer, now, s, last_contacts)
             if item.late or not overdue_only:
                 items.append(item)
+    today = now.date()
+    cutoffs = chases.silence_cutoffs(today, s)
+    heard: dict[int, dt.datetime] = {}
+    touched: dict[int, dt.datetime] = {}
     for b in buyers:
         contact = last_contacts.get(b.buyer_id or "") or last_contacts.get(b.email or "")
         logged = contact.date if contact else None
         last = max((d for d in (logged, b.last_contact) if d), default=None)
+        wrote = [heard_from.get(b.buyer_id or ""), heard_from.get(b.email or ""), b.first_contact]
+        latest_word = max((d for d in wrote if d), default=None)
+        if latest_word is not None:
+            heard[b.row] = latest_word
+        if last is not None:
+            touched[b.row] = last
         open_inqs = open_by_buyer.get(b.row, [])
+        clock = last or _latest_event(open_inqs)  # an open inquiry's clock starts on arrival
         due = next_due(
             b.grade,
-            last.date() if last else None,
+            clock.date() if clock else None,
             b.next_follow_up.date() if b.next_follow_up else None,
             bool(open_inqs),
             s,
         )
         if due is None or due.date > last_day:
             continue
-        late = (now.date() - due.date).days
+        late = (today - due.date).days
         if overdue_only and late <= 0:
             continue
-        items.append(_follow_up_item(b, due, late, now, s, contact, last, open_inqs))
+        quiet = chases.silence(b.grade, latest_word, today, cutoffs)
+        items.append(_follow_up_item(b, due, late, now, s, contact, last, open_inqs, quiet))
+    items += _stray_items(strays, now, s, last_contacts, last_day, overdue_only)
     items += _sample_items(book, buyers, now, s, last_contacts, last_day, overdue_only)
+    items += _quote_items(book, by_key, heard, touched, now, s, last_contacts, last_day)
+    if overdue_only:
+        items = [i for i in items if i.late]
     items.sort(key=lambda i: (-i.urgency, i.due_at, i.buyer.row if i.buyer else 0))
     return items
+
+
+def _latest_event(inquiries: list[model.Inquiry]) -> dt.datetime | None:
+    """The last time anything happened on these inquiries (received, replied)."""
+    times = [t for i in inquiries for t in (i.received, i.replied) if t is not None]
+    return max(times, default=None)
 
 
 def _open_inquiries(book: Workbook) -> list[model.Inquiry]:
@@ -198,69 +237,152 @@ def _open_inquiries(book: Workbook) -> list[model.Inquiry]:
     return model.load(table, model.Inquiry, keep, fields_=INQUIRY_FIELDS)
 
 
+def when_text(at: dt.datetime, now: dt.datetime) -> str:
+    """'11:40', 'tomorrow 09:40', 'yesterday 18:00', 'Mon 09:40', '2026-12-09 09:40'."""
+    days = (at.date() - now.date()).days
+    if days == 0:
+        return f"{at:%H:%M}"
+    if days == 1:
+        return f"tomorrow {at:%H:%M}"
+    if days == -1:
+        return f"yesterday {at:%H:%M}"
+    if -6 <= days <= 6:
+        return f"{at:%a %H:%M}"
+    return f"{at:%Y-%m-%d %H:%M}"
+
+
 def _reply_item(inq, buyer, now, s: Settings, last_contacts) -> Item:
+    """A reply owed, on the routine's clock: aim for 2 h, at the latest 24 h (fax 12 h)."""
     fax = (inq.channel or "").lower() == "fax"
     limit = s.fax_reply_hours if fax else s.reply_limit_hours
     deadline = inq.received + dt.timedelta(hours=limit)
     target = inq.received + dt.timedelta(hours=s.reply_target_hours)
     waited = now - inq.received
     late = now > deadline
+    hours = f"{limit:g} h{', fax' if fax else ''}"
     if late:
-        detail = f"reply LATE: limit {limit:g} h{' (fax)' if fax else ''}"
+        fax_ = " (fax)" if fax else ""
+        detail = f"reply LATE: the {limit:g} h limit{fax_} passed {when_text(deadline, now)}"
     elif now > target:
-        detail = f"reply: past the {s.reply_target_hours:g} h target, limit {limit:g} h"
+        detail = (
+            f"past the {s.reply_target_hours:g} h target: reply at the latest "
+            f"{when_text(deadline, now)} ({hours})"
+        )
     else:
         detail = (
-            f"reply within {s.reply_target_hours:g} h (limit {limit:g} h{', fax' if fax else ''})"
+            f"reply by {when_text(target, now)} ({s.reply_target_hours:g} h), "
+            f"at the latest {when_text(deadline, now)} ({hours})"
         )
-    hours = waited.total_seconds() / 3600
-    urgency = 100 + hours * (2 if fax else 1) + (50 if late else 0)
+    urgency = 100 + waited.total_seconds() / 3600 * (2 if fax else 1) + (50 if late else 0)
     contact = None
     if buyer is not None:
         contact = last_contacts.get(buyer.buyer_id or "") or last_contacts.get(buyer.email or "")
     stand_in = buyer or model.Buyer(row=0, email=inq.email)
+    window, warning = _alibaba_window(inq, now, s)
     return Item(
-        "reply",
-        buyer,
-        inq,
-        deadline,
-        late,
-        max(now - deadline, dt.timedelta(0)),
-        round(urgency, 1),
-        channel_for(stand_in, inq),
-        detail,
-        contact,
-        contact.date if contact else None,
-        local_time(buyer, now, s) if buyer else None,
-        [inq.product] if inq.product else [],
+        kind="reply",
+        buyer=buyer,
+        inquiry=inq,
+        due_at=deadline,
+        late=late,
+        overdue=max(now - deadline, dt.timedelta(0)),
+        urgency=round(urgency, 1),
+        via=choose(stand_in, reply_to=inq),
+        detail=detail,
+        last_contact=contact,
+        last_contact_at=contact.date if contact else None,
+        local=local_time(buyer, now, s) if buyer else None,
+        products=[inq.product] if inq.product else [],
+        reply_by=target,
+        window_ends=window,
+        warning=warning,
     )
 
 
-def _follow_up_item(b, due: Due, late: int, now, s, contact, last, open_inqs) -> Item:
+def _alibaba_window(inq, now, s: Settings) -> tuple[dt.datetime | None, str | None]:
+    """When an owed Alibaba.com reply leaves the platform's 24 h window, and a warning
+    when that is less than `alibaba_warn_hours` away: then it costs the reply rate."""
+    if (inq.channel or "").strip().lower() != "alibaba":
+        return None, None
+    ends = inq.received + dt.timedelta(hours=s.alibaba_reply_hours)
+    left = ends - now
+    if left <= dt.timedelta(0) or left > dt.timedelta(hours=s.alibaba_warn_hours):
+        return ends, None
+    minutes = int(left.total_seconds() // 60)
+    ident = inq.inquiry_id or f"row {inq.row}"
+    return ends, (
+        f"Alibaba.com: reply to {ident} on Alibaba.com by {when_text(ends, now)} "
+        f"(in {minutes // 60} h {minutes % 60:02d} min), or it misses the "
+        f"{s.alibaba_reply_hours:g} h window of your reply rate"
+    )
+
+
+def _follow_up_item(b, due: Due, late: int, now, s, contact, last, open_inqs, quiet) -> Item:
     weight = GRADE_WEIGHT.get(b.grade or "", 1.0)
     # Lateness multiplies the grade weight up to 3x and saturates after two weeks (as
     # taskwarrior's due coefficient does), so a long-neglected D buyer does not bury an
     # A buyer who is a day late.
     urgency = weight * (1 + min(max(late, 0), LATE_SATURATION_DAYS) / 7)
-    channel = channel_for(b)
-    if contact and contact.next_step and _POST_WORDS.search(contact.next_step):
-        channel = "POST"
     products = list(dict.fromkeys([*b.product_list, *(i.product for i in open_inqs if i.product)]))
+    reason = due.reason
+    if reason.startswith("open inquiry") and open_inqs:  # name them: each is owed a contact
+        ids = ", ".join(i.inquiry_id or f"row {i.row}" for i in open_inqs)
+        reason = reason.replace("open inquiry", f"open inquiry {ids}", 1)
+    if quiet is not None:
+        reason += f"; {quiet.text}"
     return Item(
-        "follow-up",
-        b,
-        None,
-        dt.datetime.combine(due.date, dt.time()),
-        late > 0,
-        dt.timedelta(days=max(late, 0)),
-        round(urgency, 1),
-        channel,
-        due.reason,
-        contact,
-        last,
-        local_time(b, now, s),
-        products,
+        kind="follow-up",
+        buyer=b,
+        inquiry=None,
+        due_at=dt.datetime.combine(due.date, dt.time()),
+        late=late > 0,
+        overdue=dt.timedelta(days=max(late, 0)),
+        urgency=round(urgency, 1),
+        via=choose(b, next_step=contact.next_step if contact else None),
+        detail=reason,
+        last_contact=contact,
+        last_contact_at=last,
+        local=local_time(b, now, s),
+        products=products,
+        silent=quiet,
     )
+
+
+def _stray_items(strays, now, s: Settings, last_contacts, last_day, overdue_only) -> list[Item]:
+    """Open inquiries of senders not in Buyers: contacted at least every half month too."""
+    days = int(s.open_inquiry_max_days)
+    items: list[Item] = []
+    for inq in strays:
+        contact = last_contacts.get(inq.buyer_id or "") or last_contacts.get(inq.email or "")
+        last = max(
+            (t for t in (inq.received, inq.replied, contact.date if contact else None) if t),
+            default=None,
+        )
+        if last is None:
+            continue
+        day = last.date() + dt.timedelta(days=days)
+        late = (now.date() - day).days
+        if day > last_day or (overdue_only and late <= 0):
+            continue
+        ident = inq.inquiry_id or f"row {inq.row}"
+        items.append(
+            Item(
+                kind="follow-up",
+                buyer=None,
+                inquiry=inq,
+                due_at=dt.datetime.combine(day, dt.time()),
+                late=late > 0,
+                overdue=dt.timedelta(days=max(late, 0)),
+                urgency=round(1 + min(max(late, 0), LATE_SATURATION_DAYS) / 7, 1),
+                via=choose(model.Buyer(row=0, email=inq.email)),
+                detail=f"open inquiry {ident}: at least every {days} days (sender not in Buyers)",
+                last_contact=contact,
+                last_contact_at=last,
+                local=None,
+                products=[inq.product] if inq.product else [],
+            )
+        )
+    return items
 
 
 def _sample_items(book, buyers, now, s: Settings, last_contacts, last_day, overdue_only):
@@ -285,19 +407,62 @@ def _sample_items(book, buyers, now, s: Settings, last_contacts, last_day, overd
         )
         items.append(
             Item(
-                "sample",
-                b,
-                None,
-                dt.datetime.combine(due, dt.time()),
-                late > 0,
-                dt.timedelta(days=max(late, 0)),
-                round(weight * (1 + min(max(late, 0), LATE_SATURATION_DAYS) / 7), 1),
-                channel_for(b),
-                "; ".join(o.detail for o in group),
-                contact,
-                last,
-                local_time(b, now, s),
-                [f"{o.sample.model} sample" for o in group],
+                kind="sample",
+                buyer=b,
+                inquiry=None,
+                due_at=dt.datetime.combine(due, dt.time()),
+                late=late > 0,
+                overdue=dt.timedelta(days=max(late, 0)),
+                urgency=round(weight * (1 + min(max(late, 0), LATE_SATURATION_DAYS) / 7), 1),
+                via=choose(b),
+                detail="; ".join(o.detail for o in group),
+                last_contact=contact,
+                last_contact_at=last,
+                local=local_time(b, now, s),
+                products=[f"{o.sample.model} sample" for o in group],
+            )
+        )
+    return items
+
+
+def _quote_items(book, by_key, heard, touched, now, s: Settings, last_contacts, last_day):
+    """Quotes the buyer has not answered after Settings quote_chase_days (domain.chases)."""
+    table = book.get("quotes")
+    if table is None or not table.has("date"):
+        return []
+    quotes = model.load(
+        table, model.Quote, fields_=("quote_no", "date", "buyer_id", "model", "valid_until")
+    )
+    closed: set[str] = set()
+    inquiries = book.get("inquiries")
+    if inquiries is not None and inquiries.has("quote_no") and inquiries.has("status"):
+        for no, status in zip(inquiries.keys("quote_no"), inquiries.values("status"), strict=True):
+            if no and status and status.strip().lower() in model.CLOSED_STATUSES:
+                closed.add(no.upper())
+    lowered = {k.lower(): b for k, b in by_key.items()}
+    items: list[Item] = []
+    for chase in chases.quote_chases(quotes, lowered, heard, touched, closed, s, now.date()):
+        if chase.due > last_day:
+            continue
+        b = chase.buyer
+        late = (now.date() - chase.due).days
+        contact = last_contacts.get(b.buyer_id or "") or last_contacts.get(b.email or "")
+        weight = GRADE_WEIGHT.get(b.grade or "", 1.0)
+        items.append(
+            Item(
+                kind="quote",
+                buyer=b,
+                inquiry=None,
+                due_at=dt.datetime.combine(chase.due, dt.time()),
+                late=late > 0,
+                overdue=dt.timedelta(days=max(late, 0)),
+                urgency=round(weight * (1 + min(max(late, 0), LATE_SATURATION_DAYS) / 7), 1),
+                via=choose(b, next_step=contact.next_step if contact else None),
+                detail=chase.detail(s),
+                last_contact=contact,
+                last_contact_at=touched.get(b.row),
+                local=local_time(b, now, s),
+                products=[chase.quote.model] if chase.quote.model else [],
             )
         )
     return items
@@ -319,8 +484,14 @@ def item_json(item: Item) -> dict:
         "days_late": item.days_late,
         "hours_late": round(item.overdue.total_seconds() / 3600, 1),
         "urgency": item.urgency,
-        "channel": item.channel,
+        "channel": item.via.name,
+        "channel_why": item.via.why,
+        "whatsapp": item.via.link,
         "why": item.detail,
+        "reply_by": item.reply_by,
+        "alibaba_window_ends": item.window_ends,
+        "warning": item.warning,
+        "silent_days": item.silent.days if item.silent else None,
         "local_time": item.local.time if item.local else None,
         "time_zone": item.local.zone if item.local else None,
         "business_hours": item.local.business_hours if item.local else None,

@@ -172,28 +172,11 @@ class _Recorder:
         """A sheet without a Message-ID column gets one (its header in the first free
         column), so the rows of this run carry their Message-ID and a second run knows them."""
         table = self.book.get(key)
-        if table is None or not table.columns or table.has("message_id"):
+        if table is None:
             return
-        width = len(table.headers)
-        last_header = max((i for i, h in enumerate(table.headers) if h), default=-1)
-        col = next(
-            (
-                i
-                for i in range(last_header + 1, width)
-                if all(row[i] in ("", None) for row in table.rows)
-            ),
-            width,
-        )
-        header = table.spec.column("message_id").header
-        self.changes.set(table.name, table.header_row, col + 1, header)
-        table.columns["message_id"] = col
-        grow = col + 1 - width
-        if grow > 0:
-            table.headers.extend([""] * grow)
-            for row in table.rows:
-                row.extend([""] * grow)
-        table.headers[col] = header
-        self.notes.append(f"Added a {header} column to {table.name}")
+        note = recording.ensure_column(table, "message_id", self.changes)
+        if note:
+            self.notes.append(note)
 
     # ------------------------------------------------------------ looking the sender up
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from inquiry_cli.contract.records import Workbook
+from inquiry_cli.contract.records import Table, Workbook
 from inquiry_cli.domain import model
 
 T = TypeVar("T")
@@ -69,8 +69,15 @@ def grade_rank(grade: str | None) -> int:
     return GRADE_ORDER.get(grade or "", 4)
 
 
-def last_contacts(book: Workbook) -> dict[str, model.Contact]:
-    """The latest logged contact per Buyer ID / email.
+# Directions meaning the buyer contacted us (inq writes "in").
+INCOMING = frozenset({"in", "incoming", "inbound", "received", "收", "来", "来电", "来信"})
+
+
+def last_contacts(
+    book: Workbook, heard: dict[str, dt.datetime] | None = None
+) -> dict[str, model.Contact]:
+    """The latest logged contact per Buyer ID / email; and into `heard`, when given, the
+    date of the latest incoming one (the last time the buyer wrote or called).
 
     Sorting row indices by date (in C) and letting later rows overwrite earlier ones in
     a dict gives each key its latest row without a Python loop over 100,000 rows.
@@ -83,6 +90,10 @@ def last_contacts(book: Workbook) -> dict[str, model.Contact]:
     keyed = [d or floor for d in dates]
     order = sorted(range(len(keyed)), key=keyed.__getitem__)
     found: dict[str | None, int] = {}
+    if heard is not None and table.has("direction"):
+        ways = table.keys("direction")
+        came = [i for i in order if (w := ways[i]) == "in" or (w and w.lower() in INCOMING)]
+        _latest_dates(table, came, dates, heard)
     for key in ("email", "buyer_id"):  # a Buyer ID match wins over an email match
         if table.has(key):
             who = table.keys(key)
@@ -91,3 +102,33 @@ def last_contacts(book: Workbook) -> dict[str, model.Contact]:
     rows = sorted(set(latest.values()))
     records = dict(zip(rows, model.load(table, model.Contact, rows), strict=True))
     return {who: records[i] for who, i in latest.items()}
+
+
+def _latest_dates(
+    table: Table, order: list[int], dates: list[Any], into: dict[str, dt.datetime]
+) -> None:
+    """{Buyer ID / email: latest date} over rows `order` (sorted by date), merged into
+    `into` keeping the later date."""
+    order = [i for i in order if dates[i] is not None]
+    when = [dates[i] for i in order]
+    for key in ("email", "buyer_id"):
+        if not table.has(key):
+            continue
+        who = table.keys(key)
+        latest = dict(zip([who[i] for i in order], when, strict=True))
+        latest.pop(None, None)
+        for k, at in latest.items():
+            old = into.get(k)  # type: ignore[arg-type]
+            if old is None or at > old:
+                into[k] = at  # type: ignore[index]
+
+
+def last_inquiries(book: Workbook, into: dict[str, dt.datetime]) -> None:
+    """The latest inquiry received per Buyer ID / email, merged into `into`."""
+    table = book.get("inquiries")
+    if table is None or not table.has("received"):
+        return
+    dates = table.values("received")
+    floor = dt.datetime.min
+    keyed = [d or floor for d in dates]
+    _latest_dates(table, sorted(range(len(keyed)), key=keyed.__getitem__), dates, into)

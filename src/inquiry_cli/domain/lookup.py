@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from inquiry_cli.contract.records import Workbook
-from inquiry_cli.domain import model
+from inquiry_cli.domain import chases, model
 from inquiry_cli.domain.cadence import Due, next_due
+from inquiry_cli.domain.channels import Channel, choose
 from inquiry_cli.domain.identity import whatsapp_link
 from inquiry_cli.domain.matching import Match
 from inquiry_cli.domain.settings import Settings
@@ -30,8 +31,9 @@ class Card:
     due: Due | None
     today: dt.date
     next_step: str
-    channel: str
+    channel: Channel
     products: list[str] = field(default_factory=list)
+    silent: chases.Silence | None = None  # not heard from for twice their cadence
 
     @property
     def days_late(self) -> int | None:
@@ -82,7 +84,7 @@ def build_card(book: Workbook, match: Match, now: dt.datetime) -> Card:
     products = list(
         dict.fromkeys([*buyer.product_list, *(i.product for i in h.inquiries if i.product)])
     )
-    step, channel = suggest(buyer, h, due, now, settings)
+    step, channel = suggest(buyer, h, due, now, settings, catalog_links(book))
     return Card(
         buyer,
         match.reasons,
@@ -96,25 +98,48 @@ def build_card(book: Workbook, match: Match, now: dt.datetime) -> Card:
         step,
         channel,
         products,
+        chases.silence(
+            buyer.grade,
+            last_heard(buyer, h),
+            now.date(),
+            chases.silence_cutoffs(now.date(), settings),
+        ),
     )
 
 
-def channel_for(buyer: model.Buyer, inquiry: model.Inquiry | None = None) -> str:
-    """docs/routine.md §4: answer a fax by fax, telephone A buyers, e-mail the rest."""
-    if inquiry is not None and (inquiry.channel or "").lower() == "fax":
-        return "FAX"
-    if buyer.grade == "A" and buyer.phone:
-        return "TEL"
-    if not buyer.email and buyer.fax:
-        return "FAX"
-    return "email"
+def last_heard(buyer: model.Buyer, h: model.History) -> dt.datetime | None:
+    """The last time the buyer wrote or called: an incoming contact, an inquiry, or the
+    day they were first met."""
+    times = [c.date for c in h.contacts if c.date and chases.is_incoming(c.direction)]
+    times += [i.received for i in h.inquiries if i.received]
+    if buyer.first_contact:
+        times.append(buyer.first_contact)
+    return max(times, default=None)
+
+
+def catalog_links(book: Workbook) -> dict[str, str]:
+    """{MODEL: its e-catalog link} from the Products sheet: what an e-sample sends."""
+    table = book.get("products")
+    if table is None or not table.has("model") or not table.has("catalog_link"):
+        return {}
+    return {
+        m.strip().upper(): link.strip()
+        for m, link in zip(table.values("model"), table.values("catalog_link"), strict=True)
+        if m and link and link.strip()
+    }
 
 
 def suggest(
-    buyer: model.Buyer, h: model.History, due: Due | None, now: dt.datetime, s: Settings
-) -> tuple[str, str]:
+    buyer: model.Buyer,
+    h: model.History,
+    due: Due | None,
+    now: dt.datetime,
+    s: Settings,
+    catalog: dict[str, str] | None = None,
+) -> tuple[str, Channel]:
     """The one next step, most pressing first, and the channel to use for it."""
     unreplied = [i for i in h.inquiries if i.replied is None and i.is_open]
+    esample = _esample_step(buyer, h, catalog or {})
     if unreplied:
         inq = unreplied[0]
         limit = s.fax_reply_hours if (inq.channel or "").lower() == "fax" else s.reply_limit_hours
@@ -128,16 +153,25 @@ def suggest(
                 what += f": {hours:.0f} h old, past the {limit:g} h limit"
             else:
                 what += f" within {limit:g} h of receipt (aim for {s.reply_target_hours:g} h)"
-        return what, channel_for(buyer, inq)
-    channel = channel_for(buyer)
+        if esample:
+            what += f"; with it, {esample[0].lower()}{esample[1:]}"
+        return what, choose(buyer, reply_to=inq)
+    last = h.last_contact
+    channel = choose(buyer, next_step=last.next_step if last else None)
     if buyer.grade is None and h.inquiries:
         return f"Grade this buyer: inq grade {buyer.key} A|B|C|D", channel
     waiting = [x for x in h.samples if x.date and not x.feedback]
     if waiting:
         model_ = waiting[-1].model or "the sample"
         return f"Ask for feedback on the {model_} sample sent {waiting[-1].date:%Y-%m-%d}", channel
-    if due is not None:
-        late = due.days_late(now.date())
+    late = due.days_late(now.date()) if due is not None else None
+    if esample:
+        channel = choose(buyer, next_step=esample)
+        if late is not None and late > 0:
+            days = f"{late} day{'s' if late != 1 else ''}"
+            return f"Follow up now ({days} overdue): {esample[0].lower()}{esample[1:]}", channel
+        return esample, channel
+    if due is not None and late is not None:
         if late > 0:
             return f"Follow up now: {late} day{'s' if late != 1 else ''} overdue", channel
         if late == 0:
@@ -146,6 +180,18 @@ def suggest(
     if h.quotes:
         return f"Follow up on quote {h.quotes[-1].quote_no}", channel
     return "Log the first contact: inq log", channel
+
+
+def _esample_step(buyer: model.Buyer, h: model.History, catalog: dict[str, str]) -> str | None:
+    """E-samples first (docs/routine.md §5): an open inquiry about a product with an
+    e-catalog, and no sample of it sent yet, calls for the e-sample."""
+    sent = {(x.model or "").strip().upper() for x in h.samples}
+    for inq in reversed(h.inquiries):  # the latest inquiry first
+        wanted = (inq.product or "").strip()
+        link = catalog.get(wanted.upper())
+        if inq.is_open and link and wanted.upper() not in sent:
+            return f"Send the e-sample of {wanted} ({link}): inq sample {buyer.key} {wanted}"
+    return None
 
 
 def card_json(card: Card) -> dict[str, Any]:
@@ -208,5 +254,11 @@ def card_json(card: Card) -> dict[str, Any]:
             "days_overdue": max(card.days_late or 0, 0) if card.due else None,
             "overdue": bool(card.due and (card.days_late or 0) > 0),
         },
-        "next_step": {"action": card.next_step, "channel": card.channel},
+        "next_step": {
+            "action": card.next_step,
+            "channel": card.channel.name,
+            "why": card.channel.why,
+            "whatsapp": card.channel.link,
+        },
+        "silent_days": card.silent.days if card.silent else None,
     }

@@ -115,6 +115,7 @@ def normalize_name(text: str | None) -> str:
     value = "".join(ch for ch in value if not unicodedata.combining(ch)).casefold()
     for word in CJK_LEGAL:
         value = value.replace(word, " ")
+    value = re.sub(r"(?<=\b\w)\.(?=\w\b)", "", value)  # L.L.C., S.A., B.V.: one word
     value = re.sub(r"[^\w\s&]+", " ", value)
     words = [w for w in value.split() if w not in LEGAL_WORDS]
     joined = " ".join(words)
@@ -159,9 +160,36 @@ def find(buyers: Table, query: Query, limit: int = 10) -> list[Match]:
             if ident and ident.upper() == wanted:
                 hit(i, SCORE_EMAIL, "Buyer ID")
         _match_names(buyers, query.text, hit)
+    if buyers.merged and (query.email or query.phone):
+        _match_merged(buyers, query, hit)
     order = sorted(hits, key=lambda i: (-hits[i][0], i))[:limit]
     records = model.load(buyers, Buyer, order)
     return [Match(b, hits[i][0], hits[i][1]) for i, b in zip(order, records, strict=True)]
+
+
+def _match_merged(buyers: Table, query: Query, hit) -> None:
+    """A buyer merged into another (`inq merge`) is found as the buyer kept, by the email
+    or number the merged row holds: nobody adds them again by mistake."""
+    index: dict[str, int] = {}
+    for key in ("email", "buyer_id"):
+        for i, value in enumerate(buyers.keys(key) if buyers.has(key) else []):
+            if value:
+                index.setdefault(value.lower(), i)
+    wanted = phone_key(query.phone) if query.phone else None
+    for number, row in buyers.merged:
+        ref = buyers.merged_cell(row, "merged_into")
+        kept = index.get((ref or "").lower())
+        if kept is None:
+            continue
+        who = buyers.merged_cell(row, "buyer_id") or f"row {number}"
+        if query.email and (buyers.merged_cell(row, "email") or "").lower() == query.email:
+            hit(kept, SCORE_EMAIL, f"same email as {who}, merged into this buyer")
+        for kind in ("phone", "fax"):
+            value = buyers.merged_cell(row, kind) if wanted else None
+            if value and phone_key(value) == wanted and query.phone:
+                region = country_code(buyers.merged_cell(row, "country"))
+                if same_number(query.phone, value, region):
+                    hit(kept, SCORE_PHONE, f"same {kind} as {who}, merged into this buyer")
 
 
 def _match_phones(buyers: Table, typed: str, hit) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from itertools import repeat
 from typing import Any, TypeVar
 
@@ -40,6 +41,7 @@ class Buyer:
     next_follow_up: dt.datetime | None = None
     owner: str | None = None
     notes: str | None = None
+    preferred_channel: str | None = None
 
     @property
     def key(self) -> str:
@@ -142,7 +144,12 @@ def split_list(text: str | None) -> list[str]:
     """'LED-PL-60, LED-HB-100; 灯管' -> ['LED-PL-60', 'LED-HB-100', '灯管']."""
     if not text:
         return []
-    return [p.strip() for p in re.split(r"[,;，；、/\n]+", str(text)) if p.strip()]
+    return list(_split(str(text)))
+
+
+@lru_cache(maxsize=4096)  # a due list splits the same few product lists thousands of times
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in re.split(r"[,;，；、/\n]+", text) if p.strip())
 
 
 def load(

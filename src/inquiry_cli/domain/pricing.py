@@ -82,6 +82,9 @@ class Line:
     unit_price: Decimal  # what the buyer pays per unit
     service_per_unit: Decimal
     amount: Decimal
+    # The whole tier table as the buyer pays it: (from quantity, unit price), lowest
+    # first; the base price from the MOQ when it applies below the first tier.
+    tiers: tuple[tuple[int, Decimal], ...] = ()
 
 
 def price_line(
@@ -111,6 +114,13 @@ def price_line(
         else:
             price = to_decimal(base, f"Products: Price of {model}")
     unit = money(price * region.factor) + money(region.service_cost)
+    table: list[tuple[int, Decimal]] = []
+    if tiers:
+        start = moq or 1
+        if base not in (None, "") and start < tiers[0][0]:
+            base_price = to_decimal(base, f"Products: Price of {model}")
+            table.append((start, money(base_price * region.factor) + money(region.service_cost)))
+        table += [(m, money(p * region.factor) + money(region.service_cost)) for m, p in tiers]
     return Line(
         model=model,
         asked_qty=qty,
@@ -122,6 +132,7 @@ def price_line(
         unit_price=unit,
         service_per_unit=money(region.service_cost),
         amount=money(unit * quoted),
+        tiers=tuple(table),
     )
 
 

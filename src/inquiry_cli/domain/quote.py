@@ -63,6 +63,16 @@ def company_fields(book: Workbook) -> Fields:
     return Fields("Company", values)
 
 
+def placeholders(company: Fields) -> list[str]:
+    """The Company fields that still hold what `inq init` wrote ("Your Company Co., Ltd."):
+    a quote must not go to a buyer with them."""
+    return [
+        label
+        for key, label, _aliases, placeholder in schema.COMPANY_FIELDS
+        if str(company.get(key)).strip() == placeholder
+    ]
+
+
 def _items(text: Any) -> list[str]:
     """'40W; 4000 lm; 100 lm/W' -> ['40W', '4000 lm', '100 lm/W']: split on ';' and lines only."""
     return [p.strip() for p in re.split(r"[;\n]+", str(text or "")) if p.strip()]
@@ -279,8 +289,24 @@ def context(d: QuoteDraft, company: Fields) -> dict[str, Any]:
                 "amount": format_money(line.amount, cur),
             }
         )
-    for item in lines:
+    for item, line in zip(lines, d.lines, strict=True):
         unit = item["unit"]
+        # the tier this quote reached; the base price (the first row) below the tiers
+        item["tiers"] = [
+            {
+                "from": minimum,
+                "from_text": f"{minimum:,} {unit}",
+                "unit_price": format_money(price, cur),
+                "applies": minimum == line.tier_min if line.tier_min is not None else i == 0,
+            }
+            for i, (minimum, price) in enumerate(line.tiers)
+        ]
+        width = max((len(t["from_text"]) for t in item["tiers"]), default=0)
+        item["tier_lines"] = [
+            f"from {t['from_text']:<{width}}  {t['unit_price']}"
+            + ("  <- this quote" if t["applies"] else "")
+            for t in item["tiers"]
+        ]
         item["unit_one"] = _singular(unit)
         item["qty_text"] = f"{item['qty']:,} {unit}"
         item["asked_qty_text"] = f"{item['asked_qty']:,} {unit}"

@@ -162,10 +162,48 @@ def open_json(items: list[OpenSample], today: dt.date) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- recording
 
 
+def kind_to_send(
+    book: Workbook, buyer: model.Buyer, model_name: str, new: NewSample
+) -> tuple[str, str | None]:
+    """E-samples first: (the kind to record, a warning or None).
+
+    Without --kind, an e-sample when the buyer has had none of this model (a courier,
+    a tracking number, freight, T/T or --large say physical). A physical sample of a
+    model that has gone to the buyer neither as an e-sample nor as a sample at all yet
+    comes with a warning (the command asks first on a terminal), once: the next one
+    does not warn again.
+    """
+    physical_options = new.courier or new.tracking or new.large or new.freight or new.amount
+    sent = [
+        s
+        for s in model.load(book.get("samples"), model.Sample, _rows_of_buyer(book, buyer))
+        if (s.model or "").strip().upper() == model_name.strip().upper()
+    ]
+    kind = new.kind
+    if kind is None:
+        had_esample = any(kind_of(s) == "e-sample" for s in sent)
+        kind = "physical" if physical_options or had_esample else "e"
+    if KINDS.get(kind.strip().lower().replace(" ", "")) != "Physical" or sent:
+        return kind, None
+    return kind, (
+        f"no e-sample of {model_name} has gone to {buyer.key} {buyer.label} yet: e-samples "
+        f"first (free, fast, always up to date): inq sample {buyer.key} {model_name} --kind e"
+    )
+
+
+def _rows_of_buyer(book: Workbook, buyer: model.Buyer) -> list[int]:
+    """The Samples rows of this buyer (Buyer ID, or email in a workbook without IDs)."""
+    table = book.get("samples")
+    if table is None or not table.has("buyer_id"):
+        return []
+    wanted = {k.lower() for k in buyer_keys(buyer)}
+    return [i for i, v in enumerate(table.keys("buyer_id")) if v and v.lower() in wanted]
+
+
 @dataclass
 class NewSample:
     model: str
-    kind: str | None = None  # e / physical
+    kind: str | None = None  # e / physical; None: e-samples first (kind_to_send)
     freight: str | None = None
     payment: str | None = None
     courier: str | None = None
@@ -231,7 +269,9 @@ def record_sample(
 
     if when > now + dt.timedelta(minutes=5):
         raise UsageError(f"{when:%Y-%m-%d} is in the future: record a sample once it is sent")
-    model_name = _check_model(book, new.model)
+    model_name = check_model(book, new.model)
+    if new.kind is None:
+        new.kind = kind_to_send(book, buyer, model_name, new)[0]
     words = sample_values(new)
     changes = ChangeSet()
     out = recording.Outcome(changes, buyer=buyer)
@@ -281,6 +321,8 @@ def record_sample(
     )
     out.lines += logged.lines
     out.warnings += logged.warnings
+    if words["kind"] == "E-sample":  # the e-catalog answers the inquiry, as a mail does
+        recording.mark_replied(book, buyer, when, changes, out)
     buyers = book.table("buyers")
     if model.moves_forward(buyer.status, "Sample sent") and buyers.has("status"):
         changes.set(buyers.name, buyer.row, buyers.col("status"), "Sample sent")
@@ -293,7 +335,7 @@ def record_sample(
     return out
 
 
-def _check_model(book: Workbook, wanted: str) -> str:
+def check_model(book: Workbook, wanted: str) -> str:
     """The model as the Products sheet spells it (unknown models refused, with suggestions)."""
     wanted = (wanted or "").strip()
     if not wanted:

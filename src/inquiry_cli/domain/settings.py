@@ -24,6 +24,10 @@ class Settings:
     reply_limit_hours: float = 24
     fax_reply_hours: float = 12
     quote_validity_days: int = 30
+    quote_chase_days: float = 3  # a quote the buyer has not answered is chased after this
+    alibaba_reply_hours: float = 24  # Alibaba.com's timely-reply window
+    alibaba_rate_days: float = 30  # ... and the days its reply rate looks back over
+    alibaba_warn_hours: float = 4  # warn this long before an Alibaba reply leaves the window
     currency: str = "USD"
     incoterm: str = "FOB"
     port: str = "Ningbo"

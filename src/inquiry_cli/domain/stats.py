@@ -4,7 +4,8 @@ The uses of the database in docs/routine.md §4.
 
 Buyers by region, country, nature, source, strength and grade; inquiries per month and
 per channel; the most asked-about products; reply performance against the Settings
-sheet's target (2 h) and limit (24 h). Countries are merged by ISO code, so 阿联酋, UAE
+sheet's target (2 h) and limit (24 h), and Alibaba.com's timely-reply rate as the
+platform counts it (platform_rate). Countries are merged by ISO code, so 阿联酋, UAE
 and United Arab Emirates count as one.
 """
 
@@ -72,6 +73,24 @@ class Replies:
 
 
 @dataclass
+class PlatformRate:
+    """Alibaba.com's timely-reply rate: of each buyer's first message of the day over the
+    last 30 days, the share answered within 24 h (see platform_rate)."""
+
+    hours: float
+    days: float
+    counted: int  # first messages of the day whose window has closed or that were answered
+    timely: int
+    pending: int  # still inside the window, not answered yet: not counted
+    excluded_china: int  # buyers registered in mainland China: Alibaba.com leaves them out
+    excluded_spam: int  # marked as spam
+
+    @property
+    def share(self) -> float:
+        return self.timely / self.counted if self.counted else 0.0
+
+
+@dataclass
 class Stats:
     since: dt.date | None
     now: dt.datetime
@@ -82,6 +101,7 @@ class Stats:
     per_channel: list[Count]
     products: list[ProductCount]
     replies: Replies
+    alibaba: PlatformRate | None = None  # None: no Alibaba.com inquiry in the window
     notes: list[str] = field(default_factory=list)
 
 
@@ -177,12 +197,13 @@ def _merge_case(values: list[str]) -> list[str]:
 def compute(book: Workbook, now: dt.datetime, since: dt.date | None = None) -> Stats:
     s = Settings.from_sheet(book.key_values("settings"))
     start = dt.datetime.combine(since, dt.time()) if since else None
+    every_inquiry = model.load(book.get("inquiries"), model.Inquiry)
     inquiries = [
         i
-        for i in model.load(book.get("inquiries"), model.Inquiry)
+        for i in every_inquiry
         if start is None or (i.received is not None and i.received >= start)
     ]
-    buyers = model.load(book.table("buyers"), model.Buyer)
+    every_buyer = buyers = model.load(book.table("buyers"), model.Buyer)
     if start is not None:
         asked = {k for i in inquiries for k in (i.buyer_id, (i.email or "").lower()) if k}
         buyers = [
@@ -228,7 +249,65 @@ def compute(book: Workbook, now: dt.datetime, since: dt.date | None = None) -> S
         per_channel=per_channel,
         products=_products(book, inquiries, buyers),
         replies=_replies(inquiries, s),
+        alibaba=platform_rate(every_inquiry, every_buyer, now, s),
         notes=notes,
+    )
+
+
+SPAM = frozenset({"spam", "junk", "垃圾", "垃圾询盘"})
+
+
+def platform_rate(
+    inquiries: list[model.Inquiry], buyers: list[model.Buyer], now: dt.datetime, s: Settings
+) -> PlatformRate | None:
+    """Alibaba.com's timely-reply rate, counted as the platform counts it.
+
+    Over the inquiries on the `alibaba` channel received in the last `alibaba_rate_days`
+    (30): each buyer's first message of each day counts once; it is timely when a reply
+    to that buyer (the Replied time of any of their messages that day) came within
+    `alibaba_reply_hours` (24) of it. Buyers in mainland China (CN; not Hong Kong, Macao
+    or Taiwan) and messages marked as spam are left out, as the platform does; a message
+    still inside its window and not answered is not counted yet. Bot and auto-replies
+    never set Replied in inq, so they cannot count.
+    """
+    window = dt.timedelta(hours=s.alibaba_reply_hours)
+    start = now - dt.timedelta(days=s.alibaba_rate_days)
+    country: dict[str, str | None] = {}
+    for b in buyers:
+        for k in (b.buyer_id, (b.email or "").lower() or None):
+            if k:
+                country.setdefault(k, b.country)
+    days: dict[tuple[str, dt.date], list[model.Inquiry]] = {}
+    china = spam = 0
+    for i in inquiries:
+        if (i.channel or "").strip().lower() != "alibaba" or i.received is None:
+            continue
+        if not (start <= i.received <= now):
+            continue
+        who = i.buyer_id or (i.email or "").lower() or f"row {i.row}"
+        if (i.status or "").strip().lower() in SPAM:
+            spam += 1
+            continue
+        where = country.get(i.buyer_id or "") or country.get((i.email or "").lower())
+        if country_code(where) == "CN":
+            china += 1
+            continue
+        days.setdefault((who, i.received.date()), []).append(i)
+    if not days and not (china or spam):
+        return None
+    counted = timely = pending = 0
+    for messages in days.values():
+        first = min(m.received for m in messages if m.received)
+        replies = [m.replied for m in messages if m.replied is not None and m.replied >= first]
+        answered = min(replies, default=None)
+        if answered is None and now < first + window:
+            pending += 1
+            continue
+        counted += 1
+        if answered is not None and answered - first <= window:
+            timely += 1
+    return PlatformRate(
+        s.alibaba_reply_hours, s.alibaba_rate_days, counted, timely, pending, china, spam
     )
 
 
@@ -306,18 +385,25 @@ def hours_text(hours: float | None) -> str:
     return f"{d} d {rest // 60} h" if rest // 60 else f"{d} d"
 
 
-def reply_rows(r: Replies) -> list[tuple[str, str]]:
-    """Reply performance as (label, value) lines."""
+def reply_rows(r: Replies, alibaba: PlatformRate | None = None) -> list[tuple[str, str]]:
+    """Reply performance as (label, value) lines; Alibaba.com's own rate beside inq's."""
 
     def pct(n: int) -> str:
         return f"{n / r.received:.0%} ({n} of {r.received})" if r.received else "-"
 
-    return [
+    rows = [
         (f"Answered within {r.target_hours:g} h", pct(r.within_target)),
         (f"Answered within {r.limit_hours:g} h", pct(r.within_limit)),
         ("Median reply time", hours_text(r.median_hours)),
         ("Not answered yet", str(r.unanswered)),
     ]
+    if alibaba is not None:
+        a = alibaba
+        value = f"{a.share:.0%} ({a.timely} of {a.counted})" if a.counted else "-"
+        if a.pending:
+            value += f", {a.pending} pending"
+        rows.append((f"Alibaba.com {a.hours:g} h rate ({a.days:g} d)", value))
+    return rows
 
 
 def to_json(st: Stats) -> dict[str, Any]:
@@ -351,5 +437,17 @@ def to_json(st: Stats) -> dict[str, Any]:
             "within_limit_share": round(r.limit_share, 4),
             "median_hours": r.median_hours,
             "unanswered": r.unanswered,
+        },
+        "alibaba_reply_rate": None
+        if st.alibaba is None
+        else {
+            "hours": st.alibaba.hours,
+            "days": st.alibaba.days,
+            "counted": st.alibaba.counted,
+            "timely": st.alibaba.timely,
+            "share": round(st.alibaba.share, 4),
+            "pending": st.alibaba.pending,
+            "excluded_china": st.alibaba.excluded_china,
+            "excluded_spam": st.alibaba.excluded_spam,
         },
     }

@@ -165,22 +165,25 @@ def write_stats(
     rows = [
         ("Buyers", st.buyers_total),
         ("Inquiries", st.inquiries_total),
-        *service.reply_rows(st.replies),
+        *service.reply_rows(st.replies, st.alibaba),
     ]
     for r, (label, value) in enumerate(rows, start=4):
         put(summary, r, 1, label).font = bold
         put(summary, r, 2, value)
     rp = st.replies
-    put(summary, 10, 1, "Reply performance").font = bold
+    top = 4 + len(rows) + 1  # the chart's table, below the summary lines
+    put(summary, top - 1, 1, "Reply performance").font = bold
     perf = [
         ("Measure", "Share"),
         (f"Within {rp.target_hours:g} h", round(rp.target_share, 4)),
         (f"Within {rp.limit_hours:g} h", round(rp.limit_share, 4)),
     ]
-    for i, (label, value) in enumerate(perf, start=11):
+    if st.alibaba is not None and st.alibaba.counted:
+        perf.append((f"Alibaba.com {st.alibaba.hours:g} h", round(st.alibaba.share, 4)))
+    for i, (label, value) in enumerate(perf, start=top):
         put(summary, i, 1, label)
         cell = put(summary, i, 2, value)
-        if i > 11:
+        if i > top:
             cell.number_format = "0%"
         else:
             summary.cell(row=i, column=1).font = bold
@@ -194,8 +197,9 @@ def write_stats(
     chart.y_axis.scaling.min = 0
     chart.y_axis.scaling.max = 1
     chart.legend = None
-    chart.add_data(Reference(summary, min_col=2, min_row=11, max_row=13), titles_from_data=True)
-    chart.set_categories(Reference(summary, min_col=1, min_row=12, max_row=13))
+    last = top + len(perf) - 1
+    chart.add_data(Reference(summary, min_col=2, min_row=top, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(summary, min_col=1, min_row=top + 1, max_row=last))
     chart.height, chart.width = 6, 14
     summary.add_chart(chart, "D4")
 

@@ -19,12 +19,12 @@ def ics_bytes(items, now: dt.datetime) -> bytes:
         event = Event()
         if item.kind == "reply":
             ident = item.inquiry.inquiry_id or f"row {item.inquiry.row}"
-            event.add("summary", f"Reply to {who} ({ident}) by {item.channel}")
+            event.add("summary", f"Reply to {who} ({ident}) by {item.via.name}")
             start = max(item.due_at, now) if item.late else item.due_at
             event.add("dtstart", start)
             event.add("dtend", start + dt.timedelta(minutes=30))
         else:
-            event.add("summary", f"Follow up {who} by {item.channel}")
+            event.add("summary", f"Follow up {who} by {item.via.name}")
             day = max(item.due_at.date(), now.date())
             event.add("dtstart", day)
             event.add("dtend", day + dt.timedelta(days=1))

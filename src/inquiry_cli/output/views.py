@@ -176,7 +176,13 @@ def print_card(card) -> None:
         out.print(f"Next follow-up: {when}", markup=False)
     else:
         out.print("Next follow-up: none scheduled (no grade or no contact yet)", markup=False)
-    out.print(f"Next step: {card.next_step} (by {card.channel})", markup=False)
+    if card.silent is not None:
+        out.print(
+            f"Silent: no word from them since {card.silent.since:%Y-%m-%d}, "
+            f"{card.silent.text.removeprefix('silent ')}",
+            markup=False,
+        )
+    out.print(f"Next step: {card.next_step} (by {card.channel.text})", markup=False)
 
 
 def _esc(text: str) -> str:

@@ -19,6 +19,7 @@ from inquiry_cli.domain.recording.common import (
     Outcome,
     append_row,
     channel,
+    ensure_column,
     new_sheet_ids,
     next_id,
     parse_quantity,
@@ -29,7 +30,12 @@ from inquiry_cli.domain.recording.common import (
     set_cell,
     table_or_new_sheet,
 )
-from inquiry_cli.domain.recording.contacts import check_contact, log_contact, log_outgoing
+from inquiry_cli.domain.recording.contacts import (
+    check_contact,
+    log_contact,
+    log_outgoing,
+    mark_replied,
+)
 from inquiry_cli.domain.recording.grades import (
     GradeTarget,
     Ungraded,
@@ -55,9 +61,11 @@ __all__ = [
     "check_contact",
     "clean_new_buyer",
     "duplicate_check",
+    "ensure_column",
     "fill_from_query",
     "log_contact",
     "log_outgoing",
+    "mark_replied",
     "new_sheet_ids",
     "next_id",
     "parse_grade",

@@ -216,3 +216,31 @@ def parse_quantity(text: str, *, whole: bool = False, what: str = "--qty") -> in
     from inquiry_cli.quantities import parse_quantity as parse
 
     return parse(text, whole=whole, what=what)
+
+
+def ensure_column(table: Table, key: str, changes: ChangeSet) -> str | None:
+    """Give a sheet the contract column `key` it lacks: its English header in the first
+    free column after the last header, in `changes`; the table maps it from now on. The
+    note to tell the user, or None when the column was there."""
+    if table.has(key) or not table.columns:
+        return None
+    width = len(table.headers)
+    last_header = max((i for i, h in enumerate(table.headers) if h), default=-1)
+    col = next(
+        (
+            i
+            for i in range(last_header + 1, width)
+            if all(i >= len(row) or row[i] in ("", None) for row in table.rows)
+        ),
+        width,
+    )
+    header = table.spec.column(key).header
+    changes.set(table.name, table.header_row, col + 1, header)
+    table.columns[key] = col
+    grow = col + 1 - width
+    if grow > 0:
+        table.headers.extend([""] * grow)
+        for row in table.rows:
+            row.extend([""] * grow)
+    table.headers[col] = header
+    return f"Added a {header} column to {table.name}"

@@ -75,15 +75,22 @@ def log_contact(
                 f"Cleared the past Next follow-up date ({buyer.next_follow_up:%Y-%m-%d})"
             )
     if direction == "out":
-        inquiries = book.get("inquiries")
-        for inq in model.load(inquiries, model.Inquiry, model.rows_of(inquiries, buyer)):
-            answered = inq.replied is None and inq.is_open
-            if inq.received is not None and inq.received > when:
-                answered = False
-            if answered and set_cell(inquiries, inq.row, "replied", when, changes, out):
-                ident = inq.inquiry_id or f"row {inq.row}"
-                out.lines.append(f"Inquiry {ident} marked replied at {when:%Y-%m-%d %H:%M}")
+        mark_replied(book, buyer, when, changes, out)
     return out
+
+
+def mark_replied(
+    book: Workbook, buyer: model.Buyer, when: dt.datetime, changes: ChangeSet, out: Outcome
+) -> None:
+    """An answer to the buyer at `when` replies to their open inquiries received by then."""
+    inquiries = book.get("inquiries")
+    for inq in model.load(inquiries, model.Inquiry, model.rows_of(inquiries, buyer)):
+        answered = inq.replied is None and inq.is_open
+        if inq.received is not None and inq.received > when:
+            answered = False
+        if answered and set_cell(inquiries, inq.row, "replied", when, changes, out):
+            ident = inq.inquiry_id or f"row {inq.row}"
+            out.lines.append(f"Inquiry {ident} marked replied at {when:%Y-%m-%d %H:%M}")
 
 
 def log_outgoing(

@@ -105,6 +105,13 @@ def set_grade(
     if not history:
         out.lines.append(f"{buyer.key} {buyer.label} is already grade {grade}: nothing to change")
         return out
+    if target.buyer is not None:  # the grade decides the channel too (domain.channels)
+        from dataclasses import replace
+
+        from inquiry_cli.domain.channels import choose
+
+        via = choose(replace(target.buyer, grade=grade))
+        out.lines.append(f"Next contact with {buyer.key} by {via.text}")
     for inquiry_id, old in history:
         append_row(
             book,

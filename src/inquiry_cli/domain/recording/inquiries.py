@@ -97,6 +97,9 @@ def record_inquiry(
         f"Recorded {label} from {buyer.key} {buyer.label}{what} "
         f"({chan}, received {received:%Y-%m-%d %H:%M})"
     )
+    step = esample_step(book, buyer, product)
+    if step:
+        out.lines.append(f"Next: with your reply, {step}")
     if 0 < buyer.row <= buyers.last_row:
         if product and product not in buyer.product_list and buyers.has("products"):
             joined = ", ".join([*buyer.product_list, product])
@@ -104,3 +107,30 @@ def record_inquiry(
         if buyer.last_contact is None or received > buyer.last_contact:
             set_cell(buyers, buyer.row, "last_contact", received, changes, out)
     return out
+
+
+def esample_step(book: Workbook, buyer: model.Buyer, product: str | None) -> str | None:
+    """E-samples first (docs/routine.md §5): an inquiry about a product with an e-catalog
+    link, from a buyer who has had no sample of it, calls for the e-sample."""
+    products = book.get("products")
+    if not product or products is None or not products.has("catalog_link"):
+        return None
+    wanted = product.strip().upper()
+    link = next(
+        (
+            str(c).strip()
+            for m, c in zip(products.values("model"), products.values("catalog_link"), strict=True)
+            if m and c and m.strip().upper() == wanted
+        ),
+        None,
+    )
+    if not link:
+        return None
+    samples = book.get("samples")
+    if samples is not None and samples.has("model"):
+        mine = {k.lower() for k in (buyer.buyer_id, buyer.email) if k}
+        for who, m in zip(samples.keys("buyer_id"), samples.values("model"), strict=True):
+            if who and who.lower() in mine and m and m.strip().upper() == wanted:
+                return None
+    model_name = product.strip()
+    return f"send the e-sample of {model_name} ({link}): inq sample {buyer.key} {model_name}"
