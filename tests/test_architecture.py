@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +23,7 @@ def test_every_package_is_shipped_in_the_wheel():
     assert found - listed == set()
 
 
+@cache
 def _imports() -> dict[str, set[str]]:
     """Every module's imports, at the top or inside functions (module -> names)."""
     import ast
