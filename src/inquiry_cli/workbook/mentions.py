@@ -8,7 +8,8 @@ a cell equal to the Buyer ID or the email), which the caller's own matching
 (`model.rows_of`) then narrows exactly. Where the XML could hide a needle from a plain
 byte search (rich-text runs in the sheet, references to ASCII characters, a needle that is
 not plain ASCII or holds XML's special characters, rows without numbers) the whole sheet
-is read instead.
+is read instead, and so is a sheet whose rows found hold a date like 03/11/2026 (only
+its whole column can say which order it is in).
 Values are matched as spreadsheet programs write them (`<v>12</v>`, no padding).
 """
 
@@ -232,7 +233,9 @@ def _search_tables(book: Workbook, names: dict[str, str], needles: list[bytes]) 
             except Exception:  # calamine could not read the few rows: read these whole
                 continue
             for (key, (_mini, numbers)), grid in zip(group.items(), grids, strict=True):
-                tables[key] = _table(schema.SHEETS_BY_KEY[key], names[key], grid, numbers)
+                table = _table(schema.SHEETS_BY_KEY[key], names[key], grid, numbers)
+                if not table.needs_whole_column():  # (a 03/11/2026 reads by its column)
+                    tables[key] = table
     return tables
 
 
