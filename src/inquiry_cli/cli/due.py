@@ -140,10 +140,14 @@ def _what(item, now) -> str:
             if today
             else f"reply {ident} by {item.due_at:%a %H:%M}"
         )
+    from inquiry_cli.domain.cadence import USER_DATE
+
     what = "sample feedback" if item.kind == "sample" else "follow-up"
     if item.late:
-        return f"{what} {item.days_late}d late"
-    return what if item.days_late == 0 else f"{what} {item.due_at:%m-%d}"
+        what = f"{what} {item.days_late}d late"
+    elif item.days_late != 0:
+        what = f"{what} {item.due_at:%m-%d}"
+    return f"{what} (your date)" if item.basis == USER_DATE else what
 
 
 def _n(count: int, one: str, many: str) -> str:

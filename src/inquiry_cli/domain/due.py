@@ -77,6 +77,7 @@ class Item:
     last_contact_at: dt.datetime | None
     local: LocalTime | None
     products: list[str]
+    basis: str | None = None  # a follow-up's date: the user's own, or a cadence's (Due.basis)
 
     @property
     def days_late(self) -> int:
@@ -260,6 +261,7 @@ def _follow_up_item(b, due: Due, late: int, now, s, contact, last, open_inqs) ->
         last,
         local_time(b, now, s),
         products,
+        basis=due.basis,
     )
 
 
@@ -321,6 +323,7 @@ def item_json(item: Item) -> dict:
         "urgency": item.urgency,
         "channel": item.channel,
         "why": item.detail,
+        "basis": item.basis,
         "local_time": item.local.time if item.local else None,
         "time_zone": item.local.zone if item.local else None,
         "business_hours": item.local.business_hours if item.local else None,
