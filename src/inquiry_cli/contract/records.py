@@ -233,6 +233,7 @@ class Workbook:
     tables: dict[str, Table]  # contract key -> table, for the sheets found
     missing_sheets: list[str]  # contract keys asked for but not found
     stamp: Any = None  # workbook.write.FileStamp taken at read (for concurrent-save checks)
+    ods: bool = False  # a LibreOffice .ods: read whole (no byte search), never written
 
     def table(self, key: str) -> Table:
         """The table for a contract sheet, or a clear error naming what is missing."""

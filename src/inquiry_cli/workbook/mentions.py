@@ -83,7 +83,7 @@ def add_rows_mentioning(book: Workbook, keys: Iterable[str], needles: Iterable[s
         return
     _same_file(book)
     found: dict[str, Table] = {}
-    if _searchable(wanted):
+    if _searchable(wanted) and not book.ods:  # (an .ods has no sheet XML to search)
         found = _partial_tables(book, names, [n.lower().encode() for n in wanted])
         book.tables.update(found)
     whole = [k for k in names if k not in found]
@@ -105,7 +105,8 @@ def load_mentioning(
     from inquiry_cli.workbook.probe import probe
     from inquiry_cli.workbook.read import _head_rows, _stamp
 
-    probe(path)  # a missing, locked or non-xlsx file gets its own clear error
+    if probe(path).ods:  # a missing, locked or odd file gets its own clear error
+        return None  # an .ods has no sheet XML to search: read it whole
     wanted = [n for n in dict.fromkeys((n or "").strip() for n in needles) if n]
     if not wanted or not _searchable(wanted):
         return None
