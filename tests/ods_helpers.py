@@ -23,9 +23,9 @@ MANIFEST = (
 )
 
 
-def content_xml(tables: str) -> str:
+def content_xml(tables: str, doctype: str = "") -> str:
     return (
-        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {NAMESPACES} '
+        f'<?xml version="1.0" encoding="UTF-8"?>{doctype}<office:document-content {NAMESPACES} '
         f'office:version="1.3"><office:body><office:spreadsheet>{tables}'
         "</office:spreadsheet></office:body></office:document-content>"
     )
@@ -55,13 +55,13 @@ def table_xml(name: str, rows: list[list]) -> str:
 
 
 def hand_made_ods(
-    path: Path, tables: str, *, mimetype: str = ODS, manifest_extra: str = ""
+    path: Path, tables: str, *, mimetype: str = ODS, manifest_extra: str = "", doctype: str = ""
 ) -> Path:
     """An OpenDocument zip: mimetype first and stored, a manifest, content.xml."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(zipfile.ZipInfo("mimetype"), mimetype, zipfile.ZIP_STORED)
         zf.writestr("META-INF/manifest.xml", MANIFEST.format(extra=manifest_extra))
-        zf.writestr("content.xml", content_xml(tables))
+        zf.writestr("content.xml", content_xml(tables, doctype))
     return path
 
 

@@ -114,19 +114,42 @@ def test_every_write_refuses_in_one_line_and_changes_nothing(inq, saved_by_libre
     assert "Dry run: nothing was written." in shown.stdout
 
 
-def test_a_far_cell_in_an_ods_is_refused_before_it_is_read(inq, tmp_path):
-    far = (
-        '<table:table table:name="Buyers"><table:table-row table:number-rows-repeated="90000">'
-        '<table:table-cell table:number-columns-repeated="200" office:value-type="string">'
-        "<text:p>x</text:p></table:table-cell></table:table-row></table:table>"
-    )
-    path = hand_made_ods(tmp_path / "far.ods", far)
+FAR = (
+    '<table:table table:name="Buyers"><table:table-row table:number-rows-repeated="90000">'
+    '<table:table-cell table:number-columns-repeated="200" office:value-type="string">'
+    "<text:p>x</text:p></table:table-cell></table:table-row></table:table>"
+)
+GAP = (  # a value, a million empty rows, a value: calamine lays out every row between
+    '<table:table table:name="Buyers"><table:table-row><table:table-cell/><table:table-cell '
+    'table:number-columns-repeated="6"/><table:table-cell office:value-type="string"><text:p>x'
+    "</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated"
+    '="999999"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>'
+    '<table:table-row><table:table-cell office:value-type="float" office:value="1"><text:p>1'
+    "</text:p></table:table-cell></table:table-row></table:table>"
+)
+
+
+@pytest.mark.parametrize(
+    ("tables", "far"),
+    [
+        (FAR, "row 90,000 and across to column GR (18,000,000 cells"),
+        # what the fast pass leaves to the exact one: a comment, a character reference
+        (FAR.replace("<text:p>", "<!-- a note --><text:p>"), "row 90,000 and across to column GR"),
+        (FAR.replace('"90000"', '"&#57;0000"'), "row 90,000 and across to column GR"),
+        (GAP, "row 1,000,001 and across to column H (8,000,008 cells"),
+    ],
+    ids=["repeated cells", "comment", "reference", "empty rows between"],
+)
+def test_a_far_cell_in_an_ods_is_refused_before_it_is_read(inq, tmp_path, tables, far):
+    path = hand_made_ods(tmp_path / "far.ods", tables)
     result = inq("-w", path, "check")
     assert result.exit_code == 1
-    assert result.stderr == (
-        "Error: far.ods: sheet 'Buyers' is too large to read: its cells reach down to row "
-        "90,000 and across to column GR (18,000,000 cells in all, over 6,000,000); if a far "
-        "cell is a stray entry, delete it in LibreOffice (Ctrl+End finds the last one) and save\n"
+    assert result.stderr.startswith(
+        f"Error: far.ods: sheet 'Buyers' is too large to read: its cells reach down to {far}"
+    )
+    assert result.stderr.endswith(
+        "; if a far cell is a stray entry, delete it in LibreOffice (Ctrl+End finds the last "
+        "one) and save\n"
     )
 
 
@@ -151,3 +174,8 @@ def test_other_opendocument_files_and_passwords_are_named(inq, tmp_path):
         "Error: locked.ods is password-protected: open it in LibreOffice"
     )
     assert result.stderr.count("\n") == 1
+    entity = hand_made_ods(tmp_path / "xxe.ods", buyers, doctype='<!DOCTYPE x [<!ENTITY e "e">]>')
+    assert inq("-w", entity, "due").stderr == (
+        "Error: xxe.ods: part content.xml is damaged: it declares a DOCTYPE, which LibreOffice "
+        "never writes (re-save it from LibreOffice)\n"
+    )

@@ -139,8 +139,10 @@ class _FastBoxes:
     def _rows(self, data: bytes, pos: int, limit: int) -> None:
         """Measure the rows in data[pos:limit] (whole rows: blocks are cut before one).
 
-        Split at the row tags, each row is searched in C (map); only a row that repeats,
-        or has a repeated cell before its last content, is walked cell by cell."""
+        Split at the row tags, each row is searched in C (map): its width is bounded by
+        its cell tags (the empty ones after its last content count once each, a column
+        or so too many). Only a row that repeats, or has a repeated cell before its last
+        content, is walked cell by cell."""
         parts = data[pos:limit].split(b"<table:table-row")[1:]  # (each: a row's tag on)
         closed = list(map(methodcaller("rfind", _CLOSED), parts))
         typed = list(map(methodcaller("rfind", _TYPED), parts))
@@ -350,7 +352,7 @@ class OdsBook:
     def _check_and_copy(self, fh: BinaryIO) -> int:
         """Copy content.xml into `fh` (a stored zip calamine can open), then measure it;
         the number of cells calamine will lay out."""
-        from inquiry_cli.workbook.xmlsafe import refuse_doctype
+        from inquiry_cli.workbook.probe import refuse_odf_doctype
 
         filename = self.path.name
         what = f"{filename}: part {CONTENT}"
@@ -363,7 +365,7 @@ class OdsBook:
             stored.close()
             for piece in src.chunks(CONTENT):  # (size and CRC checked on the way)
                 if at == start:
-                    refuse_doctype(piece, what)
+                    refuse_odf_doctype(piece, what)
                 fh.seek(at)
                 fh.write(piece)
                 at += len(piece)

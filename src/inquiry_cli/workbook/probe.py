@@ -186,8 +186,6 @@ def _check_zip(path: Path, fh) -> Probe:
 def _check_odf(zf: zipfile.ZipFile, names: dict[str, str], name: str) -> None:
     """An OpenDocument zip: a spreadsheet inq can read, or a one-line refusal (another
     kind of document, a password, no content.xml); DOCTYPEs refused as for an .xlsx."""
-    from inquiry_cli.workbook.xmlsafe import refuse_doctype
-
     with zf.open(names["mimetype"]) as member:
         mimetype = member.read(256).decode("ascii", "replace").strip()
     if mimetype != ODS_MIMETYPE:
@@ -206,14 +204,25 @@ def _check_odf(zf: zipfile.ZipFile, names: dict[str, str], name: str) -> None:
         )
     with zf.open(manifest) as member:
         head = member.read(1024 * 1024)
-    refuse_doctype(head, f"{name}: part {manifest}")
+    refuse_odf_doctype(head, f"{name}: part {manifest}")
     if b"encryption-data" in head:
         raise WorkbookUnreadable(
             f"{name} is password-protected: open it in LibreOffice, save it with File > "
             "Save As without 'Save with password' (as .xlsx, for inq to write to it), and retry"
         )
     with zf.open(names["content.xml"]) as member:
-        refuse_doctype(member.read(64 * 1024), f"{name}: part content.xml")
+        refuse_odf_doctype(member.read(64 * 1024), f"{name}: part content.xml")
+
+
+def refuse_odf_doctype(xml: bytes, what: str) -> None:
+    """xmlsafe.refuse_doctype, in LibreOffice's words."""
+    from inquiry_cli.workbook.xmlsafe import has_doctype
+
+    if has_doctype(xml):
+        raise WorkbookUnreadable(
+            f"{what} is damaged: it declares a DOCTYPE, which LibreOffice never writes "
+            "(re-save it from LibreOffice)"
+        )
 
 
 def _workbook_head(zf: zipfile.ZipFile, names: dict[str, str], name: str) -> bytes:
