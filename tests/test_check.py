@@ -94,7 +94,8 @@ def test_check_contract_workbook_json(inq, contract_workbook):
     result = inq("-w", contract_workbook, "check", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert list(data) == ["workbook", "ok", "sheets", "missing_sheets", "problems"]
+    assert list(data) == ["workbook", "ok", "sheets", "missing_sheets", "problems", "date_orders"]
+    assert data["date_orders"] == []
     assert data["ok"] is True
     buyers = data["sheets"][0]
     assert buyers["sheet"] == "Buyers" and buyers["rows"] == 2 and buyers["header_row"] == 1

@@ -27,6 +27,9 @@ D = dt.date(2026, 11, 3)
         ("3 November 2026", D),
         ("25/12/2026", dt.date(2026, 12, 25)),
         ("12/25/2026", dt.date(2026, 12, 25)),
+        ("25-12-2026", dt.date(2026, 12, 25)),
+        ("25/12/2026 18:05", dt.datetime(2026, 12, 25, 18, 5)),
+        ("03/03/2026", dt.date(2026, 3, 3)),  # the same day either way round
         ("2026-11-03 14:30", dt.datetime(2026, 11, 3, 14, 30)),
         ("2026/11/03 9:05", dt.datetime(2026, 11, 3, 9, 5)),
         ("2028年2月29日", dt.date(2028, 2, 29)),
@@ -37,10 +40,20 @@ def test_text_dates(text, expected):
 
 
 @pytest.mark.parametrize(
-    "text", ["03/11/2026", "next week", "2026-02-30", "soon", "12345", "2026/13/01", ""]
-)
+    "text",
+    ["03/11/2026", "03-11-2026", "31/02/2026", "next week", "2026-02-30", "soon", "12345",
+     "2026/13/01", ""],
+)  # fmt: skip
 def test_unreadable_dates(text):
     assert dates.parse_date_text(text) is None
+
+
+def test_a_date_either_way_round_reads_in_the_order_given():
+    assert dates.parse_date_text("03/11/2026", dates.DAY_FIRST) == D
+    assert dates.parse_date_text("11/03/2026 08:00", dates.MONTH_FIRST) == dt.datetime(
+        2026, 11, 3, 8
+    )
+    assert dates.parse_date_text("25/11/2026", dates.MONTH_FIRST) == dt.date(2026, 11, 25)
 
 
 def test_inq_now_pins_now(monkeypatch):

@@ -265,8 +265,9 @@ print(sorted(set(sys.modules) - before))
         ("sample", ["log", EMAIL, "-c", "tel", "-s", "Called"]),
         ("damaged", ["lookup", EMAIL]),
         ("xls", ["log", EMAIL, "-c", "tel", "-s", "Called"]),
+        ("ods", ["lookup", EMAIL]),
     ],
-    ids=["whole sheets", "one buyer", "damaged zip", "old xls"],
+    ids=["whole sheets", "one buyer", "damaged zip", "old xls", "ods"],
 )
 def test_the_early_read_thread_imports_nothing(sample, tmp_path, workbook, args):
     """Two threads importing at once can meet in an import cycle and one then gets a
@@ -280,6 +281,11 @@ def test_the_early_read_thread_imports_nothing(sample, tmp_path, workbook, args)
         path.write_bytes(bytes(data))
     elif workbook == "xls":
         path = Path(__file__).parent / "fixtures" / "old.xls"
+    elif workbook == "ods":
+        from ods_helpers import hand_made_ods, table_xml
+
+        rows = [["Name", "Email", "Phone"], ["Sophie Martin", EMAIL, "+33 (0)1 23 45 67 89"]]
+        path = hand_made_ods(tmp_path / "customers.ods", table_xml("Buyers", rows))
     done = subprocess.run(
         [sys.executable, "-c", THREAD_IMPORTS, "-w", str(path), *args],
         capture_output=True,

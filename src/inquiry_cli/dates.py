@@ -55,7 +55,11 @@ def today() -> dt.date:
 _CJK = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?\s*(.*)$")
 _YMD = re.compile(r"^\s*(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?:[ T](.*))?$")
 _DMY_DOTS = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+(.*))?$")
+# 03/11/2026, 25-11-2026, 11/25/2026 14:30: day and month in either order, year last.
+_YEAR_LAST = re.compile(r"^\s*(\d{1,2})([/\-])(\d{1,2})\2(\d{4})(?:\s+(.*))?$")
 _TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
+
+DAY_FIRST, MONTH_FIRST = "dmy", "mdy"
 
 
 def _with_time(day: dt.date, rest: str | None) -> dt.date | dt.datetime | None:
@@ -70,37 +74,66 @@ def _with_time(day: dt.date, rest: str | None) -> dt.date | dt.datetime | None:
     return dt.datetime(day.year, day.month, day.day, h, mi, s)
 
 
-def parse_date_text(text: str) -> dt.date | dt.datetime | None:
+def _valid(y: int, mo: int, d: int) -> bool:
+    try:
+        dt.date(y, mo, d)
+    except ValueError:
+        return False
+    return True
+
+
+def _year_last(text: str) -> tuple[re.Match[str], tuple[str, ...]] | None:
+    m = _YEAR_LAST.match(text)
+    if m is None or (m[5] and _with_time(dt.date(2000, 1, 1), m[5]) is None):
+        return None
+    a, b, y = int(m[1]), int(m[3]), int(m[4])
+    if a == b:
+        return m, ((DAY_FIRST,) if _valid(y, a, a) else ())
+    orders = ((DAY_FIRST, (b, a)), (MONTH_FIRST, (a, b)))
+    return m, tuple(order for order, (mo, d) in orders if _valid(y, mo, d))
+
+
+def year_last_orders(text: str) -> tuple[str, ...] | None:
+    """The orders a date with the year last can be read in: (DAY_FIRST,) for 25/11/2026,
+    (MONTH_FIRST,) for 11/25/2026, both for 03/11/2026, () for 31/31/2026; None when
+    `text` is not of that form. 05/05/2026 reads alike either way: (DAY_FIRST,)."""
+    found = _year_last(text)
+    return None if found is None else found[1]
+
+
+def parse_date_text(text: str, order: str | None = None) -> dt.date | dt.datetime | None:
     """Read a date typed as text; None when it cannot be read unambiguously.
 
     Accepts ISO and 2026/11/03, 03.11.2026 (day first, as in Europe), 2026年11月3日,
-    "3 Nov 2026", "Nov 3, 2026", with an optional time. Slash dates with the year last
-    (03/11/2026) are ambiguous between US and European order and are read day-first
-    only when the first number cannot be a month.
+    "3 Nov 2026", "Nov 3, 2026", with an optional time. Dates with the year last and
+    slashes or dashes (03/11/2026) are ambiguous between US and European order: read
+    in `order` (DAY_FIRST or MONTH_FIRST: what the rest of their column shows), else
+    only when just one order makes a date (25/11/2026).
     """
     text = text.strip()
     if not text:
         return None
     try:
-        for rx, order in ((_CJK, "ymd"), (_YMD, "ymd"), (_DMY_DOTS, "dmy")):
+        for rx, fields in ((_CJK, "ymd"), (_YMD, "ymd"), (_DMY_DOTS, "dmy")):
             m = rx.match(text)
             if m:
                 a, b, c = int(m[1]), int(m[2]), int(m[3])
-                y, mo, d = (a, b, c) if order == "ymd" else (c, b, a)
+                y, mo, d = (a, b, c) if fields == "ymd" else (c, b, a)
                 return _with_time(dt.date(y, mo, d), m[4])
     except ValueError:
         return None
-    m = re.match(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$", text)
-    if m:
-        a, b, y = int(m[1]), int(m[2]), int(m[3])
-        try:
-            if a > 12:
-                return dt.date(y, b, a)
-            if b > 12:
-                return dt.date(y, a, b)
-        except ValueError:
+    found = _year_last(text)
+    if found is not None:
+        m, orders = found
+        if len(orders) > 1:
+            if order not in orders:
+                return None  # 03/11/2026: March or November? nothing says: refuse to guess.
+            orders = (order,)
+        if not orders:
             return None
-        return None  # 03/11/2026: March or November? refuse to guess.
+        a, b, y = int(m[1]), int(m[3]), int(m[4])
+        day = dt.date(y, b, a) if orders[0] == DAY_FIRST else dt.date(y, a, b)
+        return _with_time(day, m[5])
     if not re.search(r"[A-Za-z]{3,}", text):
         return None
     from dateutil import parser

@@ -25,6 +25,10 @@ class WorkbookUnreadable(InqError):
     """The file exists but is not a workbook inq can read (corrupt, encrypted, .xls, ...)."""
 
 
+class WorkbookNotWritable(InqError):
+    """A workbook inq reads but does not write (a LibreOffice .ods)."""
+
+
 class ContractError(InqError):
     """The workbook lacks a sheet or column a command needs."""
 

@@ -49,10 +49,10 @@ class AppState:
         # of the workbook is still running on the other core.
         import inquiry_cli.workbook.write  # noqa: F401
         from inquiry_cli.workbook.guard import exclusive
-        from inquiry_cli.workbook.probe import probe
+        from inquiry_cli.workbook.probe import probe, refuse_ods
 
         path = self.workbook
-        probe(path)  # a missing file gets its own clear error, not a lock folder
+        refuse_ods(probe(path))  # a missing file gets its own clear error, not a lock folder
         with exclusive(path, self.lock_wait, on_wait=self._say_waiting, command=self.command):
             yield
 

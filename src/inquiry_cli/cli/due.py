@@ -139,6 +139,7 @@ def _country(buyer) -> str:
 
 def _what(item, now) -> str:
     """Short, so the names keep the width: 'REPLY I0108 48h late', 'follow-up 3d late'."""
+    from inquiry_cli.domain.cadence import USER_DATE
     from inquiry_cli.domain.due import when_text
 
     if item.kind == "reply":
@@ -157,6 +158,8 @@ def _what(item, now) -> str:
         what = f"{what} {item.days_late}d late"
     elif item.days_late != 0:
         what = f"{what} {item.due_at:%m-%d}"
+    if item.basis == USER_DATE:
+        what += " (your date)"
     if item.silent is not None:  # how long: in --json and the ICS description
         what += ", silent"
     return what

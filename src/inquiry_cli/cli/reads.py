@@ -152,6 +152,7 @@ _SHEET_USES = (
     "inquiry_cli.workbook.guard",
     "inquiry_cli.workbook.headers",
     "inquiry_cli.workbook.native",
+    "inquiry_cli.workbook.ods",
     "inquiry_cli.workbook.ooxml",
     "inquiry_cli.workbook.read",
     "inquiry_cli.workbook.repack",

@@ -97,6 +97,12 @@ def _print_check(report) -> None:
             out.print(f"{s.title} columns read from: " + "; ".join(renamed))
         if s.unknown_columns:
             out.print(f"{s.title} columns kept as they are: " + ", ".join(s.unknown_columns))
+    for d in report.date_orders:
+        out.print(
+            f"{d.sheet} column {d.column!r}: {d.dates} date{'s' if d.dates != 1 else ''} "
+            f"like 03/11/2026 read {d.order} ({d.why})",
+            markup=False,
+        )
     missing = [s.title for s in report.sheets if s.found is None]
     if missing:
         out.print(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -19,7 +21,6 @@ _DATE = dt.date
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+'\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
 _NUMBER = re.compile(r"^\s*[$€£¥]?\s*([-+]?\d[\d,]*(\.\d+)?)")
 _SCALE = re.compile(r"([eE][-+]?\d{1,3})?([kK](?![a-zA-Z]))?")
-_AMBIGUOUS = re.compile(r"^\s*\d{1,2}/\d{1,2}/\d{4}\s*$")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，＠", "0123456789.,@")
 
 Converted = tuple[object, str | None]
@@ -56,8 +57,82 @@ def _excel_serial(value: float) -> dt.datetime | None:
     return None
 
 
-def datetime_(value: Any) -> Converted:
-    """A date or date-time cell: a real Excel date, a serial number, or text."""
+@dataclass(frozen=True)
+class DayOrder:
+    """How a column's dates like 03/11/2026 read, by the evidence of the column itself:
+    a 25/11/2026 in it can only be day first, a 11/25/2026 only month first."""
+
+    day_first: tuple[str, int] | None = None  # the first such date and its Excel row
+    month_first: tuple[str, int] | None = None
+
+    @property
+    def order(self) -> str | None:
+        """dates.DAY_FIRST or MONTH_FIRST; None when the column says neither, or both."""
+        if self.day_first and not self.month_first:
+            return dates.DAY_FIRST
+        if self.month_first and not self.day_first:
+            return dates.MONTH_FIRST
+        return None
+
+    @property
+    def why(self) -> str:
+        """Why the order is what it is: '25/11/2026 in row 7 can only be day first'."""
+        if self.day_first and not self.month_first:
+            return f"{self.day_first[0]} in row {self.day_first[1]} can only be day first"
+        if self.month_first and not self.day_first:
+            return f"{self.month_first[0]} in row {self.month_first[1]} can only be month first"
+        if self.day_first and self.month_first:
+            return (
+                f"its column has day-first dates ({self.day_first[0]}, row {self.day_first[1]}) "
+                f"and month-first ones ({self.month_first[0]}, row {self.month_first[1]})"
+            )
+        return "no other date in its column tells"
+
+
+def undecided(value: Any) -> bool:
+    """A date like 03/11/2026: text that reads as a date day first and month first."""
+    if value.__class__ is not str:
+        return False
+    orders = dates.year_last_orders(value)
+    return orders is not None and len(orders) > 1
+
+
+def day_order(raw: list[Any], row_numbers: list[int]) -> DayOrder:
+    """The evidence of one column's cells (raw values, with their Excel rows) for the
+    order of its dates with the year last: one pass, stopping once both orders are seen."""
+    day: tuple[str, int] | None = None
+    month: tuple[str, int] | None = None
+    for value, row in zip(raw, row_numbers, strict=True):
+        if value.__class__ is not str or ("/" not in value and "-" not in value):
+            continue
+        orders = dates.year_last_orders(value)
+        if orders is None or len(orders) != 1:
+            continue
+        if orders[0] == dates.DAY_FIRST:
+            day = day or (value.strip(), row)
+        else:
+            month = month or (value.strip(), row)
+        if day and month:
+            break
+    return DayOrder(day, month)
+
+
+def _ambiguous(text: str, order: DayOrder | None) -> str:
+    """The problem of a date like 03/11/2026 its column cannot decide, with both readings."""
+    why = (order or DayOrder()).why
+    day = dates.parse_date_text(text, dates.DAY_FIRST)
+    month = dates.parse_date_text(text, dates.MONTH_FIRST)
+    if day is None or month is None:
+        return f"ambiguous date {text!r}: day or month first? {why}"
+    return (
+        f"ambiguous date {text!r} ({day.day} {day:%b} or {month.day} {month:%b}?): {why}; "
+        f"type it as {day:%Y-%m-%d} or {month:%Y-%m-%d}"
+    )
+
+
+def datetime_(value: Any, order: DayOrder | None = None) -> Converted:
+    """A date or date-time cell: a real Excel date, a serial number, or text (a date like
+    03/11/2026 read in the order its column shows, see DayOrder)."""
     if value is None or value == "":
         return None, None
     cls = value.__class__
@@ -75,10 +150,11 @@ def datetime_(value: Any) -> Converted:
     if cls is str:
         if not value.strip():
             return None, None
-        parsed_text = dates.parse_date_text(value.translate(_FULLWIDTH))
+        typed = value.translate(_FULLWIDTH)
+        parsed_text = dates.parse_date_text(typed, order.order if order else None)
         if parsed_text is None:
-            if _AMBIGUOUS.match(value):
-                return None, f"ambiguous date {value.strip()!r}: day or month first? use 2026-11-03"
+            if undecided(typed):
+                return None, _ambiguous(typed.strip(), order)
             return None, f"unreadable date {value.strip()!r}"
         if not dates.in_range(parsed_text):
             return None, _OUT_OF_RANGE
@@ -88,9 +164,9 @@ def datetime_(value: Any) -> Converted:
     return None, f"not a date: {value!r}"
 
 
-def date_(value: Any) -> Converted:
+def date_(value: Any, order: DayOrder | None = None) -> Converted:
     """Like datetime_, kept as a date-time at midnight when no time was given."""
-    return datetime_(value)
+    return datetime_(value, order)
 
 
 def number(value: Any) -> Converted:
@@ -187,7 +263,7 @@ def flag(value: Any) -> Converted:
     return str(value).strip().lower() in _TRUE, None
 
 
-CONVERTERS = {
+CONVERTERS: dict[str, Callable[..., Converted]] = {
     "text": text,
     "date": date_,
     "datetime": datetime_,

@@ -8,13 +8,21 @@ so a command that needs three columns of a 100k-row sheet pays for three.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from inquiry_cli.contract import schema
-from inquiry_cli.contract.cells import CONVERTERS, FAST, MISS
+from inquiry_cli.contract.cells import (
+    CONVERTERS,
+    FAST,
+    MISS,
+    Converted,
+    DayOrder,
+    day_order,
+    undecided,
+)
 from inquiry_cli.errors import ContractError
 
 
@@ -79,6 +87,9 @@ class Table:
         value = CONVERTERS["text"](row[idx])[0]
         return str(value).strip() or None if value is not None else None
 
+    _orders: dict[str, DayOrder] = field(default_factory=dict, repr=False)
+    _decided: dict[str, int] = field(default_factory=dict, repr=False)  # dates its order read
+
     def __len__(self) -> int:
         return len(self.rows)
 
@@ -121,7 +132,7 @@ class Table:
         out = [fast(v) for v in raw]
         problems: list[Problem] = []
         if MISS in out:  # the odd cells: text dates, numbers as text, bad emails...
-            convert = CONVERTERS[kind]
+            convert = self._converter(key, kind, count=True)
             for i, value in enumerate(out):
                 if value is MISS:
                     value, problem = convert(raw[i])
@@ -172,7 +183,7 @@ class Table:
         if idx is None:
             return [None] * len(indices)
         kind = self.spec.column(key).kind
-        fast, convert = FAST[kind], CONVERTERS[kind]
+        fast, convert = FAST[kind], self._converter(key, kind)
         out = []
         for i in indices:
             raw = self.rows[i][idx]
@@ -183,6 +194,55 @@ class Table:
                     value = None
             out.append(value)
         return out
+
+    def _converter(self, key: str, kind: str, count: bool = False) -> Callable[[Any], Converted]:
+        """The column's converter: a date column reads 03/11/2026 in the order the rest of
+        the column shows (day_order), weighed only when such a date turns up."""
+        convert = CONVERTERS[kind]
+        if kind not in (schema.DATE, schema.DATETIME):
+            return convert
+        if count:
+            self._decided[key] = 0
+
+        def by_column(value: Any) -> Converted:
+            if not undecided(value):
+                return convert(value)
+            converted = convert(value, self.day_order(key))
+            if count and converted[1] is None:
+                self._decided[key] += 1
+            return converted
+
+        return by_column
+
+    def day_order(self, key: str) -> DayOrder:
+        """The evidence of this whole column for the order of its dates like 03/11/2026
+        (computed once; a partial table's few rows are not the column: see
+        needs_whole_column)."""
+        found = self._orders.get(key)
+        if found is None:
+            idx = self.columns[key]
+            found = day_order([row[idx] for row in self.rows], self.row_numbers)
+            self._orders[key] = found
+        return found
+
+    def date_orders(self) -> list[tuple[str, DayOrder, int]]:
+        """(header, evidence, how many dates it decided) of each date column converted so
+        far whose dates like 03/11/2026 were read by the column's evidence."""
+        return [
+            (self.header_of(key), self._orders[key], n)
+            for key, n in self._decided.items()
+            if n and key in self._orders
+        ]
+
+    def needs_whole_column(self) -> bool:
+        """Whether a date column holds a date like 03/11/2026: only the whole column can
+        say how it reads, so a table of some rows only (partial) must not."""
+        for col in self.spec.columns:
+            if col.kind in (schema.DATE, schema.DATETIME) and col.key in self.columns:
+                idx = self.columns[col.key]
+                if any(undecided(row[idx]) for row in self.rows):
+                    return True
+        return False
 
     def problems(self, key: str) -> list[Problem]:
         self.values(key)
@@ -208,6 +268,7 @@ class Workbook:
     tables: dict[str, Table]  # contract key -> table, for the sheets found
     missing_sheets: list[str]  # contract keys asked for but not found
     stamp: Any = None  # workbook.write.FileStamp taken at read (for concurrent-save checks)
+    ods: bool = False  # a LibreOffice .ods: read whole (no byte search), never written
 
     def table(self, key: str) -> Table:
         """The table for a contract sheet, or a clear error naming what is missing."""

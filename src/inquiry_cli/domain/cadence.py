@@ -3,7 +3,9 @@
 Day cadences count calendar days from the last contact and round down ("twice a week"
 is 3.5 days: the contact falls due on day 3, so never more than 3.5 days pass). Month
 cadences add calendar months (Jan 31 + 1 month = Feb 28/29). An explicit Next follow-up
-date in the Buyers sheet wins. Every open inquiry is due at least every half month.
+date the user typed in the Buyers sheet wins while it lies after the last contact (a
+date on or before it was that follow-up: `inq log` clears it too); blank, the cadence
+fills it. Every open inquiry is due at least every half month.
 """
 
 from __future__ import annotations
@@ -16,11 +18,15 @@ from dateutil.relativedelta import relativedelta
 
 from inquiry_cli.domain.settings import Settings
 
+# What a follow-up date comes from (`due --json` "basis").
+USER_DATE, GRADE, OPEN_INQUIRY = "next_follow_up", "grade", "open_inquiry"
+
 
 @dataclass(frozen=True)
 class Due:
     date: dt.date
     reason: str
+    basis: str = GRADE  # USER_DATE, GRADE or OPEN_INQUIRY
 
     def days_late(self, today: dt.date) -> int:
         """Days past due (0 when due today, negative when not yet due)."""
@@ -56,20 +62,29 @@ def next_due(
     has_open_inquiry: bool,
     s: Settings,
 ) -> Due | None:
-    """The follow-up that applies: explicit date, else the earliest of grade and open inquiry."""
-    if explicit is not None:
-        return Due(explicit, "next follow-up date set in Buyers")
+    """The follow-up that applies: the user's own date while it is ahead of the last
+    contact, else the earliest of grade cadence and open inquiry."""
+    if explicit is not None and (last_contact is None or explicit > last_contact):
+        return Due(explicit, "next follow-up date set in Buyers", USER_DATE)
     if last_contact is None:
         return None
     candidates: list[Due] = []
     by_grade = grade_due(grade, last_contact, s)
     if by_grade is not None:
-        candidates.append(Due(by_grade, f"grade {grade}: {cadence_text(grade, s)}"))
+        candidates.append(Due(by_grade, f"grade {grade}: {cadence_text(grade, s)}", GRADE))
     if has_open_inquiry:
         days = math.floor(s.open_inquiry_max_days)
         candidates.append(
-            Due(last_contact + dt.timedelta(days=days), f"open inquiry: at least every {days} days")
+            Due(
+                last_contact + dt.timedelta(days=days),
+                f"open inquiry: at least every {days} days",
+                OPEN_INQUIRY,
+            )
         )
     if not candidates:
         return None
-    return min(candidates, key=lambda d: d.date)
+    due = min(candidates, key=lambda d: d.date)
+    if explicit is not None:  # contacted on or since the day the user set: that was it
+        done = f"the Next follow-up {explicit:%Y-%m-%d} in Buyers was done by the contact of"
+        return Due(due.date, f"{due.reason} ({done} {last_contact:%Y-%m-%d})", due.basis)
+    return due

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from inquiry_cli import dates
 from inquiry_cli.contract import schema
 from inquiry_cli.contract.records import Problem, Table, Workbook
 from inquiry_cli.domain.identity import email_key, phone_key
@@ -34,10 +35,22 @@ class SheetReport:
 
 
 @dataclass
+class DateOrder:
+    """How one column's dates like 03/11/2026 were read, and why (its own evidence)."""
+
+    sheet: str
+    column: str
+    order: str  # "day first" or "month first"
+    why: str  # "25/11/2026 in row 7 can only be day first"
+    dates: int  # how many it decided
+
+
+@dataclass
 class CheckReport:
     workbook: str
     sheets: list[SheetReport]
     problems: list[Problem]
+    date_orders: list[DateOrder] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -64,6 +77,16 @@ class CheckReport:
                 {"sheet": p.sheet, "row": p.row, "column": p.column, "problem": p.message}
                 for p in self.problems
             ],
+            "date_orders": [
+                {
+                    "sheet": d.sheet,
+                    "column": d.column,
+                    "order": d.order.replace(" ", "_"),
+                    "why": d.why,
+                    "dates": d.dates,
+                }
+                for d in self.date_orders
+            ],
         }
 
 
@@ -76,6 +99,7 @@ def check(book: Workbook) -> CheckReport:
         )
     sheets: list[SheetReport] = []
     problems: list[Problem] = []
+    orders: list[DateOrder] = []
     for spec in schema.SHEETS:
         table = book.tables.get(spec.key)
         if table is None:
@@ -87,11 +111,21 @@ def check(book: Workbook) -> CheckReport:
         for col in spec.columns:
             if col.kind in _CHECKED_KINDS and col.key in table.columns:
                 problems.extend(table.problems(col.key))
+        orders.extend(_date_orders(table))
     buyers = book.tables["buyers"]
     problems.extend(_duplicates(buyers))
     problems.extend(_dangling_buyer_ids(book))
     problems.sort(key=lambda p: (_sheet_order(p.sheet, book), p.row))
-    return CheckReport(str(book.path), sheets, problems)
+    return CheckReport(str(book.path), sheets, problems, orders)
+
+
+def _date_orders(table: Table) -> list[DateOrder]:
+    """The columns whose dates like 03/11/2026 their own other dates decided."""
+    out = []
+    for column, evidence, n in table.date_orders():
+        order = "day first" if evidence.order == dates.DAY_FIRST else "month first"
+        out.append(DateOrder(table.name, column, order, evidence.why, n))
+    return out
 
 
 def _sheet_report(table: Table) -> SheetReport:

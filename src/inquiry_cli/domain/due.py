@@ -80,6 +80,7 @@ class Item:
     silent: chases.Silence | None = None  # not heard from for twice their cadence
     window_ends: dt.datetime | None = None  # an Alibaba.com reply's 24 h window
     warning: str | None = None  # that window is about to close
+    basis: str | None = None  # a follow-up's date: the user's own, or a cadence's (Due.basis)
 
     @property
     def days_late(self) -> int:
@@ -345,6 +346,7 @@ def _follow_up_item(b, due: Due, late: int, now, s, contact, last, open_inqs, qu
         local=local_time(b, now, s),
         products=products,
         silent=quiet,
+        basis=due.basis,
     )
 
 
@@ -492,6 +494,7 @@ def item_json(item: Item) -> dict:
         "alibaba_window_ends": item.window_ends,
         "warning": item.warning,
         "silent_days": item.silent.days if item.silent else None,
+        "basis": item.basis,
         "local_time": item.local.time if item.local else None,
         "time_zone": item.local.zone if item.local else None,
         "business_hours": item.local.business_hours if item.local else None,

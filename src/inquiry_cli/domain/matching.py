@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 from inquiry_cli.contract.records import Table
 from inquiry_cli.domain import model
 from inquiry_cli.domain.countries import country_code
-from inquiry_cli.domain.identity import phone_key
+from inquiry_cli.domain.identity import phone_key, without_bracketed_trunk
 from inquiry_cli.domain.model import Buyer
 
 # Free-mail providers: a shared domain here says nothing about being colleagues.
@@ -211,7 +211,7 @@ def same_number(a: str, b: str, region: str | None) -> bool:
     import phonenumbers
 
     def parse(text: str):
-        text = text.strip()
+        text = without_bracketed_trunk(text.strip())
         if text.startswith("00"):
             text = "+" + text[2:]
         try:
@@ -222,7 +222,9 @@ def same_number(a: str, b: str, region: str | None) -> bool:
     pa, pb = parse(a), parse(b)
     if pa is None or pb is None:
         return False
-    return pa.country_code == pb.country_code and pa.national_number == pb.national_number
+    # E.164 keeps the 0 Italy dials from abroad (+39 06 ...): +39 6 ... is another number.
+    e164 = phonenumbers.PhoneNumberFormat.E164
+    return phonenumbers.format_number(pa, e164) == phonenumbers.format_number(pb, e164)
 
 
 def _match_names(buyers: Table, text: str, hit) -> None:

@@ -8,7 +8,8 @@ a cell equal to the Buyer ID or the email), which the caller's own matching
 (`model.rows_of`) then narrows exactly. Where the XML could hide a needle from a plain
 byte search (rich-text runs in the sheet, references to ASCII characters, a needle that is
 not plain ASCII or holds XML's special characters, rows without numbers) the whole sheet
-is read instead.
+is read instead, and so is a sheet whose rows found hold a date like 03/11/2026 (only
+its whole column can say which order it is in).
 Values are matched as spreadsheet programs write them (`<v>12</v>`, no padding).
 """
 
@@ -82,7 +83,7 @@ def add_rows_mentioning(book: Workbook, keys: Iterable[str], needles: Iterable[s
         return
     _same_file(book)
     found: dict[str, Table] = {}
-    if _searchable(wanted):
+    if _searchable(wanted) and not book.ods:  # (an .ods has no sheet XML to search)
         found = _partial_tables(book, names, [n.lower().encode() for n in wanted])
         book.tables.update(found)
     whole = [k for k in names if k not in found]
@@ -104,7 +105,8 @@ def load_mentioning(
     from inquiry_cli.workbook.probe import probe
     from inquiry_cli.workbook.read import _head_rows, _stamp
 
-    probe(path)  # a missing, locked or non-xlsx file gets its own clear error
+    if probe(path).ods:  # a missing, locked or odd file gets its own clear error
+        return None  # an .ods has no sheet XML to search: read it whole
     wanted = [n for n in dict.fromkeys((n or "").strip() for n in needles) if n]
     if not wanted or not _searchable(wanted):
         return None
@@ -232,7 +234,9 @@ def _search_tables(book: Workbook, names: dict[str, str], needles: list[bytes]) 
             except Exception:  # calamine could not read the few rows: read these whole
                 continue
             for (key, (_mini, numbers)), grid in zip(group.items(), grids, strict=True):
-                tables[key] = _table(schema.SHEETS_BY_KEY[key], names[key], grid, numbers)
+                table = _table(schema.SHEETS_BY_KEY[key], names[key], grid, numbers)
+                if not table.needs_whole_column():  # (a 03/11/2026 reads by its column)
+                    tables[key] = table
     return tables
 
 

@@ -5,6 +5,8 @@ device, an old .xls, a password-protected workbook, a corrupt zip, a zip whose d
 declares parts too big or compressed like a bomb, two parts of one name, or a non-Excel
 file each become an InqError that names the fix, never a traceback from deep inside a
 parser (and never a hang: nothing is opened before os.stat says it is a regular file).
+A LibreOffice .ods (an OpenDocument zip whose mimetype says spreadsheet) is recognised:
+inq reads it (ods.py) and refuses to write it (`refuse_ods`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from inquiry_cli.errors import InqError, WorkbookNotFound, WorkbookUnreadable
+from inquiry_cli.errors import InqError, WorkbookNotFound, WorkbookNotWritable, WorkbookUnreadable
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -26,6 +28,10 @@ MAX_PARTS = 65_535  # a zip directory with more entries than a plain zip can hol
 # Parts python-calamine (and the write path's checks) parse when they open a workbook:
 # their prologs are checked for a DOCTYPE here, the rest when inq reads them.
 _OPENED_PARTS = ("[content_types].xml", "_rels/.rels", "xl/workbook.xml")
+ODF_MIMETYPE = "application/vnd.oasis.opendocument."
+ODS_MIMETYPE = ODF_MIMETYPE + "spreadsheet"
+_ODF_KINDS = {"text": "text document", "presentation": "presentation", "graphics": "drawing",
+              "spreadsheet-template": "spreadsheet template"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,17 @@ class Probe:
     path: Path
     macro_enabled: bool  # .xlsm: has a vbaProject part
     strict: bool  # Strict Open XML (ISO 29500 strict) namespaces
+    ods: bool = False  # a LibreOffice / OpenDocument spreadsheet: read, never written
+
+
+def refuse_ods(info: Probe) -> None:
+    """WorkbookNotWritable for an .ods: inq writes only .xlsx (its one safe write path
+    patches the .xlsx zip), so the user is told how to get one."""
+    if info.ods:
+        raise WorkbookNotWritable(
+            f"{info.path.name} is a LibreOffice .ods, which inq reads but cannot write: in "
+            "LibreOffice use File > Save As > Excel 2007-365 (.xlsx), then run inq on that file"
+        )
 
 
 def _regular(path: Path) -> os.stat_result:
@@ -144,6 +161,9 @@ def _check_zip(path: Path, fh) -> Probe:
                     if "bomb" in problem or "inflates to" in problem:
                         raise too_large(name, problem)
                     raise damaged(name, problem)
+            if "mimetype" in names and "xl/workbook.xml" not in names:
+                _check_odf(zf, names, name)
+                return Probe(path=path, macro_enabled=False, strict=False, ods=True)
             workbook_xml = _workbook_head(zf, names, name)
             _prologs(zf, names, name)  # refuses a DOCTYPE in the parts readers open first
     except zipfile.BadZipFile:
@@ -161,6 +181,48 @@ def _check_zip(path: Path, fh) -> Probe:
         macro_enabled=any(n.endswith("/vbaproject.bin") for n in names),
         strict=STRICT_NS in workbook_xml,
     )
+
+
+def _check_odf(zf: zipfile.ZipFile, names: dict[str, str], name: str) -> None:
+    """An OpenDocument zip: a spreadsheet inq can read, or a one-line refusal (another
+    kind of document, a password, no content.xml); DOCTYPEs refused as for an .xlsx."""
+    with zf.open(names["mimetype"]) as member:
+        mimetype = member.read(256).decode("ascii", "replace").strip()
+    if mimetype != ODS_MIMETYPE:
+        kind = _ODF_KINDS.get(mimetype.removeprefix(ODF_MIMETYPE), "document")
+        if not mimetype.startswith(ODF_MIMETYPE):
+            raise WorkbookUnreadable(f"{name} is a zip file but not an Excel workbook (.xlsx)")
+        raise WorkbookUnreadable(
+            f"{name} is an OpenDocument {kind}, not a spreadsheet inq can read: open it in "
+            "LibreOffice and save it as .xlsx (File > Save As > Excel 2007-365)"
+        )
+    manifest = names.get("meta-inf/manifest.xml")
+    if manifest is None or "content.xml" not in names:
+        raise WorkbookUnreadable(
+            f"{name} is damaged (an .ods without its "
+            f"{'manifest' if manifest is None else 'content.xml'}): re-save it from LibreOffice"
+        )
+    with zf.open(manifest) as member:
+        head = member.read(1024 * 1024)
+    refuse_odf_doctype(head, f"{name}: part {manifest}")
+    if b"encryption-data" in head:
+        raise WorkbookUnreadable(
+            f"{name} is password-protected: open it in LibreOffice, save it with File > "
+            "Save As without 'Save with password' (as .xlsx, for inq to write to it), and retry"
+        )
+    with zf.open(names["content.xml"]) as member:
+        refuse_odf_doctype(member.read(64 * 1024), f"{name}: part content.xml")
+
+
+def refuse_odf_doctype(xml: bytes, what: str) -> None:
+    """xmlsafe.refuse_doctype, in LibreOffice's words."""
+    from inquiry_cli.workbook.xmlsafe import has_doctype
+
+    if has_doctype(xml):
+        raise WorkbookUnreadable(
+            f"{what} is damaged: it declares a DOCTYPE, which LibreOffice never writes "
+            "(re-save it from LibreOffice)"
+        )
 
 
 def _workbook_head(zf: zipfile.ZipFile, names: dict[str, str], name: str) -> bytes:

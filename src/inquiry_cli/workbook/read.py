@@ -111,6 +111,8 @@ def warm(book: Workbook, keys: Iterable[str]) -> None:
     from inquiry_cli.workbook.headers import sheet_part
     from inquiry_cli.workbook.ooxml import ZipSource, is_shared_strings
 
+    if book.ods:  # (one part holds every sheet, and the next read checks it whole)
+        return
     with ZipSource(book.path) as src:
         used = {t.name for t in book.tables.values()}
         parts = [n for n in src.by_name if is_shared_strings(n)]
@@ -140,7 +142,8 @@ def load(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) ->
     from inquiry_cli.workbook.headers import sheet_map
     from inquiry_cli.workbook.ooxml import ZipSource, uses_1904_dates
 
-    probe(path)  # a missing, odd or damaged file gets its own one line, before any open
+    if probe(path).ods:  # a missing, odd or damaged file gets its own one line, before any open
+        return _load_ods(path, sheets, headers_only)
     # The stamp is of the file as it was before reading (opened first, hashed meanwhile on
     # another thread): a save in between is then caught at write time.
     stamping = _stamp(path)
@@ -174,7 +177,12 @@ def load(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) ->
             if name is not None:
                 table = built[name]
             elif key == "buyers":
-                table = _sniff_buyers(src, parts, date1904, names, used)
+                table = _sniff_buyers(
+                    names,
+                    used,
+                    lambda name: _head_rows(src.path, name),
+                    lambda name: _whole_sheets(src, parts, date1904, [name])[name],
+                )
             if table is None:
                 missing.append(key)
             else:
@@ -355,7 +363,10 @@ def _empty_table(spec: schema.Sheet, name: str, rows: list[list[Any]]) -> Table:
 
 
 def _sniff_buyers(
-    src: Any, parts: dict[str, str], date1904: bool, names: list[str], used: set[str]
+    names: list[str],
+    used: set[str],
+    top: Callable[[str], list[list[Any]]],
+    whole: Callable[[str], list[list[Any]]],
 ) -> Table | None:
     """The first sheet whose header looks like a buyer list, among the sheets not named
     like another contract sheet (an Inquiries sheet has Email and Company columns too).
@@ -364,16 +375,54 @@ def _sniff_buyers(
     for name in names:
         if name in used or name in others:
             continue
-        head = _build_table(schema.BUYERS, name, _head_rows(src.path, name))
+        head = _build_table(schema.BUYERS, name, top(name))
         if head is None or "email" not in head.columns:
             continue
         if {"name", "company"} & set(head.columns):
-            rows = _whole_sheets(src, parts, date1904, [name])[name]
-            table = _build_table(schema.BUYERS, name, rows)
+            table = _build_table(schema.BUYERS, name, whole(name))
             if table is not None:
                 used.add(name)
                 return table
     return None
+
+
+def _load_ods(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) -> Workbook:
+    """load() of a LibreOffice .ods (see ods.py): every sheet comes in the one checked
+    read, then sheets and columns are found as in an .xlsx."""
+    from inquiry_cli.workbook.ods import OdsBook
+
+    stamping = _stamp(path)
+    head_only = set(headers_only)
+    wanted = list(dict.fromkeys([*sheets, *head_only]))
+    tables: dict[str, Table] = {}
+    missing: list[str] = []
+    used: set[str] = set()
+    with OdsBook(path) as ods:
+        names = ods.names
+        found: dict[str, str] = {}
+        for key in wanted:
+            name = _match_sheet(schema.SHEETS_BY_KEY[key], names, used)
+            if name is not None:
+                used.add(name)
+                found[key] = name
+        for key in wanted:
+            name = found.get(key)
+            table = None
+            if name is not None:
+                spec = schema.SHEETS_BY_KEY[key]
+                rows = ods.rows(name)
+                rows = rows[:HEADER_SCAN_ROWS] if key in head_only else rows
+                table = _build_table(spec, name, rows)
+                table = _empty_table(spec, name, rows) if table is None else table
+            elif key == "buyers":
+                table = _sniff_buyers(
+                    names, used, lambda n: ods.rows(n)[:HEADER_SCAN_ROWS], ods.rows
+                )
+            if table is None:
+                missing.append(key)
+            else:
+                tables[key] = table
+    return Workbook(path, names, tables, missing, stamping(), ods=True)
 
 
 ALL_TABLE_SHEETS = tuple(s.key for s in schema.SHEETS)

@@ -62,7 +62,7 @@ class _Budget:
 BUDGET = _Budget(CELL_LIMIT)
 
 
-class _StoredZip:
+class StoredZip:
     """A zip of stored (uncompressed) entries, laid out front to back; an entry's bytes
     may be written later, into the room `reserve` left for them."""
 
@@ -152,7 +152,7 @@ class Repack:
         except OSError:  # no temp folder to write to: keep the copy in memory
             self._path = None
             self._fh = io.BytesIO()
-        self._zip = _StoredZip(self._fh)
+        self._zip = StoredZip(self._fh)
         self._room: dict[str, tuple[str, int, int]] = {}  # name -> (part, offset, size)
         self._book: Any = None
         self._opening: threading.Thread | None = None

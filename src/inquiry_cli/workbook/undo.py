@@ -15,7 +15,7 @@ from inquiry_cli.errors import ConcurrentChange, FidelityError, InqError, NotFou
 from inquiry_cli.workbook import backups
 from inquiry_cli.workbook.commit import clear_leftovers, commit, temp_path
 from inquiry_cli.workbook.guard import FileStamp, Wait, exclusive, real_path, refuse_if_open
-from inquiry_cli.workbook.probe import probe
+from inquiry_cli.workbook.probe import probe, refuse_ods
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def last_write(path: Path, current: FileStamp) -> backups.BackupEntry:
 def undo(path: Path, *, lock_timeout: Wait = None) -> UndoResult:
     """Put back the version before the last inq write (itself a write: undo again redoes)."""
     shown = Path(path)
-    probe(shown)
+    refuse_ods(probe(shown))
     real = real_path(shown)
     refuse_if_open(shown)
     with exclusive(real, lock_timeout, command="inq undo"):

@@ -26,7 +26,7 @@ from inquiry_cli.workbook.guard import (
     real_path,
     refuse_if_open,
 )
-from inquiry_cli.workbook.probe import probe
+from inquiry_cli.workbook.probe import probe, refuse_ods
 
 __all__ = ["FileStamp", "WriteResult", "apply"]
 
@@ -64,6 +64,7 @@ def apply(
 
     shown = Path(path)
     info = probe(shown)
+    refuse_ods(info)
     if info.strict:
         raise WorkbookUnreadable(
             f"{shown.name} is saved as Strict Open XML, which inq cannot edit safely: in Excel "

@@ -88,6 +88,15 @@ def iterparse(source: IO[bytes], what: str, **kwargs: Any) -> Any:
     return etree.iterparse(source, **_OPTIONS, **kwargs)
 
 
+def pull_parser(**kwargs: Any) -> Any:
+    """lxml.etree.XMLPullParser with the same safety, for XML that comes in pieces
+    (feed() and read_events() raise what parse_errors() names on damage)."""
+    from lxml import etree
+
+    options: dict[str, Any] = {**_OPTIONS, **kwargs}
+    return etree.XMLPullParser(**options)
+
+
 def parse_errors() -> tuple[type[BaseException], ...]:
     """What lxml raises on damaged XML (for callers that iterate)."""
     from lxml import etree
