@@ -137,6 +137,7 @@ def _local_at(
 def due_list(book: Workbook, now: dt.datetime, when: str = "today") -> list[Item]:
     """Every reply and follow-up due by the horizon, most urgent first."""
     last_day, overdue_only = horizon(when, now)
+    linking.link_names(book)
     s = Settings.from_sheet(book.key_values("settings"))
     buyers = model.load(book.table("buyers"), model.Buyer, fields_=BUYER_FIELDS)
     inquiries = _open_inquiries(book)

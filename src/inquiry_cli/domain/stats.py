@@ -275,11 +275,12 @@ def _replies(inquiries: list[model.Inquiry], s: Settings) -> Replies:
         if i.received is None:
             continue
         received += 1
-        if i.replied is None or i.replied < i.received:
+        replied = model.replied_at(i)  # (a tick-off: answered, but no time to measure)
+        if replied is None or replied < i.received:
             if i.replied is None and i.is_open:
                 unanswered += 1
             continue
-        hours.append((i.replied - i.received).total_seconds() / 3600)
+        hours.append((replied - i.received).total_seconds() / 3600)
     return Replies(
         target_hours=s.reply_target_hours,
         limit_hours=s.reply_limit_hours,
