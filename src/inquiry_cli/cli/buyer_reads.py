@@ -35,9 +35,10 @@ def read_for(
 
     args = (who, tuple(history), tuple(headers_only))
     taken = early.take(path, ("buyer", *args))
-    if taken is not None:
-        return taken
-    return load_for(path, *args)
+    found = taken if taken is not None else load_for(path, *args)
+    for hook in read.ON_READ:
+        hook(found[0])
+    return found
 
 
 def load_for(
