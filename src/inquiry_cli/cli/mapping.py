@@ -56,6 +56,9 @@ def map_(
             'give a sheet, a field and your header: inq map Buyers "Last contact" "跟单日期"'
             " (or no arguments to see every mapping)"
         )
+    from inquiry_cli.cli import notices
+
+    notices.quiet()  # inq map shows (or fixes) what a notice would say
     st = state(ctx)
     if not given and not reset:
         _show(st, as_json)

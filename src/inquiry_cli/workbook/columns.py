@@ -24,9 +24,13 @@ UserFields = dict[str, "str | None"]
 
 
 def map_header(
-    spec: schema.Sheet, header: Sequence[Any], user: UserFields | None = None
+    spec: schema.Sheet,
+    header: Sequence[Any],
+    user: UserFields | None = None,
+    exclude: frozenset[tuple[str, int]] = frozenset(),
 ) -> tuple[Matches, set[str]]:
-    """(field -> match, the fields whose doubt the cells may settle) from a header row."""
+    """(field -> match, the fields whose doubt the cells may settle) from a header row;
+    `exclude`: (field, column) pairs the cells ruled out."""
     user = user or {}
     texts = [h.strip() if isinstance(h, str) else "" for h in header]
     labels = [schema.norm(t) if t else "" for t in texts]
@@ -37,6 +41,8 @@ def map_header(
     columns = [c for c in spec.all_columns if c.key not in blocked]
 
     def take(key: str, i: int, how: str, confidence: float, sure: bool, why: str) -> None:
+        if (key, i) in exclude:
+            return
         out[key] = ColumnMatch(key, i, texts[i], how, confidence, sure, why)
         taken.add(i)
 
@@ -134,6 +140,24 @@ def find_header(
     return best_idx, best, best_settle
 
 
+def understand(
+    spec: schema.Sheet,
+    header: Sequence[Any],
+    matches: Matches,
+    settle: set[str],
+    sample: Sequence[Sequence[Any]],
+    user: UserFields | None = None,
+) -> tuple[Matches, Matches]:
+    """(matches, suggestions) for a header once its cells are looked at: a match the cells
+    rule out is mapped anew without it (once), then weighed again."""
+    blocked = frozenset(k for k, v in (user or {}).items() if v is None)
+    out, suggestions, ruled_out = weigh_evidence(spec, matches, settle, header, sample, blocked)
+    if ruled_out:
+        again, settle = map_header(spec, header, user, frozenset(ruled_out))
+        out, suggestions, _ = weigh_evidence(spec, again, settle, header, sample, blocked)
+    return out, suggestions
+
+
 def weigh_evidence(
     spec: schema.Sheet,
     matches: Matches,
@@ -141,31 +165,38 @@ def weigh_evidence(
     header: Sequence[Any],
     sample: Sequence[Sequence[Any]],
     blocked: set[str] | frozenset[str] = frozenset(),
-) -> tuple[Matches, Matches]:
-    """(matches, suggestions) once the cells under the header are looked at.
+) -> tuple[Matches, Matches, set[tuple[str, int]]]:
+    """(matches, suggestions, the matches the cells ruled out) once the cells under the
+    header are looked at.
 
     A guess the cells bear out becomes sure ("Client" of company names); one they
-    contradict is dropped (a "date" column of words). An unknown header over emails is
-    read as Email; over phone numbers or grade letters, guessed; over dates, offered as
-    the likely column of a date field the sheet lacks (never read: which date is it?).
+    contradict is ruled out (a "date" column of words; "Contacto" over emails is no
+    Contact name). An unknown header over emails is read as Email; over phone numbers
+    or grade letters, guessed; over dates, offered as the likely column of a date field
+    the sheet lacks (never read: which date is it?).
     """
     texts = [h.strip() if isinstance(h, str) else "" for h in header]
     width = max([len(texts), *(len(r) for r in sample)], default=0)
     cells = [[r[i] for r in sample if i < len(r)] for i in range(width)]
     out = dict(matches)
+    ruled_out: set[tuple[str, int]] = set()
     for key, match in matches.items():
-        if match.sure or match.how == USER:
+        loose = match.how == ALIAS and match.confidence < 0.9  # an alias inside the header
+        if match.how == USER or (match.sure and not loose):
             continue
         expected = _expected(spec, key)
         if expected is None:
             continue
         shares, n = evidence.profile(cells[match.index])
         share = shares.get(expected, 0.0)
-        if n >= 3 and share < 0.3:
+        if n >= 3 and _contradicts(expected, shares):
+            ruled_out.add((key, match.index))
             other = _swap(spec, key, shares, out)
             del out[key]
             if other is not None and other not in blocked:
                 out[other] = _content(other, match, f"its cells are {_kind(spec, other)}")
+            continue
+        if match.sure:
             continue
         if key in settle and n >= evidence.MIN_CELLS and share >= evidence.MOST:
             out[key] = ColumnMatch(
@@ -208,7 +239,17 @@ def weigh_evidence(
                         suggestions[key] = ColumnMatch(
                             key, i, texts[i], CONTENT, 0.3, False, "its cells are yes/no ticks"
                         )
-    return out, suggestions
+    return out, suggestions, ruled_out
+
+
+_STRONG = (evidence.EMAILS, evidence.PHONES, evidence.DATES, evidence.NUMBERS)
+
+
+def _contradicts(expected: str, shares: dict[str, float]) -> bool:
+    """Whether the cells say the column is not what its header seemed to say."""
+    if expected in (evidence.PEOPLE, evidence.COMPANIES):  # names are loosely recognised:
+        return any(shares.get(k, 0.0) >= evidence.MOST for k in _STRONG)  # only what is sure
+    return shares.get(expected, 0.0) < 0.3
 
 
 # Unknown headers read by their cells: (kind, field, sure), per sheet.

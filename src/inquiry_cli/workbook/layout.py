@@ -24,7 +24,7 @@ from inquiry_cli.workbook.columns import (
     find_header,
     header_score,
     map_header,
-    weigh_evidence,
+    understand,
 )
 
 
@@ -87,7 +87,7 @@ def build_table(
         row_numbers.append(number)
     sample = [r for r, n in zip(data, row_numbers, strict=True) if n <= header_row + EVIDENCE_ROWS]
     blocked = frozenset(k for k, v in user.items() if v is None)
-    matches, suggestions = weigh_evidence(spec, matches, settle, header, sample, blocked)
+    matches, suggestions = understand(spec, header, matches, settle, sample, user)
     return Table(
         spec,
         name,
@@ -198,9 +198,7 @@ def inquiry_rows(buyers: Table, info: SheetInfo | None = None) -> tuple[Table, T
         if n <= buyers.header_row + EVIDENCE_ROWS
     ]
     blocked = frozenset(k for k, v in user.items() if v is None)
-    matches, _suggestions = weigh_evidence(
-        schema.INQUIRIES, matches, settle, header, sample, blocked
-    )
+    matches, _suggestions = understand(schema.INQUIRIES, header, matches, settle, sample, user)
     inquiries = Table(
         schema.INQUIRIES,
         buyers.name,

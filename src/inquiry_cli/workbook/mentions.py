@@ -56,14 +56,22 @@ class _WholeSheet(Exception):
     """The byte search cannot vouch for every mention here: read the whole sheet."""
 
 
-def add_rows_mentioning(book: Workbook, keys: Iterable[str], needles: Iterable[str | None]) -> None:
+def add_rows_mentioning(
+    book: Workbook,
+    keys: Iterable[str],
+    needles: Iterable[str | None],
+    names: Iterable[str | None] = (),
+) -> None:
     """Put contract sheets `keys` into `book`: each one's header and the rows mentioning a
     needle (tables marked partial). A sheet the search cannot vouch for is read whole.
+    A sheet that names its buyers by name (a Client or Company column) is searched for
+    `names` too (the buyer's name and company).
 
     If the workbook changed on disk since `book` was read, ConcurrentChange: these rows
     would not belong with the rest of what was read.
     """
     wanted = [n for n in dict.fromkeys((n or "").strip() for n in needles) if n]
+    extra = [n for n in dict.fromkeys((n or "").strip() for n in names) if n and n not in wanted]
     used = {t.name for t in book.tables.values()}
     names: dict[str, str] = {}
     for key in keys:
@@ -82,6 +90,15 @@ def add_rows_mentioning(book: Workbook, keys: Iterable[str], needles: Iterable[s
     found: dict[str, Table] = {}
     if _searchable(wanted):
         found = _partial_tables(book, names, [n.lower().encode() for n in wanted])
+        by_name = {
+            k: names[k] for k, t in found.items() if extra and (t.has("client") or t.has("company"))
+        }
+        if by_name:  # their rows naming the buyer by name are wanted too
+            for k in by_name:
+                del found[k]
+            if _searchable(wanted + extra):
+                needles_ = [n.lower().encode() for n in (*wanted, *extra)]
+                found.update(_partial_tables(book, by_name, needles_))
         book.tables.update(found)
     whole = [k for k in names if k not in found]
     if whole:

@@ -40,11 +40,15 @@ def _build_table(
     return build_table(spec, name, rows, info)
 
 
-def _match_sheet(spec: schema.Sheet, names: list[str], used: set[str]) -> str | None:
+def _match_sheet(
+    spec: schema.Sheet, names: list[str], used: set[str], prefix: bool = True
+) -> str | None:
     wanted = spec.names
     for name in names:
         if name not in used and name != usermap.SHEET_NAME and schema.norm(name) in wanted:
             return name
+    if not prefix:
+        return None
     for name in names:  # "客户列表2026", "Buyers (old)": a name that contains an alias
         n = schema.norm(name)
         if name in used or name == usermap.SHEET_NAME:
@@ -121,11 +125,20 @@ def load(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) ->
         head_only = set(headers_only)
         wanted = list(dict.fromkeys([*sheets, *head_only]))
         found: dict[str, str] = {}
-        for key in wanted:
-            name = _match_sheet(schema.SHEETS_BY_KEY[key], names, used)
-            if name is not None:
-                used.add(name)
-                found[key] = name
+        for exact in (True, False):  # a sheet named so first, then one named like it
+            for key in wanted:
+                if key not in found:
+                    name = _match_sheet(schema.SHEETS_BY_KEY[key], names, used, not exact)
+                    if name is not None:
+                        used.add(name)
+                        found[key] = name
+                if exact and key == "buyers" and key not in found:
+                    # No sheet named like a buyer list: the one whose header is one ("跟进表",
+                    # named like a follow-up log, is a buyer tracker if its header says so).
+                    name = _sniff_buyers(src, parts, names, used, user)
+                    if name is not None:
+                        used.add(name)
+                        found[key] = name
         full = [found[k] for k in wanted if k in found and k not in head_only]
         heads = [found[k] for k in wanted if k in found and k in head_only]
         spec_of = {name: schema.SHEETS_BY_KEY[key] for key, name in found.items()}
@@ -140,15 +153,10 @@ def load(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) ->
         built = _read_sheets(src, parts, date1904, full, heads, build)
         for key in wanted:
             name = found.get(key)
-            table = None
-            if name is not None:
-                table = built[name]
-            elif key == "buyers":
-                table = _sniff_buyers(src, parts, date1904, names, used, user)
-            if table is None:
+            if name is None:
                 missing.append(key)
             else:
-                tables[key] = table
+                tables[key] = built[name]
     book = Workbook(path, names, tables, missing, stamping(), user_mapping=user)
     _inquiry_rows(book, infos, src_names=names, user=user)
     return book
@@ -358,28 +366,23 @@ def _empty_table(spec: schema.Sheet, name: str, rows: list[list[Any]]) -> Table:
 def _sniff_buyers(
     src: Any,
     parts: dict[str, str],
-    date1904: bool,
     names: list[str],
     used: set[str],
-    user: usermap.UserMapping | None = None,
-) -> Table | None:
-    """The first sheet whose header looks like a buyer list, among the sheets not named
-    like another contract sheet (an Inquiries sheet has Email and Company columns too).
-    Each candidate's top rows decide; only the one chosen is read whole."""
-    others = {_match_sheet(s, names, set()) for s in schema.SHEETS if s.key != "buyers"}
+    user: usermap.UserMapping,
+) -> str | None:
+    """The first sheet whose header looks like a buyer list (Email, and a Name or Company
+    inq is sure of), among the sheets not named after another contract sheet (an
+    Inquiries sheet has Email and Company columns too). Only their top rows are read."""
+    others = {_match_sheet(s, names, set(), False) for s in schema.SHEETS if s.key != "buyers"}
     for name in names:
         if name in used or name in others or name == usermap.SHEET_NAME:
             continue
-        info = sheet_info(src, parts.get(name), user or usermap.UserMapping())
+        info = sheet_info(src, parts.get(name), user)
         head = build_table(schema.BUYERS, name, _head_rows(src.path, name), info)
-        if head is None or "email" not in head.columns:
+        if head is None or not head.writable("email"):
             continue
-        if {"name", "company"} & set(head.columns):
-            rows = _whole_sheets(src, parts, date1904, [name])[name]
-            table = build_table(schema.BUYERS, name, rows, info)
-            if table is not None:
-                used.add(name)
-                return table
+        if head.writable("name") or head.writable("company"):
+            return name
     return None
 
 
