@@ -138,7 +138,8 @@ def _read_by_the_other(book: Workbook, key: str) -> set[int]:
     return set(other.columns.values()) if other is not None else set()
 
 
-def _sheet_report(table: Table, read_elsewhere: set[int] = frozenset()) -> SheetReport:
+def _sheet_report(table: Table, read_elsewhere: set[int] | None = None) -> SheetReport:
+    read_elsewhere = read_elsewhere or set()
     columns = {table.spec.column(k).header: table.headers[i] for k, i in table.columns.items()}
     every = table.spec.all_columns
     ordered = {c.header: columns[c.header] for c in every if c.header in columns}

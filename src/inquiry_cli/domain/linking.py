@@ -71,7 +71,8 @@ def name_links(buyers: Table, table: Table) -> tuple[dict[int, Link], dict[int, 
     links: dict[int, Link] = {}
     why: dict[int, str] = {}
     for i in range(len(table)):
-        if (ids[i] and ids[i] in known_ids) or (emails[i] and emails[i].lower() in known_emails):
+        email = emails[i]
+        if (ids[i] and ids[i] in known_ids) or (email and email.lower() in known_emails):
             continue  # linked the usual way
         said = [v for v in (clients[i], companies[i], ids[i]) if v]
         if not said or emails[i]:

@@ -183,12 +183,12 @@ def _write(
                 changes.set(usermap.SHEET_NAME, row, col, None)
     for (key, field_key), header in entries.items():
         values = cells(key, field_key, header)
-        row = user.rows.get((key, field_key))
-        if row is None:
+        kept = user.rows.get((key, field_key))
+        if kept is None:
             changes.append(usermap.SHEET_NAME, dict(enumerate(values, start=1)))
             continue
         old = user.fields.get(key, {}).get(field_key, "\0")
         if old != header:
             for col, value in enumerate(values, start=1):
-                changes.set(usermap.SHEET_NAME, row, col, value)
+                changes.set(usermap.SHEET_NAME, kept, col, value)
     return changes

@@ -60,18 +60,18 @@ def add_rows_mentioning(
     book: Workbook,
     keys: Iterable[str],
     needles: Iterable[str | None],
-    names: Iterable[str | None] = (),
+    named: Iterable[str | None] = (),
 ) -> None:
     """Put contract sheets `keys` into `book`: each one's header and the rows mentioning a
     needle (tables marked partial). A sheet the search cannot vouch for is read whole.
     A sheet that names its buyers by name (a Client or Company column) is searched for
-    `names` too (the buyer's name and company).
+    `named` too (the buyer's name and company).
 
     If the workbook changed on disk since `book` was read, ConcurrentChange: these rows
     would not belong with the rest of what was read.
     """
     wanted = [n for n in dict.fromkeys((n or "").strip() for n in needles) if n]
-    extra = [n for n in dict.fromkeys((n or "").strip() for n in names) if n and n not in wanted]
+    extra = [n for n in dict.fromkeys((n or "").strip() for n in named) if n and n not in wanted]
     used = {t.name for t in book.tables.values()}
     names: dict[str, str] = {}
     for key in keys:

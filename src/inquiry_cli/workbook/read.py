@@ -8,7 +8,7 @@ dropped (contract.records converts values lazily, column by column).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -200,7 +200,7 @@ def _read_sheets(
     parts: dict[str, str],
     date1904: bool,
     names: list[str],
-    heads: list[str] = (),
+    heads: Sequence[str] = (),
     build: Callable[[str, list[list[Any]]], Any] = lambda _name, rows: rows,
 ) -> dict[str, Any]:
     """build(name, rows) of whole sheets (`names`) and of the top rows of others (`heads`).
@@ -231,7 +231,7 @@ def _read_sheets(
     turn = threading.Condition()
     done: list[int] = []
 
-    def checked(i: int) -> Callable[[], None]:
+    def checked(i: int) -> tuple[Callable[[], None], Callable[[], None]]:
         def wait() -> None:
             with turn:
                 turn.wait_for(lambda: order.index(i) == len(done))
