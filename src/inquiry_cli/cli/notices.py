@@ -10,7 +10,6 @@ stops a command: any error here is swallowed.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -94,6 +93,8 @@ def _exists(folder: Path) -> bool:
 
 
 def _load(path: Path) -> dict[str, list[str]]:
+    import json
+
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -105,6 +106,8 @@ def _load(path: Path) -> dict[str, list[str]]:
 
 def _save(path: Path, state: dict[str, list[str]]) -> None:
     """Written to a temp file and renamed: two runs at once never leave half a file."""
+    import json
+
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from inquiry_cli.contract.cells import yes_no
@@ -23,21 +24,33 @@ DATES, EMAILS, PHONES, GRADES, TICKS, NUMBERS, COMPANIES, PEOPLE = (
 MOST = 0.8  # the share of a column's cells that must agree
 MIN_CELLS = 2  # fewer filled cells than this say nothing
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+'\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+")
-_PHONE = re.compile(r"^[+(]?[\d][\d\s().\-/]{5,}\d$")
-_GRADE = re.compile(r"^(grade\s*)?[A-Da-d]\s*[级类]?$")
-_DATE_TEXT = re.compile(
-    r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$|"
-    r"^\d{1,2}\s+[A-Za-z]{3,9}\.?\s+\d{4}$|^[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}$"
-)
-_LEGAL = re.compile(
-    r"\b(ltd|limited|llc|l\.l\.c|inc|corp|co|gmbh|ag|kg|sa|s\.a|sas|sarl|srl|spa|s\.p\.a|bv|nv|"
-    r"pty|plc|fze|fzco|est|trading|group|industries|enterprises?|company|lighting|electric(al)?|"
-    r"supply|import|export)\b\.?|有限公司|公司|集团|贸易|商行|株式会社",
-    re.I,
-)
-_PERSON = re.compile(r"^(mr|ms|mrs|dr)?\.?\s*[A-Z][a-zà-ÿ'\-]+(\s+[A-Z][a-zà-ÿ'\-.]+){0,2}$")
-_CJK_PERSON = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+
+@cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    """Compiled on first use: most reads never weigh a column's cells."""
+    return {
+        "email": re.compile(r"[A-Za-z0-9._%+'\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+"),
+        "phone": re.compile(r"^[+(]?[\d][\d\s().\-/]{5,}\d$"),
+        "grade": re.compile(r"^(grade\s*)?[A-Da-d]\s*[级类]?$"),
+        "date": re.compile(
+            r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$|"
+            r"^\d{1,2}\s+[A-Za-z]{3,9}\.?\s+\d{4}$|^[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}$"
+        ),
+        "legal": re.compile(
+            r"\b(ltd|limited|llc|l\.l\.c|inc|corp|co|gmbh|ag|kg|sa|s\.a|sas|sarl|srl|spa|s\.p\.a|"
+            r"bv|nv|pty|plc|fze|fzco|est|trading|group|industries|enterprises?|company|lighting|"
+            r"electric(al)?|supply|import|export)\b\.?|有限公司|公司|集团|贸易|商行|株式会社",
+            re.I,
+        ),
+        "person": re.compile(
+            r"^(mr|ms|mrs|dr)?\.?\s*[A-Z][a-zà-ÿ'\-]+(\s+[A-Z][a-zà-ÿ'\-.]+){0,2}$"
+        ),
+    }
+
+
+def _cjk_person(text: str) -> bool:
+    """Two to four 中文 characters: a person's name as a tracker writes it."""
+    return 2 <= len(text) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def kind_of(value: Any) -> set[str]:
@@ -58,19 +71,20 @@ def kind_of(value: Any) -> set[str]:
     text = str(value).strip()
     if not text:
         return out
-    if _EMAIL.search(text):
+    p = _patterns()
+    if p["email"].search(text):
         out.add(EMAILS)
-    if _PHONE.match(text) and sum(ch.isdigit() for ch in text) >= 7:
+    if p["phone"].match(text) and sum(ch.isdigit() for ch in text) >= 7:
         out.add(PHONES)
-    if _GRADE.match(text):
+    if p["grade"].match(text):
         out.add(GRADES)
     if yes_no(text) is not None:
         out.add(TICKS)
-    if _DATE_TEXT.match(text):
+    if p["date"].match(text):
         out.add(DATES)
-    if _LEGAL.search(text):
+    if p["legal"].search(text):
         out.add(COMPANIES)
-    elif _PERSON.match(text) or _CJK_PERSON.match(text):
+    elif p["person"].match(text) or _cjk_person(text):
         out.add(PEOPLE)
     return out
 

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import groupby
 
 # concept -> the words (English, lower case, multi-word allowed; 中文) that say it.
 WORDS: dict[str, tuple[str, ...]] = {
@@ -199,7 +200,17 @@ def _tables() -> tuple[dict[tuple[str, ...], str], dict[str, str], int]:
 
 _LATIN, _CJK, _CJK_LONGEST = _tables()
 _LATIN_RUN = re.compile(r"[a-z]+")
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_LONGEST_HEADER = 60  # a longer cell is text in a row, not a header: no reading of it
+
+
+def is_cjk(ch: str) -> bool:
+    """A 中文 character (CJK ideographs; no regex: compiling the range costs milliseconds)."""
+    return "\u3400" <= ch <= "\u9fff"
+
+
+def _runs(text: str) -> list[tuple[bool, str]]:
+    """The text cut where it changes between 中文 and other characters."""
+    return [(cjk, "".join(chars)) for cjk, chars in groupby(text, key=is_cjk)]
 
 
 @lru_cache(maxsize=4096)
@@ -208,6 +219,8 @@ def concepts(header: str) -> tuple[frozenset[str], int]:
     text = unicodedata.normalize("NFKC", header).lower()
     found: set[str] = set()
     unexplained = 0
+    if len(text) > _LONGEST_HEADER:
+        return frozenset(), 1
     words = _LATIN_RUN.findall(text)
     i = 0
     while i < len(words):
@@ -223,7 +236,9 @@ def concepts(header: str) -> tuple[frozenset[str], int]:
             if words[i] not in STOP:
                 unexplained += 1
             i += 1
-    for run in _CJK_RUN.findall(text):
+    for cjk, run in _runs(text):
+        if not cjk:
+            continue
         j, unknown = 0, False
         while j < len(run):
             for size in range(min(_CJK_LONGEST, len(run) - j), 0, -1):
@@ -281,15 +296,16 @@ def readings(sheet_key: str, header: str) -> tuple[Reading, ...]:
 
 
 _SPLIT = re.compile(r"[/|\\\n\r()（）\[\]【】,，;；:：]+")
-_SCRIPT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+|[^\u3400-\u4dbf\u4e00-\u9fff]+")
 
 
 def parts(header: str) -> list[str]:
     """A header's parts in each language and between separators: "Email 邮箱" -> ["Email",
     "邮箱"]; "Country/Region 国家/地区" -> ["Country", "Region", "国家", "地区"]."""
     out: list[str] = []
+    if len(header) > _LONGEST_HEADER:
+        return out
     for chunk in _SPLIT.split(header):
-        for piece in _SCRIPT.findall(chunk):
+        for _cjk, piece in _runs(chunk):
             piece = piece.strip(" -_*#.?!")
             if piece and piece != header.strip():
                 out.append(piece)
