@@ -24,6 +24,7 @@ NOW = "2026-11-27T10:00"
 def _isolated_env(tmp_path, monkeypatch):
     """No test reads the developer's config file or workbook; "now" is fixed."""
     monkeypatch.setenv("INQ_CONFIG", str(tmp_path / "config" / "config.toml"))
+    monkeypatch.setenv("INQ_CACHE", str(tmp_path / "cache"))
     monkeypatch.delenv("INQ_WORKBOOK", raising=False)
     monkeypatch.setenv("INQ_NOW", NOW)
     monkeypatch.setenv("NO_COLOR", "1")

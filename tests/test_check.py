@@ -20,7 +20,10 @@ def test_init_then_check_is_clean(inq, tmp_path):
     assert f"Created {path}" in result.stdout
     result = inq("-w", path, "check")
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip().endswith("OK: no problems found.")
+    # A new workbook can do every job but quote: no products yet, the company's example.
+    assert result.stdout.strip().endswith("No problems in the rows; not ready yet: quote.")
+    assert "Products lists no products yet" in result.stdout
+    assert "OK" not in result.stdout
 
 
 def test_init_writes_the_contract(inq, tmp_path):
@@ -94,13 +97,19 @@ def test_check_contract_workbook_json(inq, contract_workbook):
     result = inq("-w", contract_workbook, "check", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert list(data) == ["workbook", "ok", "sheets", "missing_sheets", "problems", "date_orders"]
+    assert list(data) == ["workbook", "ok", "sheets", "missing_sheets", "problems", "date_orders",
+                          "layout", "jobs", "stale_mapping"]  # fmt: skip
     assert data["date_orders"] == []
     assert data["ok"] is True
     buyers = data["sheets"][0]
     assert buyers["sheet"] == "Buyers" and buyers["rows"] == 2 and buyers["header_row"] == 1
     assert set(buyers) == {"sheet", "found", "header_row", "rows", "columns",
-                           "missing_columns", "unknown_columns"}  # fmt: skip
+                           "missing_columns", "unknown_columns", "fields", "likely",
+                           "excel_table"}  # fmt: skip
+    assert buyers["fields"]["Email"] == {
+        "column": "Email", "how": "alias", "sure": True, "why": "header is a known name"
+    }  # fmt: skip
+    assert {j["job"]: j["status"] for j in data["jobs"]}["follow-ups"] == "ready"
 
 
 def test_check_messy_workbook(inq, messy_workbook):

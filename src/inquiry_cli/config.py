@@ -10,6 +10,7 @@ from inquiry_cli.errors import InqError, WorkbookNotFound
 
 ENV_WORKBOOK = "INQ_WORKBOOK"
 ENV_CONFIG = "INQ_CONFIG"  # overrides the config file's location (tests, portable installs)
+ENV_CACHE = "INQ_CACHE"  # overrides the folder of inq's small state files (tests)
 
 
 def config_path() -> Path:
@@ -19,6 +20,15 @@ def config_path() -> Path:
     from platformdirs import user_config_dir
 
     return Path(user_config_dir("inq", appauthor=False)) / "config.toml"
+
+
+def cache_dir() -> Path:
+    """Where inq keeps what it remembers between runs: $INQ_CACHE, else the user cache dir."""
+    if os.environ.get(ENV_CACHE):
+        return Path(os.environ[ENV_CACHE]).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("inq", appauthor=False))
 
 
 _PARSED: dict[tuple, dict] = {}  # the config file parsed once a run (keyed by its stat)

@@ -88,3 +88,6 @@ def root(
     Example: inq -w sample_workbook.xlsx check
     """
     ctx.obj = AppState(workbook_option=workbook)
+    from inquiry_cli.cli import notices
+
+    notices.listen()

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from inquiry_cli.contract.records import Workbook
-from inquiry_cli.domain.linking import buyer_keys
+from inquiry_cli.domain.linking import buyer_keys, buyer_names, names_buyers
 from inquiry_cli.domain.matching import find, parse_query, sure
 from inquiry_cli.domain.model import Buyer
 from inquiry_cli.workbook import read
@@ -35,9 +35,10 @@ def read_for(
 
     args = (who, tuple(history), tuple(headers_only))
     taken = early.take(path, ("buyer", *args))
-    if taken is not None:
-        return taken
-    return load_for(path, *args)
+    found = taken if taken is not None else load_for(path, *args)
+    for hook in read.ON_READ:
+        hook(found[0])
+    return found
 
 
 def load_for(
@@ -57,5 +58,17 @@ def load_for(
     if book is None:
         book = read.read(path, ("buyers",), headers_only)
     if buyer is not None and history:
-        add_rows_mentioning(book, history, buyer_keys(buyer))
+        add_rows_mentioning(book, history, buyer_keys(buyer), buyer_names(buyer))
+        if book.table("buyers").partial and any(names_buyers(book.get(k)) for k in history):
+            # A log that names buyers by name links a row only to the one buyer with that
+            # name: that takes every buyer.
+            whole = read.load(path, ("buyers",))
+            if whole.stamp and book.stamp and not whole.stamp.same_content(book.stamp):
+                from inquiry_cli.errors import ConcurrentChange
+
+                raise ConcurrentChange(
+                    f"{path.name} changed on disk while inq was reading it (saved from "
+                    "Excel?); run the command again"
+                )
+            book.tables["buyers"] = whole.tables["buyers"]
     return book, buyer

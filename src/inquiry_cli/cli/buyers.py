@@ -53,10 +53,11 @@ def lookup(
         raise NotFound(f"no buyer matches {query!r}; to add them: {add_command(parsed)}")
     top = best(matches)
     if top is not None:  # the card needs this buyer's rows of the other sheets, no more
-        from inquiry_cli.domain.linking import buyer_keys
+        from inquiry_cli.domain.linking import buyer_keys, buyer_names
         from inquiry_cli.workbook.mentions import add_rows_mentioning
 
-        add_rows_mentioning(book, reads.LOOKUP.history, buyer_keys(top.buyer))
+        keys, names = buyer_keys(top.buyer), buyer_names(top.buyer)
+        add_rows_mentioning(book, reads.LOOKUP.history, keys, names)
     if as_json:
         from inquiry_cli.output.json_output import print_json
 

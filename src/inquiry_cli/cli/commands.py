@@ -11,6 +11,7 @@ import importlib
 
 MODULES: dict[str, tuple[str, ...]] = {
     "workbook_cmds": ("init", "check"),
+    "mapping": ("map",),
     "buyers": ("lookup",),
     "intake": ("intake",),
     "record": ("add", "inquiry", "log"),

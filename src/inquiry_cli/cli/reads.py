@@ -72,6 +72,8 @@ TRIP = Read(("buyers", "inquiries", "contacts", "quotes", "samples", "events", "
 SETTINGS = Read(("settings",))
 DEDUPE = Read(("buyers",))
 MERGE = Read(("buyers", "inquiries", "contacts", "quotes", "samples", "grade_history"))
+# `inq map`: Buyers whole (its layout may be one row per inquiry), every other header.
+MAP = Read(("buyers",), heads=tuple(k for k in ALL if k != "buyers"))
 
 # `log WHO`'s options, as cli/record.py declares them (test_prefetch checks they agree):
 # the launcher reads WHO and --in/--out from the command line before Typer is imported.
@@ -157,6 +159,7 @@ _SHEET_USES = (
     "inquiry_cli.workbook.read",
     "inquiry_cli.workbook.repack",
     "inquiry_cli.workbook.tempfiles",
+    "inquiry_cli.workbook.xltables",
     "inquiry_cli.workbook.xmlsafe",
 )
 _BUYER_USES = (

@@ -229,12 +229,12 @@ def log(
         history = what.history
         book, buyer = read_for(st.workbook, who, history, headers_only=what.heads)
         if not incoming and buyer is None:
-            from inquiry_cli.domain.linking import buyer_keys
+            from inquiry_cli.domain.linking import buyer_keys, buyer_names
             from inquiry_cli.workbook.mentions import add_rows_mentioning
 
             recording.check_contact(channel, summary, when, st.now)
             buyer = recording.resolve_buyer(book.table("buyers"), who).buyer
-            add_rows_mentioning(book, history, buyer_keys(buyer))
+            add_rows_mentioning(book, history, buyer_keys(buyer), buyer_names(buyer))
         outcome = recording.log_contact(
             book,
             who,

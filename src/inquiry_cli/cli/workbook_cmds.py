@@ -45,18 +45,23 @@ def init(
 
 @app.command()
 def check(ctx: typer.Context, as_json: Json = False) -> None:
-    """Check how inq reads the workbook: sheets, columns and rows with problems.
+    """Check how inq reads the workbook: sheets, columns, rows with problems, and which
+    everyday jobs (due, replies, lookup, log, grade, inquiry, quote) can run.
 
-    Changes nothing. Exits 0 when clean, 1 when it found problems (bad email,
-    unknown grade, unreadable date, duplicate buyers, unknown Buyer IDs).
+    Changes nothing. Exits 0 when clean, 1 when it found problems (bad email, unknown
+    grade, unreadable date, duplicate buyers, unknown Buyer IDs, log rows that name no
+    buyer) or a job is blind (a column it needs cannot be read: the fix is shown).
 
     Example: inq -w sample_workbook.xlsx check
     """
+    from inquiry_cli.cli import notices
     from inquiry_cli.domain.check import check as run_check
     from inquiry_cli.workbook import read
 
+    notices.quiet()
     book = read.read(state(ctx).workbook, reads.CHECK.sheets)
     report = run_check(book)
+    notices.said(book, report.jobs)
     if as_json:
         from inquiry_cli.output.json_output import print_json
 
@@ -70,6 +75,7 @@ def check(ctx: typer.Context, as_json: Json = False) -> None:
 def _print_check(report) -> None:
     from rich.table import Table
 
+    from inquiry_cli.contract.usermap import map_command
     from inquiry_cli.output.console import console
 
     out = console()
@@ -89,14 +95,40 @@ def _print_check(report) -> None:
             ", ".join(s.missing_columns) or "-",
         )
     out.print(table)
+    if report.layout != "sheets":
+        buyers = next(s for s in report.sheets if s.key == "buyers")
+        inquiries = next(s for s in report.sheets if s.key == "inquiries")
+        out.print(
+            f"Layout: one row per inquiry on {buyers.found}: {inquiries.rows} inquiries of "
+            f"{buyers.rows} buyers (grouped by email, else company; each buyer's latest row "
+            "gives their grade and follow-up)",
+            markup=False,
+        )
     for s in report.sheets:
         if s.found is None:
             continue
-        renamed = [f"{user} → {ours}" for ours, user in s.columns.items() if user != ours]
+        if s.list_object:
+            out.print(
+                f"{s.title} rows read from the Excel Table {s.list_object} (its header and "
+                "totals rows are not records)",
+                markup=False,
+            )
+        renamed = [
+            f"{m.header} → {ours}" for ours, m in s.fields.items() if m.sure and m.header != ours
+        ]
         if renamed:
-            out.print(f"{s.title} columns read from: " + "; ".join(renamed))
+            out.print(f"{s.title} columns read from: " + "; ".join(renamed), markup=False)
+        for ours, m in s.guesses:
+            out.print(
+                f"{s.title} column {m.header} is read as {ours}, a guess ({m.why}): not written "
+                f"to until confirmed: {map_command(s.title, ours, m.header)}",
+                markup=False,
+            )
         if s.unknown_columns:
-            out.print(f"{s.title} columns kept as they are: " + ", ".join(s.unknown_columns))
+            out.print(
+                f"{s.title} columns kept as they are: " + ", ".join(s.unknown_columns),
+                markup=False,
+            )
     for d in report.date_orders:
         out.print(
             f"{d.sheet} column {d.column!r}: {d.dates} date{'s' if d.dates != 1 else ''} "
@@ -109,10 +141,42 @@ def _print_check(report) -> None:
             "Sheets not found (added with English headers when a command first needs them): "
             + ", ".join(missing)
         )
+    for line in report.stale_mapping:
+        out.print(f"Mapping: {line}", markup=False)
+    _print_jobs(out, report.jobs)
+    waiting = [j.name for j in report.jobs if j.status == "not ready"]
     if report.ok:
-        out.print("OK: no problems found.")
+        if waiting:
+            out.print(f"No problems in the rows; not ready yet: {', '.join(waiting)}.")
+        else:
+            out.print("OK: no problems found.")
         return
+    blind = report.blind
+    if blind:
+        names = ", ".join(j.name for j in blind)
+        out.print(
+            f"{len(blind)} job{'s' if len(blind) != 1 else ''} blind: {names} (the fix is "
+            "shown above)",
+            markup=False,
+        )
     n = len(report.problems)
-    out.print(f"{n} problem{'s' if n != 1 else ''}:")
+    if n:
+        out.print(f"{n} problem{'s' if n != 1 else ''}:")
     for p in report.problems:
         out.print(f"  {p.sheet} row {p.row}, {p.column}: {p.message}", markup=False)
+
+
+def _print_jobs(out, jobs) -> None:
+    """The everyday jobs: each one's status, what it lacks and the fix."""
+    if not jobs:
+        return
+    out.print("Everyday jobs:")
+    names = [f"{j.name} ({j.command})" for j in jobs]
+    width = max(len(n) for n in names)
+    for name, job in zip(names, jobs, strict=True):
+        status = job.status.upper() if job.status in ("blind", "not ready") else job.status
+        out.print(f"  {name:<{width}}  {status}: {job.what}", markup=False)
+        for lack in job.lacks:
+            out.print(f"  {'':<{width}}    - {lack}", markup=False)
+        for fix in job.fixes:
+            out.print(f"  {'':<{width}}    fix: {fix}", markup=False)

@@ -263,6 +263,42 @@ def flag(value: Any) -> Converted:
     return str(value).strip().lower() in _TRUE, None
 
 
+# A Replied column kept as a tick-off: these say replied / not replied (no time).
+YES_WORDS = frozenset(
+    {"y", "yes", "true", "x", "✓", "✔", "☑", "√", "ok", "done", "sent", "replied", "answered",
+     "是", "有", "对", "已回", "已回复", "已答复", "已报价", "已发", "已处理"}
+)  # fmt: skip
+NO_WORDS = frozenset(
+    {"n", "no", "false", "-", "×", "✗", "✘", "☐", "not yet", "pending", "open", "否", "无",
+     "未", "没有", "未回", "未回复", "未答复", "待回复", "待回", "未处理"}
+)  # fmt: skip
+
+
+def yes_no(value: Any) -> bool | None:
+    """True for a yes-word (Y, ✓, 是, 已回复, TRUE), False for a no-word, None otherwise."""
+    cls = value.__class__
+    if cls is bool:
+        return bool(value)
+    if cls in (int, float) and value in (0, 1):  # a 1/0 column (not a date in 1900)
+        return value == 1
+    if cls is str:
+        word = value.strip().lower().rstrip(".!。")
+        if word in YES_WORDS:
+            return True
+        if word in NO_WORDS:
+            return False
+    return None
+
+
+def reply(value: Any) -> Converted:
+    """A Replied cell: the reply's date and time, or a tick (True: replied, no time kept;
+    None: not replied). A reply ticked off owes nothing, however old the inquiry."""
+    said = yes_no(value)
+    if said is not None:
+        return (True if said else None), None
+    return datetime_(value)
+
+
 CONVERTERS: dict[str, Callable[..., Converted]] = {
     "text": text,
     "date": date_,
@@ -273,6 +309,7 @@ CONVERTERS: dict[str, Callable[..., Converted]] = {
     "phone": phone,
     "grade": grade,
     "flag": flag,
+    "reply": reply,
 }
 
 
@@ -347,4 +384,5 @@ FAST = {
     "phone": _fast_phone,
     "grade": _fast_grade,
     "flag": _fast_flag,
+    "reply": _fast_datetime,
 }

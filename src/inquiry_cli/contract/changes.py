@@ -23,6 +23,8 @@ class AddSheet:
     header: list[str]
     rows: list[list[CellValue]] = field(default_factory=list)
     widths: dict[int, float] = field(default_factory=dict)  # 1-based column -> width
+    # "visible", "hidden", or "veryHidden" (shown by no menu of Excel: inq's own mapping)
+    state: str = "visible"
 
 
 @dataclass

@@ -25,6 +25,8 @@ from inquiry_cli.contract.cells import (
 )
 from inquiry_cli.errors import ContractError
 
+SHEETS, INQUIRY_ROWS = "sheets", "inquiry rows"  # Workbook.layout
+
 
 @dataclass
 class Problem:
@@ -34,6 +36,46 @@ class Problem:
     row: int  # Excel row number
     column: str  # the header as the user wrote it
     message: str
+
+
+# How a column was matched to a field (ColumnMatch.how).
+ALIAS, VOCABULARY, CONTENT, USER = "alias", "vocabulary", "content", "user"
+
+
+@dataclass(frozen=True)
+class ColumnMatch:
+    """Why inq reads a column as a field, and how sure it is.
+
+    A match that is not `sure` (a guess from the words of the header or from the cells)
+    is read, shown by `inq check`, and never written to until `inq map` confirms it.
+    """
+
+    field: str  # the contract column key
+    index: int  # 0-based column
+    header: str  # the header as the user wrote it
+    how: str  # ALIAS, VOCABULARY, CONTENT or USER
+    confidence: float  # 0..1
+    sure: bool
+    why: str
+
+
+@dataclass(frozen=True)
+class ListObject:
+    """An Excel Table (a ListObject) on a sheet: its own range defines its rows."""
+
+    name: str
+    first_row: int  # Excel row numbers and 1-based columns of its range
+    last_row: int
+    first_col: int
+    last_col: int
+    header_rows: int  # 0 or 1: a Table may hide its header row
+    totals_rows: int  # the totals row at the bottom is no record
+    columns: tuple[str, ...] = ()  # its column names (the header when it is shown)
+
+    @property
+    def data_rows(self) -> tuple[int, int]:
+        """(first, last) Excel rows of its records."""
+        return self.first_row + self.header_rows, self.last_row - self.totals_rows
 
 
 @dataclass
@@ -54,9 +96,27 @@ class Table:
     # Rows merged into another buyer (a Merged into cell): (Excel row number, raw row).
     # They are not records: every read skips them; lookup follows them to the kept buyer.
     merged: list[tuple[int, list[Any]]] = field(default_factory=list, repr=False)
+    # How each mapped column was matched (a column without one was matched by alias).
+    mapping: dict[str, ColumnMatch] = field(default_factory=dict)
+    # Likely columns for fields not mapped (a column of dates under an unknown header):
+    # what `inq check` offers to `inq map`, never read.
+    suggestions: dict[str, ColumnMatch] = field(default_factory=dict)
+    # Fields the user said this sheet has no column for (`inq map SHEET FIELD --none`).
+    declared_none: frozenset[str] = frozenset()
+    # The Excel Table (ListObject) the rows were read from, if any.
+    list_object: ListObject | None = None
+    # One row per inquiry: the Excel rows each record groups (its own row is the latest),
+    # and the fields read through the group but each inquiry's own (never written here).
+    groups: list[list[int]] | None = None
+    read_only: frozenset[str] = frozenset()
+    # Rows linked to a buyer by the client's name or company (no Buyer ID or email in the
+    # row): row index -> (Buyer ID, email) of that buyer. Filled by domain.linking.
+    linked: dict[int, tuple[str | None, str | None]] | None = None
     _typed: dict[str, list[Any]] = field(default_factory=dict, repr=False)
     _problems: dict[str, list[Problem]] = field(default_factory=dict, repr=False)
     _keys: dict[str, list[str | None]] = field(default_factory=dict, repr=False)
+    _orders: dict[str, DayOrder] = field(default_factory=dict, repr=False)
+    _decided: dict[str, int] = field(default_factory=dict, repr=False)  # dates its order read
 
     def __post_init__(self) -> None:
         idx = self.columns.get("merged_into")
@@ -66,18 +126,19 @@ class Table:
         # or email): a column mistaken for Merged into never hides the user's rows.
         named = [(k, self.columns[k]) for k in ("buyer_id", "email") if k in self.columns]
         refs = {str(row[i]).strip().lower() for row in self.rows for _k, i in named if i < len(row)}
-        keep: list[list[Any]] = []
-        numbers: list[int] = []
-        for row, number in zip(self.rows, self.row_numbers, strict=True):
+        keep: list[int] = []
+        for at, (row, number) in enumerate(zip(self.rows, self.row_numbers, strict=True)):
             mark = str(row[idx]).strip().lower() if idx < len(row) and row[idx] else ""
             own = {str(row[i]).strip().lower() for _k, i in named if i < len(row)}
             if mark and mark in refs and mark not in own:
                 self.merged.append((number, row))
             else:
-                keep.append(row)
-                numbers.append(number)
+                keep.append(at)
         if self.merged:
-            self.rows, self.row_numbers = keep, numbers
+            self.rows = [self.rows[i] for i in keep]
+            self.row_numbers = [self.row_numbers[i] for i in keep]
+            if self.groups is not None:  # (one row per inquiry: a group per buyer)
+                self.groups = [self.groups[i] for i in keep]
 
     def merged_cell(self, row: list[Any], key: str) -> str | None:
         """One cell of a merged row as stripped text (None when blank or unmapped)."""
@@ -87,9 +148,6 @@ class Table:
         value = CONVERTERS["text"](row[idx])[0]
         return str(value).strip() or None if value is not None else None
 
-    _orders: dict[str, DayOrder] = field(default_factory=dict, repr=False)
-    _decided: dict[str, int] = field(default_factory=dict, repr=False)  # dates its order read
-
     def __len__(self) -> int:
         return len(self.rows)
 
@@ -97,8 +155,51 @@ class Table:
         return key in self.columns
 
     def col(self, key: str) -> int:
-        """1-based Excel column of a field, for building a change set."""
+        """1-based Excel column of a field, for building a change set (refused for a
+        column inq only guessed: see writable())."""
+        match = self.mapping.get(key)
+        if match is not None and not match.sure:
+            raise ContractError(guess_refusal(self, match))
+        if key in self.read_only:
+            raise ContractError(self.why_not_written(key))
         return self.columns[key] + 1
+
+    def writable(self, key: str) -> bool:
+        """Whether inq may write this field: the sheet has its column, it is not a guess,
+        and it is the record's own (not each inquiry's, on a one-row-per-inquiry sheet)."""
+        if key not in self.columns or key in self.read_only:
+            return False
+        match = self.mapping.get(key)
+        return match is None or match.sure
+
+    def why_not_written(self, key: str) -> str:
+        """Why writable(key) is False, in one line naming the fix."""
+        header = self.spec.column(key).header
+        if key not in self.columns:
+            return f"{self.name} has no {header} column"
+        match = self.guessed(key)
+        if match is not None:
+            return guess_refusal(self, match)
+        return (
+            f"{self.name} holds one row per inquiry: its {self.header_of(key)!r} column is "
+            f"each inquiry's, so inq does not write a buyer's {header} there"
+        )
+
+    def guessed(self, key: str) -> ColumnMatch | None:
+        """The match of a column inq reads but only guessed, else None."""
+        match = self.mapping.get(key)
+        return match if match is not None and not match.sure and key in self.columns else None
+
+    def row_index(self, row: int) -> int | None:
+        """The index of the record at Excel row `row` (or grouping it), else None."""
+        if self.groups is not None:
+            for i, members in enumerate(self.groups):
+                if row in members:
+                    return i
+        try:
+            return self.row_numbers.index(row)
+        except ValueError:
+            return None
 
     def header_of(self, key: str) -> str:
         return self.headers[self.columns[key]]
@@ -110,8 +211,13 @@ class Table:
 
     @property
     def missing(self) -> list[str]:
-        """Contract columns this sheet lacks (English headers)."""
-        return [c.header for c in self.spec.columns if c.key not in self.columns]
+        """Contract columns this sheet lacks (English headers), but those the user said
+        it has none of."""
+        return [
+            c.header
+            for c in self.spec.columns
+            if c.key not in self.columns and c.key not in self.declared_none
+        ]
 
     def values(self, key: str) -> list[Any]:
         """The typed values of one column (None where blank or unreadable); cached."""
@@ -269,6 +375,12 @@ class Workbook:
     missing_sheets: list[str]  # contract keys asked for but not found
     stamp: Any = None  # workbook.write.FileStamp taken at read (for concurrent-save checks)
     ods: bool = False  # a LibreOffice .ods: read whole (no byte search), never written
+    # How the user keeps the workbook: SHEETS (a sheet per kind of record) or INQUIRY_ROWS
+    # (one row per inquiry, the buyer repeated on each: Buyers and Inquiries are then two
+    # readings of that one sheet).
+    layout: str = "sheets"
+    # The user's own mapping as stored in the workbook (contract.usermap.UserMapping).
+    user_mapping: Any = None
 
     def table(self, key: str) -> Table:
         """The table for a contract sheet, or a clear error naming what is missing."""
@@ -298,3 +410,15 @@ class Workbook:
             if k not in (None, ""):
                 out[schema.norm(k)] = v
         return out
+
+
+def guess_refusal(table: Table, match: ColumnMatch) -> str:
+    """Why a guessed column is not written to, and the command that confirms it."""
+    from inquiry_cli.contract.usermap import map_command
+
+    field_ = table.spec.column(match.field).header
+    return (
+        f"{table.name}: column {match.header!r} is only a guess for {field_} ({match.why}), "
+        f"so inq does not write to it; confirm it with "
+        f"`{map_command(table.spec.title, field_, match.header)}`"
+    )

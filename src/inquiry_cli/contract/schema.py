@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-# Column kinds: how a cell is read and checked.
-TEXT, DATE, DATETIME, INT, NUMBER, EMAIL, PHONE, GRADE, FLAG = (
+# Column kinds: how a cell is read and checked. REPLY: a reply's time, or yes/no
+# (Y / N / ✓ / 是 / 已回复 ...) in a tracker that only ticks replies off.
+TEXT, DATE, DATETIME, INT, NUMBER, EMAIL, PHONE, GRADE, FLAG, REPLY = (
     "text",
     "date",
     "datetime",
@@ -21,6 +22,7 @@ TEXT, DATE, DATETIME, INT, NUMBER, EMAIL, PHONE, GRADE, FLAG = (
     "phone",
     "grade",
     "flag",
+    "reply",
 )
 
 GRADES = ("A", "B", "C", "D")
@@ -57,20 +59,50 @@ class Sheet:
     required: tuple[str, ...] = ()  # column keys a readable sheet must have (any one of)
     doc: str = ""
     extra: dict = field(default_factory=dict)
+    # Columns read when the user's sheet has them, never written by `inq init` nor listed
+    # as missing: a log that names its client instead of a Buyer ID or an email.
+    also: tuple[Column, ...] = ()
 
     @cached_property
     def names(self) -> frozenset[str]:
         """Every normalised name this sheet may go by (computed once)."""
         return frozenset({norm(self.title), norm(self.key), *(norm(a) for a in self.aliases)})
 
+    @cached_property
+    def all_columns(self) -> tuple[Column, ...]:
+        """The contract's columns, then the ones only read (`also`)."""
+        return (*self.columns, *self.also)
+
     def column(self, key: str) -> Column:
-        for col in self.columns:
+        for col in self.all_columns:
             if col.key == key:
                 return col
         raise KeyError(key)
 
+    def find_column(self, text: str) -> Column | None:
+        """The column a user names: its English header, its key or an alias, any case."""
+        wanted = norm(text)
+        return next((c for c in self.all_columns if wanted in c.names), None)
+
 
 C = Column
+
+# Who a log row is about when it has no Buyer ID or email: the client (a person's or a
+# company's name, as the sheet names them) and the company. Linked to the buyer who alone
+# has that name (domain/linking.py).
+CLIENT_ALIASES = (
+    "Client name", "Customer", "Customer name", "Buyer name", "Contact", "Contact name",
+    "Name", "客户", "客户姓名", "客户名称", "客户名", "买家", "买家姓名", "联系人", "姓名",
+)  # fmt: skip
+COMPANY_ALIASES = ("Company name", "公司", "公司名称", "客户公司")
+
+
+def _client_columns() -> tuple[Column, ...]:
+    return (
+        Column("client", "Client", TEXT, CLIENT_ALIASES, 20),
+        Column("company", "Company", TEXT, COMPANY_ALIASES, 24),
+    )
+
 
 # The mail's Message-ID on Inquiries and Contacts: how `inq intake` knows a message it
 # recorded before, and a reply to a mail inq sent.
@@ -284,7 +316,13 @@ INQUIRIES = Sheet(
         C("target_price", "Target price", TEXT, ("Target", "目标价", "目标价格"), 12),
         C("message", "Message", TEXT, ("Content", "Inquiry", "询盘内容", "内容", "留言"), 40),
         C("grade", "Grade", GRADE, ("等级", "级别"), 8),
-        C("replied", "Replied", DATETIME, ("Replied at", "Reply time", "回复时间", "已回复"), 17),
+        C(
+            "replied",
+            "Replied",
+            REPLY,
+            ("Replied at", "Reply time", "Answered", "回复时间", "已回复", "是否回复", "回复"),
+            17,
+        ),
         C("quote_no", "Quote No", TEXT, ("Quote", "Quotation No", "报价单号", "报价编号"), 12),
         C("status", "Status", TEXT, ("状态", "进度"), 12),
         C("message_id", "Message-ID", TEXT, MESSAGE_ID_ALIASES, 30),
@@ -292,6 +330,7 @@ INQUIRIES = Sheet(
     aliases=("Inquiry", "Enquiries", "Enquiry", "RFQ", "询盘", "询盘记录", "询价"),
     required=("received", "message", "product"),
     doc="every inquiry received",
+    also=_client_columns(),
 )
 
 CONTACTS = Sheet(
@@ -316,6 +355,7 @@ CONTACTS = Sheet(
     aliases=("Contact log", "Follow-ups", "Follow ups", "History", "联系记录", "跟进记录", "跟进"),
     required=("date", "summary"),
     doc="every contact made or received (the follow-up log)",
+    also=_client_columns(),
 )
 
 PRODUCTS = Sheet(
@@ -373,6 +413,7 @@ QUOTES = Sheet(
     aliases=("Quote", "Quotations", "Quotation", "报价", "报价记录", "报价单"),
     required=("quote_no",),
     doc="every quote issued",
+    also=_client_columns(),
 )
 
 SAMPLES = Sheet(
@@ -393,6 +434,7 @@ SAMPLES = Sheet(
     aliases=("Sample", "样品", "寄样", "寄样记录"),
     required=("model",),
     doc="samples sent",
+    also=_client_columns(),
 )
 
 REGIONS = Sheet(

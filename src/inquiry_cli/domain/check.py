@@ -1,4 +1,5 @@
-"""The workbook doctor behind `inq check`: how sheets were mapped and which rows are wrong."""
+"""The workbook doctor behind `inq check`: how sheets were mapped, which rows are wrong,
+and which everyday jobs can run (domain/jobs.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from typing import Any
 
 from inquiry_cli import dates
 from inquiry_cli.contract import schema
-from inquiry_cli.contract.records import Problem, Table, Workbook
+from inquiry_cli.contract.records import SHEETS, ColumnMatch, Problem, Table, Workbook
+from inquiry_cli.contract.usermap import map_command
+from inquiry_cli.domain import linking
 from inquiry_cli.domain.identity import email_key, phone_key
+from inquiry_cli.domain.jobs import Job, jobs
 from inquiry_cli.errors import ContractError
 
 # Columns whose values `check` validates (the kinds that can be wrong).
@@ -19,6 +23,7 @@ _CHECKED_KINDS = {
     schema.DATETIME,
     schema.INT,
     schema.NUMBER,
+    schema.REPLY,
 }
 
 
@@ -32,6 +37,19 @@ class SheetReport:
     columns: dict[str, str] = field(default_factory=dict)  # contract header -> user's header
     missing_columns: list[str] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
+    fields: dict[str, ColumnMatch] = field(default_factory=dict)  # contract header -> match
+    likely: dict[str, ColumnMatch] = field(default_factory=dict)  # missing field -> column
+    list_object: str | None = None  # the Excel Table the rows were read from
+
+    @property
+    def guesses(self) -> list[tuple[str, ColumnMatch]]:
+        return [(f, m) for f, m in self.fields.items() if not m.sure]
+
+    def field_json(self) -> dict[str, Any]:
+        return {
+            f: {"column": m.header, "how": m.how, "sure": m.sure, "why": m.why}
+            for f, m in self.fields.items()
+        }
 
 
 @dataclass
@@ -51,10 +69,17 @@ class CheckReport:
     sheets: list[SheetReport]
     problems: list[Problem]
     date_orders: list[DateOrder] = field(default_factory=list)
+    jobs: list[Job] = field(default_factory=list)
+    layout: str = "sheets"
+    stale_mapping: list[str] = field(default_factory=list)
+
+    @property
+    def blind(self) -> list[Job]:
+        return [j for j in self.jobs if j.blind]
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and not self.blind
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -69,6 +94,9 @@ class CheckReport:
                     "columns": s.columns,
                     "missing_columns": s.missing_columns,
                     "unknown_columns": s.unknown_columns,
+                    "fields": s.field_json(),
+                    "likely": {f: {"column": m.header, "why": m.why} for f, m in s.likely.items()},
+                    "excel_table": s.list_object,
                 }
                 for s in self.sheets
             ],
@@ -87,6 +115,9 @@ class CheckReport:
                 }
                 for d in self.date_orders
             ],
+            "layout": self.layout,
+            "jobs": [j.to_json() for j in self.jobs],
+            "stale_mapping": self.stale_mapping,
         }
 
 
@@ -105,7 +136,7 @@ def check(book: Workbook) -> CheckReport:
         if table is None:
             sheets.append(SheetReport(spec.key, spec.title, None))
             continue
-        sheets.append(_sheet_report(table))
+        sheets.append(_sheet_report(table, _read_by_the_other(book, spec.key)))
         if spec.key_value:
             continue
         for col in spec.columns:
@@ -115,8 +146,13 @@ def check(book: Workbook) -> CheckReport:
     buyers = book.tables["buyers"]
     problems.extend(_duplicates(buyers))
     problems.extend(_dangling_buyer_ids(book))
+    problems.extend(_unlinked(book))
+    # One row per inquiry: a cell read by both tables is one problem.
+    problems = list({(p.sheet, p.row, p.column, p.message): p for p in problems}.values())
     problems.sort(key=lambda p: (_sheet_order(p.sheet, book), p.row))
-    return CheckReport(str(book.path), sheets, problems, orders)
+    return CheckReport(
+        str(book.path), sheets, problems, orders, jobs(book), book.layout, stale_mapping(book)
+    )
 
 
 def _date_orders(table: Table) -> list[DateOrder]:
@@ -128,9 +164,20 @@ def _date_orders(table: Table) -> list[DateOrder]:
     return out
 
 
-def _sheet_report(table: Table) -> SheetReport:
+def _read_by_the_other(book: Workbook, key: str) -> set[int]:
+    """One row per inquiry: the columns of the sheet the other reading of it maps."""
+    if book.layout == SHEETS or key not in ("buyers", "inquiries"):
+        return set()
+    other = book.tables.get("inquiries" if key == "buyers" else "buyers")
+    return set(other.columns.values()) if other is not None else set()
+
+
+def _sheet_report(table: Table, read_elsewhere: set[int] | None = None) -> SheetReport:
+    read_elsewhere = read_elsewhere or set()
     columns = {table.spec.column(k).header: table.headers[i] for k, i in table.columns.items()}
-    ordered = {c.header: columns[c.header] for c in table.spec.columns if c.header in columns}
+    every = table.spec.all_columns
+    ordered = {c.header: columns[c.header] for c in every if c.header in columns}
+    matches = {table.spec.column(k).header: m for k, m in table.mapping.items()}
     return SheetReport(
         table.spec.key,
         table.spec.title,
@@ -139,8 +186,53 @@ def _sheet_report(table: Table) -> SheetReport:
         len(table),
         ordered,
         table.missing if table.columns else [c.header for c in table.spec.columns],
-        table.unknown_headers,
+        [
+            h
+            for i, h in enumerate(table.headers)
+            if h and i not in table.columns.values() and i not in read_elsewhere
+        ],
+        {c.header: matches[c.header] for c in every if c.header in matches},
+        {table.spec.column(k).header: m for k, m in table.suggestions.items()},
+        table.list_object.name if table.list_object is not None else None,
     )
+
+
+def stale_mapping(book: Workbook) -> list[str]:
+    """The user's mappings (`inq map`) that name a header the sheet no longer has."""
+    user = book.user_mapping
+    out: list[str] = []
+    if not user:
+        return out
+    for key, fields_ in user.fields.items():
+        table = book.tables.get(key)
+        if table is None:
+            continue
+        for field_key, header in fields_.items():
+            match = table.mapping.get(field_key)
+            if header is not None and (match is None or match.how != "user"):
+                name = table.spec.column(field_key).header
+                out.append(
+                    f"{table.spec.title}: {name} is mapped to {header!r}, which {table.name} "
+                    f"no longer has (fix: {map_command(table.spec.title, name, 'HEADER')})"
+                )
+    return out + [f"inq's mapping sheet, {u}: not a sheet and field inq knows" for u in user.unread]
+
+
+def _unlinked(book: Workbook) -> list[Problem]:
+    """Log rows that name their buyer only by name, and no single buyer has that name."""
+    buyers = book.tables["buyers"]
+    out: list[Problem] = []
+    for key in linking.LOG_SHEETS:
+        table = book.tables.get(key)
+        if table is None or not linking.names_buyers(table):
+            continue
+        column = table.header_of("client") if table.has("client") else table.header_of("company")
+        _links, why = linking.name_links(buyers, table)
+        for i, reason in why.items():
+            out.append(
+                Problem(table.name, table.row_numbers[i], column, f"links to no buyer: {reason}")
+            )
+    return out
 
 
 def _duplicates(buyers: Table) -> list[Problem]:
@@ -193,12 +285,16 @@ def _dangling_buyer_ids(book: Workbook) -> list[Problem]:
     known = {v for v in buyers.values("buyer_id") if v}
     known |= {buyers.merged_cell(row, "buyer_id") for _n, row in buyers.merged} - {None}
     out: list[Problem] = []
+    linking.link_names(book)
     for key in ("inquiries", "contacts", "quotes", "samples"):
         table = book.tables.get(key)
         if table is None or "buyer_id" not in table.columns:
             continue
-        for value, rownum in zip(table.values("buyer_id"), table.row_numbers, strict=True):
-            if value and value not in known:
+        named = table.linked or {}
+        for i, (value, rownum) in enumerate(
+            zip(table.values("buyer_id"), table.row_numbers, strict=True)
+        ):
+            if value and value not in known and i not in named:
                 out.append(
                     Problem(
                         table.name,

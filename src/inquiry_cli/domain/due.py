@@ -151,6 +151,7 @@ def _local_at(
 def due_list(book: Workbook, now: dt.datetime, when: str = "today") -> list[Item]:
     """Every reply and follow-up due by the horizon, most urgent first."""
     last_day, overdue_only = horizon(when, now)
+    linking.link_names(book)
     s = Settings.from_sheet(book.key_values("settings"))
     buyers = model.load(book.table("buyers"), model.Buyer, fields_=BUYER_FIELDS)
     inquiries = _open_inquiries(book)
@@ -223,7 +224,7 @@ def due_list(book: Workbook, now: dt.datetime, when: str = "today") -> list[Item
 
 def _latest_event(inquiries: list[model.Inquiry]) -> dt.datetime | None:
     """The last time anything happened on these inquiries (received, replied)."""
-    times = [t for i in inquiries for t in (i.received, i.replied) if t is not None]
+    times = [t for i in inquiries for t in (i.received, model.replied_at(i)) if t is not None]
     return max(times, default=None)
 
 
@@ -357,7 +358,11 @@ def _stray_items(strays, now, s: Settings, last_contacts, last_day, overdue_only
     for inq in strays:
         contact = last_contacts.get(inq.buyer_id or "") or last_contacts.get(inq.email or "")
         last = max(
-            (t for t in (inq.received, inq.replied, contact.date if contact else None) if t),
+            (
+                t
+                for t in (inq.received, model.replied_at(inq), contact.date if contact else None)
+                if t
+            ),
             default=None,
         )
         if last is None:

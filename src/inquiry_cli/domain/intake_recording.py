@@ -23,6 +23,7 @@ from inquiry_cli.domain.identity import phone_key
 from inquiry_cli.domain.intake import own
 from inquiry_cli.domain.intake.extract import first_line
 from inquiry_cli.domain.intake.records import CHAT, DAMAGED, EMAIL, INQUIRY, Intake
+from inquiry_cli.domain.linking import link_names
 from inquiry_cli.domain.matching import FREE_MAIL, Match, Query, find, normalize_name
 from inquiry_cli.errors import ContractError, InqError
 
@@ -406,8 +407,9 @@ class _Recorder:
         """An outgoing chat message answers the buyer's open inquiries received before it
         (the first answer's time is kept)."""
         inquiries = self.book.get("inquiries")
-        if inquiries is None or not inquiries.has("replied"):
+        if inquiries is None or not inquiries.writable("replied"):
             return
+        link_names(self.book)
         for inq in model.load(inquiries, model.Inquiry, model.rows_of(inquiries, buyer)):
             if inq.row in done or inq.replied is not None or not inq.is_open:
                 continue

@@ -1,4 +1,11 @@
-"""Link the rows of any sheet to their buyers (by Buyer ID, else email) in one pass."""
+"""Link the rows of any sheet to their buyers (by Buyer ID, else email) in one pass.
+
+A log the salesperson keeps by name (Date | Client | Product | Replied?, no email) links
+a row to the buyer who alone has that name, or that company (legal forms and accents
+aside): link_names() records those links on the table, and every reader of the rows
+(model.load, model.rows_of, last_contacts) follows them. `inq check` lists the rows it
+cannot link, and why.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +19,90 @@ from inquiry_cli.domain import model
 T = TypeVar("T")
 
 GRADE_ORDER = {"A": 0, "B": 1, "C": 2, "D": 3}
+# The sheets whose rows name a buyer.
+LOG_SHEETS = ("inquiries", "contacts", "quotes", "samples")
+Link = tuple[str | None, str | None]  # (Buyer ID, email) of the buyer a row names
+
+
+def names_buyers(table: Table | None) -> bool:
+    """Whether a log sheet may name its buyers by name (a Client or Company column)."""
+    return table is not None and (table.has("client") or table.has("company"))
+
+
+def buyer_names(buyer: model.Buyer) -> list[str]:
+    """What a log that names clients may call this buyer: their name and company."""
+    return [n for n in (buyer.name, buyer.company) if n]
+
+
+def link_names(book: Workbook) -> None:
+    """Link the log rows that name their buyer only by name (once per table).
+
+    Needs the whole Buyers sheet (a name is only a link when one buyer alone has it), so
+    a partial read of Buyers links nothing: the command reads it whole first.
+    """
+    buyers = book.get("buyers")
+    for key in LOG_SHEETS:
+        table = book.get(key)
+        if table is None or table.linked is not None:
+            continue
+        if buyers is None or buyers.partial or not names_buyers(table):
+            table.linked = {}
+            continue
+        table.linked = name_links(buyers, table)[0]
+
+
+def name_links(buyers: Table, table: Table) -> tuple[dict[int, Link], dict[int, str]]:
+    """({row index: the buyer it names}, {row index: why it names nobody}) for the rows of
+    a log sheet that no Buyer ID or email of theirs links."""
+    from inquiry_cli.domain.matching import normalize_name
+
+    people: dict[str, list[int]] = {}
+    firms: dict[str, list[int]] = {}
+    for index, values in ((people, buyers.keys("name")), (firms, buyers.keys("company"))):
+        for i, value in enumerate(values):
+            key = normalize_name(value)
+            if key:
+                index.setdefault(key, []).append(i)
+    known_ids = {v for v in buyers.keys("buyer_id") if v}
+    known_emails = {v for v in buyers.keys("email") if v}
+    ids, emails = table.keys("buyer_id"), table.keys("email")
+    clients, companies = table.keys("client"), table.keys("company")
+    records: dict[int, Link] = {}
+    links: dict[int, Link] = {}
+    why: dict[int, str] = {}
+    for i in range(len(table)):
+        email = emails[i]
+        if (ids[i] and ids[i] in known_ids) or (email and email.lower() in known_emails):
+            continue  # linked the usual way
+        said = [v for v in (clients[i], companies[i], ids[i]) if v]
+        if not said or emails[i]:
+            continue  # nothing to go by, or an email of someone not in Buyers (a new sender)
+        found: set[int] = set()
+        ambiguous = ""
+        for value in said:
+            key = normalize_name(value)
+            hits = set(people.get(key, [])) | set(firms.get(key, []))
+            if len(hits) == 1:
+                found = hits
+                break
+            if len(hits) > 1 and not ambiguous:
+                ambiguous = f"{len(hits)} buyers are called {value!r}"
+        if len(found) != 1:
+            why[i] = ambiguous or f"no buyer is called {said[0]!r}"
+            continue
+        b = next(iter(found))
+        if b not in records:
+            records[b] = (_at(buyers, "buyer_id", b), _at(buyers, "email", b))
+        if records[b] == (None, None):
+            why[i] = f"{said[0]!r} is in Buyers without a Buyer ID or email to link by"
+            continue
+        links[i] = records[b]
+    return links, why
+
+
+def _at(table: Table, key: str, i: int) -> str | None:
+    value = table.values_at(key, [i])[0] if table.has(key) else None
+    return value or None
 
 
 def buyer_keys(buyer: model.Buyer) -> list[str]:
@@ -58,6 +149,7 @@ class Histories:
     """Every buyer-linked sheet indexed by buyer once, for reports that walk many buyers."""
 
     def __init__(self, book: Workbook) -> None:
+        link_names(book)
         self.inquiries = group_by_buyer(model.load(book.get("inquiries"), model.Inquiry))
         self.contacts = group_by_buyer(model.load(book.get("contacts"), model.Contact))
         self.quotes = group_by_buyer(model.load(book.get("quotes"), model.Quote))
@@ -82,6 +174,7 @@ def last_contacts(
     Sorting row indices by date (in C) and letting later rows overwrite earlier ones in
     a dict gives each key its latest row without a Python loop over 100,000 rows.
     """
+    link_names(book)
     table = book.get("contacts")
     if table is None or not table.has("date"):
         return {}
@@ -95,8 +188,8 @@ def last_contacts(
         came = [i for i in order if (w := ways[i]) == "in" or (w and w.lower() in INCOMING)]
         _latest_dates(table, came, dates, heard)
     for key in ("email", "buyer_id"):  # a Buyer ID match wins over an email match
-        if table.has(key):
-            who = table.keys(key)
+        if table.has(key) or table.linked:
+            who = model.link_keys(table, key)
             found.update(dict(zip([who[i] for i in order], order, strict=True)))
     latest = {k: i for k, i in found.items() if k and dates[i] is not None}
     rows = sorted(set(latest.values()))
@@ -112,9 +205,9 @@ def _latest_dates(
     order = [i for i in order if dates[i] is not None]
     when = [dates[i] for i in order]
     for key in ("email", "buyer_id"):
-        if not table.has(key):
+        if not (table.has(key) or table.linked):
             continue
-        who = table.keys(key)
+        who = model.link_keys(table, key)
         latest = dict(zip([who[i] for i in order], when, strict=True))
         latest.pop(None, None)
         for k, at in latest.items():

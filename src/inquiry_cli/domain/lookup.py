@@ -50,6 +50,9 @@ class Card:
 
 def history(book: Workbook, buyer: model.Buyer) -> model.History:
     """The buyer's rows in every sheet, oldest first."""
+    from inquiry_cli.domain.linking import link_names
+
+    link_names(book)
 
     def rows(key: str, cls):
         table = book.get(key)

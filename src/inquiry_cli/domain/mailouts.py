@@ -17,7 +17,7 @@ from typing import Any
 
 from inquiry_cli.contract.records import Workbook
 from inquiry_cli.domain import model
-from inquiry_cli.domain.linking import buyer_keys, group_by_buyer, records_of
+from inquiry_cli.domain.linking import buyer_keys, group_by_buyer, link_names, records_of
 
 RECENT_DAYS = 30
 # A contact logged for a journal line carries the line's time; Excel keeps times to the
@@ -57,6 +57,7 @@ class Sent:
 
 
 def _contacts_by_buyer(book: Workbook) -> dict[str, list[model.Contact]]:
+    link_names(book)
     return group_by_buyer(model.load(book.get("contacts"), model.Contact))
 
 

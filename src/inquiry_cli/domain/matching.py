@@ -64,6 +64,7 @@ class Query:
     from_url: bool = False
     phone: str | None = None  # the number as typed, when it looks like one
     text: str | None = None  # for fuzzy name/company matching
+    row: int | None = None  # "row 7": the Buyers sheet's Excel row
 
 
 @dataclass
@@ -76,12 +77,17 @@ class Match:
 _EMAIL_IN = re.compile(r"[A-Za-z0-9._%+'\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
 _PHONE_CHARS = re.compile(r"^(?:tel:|fax:|phone:|t:|f:)?\s*\+?[\d\s().\-/]{7,}$", re.I)
 _DOMAIN = re.compile(r"^(?:[a-z0-9\-]+\.)+[a-z]{2,}$")
+_ROW = re.compile(r"^(?:row\s*#?\s*(\d{1,7})|第\s*(\d{1,7})\s*行)$", re.I)
 
 
 def parse_query(raw: str) -> Query:
     """Tell an email, a phone number, a URL/domain and a name apart."""
     text = unicodedata.normalize("NFKC", raw).strip()
     q = Query(raw=raw)
+    row = _ROW.match(text)
+    if row:  # "row 7", "第7行": the buyer on that row of the Buyers sheet
+        q.row = int(row.group(1) or row.group(2))
+        return q
     found = _EMAIL_IN.search(text)
     if found:
         q.email = found.group(0).lower()
@@ -138,6 +144,10 @@ def find(buyers: Table, query: Query, limit: int = 10) -> list[Match]:
         elif reason not in old[1]:
             hits[i] = (min(100, max(old[0], score) + 2), [*old[1], reason])
 
+    if query.row is not None:
+        at = buyers.row_index(query.row)
+        if at is not None:
+            hit(at, SCORE_EMAIL, f"row {query.row} of {buyers.name}")
     if query.email:
         for i, email in enumerate(buyers.values("email")):
             if email == query.email:

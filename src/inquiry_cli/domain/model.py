@@ -73,9 +73,12 @@ class Inquiry:
     target_price: str | None = None
     message: str | None = None
     grade: str | None = None
-    replied: dt.datetime | None = None
+    # When it was answered; True when the sheet only ticks replies off (Y, ✓, 已回复).
+    replied: dt.datetime | bool | None = None
     quote_no: str | None = None
     status: str | None = None
+    client: str | None = None  # a log that names its buyer (see linking.link_names)
+    company: str | None = None
 
     @property
     def is_open(self) -> bool:
@@ -92,6 +95,8 @@ class Contact:
     direction: str | None = None
     summary: str | None = None
     next_step: str | None = None
+    client: str | None = None
+    company: str | None = None
 
 
 @dataclass
@@ -108,6 +113,8 @@ class Quote:
     incoterm: str | None = None
     valid_until: dt.datetime | None = None
     file: str | None = None
+    client: str | None = None
+    company: str | None = None
 
 
 @dataclass
@@ -123,6 +130,8 @@ class Sample:
     tracking: str | None = None
     status: str | None = None
     feedback: str | None = None
+    client: str | None = None
+    company: str | None = None
 
 
 # An inquiry with one of these statuses needs no more follow-up.
@@ -175,13 +184,47 @@ def load(
             columns.append(table.values(f.name) if only is None else table.values_at(f.name, only))
         else:
             columns.append(repeat(None))
-    return list(map(cls, *columns))
+    records = list(map(cls, *columns))
+    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    if table.linked and "buyer_id" in names:  # rows that name their buyer by name
+        linked = table.linked
+        for rec, i in zip(records, indices, strict=True):
+            if i in linked:
+                bid, email = linked[i]
+                if "email" in names:
+                    rec.buyer_id, rec.email = bid, email  # type: ignore[attr-defined]
+                else:  # Quotes and Samples name a buyer by Buyer ID, or email without IDs
+                    rec.buyer_id = bid or email  # type: ignore[attr-defined]
+    return records
+
+
+def link_keys(table: Table, key: str) -> list[str | None]:
+    """A column's keys ("buyer_id" or "email"), with the rows linked by name filled in."""
+    keys: list[str | None] = table.keys(key) if table.has(key) else [None] * len(table)
+    if not table.linked:
+        return keys
+    keys = list(keys)
+    at = 1 if key == "email" else 0  # a link is (Buyer ID, email)
+    for i, link in table.linked.items():
+        keys[i] = link[at]
+    return keys
 
 
 def rows_of(table: Table | None, buyer: Buyer) -> list[int]:
-    """Indices of the rows that refer to `buyer`: by Buyer ID, else by email."""
+    """Indices of the rows that refer to `buyer`: by Buyer ID, else by email; and the rows
+    linked to them by name (linking.link_names)."""
     if table is None:
         return []
+    hits = _rows_by_key(table, buyer)
+    if table.linked:
+        mine = {buyer.buyer_id, buyer.email} - {None, ""}
+        named = [i for i, (bid, email) in table.linked.items() if bid in mine or email in mine]
+        if named:
+            hits = sorted({*hits, *named})
+    return hits
+
+
+def _rows_by_key(table: Table, buyer: Buyer) -> list[int]:
     if buyer.buyer_id and table.has("buyer_id"):
         wanted = buyer.buyer_id
         ids = table.keys("buyer_id")
@@ -192,6 +235,11 @@ def rows_of(table: Table | None, buyer: Buyer) -> list[int]:
         wanted = buyer.email
         return [i for i, v in enumerate(table.keys("email")) if v == wanted]
     return []
+
+
+def replied_at(inquiry: Inquiry) -> dt.datetime | None:
+    """When the inquiry was answered, if the sheet says (a tick-off says only that it was)."""
+    return inquiry.replied if isinstance(inquiry.replied, dt.datetime) else None
 
 
 @dataclass

@@ -16,7 +16,7 @@ from typing import Any
 from inquiry_cli.contract.changes import CellValue, ChangeSet
 from inquiry_cli.contract.records import Workbook
 from inquiry_cli.domain import model
-from inquiry_cli.domain.linking import buyer_keys, last_contacts
+from inquiry_cli.domain.linking import buyer_keys, last_contacts, link_names
 from inquiry_cli.errors import UsageError
 
 # A sample whose Status is one of these needs no more chasing.
@@ -96,6 +96,7 @@ def open_samples(
 
     `latest` is linking.last_contacts(book) when the caller has it already (inq due).
     """
+    link_names(book)
     table = book.get("samples")
     if table is None:
         return []
@@ -324,7 +325,7 @@ def record_sample(
     if words["kind"] == "E-sample":  # the e-catalog answers the inquiry, as a mail does
         recording.mark_replied(book, buyer, when, changes, out)
     buyers = book.table("buyers")
-    if model.moves_forward(buyer.status, "Sample sent") and buyers.has("status"):
+    if model.moves_forward(buyer.status, "Sample sent") and buyers.writable("status"):
         changes.set(buyers.name, buyer.row, buyers.col("status"), "Sample sent")
         out.lines.append(f"Status of {buyer.key} set to Sample sent")
     days = feedback_days(book.key_values("settings"))[

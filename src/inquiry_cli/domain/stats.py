@@ -298,8 +298,10 @@ def platform_rate(
     counted = timely = pending = 0
     for messages in days.values():
         first = min(m.received for m in messages if m.received)
-        replies = [m.replied for m in messages if m.replied is not None and m.replied >= first]
-        answered = min(replies, default=None)
+        times = [model.replied_at(m) for m in messages]
+        answered = min((t for t in times if t is not None and t >= first), default=None)
+        if answered is None and any(m.replied is True for m in messages):
+            continue  # ticked off as replied, no time kept: neither on time nor late
         if answered is None and now < first + window:
             pending += 1
             continue
@@ -354,11 +356,12 @@ def _replies(inquiries: list[model.Inquiry], s: Settings) -> Replies:
         if i.received is None:
             continue
         received += 1
-        if i.replied is None or i.replied < i.received:
+        replied = model.replied_at(i)  # (a tick-off: answered, but no time to measure)
+        if replied is None or replied < i.received:
             if i.replied is None and i.is_open:
                 unanswered += 1
             continue
-        hours.append((i.replied - i.received).total_seconds() / 3600)
+        hours.append((replied - i.received).total_seconds() / 3600)
     return Replies(
         target_hours=s.reply_target_hours,
         limit_hours=s.reply_limit_hours,

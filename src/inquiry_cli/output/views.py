@@ -18,6 +18,13 @@ def fmt_date(value: dt.datetime | dt.date | None, with_time: bool = False) -> st
     return value.isoformat()
 
 
+def _replied(value: dt.datetime | bool | None) -> str:
+    """A reply's time; "yes" where the sheet only ticks replies off."""
+    if value is None or value is False:
+        return "NOT REPLIED"
+    return "yes" if value is True else fmt_date(value, True)
+
+
 def fmt_qty(value: Any) -> str:
     if value is None:
         return ""
@@ -125,7 +132,7 @@ def print_card(card) -> None:
                 i.product or "",
                 fmt_qty(i.quantity),
                 i.grade or "-",
-                fmt_date(i.replied, True) if i.replied else "NOT REPLIED",
+                _replied(i.replied),
                 i.quote_no or "",
             )
         out.print(table)

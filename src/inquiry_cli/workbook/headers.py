@@ -76,20 +76,23 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def head_rows(path: Path, sheet: str, max_rows: int) -> list[list[Any]]:
+def head_rows(path: Path, sheet: str, max_rows: int, src: Any = None) -> list[list[Any]]:
     """The first `max_rows` rows of `sheet` as a rectangular list of values (text, numbers).
 
     Rows are absolute (row 1 first), like python-calamine's to_python(skip_empty_area=False).
     Shared strings are resolved by streaming sharedStrings.xml only as far as needed.
     At most HEAD_BYTES of the sheet are read: top rows bigger than that are damage.
+    `src`: the workbook already open (a ZipSource), else it is opened here.
     """
+    from contextlib import nullcontext
+
     from inquiry_cli.errors import WorkbookUnreadable
     from inquiry_cli.workbook.extent import MAX_COL
     from inquiry_cli.workbook.ooxml import ZipSource
     from inquiry_cli.workbook.xmlsafe import iterparse, parse_errors
 
     what = f"{path.name}: sheet {sheet!r}"
-    with ZipSource(path) as zf:
+    with ZipSource(path) if src is None else nullcontext(src) as zf:
         part = sheet_part(zf, sheet)
         if part is None or not zf.has(part):
             return []

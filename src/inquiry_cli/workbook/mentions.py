@@ -23,21 +23,17 @@ from typing import Any
 from inquiry_cli.contract import schema
 from inquiry_cli.contract.records import Table, Workbook
 from inquiry_cli.errors import ConcurrentChange, WorkbookUnreadable
+from inquiry_cli.workbook.columns import HEAD_ROWS
 from inquiry_cli.workbook.headers import (
     item_indices_at,
     item_text,
     shared_string_spans,
+    sheet_map,
     sheet_part,
 )
+from inquiry_cli.workbook.layout import SheetInfo, build_table, empty_table
 from inquiry_cli.workbook.ooxml import ZipSource, is_shared_strings, uses_1904_dates
-from inquiry_cli.workbook.read import (
-    HEADER_SCAN_ROWS,
-    _build_table,
-    _empty_table,
-    _match_sheet,
-    find_header,
-    load,
-)
+from inquiry_cli.workbook.read import _match_sheet, load, sheet_info, user_mapping
 from inquiry_cli.workbook.sheetxml import NoRowNumbers, Row, SheetXml
 
 _MAX_RICH = 20_000  # more rich-text strings than this: decoding them costs more than a read
@@ -61,17 +57,27 @@ class _WholeSheet(Exception):
     """The byte search cannot vouch for every mention here: read the whole sheet."""
 
 
-def add_rows_mentioning(book: Workbook, keys: Iterable[str], needles: Iterable[str | None]) -> None:
+def add_rows_mentioning(
+    book: Workbook,
+    keys: Iterable[str],
+    needles: Iterable[str | None],
+    named: Iterable[str | None] = (),
+) -> None:
     """Put contract sheets `keys` into `book`: each one's header and the rows mentioning a
     needle (tables marked partial). A sheet the search cannot vouch for is read whole.
+    A sheet that names its buyers by name (a Client or Company column) is searched for
+    `named` too (the buyer's name and company).
 
     If the workbook changed on disk since `book` was read, ConcurrentChange: these rows
     would not belong with the rest of what was read.
     """
     wanted = [n for n in dict.fromkeys((n or "").strip() for n in needles) if n]
+    extra = [n for n in dict.fromkeys((n or "").strip() for n in named) if n and n not in wanted]
     used = {t.name for t in book.tables.values()}
     names: dict[str, str] = {}
     for key in keys:
+        if key in book.tables:  # read already (one row per inquiry: Inquiries is Buyers)
+            continue
         name = _match_sheet(schema.SHEETS_BY_KEY[key], book.sheet_names, used)
         if name is None:
             if key not in book.missing_sheets:
@@ -85,6 +91,15 @@ def add_rows_mentioning(book: Workbook, keys: Iterable[str], needles: Iterable[s
     found: dict[str, Table] = {}
     if _searchable(wanted) and not book.ods:  # (an .ods has no sheet XML to search)
         found = _partial_tables(book, names, [n.lower().encode() for n in wanted])
+        by_name = {
+            k: names[k] for k, t in found.items() if extra and (t.has("client") or t.has("company"))
+        }
+        if by_name:  # their rows naming the buyer by name are wanted too
+            for k in by_name:
+                del found[k]
+            if _searchable(wanted + extra):
+                needles_ = [n.lower().encode() for n in (*wanted, *extra)]
+                found.update(_partial_tables(book, by_name, needles_))
         book.tables.update(found)
     whole = [k for k in names if k not in found]
     if whole:
@@ -101,7 +116,6 @@ def load_mentioning(
     the top rows of `headers_only`; None when the byte search cannot vouch for that
     sheet (or finds no sheet for it): then read it whole with read.load().
     """
-    from inquiry_cli.workbook.headers import sheet_map
     from inquiry_cli.workbook.probe import probe
     from inquiry_cli.workbook.read import _head_rows, _stamp
 
@@ -114,14 +128,18 @@ def load_mentioning(
     with ZipSource(path) as src:
         if not src.has(src.main):
             return None
-        names = sheet_map(src)[0]
-    book = Workbook(path, names, {}, [], None)
+        names, parts = sheet_map(src)
+        user = user_mapping(src, names)
+        infos = {n: sheet_info(src, parts.get(n), user) for n in names}
+    book = Workbook(path, names, {}, [], None, user_mapping=user)
     name = _match_sheet(schema.SHEETS_BY_KEY[key], names, set())
     if name is None:
         return None
     found = _partial_tables(book, {key: name}, [n.lower().encode() for n in wanted])
     if key not in found:
         return None
+    if key == "buyers" and _inquiry_rows_possible(found[key], infos[name], names):
+        return None  # one row per inquiry: only the whole sheet tells a buyer's rows
     book.tables.update(found)
     used = {name}
     for head in headers_only:
@@ -132,12 +150,22 @@ def load_mentioning(
             continue
         used.add(other)
         rows = _head_rows(path, other)
-        table = _build_table(spec, other, rows)
+        table = build_table(spec, other, rows, infos[other])
         if table is None:  # (not `or`: a header without rows is a table of length 0)
-            table = _empty_table(spec, other, rows)
+            table = empty_table(spec, other, rows)
         book.tables[head] = table
     book.stamp = stamping()
     return book
+
+
+def _inquiry_rows_possible(buyers: Table, info: SheetInfo, names: list[str]) -> bool:
+    """A Buyers sheet with inquiry columns and no Inquiries sheet beside it may hold one
+    row per inquiry: a partial read cannot tell, the whole sheet must be read."""
+    from inquiry_cli.workbook.layout import looks_like_inquiry_rows
+
+    if _match_sheet(schema.INQUIRIES, names, {buyers.name}) is not None:
+        return False
+    return looks_like_inquiry_rows(buyers, info)
 
 
 def _same_file(book: Workbook, other: Any = None) -> None:
@@ -216,6 +244,9 @@ def _search_tables(book: Workbook, names: dict[str, str], needles: list[bytes]) 
             strings = _strings_mentioning(src, needles)
         except _WholeSheet:
             return {}
+        parts = sheet_map(src)[1]
+        user = book.user_mapping if book.user_mapping is not None else user_mapping(src, [])
+        infos = {n: sheet_info(src, parts.get(n), user) for n in names.values()}
         for key, name in names.items():
             try:
                 root_tag, p, mini, numbers = _pick_rows(src, name, needles, strings)
@@ -234,7 +265,8 @@ def _search_tables(book: Workbook, names: dict[str, str], needles: list[bytes]) 
             except Exception:  # calamine could not read the few rows: read these whole
                 continue
             for (key, (_mini, numbers)), grid in zip(group.items(), grids, strict=True):
-                table = _table(schema.SHEETS_BY_KEY[key], names[key], grid, numbers)
+                spec = schema.SHEETS_BY_KEY[key]
+                table = _table(spec, names[key], grid, numbers, infos[names[key]])
                 if not table.needs_whole_column():  # (a 03/11/2026 reads by its column)
                     tables[key] = table
     return tables
@@ -287,7 +319,7 @@ def _pick_rows(
     except (WorkbookUnreadable, NoRowNumbers):  # odd XML, or rows numbered by position
         raise _WholeSheet from None
     mini = head + b"".join(
-        _renumber(row, old, HEADER_SCAN_ROWS + i + 1) for i, (old, row) in enumerate(rows)
+        _renumber(row, old, HEAD_ROWS + i + 1) for i, (old, row) in enumerate(rows)
     )
     return sheet.root_tag, sheet.p, mini, [old for old, _row in rows]
 
@@ -298,7 +330,7 @@ def _rows(
     """The top rows (where a header may sit) and the later rows that mention a needle."""
     xml, head_end, end = sheet.xml, sheet.inner_start, sheet.inner_end
     for row in sheet.rows_from_top():
-        if row.number > HEADER_SCAN_ROWS:
+        if row.number > HEAD_ROWS:
             break
         head_end = row.end
     # Plain finds (about 1 GB/s here), not a regex alternation (ten times slower).
@@ -334,19 +366,14 @@ def _renumber(row: bytes, old: int, new: int) -> bytes:
     )
 
 
-def _table(spec: schema.Sheet, name: str, grid: list[list[Any]], numbers: list[int]) -> Table:
-    """The partial Table: header found in the top rows, data rows with their real numbers."""
-    header_idx, mapping = find_header(spec, grid)
-    if header_idx < 0:
-        table = _empty_table(spec, name, grid[:HEADER_SCAN_ROWS])
-        table.partial = True
-        return table
-    headers = ["" if h is None else str(h).strip() for h in grid[header_idx]]
-    data, real = [], []
-    for index, row in enumerate(grid[header_idx + 1 :], start=header_idx + 1):
-        if not (any(row) or any(v != "" for v in row)):
-            continue
-        data.append(row)
-        real.append(index + 1 if index < HEADER_SCAN_ROWS else numbers[index - HEADER_SCAN_ROWS])
-    last = max([header_idx + 1, *real])
-    return Table(spec, name, header_idx + 1, mapping, headers, data, real, last, partial=True)
+def _table(
+    spec: schema.Sheet, name: str, grid: list[list[Any]], numbers: list[int], info: SheetInfo
+) -> Table:
+    """The partial Table: the top rows as they are (header, sample), then the rows found,
+    with their real numbers."""
+    real = [i + 1 if i < HEAD_ROWS else numbers[i - HEAD_ROWS] for i in range(len(grid))]
+    table = build_table(spec, name, grid, info, real)
+    if table is None:
+        table = empty_table(spec, name, grid[:HEAD_ROWS])
+    table.partial = True
+    return table

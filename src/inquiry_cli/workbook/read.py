@@ -12,12 +12,16 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from inquiry_cli.contract import schema
-from inquiry_cli.contract.records import Table, Workbook
+from inquiry_cli.contract import schema, usermap
+from inquiry_cli.contract.records import INQUIRY_ROWS, Table, Workbook
 from inquiry_cli.errors import WorkbookUnreadable
+from inquiry_cli.workbook import columns
+from inquiry_cli.workbook.columns import HEAD_ROWS, HEADER_SCAN_ROWS
+from inquiry_cli.workbook.layout import SheetInfo, build_table, empty_table, inquiry_rows
 from inquiry_cli.workbook.probe import probe
 
-HEADER_SCAN_ROWS = 15  # how far below the top a header row may sit (title rows, banners)
+__all__ = ["HEADER_SCAN_ROWS", "load", "read", "warm"]
+
 # A sheet gets a thread of its own only when it has this much XML: each thread's handle
 # parses the shared strings again (tens of ms on a big workbook).
 _SPLIT_BYTES = 2 * 1024 * 1024
@@ -25,72 +29,37 @@ _THREADS = 2
 
 
 def find_header(spec: schema.Sheet, rows: list[list[Any]]) -> tuple[int, dict[str, int]]:
-    """The 0-based index of the header row and its column mapping (key -> index).
-
-    The header is the row among the first few whose cells match the most column names;
-    a title row or merged banner above it matches at most one.
-    """
-    best_idx, best_map = -1, dict[str, int]()
-    for idx, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        mapping = map_columns(spec, row)
-        if len(mapping) > len(best_map):
-            best_idx, best_map = idx, mapping
-    needed = 1 if len(spec.columns) <= 3 else 2
-    if len(best_map) < needed:
-        return -1, {}
-    return best_idx, best_map
+    """The 0-based index of the header row and its column mapping (key -> index)."""
+    idx, matches, _settle = columns.find_header(spec, rows)
+    return idx, {k: m.index for k, m in matches.items()}
 
 
-def map_columns(spec: schema.Sheet, header: list[Any]) -> dict[str, int]:
-    """Map column keys to header cells: exact alias first, then 'contains' as a fallback."""
-    mapping: dict[str, int] = {}
-    labels = [schema.norm(h) if isinstance(h, str) else "" for h in header]
-    taken: set[int] = set()
-    for col in spec.columns:
-        names = col.names
-        for i, label in enumerate(labels):
-            if label and i not in taken and label in names:
-                mapping[col.key] = i
-                taken.add(i)
-                break
-    for col in spec.columns:
-        if col.key in mapping:
-            continue
-        longer = [n for n in col.names if len(n) >= 4 or (n and not n.isascii())]
-        for i, label in enumerate(labels):
-            if label and i not in taken and any(n in label for n in longer):
-                mapping[col.key] = i
-                taken.add(i)
-                break
-    return mapping
+def _build_table(
+    spec: schema.Sheet, name: str, rows: list[list[Any]], info: SheetInfo | None = None
+) -> Table | None:
+    return build_table(spec, name, rows, info)
 
 
-def _build_table(spec: schema.Sheet, name: str, rows: list[list[Any]]) -> Table | None:
-    header_idx, mapping = find_header(spec, rows)
-    if header_idx < 0:
-        return None
-    headers = ["" if h is None else str(h).strip() for h in rows[header_idx]]
-    data: list[list[Any]] = []
-    numbers: list[int] = []
-    last = header_idx + 1
-    for offset, row in enumerate(rows[header_idx + 1 :], start=header_idx + 2):
-        if any(row) or any(v != "" for v in row):
-            data.append(row)
-            numbers.append(offset)
-            last = offset
-    return Table(spec, name, header_idx + 1, mapping, headers, data, numbers, last)
-
-
-def _match_sheet(spec: schema.Sheet, names: list[str], used: set[str]) -> str | None:
+def _match_sheet(
+    spec: schema.Sheet, names: list[str], used: set[str], prefix: bool = True
+) -> str | None:
     wanted = spec.names
     for name in names:
-        if name not in used and schema.norm(name) in wanted:
+        if name not in used and name != usermap.SHEET_NAME and schema.norm(name) in wanted:
             return name
+    if not prefix:
+        return None
     for name in names:  # "客户列表2026", "Buyers (old)": a name that contains an alias
         n = schema.norm(name)
-        if name not in used and any(len(a) >= 2 and n.startswith(a) for a in wanted):
+        if name in used or name == usermap.SHEET_NAME:
+            continue
+        if any(len(a) >= 2 and n.startswith(a) for a in wanted):
             return name
     return None
+
+
+# Called with every workbook a command reads (the command line's notices: cli/notices.py).
+ON_READ: list[Callable[[Workbook], None]] = []
 
 
 def read(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) -> Workbook:
@@ -99,10 +68,12 @@ def read(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) ->
     from inquiry_cli.workbook import early
 
     sheets, headers_only = tuple(sheets), tuple(headers_only)
-    taken = early.take(path, ("load", sheets, headers_only))
-    if taken is not None:
-        return taken
-    return load(path, sheets, headers_only)
+    book = early.take(path, ("load", sheets, headers_only))
+    if book is None:
+        book = load(path, sheets, headers_only)
+    for hook in ON_READ:
+        hook(book)
+    return book
 
 
 def warm(book: Workbook, keys: Iterable[str]) -> None:
@@ -150,44 +121,98 @@ def load(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) ->
     with ZipSource(path) as src:
         names, parts = sheet_map(src)
         date1904 = uses_1904_dates(src.read(src.main))
+        user = user_mapping(src, names)
         tables: dict[str, Table] = {}
         missing: list[str] = []
-        used: set[str] = set()
         head_only = set(headers_only)
         wanted = list(dict.fromkeys([*sheets, *head_only]))
-        found: dict[str, str] = {}
-        for key in wanted:
-            name = _match_sheet(schema.SHEETS_BY_KEY[key], names, used)
-            if name is not None:
-                used.add(name)
-                found[key] = name
+        found = _find_sheets(
+            names,
+            wanted,
+            lambda n: _head_rows(src.path, n),
+            lambda n: sheet_info(src, parts.get(n), user),
+        )
         full = [found[k] for k in wanted if k in found and k not in head_only]
         heads = [found[k] for k in wanted if k in found and k in head_only]
         spec_of = {name: schema.SHEETS_BY_KEY[key] for key, name in found.items()}
+        infos = {name: sheet_info(src, parts.get(name), user) for name in found.values()}
 
         def build(name: str, rows: list[list[Any]]) -> Table:
             spec = spec_of[name]
-            table = _build_table(spec, name, rows)  # (not `or`: a table of no rows is falsy)
-            return _empty_table(spec, name, rows) if table is None else table
+            table = build_table(spec, name, rows, infos[name])
+            # (not `or`: a table of no rows is falsy)
+            return empty_table(spec, name, rows) if table is None else table
 
         built = _read_sheets(src, parts, date1904, full, heads, build)
         for key in wanted:
             name = found.get(key)
-            table = None
-            if name is not None:
-                table = built[name]
-            elif key == "buyers":
-                table = _sniff_buyers(
-                    names,
-                    used,
-                    lambda name: _head_rows(src.path, name),
-                    lambda name: _whole_sheets(src, parts, date1904, [name])[name],
-                )
-            if table is None:
+            if name is None:
                 missing.append(key)
             else:
-                tables[key] = table
-    return Workbook(path, names, tables, missing, stamping())
+                tables[key] = built[name]
+    book = Workbook(path, names, tables, missing, stamping(), user_mapping=user)
+    _inquiry_rows(book, infos, src_names=names, user=user)
+    return book
+
+
+def _find_sheets(
+    names: list[str],
+    wanted: list[str],
+    top: Callable[[str], list[list[Any]]],
+    info: Callable[[str], SheetInfo],
+) -> dict[str, str]:
+    """{contract key: sheet name} for the keys `wanted`: a sheet named so first, then one
+    named like it; Buyers, when no sheet is named like a buyer list, by its header."""
+    found: dict[str, str] = {}
+    used: set[str] = set()
+    for exact in (True, False):
+        for key in wanted:
+            if key not in found:
+                name = _match_sheet(schema.SHEETS_BY_KEY[key], names, used, not exact)
+                if name is not None:
+                    used.add(name)
+                    found[key] = name
+            if exact and key == "buyers" and key not in found:
+                # No sheet named like a buyer list: the one whose header is one ("跟进表",
+                # named like a follow-up log, is a buyer tracker if its header says so).
+                name = _sniff_buyers(names, used, top, info)
+                if name is not None:
+                    used.add(name)
+                    found[key] = name
+    return found
+
+
+def user_mapping(src: Any, names: list[str]) -> usermap.UserMapping:
+    """The user's mapping kept in the workbook's very hidden sheet (empty when none)."""
+    from inquiry_cli.workbook.headers import head_rows
+
+    if usermap.SHEET_NAME not in names:
+        return usermap.UserMapping()
+    return usermap.parse(head_rows(src.path, usermap.SHEET_NAME, usermap.MAX_ROWS, src))
+
+
+def sheet_info(src: Any, part: str | None, user: usermap.UserMapping) -> SheetInfo:
+    """What the reader knows of a sheet besides its cells: its Excel Tables, the mapping."""
+    from inquiry_cli.workbook.xltables import sheet_tables
+
+    return SheetInfo(sheet_tables(src, part), user)
+
+
+def _inquiry_rows(
+    book: Workbook, infos: dict[str, SheetInfo], src_names: list[str], user: Any
+) -> None:
+    """A Buyers sheet with one row per inquiry (and no Inquiries sheet beside it) gives
+    both tables: buyers grouped, every row an inquiry."""
+    buyers = book.tables.get("buyers")
+    if buyers is None or _match_sheet(schema.INQUIRIES, src_names, {buyers.name}) is not None:
+        return
+    found = inquiry_rows(buyers, infos.get(buyers.name) or SheetInfo(user=user))
+    if found is None:
+        return
+    book.tables["buyers"], book.tables["inquiries"] = found
+    book.layout = INQUIRY_ROWS
+    if "inquiries" in book.missing_sheets:
+        book.missing_sheets.remove("inquiries")
 
 
 def _read_sheets(
@@ -309,11 +334,13 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _head_rows(path: Path, name: str) -> list[list[Any]]:
+    """The top rows of a sheet: where its header may sit, and the rows its cells are
+    sampled from (the same rows a whole read samples)."""
     from inquiry_cli.errors import InqError
     from inquiry_cli.workbook.headers import head_rows
 
     try:
-        return head_rows(path, name, HEADER_SCAN_ROWS)
+        return head_rows(path, name, HEAD_ROWS)
     except InqError:
         raise
     except Exception as exc:  # lxml/zip errors on a damaged part: one clear line
@@ -354,41 +381,34 @@ def _stamp(path: Path) -> Callable[[], Any]:
 
 
 def _empty_table(spec: schema.Sheet, name: str, rows: list[list[Any]]) -> Table:
-    """A sheet with the right name but no recognisable header (or nothing at all)."""
-    last = 0
-    for i, row in enumerate(rows, start=1):
-        if any(v not in ("", None) for v in row):
-            last = i
-    return Table(spec, name, 0, {}, [], [], [], last)
+    return empty_table(spec, name, rows)
 
 
 def _sniff_buyers(
     names: list[str],
     used: set[str],
     top: Callable[[str], list[list[Any]]],
-    whole: Callable[[str], list[list[Any]]],
-) -> Table | None:
-    """The first sheet whose header looks like a buyer list, among the sheets not named
-    like another contract sheet (an Inquiries sheet has Email and Company columns too).
-    Each candidate's top rows decide; only the one chosen is read whole."""
-    others = {_match_sheet(s, names, set()) for s in schema.SHEETS if s.key != "buyers"}
+    info: Callable[[str], SheetInfo],
+) -> str | None:
+    """The first sheet whose header looks like a buyer list (Email, and a Name or Company
+    inq is sure of), among the sheets not named after another contract sheet (an
+    Inquiries sheet has Email and Company columns too). Only their top rows are read."""
+    others = {_match_sheet(s, names, set(), False) for s in schema.SHEETS if s.key != "buyers"}
     for name in names:
-        if name in used or name in others:
+        if name in used or name in others or name == usermap.SHEET_NAME:
             continue
-        head = _build_table(schema.BUYERS, name, top(name))
-        if head is None or "email" not in head.columns:
+        head = build_table(schema.BUYERS, name, top(name), info(name))
+        if head is None or not head.writable("email"):
             continue
-        if {"name", "company"} & set(head.columns):
-            table = _build_table(schema.BUYERS, name, whole(name))
-            if table is not None:
-                used.add(name)
-                return table
+        if head.writable("name") or head.writable("company"):
+            return name
     return None
 
 
 def _load_ods(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) -> Workbook:
     """load() of a LibreOffice .ods (see ods.py): every sheet comes in the one checked
-    read, then sheets and columns are found as in an .xlsx."""
+    read, then sheets, columns and the layout are found as in an .xlsx (an .ods has no
+    Excel Tables; a mapping sheet kept from an .xlsx still counts)."""
     from inquiry_cli.workbook.ods import OdsBook
 
     stamping = _stamp(path)
@@ -396,33 +416,26 @@ def _load_ods(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = (
     wanted = list(dict.fromkeys([*sheets, *head_only]))
     tables: dict[str, Table] = {}
     missing: list[str] = []
-    used: set[str] = set()
     with OdsBook(path) as ods:
         names = ods.names
-        found: dict[str, str] = {}
-        for key in wanted:
-            name = _match_sheet(schema.SHEETS_BY_KEY[key], names, used)
-            if name is not None:
-                used.add(name)
-                found[key] = name
+        user = usermap.UserMapping()
+        if usermap.SHEET_NAME in names:
+            user = usermap.parse(ods.rows(usermap.SHEET_NAME)[: usermap.MAX_ROWS])
+        info = SheetInfo(user=user)
+        found = _find_sheets(names, wanted, lambda n: ods.rows(n)[:HEAD_ROWS], lambda _n: info)
         for key in wanted:
             name = found.get(key)
-            table = None
-            if name is not None:
-                spec = schema.SHEETS_BY_KEY[key]
-                rows = ods.rows(name)
-                rows = rows[:HEADER_SCAN_ROWS] if key in head_only else rows
-                table = _build_table(spec, name, rows)
-                table = _empty_table(spec, name, rows) if table is None else table
-            elif key == "buyers":
-                table = _sniff_buyers(
-                    names, used, lambda n: ods.rows(n)[:HEADER_SCAN_ROWS], ods.rows
-                )
-            if table is None:
+            if name is None:
                 missing.append(key)
-            else:
-                tables[key] = table
-    return Workbook(path, names, tables, missing, stamping(), ods=True)
+                continue
+            spec = schema.SHEETS_BY_KEY[key]
+            rows = ods.rows(name)
+            rows = rows[:HEADER_SCAN_ROWS] if key in head_only else rows
+            table = build_table(spec, name, rows, info)
+            tables[key] = empty_table(spec, name, rows) if table is None else table
+    book = Workbook(path, names, tables, missing, stamping(), ods=True, user_mapping=user)
+    _inquiry_rows(book, dict.fromkeys(found.values(), info), src_names=names, user=user)
+    return book
 
 
 ALL_TABLE_SHEETS = tuple(s.key for s in schema.SHEETS)

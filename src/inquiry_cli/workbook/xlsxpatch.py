@@ -467,11 +467,14 @@ class WorkbookPatch:
         )
         sheet_id = max(self.sheet_ids, default=0) + 1
         self.sheet_ids.append(sheet_id)
+        if add.state not in ("visible", "hidden", "veryHidden"):
+            raise UsageError(f"a sheet cannot be {add.state!r}: visible, hidden or veryHidden")
+        state = b"" if add.state == "visible" else b' state="%s"' % add.state.encode()
         self.wb_xml = _insert_before_close(
             wb,
             b"sheets",
-            b'<%ssheet name="%s" sheetId="%d" %s/>'
-            % (p, escape(name, quote=True).encode(), sheet_id, rid_attr),
+            b'<%ssheet name="%s" sheetId="%d"%s %s/>'
+            % (p, escape(name, quote=True).encode(), sheet_id, state, rid_attr),
         )
         self._app_titles(name)
 

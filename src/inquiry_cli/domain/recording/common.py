@@ -116,16 +116,19 @@ def region_of(book: Workbook, country: str) -> str | None:
 
 
 def row_for(table: Table, values: dict[str, CellValue]) -> tuple[dict[int, CellValue], list[str]]:
-    """{column number: value} for the sheet's own columns, and the fields it has no column for."""
+    """{column number: value} for the sheet's own columns, and the fields it has no column
+    for (or only a guessed one: inq never writes to a column it is not sure of)."""
     row: dict[int, CellValue] = {}
     dropped: list[str] = []
     for key, value in values.items():
         if value is None:
             continue
-        if table.has(key):
+        if table.writable(key):
             row[table.col(key)] = value
         else:
-            dropped.append(table.spec.column(key).header)
+            match = table.guessed(key)
+            header = table.spec.column(key).header
+            dropped.append(f"{header} ({match.header!r} is only a guess)" if match else header)
     return row, dropped
 
 
@@ -195,6 +198,9 @@ def set_cell(
         out.warnings.append(
             f"{table.name} has no {table.spec.column(key).header} column: not updated"
         )
+        return False
+    if not table.writable(key):
+        out.warnings.append(f"{table.why_not_written(key)}: not updated")
         return False
     changes.set(table.name, rownum, table.col(key), value)
     return True

@@ -7,6 +7,7 @@ import datetime as dt
 from inquiry_cli.contract.changes import CellValue, ChangeSet
 from inquiry_cli.contract.records import Workbook
 from inquiry_cli.domain import model
+from inquiry_cli.domain.linking import link_names
 from inquiry_cli.domain.recording.common import (
     Outcome,
     append_row,
@@ -83,6 +84,7 @@ def mark_replied(
     book: Workbook, buyer: model.Buyer, when: dt.datetime, changes: ChangeSet, out: Outcome
 ) -> None:
     """An answer to the buyer at `when` replies to their open inquiries received by then."""
+    link_names(book)
     inquiries = book.get("inquiries")
     for inq in model.load(inquiries, model.Inquiry, model.rows_of(inquiries, buyer)):
         answered = inq.replied is None and inq.is_open
@@ -128,7 +130,7 @@ def log_outgoing(
     append_row(book, "contacts", values, changes, out)
     if 0 < buyer.row <= buyers.last_row:
         newer = buyer.last_contact is None or when >= buyer.last_contact
-        if newer and buyers.has("last_contact"):
+        if newer and buyers.writable("last_contact"):
             changes.set(buyers.name, buyer.row, buyers.col("last_contact"), when)
         if buyer.next_follow_up is not None and buyer.next_follow_up <= when:
             set_cell(buyers, buyer.row, "next_follow_up", None, changes, out)

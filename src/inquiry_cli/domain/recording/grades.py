@@ -10,6 +10,7 @@ from typing import Any
 from inquiry_cli.contract.changes import ChangeSet
 from inquiry_cli.contract.records import Table, Workbook
 from inquiry_cli.domain import model
+from inquiry_cli.domain.linking import link_names
 from inquiry_cli.domain.recording.common import (
     Outcome,
     append_row,
@@ -40,6 +41,7 @@ class GradeTarget:
 def resolve_grade_target(book: Workbook, who: str) -> GradeTarget:
     """An Inquiry ID grades that inquiry (and its buyer); a buyer grades the buyer and
     their open, ungraded inquiries."""
+    link_names(book)
     buyers = book.table("buyers")
     inquiries = book.get("inquiries")
     if inquiries is not None and inquiries.has("inquiry_id"):

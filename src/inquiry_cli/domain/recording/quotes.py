@@ -8,6 +8,7 @@ from typing import Any
 from inquiry_cli.contract.changes import ChangeSet
 from inquiry_cli.contract.records import Workbook
 from inquiry_cli.domain import model
+from inquiry_cli.domain.linking import link_names
 from inquiry_cli.domain.recording.common import Outcome, append_row, set_cell
 from inquiry_cli.domain.recording.contacts import log_contact
 
@@ -48,6 +49,7 @@ def record_quote(
         )
     out.ids["quote_no"] = draft.number
     inquiries = book.get("inquiries")
+    link_names(book)
     mine = model.load(inquiries, model.Inquiry, model.rows_of(inquiries, buyer))
     quoted_models = {line.model.upper() for line in draft.lines}
     candidates = [i for i in mine if i.is_open and not i.quote_no]
@@ -60,7 +62,7 @@ def record_quote(
             out.lines.append(
                 f"Inquiry {target.inquiry_id or f'row {target.row}'} gets quote {draft.number}"
             )
-            if model.moves_forward(target.status, "Quoted") and inquiries.has("status"):
+            if model.moves_forward(target.status, "Quoted") and inquiries.writable("status"):
                 changes.set(inquiries.name, target.row, inquiries.col("status"), "Quoted")
     items = ", ".join(f"{line.model} x {line.qty:,}" for line in draft.lines)
     total = format_money(draft.total, draft.currency)
@@ -87,6 +89,6 @@ def record_quote(
     out.lines += logged.lines
     out.warnings += logged.warnings
     buyers = book.table("buyers")
-    if model.moves_forward(buyer.status, "Quoted") and buyers.has("status"):
+    if model.moves_forward(buyer.status, "Quoted") and buyers.writable("status"):
         changes.set(buyers.name, buyer.row, buyers.col("status"), "Quoted")
     return out

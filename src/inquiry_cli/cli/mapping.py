@@ -1,0 +1,139 @@
+"""`inq map`: see how each column is read, and say which column is which."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from inquiry_cli.cli import reads
+from inquiry_cli.cli.base import app
+from inquiry_cli.cli.context import state
+from inquiry_cli.cli.options import DryRun, Json
+from inquiry_cli.output.terminal import echo
+
+
+@app.command("map")
+def map_(
+    ctx: typer.Context,
+    sheet: Annotated[
+        str | None,
+        typer.Argument(help="The sheet: Buyers, Inquiries, Contacts... or your sheet's name."),
+    ] = None,
+    field: Annotated[
+        str | None, typer.Argument(help='The field, e.g. "Last contact" (see `inq map`).')
+    ] = None,
+    header: Annotated[
+        str | None, typer.Argument(help="Your column's header, as it is written.")
+    ] = None,
+    none: Annotated[
+        bool, typer.Option("--none", help="Say the sheet has no such column (inq stops asking).")
+    ] = False,
+    reset: Annotated[
+        bool, typer.Option("--reset", help="Forget every mapping set with inq map.")
+    ] = False,
+    as_json: Json = False,
+    dry_run: DryRun = False,
+) -> None:
+    """Show how every column is read (header, how, sure), or say which column is which.
+
+    `inq map SHEET FIELD HEADER` reads FIELD from your column HEADER; `--none` says the
+    sheet has none; `--reset` forgets them all. The mapping is kept inside the workbook
+    (a hidden sheet), so it travels with the file; it wins over every guess, and a column
+    keeps its mapping when you move it. Nothing you see in the workbook changes.
+
+    Example: inq map Buyers "Last contact" "跟单日期"
+    """
+    from inquiry_cli.errors import UsageError
+
+    given = [x for x in (sheet, field, header) if x is not None]
+    if reset and (given or none):
+        raise UsageError("--reset takes no sheet, field or header")
+    if none and (header is not None or len(given) != 2):
+        raise UsageError('--none takes a sheet and a field: inq map Buyers "Last contact" --none')
+    if not reset and not none and len(given) not in (0, 3):
+        raise UsageError(
+            'give a sheet, a field and your header: inq map Buyers "Last contact" "跟单日期"'
+            " (or no arguments to see every mapping)"
+        )
+    from inquiry_cli.cli import notices
+
+    notices.quiet()  # inq map shows (or fixes) what a notice would say
+    st = state(ctx)
+    if not given and not reset:
+        _show(st, as_json)
+        return
+    _change(st, sheet, field, header, reset=reset, dry_run=dry_run, as_json=as_json)
+
+
+def _read(st):
+    from inquiry_cli.workbook import read
+
+    return read.read(st.workbook, reads.MAP.sheets, headers_only=reads.MAP.heads)
+
+
+def _show(st, as_json: bool) -> None:
+    from inquiry_cli.domain import mapping
+
+    book = _read(st)
+    rows = mapping.rows(book)
+    if as_json:
+        from inquiry_cli.output.json_output import print_json
+
+        print_json({"workbook": str(book.path), "layout": book.layout,
+                    "fields": [r.to_json() for r in rows]})  # fmt: skip
+        return
+    from rich.table import Table
+
+    from inquiry_cli.output.console import console
+
+    out = console()
+    if book.layout != "sheets":
+        out.print("Layout: one row per inquiry (Buyers and Inquiries read from one sheet)")
+    for sheet in dict.fromkeys(r.sheet for r in rows):
+        mine = [r for r in rows if r.sheet == sheet]
+        where = mine[0].found
+        out.print(sheet if where == sheet else f"{sheet} (sheet {where})", markup=False)
+        table = Table(box=None, pad_edge=True, header_style="bold", show_header=False)
+        for name in ("Field", "Column", "How", "Why"):
+            table.add_column(name, overflow="fold")
+        for r in mine:
+            if r.how == "missing":
+                continue
+            how = r.how if r.sure or r.how == "likely" else f"{r.how}, a GUESS"
+            table.add_row(r.field, r.header or "-", how, r.why)
+        if table.row_count:
+            out.print(table)
+        missing = [r.field for r in mine if r.how == "missing"]
+        if missing:
+            out.print(f"  not in the sheet: {', '.join(missing)}", markup=False)
+    out.print(
+        'Set one: inq map SHEET FIELD HEADER   (e.g. inq map Buyers "Last contact" "跟单日期"); '
+        "--none for a column you do not keep; --reset to forget them all.",
+        markup=False,
+    )
+
+
+def _change(st, sheet, field, header, *, reset: bool, dry_run: bool, as_json: bool) -> None:
+    from inquiry_cli.domain import mapping
+
+    with st.writing(dry_run):
+        book = _read(st)
+        if reset:
+            changes, lines = mapping.reset(book)
+        else:
+            changes, lines = mapping.set_field(book, sheet, field, header, st.now)
+        if not dry_run and not changes.is_empty():
+            from inquiry_cli.workbook.write import apply
+
+            changes.command = st.command
+            result = apply(st.workbook, changes, stamp=book.stamp)
+            for note in result.notes:
+                echo(f"Note: {note}", err=True)
+    if as_json:
+        from inquiry_cli.output.json_output import print_json
+
+        print_json({"changed": not changes.is_empty() and not dry_run, "lines": lines})
+        return
+    for line in lines:
+        echo(("Would: " if dry_run and not changes.is_empty() else "") + line)

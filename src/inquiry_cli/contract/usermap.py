@@ -1,0 +1,70 @@
+"""The user's own mapping, stored inside the workbook so it travels with the file.
+
+`inq map Buyers "Last contact" "跟单日期"` writes a row into a very hidden sheet (the user
+never sees it in Excel; it survives a copy, a rename, a mail to a colleague): Sheet |
+Field | Header, keyed by the header's text, so a column the user moves keeps its
+mapping. A blank Header says the sheet has no such column. It wins over every guess.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from inquiry_cli.contract import schema
+
+SHEET_NAME = "inq mapping"
+HEADER = ("Sheet", "Field", "Header", "Note")
+NONE_NOTE = "no such column"
+MAX_ROWS = 1000  # a mapping is a few dozen rows; more is not inq's
+
+
+@dataclass
+class UserMapping:
+    """{contract sheet key: {field key: the header as the user wrote it, or None}}, and
+    the Excel row each entry is kept on (to change or clear it)."""
+
+    fields: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    rows: dict[tuple[str, str], int] = field(default_factory=dict)
+    last_row: int = 0  # the last used row of the mapping sheet (0: no sheet yet)
+    unread: list[str] = field(default_factory=list)  # rows naming no sheet or field inq knows
+
+    def for_sheet(self, key: str) -> dict[str, str | None]:
+        return self.fields.get(key, {})
+
+    def __bool__(self) -> bool:
+        return any(self.fields.values())
+
+
+def parse(rows: Iterable[list[Any]]) -> UserMapping:
+    """The mapping from the hidden sheet's rows (row 1 is its header)."""
+    out = UserMapping()
+    for number, row in enumerate(rows, start=1):
+        cells = [("" if v is None else str(v)).strip() for v in (*row, "", "", "")[:3]]
+        if any(cells):
+            out.last_row = number
+        if number == 1 or not (cells[0] or cells[1]):
+            continue
+        spec = sheet_spec(cells[0])
+        column = spec.find_column(cells[1]) if spec is not None else None
+        if spec is None or column is None:
+            out.unread.append(f"row {number}: {cells[0]} / {cells[1]}")
+            continue
+        out.fields.setdefault(spec.key, {})[column.key] = cells[2] or None
+        out.rows[(spec.key, column.key)] = number
+    return out
+
+
+def sheet_spec(name: str) -> schema.Sheet | None:
+    """The contract sheet a user names (Buyers, 客户, inquiries...)."""
+    wanted = schema.norm(name)
+    return next((s for s in schema.SHEETS if wanted in s.names), None)
+
+
+def map_command(sheet: str, field_: str, header: str | None = None) -> str:
+    """The exact `inq map` command line that sets (or, without a header, clears) a field."""
+    words = ["inq", "map", sheet, field_]
+    words.append(header if header is not None else "--none")
+    return " ".join(shlex.quote(w) if w != "--none" else w for w in words)

@@ -1,0 +1,316 @@
+"""How a sheet's cells become a contract Table, the way the user keeps the sheet.
+
+The header is the row that names the most fields (under a title row if need be), or the
+header of the Excel Table (ListObject) on the sheet: then only the Table's own range holds
+records, never its header or totals row. The cells under the header settle what the
+words could not (workbook/columns.py). A sheet with one row per inquiry (the buyer
+repeated on each) is read twice: every row an inquiry, and each buyer once, from their
+rows with the latest one's row number (a write to the buyer lands there).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from inquiry_cli.contract import schema
+from inquiry_cli.contract.records import ColumnMatch, ListObject, Table
+from inquiry_cli.contract.usermap import UserMapping
+from inquiry_cli.workbook.columns import (
+    EVIDENCE_ROWS,
+    HEADER_SCAN_ROWS,
+    find_header,
+    header_score,
+    map_header,
+    understand,
+)
+
+
+@dataclass
+class SheetInfo:
+    """What the reader knows of a sheet besides its cells: its Excel Tables, and the
+    user's mapping (of the whole workbook)."""
+
+    list_objects: list[ListObject] = field(default_factory=list)
+    user: UserMapping | None = None
+
+    def fields(self, key: str) -> dict[str, str | None]:
+        return self.user.for_sheet(key) if self.user is not None else {}
+
+
+def _blank(row: Sequence[Any]) -> bool:
+    return not (any(row) or any(v != "" for v in row))
+
+
+def build_table(
+    spec: schema.Sheet,
+    name: str,
+    rows: list[list[Any]],
+    info: SheetInfo | None = None,
+    real: Sequence[int] | None = None,
+) -> Table | None:
+    """The contract table of one sheet's rows, or None when no header can be read.
+
+    `real[i]` is the Excel row number of rows[i] (a partial read skips rows); by default
+    rows[i] is Excel row i + 1.
+    """
+    info = info or SheetInfo()
+    user = info.fields(spec.key)
+    numbers: Sequence[int] = real if real is not None else range(1, len(rows) + 1)
+    picked = _from_list_objects(spec, rows, numbers, info.list_objects, user)
+    spans: list[tuple[int, int]] | None = None
+    list_object = None
+    if picked is not None:
+        header_idx, header, matches, settle, list_object, spans = picked
+        header_row = list_object.first_row if list_object.header_rows else list_object.first_row - 1
+    else:
+        header_idx, matches, settle = find_header(spec, rows, user)
+        if header_idx < 0:
+            return None
+        header = rows[header_idx]
+        header_row = numbers[header_idx]
+    headers = ["" if h is None else str(h).strip() for h in header]
+    data: list[list[Any]] = []
+    row_numbers: list[int] = []
+    last = header_row
+    # (the hot loop of a read: 100,000 rows of a log go through it)
+    if real is None and spans is None:
+        for number, row in enumerate(rows[header_idx + 1 :], start=header_idx + 2):
+            if any(row) or any(v != "" for v in row):
+                data.append(row)
+                row_numbers.append(number)
+        last = max(last, row_numbers[-1]) if row_numbers else last
+    else:
+        for i in range(header_idx + 1, len(rows)):
+            row = rows[i]
+            if _blank(row):
+                continue
+            number = numbers[i]
+            last = max(last, number)
+            if spans is not None and not any(a <= number <= b for a, b in spans):
+                continue  # outside the Table: its totals row, or notes below it
+            data.append(row)
+            row_numbers.append(number)
+    cut = bisect.bisect_right(row_numbers, header_row + EVIDENCE_ROWS)  # (rows ascend)
+    sample = data[:cut]
+    blocked = frozenset(k for k, v in user.items() if v is None)
+    matches, suggestions = understand(spec, header, matches, settle, sample, user)
+    return Table(
+        spec,
+        name,
+        header_row,
+        {k: m.index for k, m in matches.items()},
+        headers,
+        data,
+        row_numbers,
+        last,
+        mapping=matches,
+        suggestions=suggestions,
+        declared_none=blocked,
+        list_object=list_object,
+    )
+
+
+def _from_list_objects(
+    spec: schema.Sheet,
+    rows: list[list[Any]],
+    numbers: Sequence[int],
+    list_objects: list[ListObject],
+    user: dict[str, str | None],
+) -> (
+    tuple[int, list[Any], dict[str, ColumnMatch], set[str], ListObject, list[tuple[int, int]]]
+    | None
+):
+    """The Excel Table whose header names the most fields, and the row spans of it and of
+    the sheet's other Tables laid out the same way (their records read together)."""
+    if not list_objects:
+        return None
+    where = {n: i for i, n in enumerate(numbers)}
+    needed = 1 if len(spec.columns) <= 3 else 2
+    best = None
+    candidates = []
+    for lo in list_objects:
+        if lo.header_rows:
+            idx = where.get(lo.first_row)
+            if idx is None:
+                continue
+            row = rows[idx]
+            header = [v if lo.first_col - 1 <= c < lo.last_col else "" for c, v in enumerate(row)]
+        else:  # a Table with its header row hidden: its column names say what is what
+            idx = where.get(lo.first_row, 0) - 1
+            header = [""] * (lo.first_col - 1) + list(lo.columns)
+        matches, settle = map_header(spec, header, user)
+        score = header_score(matches)
+        candidates.append((lo, matches))
+        if score >= needed and (best is None or score > best[0]):
+            best = (score, idx, header, matches, settle, lo)
+    if best is None:
+        return None
+    _score, idx, header, matches, settle, chosen = best
+    layout = {k: m.index for k, m in matches.items()}
+    spans = [
+        lo.data_rows
+        for lo, m in candidates
+        if lo is chosen or {k: x.index for k, x in m.items()} == layout
+    ]
+    return idx, header, matches, settle, chosen, spans
+
+
+def empty_table(spec: schema.Sheet, name: str, rows: list[list[Any]]) -> Table:
+    """A sheet with the right name but no recognisable header (or nothing at all)."""
+    last = 0
+    for i, row in enumerate(rows, start=1):
+        if any(v not in ("", None) for v in row):
+            last = i
+    return Table(spec, name, 0, {}, [], [], [], last)
+
+
+# -- one row per inquiry ---------------------------------------------------------------
+
+# Buyer fields that are each inquiry's own on such a sheet: read (a buyer's products are
+# those of their inquiries), never written through the buyer.
+_INQUIRY_OWN = frozenset({"products"})
+
+
+def inquiry_rows(buyers: Table, info: SheetInfo | None = None) -> tuple[Table, Table] | None:
+    """(buyers, inquiries) when the Buyers sheet holds one row per inquiry, else None.
+
+    Such a sheet has inquiry columns (a date, a product or a quantity) and the same buyer
+    (email, else company) on rows that differ in them: buyers are grouped by that key,
+    each row is an inquiry.
+    """
+    if not buyers.columns or buyers.partial or len(buyers) < 2:
+        return None
+    info = info or SheetInfo()
+    user = info.fields("inquiries")
+    header: list[Any] = list(buyers.headers)
+    if buyers.list_object is not None:
+        lo = buyers.list_object
+        header = [h if lo.first_col - 1 <= c < lo.last_col else "" for c, h in enumerate(header)]
+    matches, settle = map_header(schema.INQUIRIES, header, user)
+    if "received" not in matches or not ({"product", "quantity"} & set(matches)):
+        return None
+    keys = _group_keys(buyers)
+    if keys is None:
+        return None
+    groups: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        groups.setdefault(key or f"\0row {i}", []).append(i)
+    repeated = [g for g in groups.values() if len(g) > 1]
+    if not repeated:
+        return None
+    sample = [
+        r
+        for r, n in zip(buyers.rows, buyers.row_numbers, strict=True)
+        if n <= buyers.header_row + EVIDENCE_ROWS
+    ]
+    blocked = frozenset(k for k, v in user.items() if v is None)
+    matches, _suggestions = understand(schema.INQUIRIES, header, matches, settle, sample, user)
+    inquiries = Table(
+        schema.INQUIRIES,
+        buyers.name,
+        buyers.header_row,
+        {k: m.index for k, m in matches.items()},
+        list(buyers.headers),
+        buyers.rows,
+        buyers.row_numbers,
+        buyers.last_row,
+        mapping=matches,
+        declared_none=blocked,
+        list_object=buyers.list_object,
+    )
+    if not _differ(inquiries, repeated):
+        return None  # the same row typed twice: a duplicate buyer, not two inquiries
+    inquiry_columns = {m.index for m in inquiries.mapping.values()}
+    buyers.suggestions = {
+        k: m for k, m in buyers.suggestions.items() if m.index not in inquiry_columns
+    }
+    inquiries.suggestions = {
+        k: m for k, m in _suggestions.items() if m.index not in set(buyers.columns.values())
+    }
+    return _grouped(buyers, inquiries, list(groups.values())), inquiries
+
+
+def _group_keys(buyers: Table) -> list[str | None] | None:
+    if buyers.has("email"):
+        return buyers.keys("email")
+    if buyers.has("company"):
+        return [schema.norm(v) or None if v else None for v in buyers.keys("company")]
+    return None
+
+
+def _differ(inquiries: Table, groups: list[list[int]]) -> bool:
+    """Whether any buyer's rows are different inquiries (their date or product differ)."""
+    for key in ("received", "product", "quantity"):
+        if not inquiries.has(key):
+            continue
+        values = inquiries.keys(key) if key == "product" else inquiries.values(key)
+        for group in groups:
+            if len({values[i] for i in group}) > 1:
+                return True
+    return False
+
+
+def _grouped(buyers: Table, inquiries: Table, groups: list[list[int]]) -> Table:
+    """Each buyer once: their latest row (by inquiry date, then row), its blanks filled
+    from their earlier rows, their products those of all their rows."""
+    received = inquiries.values("received") if inquiries.has("received") else None
+    floor = dt.datetime.min
+    numbers = buyers.row_numbers
+    products = buyers.columns.get("products")
+    merged: list[tuple[int, list[Any], list[int]]] = []
+    for members in groups:
+        order = sorted(
+            members, key=lambda i: ((received[i] if received else None) or floor, numbers[i])
+        )
+        latest = order[-1]
+        row = list(buyers.rows[latest])
+        for i in reversed(order[:-1]):
+            for c, value in enumerate(buyers.rows[i]):
+                if c < len(row) and row[c] in ("", None) and value not in ("", None):
+                    row[c] = value
+        if products is not None:
+            seen = [str(buyers.rows[i][products]).strip() for i in order]
+            row[products] = ", ".join(dict.fromkeys(p for p in seen if p))
+        merged.append((numbers[latest], row, sorted(numbers[i] for i in members)))
+    merged.sort(key=lambda m: m[0])
+    mapping = dict(buyers.mapping)
+    return Table(
+        buyers.spec,
+        buyers.name,
+        buyers.header_row,
+        dict(buyers.columns),
+        buyers.headers,
+        [row for _n, row, _g in merged],
+        [n for n, _row, _g in merged],
+        buyers.last_row,
+        mapping=mapping,
+        suggestions=buyers.suggestions,
+        declared_none=buyers.declared_none,
+        list_object=buyers.list_object,
+        groups=[g for _n, _row, g in merged],
+        merged=list(buyers.merged),  # (rows merged into another buyer: lookup follows them)
+        read_only=_INQUIRY_OWN & set(buyers.columns),
+    )
+
+
+def looks_like_inquiry_rows(buyers: Table, info: SheetInfo | None = None) -> bool:
+    """Whether the Buyers sheet's header has inquiry columns (a date and a product or a
+    quantity): a partial read of it cannot tell its layout, so it must be read whole."""
+    matches, _settle = map_header(
+        schema.INQUIRIES, buyers.headers, (info or SheetInfo()).fields("inquiries")
+    )
+    return "received" in matches and bool({"product", "quantity"} & set(matches))
+
+
+__all__ = [
+    "HEADER_SCAN_ROWS",
+    "SheetInfo",
+    "build_table",
+    "empty_table",
+    "inquiry_rows",
+    "looks_like_inquiry_rows",
+]
