@@ -239,7 +239,7 @@ def print_outcome(outcome, *, dry_run: bool, book) -> None:
     """
     from inquiry_cli.output.terminal import echo
 
-    for warning in outcome.warnings:
+    for warning in dict.fromkeys(outcome.warnings):  # each once, however many rows
         echo(f"Warning: {warning}", err=True)
     if dry_run:
         echo("Dry run: nothing was written. The change would be:")
