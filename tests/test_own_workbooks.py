@@ -281,6 +281,21 @@ def test_an_excel_table_gives_its_rows_not_its_totals_row_or_the_notes_under_it(
     assert nobody.exit_code == 1
 
 
+@pytest.mark.parametrize("word", ["Total", "合计:"])
+def test_a_sum_row_under_a_plain_sheet_is_no_buyer(inq, tmp_path, word):
+    """No Excel Table (or one LibreOffice kept as a plain range): the sum row at the
+    bottom is still not a buyer, while a buyer really named 'Total Lighting' is."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Customer", "Email", "Country", "Orders"])
+    ws.append(["Total Lighting Ltd", "buy@totallighting.co.uk", "UK", 4])
+    ws.append(["Vela Luce", "info@velaluce.it", "Italy", 2])
+    ws.append([word, None, None, "=SUM(D2:D3)"])
+    path = save(wb, tmp_path / "accounts.xlsx")
+    stats = json.loads(inq("-w", path, "stats", "--json").stdout)
+    assert stats["buyers"]["total"] == 2
+
+
 def test_ticked_replies_owe_nothing_and_the_log_links_by_client_name(inq, table_tracker):
     owed = [
         (i["inquiry_id"], i["name"], i["company"])

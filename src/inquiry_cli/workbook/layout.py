@@ -45,6 +45,22 @@ def _blank(row: Sequence[Any]) -> bool:
     return not (any(row) or any(v != "" for v in row))
 
 
+# What a sum row under the records starts with (a sheet that is not an Excel Table, or a
+# Table LibreOffice saved as .ods, which keeps no totals row of its own).
+TOTAL_WORDS = frozenset(
+    {"total", "totals", "grand total", "sum", "subtotal", "合计", "总计", "小计", "共计",
+     "汇总", "合計", "總計", "總和"}
+)  # fmt: skip
+
+
+def _totals_row(row: Sequence[Any]) -> bool:
+    """A row that sums the records above it: it starts with a total word and names no one."""
+    first = next((v for v in row if v not in (None, "")), None)
+    if not isinstance(first, str) or first.strip().lower().rstrip(":：") not in TOTAL_WORDS:
+        return False
+    return not any(isinstance(v, str) and "@" in v for v in row)
+
+
 def build_table(
     spec: schema.Sheet,
     name: str,
@@ -94,6 +110,9 @@ def build_table(
                 continue  # outside the Table: its totals row, or notes below it
             data.append(row)
             row_numbers.append(number)
+    while spans is None and data and _totals_row(data[-1]):  # a sum row is no record
+        data.pop()
+        row_numbers.pop()
     cut = bisect.bisect_right(row_numbers, header_row + EVIDENCE_ROWS)  # (rows ascend)
     sample = data[:cut]
     blocked = frozenset(k for k, v in user.items() if v is None)
