@@ -13,9 +13,12 @@ import typer
 from typer.core import TyperGroup
 
 from inquiry_cli import __version__
+from inquiry_cli.cli import coercion
 from inquiry_cli.cli.context import AppState
 from inquiry_cli.errors import InqError
 from inquiry_cli.output.terminal import echo
+
+coercion.install()  # options coerced without importing pydantic (0.13-0.2 s a run)
 
 
 class InqGroup(TyperGroup):
