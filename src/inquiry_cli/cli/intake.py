@@ -126,14 +126,23 @@ def _imap(folder: str | None, since: str | None, now: dt.datetime) -> list:
 
 def _record(st, raws, date_order: str | None):
     """Read the workbook, understand every message, and decide the one change."""
+    from inquiry_cli.output.progress import Progress
+    from inquiry_cli.workbook import read
+
+    with Progress() as progress:
+        progress.step(f"Reading {st.workbook.name}")
+        book = read.read(st.workbook, reads.INTAKE.sheets)
+        return _decide(st, book, raws, date_order, progress)
+
+
+def _decide(st, book, raws, date_order: str | None, progress):
+    """Every message understood against the workbook (`progress` counts them)."""
     from inquiry_cli import rulefiles
     from inquiry_cli.domain import intake_recording as recorder
     from inquiry_cli.domain.recording import INQUIRY_CHANNELS
     from inquiry_cli.domain.settings import Settings
     from inquiry_cli.errors import InqError
-    from inquiry_cli.workbook import read
 
-    book = read.read(st.workbook, reads.INTAKE.sheets)
     settings = Settings.from_sheet(book.key_values("settings"))
     rules = rulefiles.load(st.workbook, settings.rules_dir or None)
     for p in rules.platforms:
@@ -144,8 +153,10 @@ def _record(st, raws, date_order: str | None):
             )
     me = _me(book)
     intakes = []
+    progress.step("Reading the messages")  # (a stream: counted as they come)
     for raw in raws:
         intakes += _understand(raw, rules, me, settings.timezone, date_order)
+        progress.advance()
     run = recorder.record(book, intakes, now=st.now, tz=settings.timezone)
     return run, book
 

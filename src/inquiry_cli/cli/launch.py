@@ -14,6 +14,9 @@ def main() -> None:
     # the cyclic collector would walk them over and over (a sixth of a 10k `due`). Young
     # garbage is still collected, every half million allocations, not every 700.
     gc.set_threshold(500_000, 20, 10)
+    from inquiry_cli.output import progress
+
+    progress.mark_start()  # (a bar shows once the run has taken a second)
     from inquiry_cli.cli import reads
 
     sys.argv[1:] = reads.hoist_workbook(sys.argv[1:])  # `inq due -w x.xlsx` too

@@ -155,14 +155,18 @@ def mail(
     with st.writing(not log):
         if log:
             _check_log_can_be_written(st.workbook)
-        book = read.read(st.workbook, reads.MAIL.sheets)
-        pending = journal.pending()
-        if log and pending:
-            book = _log_earlier_run(st, book, journal, pending)
-            pending = []
-        chosen, who, mails, skipped, notes = _compose(
-            st, book, template, audience, cfg, news_text, occasion, event, subject
-        )
+        from inquiry_cli.output.progress import Progress
+
+        with Progress() as progress:
+            progress.step(f"Reading {st.workbook.name}")
+            book = read.read(st.workbook, reads.MAIL.sheets)
+            pending = journal.pending()
+            if log and pending:
+                book = _log_earlier_run(st, book, journal, pending)
+                pending = []
+            chosen, who, mails, skipped, notes = _compose(
+                st, book, template, audience, cfg, news_text, occasion, event, subject, progress
+            )
         from inquiry_cli.output.console import console
 
         con = console()
@@ -198,6 +202,7 @@ def mail(
             raise typer.Exit(1 if chosen and n == 0 else 0)
 
         went: list[mailouts.Sent] = []
+        delivery = Progress()
 
         def gone(mail) -> None:
             """One mail went out: into the journal before the next one goes."""
@@ -205,12 +210,15 @@ def mail(
             if log:
                 journal.record(sent)
             went.append(sent)
+            delivery.advance()
 
         if not (out or mbox or send):
             _preview(mails)
             return
         try:
-            interrupted = _deliver(st, mails, out, mbox, smtp_cfg, force, gone)
+            with delivery:
+                delivery.step("Sending" if send else "Writing", total=len(mails))
+                interrupted = _deliver(st, mails, out, mbox, smtp_cfg, force, gone)
         finally:
             journal.close()
         if log and went:
@@ -224,7 +232,7 @@ def mail(
             raise typer.Exit(1)
 
 
-def _compose(st, book, template, audience, cfg, news, occasion, event, subject):
+def _compose(st, book, template, audience, cfg, news, occasion, event, subject, progress):
     """This run's mails: (buyers matched, who in words, mails, buyers not mailed, notes
     on header text cleaned)."""
     from inquiry_cli.domain import mailing as service
@@ -262,9 +270,12 @@ def _compose(st, book, template, audience, cfg, news, occasion, event, subject):
     )
     recipients, skipped = service.split_recipients(chosen)
     chosen_values, not_applicable = service.mail_values(template, recipients, context)
-    mails = compose.render(template, chosen_values, search, subject)
+    progress.step("Writing the mails", total=len(chosen_values))
+    mails = compose.render(template, chosen_values, search, subject, tick=progress.advance)
     skipped += not_applicable
-    notes = compose.build_messages(mails, sender, context.company.get("name"), st.now, settings)
+    progress.step("Addressing them", total=len(mails))
+    company = context.company.get("name")
+    notes = compose.build_messages(mails, sender, company, st.now, settings, tick=progress.advance)
     return chosen, who, mails, skipped, notes
 
 

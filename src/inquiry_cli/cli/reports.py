@@ -135,8 +135,13 @@ def stats(
         from inquiry_cli.output.exports import check_target
 
         check_target(out, (".xlsx",), workbook=st.workbook, force=force)
-    book = read.read(st.workbook, reads.STATS.sheets)
-    result = service.compute(book, st.now, start)
+    from inquiry_cli.output.progress import Progress
+
+    with Progress() as progress:
+        progress.step(f"Reading {st.workbook.name}")
+        book = read.read(st.workbook, reads.STATS.sheets)
+        progress.step("Counting")
+        result = service.compute(book, st.now, start)
     if as_json:
         from inquiry_cli.output.json_output import print_json
 

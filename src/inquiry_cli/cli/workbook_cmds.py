@@ -56,11 +56,16 @@ def check(ctx: typer.Context, as_json: Json = False) -> None:
     """
     from inquiry_cli.cli import notices
     from inquiry_cli.domain.check import check as run_check
+    from inquiry_cli.output.progress import Progress
     from inquiry_cli.workbook import read
 
     notices.quiet()
-    book = read.read(state(ctx).workbook, reads.CHECK.sheets)
-    report = run_check(book)
+    path = state(ctx).workbook
+    with Progress() as progress:
+        progress.step(f"Reading {path.name}")
+        book = read.read(path, reads.CHECK.sheets)
+        progress.step("Checking every row")
+        report = run_check(book)
     notices.said(book, report.jobs)
     if as_json:
         from inquiry_cli.output.json_output import print_json

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,7 @@ def render(
     chosen: list[tuple[model.Buyer, dict[str, Any]]],
     search_path: list[Path],
     subject: str | None = None,
+    tick: Callable[[], None] | None = None,
 ) -> list[Mail]:
     """One Mail per buyer from the template and that buyer's values (mailing.mail_values)."""
     import jinja2
@@ -64,6 +66,8 @@ def render(
         ) from None
     mails: list[Mail] = []
     for b, values in chosen:
+        if tick is not None:
+            tick()
         # The inserted values' own line breaks stay marked until the Subject line is cut
         # off, so an event named over two lines still makes one subject (cleaned later).
         text = render_template(tmpl, values, "mail", template, keep_breaks=True)
@@ -90,7 +94,12 @@ def header_text(value: str) -> tuple[str, str | None]:
 
 
 def build_messages(
-    mails: list[Mail], sender: dict[str, str], company_name: str, now: dt.datetime, s: Settings
+    mails: list[Mail],
+    sender: dict[str, str],
+    company_name: str,
+    now: dt.datetime,
+    s: Settings,
+    tick: Callable[[], None] | None = None,
 ) -> list[str]:
     """Give each Mail its RFC 5322 message: From/To/Subject/Date/Message-ID, UTF-8 text.
 
@@ -117,6 +126,8 @@ def build_messages(
         notes.append(f"Cleaned {kind} in the sender's name for the From: header")
     cleaned_subjects: dict[tuple[str, str], list[str]] = {}
     for mail in mails:
+        if tick is not None:
+            tick()
         b = mail.buyer
         name, kind = header_text(b.name or b.company or "")
         if kind:
