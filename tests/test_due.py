@@ -229,3 +229,32 @@ def test_ics_export(inq, contract_workbook, tmp_path):
         "Follow up Maria Schmidt (Licht Handel GmbH) by email",
     ]
     assert all(e.decoded("dtstart") == dt.date(2026, 11, 27) for e in events)
+
+
+def test_a_long_list_shows_the_most_urgent_and_says_how_many_more(inq, build):
+    """60 buyers due: the table has the 50 most urgent and one line for the rest; --limit
+    and --all change that; --json always has every item."""
+    today = NOW.date()
+    buyers = [
+        buyer(f"B{n:04d}", "A" if n <= 5 else "C", today - dt.timedelta(days=20 + n))
+        for n in range(1, 61)
+    ]
+    path = build(buyers=buyers)
+    table = inq("-w", path, "due")
+    assert table.exit_code == 0, table.output
+    lines = table.stdout.splitlines()
+    assert lines[-1] == "... and 10 more (use --all or --limit N)"
+    assert sum(line.startswith("follow-up") for line in lines) == 50
+    assert "Name B0005" in table.stdout  # the A buyers, most urgent, are shown
+    three = inq("-w", path, "due", "--limit", "3").stdout.splitlines()
+    assert three[-1] == "... and 57 more (use --all or --limit N)"
+    every = inq("-w", path, "due", "-a").stdout
+    assert "more (use --all" not in every
+    assert sum(line.startswith("follow-up") for line in every.splitlines()) == 60
+    assert len(json.loads(inq("-w", path, "due", "--json", "-l", "3").stdout)) == 60
+    bad = inq("-w", path, "due", "--limit", "ten")
+    assert bad.exit_code == 2
+    assert bad.stderr == (
+        "Error: Invalid value for '--limit' / '-l': 'ten' is not a whole number "
+        "(see `inq due -h`)\n"
+    )

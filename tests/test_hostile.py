@@ -244,3 +244,23 @@ def test_a_lying_size_cannot_make_a_read_unbounded(tmp_path):
     with ZipSource(path) as src, pytest.raises(WorkbookUnreadable, match="larger than it says"):
         for _piece in src.chunks("xl/big.xml", 4096):
             pass
+
+
+def test_what_python_says_on_stderr_during_a_read_is_not_held_back():
+    """A read swaps fd 2 for a file (a Rust panic's lines are dropped); a line Python
+    writes meanwhile (a usage error while the early read runs) reaches stderr even if
+    the process ends before the read does."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os, sys\n"
+        "from inquiry_cli.workbook import native\n"
+        "with native.guard('a sheet'):\n"
+        "    print('Error: said during the read', file=sys.stderr)\n"
+        "    sys.stderr.flush()\n"
+        "    os._exit(2)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 2
+    assert out.stderr == "Error: said during the read\n"

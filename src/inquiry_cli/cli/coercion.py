@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
+import typer
 import typer.core
 from typer._coercion import RuntimeParam, build_runtime_param
 from typer._param_types import coerce_cli_path
@@ -28,6 +29,19 @@ def _text(value: Any, _param: Any, _ctx: Any, _info: Any) -> Any:
 
 def _flag(value: Any, _param: Any, _ctx: Any, _info: Any) -> Any:
     return value if isinstance(value, bool) else _NOT_PLAIN
+
+
+def _whole(value: Any, param: Any, ctx: Any, _info: Any) -> Any:
+    """A whole number as typed (12, +3, -1); not 1.5, not "ten"."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if not isinstance(value, str):
+        return _NOT_PLAIN
+    text = value.strip()
+    digits = text[1:] if text[:1] in ("+", "-") else text
+    if digits.isascii() and digits.isdigit():
+        return int(text)
+    raise typer.BadParameter(f"{value!r} is not a whole number", ctx=ctx, param=param)
 
 
 def _path(value: Any, param: Any, ctx: Any, info: Any) -> Any:
@@ -49,6 +63,12 @@ def _plain(annotation: Any, info: Any) -> Coerce | None:
         return _text
     if annotation is bool:  # (a flag not given may come as None: built all the same)
         return _flag
+    if (
+        annotation is int
+        and getattr(info, "min", None) is None
+        and getattr(info, "max", None) is None
+    ):
+        return _whole
     if annotation is Path and getattr(info, "path_type", None) in (None, Path):
         return _path
     if get_origin(annotation) is list:

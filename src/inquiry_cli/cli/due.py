@@ -13,6 +13,8 @@ from inquiry_cli.cli.context import state
 from inquiry_cli.cli.options import ForceOutput, Json
 from inquiry_cli.output.terminal import echo
 
+SHOWN = 50  # the table's rows when the list is long (the most urgent first)
+
 
 @app.command()
 def due(
@@ -27,18 +29,28 @@ def due(
         typer.Option("--ics", help="Also write the list as calendar events (.ics) to FILE."),
     ] = None,
     force: ForceOutput = False,
+    limit: Annotated[
+        int,
+        typer.Option("--limit", "-l", help="Show the N most urgent (the table only)."),
+    ] = SHOWN,
+    show_all: Annotated[
+        bool, typer.Option("--all", "-a", help="Show every item, however many.")
+    ] = False,
 ) -> None:
     """What you owe buyers, most urgent first: replies, follow-ups, overdue contacts.
 
     Replies run against their clock (2 h target, 24 h limit, fax 12 h); follow-ups by
     grade (A twice a week, B weekly, C half-monthly, D monthly) from the last contact.
-    Each line shows the buyer's local time and the channel to use.
+    Each line shows the buyer's local time and the channel to use. A long list shows
+    the 50 most urgent and how many more (--limit N, --all); --json and --ics have all.
 
     Example: inq due week --ics followups.ics
     """
     from inquiry_cli.domain import due as service
     from inquiry_cli.workbook import read
 
+    if limit < 1:
+        raise typer.BadParameter("give a number of 1 or more", param_hint="--limit")
     st = state(ctx)
     last_day, _ = service.horizon(when, st.now)
     if ics is not None:
@@ -56,12 +68,12 @@ def due(
 
         print_json([service.item_json(i) for i in items])
         return
-    _print(items, st.now, when, last_day)
+    _print(items, st.now, when, last_day, None if show_all else limit)
     if ics is not None:
         echo(f"Wrote {len(items)} events to {ics}", err=True)
 
 
-def _print(items, now, when: str, last_day) -> None:
+def _print(items, now, when: str, last_day, limit: int | None) -> None:
     from rich.table import Table
 
     from inquiry_cli.output.console import console
@@ -101,7 +113,8 @@ def _print(items, now, when: str, last_day) -> None:
     for name, ratio in flexible:
         table.add_column(name, overflow="ellipsis", no_wrap=True, ratio=ratio)
     shown = {name for name, _ in flexible}
-    for item in items:
+    rest = items[limit:] if limit is not None else []
+    for item in items[:limit] if limit is not None else items:
         b = item.buyer
         what = _what(item, now)
         who = b.label if b else (item.inquiry.email if item.inquiry else "?") or "?"
@@ -120,7 +133,9 @@ def _print(items, now, when: str, last_day) -> None:
             cells.append(last)
         table.add_row(*cells)
     out.print(table)
-    chats = [i for i in items if i.via.link]
+    if rest:
+        out.print(f"... and {len(rest):,} more (use --all or --limit N)", markup=False)
+    chats = [i for i in items[: len(items) - len(rest)] if i.via.link]
     if chats:  # the wa.me links where the rule picked WhatsApp: click and write
         out.print("WhatsApp:", markup=False)
         for item in chats:

@@ -6,7 +6,9 @@ BaseException, so `except Exception` lets it through), and Rust's panic hook has
 written its message and a backtrace note to stderr by then. Inside `guard()`, stderr (the
 file descriptor, shared by every thread) goes to a temporary file; what was written there
 is passed on afterwards, unless a panic happened meanwhile: then it is dropped, and the
-panic is one WorkbookUnreadable line naming what was being read.
+panic is one WorkbookUnreadable line naming what was being read. Python's own sys.stderr
+keeps writing to the terminal meanwhile (a usage error said while an early read runs on
+another thread is seen at once, not held back, or lost at exit).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from typing import Any
 
 from inquiry_cli.errors import WorkbookUnreadable
 
@@ -24,6 +27,7 @@ _depth = 0
 _saved: int | None = None
 _capture = None
 _panicked = False
+_python_stderr: Any = None  # sys.stderr as it was, while ours writes to the saved fd
 
 
 def is_panic(exc: BaseException) -> bool:
@@ -51,10 +55,31 @@ def _enter() -> None:
             _saved, _capture = None, None
             return
         _saved, _capture = saved, capture
+        _keep_python_stderr(saved)
+
+
+def _keep_python_stderr(saved: int) -> None:
+    """Point sys.stderr (when it is fd 2 itself) at the real stderr, `saved`."""
+    global _python_stderr
+    current = sys.stderr
+    try:
+        if current is None or current.fileno() != 2:
+            return  # (a test runner's capture, or already swapped)
+        stream = open(  # noqa: SIM115 (closed in _leave)
+            saved,
+            "w",
+            encoding=current.encoding,
+            errors=current.errors,
+            buffering=1,
+            closefd=False,
+        )
+    except (AttributeError, OSError, ValueError):
+        return
+    _python_stderr, sys.stderr = current, stream
 
 
 def _leave(panicked: bool) -> None:
-    global _depth, _saved, _capture, _panicked
+    global _depth, _saved, _capture, _panicked, _python_stderr
     with _lock:
         _panicked = _panicked or panicked
         _depth -= 1
@@ -62,6 +87,10 @@ def _leave(panicked: bool) -> None:
             return
         saved, capture, dropped = _saved, _capture, _panicked
         _saved = _capture = None
+        if _python_stderr is not None:
+            ours, sys.stderr, _python_stderr = sys.stderr, _python_stderr, None
+            with suppress(Exception):
+                ours.close()  # (flushes; the fd is saved's, closed below)
         with suppress(Exception):
             sys.stderr.flush()
         os.dup2(saved, 2)
