@@ -28,7 +28,8 @@ def titles(*keys: str) -> tuple[str, ...]:
 
 
 ALL_TABLES = tuple(s.title for s in schema.SHEETS)  # what `inq check` reads
-READ_TARGET = 1.5  # a read command: at most 1.5x python-calamine reading the same sheets
+READ_TARGET = 1.2  # a read command: at most 1.2x python-calamine reading the same sheets
+MEMORY_TARGET_MB = 300  # issue 17: lookup, log and due at 50k
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,32 @@ BENCHES: list[Bench] = [
         titles("buyers", "inquiries", "contacts", "samples", "settings"),
         needs=("due",),
     ),
+    Bench(
+        "inq due today (table)",
+        ("{inq}", "-w", "{wb}", "due", "today"),
+        titles("buyers", "inquiries", "contacts", "samples", "settings"),
+        needs=("due",),
+    ),
+    Bench(
+        "inq stats --json",
+        ("{inq}", "-w", "{wb}", "stats", "--json"),
+        titles("buyers", "inquiries", "contacts", "quotes", "settings"),
+        needs=("stats",),
+    ),
+    Bench(
+        "inq trip Germany",
+        ("{inq}", "-w", "{wb}", "trip", "Germany"),
+        titles("buyers", "inquiries", "contacts", "quotes", "settings"),
+        needs=("trip",),
+    ),
+    Bench(
+        "inq grade --suggest --json",
+        ("{inq}", "-w", "{wb}", "grade", "--suggest", "--json"),
+        titles("buyers", "inquiries", "contacts", "settings"),
+        needs=("grade",),
+    ),
+    Bench("inq --help", ("{inq}", "--help"), (), seconds={"any": 0.15}),
+    Bench("inq lookup --help", ("{inq}", "lookup", "--help"), (), seconds={"any": 0.2}),
     Bench(
         "append one Contacts row (bench/append_one.py)",
         ("{python}", "bench/append_one.py", "{wb}"),
@@ -147,34 +174,41 @@ def expand(argv: tuple[str, ...], wb: Path) -> list[str]:
     return out
 
 
-def run_once(argv: list[str], env: dict, ok: tuple[int, ...]) -> tuple[float, str | None]:
-    """Seconds for one whole process, and an error line when the exit code is unexpected."""
+def run_once(argv: list[str], env: dict, ok: tuple[int, ...]) -> tuple[float, float, str | None]:
+    """Seconds and peak memory (MB, the process's max RSS) for one whole process, and an
+    error line when the exit code is unexpected."""
     t = time.perf_counter()
-    proc = subprocess.run(
-        argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
-    took = time.perf_counter() - t
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        took = time.perf_counter() - t
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        stderr = err.read().decode(errors="replace")
+    peak = usage.ru_maxrss / 1024  # (KB on Linux)
     if proc.returncode not in ok:
-        lines = [ln for ln in proc.stderr.strip().splitlines() if ln.strip()]
-        return took, f"exit {proc.returncode}: {lines[-1] if lines else '(no stderr)'}"
-    return took, None
+        lines = [ln for ln in stderr.strip().splitlines() if ln.strip()]
+        return took, peak, f"exit {proc.returncode}: {lines[-1] if lines else '(no stderr)'}"
+    return took, peak, None
 
 
 def timed(argv_for, repeat: int, env: dict, ok: tuple[int, ...], fresh: Path | None):
     """Median of `repeat` runs after one warm-up; a write gets a fresh copy of `fresh` each run."""
     times: list[float] = []
+    peaks: list[float] = []
     with tempfile.TemporaryDirectory(prefix="inq-bench-") as tmp:
         for i in range(repeat + 1):
             target = None
             if fresh is not None:
                 target = Path(tmp) / fresh.name
                 shutil.copyfile(fresh, target)
-            took, err = run_once(argv_for(target), env, ok)
+            took, peak, err = run_once(argv_for(target), env, ok)
             if err:
-                return None, err
+                return None, None, err
             if i:  # the first run warms the page cache and .pyc files
                 times.append(took)
-    return statistics.median(times), None
+                peaks.append(peak)
+    return statistics.median(times), max(peaks), None
 
 
 def stale_reason(wb: Path) -> str | None:
@@ -237,13 +271,19 @@ def main(argv: list[str] | None = None) -> int:
         if stale:
             print(f"{wb.name} {stale}: generating it", file=sys.stderr)
             generate.generate(size)
-        baselines: dict[tuple, tuple[float | None, str | None]] = {}
+        baselines: dict[tuple, tuple[float | None, float | None, str | None]] = {}
         for b in runnable:
+            startup = not b.sheets and not b.write  # --help: start-up, against seconds
             if b.write:
                 key: tuple = ("openpyxl",)
                 label = "openpyxl load+save"
                 base_argv = lambda p: [sys.executable, "-c", OPENPYXL, str(p)]  # noqa: E731
                 fresh = wb
+            elif startup:
+                key = ("python",)
+                label = "python -c pass"
+                base_argv = lambda p: [sys.executable, "-c", "pass"]  # noqa: E731
+                fresh = None
             else:
                 key = ("calamine", *b.sheets)
                 label = f"calamine: {len(b.sheets)} sheets"
@@ -253,19 +293,19 @@ def main(argv: list[str] | None = None) -> int:
                 fresh = None
             if key not in baselines:
                 if b.write and args.no_openpyxl:
-                    baselines[key] = (None, "skipped")
+                    baselines[key] = (None, None, "skipped")
                 else:
                     baselines[key] = timed(base_argv, args.repeat, env, (0,), fresh)
-            base, base_err = baselines[key]
-            med, err = timed(
+            base, base_peak, base_err = baselines[key]
+            med, peak, err = timed(
                 lambda p, b=b, wb=wb: expand(b.argv, p if p is not None else wb),
                 args.repeat,
                 env,
                 b.ok_codes,
                 wb if b.write else None,
             )
-            if b.write:
-                limit = b.seconds.get(size)
+            if b.write or startup:
+                limit = b.seconds.get(size, b.seconds.get("any"))
                 target = f"≤ {limit:g} s" if limit else "-"
                 verdict = "-" if med is None or not limit else ("ok" if med <= limit else "MISS")
             else:
@@ -286,11 +326,18 @@ def main(argv: list[str] | None = None) -> int:
                     ratio,
                     target,
                     verdict,
+                    f"{peak:.0f}" if peak is not None else "-",
+                    f"{base_peak:.0f}" if base_peak is not None else "-",
                 )
             )
             print(" | ".join(rows[-1]), file=sys.stderr, flush=True)
+            if startup:  # the same at every size: once is enough
+                runnable = [r for r in runnable if r is not b]
 
-    head = ("command", "size", "median s", "baseline", "baseline s", "ratio", "target", "")
+    head = (
+        "command", "size", "median s", "baseline", "baseline s", "ratio", "target", "",
+        "peak MB", "baseline MB",
+    )  # fmt: skip
     print(f"\nmedian of {args.repeat} whole-process runs (after one warm-up); "
           f"INQ_NOW={env['INQ_NOW']}; python {sys.version.split()[0]}; "
           f"{os.cpu_count()} CPUs\n")  # fmt: skip
