@@ -103,7 +103,7 @@ def intake(
 
         print_json(_json(run, dry_run))
         return
-    _print(run, dry_run)
+    _print(run, dry_run, book)
 
 
 def _imap(folder: str | None, since: str | None, now: dt.datetime) -> list:
@@ -283,8 +283,9 @@ def lines(run) -> list[str]:
     return out
 
 
-def _print(run, dry_run: bool) -> None:
+def _print(run, dry_run: bool, book) -> None:
     from inquiry_cli.output.terminal import visible
+    from inquiry_cli.output.views import changed_lines
 
     for res in run.results:
         for warning in res.warnings:
@@ -293,6 +294,8 @@ def _print(run, dry_run: bool) -> None:
         typer.echo(visible(line))
     for note in run.notes:
         typer.echo(visible(note))
+    for line in changed_lines(run.changes, book, every=dry_run):
+        typer.echo(visible(line))
     typer.echo(summary(run))
     if dry_run:
         typer.echo("Dry run: nothing was written.")

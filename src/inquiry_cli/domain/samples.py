@@ -327,7 +327,6 @@ def record_sample(
     buyers = book.table("buyers")
     if model.moves_forward(buyer.status, "Sample sent") and buyers.writable("status"):
         changes.set(buyers.name, buyer.row, buyers.col("status"), "Sample sent")
-        out.lines.append(f"Status of {buyer.key} set to Sample sent")
     days = feedback_days(book.key_values("settings"))[
         "e-sample" if noun == "e-sample" else "physical"
     ]

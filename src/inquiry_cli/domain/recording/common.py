@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -204,6 +205,50 @@ def set_cell(
         return False
     changes.set(table.name, rownum, table.col(key), value)
     return True
+
+
+def advance_last_contact(
+    buyers: Table, buyer: model.Buyer, when: dt.datetime, changes: ChangeSet, out: Outcome
+) -> bool:
+    """Move the buyer's Last contact forward to `when`: never back over a later date the
+    user typed, nor over a cell that holds something inq cannot read as a date."""
+    if not 0 < buyer.row <= buyers.last_row or not buyers.has("last_contact"):
+        return False
+    if buyer.last_contact is not None and when < buyer.last_contact:
+        return False
+    if buyer.last_contact is None:
+        i = buyers.row_index(buyer.row)
+        raw = buyers.rows[i][buyers.columns["last_contact"]] if i is not None else None
+        if raw not in (None, ""):
+            out.warnings.append(
+                f"{buyers.name} row {buyer.row}, {buyers.header_of('last_contact')}: "
+                f"{str(raw)!r} is not a date inq can read, so it is left as it is"
+            )
+            return False
+    return set_cell(buyers, buyer.row, "last_contact", when, changes, out)
+
+
+def follow_up_done(
+    buyers: Table,
+    buyer: model.Buyer,
+    when: dt.datetime,
+    now: dt.datetime,
+    changes: ChangeSet,
+    out: Outcome | None = None,
+) -> None:
+    """A contact on or after the day of the buyer's Next follow-up is that follow-up:
+    the date is cleared (`inq due` schedules the next one by the grade's cadence)."""
+    due = buyer.next_follow_up
+    if not 0 < buyer.row <= buyers.last_row or due is None or due.date() > when.date():
+        return
+    quiet = Outcome(changes)
+    if not set_cell(buyers, buyer.row, "next_follow_up", None, changes, out or quiet):
+        return
+    if out is not None:
+        day = "today's" if due.date() == now.date() else "the past"
+        out.lines.append(
+            f"Cleared {day} Next follow-up date ({due:%Y-%m-%d}): this contact follows it up"
+        )
 
 
 def new_sheet_ids(changes: ChangeSet, key: str, column: str) -> list[Any]:

@@ -10,8 +10,10 @@ from inquiry_cli.domain import model
 from inquiry_cli.domain.linking import link_names
 from inquiry_cli.domain.recording.common import (
     Outcome,
+    advance_last_contact,
     append_row,
     channel,
+    follow_up_done,
     resolve_buyer,
     set_cell,
 )
@@ -66,15 +68,8 @@ def log_contact(
     out.lines.append(
         f"Logged {direction} {chan} contact with {buyer.key} {buyer.label} on {when:%Y-%m-%d %H:%M}"
     )
-    if buyer.row <= buyers.last_row:  # an existing row: update it in place
-        newer = buyer.last_contact is None or when >= buyer.last_contact
-        if newer and set_cell(buyers, buyer.row, "last_contact", when, changes, out):
-            out.lines.append(f"Last contact of {buyer.key} set to {when:%Y-%m-%d %H:%M}")
-        if buyer.next_follow_up is not None and buyer.next_follow_up <= when:
-            set_cell(buyers, buyer.row, "next_follow_up", None, changes, out)
-            out.lines.append(
-                f"Cleared the past Next follow-up date ({buyer.next_follow_up:%Y-%m-%d})"
-            )
+    advance_last_contact(buyers, buyer, when, changes, out)  # an existing row: in place
+    follow_up_done(buyers, buyer, when, now, changes, out)
     if direction == "out":
         mark_replied(book, buyer, when, changes, out)
     return out
@@ -128,10 +123,7 @@ def log_outgoing(
         if contacts is not None and not contacts.has(key):
             values[key] = None
     append_row(book, "contacts", values, changes, out)
-    if 0 < buyer.row <= buyers.last_row:
-        newer = buyer.last_contact is None or when >= buyer.last_contact
-        if newer and buyers.writable("last_contact"):
-            changes.set(buyers.name, buyer.row, buyers.col("last_contact"), when)
-        if buyer.next_follow_up is not None and buyer.next_follow_up <= when:
-            set_cell(buyers, buyer.row, "next_follow_up", None, changes, out)
+    if buyers.writable("last_contact"):  # (no warning when the sheet has none)
+        advance_last_contact(buyers, buyer, when, changes, out)
+    follow_up_done(buyers, buyer, when, when, changes)
     return out

@@ -12,6 +12,7 @@ from inquiry_cli.domain.recording.buyers import NewBuyer, add_buyer, fill_from_q
 from inquiry_cli.domain.recording.common import (
     INQUIRY_CHANNELS,
     Outcome,
+    advance_last_contact,
     append_row,
     channel,
     new_sheet_ids,
@@ -104,8 +105,7 @@ def record_inquiry(
         if product and product not in buyer.product_list and buyers.has("products"):
             joined = ", ".join([*buyer.product_list, product])
             set_cell(buyers, buyer.row, "products", joined, changes, out)
-        if buyer.last_contact is None or received > buyer.last_contact:
-            set_cell(buyers, buyer.row, "last_contact", received, changes, out)
+        advance_last_contact(buyers, buyer, received, changes, out)
     return out
 
 

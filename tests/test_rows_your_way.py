@@ -1,0 +1,151 @@
+"""Rows written the user's way (issue 14): every change of an existing row said, dates that
+only move forward, IDs and serials that continue the user's own, log rows named the way
+the sheet names its buyers, one row per inquiry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+D = dt.date
+T = dt.datetime
+
+
+def cells(path: Path) -> dict[str, list[list]]:
+    """Every sheet's cells as the independent reader (calamine) sees them."""
+    wb = CalamineWorkbook.from_path(str(path))
+    return {name: wb.get_sheet_by_name(name).to_python() for name in wb.sheet_names}
+
+
+def changed(before: dict[str, list[list]], after: dict[str, list[list]]):
+    """(sheet, Excel row, header, old, new) of every cell of a row that was there before."""
+    out = []
+    for sheet, rows in before.items():
+        new_rows = after.get(sheet, [])
+        header = rows[0] if rows else []
+        for r, row in enumerate(rows):
+            new = new_rows[r] if r < len(new_rows) else []
+            width = max(len(row), len(new))
+            for c in range(width):
+                old_v = row[c] if c < len(row) else ""
+                new_v = new[c] if c < len(new) else ""
+                if old_v != new_v:
+                    name = header[c] if c < len(header) and header[c] else f"column {c + 1}"
+                    out.append((sheet, r + 1, name, old_v, new_v))
+    return out
+
+
+def assert_every_change_said(before, after, stdout: str) -> int:
+    """Each changed cell of an existing row has its 'Changed SHEET row N (...), HEADER:'
+    line; returns how many there were."""
+    found = changed(before, after)
+    said = [line for line in stdout.splitlines() if line.startswith("Changed ")]
+    for sheet, row, header, _old, _new in found:
+        pattern = re.compile(rf"^Changed {re.escape(sheet)} row {row}\b.*, {re.escape(header)}: ")
+        assert any(pattern.match(line) for line in said), (sheet, row, header, stdout)
+    assert len(said) == len(found), (found, said)
+    return len(found)
+
+
+def run_said(inq, path: Path, *args: str) -> str:
+    before = cells(path)
+    result = inq("-w", path, *args)
+    assert result.exit_code == 0, result.output
+    said = result.stdout + result.stderr  # (quote prints the quote, and the rest on stderr)
+    assert_every_change_said(before, cells(path), said)
+    return said
+
+
+@pytest.fixture
+def book(build):
+    return build(
+        buyers=[
+            dict(buyer_id="B0001", name="Ahmed Ali", company="Gulf Lights LLC",
+                 email="ahmed@gulflights.ae", country="United Arab Emirates", grade="B",
+                 status="Open", products="LED-PL-60", last_contact=D(2026, 11, 20),
+                 next_follow_up=D(2026, 11, 27)),
+            dict(buyer_id="B0002", name="Maria Schmidt", company="Licht GmbH",
+                 email="maria@licht.de", country="Germany", grade="C",
+                 last_contact=T(2026, 11, 27, 9, 0), next_follow_up=D(2026, 11, 24)),
+        ],
+        inquiries=[
+            dict(inquiry_id="I0001", received=T(2026, 11, 26, 9), channel="email",
+                 buyer_id="B0001", product="LED-PL-60", status="Open"),
+        ],
+        products=[dict(model="LED-PL-60", name="Panel 40W", moq=100, price=10)],
+    )  # fmt: skip
+
+
+# -- 6. say every change ----------------------------------------------------------------
+
+
+def test_log_says_every_cell_it_changes_and_never_calls_today_past(inq, book):
+    out = run_said(inq, book, "log", "ahmed@gulflights.ae", "-c", "email", "-s", "Sent price list")
+    assert "Cleared today's Next follow-up date (2026-11-27): this contact follows it up" in out
+    assert "past" not in out
+    assert "Changed Buyers row 2 (B0001 Ahmed Ali), Next follow-up: 2026-11-27 -> (cleared)" in out
+    assert "Changed Inquiries row 2 (I0001), Replied: (blank) -> 2026-11-27 10:00" in out
+    later = run_said(inq, book, "log", "maria@licht.de", "-c", "tel", "-s", "Called")
+    assert "Cleared the past Next follow-up date (2026-11-24)" in later
+
+
+def test_last_contact_only_moves_forward(inq, book):
+    """Maria's typed 09:00 today stands against a contact logged for 08:00, and against
+    an inquiry received yesterday; every other change is said."""
+    out = run_said(
+        inq, book, "log", "maria@licht.de", "-c", "tel", "-s", "Early call", "--date", "2026-11-27 08:00"
+    )  # fmt: skip
+    assert "Last contact" not in out
+    out = run_said(
+        inq, book, "inquiry", "--buyer", "maria@licht.de", "-c", "email", "--product",
+        "LED-HB-100", "--at", "2026-11-26 15:00",
+    )  # fmt: skip
+    assert "Last contact" not in out
+    buyers = cells(book)["Buyers"]
+    assert buyers[2][buyers[0].index("Last contact")] == T(2026, 11, 27, 9, 0)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("inquiry", "--buyer", "ahmed@gulflights.ae", "-c", "email", "--product", "LED-HB-100"),
+        ("grade", "ahmed@gulflights.ae", "A", "--why", "big order"),
+        ("sample", "ahmed@gulflights.ae", "LED-PL-60", "--kind", "e-sample"),
+        ("quote", "-m", "LED-PL-60", "-q", "500", "--buyer", "ahmed@gulflights.ae"),
+    ],
+    ids=lambda a: a[0],
+)
+def test_every_command_says_what_it_changes_in_existing_rows(inq, book, args):
+    out = run_said(inq, book, *args)
+    assert "Changed Buyers row 2 (B0001 Ahmed Ali)" in out
+
+
+def test_many_changes_are_counted_and_the_dry_run_lists_them(inq, build):
+    """Merging a buyer with twelve inquiries relinks twelve rows: too many to read after
+    the write, so they are counted; --dry-run names each."""
+    path = build(
+        buyers=[
+            dict(buyer_id="B0001", name="Ahmed Ali", email="ahmed@gulflights.ae"),
+            dict(buyer_id="B0002", name="A. Ali", email="ahmed@gulflights.ae"),
+        ],
+        inquiries=[
+            dict(inquiry_id=f"I{i:04d}", received=T(2026, 11, i), buyer_id="B0002")
+            for i in range(1, 13)
+        ],
+    )
+    dry = inq("-w", path, "merge", "B0001", "B0002", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    relinked = [line for line in dry.stdout.splitlines() if "Buyer ID: B0002 -> B0001" in line]
+    assert len(relinked) == 12
+    assert "  change Inquiries row 13 (I0012), Buyer ID: B0002 -> B0001" in relinked
+    before = cells(path)
+    done = inq("-w", path, "merge", "B0001", "B0002")
+    assert done.exit_code == 0, done.output
+    assert len(changed(before, cells(path))) == 13  # and B0002's Merged into
+    assert done.stdout.splitlines()[-1] == (
+        "Changed 13 cells of existing rows (Inquiries, Buyers): --dry-run shows them all"
+    )
