@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
@@ -149,3 +150,84 @@ def test_many_changes_are_counted_and_the_dry_run_lists_them(inq, build):
     assert done.stdout.splitlines()[-1] == (
         "Changed 13 cells of existing rows (Inquiries, Buyers): --dry-run shows them all"
     )
+
+
+# -- 4. IDs and serials continue the user's pattern -------------------------------------
+
+
+def save(wb: openpyxl.Workbook, path: Path) -> Path:
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def numbered(tmp_path) -> Path:
+    """A tracker that numbers everything its own way: 序号 counts, Customer IDs C001..,
+    inquiry numbers by year, a '#' on the contact log; a stray hand-typed ID."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Buyers"
+    ws.append(["序号", "Customer ID", "Name", "Email", "Grade"])
+    ws.append([1, "C001", "Ana Ruiz", "ana@luces.cl", "B"])
+    ws.append([2, "C002", "Ben Ode", "ben@lagos-lamps.ng", "C"])
+    ws.append([3, "VIP-7", "Cai Lun", "cai@paper.cn", "A"])  # typed by hand: not the pattern
+    ws.append([4, "C004", "Dora Lee", "dora@lee.kr", "B"])
+    inq = wb.create_sheet("Inquiries")
+    inq.append(["No.", "Inquiry ID", "Received", "Customer ID", "Product", "Qty"])
+    inq.append([1, "2026-016", T(2026, 11, 2), "C001", "LED-PL-60", 100])
+    inq.append([2, "2026-017", T(2026, 11, 20), "C002", "LED-HB-100", 50])
+    log = wb.create_sheet("Contacts")
+    log.append(["#", "Date", "Customer ID", "Channel", "Summary"])
+    log.append([7, T(2026, 11, 20), "C001", "email", "Sent catalog"])
+    return save(wb, tmp_path / "numbered.xlsx")
+
+
+def test_ids_and_serials_continue_the_users_pattern(inq, numbered):
+    out = run_said(inq, numbered, "add", "--name", "Eva Novak", "--email", "eva@novak.cz")
+    assert out.splitlines()[0] == "Added buyer C005: Eva Novak"
+    out = run_said(
+        inq, numbered, "inquiry", "--buyer", "eva@novak.cz", "-c", "email", "-p", "LED-T8-18",
+        "--qty", "300",
+    )  # fmt: skip
+    assert "Recorded inquiry 2026-018 from C005 Eva Novak about LED-T8-18" in out
+    run_said(inq, numbered, "log", "ana@luces.cl", "-c", "tel", "-s", "Called")
+    sheets = cells(numbered)
+    assert sheets["Buyers"][-1] == [5, "C005", "Eva Novak", "eva@novak.cz", ""]
+    assert sheets["Inquiries"][-1][:4] == [3, "2026-018", T(2026, 11, 27, 10), "C005"]
+    assert sheets["Contacts"][-1][:3] == [8, T(2026, 11, 27, 10), "C001"]
+
+
+@pytest.mark.parametrize(
+    ("ids", "expected"),
+    [
+        (["KH-0098", "KH-0099"], "KH-0100"),
+        (["客户001", "客户002"], "客户003"),
+        ([1, 2, 3], "4"),  # 编号 as a plain count: a number, as theirs are
+        ([], "B0001"),
+    ],
+)
+def test_a_chinese_trackers_ids_continue(inq, tmp_path, ids, expected):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "客户列表"
+    ws.append(["客户编号", "姓名", "邮箱"])
+    for i, ident in enumerate(ids):
+        ws.append([ident, f"客户 {i}", f"c{i}@x{i}.cn"])
+    if not ids:
+        ws.append([None, "王芳", "wang@fang.cn"])  # rows, but no ID yet: inq's own
+    path = save(wb, tmp_path / "cn.xlsx")
+    out = run_said(inq, path, "add", "--name", "Li Na", "--email", "li@na.cn")
+    assert out.splitlines()[0] == f"Added buyer {expected}: Li Na"
+    assert cells(path)["客户列表"][-1][0] == (4 if ids == [1, 2, 3] else expected)
+
+
+def test_quote_numbers_continue_the_users_own(inq, build):
+    path = build(
+        buyers=[dict(buyer_id="B0001", name="Ahmed Ali", email="ahmed@gulflights.ae")],
+        products=[dict(model="LED-PL-60", name="Panel 40W", moq=100, price=10)],
+        quotes=[dict(quote_no="Q-2026-017", date=D(2026, 11, 2), buyer_id="B0001",
+                     model="LED-PL-60", quantity=100, unit_price=10)],
+    )  # fmt: skip
+    out = run_said(inq, path, "quote", "-m", "LED-PL-60", "-q", "500", "-b", "B0001")
+    assert "Q-2026-018" in out
+    assert cells(path)["Quotes"][-1][0] == "Q-2026-018"

@@ -21,7 +21,6 @@ from inquiry_cli.domain.recording.common import (
     channel,
     ensure_column,
     new_sheet_ids,
-    next_id,
     parse_quantity,
     pending,
     region_of,
@@ -46,6 +45,7 @@ from inquiry_cli.domain.recording.grades import (
     ungraded,
 )
 from inquiry_cli.domain.recording.inquiries import record_inquiry
+from inquiry_cli.domain.recording.numbering import add_row, next_id
 from inquiry_cli.domain.recording.quotes import record_quote
 
 __all__ = [
@@ -56,6 +56,7 @@ __all__ = [
     "Outcome",
     "Ungraded",
     "add_buyer",
+    "add_row",
     "append_row",
     "channel",
     "check_contact",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import shlex
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +12,7 @@ from inquiry_cli.contract.changes import AddSheet, CellValue, ChangeSet
 from inquiry_cli.contract.records import Table, Workbook
 from inquiry_cli.domain import model
 from inquiry_cli.domain.matching import Match, best, find, parse_query, sure
+from inquiry_cli.domain.recording.numbering import add_row
 from inquiry_cli.errors import InqError, NotFound, UsageError
 
 # Channels an inquiry or contact can come by; what people type -> the canonical name.
@@ -66,19 +66,6 @@ def pending(changes: ChangeSet, table: Table | None, key: str) -> list[Any]:
         return []
     col = table.col(key)
     return [row.get(col) for row in changes.appends.get(table.name, [])]
-
-
-def next_id(existing: list[Any], prefix: str, width: int = 4) -> str:
-    """The next ID after the highest of the same prefix: B0041 -> B0042 (gaps kept)."""
-    best_n, best_w = 0, width
-    pattern = re.compile(rf"^{re.escape(prefix)}(\d+)$", re.I)
-    for value in existing:
-        m = pattern.match(str(value or "").strip())
-        if m:
-            n = int(m[1])
-            if n >= best_n:
-                best_n, best_w = n, max(len(m[1]), width)
-    return f"{prefix}{best_n + 1:0{best_w}d}"
 
 
 def resolve_buyer(buyers: Table, who: str) -> Match:
@@ -168,7 +155,7 @@ def append_row(
         linked = bool(values.get("buyer_id") or values.get("email"))
     else:
         row, dropped = row_for(table, values)
-        changes.append(table.name, row)
+        add_row(book, table, row, changes)
         if dropped:
             out.warnings.append(
                 f"{table.name} has no column for {', '.join(dropped)}: not recorded"

@@ -16,11 +16,11 @@ from inquiry_cli.domain.recording.common import (
     append_row,
     channel,
     new_sheet_ids,
-    next_id,
     pending,
     resolve_buyer,
     set_cell,
 )
+from inquiry_cli.domain.recording.numbering import id_value, next_id, raw_column
 from inquiry_cli.errors import UsageError
 
 
@@ -76,8 +76,9 @@ def record_inquiry(
     )
     has_ids = inquiries is None or inquiries.has("inquiry_id")  # a new sheet gets IDs
     inquiry_id = next_id(existing_ids, "I") if has_ids else None
+    raw_ids = raw_column(inquiries, "inquiry_id") if inquiries is not None else []
     values: dict[str, CellValue] = {
-        "inquiry_id": inquiry_id,
+        "inquiry_id": id_value(inquiry_id, raw_ids) if inquiry_id else None,
         "received": received,
         "channel": chan,
         "buyer_id": buyer.buyer_id,
