@@ -231,3 +231,69 @@ def test_quote_numbers_continue_the_users_own(inq, build):
     out = run_said(inq, path, "quote", "-m", "LED-PL-60", "-q", "500", "-b", "B0001")
     assert "Q-2026-018" in out
     assert cells(path)["Quotes"][-1][0] == "Q-2026-018"
+
+
+# -- 2. the user's log sheets -----------------------------------------------------------
+
+
+@pytest.fixture
+def client_logs(tmp_path) -> Path:
+    """Logs that name the client (no email, no ID): Omar's rows by his company, the others
+    by name; replies ticked off, mostly with Y."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Customers"
+    ws.append(["Customer name", "Company", "E-mail address", "Country", "Level", "Last follow up"])
+    ws.append(["Sara Lind", "Nordic Glow AB", "sara@nordicglow.se", "Sweden", "A", D(2026, 11, 24)])
+    ws.append(
+        ["Omar Farouk", "Delta Lamps Co", "omar@deltalamps.eg", "Egypt", "B", D(2026, 11, 23)]
+    )
+    ws.append(
+        ["Mei Tan", "Lion City Lighting", "mei@lioncity.sg", "Singapore", "C", D(2026, 11, 1)]
+    )
+    log = wb.create_sheet("Inquiry log")
+    log.append(["Date", "Customer", "Item", "Qty", "Answered?"])
+    log.append([T(2026, 11, 20, 9, 0), "Sara Lind", "LED-HB-150", 200, "Y"])
+    log.append([T(2026, 11, 21, 17, 0), "Delta Lamps Co", "LED-PL-60", 500, "Y"])
+    log.append([T(2026, 11, 26, 8, 0), "Mei Tan", "LED-T8-18", 1000, "✓"])
+    log.append([T(2026, 11, 26, 9, 0), "Mei Tan", "LED-FL-200", 50, "N"])
+    notes = wb.create_sheet("Follow-ups")
+    notes.append(["Date", "Client", "Via", "Notes"])
+    notes.append([T(2026, 11, 22, 10, 0), "Delta Lamps Co", "tel", "Asked for the price list"])
+    return save(wb, tmp_path / "client logs.xlsx")
+
+
+def log_rows(path: Path, sheet: str) -> list[list]:
+    return cells(path)[sheet][1:]
+
+
+def test_a_new_inquiry_names_the_client_the_way_the_log_does(inq, client_logs):
+    before = cells(client_logs)
+    out = run_said(
+        inq, client_logs, "inquiry", "-b", "omar@deltalamps.eg", "-c", "email", "-p",
+        "LED-SL-100", "--qty", "80",
+    )  # fmt: skip
+    assert "Email" not in out  # named by company: no column is missing for that
+    run_said(inq, client_logs, "inquiry", "-b", "sara@nordicglow.se", "-c", "tel", "-p", "LED-X")
+    rows = log_rows(client_logs, "Inquiry log")
+    assert rows[:4] == before["Inquiry log"][1:]  # no other row changed
+    assert rows[4][:4] == [T(2026, 11, 27, 10), "Delta Lamps Co", "LED-SL-100", 80]
+    assert rows[5][1] == "Sara Lind"
+    lookup = inq("-w", client_logs, "lookup", "omar@deltalamps.eg", "--json")
+    assert "LED-SL-100" in lookup.stdout  # linked: the row names him
+
+
+def test_a_reply_is_ticked_in_the_sheets_own_word_and_the_contact_names_the_client(
+    inq, client_logs
+):
+    out = run_said(inq, client_logs, "log", "mei@lioncity.sg", "-c", "email", "-s", "Quoted")
+    assert "Changed Inquiry log row 5 (Mei Tan), Answered?: N -> Y" in out  # Y: most used
+    assert "Inquiry log row 4" not in out  # ticked already
+    rows = log_rows(client_logs, "Inquiry log")
+    assert [r[4] for r in rows] == ["Y", "Y", "✓", "Y"]
+    run_said(inq, client_logs, "log", "omar@deltalamps.eg", "-c", "tel", "-s", "Called back")
+    assert log_rows(client_logs, "Follow-ups")[-1][:3] == [
+        T(2026, 11, 27, 10),
+        "Delta Lamps Co",
+        "tel",
+    ]

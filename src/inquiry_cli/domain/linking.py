@@ -225,3 +225,48 @@ def last_inquiries(book: Workbook, into: dict[str, dt.datetime]) -> None:
     floor = dt.datetime.min
     keyed = [d or floor for d in dates]
     _latest_dates(table, sorted(range(len(keyed)), key=keyed.__getitem__), dates, into)
+
+
+# Who a new log row names, and how: the cells of the sheet's own linking columns.
+NAMING = ("buyer_id", "email", "client", "company")
+
+
+def naming(book: Workbook, table: Table, buyer: model.Buyer) -> dict[str, str]:
+    """The cells that name `buyer` on a new row of a log sheet, the way the sheet does:
+    its Buyer ID (an email where the buyers have no IDs and the sheet no Email column),
+    its email, and the client / company as the Buyers sheet spells them."""
+    out: dict[str, str] = {}
+    key = buyer.buyer_id or (None if table.has("email") else buyer.email)
+    if table.writable("buyer_id") and key:
+        out["buyer_id"] = key
+    if table.writable("email") and buyer.email:
+        out["email"] = buyer.email
+    if table.writable("client"):
+        client = _client_word(book, table, buyer)
+        if client:
+            out["client"] = client
+    if table.writable("company") and buyer.company:
+        out["company"] = buyer.company
+    return out
+
+
+def _client_word(book: Workbook, table: Table, buyer: model.Buyer) -> str | None:
+    """The buyer's name or company, whichever the sheet's Client column calls buyers by:
+    by their own earlier rows, else by the column's other rows; a person's name where the
+    sheet has a Company column beside it."""
+    from inquiry_cli.domain.matching import normalize_name
+
+    if not (buyer.name and buyer.company) or table.has("company"):
+        return buyer.name or buyer.company
+    mine = (normalize_name(buyer.name), normalize_name(buyer.company))
+    said = [normalize_name(v) for v in table.keys("client") if v]
+    people = sum(1 for v in said if v == mine[0])
+    firms = sum(1 for v in said if v == mine[1])
+    if people == firms:
+        buyers = book.get("buyers")
+        if buyers is not None and not buyers.partial:
+            names = {normalize_name(v) for v in buyers.keys("name") if v}
+            companies = {normalize_name(v) for v in buyers.keys("company") if v}
+            people = sum(1 for v in said if v in names and v not in companies)
+            firms = sum(1 for v in said if v in companies and v not in names)
+    return buyer.company if firms > people else buyer.name

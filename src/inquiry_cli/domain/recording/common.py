@@ -11,6 +11,7 @@ from inquiry_cli.contract import schema
 from inquiry_cli.contract.changes import AddSheet, CellValue, ChangeSet
 from inquiry_cli.contract.records import Table, Workbook
 from inquiry_cli.domain import model
+from inquiry_cli.domain.linking import LOG_SHEETS, NAMING, naming
 from inquiry_cli.domain.matching import Match, best, find, parse_query, sure
 from inquiry_cli.domain.recording.numbering import add_row
 from inquiry_cli.errors import InqError, NotFound, UsageError
@@ -154,13 +155,15 @@ def append_row(
             out.lines.append(f"Added the {spec.title} sheet to the workbook")
         linked = bool(values.get("buyer_id") or values.get("email"))
     else:
+        if out.buyer is not None and key in LOG_SHEETS and "buyer_id" in values:
+            values = named(book, table, out.buyer, values)
         row, dropped = row_for(table, values)
         add_row(book, table, row, changes)
         if dropped:
             out.warnings.append(
                 f"{table.name} has no column for {', '.join(dropped)}: not recorded"
             )
-        linked = any(values.get(k) and table.has(k) for k in ("buyer_id", "email"))
+        linked = any(values.get(k) and table.has(k) for k in NAMING)
     buyer = out.buyer
     if not linked and "buyer_id" in values and buyer is not None:
         if buyer.buyer_id or buyer.email:
@@ -175,6 +178,78 @@ def append_row(
             f"nothing in this {spec.title} row names {buyer.label}, so `inq lookup` and "
             f"`inq due` will not count it: {why}"
         )
+
+
+def named(
+    book: Workbook, table: Table, buyer: model.Buyer, values: dict[str, CellValue]
+) -> dict[str, CellValue]:
+    """A log row's values with the buyer named the sheet's way: the Buyer ID and email the
+    command chose where the sheet has those columns (an email in the Buyer ID column where
+    buyers have no IDs and the sheet no Email column), and the client / company columns of
+    a sheet that names its buyers, as the Buyers sheet spells them."""
+    cells = naming(book, table, buyer)
+    out = dict(values)
+    for key in ("client", "company"):
+        if key in cells:
+            out[key] = cells[key]
+    if not any(out.get(k) and table.has(k) for k in ("buyer_id", "email")):
+        for key in ("buyer_id", "email"):
+            if key in cells:
+                out[key] = cells[key]
+    if any(out.get(k) and table.has(k) for k in NAMING):  # named: no column lacks
+        for key in ("buyer_id", "email"):
+            if not table.has(key):
+                out.pop(key, None)
+    return out
+
+
+# A sheet that only ticks replies off with no-words yet: its yes, by the no it uses.
+_YES_FOR_NO = {
+    "n": "y", "no": "yes", "false": "true", "×": "✓", "✗": "✓", "✘": "✔", "☐": "☑",
+    "-": "✓", "否": "是", "无": "有", "没有": "有", "未": "已", "未回": "已回", "未回复": "已回复",
+    "未答复": "已答复", "待回复": "已回复", "待回": "已回", "未处理": "已处理",
+    "not yet": "done", "pending": "done", "open": "done",
+}  # fmt: skip
+
+
+def reply_value(table: Table, when: dt.datetime) -> CellValue:
+    """What the sheet's Replied column says for a reply at `when`: the time, or, where the
+    column ticks replies off (Y/N, ✓, 是/否, 已回复), the word it uses most for yes."""
+    from collections import Counter
+
+    from inquiry_cli.contract.cells import yes_no
+
+    idx = table.columns.get("replied")
+    if idx is None:
+        return when
+    yes: Counter[Any] = Counter()
+    no: Counter[Any] = Counter()
+    dates = 0
+    for row in table.rows:
+        value = row[idx] if idx < len(row) else None
+        if value in (None, ""):
+            continue
+        said = yes_no(value)
+        if said is None:
+            dates += isinstance(value, dt.date | float)
+            continue
+        word = value.strip() if isinstance(value, str) else value
+        (yes if said else no)[word] += 1
+    if sum(yes.values()) + sum(no.values()) <= dates:
+        return when
+    if yes:
+        return yes.most_common(1)[0][0]
+    if not no:
+        return when
+    word = no.most_common(1)[0][0]
+    if isinstance(word, bool):
+        return True
+    if isinstance(word, int | float):
+        return 1
+    answer = _YES_FOR_NO.get(str(word).lower(), "Y")
+    if str(word).isupper():
+        return answer.upper()
+    return answer.capitalize() if str(word)[:1].isupper() else answer
 
 
 def set_cell(

@@ -14,6 +14,7 @@ from inquiry_cli.domain.recording.common import (
     append_row,
     channel,
     follow_up_done,
+    reply_value,
     resolve_buyer,
     set_cell,
 )
@@ -81,11 +82,12 @@ def mark_replied(
     """An answer to the buyer at `when` replies to their open inquiries received by then."""
     link_names(book)
     inquiries = book.get("inquiries")
+    said = reply_value(inquiries, when) if inquiries is not None else when
     for inq in model.load(inquiries, model.Inquiry, model.rows_of(inquiries, buyer)):
         answered = inq.replied is None and inq.is_open
         if inq.received is not None and inq.received > when:
             answered = False
-        if answered and set_cell(inquiries, inq.row, "replied", when, changes, out):
+        if answered and set_cell(inquiries, inq.row, "replied", said, changes, out):
             ident = inq.inquiry_id or f"row {inq.row}"
             out.lines.append(f"Inquiry {ident} marked replied at {when:%Y-%m-%d %H:%M}")
 
