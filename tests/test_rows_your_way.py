@@ -297,3 +297,74 @@ def test_a_reply_is_ticked_in_the_sheets_own_word_and_the_contact_names_the_clie
         "Delta Lamps Co",
         "tel",
     ]
+
+
+# -- 3. one row per inquiry -------------------------------------------------------------
+
+
+@pytest.fixture
+def inquiry_rows(tmp_path) -> Path:
+    """Every inquiry a row, the buyer repeated on each, a 序号 counting them."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "询盘 2026"
+    ws.append(["序号", "Inquiry date", "Contact", "Company", "Email", "Country", "Item", "Qty",
+               "Level", "Notes", "Next follow-up"])  # fmt: skip
+    rows = [
+        (1, D(2026, 8, 4), "Kofi Mensah", "Accra Power Ltd", "kofi@accrapower.gh", "Ghana",
+         "LED-SL-100", 40, "D", "first contact", D(2026, 9, 1)),
+        (2, D(2026, 9, 12), "Jana Horak", "Praha Svetla s.r.o.", "jana@prahasvetla.cz",
+         "Czechia", "LED-PL-60", 300, "B", "", D(2026, 11, 30)),
+        (3, D(2026, 11, 18), "Kofi Mensah", "Accra Power Ltd", "kofi@accrapower.gh", "Ghana",
+         "LED-HB-150", 600, "A", "price talks", D(2026, 11, 25)),
+        (4, D(2026, 11, 3), "Jana Horak", "Praha Svetla s.r.o.", "jana@prahasvetla.cz",
+         "Czechia", "LED-T8-18", 2000, None, "", None),
+    ]  # fmt: skip
+    for r in rows:
+        ws.append(list(r))
+    return save(wb, tmp_path / "inquiries 2026.xlsx")
+
+
+def test_an_inquiry_is_a_new_row_of_the_users_sheet(inq, inquiry_rows):
+    before = cells(inquiry_rows)
+    out = run_said(
+        inq, inquiry_rows, "inquiry", "-b", "kofi@accrapower.gh", "-c", "email", "-p",
+        "LED-FL-200", "--qty", "120", "-m", "Need 120 floodlights",
+    )  # fmt: skip
+    assert "Changed" not in out  # no row that was there is touched
+    out = run_said(
+        inq, inquiry_rows, "inquiry", "--name", "Lee Min-jun", "--company", "Seoul Bright Co",
+        "--email", "lee@seoulbright.kr", "--country", "Korea", "-c", "alibaba", "-p",
+        "LED-PL-60", "--qty", "100",
+    )  # fmt: skip
+    assert "Added buyer lee@seoulbright.kr: Lee Min-jun (Seoul Bright Co)" in out
+    after = cells(inquiry_rows)
+    assert list(after) == ["询盘 2026"]  # no Inquiries sheet added
+    rows = after["询盘 2026"]
+    assert rows[:5] == before["询盘 2026"]
+    assert rows[5] == [5, T(2026, 11, 27, 10), "Kofi Mensah", "Accra Power Ltd",
+                       "kofi@accrapower.gh", "Ghana", "LED-FL-200", 120, "A", "", D(2026, 11, 25)]  # fmt: skip
+    assert rows[6][:9] == [6, T(2026, 11, 27, 10), "Lee Min-jun", "Seoul Bright Co",
+                           "lee@seoulbright.kr", "Korea", "LED-PL-60", 100, ""]  # fmt: skip
+    assert len(rows) == 7
+    stats = inq("-w", inquiry_rows, "stats", "--json")
+    assert '"total": 3' in stats.stdout  # Kofi still one buyer, Lee a new one
+
+
+def test_log_and_grade_update_the_latest_row_only(inq, inquiry_rows):
+    out = run_said(inq, inquiry_rows, "log", "kofi@accrapower.gh", "-c", "tel", "-s", "Called")
+    assert "Cleared the past Next follow-up date (2026-11-25)" in out
+    assert "one row per inquiry, so contacts go on a Contacts sheet of their own" in out
+    run_said(inq, inquiry_rows, "grade", "jana@prahasvetla.cz", "A", "--why", "big order")
+    rows = cells(inquiry_rows)["询盘 2026"]
+    assert rows[3][9:] == ["price talks; 2026-11-27 tel: Called", ""]  # Kofi's latest row
+    assert rows[1][9:] == ["first contact", D(2026, 9, 1)]  # his history, untouched
+    assert rows[4][8] == "A" and rows[2][8] == "B"  # Jana's latest row; her earlier one kept
+    second = run_said(inq, inquiry_rows, "log", "kofi@accrapower.gh", "-c", "email", "-s", "Mail")
+    assert "Next follow-up" not in second  # his latest row has none now (the earlier's stays)
+
+
+def test_add_on_one_row_per_inquiry_is_a_new_row_with_the_buyers_columns(inq, inquiry_rows):
+    run_said(inq, inquiry_rows, "add", "--name", "Eva Novak", "--email", "eva@novak.cz")
+    rows = cells(inquiry_rows)["询盘 2026"]
+    assert rows[-1][:5] == [5, "", "Eva Novak", "", "eva@novak.cz"]

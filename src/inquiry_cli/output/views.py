@@ -229,11 +229,14 @@ def describe_changes(changes, book) -> list[str]:
     from inquiry_cli.domain.recording.changed import changed_cells
 
     said = {(c.sheet, c.row, c.header): c for c in changed_cells(book, changes)}
+    read = {t.name for t in book.tables.values()}
     for sheet, cells in changes.sets.items():
         for (r, c), v in sorted(cells.items()):
             change = said.get((sheet, r, header(sheet, c)))
             if change is not None:
                 lines.append(f"change {change.text}")
+            elif sheet in read:
+                continue  # set to what it holds: no change
             else:
                 lines.append(f"{sheet} row {r}, {header(sheet, c)}: set to {_cell_text(v)}")
     return lines

@@ -291,7 +291,7 @@ def advance_last_contact(
 
 
 def follow_up_done(
-    buyers: Table,
+    book: Workbook,
     buyer: model.Buyer,
     when: dt.datetime,
     now: dt.datetime,
@@ -300,9 +300,12 @@ def follow_up_done(
 ) -> None:
     """A contact on or after the day of the buyer's Next follow-up is that follow-up:
     the date is cleared (`inq due` schedules the next one by the grade's cadence)."""
+    buyers = book.table("buyers")
     due = buyer.next_follow_up
     if not 0 < buyer.row <= buyers.last_row or due is None or due.date() > when.date():
         return
+    if own_cell(book, buyer.row, "next_follow_up") in (None, ""):
+        return  # (one row per inquiry: the date is an earlier row's, history)
     quiet = Outcome(changes)
     if not set_cell(buyers, buyer.row, "next_follow_up", None, changes, out or quiet):
         return
@@ -311,6 +314,26 @@ def follow_up_done(
         out.lines.append(
             f"Cleared {day} Next follow-up date ({due:%Y-%m-%d}): this contact follows it up"
         )
+
+
+def own_cell(book: Workbook, row: int, key: str) -> Any:
+    """A buyer field's cell as typed on the buyer's own row (on a sheet of one row per
+    inquiry the buyer's record fills blanks from their earlier rows: this does not)."""
+    buyers = book.table("buyers")
+    idx = buyers.columns.get(key)
+    if idx is None:
+        return None
+    table = buyers
+    if buyers.groups is not None:
+        table = next(
+            (t for t in book.tables.values() if t.name == buyers.name and t.groups is None),
+            buyers,
+        )
+    try:
+        cells = table.rows[table.row_numbers.index(row)]
+    except ValueError:
+        return None
+    return cells[idx] if idx < len(cells) else None
 
 
 def new_sheet_ids(changes: ChangeSet, key: str, column: str) -> list[Any]:

@@ -14,10 +14,12 @@ from inquiry_cli.domain.recording.common import (
     append_row,
     channel,
     follow_up_done,
+    own_cell,
     reply_value,
     resolve_buyer,
     set_cell,
 )
+from inquiry_cli.domain.recording.inquiry_rows import one_sheet
 from inquiry_cli.errors import UsageError
 
 
@@ -66,11 +68,19 @@ def log_contact(
     if contacts is not None and contacts.has("email") and not contacts.has("buyer_id"):
         values["email"] = buyer.email
     append_row(book, "contacts", values, changes, out)
+    if contacts is None and one_sheet(book):
+        out.lines.append(
+            f"(Your {buyers.name} sheet keeps one row per inquiry, so contacts go on a "
+            "Contacts sheet of their own, where `inq lookup` and `inq due` read them; the "
+            "buyer's latest row gets the note and the dates)"
+        )
     out.lines.append(
         f"Logged {direction} {chan} contact with {buyer.key} {buyer.label} on {when:%Y-%m-%d %H:%M}"
     )
     advance_last_contact(buyers, buyer, when, changes, out)  # an existing row: in place
-    follow_up_done(buyers, buyer, when, now, changes, out)
+    follow_up_done(book, buyer, when, now, changes, out)
+    if one_sheet(book):
+        note_contact(book, buyer, f"{when:%Y-%m-%d} {chan}: {summary.strip()}", changes, out)
     if direction == "out":
         mark_replied(book, buyer, when, changes, out)
     return out
@@ -83,13 +93,35 @@ def mark_replied(
     link_names(book)
     inquiries = book.get("inquiries")
     said = reply_value(inquiries, when) if inquiries is not None else when
-    for inq in model.load(inquiries, model.Inquiry, model.rows_of(inquiries, buyer)):
-        answered = inq.replied is None and inq.is_open
-        if inq.received is not None and inq.received > when:
-            answered = False
-        if answered and set_cell(inquiries, inq.row, "replied", said, changes, out):
+    answered = [
+        inq
+        for inq in model.load(inquiries, model.Inquiry, model.rows_of(inquiries, buyer))
+        if inq.replied is None and inq.is_open and not (inq.received and inq.received > when)
+    ]
+    if inquiries is not None and answered and not inquiries.has("replied"):
+        n = len(answered)
+        out.warnings.append(
+            f"{inquiries.name} has no Replied column: {n} inquir{'ies' if n > 1 else 'y'} "
+            "not marked replied"
+        )
+        return
+    for inq in answered:
+        if set_cell(inquiries, inq.row, "replied", said, changes, out):
             ident = inq.inquiry_id or f"row {inq.row}"
             out.lines.append(f"Inquiry {ident} marked replied at {when:%Y-%m-%d %H:%M}")
+
+
+def note_contact(
+    book: Workbook, buyer: model.Buyer, note: str, changes: ChangeSet, out: Outcome
+) -> None:
+    """On a sheet of one row per inquiry, the buyer's latest row keeps the follow-up note:
+    the contact is added after what the row's note already says (never over it)."""
+    buyers = book.table("buyers")
+    if not buyers.writable("notes"):
+        return
+    raw = own_cell(book, buyer.row, "notes")
+    old = str(raw).strip() if raw not in (None, "") else ""
+    set_cell(buyers, buyer.row, "notes", f"{old}; {note}" if old else note, changes, out)
 
 
 def log_outgoing(
@@ -127,5 +159,5 @@ def log_outgoing(
     append_row(book, "contacts", values, changes, out)
     if buyers.writable("last_contact"):  # (no warning when the sheet has none)
         advance_last_contact(buyers, buyer, when, changes, out)
-    follow_up_done(buyers, buyer, when, when, changes)
+    follow_up_done(book, buyer, when, when, changes)
     return out

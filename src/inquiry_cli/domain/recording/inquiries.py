@@ -20,6 +20,7 @@ from inquiry_cli.domain.recording.common import (
     resolve_buyer,
     set_cell,
 )
+from inquiry_cli.domain.recording.inquiry_rows import add_inquiry_row, one_sheet
 from inquiry_cli.domain.recording.numbering import id_value, next_id, raw_column
 from inquiry_cli.errors import UsageError
 
@@ -57,15 +58,19 @@ def record_inquiry(
             buyer = resolve_buyer(buyers, who).buyer
         else:
             fill_from_query(new, parse_query(who))
+    rows_of_one_sheet = one_sheet(book)  # (one row per inquiry: the buyer on each)
+    base: dict[int, CellValue] | None = None
     if buyer is None:
         if new.is_empty():
             raise UsageError("say who sent it: --buyer WHO, or --name/--email for a new sender")
-        if new.products is None and product:
+        if new.products is None and product and not rows_of_one_sheet:
             new.products = product
         added = add_buyer(book, new, received, changes=changes)  # first contact: this one
         out.lines += added.lines
         out.warnings += added.warnings
         buyer = added.buyer
+        if rows_of_one_sheet:  # the new buyer's row is this inquiry's
+            base = changes.appends[buyers.name].pop()
     assert buyer is not None
     out.buyer = buyer
     inquiries = book.get("inquiries")
@@ -90,7 +95,10 @@ def record_inquiry(
         "status": "Open",
         "message_id": message_id,
     }
-    append_row(book, "inquiries", values, changes, out)
+    if rows_of_one_sheet:
+        add_inquiry_row(book, buyer, values, changes, out, base=base)
+    else:
+        append_row(book, "inquiries", values, changes, out)
     if inquiry_id:
         out.ids["inquiry_id"] = inquiry_id
     what = f" about {product}" if product else ""
@@ -102,7 +110,7 @@ def record_inquiry(
     step = esample_step(book, buyer, product)
     if step:
         out.lines.append(f"Next: with your reply, {step}")
-    if 0 < buyer.row <= buyers.last_row:
+    if 0 < buyer.row <= buyers.last_row and not rows_of_one_sheet:  # (history stays)
         if product and product not in buyer.product_list and buyers.has("products"):
             joined = ", ".join([*buyer.product_list, product])
             set_cell(buyers, buyer.row, "products", joined, changes, out)
