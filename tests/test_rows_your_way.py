@@ -78,6 +78,8 @@ def book(build):
                  buyer_id="B0001", product="LED-PL-60", status="Open"),
         ],
         products=[dict(model="LED-PL-60", name="Panel 40W", moq=100, price=10)],
+        samples=[dict(date=D(2026, 11, 10), buyer_id="B0002", model="LED-PL-60",
+                      kind="Physical", status="Sent")],
     )  # fmt: skip
 
 
@@ -110,19 +112,26 @@ def test_last_contact_only_moves_forward(inq, book):
     assert buyers[2][buyers[0].index("Last contact")] == T(2026, 11, 27, 9, 0)
 
 
+AHMED = "Changed Buyers row 2 (B0001 Ahmed Ali)"
+
+
 @pytest.mark.parametrize(
-    "args",
+    ("args", "said"),
     [
-        ("inquiry", "--buyer", "ahmed@gulflights.ae", "-c", "email", "--product", "LED-HB-100"),
-        ("grade", "ahmed@gulflights.ae", "A", "--why", "big order"),
-        ("sample", "ahmed@gulflights.ae", "LED-PL-60", "--kind", "e-sample"),
-        ("quote", "-m", "LED-PL-60", "-q", "500", "--buyer", "ahmed@gulflights.ae"),
+        (("inquiry", "--buyer", "ahmed@gulflights.ae", "-c", "email", "--product", "LED-HB-100"),
+         f"{AHMED}, Products: LED-PL-60 -> LED-PL-60, LED-HB-100"),
+        (("grade", "ahmed@gulflights.ae", "A", "--why", "big order"), f"{AHMED}, Grade: B -> A"),
+        (("sample", "ahmed@gulflights.ae", "LED-PL-60", "--kind", "e-sample"),
+         f"{AHMED}, Status: Open -> Sample sent"),
+        (("quote", "-m", "LED-PL-60", "-q", "500", "--buyer", "ahmed@gulflights.ae"),
+         "Changed Inquiries row 2 (I0001), Quote No: (blank) -> QT2026-0001"),
+        (("sample", "maria@licht.de", "--feedback", "Good light"),
+         "Changed Samples row 2 (B0002), Feedback: (blank) -> Good light"),
     ],
-    ids=lambda a: a[0],
-)
-def test_every_command_says_what_it_changes_in_existing_rows(inq, book, args):
-    out = run_said(inq, book, *args)
-    assert "Changed Buyers row 2 (B0001 Ahmed Ali)" in out
+    ids=["inquiry", "grade", "sample", "quote", "feedback"],
+)  # fmt: skip
+def test_every_command_says_what_it_changes_in_existing_rows(inq, book, args, said):
+    assert said in run_said(inq, book, *args).splitlines()
 
 
 def test_many_changes_are_counted_and_the_dry_run_lists_them(inq, build):
