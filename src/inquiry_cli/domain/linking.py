@@ -10,6 +10,8 @@ cannot link, and why.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
@@ -258,15 +260,30 @@ def _client_word(book: Workbook, table: Table, buyer: model.Buyer) -> str | None
 
     if not (buyer.name and buyer.company) or table.has("company"):
         return buyer.name or buyer.company
-    mine = (normalize_name(buyer.name), normalize_name(buyer.company))
-    said = [normalize_name(v) for v in table.keys("client") if v]
-    people = sum(1 for v in said if v == mine[0])
-    firms = sum(1 for v in said if v == mine[1])
+    said = _clients(table)
+    people = said[normalize_name(buyer.name)]
+    firms = said[normalize_name(buyer.company)]
     if people == firms:
         buyers = book.get("buyers")
         if buyers is not None and not buyers.partial:
             names = {normalize_name(v) for v in buyers.keys("name") if v}
             companies = {normalize_name(v) for v in buyers.keys("company") if v}
-            people = sum(1 for v in said if v in names and v not in companies)
-            firms = sum(1 for v in said if v in companies and v not in names)
+            people = sum(n for v, n in said.items() if v in names and v not in companies)
+            firms = sum(n for v, n in said.items() if v in companies and v not in names)
     return buyer.company if firms > people else buyer.name
+
+
+_CLIENTS: dict[int, tuple[weakref.ref[Table], Counter[str]]] = {}
+
+
+def _clients(table: Table) -> Counter[str]:
+    """How often each (normalised) client name is in the column: counted once per table,
+    as intake names many rows of one log."""
+    from inquiry_cli.domain.matching import normalize_name
+
+    found = _CLIENTS.get(id(table))
+    if found is not None and found[0]() is table:
+        return found[1]
+    counts = Counter(normalize_name(v) for v in table.keys("client") if v)
+    _CLIENTS[id(table)] = (weakref.ref(table), counts)
+    return counts

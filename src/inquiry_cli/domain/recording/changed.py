@@ -54,19 +54,28 @@ def cell_text(value: Any, blank: str = "(cleared)") -> str:
 
 def changed_cells(book: Workbook, changes: ChangeSet) -> list[CellChange]:
     """The cells of existing rows `changes` sets to something else than they hold, in
-    sheet and row order (a cell set to what it holds changes nothing, and is left out)."""
+    sheet and row order (a cell set to what it holds changes nothing, and is left out).
+
+    A mail-out may set a cell on each of 10,000 rows: rows are found through one index
+    per sheet, and the buyers named in one load."""
     tables = _raw_tables(book)
     out: list[CellChange] = []
     for sheet, cells in changes.sets.items():
         table = tables.get(sheet)
         if table is None:
             continue  # a sheet the user never sees (inq's own mapping)
+        at = {row: i for i, row in enumerate(table.row_numbers)}
+        keys = {idx: key for key, idx in table.columns.items()}
+        found = []
         for (row, col), new in sorted(cells.items()):
-            old = _old_value(table, row, col)
-            if _same(old, new):
-                continue
-            header = _header(table, col)
-            out.append(CellChange(sheet, row, _who(book, table, row), header, old, new))
+            old = _old_value(table, at.get(row), row, col, keys.get(col - 1))
+            if not _same(old, new):
+                found.append((row, col, old, new))
+        who = _who(book, table, sorted({row for row, *_ in found}), at)
+        out += [
+            CellChange(sheet, row, who.get(row, ""), _header(table, col), old, new)
+            for row, col, old, new in found
+        ]
     return out
 
 
@@ -80,16 +89,13 @@ def _raw_tables(book: Workbook) -> dict[str, Table]:
     return out
 
 
-def _old_value(table: Table, row: int, col: int) -> Any:
+def _old_value(table: Table, i: int | None, row: int, col: int, key: str | None) -> Any:
     if row == table.header_row:
         return table.headers[col - 1] if col <= len(table.headers) else None
-    try:
-        i = table.row_numbers.index(row)
-    except ValueError:
+    if i is None:
         return None  # a blank row (the reader skips those)
     cells = table.rows[i]
     raw = cells[col - 1] if col <= len(cells) else None
-    key = next((k for k, idx in table.columns.items() if idx == col - 1), None)
     if key is not None and raw not in (None, ""):
         typed = table.values_at(key, [i])[0]
         if typed is not None:
@@ -112,21 +118,31 @@ def _header(table: Table, col: int) -> str:
     return str(header) if header else f"column {col}"
 
 
-def _who(book: Workbook, table: Table, row: int) -> str:
-    """Who a row is about: the buyer of a Buyers row, else whom the row names."""
+def _who(book: Workbook, table: Table, rows: list[int], at: dict[int, int]) -> dict[int, str]:
+    """{Excel row: who it is about}: the buyer of a Buyers row, else whom the row names."""
     buyers = book.get("buyers")
     if buyers is not None and buyers.name == table.name:
-        i = buyers.row_index(row)
-        if i is not None:
-            buyer = model.load(buyers, model.Buyer, [i])[0]
-            name = buyer.name or buyer.company
-            return f"{buyer.key} {name}" if name and buyer.key != name else buyer.key
-    i = table.row_numbers.index(row) if row in table.row_numbers else None
-    if i is None:
-        return ""
-    for key in ("inquiry_id", "quote_no", "buyer_id", "email", "client", "company"):
-        if table.has(key):
-            value = table.keys(key)[i]
-            if value:
-                return value
-    return ""
+        if buyers.groups is not None:  # one row per inquiry: any row of theirs
+            index = {r: i for i, members in enumerate(buyers.groups) for r in members}
+        else:
+            index = at if buyers is table else {r: i for i, r in enumerate(buyers.row_numbers)}
+        places = {r: index.get(r) for r in rows}
+        wanted = sorted({i for i in places.values() if i is not None})
+        loaded = dict(zip(wanted, model.load(buyers, model.Buyer, wanted), strict=True))
+        return {r: _buyer_text(loaded[i]) for r, i in places.items() if i is not None}
+    out: dict[int, str] = {}
+    names = [table.keys(k) for k in _NAMES if table.has(k)]
+    for r in rows:
+        i = at.get(r)
+        value = next((col[i] for col in names if col[i]), None) if i is not None else None
+        if value:
+            out[r] = value
+    return out
+
+
+_NAMES = ("inquiry_id", "quote_no", "buyer_id", "email", "client", "company")
+
+
+def _buyer_text(buyer: model.Buyer) -> str:
+    name = buyer.name or buyer.company
+    return f"{buyer.key} {name}" if name and buyer.key != name else buyer.key
