@@ -44,7 +44,12 @@ def assert_every_change_said(before, after, stdout: str) -> int:
     """Each changed cell of an existing row has its 'Changed SHEET row N (...), HEADER:'
     line; returns how many there were."""
     found = changed(before, after)
-    said = [line for line in stdout.splitlines() if line.startswith("Changed ")]
+    lines = stdout.splitlines()
+    headers = [c for c in found if c[1] == 1 and not c[3]]  # a column added: said as such
+    for sheet, _row, _header, _old, new in headers:
+        assert f"Added a {new} column to {sheet}" in lines, (sheet, new, stdout)
+    found = [c for c in found if c not in headers]
+    said = [line for line in lines if line.startswith("Changed ")]
     for sheet, row, header, _old, _new in found:
         pattern = re.compile(rf"^Changed {re.escape(sheet)} row {row}\b.*, {re.escape(header)}: ")
         assert any(pattern.match(line) for line in said), (sheet, row, header, stdout)
@@ -377,3 +382,28 @@ def test_add_on_one_row_per_inquiry_is_a_new_row_with_the_buyers_columns(inq, in
     run_said(inq, inquiry_rows, "add", "--name", "Eva Novak", "--email", "eva@novak.cz")
     rows = cells(inquiry_rows)["询盘 2026"]
     assert rows[-1][:5] == [5, "", "Eva Novak", "", "eva@novak.cz"]
+
+
+def test_intake_on_one_row_per_inquiry_writes_one_row_per_message(inq, inquiry_rows, tmp_path):
+    import intake_mail as mail
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, sender, text in (
+        ("1.eml", "Kofi Mensah <kofi@accrapower.gh>", "Please quote 300 pcs floodlights."),
+        ("2.eml", "Omar Khalid <omar.k@gulflights.ae>", "Please quote 50 pcs floodlights."),
+        ("3.eml", "Omar Khalid <omar.k@gulflights.ae>", "And 20 pcs high bays."),
+    ):
+        headers = [("From", sender), ("Subject", "Inquiry"), ("Message-ID", f"<{name}@x>"),
+                   ("Date", "Thu, 26 Nov 2026 08:00:00 +0000")]  # fmt: skip
+        (folder / name).write_bytes(mail.single(headers, f"Dear Sir,\n{text}\n\nBest regards\n"))
+    before = cells(inquiry_rows)["询盘 2026"]
+    out = run_said(inq, inquiry_rows, "intake", folder)
+    assert "Recorded 3 inquiries (1 new buyer) and 0 contacts." in out
+    rows = cells(inquiry_rows)["询盘 2026"]
+    assert [r[:11] for r in rows[:5]] == before
+    assert [(r[0], r[2], r[4], r[7]) for r in rows[5:]] == [
+        (5, "Kofi Mensah", "kofi@accrapower.gh", 300),
+        (6, "Omar Khalid", "omar.k@gulflights.ae", 50),
+        (7, "Omar Khalid", "omar.k@gulflights.ae", 20),
+    ]

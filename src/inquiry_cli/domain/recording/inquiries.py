@@ -59,7 +59,6 @@ def record_inquiry(
         else:
             fill_from_query(new, parse_query(who))
     rows_of_one_sheet = one_sheet(book)  # (one row per inquiry: the buyer on each)
-    base: dict[int, CellValue] | None = None
     if buyer is None:
         if new.is_empty():
             raise UsageError("say who sent it: --buyer WHO, or --name/--email for a new sender")
@@ -69,8 +68,6 @@ def record_inquiry(
         out.lines += added.lines
         out.warnings += added.warnings
         buyer = added.buyer
-        if rows_of_one_sheet:  # the new buyer's row is this inquiry's
-            base = changes.appends[buyers.name].pop()
     assert buyer is not None
     out.buyer = buyer
     inquiries = book.get("inquiries")
@@ -96,7 +93,7 @@ def record_inquiry(
         "message_id": message_id,
     }
     if rows_of_one_sheet:
-        add_inquiry_row(book, buyer, values, changes, out, base=base)
+        add_inquiry_row(book, buyer, values, changes, out)  # (a new buyer's row is this)
     else:
         append_row(book, "inquiries", values, changes, out)
     if inquiry_id:

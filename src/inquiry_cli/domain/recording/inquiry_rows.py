@@ -54,22 +54,34 @@ def add_inquiry_row(
     values: dict[str, CellValue],
     changes: ChangeSet,
     out: Outcome,
-    *,
-    base: dict[int, CellValue] | None = None,
 ) -> None:
-    """The inquiry as a new row of the one sheet: `base` (a new buyer's row) or the buyer's
-    particulars, then the inquiry's cells named the sheet's way, and the buyer's Last
-    contact on it when the sheet has one (the latest of theirs and this inquiry's)."""
+    """The inquiry as a new row of the one sheet: the buyer's particulars, then the
+    inquiry's cells named the sheet's way, and the buyer's Last contact on it when the
+    sheet has one (the latest of theirs and this inquiry's).
+
+    A buyer added in this change set has a row of their own in it already: their first
+    inquiry fills that row (one row, as the user would type it); a second one copies it.
+    """
     buyers, inquiries = book.table("buyers"), book.table("inquiries")
-    row = dict(base) if base is not None else particulars(buyers, inquiries, buyer)
     cells, dropped = row_for(inquiries, named(book, inquiries, buyer, values))
-    row.update(cells)
-    received = values.get("received")
-    if base is None and buyers.writable("last_contact") and isinstance(received, dt.datetime):
-        last = buyer.last_contact
-        row[buyers.col("last_contact")] = received if last is None or received > last else last
-    add_row(book, inquiries, row, changes)
     if dropped:
         out.warnings.append(
             f"{inquiries.name} has no column for {', '.join(dropped)}: not recorded"
         )
+    pending = changes.appends.get(inquiries.name, [])
+    k = buyer.row - buyers.last_row - 1
+    if 0 <= k < len(pending):  # a buyer this change adds
+        received = inquiries.columns.get("received")
+        if received is None or pending[k].get(received + 1) is None:
+            pending[k].update(cells)  # their own row: this inquiry's
+            return
+        own = {idx + 1 for key, idx in inquiries.columns.items() if key != "grade"}
+        row = {c: v for c, v in pending[k].items() if c not in own}
+    else:
+        row = particulars(buyers, inquiries, buyer)
+        when = values.get("received")
+        if buyers.writable("last_contact") and isinstance(when, dt.datetime):
+            last = buyer.last_contact
+            row[buyers.col("last_contact")] = when if last is None or when > last else last
+    row.update(cells)
+    add_row(book, inquiries, row, changes)
