@@ -5,6 +5,7 @@ the sheet names its buyers, one row per inquiry."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -398,6 +399,8 @@ def test_intake_on_one_row_per_inquiry_writes_one_row_per_message(inq, inquiry_r
                    ("Date", "Thu, 26 Nov 2026 08:00:00 +0000")]  # fmt: skip
         (folder / name).write_bytes(mail.single(headers, f"Dear Sir,\n{text}\n\nBest regards\n"))
     before = cells(inquiry_rows)["询盘 2026"]
+    dry = inq("-w", inquiry_rows, "intake", folder, "--dry-run", "--json")
+    assert json.loads(dry.stdout)["changed"] == []  # no row that was there changes
     out = run_said(inq, inquiry_rows, "intake", folder)
     assert "Recorded 3 inquiries (1 new buyer) and 0 contacts." in out
     rows = cells(inquiry_rows)["询盘 2026"]

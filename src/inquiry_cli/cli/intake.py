@@ -101,7 +101,7 @@ def intake(
     if as_json:
         from inquiry_cli.output.json_output import print_json
 
-        print_json(_json(run, dry_run))
+        print_json(_json(run, dry_run, book))
         return
     _print(run, dry_run, book)
 
@@ -301,8 +301,9 @@ def _print(run, dry_run: bool, book) -> None:
         typer.echo("Dry run: nothing was written.")
 
 
-def _json(run, dry_run: bool) -> dict:
+def _json(run, dry_run: bool, book) -> dict:
     from inquiry_cli.domain import intake_recording as r
+    from inquiry_cli.domain.recording.changed import changed_cells
 
     messages = []
     for res in run.results:
@@ -345,4 +346,15 @@ def _json(run, dry_run: bool) -> dict:
         "skipped": len(run.results) - inquiries - contacts - already,
         "notes": run.notes,
         "messages": messages,
+        "changed": [  # every cell of a row that was there, before and after
+            {
+                "sheet": c.sheet,
+                "row": c.row,
+                "who": c.who or None,
+                "column": c.header,
+                "old": c.old if c.old != "" else None,
+                "new": c.new,
+            }
+            for c in changed_cells(book, run.changes)
+        ],
     }
