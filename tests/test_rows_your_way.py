@@ -410,3 +410,20 @@ def test_intake_on_one_row_per_inquiry_writes_one_row_per_message(inq, inquiry_r
         (6, "Omar Khalid", "omar.k@gulflights.ae", 50),
         (7, "Omar Khalid", "omar.k@gulflights.ae", 20),
     ]
+
+
+def test_sample_ids_continue_too(inq, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Buyers"
+    ws.append(["Buyer ID", "Name", "Email"])
+    ws.append(["B0001", "Ahmed Ali", "ahmed@gulflights.ae"])
+    samples = wb.create_sheet("Samples")
+    samples.append(["样品编号", "Date", "Buyer ID", "Model", "Kind", "Status"])
+    samples.append(["YP-0012", D(2026, 11, 2), "B0001", "LED-PL-60", "Physical", "Sent"])
+    products = wb.create_sheet("Products")
+    products.append(["Model", "Name"])
+    products.append(["LED-PL-60", "Panel 40W"])
+    path = save(wb, tmp_path / "samples.xlsx")
+    run_said(inq, path, "sample", "B0001", "LED-PL-60", "--kind", "e")
+    assert cells(path)["Samples"][-1][:4] == ["YP-0013", D(2026, 11, 27), "B0001", "LED-PL-60"]

@@ -453,7 +453,11 @@ SAMPLES = Sheet(
     aliases=("Sample", "样品", "寄样", "寄样记录"),
     required=("model",),
     doc="samples sent",
-    also=_client_columns(),
+    # A sample's own number, where the user keeps one (inq continues it; init adds none).
+    also=(
+        *_client_columns(),
+        C("sample_id", "Sample ID", TEXT, ("Sample No", "Sample number", "样品编号", "寄样编号")),
+    ),
 )
 
 REGIONS = Sheet(
