@@ -198,6 +198,9 @@ def numbered(tmp_path) -> Path:
 
 
 def test_ids_and_serials_continue_the_users_pattern(inq, numbered):
+    check = inq("-w", numbered, "check").stdout.splitlines()
+    for sheet, serial in (("Buyers", "序号"), ("Inquiries", "No."), ("Contacts", "#")):
+        assert f"{sheet} serial numbers, counted on in each row inq adds: {serial}" in check
     out = run_said(inq, numbered, "add", "--name", "Eva Novak", "--email", "eva@novak.cz")
     assert out.splitlines()[0] == "Added buyer C005: Eva Novak"
     out = run_said(
