@@ -430,3 +430,29 @@ def test_sample_ids_continue_too(inq, tmp_path):
     path = save(wb, tmp_path / "samples.xlsx")
     run_said(inq, path, "sample", "B0001", "LED-PL-60", "--kind", "e")
     assert cells(path)["Samples"][-1][:4] == ["YP-0013", D(2026, 11, 27), "B0001", "LED-PL-60"]
+
+
+@pytest.mark.parametrize(
+    ("replies", "written"),
+    [
+        (["否", "否"], "是"),  # only no-words yet: their yes
+        (["No", "Yes", "Yes"], "Yes"),
+        ([T(2026, 11, 20, 12), "✓"], T(2026, 11, 27, 10)),  # dates: the time
+    ],
+)
+def test_the_replied_column_gets_its_own_word(inq, tmp_path, replies, written):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Buyers"
+    ws.append(["Name", "Email"])
+    ws.append(["Ana Ruiz", "ana@luces.cl"])
+    log = wb.create_sheet("Inquiries")
+    log.append(["Received", "Email", "Product", "Replied"])
+    for i, said in enumerate(replies):
+        log.append([T(2026, 11, 1 + i), "other@x.com", "LED", said])
+    log.append([T(2026, 11, 26), "ana@luces.cl", "LED-PL-60", None])
+    path = save(wb, tmp_path / "replies.xlsx")
+    run_said(inq, path, "log", "ana@luces.cl", "-c", "email", "-s", "Quoted")
+    rows = cells(path)["Inquiries"]
+    assert rows[-1][3] == written
+    assert [r[3] for r in rows[1:-1]] == replies
