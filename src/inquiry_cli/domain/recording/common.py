@@ -230,8 +230,8 @@ def reply_value(table: Table, when: dt.datetime) -> CellValue:
         if value in (None, ""):
             continue
         said = yes_no(value)
-        if said is None:
-            dates += isinstance(value, dt.date | float)
+        if said is None:  # a time (or a date typed as text): the column keeps times
+            dates += 1
             continue
         word = value.strip() if isinstance(value, str) else value
         (yes if said else no)[word] += 1
@@ -296,20 +296,22 @@ def follow_up_done(
     when: dt.datetime,
     now: dt.datetime,
     changes: ChangeSet,
-    out: Outcome | None = None,
+    out: Outcome,
+    *,
+    tell: bool = True,
 ) -> None:
     """A contact on or after the day of the buyer's Next follow-up is that follow-up:
-    the date is cleared (`inq due` schedules the next one by the grade's cadence)."""
+    the date is cleared (`inq due` schedules the next one by the grade's cadence); `tell`
+    says so in a line of its own (the cell's change is said in any case)."""
     buyers = book.table("buyers")
     due = buyer.next_follow_up
     if not 0 < buyer.row <= buyers.last_row or due is None or due.date() > when.date():
         return
     if own_cell(book, buyer.row, "next_follow_up") in (None, ""):
         return  # (one row per inquiry: the date is an earlier row's, history)
-    quiet = Outcome(changes)
-    if not set_cell(buyers, buyer.row, "next_follow_up", None, changes, out or quiet):
+    if not set_cell(buyers, buyer.row, "next_follow_up", None, changes, out):
         return
-    if out is not None:
+    if tell:
         day = "today's" if due.date() == now.date() else "the past"
         out.lines.append(
             f"Cleared {day} Next follow-up date ({due:%Y-%m-%d}): this contact follows it up"

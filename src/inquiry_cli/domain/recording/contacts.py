@@ -159,5 +159,5 @@ def log_outgoing(
     append_row(book, "contacts", values, changes, out)
     if buyers.writable("last_contact"):  # (no warning when the sheet has none)
         advance_last_contact(buyers, buyer, when, changes, out)
-    follow_up_done(book, buyer, when, when, changes)
+    follow_up_done(book, buyer, when, when, changes, out, tell=False)
     return out
