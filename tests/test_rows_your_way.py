@@ -456,3 +456,16 @@ def test_the_replied_column_gets_its_own_word(inq, tmp_path, replies, written):
     rows = cells(path)["Inquiries"]
     assert rows[-1][3] == written
     assert [r[3] for r in rows[1:-1]] == replies
+
+
+def test_a_dry_run_merge_still_shows_the_column_it_adds(inq, build):
+    path = build(buyers=[dict(buyer_id="B0001", name="Ahmed Ali", email="ahmed@gulflights.ae"),
+                         dict(buyer_id="B0002", name="A. Ali", email="ahmed@gulflights.ae")])  # fmt: skip
+    wb = openpyxl.load_workbook(path)  # a Buyers sheet without inq's Merged into column
+    wb["Buyers"].delete_cols(wb["Buyers"][1][-1].column)
+    wb.save(path)
+    dry = inq("-w", path, "merge", "B0001", "B0002", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    lines = dry.stdout.splitlines()
+    assert any(line.endswith(", Merged into: set to Merged into") for line in lines), lines
+    assert any("Merged into: (blank) -> B0001" in line for line in lines), lines

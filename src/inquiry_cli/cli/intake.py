@@ -294,7 +294,7 @@ def _print(run, dry_run: bool, book) -> None:
         typer.echo(visible(line))
     for note in run.notes:
         typer.echo(visible(note))
-    for line in changed_lines(run.changes, book, every=dry_run):
+    for line in changed_lines(run.changes, book, dry_run=dry_run):
         typer.echo(visible(line))
     typer.echo(summary(run))
     if dry_run:

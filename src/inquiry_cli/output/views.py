@@ -229,29 +229,29 @@ def describe_changes(changes, book) -> list[str]:
     from inquiry_cli.domain.recording.changed import changed_cells
 
     said = {(c.sheet, c.row, c.header): c for c in changed_cells(book, changes)}
-    read = {t.name for t in book.tables.values()}
+    read = {t.name: t.header_row for t in book.tables.values()}
     for sheet, cells in changes.sets.items():
         for (r, c), v in sorted(cells.items()):
             change = said.get((sheet, r, header(sheet, c)))
             if change is not None:
                 lines.append(f"change {change.text}")
-            elif sheet in read:
-                continue  # set to what it holds: no change
+            elif sheet in read and r != read[sheet]:
+                continue  # set to what it holds: no change (a new column's header is one)
             else:
                 lines.append(f"{sheet} row {r}, {header(sheet, c)}: set to {_cell_text(v)}")
     return lines
 
 
-def changed_lines(changes, book, *, every: bool = False) -> list[str]:
+def changed_lines(changes, book, *, dry_run: bool = False) -> list[str]:
     """Every cell of an existing row the write changed (old -> new), or their count with
-    --dry-run offered when they are too many to read (`every`: list them all)."""
+    --dry-run offered when they are too many to read (a dry run lists them all)."""
     from inquiry_cli.domain.recording.changed import LISTED, changed_cells
 
     found = changed_cells(book, changes)
-    if len(found) > LISTED and not every:
+    if len(found) > LISTED and not dry_run:
         sheets = ", ".join(dict.fromkeys(c.sheet for c in found))
         return [f"Changed {len(found)} cells of existing rows ({sheets}): --dry-run shows them all"]
-    return [f"{'Would change' if every else 'Changed'} {c.text}" for c in found]
+    return [f"{'Would change' if dry_run else 'Changed'} {c.text}" for c in found]
 
 
 def print_outcome(outcome, *, dry_run: bool, book) -> None:
