@@ -105,7 +105,7 @@ def test_check_contract_workbook_json(inq, contract_workbook):
     assert buyers["sheet"] == "Buyers" and buyers["rows"] == 2 and buyers["header_row"] == 1
     assert set(buyers) == {"sheet", "found", "header_row", "rows", "columns",
                            "missing_columns", "unknown_columns", "fields", "likely",
-                           "excel_table"}  # fmt: skip
+                           "excel_table", "serial_columns"}  # fmt: skip
     assert buyers["fields"]["Email"] == {
         "column": "Email", "how": "alias", "sure": True, "why": "header is a known name"
     }  # fmt: skip

@@ -82,6 +82,15 @@ def test_merge_links_fills_marks_and_undoes(inq, twice):
         "Filled in B0001 from B0002: City, Products, First contact, Last contact",
         "Kept grade A (B0002 was B)",
         "B0002's row (row 3) stays in Buyers, marked 'Merged into B0001'; every command skips it. `inq undo` undoes the merge.",
+        "Changed Inquiries row 3 (I0002), Buyer ID: B0002 -> B0001",
+        "Changed Contacts row 2 (B0002), Buyer ID: B0002 -> B0001",
+        "Changed Quotes row 2 (QT2026-0001), Buyer ID: B0002 -> B0001",
+        "Changed Samples row 2 (B0002), Buyer ID: B0002 -> B0001",
+        "Changed Buyers row 2 (B0001 Ahmed Ali), City: (blank) -> Dubai",
+        "Changed Buyers row 2 (B0001 Ahmed Ali), Products: (blank) -> LED-HB-100",
+        "Changed Buyers row 2 (B0001 Ahmed Ali), First contact: 2026-09-01 -> 2026-08-15",
+        "Changed Buyers row 2 (B0001 Ahmed Ali), Last contact: 2026-11-20 -> 2026-11-24",
+        "Changed Buyers row 3 (B0002 A. Ali), Merged into: (blank) -> B0001",
     ]
     wb = openpyxl.load_workbook(twice)
     buyers = list(wb["Buyers"].iter_rows(values_only=True))

@@ -84,6 +84,8 @@ def test_grade_buyer_directly_keeps_history(inq, graded_wb):
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         "B0001 Ahmed (Gulf Lights LLC) is now grade A (was B)\nInquiry I0002 graded A\n"
+        "Changed Buyers row 2 (B0001 Ahmed), Grade: B -> A\n"
+        "Changed Inquiries row 3 (I0002), Grade: (blank) -> A\n"
         "Next contact with B0001 by TEL: grade A: call to learn the details\n"
     )
     buyers = sheet(graded_wb, "Buyers")

@@ -34,8 +34,17 @@ SAMPLE_LINES = [
     "mail/12-damaged.eml: skipped, damaged: no mail headers",
     "Added a Message-ID column to Inquiries",
     "Added a Message-ID column to Contacts",
-    "Recorded 7 inquiries (4 new buyers) and 1 contact; skipped 4.",
 ]
+# What the run changes in rows that were there: said, every cell (all of them on a dry run).
+SAMPLE_CHANGES = [
+    "Buyers row 7 (B0006 Julia Müller), Last contact: 2026-09-16 -> 2026-11-27 08:30",
+    "Buyers row 13 (B0012 Matías Soto), Products: LED-SL-100, LED-SL-150 -> LED-SL-100, LED-SL-150, LED-HB-150",
+    "Buyers row 13 (B0012 Matías Soto), Last contact: 2026-11-22 -> 2026-11-27 08:05",
+    "Buyers row 62 (B0061 Ryan Roy), Last contact: 2026-11-25 -> 2026-11-27 05:02",
+    "Buyers row 70 (B0069 Ahmed Al Zaabi), Products: LED-HB-150 -> LED-HB-150, LED-FL-100",
+    "Buyers row 70 (B0069 Ahmed Al Zaabi), Last contact: 2026-11-24 -> 2026-11-27 00:48",
+]
+SAMPLE_SUMMARY = "Recorded 7 inquiries (4 new buyers) and 1 contact; skipped 4."
 
 
 def table(path: Path, sheet: str) -> list[dict]:
@@ -56,11 +65,20 @@ def test_a_morning_mailbox_on_the_sample(inq, sample, tmp_path):
     before = sha256(sample)
     dry = inq("-w", sample, "intake", folder, "--dry-run")
     assert dry.exit_code == 0, dry.output
-    assert dry.stdout.splitlines() == [*SAMPLE_LINES, "Dry run: nothing was written."]
+    assert dry.stdout.splitlines() == [
+        *SAMPLE_LINES,
+        *(f"Would change {c}" for c in SAMPLE_CHANGES),
+        SAMPLE_SUMMARY,
+        "Dry run: nothing was written.",
+    ]
     assert sha256(sample) == before
     result = inq("-w", sample, "intake", folder)
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == SAMPLE_LINES
+    assert result.stdout.splitlines() == [
+        *SAMPLE_LINES,
+        *(f"Changed {c}" for c in SAMPLE_CHANGES),
+        SAMPLE_SUMMARY,
+    ]
     assert result.stderr == ""
     inquiries = {r["Inquiry ID"]: r for r in table(sample, "Inquiries")}
     # Received is the Date header in Settings' time zone (Asia/Shanghai)
@@ -367,6 +385,10 @@ def test_whatsapp_exports_become_contacts(inq, build, tmp_path):
         f"{android}: 4 WhatsApp messages with B0069 Ahmed Al Zaabi (Gulf Star Lighting FZE) logged (2 in, 2 out)",
         f"{ios}: 2 WhatsApp messages with B0071 Chris Clark (Keystone Lighting Supply LLC) logged (1 in, 1 out)",
         f"{odd}: skipped, damaged: chat export: cannot tell whether its dates are day-first or month-first: give --date-order dmy or --date-order mdy",
+        "Changed Buyers row 2 (B0069 Ahmed Al Zaabi), Last contact: (blank) -> 2026-11-27 08:06",
+        "Changed Buyers row 3 (B0071 Chris Clark), Last contact: (blank) -> 2026-11-27 07:02",
+        "Changed Inquiries row 2 (I0108), Replied: (blank) -> 2026-11-27 08:05",
+        "Changed Inquiries row 3 (I0110), Replied: (blank) -> 2026-11-26 21:40",
         "Recorded 0 inquiries and 6 contacts; skipped 1.",
     ]
     contacts = table(sample, "Contacts")[-6:]
@@ -416,6 +438,7 @@ def test_a_hand_made_workbook_links_by_email_and_reports_weak_matches(
         "in/1.eml: inquiry I0002 from maria@lichthandel.de Maria (Licht Handel GmbH): email x 400",
         "in/2.eml: inquiry I0001 from omar.k@gulflights.ae Omar Khalid, new buyer: email x 50",
         "Added the Inquiries sheet to the workbook",
+        "Changed 客户列表 row 7 (maria@lichthandel.de Maria), 最后联系时间: 2026-11-03 -> 2026-11-26 22:00",
         "Recorded 2 inquiries (1 new buyer) and 0 contacts.",
     ]
     assert result.stderr.startswith(

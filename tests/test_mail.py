@@ -460,7 +460,10 @@ def test_a_killed_send_resumes_without_mailing_anyone_twice(inq, book, smtp_serv
     )
     assert "Skipped 2 buyers already mailed greeting (use --resend to mail them again)" in lines
     assert "  sent    B0004 kim@seoul.kr" in lines
-    assert lines[-1] == "Logged 1 mail as contacts in Contacts"
+    assert lines[-2:] == [
+        "Logged 1 mail as contacts in Contacts",
+        "Changed Buyers row 5 (B0004 Kim Lee), Last contact: (blank) -> 2026-11-27 10:00",
+    ]
     assert sorted(r for e in handler.received for r in e.rcpt_tos) == [
         "jose@luces.cl", "kim@seoul.kr", "maria@licht.de",
     ]  # fmt: skip

@@ -323,7 +323,7 @@ def test_log_by_email_marks_the_inquiries_the_log_names_by_client(inq, table_tra
     logged = inq("-w", table_tracker, "log", "mei@lioncity.sg", "-c", "email", "-s", "Quoted")
     assert logged.exit_code == 0, logged.output
     assert "Inquiry row 5 marked replied" in logged.stdout
-    assert "row 4" not in logged.stdout  # ticked 是 already
+    assert "Inquiry log row 4" not in logged.stdout  # ticked 是 already
     replies = [i for i in json.loads(inq("-w", table_tracker, "due", "--json").stdout)
                if i["kind"] == "reply"]  # fmt: skip
     assert [i["name"] for i in replies] == ["Omar Farouk", None]

@@ -113,7 +113,7 @@ def test_log_contact_updates_last_contact(inq, contract_workbook):
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         "Logged out tel contact with B0002 Maria Schmidt (Licht Handel GmbH) on 2026-11-27 10:00\n"
-        "Last contact of B0002 set to 2026-11-27 10:00\n"
+        "Changed Buyers row 3 (B0002 Maria Schmidt), Last contact: 2026-11-02 -> 2026-11-27 10:00\n"
     )
     contact = by_header(contract_workbook, "Contacts")[-1]
     assert contact == {

@@ -57,8 +57,9 @@ def test_record_a_physical_sample(inq, book):
     assert result.stdout.splitlines() == [
         "Recorded a physical sample of LED-PL-60 for B0001 Ahmed Ali (Gulf Lights LLC): by DHL, "
         "tracking 1234567890 (Buyer's DHL account, free sample)",
-        "Status of B0001 set to Sample sent",
         "Logged the contact; `inq due` will remind you to ask for feedback on 2026-12-07",
+        "Changed Buyers row 2 (B0001 Ahmed Ali), Status: Quoted -> Sample sent",
+        "Changed Buyers row 2 (B0001 Ahmed Ali), Last contact: 2026-11-20 -> 2026-11-27 10:00",
     ]  # fmt: skip
     assert rows(book, "Samples")[-1] == [
         D(2026, 11, 27), "B0001", "LED-PL-60", "Physical", "Buyer's DHL account", "Free sample", "DHL", "1234567890", "Sent", None,
@@ -255,4 +256,4 @@ def test_e_samples_first_on_the_sample(inq):
     result = inq("-w", "sample_workbook.xlsx", "sample", "B0071", "LED-PL-1260", "-n")
     assert result.exit_code == 0, result.output
     assert "Kind=E-sample, Payment=Free, Status=Sent" in result.stdout
-    assert "Replied: set to 2026-11-27 10:00" in result.stdout
+    assert "Replied: (blank) -> 2026-11-27 10:00" in result.stdout

@@ -101,9 +101,9 @@ def intake(
     if as_json:
         from inquiry_cli.output.json_output import print_json
 
-        print_json(_json(run, dry_run))
+        print_json(_json(run, dry_run, book))
         return
-    _print(run, dry_run)
+    _print(run, dry_run, book)
 
 
 def _imap(folder: str | None, since: str | None, now: dt.datetime) -> list:
@@ -294,8 +294,9 @@ def lines(run) -> list[str]:
     return out
 
 
-def _print(run, dry_run: bool) -> None:
+def _print(run, dry_run: bool, book) -> None:
     from inquiry_cli.output.terminal import visible
+    from inquiry_cli.output.views import changed_lines
 
     for res in run.results:
         for warning in res.warnings:
@@ -304,13 +305,16 @@ def _print(run, dry_run: bool) -> None:
         typer.echo(visible(line))
     for note in run.notes:
         typer.echo(visible(note))
+    for line in changed_lines(run.changes, book, dry_run=dry_run):
+        typer.echo(visible(line))
     typer.echo(summary(run))
     if dry_run:
         typer.echo("Dry run: nothing was written.")
 
 
-def _json(run, dry_run: bool) -> dict:
+def _json(run, dry_run: bool, book) -> dict:
     from inquiry_cli.domain import intake_recording as r
+    from inquiry_cli.domain.recording.changed import changed_cells
 
     messages = []
     for res in run.results:
@@ -353,4 +357,15 @@ def _json(run, dry_run: bool) -> dict:
         "skipped": len(run.results) - inquiries - contacts - already,
         "notes": run.notes,
         "messages": messages,
+        "changed": [  # every cell of a row that was there, before and after
+            {
+                "sheet": c.sheet,
+                "row": c.row,
+                "who": c.who or None,
+                "column": c.header,
+                "old": c.old if c.old != "" else None,
+                "new": c.new,
+            }
+            for c in changed_cells(book, run.changes)
+        ],
     }

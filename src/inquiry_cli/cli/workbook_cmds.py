@@ -134,6 +134,12 @@ def _print_check(report) -> None:
                 f"{s.title} columns kept as they are: " + ", ".join(s.unknown_columns),
                 markup=False,
             )
+        if s.serial_columns:
+            out.print(
+                f"{s.title} serial numbers, counted on in each row inq adds: "
+                + ", ".join(s.serial_columns),
+                markup=False,
+            )
     for d in report.date_orders:
         out.print(
             f"{d.sheet} column {d.column!r}: {d.dates} date{'s' if d.dates != 1 else ''} "

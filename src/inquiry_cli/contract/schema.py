@@ -35,6 +35,25 @@ def norm(label: object) -> str:
     return text
 
 
+# A column that counts the rows (序号, No., #, S/N): no field of any record, so inq never
+# reads or shows it, but fills it on every row it adds (its count continued: the highest
+# number + 1). 编号 and No are that only where they hold plain numbers (else an ID).
+SERIAL = "serial"
+SERIAL_HEADERS = frozenset(
+    norm(h)
+    for h in (
+        "序号", "序", "行号", "编号", "No", "No.", "Nr", "S/N", "SN", "Serial", "Serial No",
+        "Serial number", "Sr. No.", "Sl. No.", "S. No.",
+    )
+)  # fmt: skip
+
+
+def is_serial_header(header: object) -> bool:
+    """Whether a header names a row-count column ('#' and '№' alone too)."""
+    text = str(header or "").strip()
+    return text in ("#", "№", "No.#") or (bool(text) and norm(text) in SERIAL_HEADERS)
+
+
 @dataclass(frozen=True)
 class Column:
     key: str  # the field name inq uses
@@ -434,7 +453,11 @@ SAMPLES = Sheet(
     aliases=("Sample", "样品", "寄样", "寄样记录"),
     required=("model",),
     doc="samples sent",
-    also=_client_columns(),
+    # A sample's own number, where the user keeps one (inq continues it; init adds none).
+    also=(
+        *_client_columns(),
+        C("sample_id", "Sample ID", TEXT, ("Sample No", "Sample number", "样品编号", "寄样编号")),
+    ),
 )
 
 REGIONS = Sheet(

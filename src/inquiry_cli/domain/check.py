@@ -40,6 +40,7 @@ class SheetReport:
     fields: dict[str, ColumnMatch] = field(default_factory=dict)  # contract header -> match
     likely: dict[str, ColumnMatch] = field(default_factory=dict)  # missing field -> column
     list_object: str | None = None  # the Excel Table the rows were read from
+    serial_columns: list[str] = field(default_factory=list)  # counted on in rows inq adds
 
     @property
     def guesses(self) -> list[tuple[str, ColumnMatch]]:
@@ -97,6 +98,7 @@ class CheckReport:
                     "fields": s.field_json(),
                     "likely": {f: {"column": m.header, "why": m.why} for f, m in s.likely.items()},
                     "excel_table": s.list_object,
+                    "serial_columns": s.serial_columns,
                 }
                 for s in self.sheets
             ],
@@ -173,7 +175,10 @@ def _read_by_the_other(book: Workbook, key: str) -> set[int]:
 
 
 def _sheet_report(table: Table, read_elsewhere: set[int] | None = None) -> SheetReport:
-    read_elsewhere = read_elsewhere or set()
+    from inquiry_cli.domain.recording.numbering import serial_columns
+
+    serials = set(serial_columns(table)) if table.columns else set()
+    read_elsewhere = (read_elsewhere or set()) | serials
     columns = {table.spec.column(k).header: table.headers[i] for k, i in table.columns.items()}
     every = table.spec.all_columns
     ordered = {c.header: columns[c.header] for c in every if c.header in columns}
@@ -194,6 +199,7 @@ def _sheet_report(table: Table, read_elsewhere: set[int] | None = None) -> Sheet
         {c.header: matches[c.header] for c in every if c.header in matches},
         {table.spec.column(k).header: m for k, m in table.suggestions.items()},
         table.list_object.name if table.list_object is not None else None,
+        [table.headers[i] for i in sorted(serials)],
     )
 
 

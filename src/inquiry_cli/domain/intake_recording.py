@@ -410,11 +410,12 @@ class _Recorder:
         if inquiries is None or not inquiries.writable("replied"):
             return
         link_names(self.book)
+        said = recording.reply_value(inquiries, when)
         for inq in model.load(inquiries, model.Inquiry, model.rows_of(inquiries, buyer)):
             if inq.row in done or inq.replied is not None or not inq.is_open:
                 continue
             if inq.received is not None and inq.received <= when:
-                self.changes.set(inquiries.name, inq.row, inquiries.col("replied"), when)
+                self.changes.set(inquiries.name, inq.row, inquiries.col("replied"), said)
                 done.add(inq.row)
 
 

@@ -10,6 +10,8 @@ cannot link, and why.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
@@ -225,3 +227,63 @@ def last_inquiries(book: Workbook, into: dict[str, dt.datetime]) -> None:
     floor = dt.datetime.min
     keyed = [d or floor for d in dates]
     _latest_dates(table, sorted(range(len(keyed)), key=keyed.__getitem__), dates, into)
+
+
+# Who a new log row names, and how: the cells of the sheet's own linking columns.
+NAMING = ("buyer_id", "email", "client", "company")
+
+
+def naming(book: Workbook, table: Table, buyer: model.Buyer) -> dict[str, str]:
+    """The cells that name `buyer` on a new row of a log sheet, the way the sheet does:
+    its Buyer ID (an email where the buyers have no IDs and the sheet no Email column),
+    its email, and the client / company as the Buyers sheet spells them."""
+    out: dict[str, str] = {}
+    key = buyer.buyer_id or (None if table.has("email") else buyer.email)
+    if table.writable("buyer_id") and key:
+        out["buyer_id"] = key
+    if table.writable("email") and buyer.email:
+        out["email"] = buyer.email
+    if table.writable("client"):
+        client = _client_word(book, table, buyer)
+        if client:
+            out["client"] = client
+    if table.writable("company") and buyer.company:
+        out["company"] = buyer.company
+    return out
+
+
+def _client_word(book: Workbook, table: Table, buyer: model.Buyer) -> str | None:
+    """The buyer's name or company, whichever the sheet's Client column calls buyers by:
+    by their own earlier rows, else by the column's other rows; a person's name where the
+    sheet has a Company column beside it."""
+    from inquiry_cli.domain.matching import normalize_name
+
+    if not (buyer.name and buyer.company) or table.has("company"):
+        return buyer.name or buyer.company
+    said = _clients(table)
+    people = said[normalize_name(buyer.name)]
+    firms = said[normalize_name(buyer.company)]
+    if people == firms:
+        buyers = book.get("buyers")
+        if buyers is not None and not buyers.partial:
+            names = {normalize_name(v) for v in buyers.keys("name") if v}
+            companies = {normalize_name(v) for v in buyers.keys("company") if v}
+            people = sum(n for v, n in said.items() if v in names and v not in companies)
+            firms = sum(n for v, n in said.items() if v in companies and v not in names)
+    return buyer.company if firms > people else buyer.name
+
+
+_CLIENTS: dict[int, tuple[weakref.ref[Table], Counter[str]]] = {}
+
+
+def _clients(table: Table) -> Counter[str]:
+    """How often each (normalised) client name is in the column: counted once per table,
+    as intake names many rows of one log."""
+    from inquiry_cli.domain.matching import normalize_name
+
+    found = _CLIENTS.get(id(table))
+    if found is not None and found[0]() is table:
+        return found[1]
+    counts = Counter(normalize_name(v) for v in table.keys("client") if v)
+    _CLIENTS[id(table)] = (weakref.ref(table), counts)
+    return counts

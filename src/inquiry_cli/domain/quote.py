@@ -197,7 +197,7 @@ def next_quote_no(quotes: Table | None, today: dt.date) -> str:
     from inquiry_cli.domain.recording import next_id
 
     existing = quotes.values("quote_no") if quotes is not None and quotes.has("quote_no") else []
-    return next_id(existing, f"QT{today.year}-")
+    return next_id(existing, f"QT{today.year}-", year=today.year)
 
 
 def draft(

@@ -289,6 +289,13 @@ def record_sample(
         "status": "Sent",
         "feedback": None,
     }
+    samples = book.get("samples")
+    if samples is not None and samples.writable("sample_id"):  # the user's own numbers
+        from inquiry_cli.domain.recording.numbering import id_value, next_id, raw_column
+
+        ident = next_id(samples.values("sample_id"), "S")
+        values["sample_id"] = id_value(ident, raw_column(samples, "sample_id"))
+        out.ids["sample_id"] = ident
     recording.append_row(book, "samples", values, changes, out)
     noun = "e-sample" if words["kind"] == "E-sample" else "physical sample"
     how = ""
@@ -327,7 +334,6 @@ def record_sample(
     buyers = book.table("buyers")
     if model.moves_forward(buyer.status, "Sample sent") and buyers.writable("status"):
         changes.set(buyers.name, buyer.row, buyers.col("status"), "Sample sent")
-        out.lines.append(f"Status of {buyer.key} set to Sample sent")
     days = feedback_days(book.key_values("settings"))[
         "e-sample" if noun == "e-sample" else "physical"
     ]

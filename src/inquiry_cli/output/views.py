@@ -226,10 +226,32 @@ def describe_changes(changes, book) -> list[str]:
         for row in rows:
             cells = [f"{header(sheet, c)}={_cell_text(v)}" for c, v in sorted(row.items())]
             lines.append(f"new row in {sheet}: " + ", ".join(cells))
+    from inquiry_cli.domain.recording.changed import changed_cells
+
+    said = {(c.sheet, c.row, c.header): c for c in changed_cells(book, changes)}
+    read = {t.name: t.header_row for t in book.tables.values()}
     for sheet, cells in changes.sets.items():
         for (r, c), v in sorted(cells.items()):
-            lines.append(f"{sheet} row {r}, {header(sheet, c)}: set to {_cell_text(v)}")
+            change = said.get((sheet, r, header(sheet, c)))
+            if change is not None:
+                lines.append(f"change {change.text}")
+            elif sheet in read and r != read[sheet]:
+                continue  # set to what it holds: no change (a new column's header is one)
+            else:
+                lines.append(f"{sheet} row {r}, {header(sheet, c)}: set to {_cell_text(v)}")
     return lines
+
+
+def changed_lines(changes, book, *, dry_run: bool = False) -> list[str]:
+    """Every cell of an existing row the write changed (old -> new), or their count with
+    --dry-run offered when they are too many to read (a dry run lists them all)."""
+    from inquiry_cli.domain.recording.changed import LISTED, changed_cells
+
+    found = changed_cells(book, changes)
+    if len(found) > LISTED and not dry_run:
+        sheets = ", ".join(dict.fromkeys(c.sheet for c in found))
+        return [f"Changed {len(found)} cells of existing rows ({sheets}): --dry-run shows them all"]
+    return [f"{'Would change' if dry_run else 'Changed'} {c.text}" for c in found]
 
 
 def print_outcome(outcome, *, dry_run: bool, book) -> None:
@@ -246,5 +268,7 @@ def print_outcome(outcome, *, dry_run: bool, book) -> None:
         for line in describe_changes(outcome.changes, book):
             echo(f"  {line}")
         return
-    for line in outcome.lines:
+    told = [line for line in outcome.lines if not line.startswith("Next")]
+    advice = [line for line in outcome.lines if line.startswith("Next")]
+    for line in [*told, *changed_lines(outcome.changes, book), *advice]:  # what to do, last
         echo(line)

@@ -21,10 +21,10 @@ from inquiry_cli.domain.recording.common import (
     channel,
     ensure_column,
     new_sheet_ids,
-    next_id,
     parse_quantity,
     pending,
     region_of,
+    reply_value,
     resolve_buyer,
     row_for,
     set_cell,
@@ -46,6 +46,7 @@ from inquiry_cli.domain.recording.grades import (
     ungraded,
 )
 from inquiry_cli.domain.recording.inquiries import record_inquiry
+from inquiry_cli.domain.recording.numbering import add_row, next_id
 from inquiry_cli.domain.recording.quotes import record_quote
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "Outcome",
     "Ungraded",
     "add_buyer",
+    "add_row",
     "append_row",
     "channel",
     "check_contact",
@@ -74,6 +76,7 @@ __all__ = [
     "record_inquiry",
     "record_quote",
     "region_of",
+    "reply_value",
     "resolve_buyer",
     "resolve_grade_target",
     "row_for",

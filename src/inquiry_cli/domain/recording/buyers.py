@@ -10,7 +10,8 @@ from inquiry_cli.contract.changes import CellValue, ChangeSet
 from inquiry_cli.contract.records import Table, Workbook
 from inquiry_cli.domain import model
 from inquiry_cli.domain.matching import Match, Query, find
-from inquiry_cli.domain.recording.common import Outcome, next_id, pending, region_of, row_for
+from inquiry_cli.domain.recording.common import Outcome, pending, region_of, row_for
+from inquiry_cli.domain.recording.numbering import add_row, id_value, next_id, raw_column
 from inquiry_cli.errors import InqError, UsageError
 
 
@@ -126,7 +127,8 @@ def add_buyer(
     values: dict[str, CellValue] = {k: v for k, v in vars(new).items() if v is not None}
     earlier = pending(changes, buyers, "buyer_id")
     if buyers.has("buyer_id"):
-        values["buyer_id"] = next_id(buyers.values("buyer_id") + earlier, "B")
+        existing = buyers.values("buyer_id") + earlier
+        values["buyer_id"] = id_value(next_id(existing, "B"), raw_column(buyers, "buyer_id"))
     today = dt.datetime.combine(now.date(), dt.time())
     values.setdefault("first_contact", today)
     values.setdefault("last_contact", today)
@@ -135,11 +137,13 @@ def add_buyer(
         if region:
             values["region"] = region
     row, dropped = row_for(buyers, values)
-    changes.append(buyers.name, row)
+    add_row(book, buyers, row, changes)
     if dropped:
         out.warnings.append(f"{buyers.name} has no column for {', '.join(dropped)}: not recorded")
     fields = model.Buyer.__dataclass_fields__
     known: dict[str, Any] = {k: v for k, v in values.items() if k in fields}
+    if "buyer_id" in known:
+        known["buyer_id"] = str(known["buyer_id"])  # (a number, where the column counts)
     buyer = model.Buyer(row=buyers.last_row + len(changes.appends.get(buyers.name, [])), **known)
     out.buyer = buyer
     out.ids["buyer_id"] = str(values.get("buyer_id") or buyer.email or "")

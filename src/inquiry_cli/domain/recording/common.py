@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import datetime as dt
 import shlex
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,7 +11,9 @@ from inquiry_cli.contract import schema
 from inquiry_cli.contract.changes import AddSheet, CellValue, ChangeSet
 from inquiry_cli.contract.records import Table, Workbook
 from inquiry_cli.domain import model
+from inquiry_cli.domain.linking import LOG_SHEETS, NAMING, naming
 from inquiry_cli.domain.matching import Match, best, find, parse_query, sure
+from inquiry_cli.domain.recording.numbering import add_row
 from inquiry_cli.errors import InqError, NotFound, UsageError
 
 # Channels an inquiry or contact can come by; what people type -> the canonical name.
@@ -65,19 +67,6 @@ def pending(changes: ChangeSet, table: Table | None, key: str) -> list[Any]:
         return []
     col = table.col(key)
     return [row.get(col) for row in changes.appends.get(table.name, [])]
-
-
-def next_id(existing: list[Any], prefix: str, width: int = 4) -> str:
-    """The next ID after the highest of the same prefix: B0041 -> B0042 (gaps kept)."""
-    best_n, best_w = 0, width
-    pattern = re.compile(rf"^{re.escape(prefix)}(\d+)$", re.I)
-    for value in existing:
-        m = pattern.match(str(value or "").strip())
-        if m:
-            n = int(m[1])
-            if n >= best_n:
-                best_n, best_w = n, max(len(m[1]), width)
-    return f"{prefix}{best_n + 1:0{best_w}d}"
 
 
 def resolve_buyer(buyers: Table, who: str) -> Match:
@@ -166,13 +155,15 @@ def append_row(
             out.lines.append(f"Added the {spec.title} sheet to the workbook")
         linked = bool(values.get("buyer_id") or values.get("email"))
     else:
+        if out.buyer is not None and key in LOG_SHEETS and "buyer_id" in values:
+            values = named(book, table, out.buyer, values)
         row, dropped = row_for(table, values)
-        changes.append(table.name, row)
+        add_row(book, table, row, changes)
         if dropped:
             out.warnings.append(
                 f"{table.name} has no column for {', '.join(dropped)}: not recorded"
             )
-        linked = any(values.get(k) and table.has(k) for k in ("buyer_id", "email"))
+        linked = any(values.get(k) and table.has(k) for k in NAMING)
     buyer = out.buyer
     if not linked and "buyer_id" in values and buyer is not None:
         if buyer.buyer_id or buyer.email:
@@ -187,6 +178,78 @@ def append_row(
             f"nothing in this {spec.title} row names {buyer.label}, so `inq lookup` and "
             f"`inq due` will not count it: {why}"
         )
+
+
+def named(
+    book: Workbook, table: Table, buyer: model.Buyer, values: dict[str, CellValue]
+) -> dict[str, CellValue]:
+    """A log row's values with the buyer named the sheet's way: the Buyer ID and email the
+    command chose where the sheet has those columns (an email in the Buyer ID column where
+    buyers have no IDs and the sheet no Email column), and the client / company columns of
+    a sheet that names its buyers, as the Buyers sheet spells them."""
+    cells = naming(book, table, buyer)
+    out = dict(values)
+    for key in ("client", "company"):
+        if key in cells:
+            out[key] = cells[key]
+    if not any(out.get(k) and table.has(k) for k in ("buyer_id", "email")):
+        for key in ("buyer_id", "email"):
+            if key in cells:
+                out[key] = cells[key]
+    if any(out.get(k) and table.has(k) for k in NAMING):  # named: no column lacks
+        for key in ("buyer_id", "email"):
+            if not table.has(key):
+                out.pop(key, None)
+    return out
+
+
+# A sheet that only ticks replies off with no-words yet: its yes, by the no it uses.
+_YES_FOR_NO = {
+    "n": "y", "no": "yes", "false": "true", "×": "✓", "✗": "✓", "✘": "✔", "☐": "☑",
+    "-": "✓", "否": "是", "无": "有", "没有": "有", "未": "已", "未回": "已回", "未回复": "已回复",
+    "未答复": "已答复", "待回复": "已回复", "待回": "已回", "未处理": "已处理",
+    "not yet": "done", "pending": "done", "open": "done",
+}  # fmt: skip
+
+
+def reply_value(table: Table, when: dt.datetime) -> CellValue:
+    """What the sheet's Replied column says for a reply at `when`: the time, or, where the
+    column ticks replies off (Y/N, ✓, 是/否, 已回复), the word it uses most for yes."""
+    from collections import Counter
+
+    from inquiry_cli.contract.cells import yes_no
+
+    idx = table.columns.get("replied")
+    if idx is None:
+        return when
+    yes: Counter[Any] = Counter()
+    no: Counter[Any] = Counter()
+    dates = 0
+    for row in table.rows:
+        value = row[idx] if idx < len(row) else None
+        if value in (None, ""):
+            continue
+        said = yes_no(value)
+        if said is None:  # a time (or a date typed as text): the column keeps times
+            dates += 1
+            continue
+        word = value.strip() if isinstance(value, str) else value
+        (yes if said else no)[word] += 1
+    if sum(yes.values()) + sum(no.values()) <= dates:
+        return when
+    if yes:
+        return yes.most_common(1)[0][0]
+    if not no:
+        return when
+    word = no.most_common(1)[0][0]
+    if isinstance(word, bool):
+        return True
+    if isinstance(word, int | float):
+        return 1
+    answer = _YES_FOR_NO.get(str(word).lower(), "Y")
+    if str(word).isupper():
+        return answer.upper()
+    return answer.capitalize() if str(word)[:1].isupper() else answer
 
 
 def set_cell(
@@ -204,6 +267,75 @@ def set_cell(
         return False
     changes.set(table.name, rownum, table.col(key), value)
     return True
+
+
+def advance_last_contact(
+    buyers: Table, buyer: model.Buyer, when: dt.datetime, changes: ChangeSet, out: Outcome
+) -> bool:
+    """Move the buyer's Last contact forward to `when`: never back over a later date the
+    user typed, nor over a cell that holds something inq cannot read as a date."""
+    if not 0 < buyer.row <= buyers.last_row or not buyers.has("last_contact"):
+        return False
+    if buyer.last_contact is not None and when < buyer.last_contact:
+        return False
+    if buyer.last_contact is None:
+        i = buyers.row_index(buyer.row)
+        raw = buyers.rows[i][buyers.columns["last_contact"]] if i is not None else None
+        if raw not in (None, ""):
+            out.warnings.append(
+                f"{buyers.name} row {buyer.row}, {buyers.header_of('last_contact')}: "
+                f"{str(raw)!r} is not a date inq can read, so it is left as it is"
+            )
+            return False
+    return set_cell(buyers, buyer.row, "last_contact", when, changes, out)
+
+
+def follow_up_done(
+    book: Workbook,
+    buyer: model.Buyer,
+    when: dt.datetime,
+    now: dt.datetime,
+    changes: ChangeSet,
+    out: Outcome,
+    *,
+    tell: bool = True,
+) -> None:
+    """A contact on or after the day of the buyer's Next follow-up is that follow-up:
+    the date is cleared (`inq due` schedules the next one by the grade's cadence); `tell`
+    says so in a line of its own (the cell's change is said in any case)."""
+    buyers = book.table("buyers")
+    due = buyer.next_follow_up
+    if not 0 < buyer.row <= buyers.last_row or due is None or due.date() > when.date():
+        return
+    if own_cell(book, buyer.row, "next_follow_up") in (None, ""):
+        return  # (one row per inquiry: the date is an earlier row's, history)
+    if not set_cell(buyers, buyer.row, "next_follow_up", None, changes, out):
+        return
+    if tell:
+        day = "today's" if due.date() == now.date() else "the past"
+        out.lines.append(
+            f"Cleared {day} Next follow-up date ({due:%Y-%m-%d}): this contact follows it up"
+        )
+
+
+def own_cell(book: Workbook, row: int, key: str) -> Any:
+    """A buyer field's cell as typed on the buyer's own row (on a sheet of one row per
+    inquiry the buyer's record fills blanks from their earlier rows: this does not)."""
+    buyers = book.table("buyers")
+    idx = buyers.columns.get(key)
+    if idx is None:
+        return None
+    table = buyers
+    if buyers.groups is not None:
+        table = next(
+            (t for t in book.tables.values() if t.name == buyers.name and t.groups is None),
+            buyers,
+        )
+    try:
+        cells = table.rows[table.row_numbers.index(row)]
+    except ValueError:
+        return None
+    return cells[idx] if idx < len(cells) else None
 
 
 def new_sheet_ids(changes: ChangeSet, key: str, column: str) -> list[Any]:

@@ -10,11 +10,16 @@ from inquiry_cli.domain import model
 from inquiry_cli.domain.linking import link_names
 from inquiry_cli.domain.recording.common import (
     Outcome,
+    advance_last_contact,
     append_row,
     channel,
+    follow_up_done,
+    own_cell,
+    reply_value,
     resolve_buyer,
     set_cell,
 )
+from inquiry_cli.domain.recording.inquiry_rows import one_sheet
 from inquiry_cli.errors import UsageError
 
 
@@ -63,18 +68,19 @@ def log_contact(
     if contacts is not None and contacts.has("email") and not contacts.has("buyer_id"):
         values["email"] = buyer.email
     append_row(book, "contacts", values, changes, out)
+    if contacts is None and one_sheet(book):
+        out.lines.append(
+            f"(Your {buyers.name} sheet keeps one row per inquiry, so contacts go on a "
+            "Contacts sheet of their own, where `inq lookup` and `inq due` read them; the "
+            "buyer's latest row gets the note and the dates)"
+        )
     out.lines.append(
         f"Logged {direction} {chan} contact with {buyer.key} {buyer.label} on {when:%Y-%m-%d %H:%M}"
     )
-    if buyer.row <= buyers.last_row:  # an existing row: update it in place
-        newer = buyer.last_contact is None or when >= buyer.last_contact
-        if newer and set_cell(buyers, buyer.row, "last_contact", when, changes, out):
-            out.lines.append(f"Last contact of {buyer.key} set to {when:%Y-%m-%d %H:%M}")
-        if buyer.next_follow_up is not None and buyer.next_follow_up <= when:
-            set_cell(buyers, buyer.row, "next_follow_up", None, changes, out)
-            out.lines.append(
-                f"Cleared the past Next follow-up date ({buyer.next_follow_up:%Y-%m-%d})"
-            )
+    advance_last_contact(buyers, buyer, when, changes, out)  # an existing row: in place
+    follow_up_done(book, buyer, when, now, changes, out)
+    if one_sheet(book):
+        note_contact(book, buyer, f"{when:%Y-%m-%d} {chan}: {summary.strip()}", changes, out)
     if direction == "out":
         mark_replied(book, buyer, when, changes, out)
     return out
@@ -86,13 +92,36 @@ def mark_replied(
     """An answer to the buyer at `when` replies to their open inquiries received by then."""
     link_names(book)
     inquiries = book.get("inquiries")
-    for inq in model.load(inquiries, model.Inquiry, model.rows_of(inquiries, buyer)):
-        answered = inq.replied is None and inq.is_open
-        if inq.received is not None and inq.received > when:
-            answered = False
-        if answered and set_cell(inquiries, inq.row, "replied", when, changes, out):
+    said = reply_value(inquiries, when) if inquiries is not None else when
+    answered = [
+        inq
+        for inq in model.load(inquiries, model.Inquiry, model.rows_of(inquiries, buyer))
+        if inq.replied is None and inq.is_open and not (inq.received and inq.received > when)
+    ]
+    if inquiries is not None and answered and not inquiries.has("replied"):
+        n = len(answered)
+        out.warnings.append(
+            f"{inquiries.name} has no Replied column: {n} inquir{'ies' if n > 1 else 'y'} "
+            "not marked replied"
+        )
+        return
+    for inq in answered:
+        if set_cell(inquiries, inq.row, "replied", said, changes, out):
             ident = inq.inquiry_id or f"row {inq.row}"
             out.lines.append(f"Inquiry {ident} marked replied at {when:%Y-%m-%d %H:%M}")
+
+
+def note_contact(
+    book: Workbook, buyer: model.Buyer, note: str, changes: ChangeSet, out: Outcome
+) -> None:
+    """On a sheet of one row per inquiry, the buyer's latest row keeps the follow-up note:
+    the contact is added after what the row's note already says (never over it)."""
+    buyers = book.table("buyers")
+    if not buyers.writable("notes"):
+        return
+    raw = own_cell(book, buyer.row, "notes")
+    old = str(raw).strip() if raw not in (None, "") else ""
+    set_cell(buyers, buyer.row, "notes", f"{old}; {note}" if old else note, changes, out)
 
 
 def log_outgoing(
@@ -128,10 +157,7 @@ def log_outgoing(
         if contacts is not None and not contacts.has(key):
             values[key] = None
     append_row(book, "contacts", values, changes, out)
-    if 0 < buyer.row <= buyers.last_row:
-        newer = buyer.last_contact is None or when >= buyer.last_contact
-        if newer and buyers.writable("last_contact"):
-            changes.set(buyers.name, buyer.row, buyers.col("last_contact"), when)
-        if buyer.next_follow_up is not None and buyer.next_follow_up <= when:
-            set_cell(buyers, buyer.row, "next_follow_up", None, changes, out)
+    if buyers.writable("last_contact"):  # (no warning when the sheet has none)
+        advance_last_contact(buyers, buyer, when, changes, out)
+    follow_up_done(book, buyer, when, when, changes, out, tell=False)
     return out

@@ -17,6 +17,7 @@ from inquiry_cli.domain.recording.common import (
     resolve_buyer,
     set_cell,
 )
+from inquiry_cli.domain.recording.inquiry_rows import one_sheet
 from inquiry_cli.errors import UsageError
 
 
@@ -55,6 +56,8 @@ def resolve_grade_target(book: Workbook, who: str) -> GradeTarget:
         for i in model.load(inquiries, model.Inquiry, model.rows_of(inquiries, buyer))
         if i.grade is None and i.is_open
     ]
+    if one_sheet(book):  # one row per inquiry: the grade is the latest row's, history stays
+        pending = [i for i in pending if i.row == buyer.row]
     return GradeTarget(buyer, pending)
 
 

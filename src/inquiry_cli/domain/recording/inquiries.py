@@ -12,14 +12,16 @@ from inquiry_cli.domain.recording.buyers import NewBuyer, add_buyer, fill_from_q
 from inquiry_cli.domain.recording.common import (
     INQUIRY_CHANNELS,
     Outcome,
+    advance_last_contact,
     append_row,
     channel,
     new_sheet_ids,
-    next_id,
     pending,
     resolve_buyer,
     set_cell,
 )
+from inquiry_cli.domain.recording.inquiry_rows import add_inquiry_row, one_sheet
+from inquiry_cli.domain.recording.numbering import id_value, next_id, raw_column
 from inquiry_cli.errors import UsageError
 
 
@@ -56,10 +58,11 @@ def record_inquiry(
             buyer = resolve_buyer(buyers, who).buyer
         else:
             fill_from_query(new, parse_query(who))
+    rows_of_one_sheet = one_sheet(book)  # (one row per inquiry: the buyer on each)
     if buyer is None:
         if new.is_empty():
             raise UsageError("say who sent it: --buyer WHO, or --name/--email for a new sender")
-        if new.products is None and product:
+        if new.products is None and product and not rows_of_one_sheet:
             new.products = product
         added = add_buyer(book, new, received, changes=changes)  # first contact: this one
         out.lines += added.lines
@@ -75,8 +78,9 @@ def record_inquiry(
     )
     has_ids = inquiries is None or inquiries.has("inquiry_id")  # a new sheet gets IDs
     inquiry_id = next_id(existing_ids, "I") if has_ids else None
+    raw_ids = raw_column(inquiries, "inquiry_id") if inquiries is not None else []
     values: dict[str, CellValue] = {
-        "inquiry_id": inquiry_id,
+        "inquiry_id": id_value(inquiry_id, raw_ids) if inquiry_id else None,
         "received": received,
         "channel": chan,
         "buyer_id": buyer.buyer_id,
@@ -88,7 +92,10 @@ def record_inquiry(
         "status": "Open",
         "message_id": message_id,
     }
-    append_row(book, "inquiries", values, changes, out)
+    if rows_of_one_sheet:
+        add_inquiry_row(book, buyer, values, changes, out)  # (a new buyer's row is this)
+    else:
+        append_row(book, "inquiries", values, changes, out)
     if inquiry_id:
         out.ids["inquiry_id"] = inquiry_id
     what = f" about {product}" if product else ""
@@ -100,12 +107,11 @@ def record_inquiry(
     step = esample_step(book, buyer, product)
     if step:
         out.lines.append(f"Next: with your reply, {step}")
-    if 0 < buyer.row <= buyers.last_row:
+    if 0 < buyer.row <= buyers.last_row and not rows_of_one_sheet:  # (history stays)
         if product and product not in buyer.product_list and buyers.has("products"):
             joined = ", ".join([*buyer.product_list, product])
             set_cell(buyers, buyer.row, "products", joined, changes, out)
-        if buyer.last_contact is None or received > buyer.last_contact:
-            set_cell(buyers, buyer.row, "last_contact", received, changes, out)
+        advance_last_contact(buyers, buyer, received, changes, out)
     return out
 
 
