@@ -28,14 +28,16 @@ HISTORY = {
 }
 
 
-def assert_same_histories(path: Path, whole_reads: set[str] = frozenset()) -> int:
-    """For every buyer: the rows linked to them are the same, read whole or by mention.
+def assert_same_histories(path: Path, whole_reads: set[str] = frozenset(), every: int = 1) -> int:
+    """For every buyer (or every `every`th, first and last always): the rows linked to
+    them are the same, read whole or by mention.
 
     Sheets in `whole_reads` are expected to fall back to a whole read; others are partial.
     """
     full = read.load(path, ("buyers", *HISTORY))
     buyers = model.load(full.table("buyers"), model.Buyer)
     assert buyers
+    buyers = [b for i, b in enumerate(buyers) if i % every == 0 or i == len(buyers) - 1]
     linked = 0
     for buyer in buyers:
         part = Workbook(path, full.sheet_names, {"buyers": full.table("buyers")}, [], full.stamp)
@@ -54,7 +56,7 @@ def assert_same_histories(path: Path, whole_reads: set[str] = frozenset()) -> in
 
 
 def test_every_buyer_of_the_sample(tmp_path):
-    assert assert_same_histories(SAMPLE) > 100
+    assert assert_same_histories(SAMPLE, every=2) > 300
 
 
 def awkward(path: Path, *, constant_memory: bool = False, ids: bool = True) -> Path:
@@ -142,7 +144,7 @@ def test_inq_s_own_inline_rows_are_found(inq, tmp_path):
         "-w", path, "inquiry", "--buyer", "info@horizondistribution.fr", "--channel", "email"
     )
     assert result.exit_code == 0, result.output
-    assert assert_same_histories(path) > 100
+    assert assert_same_histories(path, every=5) > 140
 
 
 def test_character_references_mean_a_whole_read(tmp_path):
@@ -192,7 +194,8 @@ def test_one_buyer_reads_resolve_as_the_whole_sheet(tmp_path):
 
     for path in (SAMPLE, awkward(tmp_path / "a.xlsx"), awkward(tmp_path / "b.xlsx", ids=False)):
         full = read.load(path, ("buyers", "inquiries"))
-        for buyer in model.load(full.table("buyers"), model.Buyer):
+        everyone = model.load(full.table("buyers"), model.Buyer)
+        for buyer in everyone[::3] if path == SAMPLE else everyone:  # (a third of 73)
             if not buyer.email:
                 continue
             book, found = load_for(path, buyer.email.upper(), ("inquiries",), ("contacts",))
