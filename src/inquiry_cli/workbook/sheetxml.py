@@ -14,12 +14,12 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from html import unescape
 
 from inquiry_cli.contract.changes import CellValue
-from inquiry_cli.errors import UsageError, WorkbookUnreadable
+from inquiry_cli.errors import UsageError, WorkbookNotWritable, WorkbookUnreadable
+from inquiry_cli.workbook.refs import MAX_COL, MAX_ROW, TotalsMove, rewrite, rewrite_ranges
 
-MAX_ROW = 1_048_576
-MAX_COL = 16_384
 MAX_TEXT = 32_767
 
 _ATTR = re.compile(rb"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
@@ -29,6 +29,7 @@ _SQREF_ATTR = re.compile(rb"(\bsqref\s*=\s*\")([^\"]*)(\")")
 _XM_SQREF = re.compile(rb"(<[\w]+:sqref>)([^<]*)(</[\w]+:sqref>)")
 _FILTER_TAG = re.compile(rb"<(?:[\w]+:)?(?:autoFilter|sortState)\b[^>]*>")
 _REF_ATTR = re.compile(rb"(\bref\s*=\s*\")([^\"]*)(\")")
+_MOVING_TAG = re.compile(rb"<(?:[\w]+:)?(?:autoFilter|sortState|mergeCell|hyperlink)\b[^>]*>")
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ufffe\uffff]")
 _ESCAPED_LOOKALIKE = re.compile("_(x[0-9A-Fa-f]{4}_)")
 
@@ -172,6 +173,21 @@ class SheetPatch:
     appended_rows: list[int] = field(default_factory=list)
     expected: dict[tuple[int, int], CellValue] = field(default_factory=dict)
     formula_overwritten: bool = False
+    # Rows moved whole (a Table's totals row under the new rows): old number -> new.
+    moved: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass
+class TableSpot:
+    """The Excel Table that appended rows go into: its columns, its last row, its totals
+    row (0: none) and its calculated columns (column -> formula, as XML text)."""
+
+    name: str
+    first_col: int
+    last_col: int
+    last_row: int
+    totals_row: int = 0
+    formulas: dict[int, bytes] = field(default_factory=dict)
 
 
 class SheetXml:
@@ -417,6 +433,7 @@ class SheetPatcher:
         self.p = sheet.p
         self.edits: list[tuple[int, int, int, bytes]] = []  # (start, order, end, bytes)
         self.result = SheetPatch()
+        self.move: TotalsMove | None = None
 
     # -- cells -----------------------------------------------------------------
     def cell(self, row: int, col: int, style: int | None, value: CellValue) -> bytes:
@@ -462,11 +479,106 @@ class SheetPatcher:
 
     # -- rows ------------------------------------------------------------------
     def _new_row(
-        self, number: int, values: dict[int, CellValue], styles: dict[int, int], row_attrs: bytes
+        self,
+        number: int,
+        values: dict[int, CellValue],
+        styles: dict[int, int],
+        row_attrs: bytes,
+        formulas: dict[int, bytes] | None = None,
     ) -> bytes:
-        cols = sorted(set(values) | set(styles))
-        body = b"".join(self.cell(number, c, styles.get(c), values.get(c)) for c in cols)
+        """A new row; `formulas` (column -> formula XML text) fill the columns that
+        `values` leaves empty, with no cached value (Excel computes it on opening)."""
+        formulas = {c: f for c, f in (formulas or {}).items() if values.get(c) in (None, "")}
+        cols = sorted(set(values) | set(styles) | set(formulas))
+        body = b"".join(
+            self._formula_cell(number, c, styles.get(c), formulas[c])
+            if c in formulas
+            else self.cell(number, c, styles.get(c), values.get(c))
+            for c in cols
+        )
         return b'<%srow r="%d"%s>%s</%srow>' % (self.p, number, row_attrs, body, self.p)
+
+    def _formula_cell(self, row: int, col: int, style: int | None, formula: bytes) -> bytes:
+        p = self.p
+        s = b' s="%d"' % style if style else b""
+        ref = f"{col_letters(col)}{row}".encode()
+        return b'<%sc r="%s"%s><%sf>%s</%sf></%sc>' % (p, ref, s, p, formula, p, p)
+
+    # -- a Table's totals row, moved down under the new rows ---------------------------
+    def _make_room(self, table: TableSpot, count: int, merges: list[Merge]) -> Row:
+        """The totals row, after checking it can move `count` rows down: the rows it moves
+        into hold nothing, and nothing of it lies outside the Table. Refuses otherwise:
+        inq never moves the user's own cells to make room."""
+        name, at = self.sheet.name, table.totals_row
+        found = self.sheet.find(at)
+        if not isinstance(found, Row):
+            raise WorkbookNotWritable(
+                f"the totals row of Table {table.name} ({name} row {at}) is missing"
+            )
+        why = (
+            f"so inq cannot add a row inside Table {table.name} without moving it; "
+            "make room in Excel (insert an empty row under the totals row), then retry"
+        )
+        for col, _s, _e, _a, inner in self.sheet.cells(found):
+            if not table.first_col <= col <= table.last_col and _holds_value(inner, self.p):
+                raise WorkbookNotWritable(
+                    f"{name}!{cell_name(at, col)} is beside the totals row of Table "
+                    f"{table.name}, {why}"
+                )
+            shared = re.search(rb"<" + re.escape(self.p) + rb"f\b[^>]*\bt=\"shared\"", inner)
+            if shared:
+                raise WorkbookNotWritable(
+                    f"{name}!{cell_name(at, col)} in the totals row of Table {table.name} "
+                    "shares its formula with other cells, so inq cannot move the row; "
+                    "add the row in Excel instead"
+                )
+        for number in range(at + 1, at + count + 1):
+            below = self.sheet.find(number)
+            if isinstance(below, Row):
+                for col, _s, _e, _a, inner in self.sheet.cells(below):
+                    if _holds_value(inner, self.p):
+                        raise WorkbookNotWritable(
+                            f"{name}!{cell_name(number, col)} is under the totals row of "
+                            f"Table {table.name}, {why}"
+                        )
+        for ref, (r1, _c1, r2, _c2) in merges:
+            if r1 <= at + count and r2 > at:
+                raise WorkbookNotWritable(
+                    f"merged cells {ref.decode()} on {name} reach under the totals row of "
+                    f"Table {table.name}, {why}"
+                )
+        return found
+
+    def _moved_row(self, row: Row, to: int) -> bytes:
+        """The totals row renumbered to `to`, its formulas' references moved with it."""
+        assert self.move is not None
+        move, p = self.move, re.escape(self.p)
+        xml = self.sheet.xml[row.start : row.end]
+        tag, body = xml[: row.tag_end - row.start], xml[row.tag_end - row.start :]
+        if re.search(rb"\br\s*=", tag):
+            tag = re.sub(rb"(\br\s*=\s*[\"'])\d+", lambda m: m.group(1) + b"%d" % to, tag, count=1)
+        else:
+            tag = (
+                tag[: len(self.sheet.row_open)] + b' r="%d"' % to + tag[len(self.sheet.row_open) :]
+            )
+        body = re.sub(
+            rb"(<" + p + rb"c\b[^>]*?\br\s*=\s*[\"']\$?[A-Za-z]{1,3}\$?)\d+",
+            lambda m: m.group(1) + b"%d" % to,
+            body,
+        )
+
+        def formula(m: re.Match[bytes]) -> bytes:
+            start = _REF_ATTR.sub(
+                lambda r: r.group(1) + rewrite_ranges(r.group(2), move.span) + r.group(3),
+                m.group(1),
+            )
+            text = unescape(m.group(2).decode("utf-8"))
+            new = rewrite(text, self.sheet.name, move.span)
+            inner = m.group(2) if new == text else xml_escape(new)
+            return start + inner + m.group(3)
+
+        body = re.sub(rb"(<" + p + rb"f\b[^>]*>)(.*?)(</" + p + rb"f>)", formula, body, flags=re.S)
+        return tag + body
 
     def _merge_row(self, row: Row, values: dict[int, CellValue], styles: dict[int, int]) -> bytes:
         """Rewrite one existing row: untouched cells are kept byte for byte."""
@@ -623,9 +735,11 @@ class SheetPatcher:
         sets: dict[tuple[int, int], CellValue],
         header_rows: set[int],
         computed: Sequence[Computed] = (),
+        table: TableSpot | None = None,
     ) -> None:
         """Plan the edits. `computed` are other ranges Excel fills in itself (a pivot
-        table's output: bounds, why), refused like array formulas."""
+        table's output: bounds, why), refused like array formulas. `table`: the Excel
+        Table the appended rows go into (above its totals row, if it has one)."""
         for (r, c), _v in sets.items():
             _check_coords(self.sheet.name, r, c)
         by_row: dict[int, dict[int, CellValue]] = {}
@@ -637,28 +751,59 @@ class SheetPatcher:
         append_rows: dict[int, dict[int, CellValue]] = {}
         styles: dict[int, int] = {}
         row_attrs, whole_row = b"", False
-        if appends:
+        totals: Row | None = None
+        if appends and table is not None and table.totals_row:
+            totals = self._make_room(table, len(appends), merges)
+            self.move = TotalsMove(table.totals_row, len(appends))
+            start = table.totals_row
+            span = self.move.span
+            merges = [
+                (ref, (span(r1, r2)[0], c1, span(r1, r2)[1], c2))
+                for ref, (r1, c1, r2, c2) in merges
+            ]
+            styles, row_attrs, whole_row = self._template(start - 1, header_rows)
+        elif appends:
             styles, row_attrs, whole_row = self._template(old_last, header_rows)
             start = self._band_start(old_last, appends, merges)
-            for k, values in enumerate(appends):
-                number = start + k
-                for c in values:
-                    _check_coords(self.sheet.name, number, c)
-                if number in by_row:
-                    raise UsageError(
-                        f"row {number} of {self.sheet.name!r} is both appended and set"
-                    )
-                append_rows[number] = values
-                self.result.appended_rows.append(number)
-        self.result.new_last = max([old_last, *append_rows])
-        self._check_written(
-            {
-                (r, c): v
-                for r, values in {**by_row, **append_rows}.items()
-                for c, v in values.items()
-            },
-            merges,
-            computed,
+        for k, values in enumerate(appends):
+            number = start + k
+            for c in values:
+                _check_coords(self.sheet.name, number, c)
+            if number in by_row:
+                raise UsageError(f"row {number} of {self.sheet.name!r} is both appended and set")
+            append_rows[number] = values
+            self.result.appended_rows.append(number)
+        formulas = table.formulas if table is not None else {}
+        written = {
+            (r, c): v for r, values in {**by_row, **append_rows}.items() for c, v in values.items()
+        }
+        self._check_written(written, merges, computed)
+        if totals is not None:
+            to = start + len(appends)
+            if set(by_row) & set(range(start, to + 1)):
+                raise UsageError(f"rows {start}-{to} of {self.sheet.name!r} are both moved and set")
+            self.result.moved = {start: to}
+            new = b"".join(
+                self._new_row(
+                    n,
+                    append_rows[n],
+                    styles if whole_row else {c: styles[c] for c in append_rows[n] if c in styles},
+                    row_attrs,
+                    formulas,
+                )
+                for n in sorted(append_rows)
+            )
+            self.edits.append((totals.start, start, totals.end, new + self._moved_row(totals, to)))
+            for number in range(start + 1, to + 1):
+                below = self.sheet.find(number)
+                if isinstance(below, Row):  # empty (checked): the totals row takes its place
+                    self.edits.append((below.start, number, below.end, b""))
+            for number, values in append_rows.items():
+                for c, v in values.items():
+                    self.result.expected[(number, c)] = v
+            append_rows = {}
+        self.result.new_last = max(
+            [old_last, *self.result.appended_rows, *self.result.moved.values()]
         )
         for number, values in sorted({**by_row, **append_rows}.items()):
             is_append = number in append_rows
@@ -671,7 +816,7 @@ class SheetPatcher:
                     row_styles = (
                         styles if whole_row else {c: styles[c] for c in values if c in styles}
                     )
-                    new = self._new_row(number, values, row_styles, row_attrs)
+                    new = self._new_row(number, values, row_styles, row_attrs, formulas)
                 else:
                     col_styles = self.sheet.column_styles()
                     new = self._new_row(
@@ -694,7 +839,9 @@ class SheetPatcher:
             pos = max(pos, end)
         parts.append(xml[pos : self.sheet.inner_end])
         tail = self.sheet.xml[self.sheet.inner_end :]
-        if self.result.new_last > self.result.old_last:
+        if self.move is not None:
+            tail = self._move_tail(tail, self.move)
+        elif self.result.new_last > self.result.old_last:
             tail = self._grow_tail(tail)
         parts.append(tail)
         return b"".join(parts)
@@ -702,6 +849,7 @@ class SheetPatcher:
     def _dimension(self, head: bytes) -> bytes:
         m = re.search(rb"(<" + re.escape(self.p) + rb'dimension\b[^>]*\bref=")([^"]*)(")', head)
         written = [k for k, v in self.result.expected.items() if v is not None and v != ""]
+        written += [(row, 1) for row in self.result.moved.values()]
         if not m or not written:
             return head
         bounds = [parse_ref(x) for x in m.group(2).split(b":")]
@@ -725,6 +873,27 @@ class SheetPatcher:
         tail = _SQREF_ATTR.sub(grow, tail)
         tail = _XM_SQREF.sub(grow, tail)
         return _FILTER_TAG.sub(lambda m: _REF_ATTR.sub(grow, m.group()), tail)
+
+    @staticmethod
+    def _move_tail(tail: bytes, move: TotalsMove) -> bytes:
+        """Ranges after the cell data follow the totals row and grow over the new rows:
+        conditional formats, validations, filters, merges, hyperlinks."""
+
+        def moved(m: re.Match[bytes]) -> bytes:
+            return m.group(1) + rewrite_ranges(m.group(2), move.span) + m.group(3)
+
+        tail = _SQREF_ATTR.sub(moved, tail)
+        tail = _XM_SQREF.sub(moved, tail)
+        return _MOVING_TAG.sub(lambda m: _REF_ATTR.sub(moved, m.group()), tail)
+
+
+def _holds_value(inner: bytes, p: bytes) -> bool:
+    """Whether a cell's inner XML holds a value or a formula (not just a style)."""
+    return any(b"<" + p + mark in inner for mark in (b"v>", b"v ", b"is>", b"f>", b"f "))
+
+
+def xml_escape(text: str) -> bytes:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode()
 
 
 def _check_coords(sheet: str, row: int, col: int) -> None:

@@ -29,10 +29,12 @@ from inquiry_cli.workbook.ooxml import (
     resolve_target,
     uses_1904_dates,
 )
+from inquiry_cli.workbook.refs import SpanMap, rewrite, rewrite_ranges
 from inquiry_cli.workbook.sheetxml import (
     SheetPatch,
     SheetPatcher,
     SheetXml,
+    TableSpot,
     attrs,
     col_letters,
     grow_ranges,
@@ -51,6 +53,17 @@ WORKBOOK = "xl/workbook.xml"  # where the workbook part usually is (_rels/.rels 
 CONTENT_TYPES = "[Content_Types].xml"
 APP_XML = "docProps/app.xml"
 _BAD_NAME = re.compile(r"[\[\]:*?/\\]")
+_REF_ATTR = re.compile(rb'(\bref\s*=\s*")([^"]*)(")')
+_TABLE_COLUMN = re.compile(
+    rb"<(?:[\w.-]+:)?tableColumn\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?tableColumn>)", re.S
+)
+_CALCULATED = re.compile(
+    rb"<(?:[\w.-]+:)?calculatedColumnFormula\b([^>]*)>(.*?)</(?:[\w.-]+:)?calculatedColumnFormula>",
+    re.S,
+)
+_DEFINED_NAME = re.compile(
+    rb"(<(?:[\w.-]+:)?definedName\b[^>]*>)([^<]*)(</(?:[\w.-]+:)?definedName>)"
+)
 # A style index on a cell or row (s="3") or a column (style="3").
 _STYLE_INDEX = re.compile(rb"""<(?:[\w.-]+:)?(?:c|row|col)\s[^>]*?\bs(?:tyle)?\s*=\s*["'](\d+)""")
 
@@ -264,14 +277,28 @@ class WorkbookPatch:
         sheet = SheetXml(self.src.read(ref.part), ref.name)
         tables = self._tables(ref.part) if appends else {}
         header_rows = {h for h, _ in tables.values() if h}
+        target = _target_table(tables, appends, sheet) if tables else None
         patcher = SheetPatcher(sheet, self.date_style, self.out.date1904, self.number_style)
-        patcher.plan(appends, sets, header_rows, self._pivot_outputs(ref.part))
+        patcher.plan(
+            appends,
+            sets,
+            header_rows,
+            self._pivot_outputs(ref.part),
+            target[1] if target else None,
+        )
         result = patcher.result
         self.out.replaced[ref.part] = patcher.render()
         self.out.sheets[ref.name] = (ref.part, result)
         self._changed.append(sheet)
         self.formula_overwritten |= result.formula_overwritten
-        if result.new_last > result.old_last:
+        if patcher.move is not None and target is not None:
+            span = patcher.move.span
+            xml = tables[target[0]][1]
+            self.out.replaced[target[0]] = _REF_ATTR.sub(
+                lambda r: r.group(1) + rewrite_ranges(r.group(2), span) + r.group(3), xml
+            )
+            self.wb_xml = _move_names(self.wb_xml, ref.name, span)
+        elif result.new_last > result.old_last:
             for part, (_header, xml) in tables.items():
                 grown = self._grow_table(xml, result.old_last, result.new_last)
                 if grown != xml:
@@ -590,6 +617,58 @@ class WorkbookPatch:
         writer.close()
         self.out.sha256 = writer.sha256.hexdigest()
         return self.out
+
+
+def _table_spot(xml: bytes) -> TableSpot | None:
+    """What the patcher needs of a table part: range, totals row, calculated columns."""
+    m = re.search(rb"<(?:[\w.-]+:)?table\b[^>]*>", xml)
+    a = attrs(m.group()) if m else {}
+    bounds = parse_range(a.get(b"ref", b""))
+    if bounds is None:
+        return None
+    _r1, c1, r2, c2 = bounds
+    totals = a.get(b"totalsRowCount", b"0").strip() not in (b"", b"0")
+    name = unescape((a.get(b"displayName") or a.get(b"name") or b"?").decode("utf-8", "replace"))
+    formulas: dict[int, bytes] = {}
+    for k, col in enumerate(_TABLE_COLUMN.finditer(xml)):
+        f = _CALCULATED.search(col.group(1) or b"")
+        if f and attrs(f.group(1)).get(b"array") not in (b"1", b"true") and f.group(2).strip():
+            formulas[c1 + k] = f.group(2)
+    return TableSpot(name, c1, c2, r2, r2 if totals else 0, formulas)
+
+
+def _target_table(
+    tables: dict[str, tuple[int, bytes]], appends: list[dict[int, CellValue]], sheet: SheetXml
+) -> tuple[str, TableSpot] | None:
+    """The Table the appended rows go into: one with a totals row whose columns hold every
+    appended value (they go in above it), else one that ends on the sheet's last row (it
+    grows over them, as before) for its calculated columns."""
+    cols = {c for values in appends for c, v in values.items() if v is not None and v != ""}
+    spots = [(part, spot) for part, (_h, xml) in tables.items() if (spot := _table_spot(xml))]
+    inside = [
+        (part, spot)
+        for part, spot in spots
+        if cols and spot.first_col <= min(cols) and max(cols) <= spot.last_col
+    ]
+    with_totals = sorted((s for s in inside if s[1].totals_row), key=lambda s: s[1].last_row)
+    if with_totals:
+        return with_totals[0]
+    last = sheet.last_value_row()
+    ending = [s for s in inside if s[1].last_row == last and s[1].formulas]
+    return ending[0] if ending else None
+
+
+def _move_names(wb: bytes, sheet: str, span: SpanMap) -> bytes:
+    """Defined names (a print area, a named range) over the moved rows follow them."""
+
+    def one(m: re.Match[bytes]) -> bytes:
+        text = unescape(m.group(2).decode("utf-8", "replace"))
+        new = rewrite(text, sheet, span, own=False)
+        if new == text:
+            return m.group()
+        return m.group(1) + escape(new, quote=False).encode() + m.group(3)
+
+    return _DEFINED_NAME.sub(one, wb)
 
 
 def _round_trip(name: str, packed: bytes, data: bytes) -> None:

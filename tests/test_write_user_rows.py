@@ -1,0 +1,147 @@
+"""Rows inq adds look like the user's own (issue 14, items 1 and 5): inside their Excel
+Table above its totals row, in their column's number format, with their column's formula
+continued and their email column's mailto: link."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import PatternFill
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table, TableFormula
+
+D = dt.date
+HEADERS = ["Buyer ID", "Name", "Company", "Email", "Country", "First contact", "Orders", "Score"]
+BUYERS = [
+    ["K-01", "Sara Lind", "Nordic Glow AB", "sara@nordicglow.se", "Sweden", D(2026, 10, 2), 3],
+    ["K-02", "Omar Farouk", "Delta Lamps Co", "omar@deltalamps.eg", "Egypt", D(2026, 10, 9), 1],
+    ["K-03", "Mei Tan", "Lion City Lighting", "mei@lioncity.sg", "Singapore", D(2026, 11, 1), 5],
+]
+NEW_BUYER = ["--name", "Ivo Petrov", "--company", "Balkan Lux OOD", "--email", "ivo@balkanlux.bg"]
+
+
+def sheet_xml(path: Path, part: str) -> str:
+    with zipfile.ZipFile(path) as z:
+        return z.read(part).decode()
+
+
+def cells(path: Path, sheet: str = "Buyers") -> list[list]:
+    """The sheet's values as calamine (the independent reader) reads them."""
+    from python_calamine import CalamineWorkbook
+
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python()
+
+
+def table_workbook(path: Path, below: list | None = None) -> Path:
+    """Buyers as an Excel Table A1:H5 with a totals row (an A1 SUBTOTAL and a structured
+    one), a calculated column, a conditional format and a data validation over the data,
+    a merged side note beside the data, a print area and a named range over a column."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Buyers"
+    ws.append(HEADERS)
+    for r, row in enumerate(BUYERS, start=2):
+        ws.append([*row, "=Buyers[[#This Row],[Orders]]*10"])
+        ws.cell(r, 6).number_format = "yyyy-mm-dd"
+    ws.append(["Total", None, None, None, None, None, "=SUBTOTAL(109,G2:G4)",
+               "=SUBTOTAL(109,Buyers[Score])"])  # fmt: skip
+    ws["J2"] = "Key accounts"
+    ws.merge_cells("J2:J4")
+    if below:
+        ws.append([])
+        ws.append(below)
+    table = Table(displayName="Buyers", ref="A1:H5")
+    table.totalsRowCount = 1
+    table._initialise_columns()
+    for column, header in zip(table.tableColumns, HEADERS, strict=True):
+        column.name = header
+    table.autoFilter.ref = "A1:H4"  # as Excel writes it: the totals row is no data
+    table.tableColumns[0].totalsRowLabel = "Total"
+    table.tableColumns[6].totalsRowFunction = "sum"
+    table.tableColumns[7].totalsRowFunction = "sum"
+    table.tableColumns[7].calculatedColumnFormula = TableFormula(
+        attr_text="Buyers[[#This Row],[Orders]]*10"
+    )
+    ws.add_table(table)
+    red = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
+    ws.conditional_formatting.add(
+        "G2:G4", CellIsRule(operator="greaterThan", formula=["4"], fill=red)
+    )
+    dv = DataValidation(type="list", formula1='"Sweden,Egypt,Singapore,Bulgaria"')
+    dv.add("E2:E4")
+    ws.add_data_validation(dv)
+    ws.print_area = "A1:H5"
+    wb.defined_names["BuyerEmails"] = DefinedName("BuyerEmails", attr_text="Buyers!$D$2:$D$4")
+    wb.save(path)
+    return path
+
+
+def _table_part(path: Path) -> str:
+    with zipfile.ZipFile(path) as z:
+        name = next(n for n in z.namelist() if n.startswith("xl/tables/"))
+        return z.read(name).decode()
+
+
+# -- 1. Tables grow from inside ---------------------------------------------------------
+
+
+def test_add_puts_the_buyer_inside_the_table_above_its_totals_row(inq, tmp_path):
+    book = table_workbook(tmp_path / "buyers.xlsx")
+    result = inq("-w", book, "add", *NEW_BUYER)
+    assert result.exit_code == 0, result.output
+
+    rows = cells(book)
+    assert rows[4][:4] == ["K-04", "Ivo Petrov", "Balkan Lux OOD", "ivo@balkanlux.bg"] or (
+        rows[4][1:4] == ["Ivo Petrov", "Balkan Lux OOD", "ivo@balkanlux.bg"]
+    )
+    assert rows[5][0] == "Total"  # one lower
+    table = _table_part(book)
+    assert re.search(r'<table[^>]*\bref="A1:H6"', table)
+    assert re.search(r'<autoFilter[^>]*\bref="A1:H5"', table)
+    xml = sheet_xml(book, "xl/worksheets/sheet1.xml")
+    assert re.search(r'<row r="6"[^>]*>.*?<f>SUBTOTAL\(109,G2:G5\)</f>', xml)
+    assert "<f>SUBTOTAL(109,Buyers[Score])</f>" in xml
+    assert re.search(r'<c r="H5"[^>]*><f>Buyers\[\[#This Row\],\[Orders\]\]\*10</f></c>', xml)
+    assert 'sqref="G2:G5"' in xml  # the conditional format
+    assert 'sqref="E2:E5"' in xml  # the data validation
+    assert 'ref="J2:J5"' in xml  # the merged note beside the data
+    assert re.search(r'<dimension ref="A1:J6"', xml)
+    wb = sheet_xml(book, "xl/workbook.xml")
+    assert re.search(r"Buyers'?!\$A\$1:\$H\$6<", wb) and "Buyers!$D$2:$D$5<" in wb
+
+    lookup = inq("-w", book, "lookup", "ivo@balkanlux.bg")
+    assert lookup.exit_code == 0, lookup.output
+    assert "Ivo Petrov" in lookup.stdout
+
+
+def test_without_a_totals_row_the_table_still_grows_below(inq, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Buyers"
+    ws.append(HEADERS[:6])
+    for row in BUYERS:
+        ws.append(row[:6])
+    ws.add_table(Table(displayName="Buyers", ref="A1:F4"))
+    wb.save(book := tmp_path / "plain.xlsx")
+    assert inq("-w", book, "add", *NEW_BUYER).exit_code == 0
+    assert cells(book)[4][1] == "Ivo Petrov"
+    assert re.search(r'<table[^>]*\bref="A1:F5"', _table_part(book))
+
+
+def test_cells_under_the_totals_row_refuse_rather_than_move(inq, tmp_path):
+    book = table_workbook(tmp_path / "busy.xlsx", below=["Updated by Li"])
+    before = book.read_bytes()
+    first = inq("-w", book, "add", *NEW_BUYER)  # the empty row 6 takes the totals row
+    assert first.exit_code == 0, first.output
+    assert cells(book)[5][0] == "Total"
+    second = inq("-w", book, "add", "--name", "Ana Souza", "--email", "ana@souza.br")
+    assert second.exit_code == 1
+    assert second.stderr.count("\n") == 1 and "Error:" in second.stderr
+    assert "Buyers!A7" in second.stderr and "totals row" in second.stderr
+    assert cells(book)[6][0] == "Updated by Li" and book.read_bytes() != before
