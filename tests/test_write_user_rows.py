@@ -145,3 +145,66 @@ def test_cells_under_the_totals_row_refuse_rather_than_move(inq, tmp_path):
     assert second.stderr.count("\n") == 1 and "Error:" in second.stderr
     assert "Buyers!A7" in second.stderr and "totals row" in second.stderr
     assert cells(book)[6][0] == "Updated by Li" and book.read_bytes() != before
+
+
+# -- 5. the column's own formats, formulas and links ------------------------------------
+
+
+def own_habits_workbook(path: Path, commission: list[str] | None = None) -> Path:
+    """A plain Buyers sheet: mailto: links on the emails, First contact as yyyy-mm-dd
+    (blank in the last row), Last contact with a time, a commission formula per row."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Buyers"
+    ws.append([*HEADERS[:6], "Last contact", "Orders", "Commission"])
+    formulas = commission or [f"=H{r}*CommissionRate" for r in (2, 3, 4)]
+    for r, (row, formula) in enumerate(zip(BUYERS, formulas, strict=True), start=2):
+        first = row[5] if r < 4 else None  # the row above leaves it blank
+        ws.append([*row[:5], first, dt.datetime(2026, 11, r, 9, 30), row[6], formula])
+        ws.cell(r, 4).hyperlink = f"mailto:{row[3]}"
+        ws.cell(r, 4).style = "Hyperlink"
+        ws.cell(r, 6).number_format = "yyyy-mm-dd"
+        ws.cell(r, 7).number_format = "yyyy-mm-dd hh:mm"
+    settings = wb.create_sheet("Settings")
+    settings.append(["Key", "Value"])
+    settings.append(["commission_rate", 0.05])
+    wb.defined_names["CommissionRate"] = DefinedName("CommissionRate", attr_text="Settings!$B$2")
+    wb.save(path)
+    return path
+
+
+def _format_of(path: Path, ref: str) -> str:
+    wb = openpyxl.load_workbook(path)
+    return wb["Buyers"][ref].number_format
+
+
+def test_new_cells_take_their_columns_formats_formula_and_link(inq, tmp_path):
+    book = own_habits_workbook(tmp_path / "own.xlsx")
+    result = inq("-w", book, "add", *NEW_BUYER)
+    assert result.exit_code == 0, result.output
+
+    xml = sheet_xml(book, "xl/worksheets/sheet1.xml")
+    f_style = re.search(r'<c r="F3" s="(\d+)"', xml).group(1)
+    assert re.search(rf'<c r="F5" s="{f_style}"', xml)  # the column's own, not a new one
+    assert _format_of(book, "F5") == "yyyy-mm-dd"
+    assert _format_of(book, "G5") == "yyyy-mm-dd"  # a date alone: no 00:00 shown
+    assert re.search(r'<c r="I5"[^>]*><f>H5\*CommissionRate</f></c>', xml)  # no cached value
+    d_style = re.search(r'<c r="D4" s="(\d+)"', xml).group(1)
+    assert re.search(rf'<c r="D5" s="{d_style}"', xml)
+    link = re.search(r'<hyperlink [^>]*ref="D5" r:id="(\w+)"', xml)
+    assert link, xml[-800:]
+    rels = sheet_xml(book, "xl/worksheets/_rels/sheet1.xml.rels")
+    assert re.search(rf'Target="mailto:ivo@balkanlux.bg"[^>]*Id="{link.group(1)}"', rels) or (
+        re.search(rf'Id="{link.group(1)}"[^>]*Target="mailto:ivo@balkanlux.bg"', rels)
+    )
+    assert cells(book)[4][1:4] == ["Ivo Petrov", "Balkan Lux OOD", "ivo@balkanlux.bg"]
+    assert 'fullCalcOnLoad="1"' in sheet_xml(book, "xl/workbook.xml")
+
+
+def test_formulas_that_differ_row_to_row_are_not_continued(inq, tmp_path):
+    book = own_habits_workbook(
+        tmp_path / "mixed.xlsx", ["=H2*CommissionRate", "=H3*0.1", "=H4*CommissionRate"]
+    )
+    assert inq("-w", book, "add", *NEW_BUYER).exit_code == 0
+    xml = sheet_xml(book, "xl/worksheets/sheet1.xml")
+    assert '<c r="I5"' not in xml

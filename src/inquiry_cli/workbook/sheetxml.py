@@ -11,14 +11,21 @@ import bisect
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from html import unescape
 
 from inquiry_cli.contract.changes import CellValue
 from inquiry_cli.errors import UsageError, WorkbookNotWritable, WorkbookUnreadable
-from inquiry_cli.workbook.refs import MAX_COL, MAX_ROW, TotalsMove, rewrite, rewrite_ranges
+from inquiry_cli.workbook.refs import (
+    MAX_COL,
+    MAX_ROW,
+    TotalsMove,
+    rewrite,
+    rewrite_ranges,
+    shift_formula,
+)
 
 MAX_TEXT = 32_767
 
@@ -175,6 +182,21 @@ class SheetPatch:
     formula_overwritten: bool = False
     # Rows moved whole (a Table's totals row under the new rows): old number -> new.
     moved: dict[int, int] = field(default_factory=dict)
+    above: int = 0  # the data row new rows take their look from (0: none, the header)
+
+
+@dataclass
+class Habits:
+    """What a column does in its data rows (workbook/habits.py reads them): the cell
+    format its values use most, and a formula to continue (its text, the row it is for)."""
+
+    styles: dict[int, int] = field(default_factory=dict)
+    formulas: dict[int, tuple[str, int]] = field(default_factory=dict)
+
+
+# A formula for new rows: its XML text, or a function of the row number giving it.
+Formula = bytes | Callable[[int], bytes | None]
+HabitsOf = Callable[["SheetXml", "Row", int], Habits]  # (sheet, row above, header row)
 
 
 @dataclass
@@ -425,8 +447,11 @@ class SheetPatcher:
         date_style: DateStyle,
         date1904: bool,
         number_style: NumberStyle | None = None,
+        habits: HabitsOf | None = None,
     ) -> None:
         self.sheet = sheet
+        self.habits = habits
+        self.continued: dict[int, tuple[str, int]] = {}  # column -> (formula, its row)
         self.date_style = date_style
         self.number_style = number_style or (lambda style: style)
         self.date1904 = date1904
@@ -446,7 +471,9 @@ class SheetPatcher:
                     f"cannot store {value} in an Excel cell: Excel shows no dates before "
                     f"{first_date(self.date1904)}"
                 )
-            style = self.date_style(style, isinstance(value, dt.datetime))
+            # A date-time at midnight is a day (how the rules hand "today" over).
+            timed = isinstance(value, dt.datetime) and value.time() != dt.time()
+            style = self.date_style(style, timed)
         elif style and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
             style = self.number_style(style)  # the style above may show dates
         s = b' s="%d"' % style if style else b""
@@ -484,15 +511,20 @@ class SheetPatcher:
         values: dict[int, CellValue],
         styles: dict[int, int],
         row_attrs: bytes,
-        formulas: dict[int, bytes] | None = None,
+        formulas: Mapping[int, Formula] | None = None,
     ) -> bytes:
-        """A new row; `formulas` (column -> formula XML text) fill the columns that
-        `values` leaves empty, with no cached value (Excel computes it on opening)."""
-        formulas = {c: f for c, f in (formulas or {}).items() if values.get(c) in (None, "")}
-        cols = sorted(set(values) | set(styles) | set(formulas))
+        """A new row; `formulas` (column -> formula XML text, or a function of the row
+        giving it) fill the columns that `values` leaves empty, with no cached value
+        (Excel computes it on opening)."""
+        texts: dict[int, bytes] = {}
+        for c, f in (formulas or {}).items():
+            text = f(number) if callable(f) else f
+            if text and values.get(c) in (None, ""):
+                texts[c] = text
+        cols = sorted(set(values) | set(styles) | set(texts))
         body = b"".join(
-            self._formula_cell(number, c, styles.get(c), formulas[c])
-            if c in formulas
+            self._formula_cell(number, c, styles.get(c), texts[c])
+            if c in texts
             else self.cell(number, c, styles.get(c), values.get(c))
             for c in cols
         )
@@ -503,6 +535,18 @@ class SheetPatcher:
         s = b' s="%d"' % style if style else b""
         ref = f"{col_letters(col)}{row}".encode()
         return b'<%sc r="%s"%s><%sf>%s</%sf></%sc>' % (p, ref, s, p, formula, p, p)
+
+    def _continued_formulas(self) -> dict[int, Formula]:
+        """The column formulas to fill into new rows, by row number (as fill-down does)."""
+
+        def filler(text: str, source: int) -> Callable[[int], bytes | None]:
+            def at(row: int) -> bytes | None:
+                shifted = shift_formula(text, row - source)
+                return None if shifted is None else xml_escape(shifted)
+
+            return at
+
+        return {c: filler(text, row) for c, (text, row) in self.continued.items()}
 
     # -- a Table's totals row, moved down under the new rows ---------------------------
     def _make_room(self, table: TableSpot, count: int, merges: list[Merge]) -> Row:
@@ -520,7 +564,7 @@ class SheetPatcher:
             "make room in Excel (insert an empty row under the totals row), then retry"
         )
         for col, _s, _e, _a, inner in self.sheet.cells(found):
-            if not table.first_col <= col <= table.last_col and _holds_value(inner, self.p):
+            if not table.first_col <= col <= table.last_col and holds_value(inner, self.p):
                 raise WorkbookNotWritable(
                     f"{name}!{cell_name(at, col)} is beside the totals row of Table "
                     f"{table.name}, {why}"
@@ -536,7 +580,7 @@ class SheetPatcher:
             below = self.sheet.find(number)
             if isinstance(below, Row):
                 for col, _s, _e, _a, inner in self.sheet.cells(below):
-                    if _holds_value(inner, self.p):
+                    if holds_value(inner, self.p):
                         raise WorkbookNotWritable(
                             f"{name}!{cell_name(number, col)} is under the totals row of "
                             f"Table {table.name}, {why}"
@@ -658,6 +702,12 @@ class SheetPatcher:
             for c, _s, _e, a, _i in sheet.cells(found)
             if (style := int_attr(a.get(b"s"))) is not None
         }
+        self.result.above = last
+        if self.habits is not None:
+            top = max([h for h in (*header_rows, sheet.first_value_row()) if h < last], default=0)
+            habits = self.habits(sheet, found, top)
+            styles.update({c: s for c, s in habits.styles.items() if s or c in styles})
+            self.continued = habits.formulas
         tag = attrs(sheet.xml[found.start : found.tag_end])
         extra = b""
         row_style = int_attr(tag.get(b"s"))
@@ -773,7 +823,9 @@ class SheetPatcher:
                 raise UsageError(f"row {number} of {self.sheet.name!r} is both appended and set")
             append_rows[number] = values
             self.result.appended_rows.append(number)
-        formulas = table.formulas if table is not None else {}
+        formulas: dict[int, Formula] = dict(table.formulas) if table is not None else {}
+        if self.continued:
+            formulas = {**self._continued_formulas(), **formulas}
         written = {
             (r, c): v for r, values in {**by_row, **append_rows}.items() for c, v in values.items()
         }
@@ -887,7 +939,7 @@ class SheetPatcher:
         return _MOVING_TAG.sub(lambda m: _REF_ATTR.sub(moved, m.group()), tail)
 
 
-def _holds_value(inner: bytes, p: bytes) -> bool:
+def holds_value(inner: bytes, p: bytes) -> bool:
     """Whether a cell's inner XML holds a value or a formula (not just a style)."""
     return any(b"<" + p + mark in inner for mark in (b"v>", b"v ", b"is>", b"f>", b"f "))
 

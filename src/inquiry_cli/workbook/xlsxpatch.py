@@ -18,6 +18,7 @@ from lxml import etree
 
 from inquiry_cli.contract.changes import AddSheet, CellValue, ChangeSet
 from inquiry_cli.errors import ContractError, FidelityError, UsageError, WorkbookUnreadable
+from inquiry_cli.workbook.habits import column_habits
 from inquiry_cli.workbook.ooxml import (
     SMALL_PART,
     ZipSource,
@@ -36,6 +37,7 @@ from inquiry_cli.workbook.sheetxml import (
     SheetXml,
     TableSpot,
     attrs,
+    cell_name,
     col_letters,
     grow_ranges,
     parse_range,
@@ -60,6 +62,12 @@ _TABLE_COLUMN = re.compile(
 _CALCULATED = re.compile(
     rb"<(?:[\w.-]+:)?calculatedColumnFormula\b([^>]*)>(.*?)</(?:[\w.-]+:)?calculatedColumnFormula>",
     re.S,
+)
+_HYPERLINK = re.compile(rb"<(?:[\w.-]+:)?hyperlink\b[^>]*>")
+# A plain email address: the only text inq turns into a link target (mailto:).
+_PLAIN_EMAIL = re.compile(
+    r"(?=.{3,254}$)[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*"
+    r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
 )
 _DEFINED_NAME = re.compile(
     rb"(<(?:[\w.-]+:)?definedName\b[^>]*>)([^<]*)(</(?:[\w.-]+:)?definedName>)"
@@ -278,7 +286,9 @@ class WorkbookPatch:
         tables = self._tables(ref.part) if appends else {}
         header_rows = {h for h, _ in tables.values() if h}
         target = _target_table(tables, appends, sheet) if tables else None
-        patcher = SheetPatcher(sheet, self.date_style, self.out.date1904, self.number_style)
+        patcher = SheetPatcher(
+            sheet, self.date_style, self.out.date1904, self.number_style, column_habits
+        )
         patcher.plan(
             appends,
             sets,
@@ -287,7 +297,10 @@ class WorkbookPatch:
             target[1] if target else None,
         )
         result = patcher.result
-        self.out.replaced[ref.part] = patcher.render()
+        rendered = patcher.render()
+        if result.above and appends and b"hyperlink" in rendered[sheet.inner_end :]:
+            rendered = self._mail_links(ref.part, sheet, rendered, result)
+        self.out.replaced[ref.part] = rendered
         self.out.sheets[ref.name] = (ref.part, result)
         self._changed.append(sheet)
         self.formula_overwritten |= result.formula_overwritten
@@ -318,6 +331,59 @@ class WorkbookPatch:
                     header = first[0] if first and a.get(b"headerRowCount") != b"0" else 0
                     out[part] = (header, xml)
         return out
+
+    def _mail_links(self, part: str, sheet: SheetXml, xml: bytes, result: SheetPatch) -> bytes:
+        """A new email under a mailto: link gets a link to its own address (and nothing
+        but a plain, valid address ever becomes a link target)."""
+        rels_part = self.part(rels_name(part))
+        if not self.src.has(rels_part):
+            return xml
+        rels = self.src.read(rels_part)
+        targets = {
+            el.get("Id"): el.get("Target", "")
+            for el in etree.fromstring(rels).iterfind(f"{{{PKG_REL_NS}}}Relationship")
+            if el.get("TargetMode") == "External"
+        }
+        tail_at = xml.rfind(b"</" + sheet.p + b"sheetData>")
+        tail = xml[tail_at:]
+        above: dict[int, bytes] = {}  # column -> its hyperlink tag in the row above
+        for m in _HYPERLINK.finditer(tail):
+            a = attrs(m.group())
+            bounds = parse_range(a.get(b"ref", b""))
+            rid = next((v for k, v in a.items() if k.endswith(b":id")), b"").decode()
+            if bounds is None or not bounds[0] <= result.above <= bounds[2]:
+                continue
+            if bounds[1] == bounds[3] and targets.get(rid, "").lower().startswith("mailto:"):
+                tag = m.group()
+                above[bounds[1]] = tag if tag.endswith(b"/>") else tag[:-1].rstrip() + b"/>"
+        new_tags = []
+        for row in result.appended_rows:
+            for col, tag in above.items():
+                value = result.expected.get((row, col))
+                if not isinstance(value, str) or not _PLAIN_EMAIL.fullmatch(value):
+                    continue
+                rid = _new_id(rels)
+                rp = _prefix(rels, b"Relationships")
+                rels = _insert_before_close(
+                    rels,
+                    b"Relationships",
+                    b'<%sRelationship Id="%s" Type="%s/hyperlink" Target="mailto:%s" '
+                    b'TargetMode="External"/>'
+                    % (rp, rid.encode(), REL_NS.encode(), value.encode()),
+                )
+                where, rid_b = cell_name(row, col).encode(), rid.encode()
+                new = re.sub(rb'\s(?:display|tooltip|location)="[^"]*"', b"", tag)
+                new = re.sub(rb'(\bref=")[^"]*', rb"\g<1>" + where, new)
+                new = re.sub(rb'(:id=")[^"]*', rb"\g<1>" + rid_b, new)
+                new_tags.append(new)
+        if not new_tags:
+            return xml
+        close = tail.rfind(b"</" + sheet.p + b"hyperlinks>")
+        if close < 0:
+            return xml
+        self.out.replaced[rels_part] = rels
+        at = tail_at + close
+        return xml[:at] + b"".join(new_tags) + xml[at:]
 
     def _sheet_rels(self, sheet_part: str) -> list[tuple[str, str]]:
         """(type, target) of a sheet's relationships."""
