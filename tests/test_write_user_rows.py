@@ -208,3 +208,18 @@ def test_formulas_that_differ_row_to_row_are_not_continued(inq, tmp_path):
     assert inq("-w", book, "add", *NEW_BUYER).exit_code == 0
     xml = sheet_xml(book, "xl/worksheets/sheet1.xml")
     assert '<c r="I5"' not in xml
+
+
+def test_libreoffice_and_calamine_read_the_new_row_inside_the_table(inq, tmp_path):
+    """One LibreOffice run: the buyer above the totals row, the totals computed over the
+    grown data (the SUBTOTAL, the calculated Score), the new date in the column's form."""
+    from write_helpers import libreoffice_csv
+
+    book = table_workbook(tmp_path / "lo.xlsx")
+    assert inq("-w", book, "add", *NEW_BUYER).exit_code == 0
+    assert cells(book)[4][1:4] == ["Ivo Petrov", "Balkan Lux OOD", "ivo@balkanlux.bg"]
+    [csv] = libreoffice_csv(book, tmp_path / "csv")
+    rows = [line.split(",") for line in csv.read_text(encoding="utf-8").splitlines()]
+    assert rows[4][1:6] == ["Ivo Petrov", "Balkan Lux OOD", "ivo@balkanlux.bg", "", "2026-11-27"]
+    assert rows[4][7] == "0"  # the calculated column, computed for the new row
+    assert rows[5][0] == "Total" and rows[5][6:8] == ["9", "90"]

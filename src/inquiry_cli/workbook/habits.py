@@ -25,6 +25,8 @@ from inquiry_cli.workbook.sheetxml import (
     int_attr,
 )
 
+_R_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*["']\$?([A-Za-z]{1,3})""")
+_S_ATTR = re.compile(rb"""(?:^|\s)s\s*=\s*["'](\d+)""")
 STYLE_ROWS = 100
 FORMULA_ROWS = 2_000
 MIN_FORMULA_ROWS = 2  # one row is no pattern
@@ -104,14 +106,12 @@ class _Formulas:
 def column_habits(sheet: SheetXml, above: Row, top: int) -> Habits:
     """The habits of each column over data rows top+1 .. above (nearest first). A formula
     is continued only if every one of those rows holds it (up to FORMULA_ROWS of them)."""
-    p = sheet.p
-    counts: dict[int, Counter[int]] = {}
-    recent: dict[int, dict[int, int]] = {}  # col -> style -> how near (0: the row above)
     formulas = _Formulas(sheet)
     candidates: dict[int, tuple[str, str, int]] = {}
     rows_seen = 0
     expected = above.number  # the next row up, if no row is missing
     capped = False
+    style_from = above.start
     for n, row in enumerate(_rows_up(sheet, above)):
         if row.number <= top:
             break
@@ -121,29 +121,75 @@ def column_habits(sheet: SheetXml, above: Row, top: int) -> Habits:
             capped = True
             break
         expected = row.number - 1
-        cells = {col: (a, inner) for col, _s, _e, a, inner in sheet.cells(row)}
         if n < STYLE_ROWS:
-            for col, (a, inner) in cells.items():
-                style = int_attr(a.get(b"s"))
-                if holds_value(inner, p):
-                    counts.setdefault(col, Counter())[style or 0] += 1
-                    recent.setdefault(col, {}).setdefault(style or 0, n)
+            style_from = row.start
+        rows_seen = n + 1
+        if n and not candidates:
+            continue
+        cells = {col: inner for col, _s, _e, _a, inner in sheet.cells(row)}
         if n == 0:
-            for col, (_a, inner) in cells.items():
+            for col, inner in cells.items():
                 if (found := formulas.of(row.number, col, inner)) is not None:
                     candidates[col] = found
-        else:
-            for col in list(candidates):
-                cell = cells.get(col)
-                found = formulas.of(row.number, col, cell[1]) if cell else None
-                if found is None or found[0] != candidates[col][0]:
-                    del candidates[col]
-        rows_seen = n + 1
-    styles = {
-        col: max(counter, key=lambda s: (counter[s], -recent[col][s]))
-        for col, counter in counts.items()
-    }
+            continue
+        for col in list(candidates):
+            found = formulas.of(row.number, col, cells[col]) if col in cells else None
+            if found is None or found[0] != candidates[col][0]:
+                del candidates[col]
     continued = {}
     if rows_seen >= MIN_FORMULA_ROWS and (capped or expected == top):
         continued = {col: (text, row) for col, (_form, text, row) in candidates.items()}
-    return Habits(styles, continued)
+    return Habits(_most_used_styles(sheet, style_from, above.end), continued)
+
+
+def _most_used_styles(sheet: SheetXml, start: int, end: int) -> dict[int, int]:
+    """Per column, the cell format most used by the cells holding something between byte
+    offsets start and end (a tie goes to the nearer row). One regex pass: ~2 ms for 100
+    rows, where tokenising each cell costs 15."""
+    p = re.escape(sheet.p)
+    # A cell holding something: not <c .../> and not <c ...></c>.
+    pattern = re.compile(rb"<" + p + rb"c\b([^>]*?)(?:>(?!</" + p + rb"c>))")
+    counts: dict[tuple[bytes, int], int] = {}  # (column letters, style) -> cells
+    last: dict[tuple[bytes, int], int] = {}  # ... -> the last cell using it
+    for k, head in enumerate(pattern.findall(sheet.xml, start, end)):
+        if head.endswith(b"/"):
+            continue
+        ref = _R_ATTR.search(head)
+        if ref is None:  # cells without r=: count them the slow way
+            return _most_used_slowly(sheet, start, end)
+        style = _S_ATTR.search(head)
+        key = (ref.group(1), int(style.group(1)) if style else 0)
+        counts[key] = counts.get(key, 0) + 1
+        last[key] = k
+    best: dict[int, tuple[int, int, int]] = {}  # col -> (cells, last, style)
+    for (letters, index), n in counts.items():
+        col = col_number(letters)
+        mine = (n, last[(letters, index)], index)
+        if col not in best or mine > best[col]:
+            best[col] = mine
+    return {col: index for col, (_n, _last, index) in best.items()}
+
+
+def _most_used_slowly(sheet: SheetXml, start: int, end: int) -> dict[int, int]:
+    counts: dict[int, Counter[int]] = {}
+    last: dict[int, dict[int, int]] = {}
+    k = 0
+    pos = start
+    while pos < end:
+        i = sheet.xml.find(sheet.row_open, pos, end)
+        if i < 0 or not sheet._is_row(i):
+            break
+        try:
+            row = sheet._row_at(i)
+        except NoRowNumbers:
+            break
+        for col, _s, _e, a, inner in sheet.cells(row):
+            if holds_value(inner, sheet.p):
+                index = int_attr(a.get(b"s")) or 0
+                counts.setdefault(col, Counter())[index] += 1
+                last.setdefault(col, {})[index] = k = k + 1
+        pos = row.end
+    return {
+        col: max(counter, key=lambda s: (counter[s], last[col][s]))
+        for col, counter in counts.items()
+    }
