@@ -53,6 +53,7 @@ def table_workbook(path: Path, below: list | None = None) -> Path:
                "=SUBTOTAL(109,Buyers[Score])"])  # fmt: skip
     ws["J2"] = "Key accounts"
     ws.merge_cells("J2:J4")
+    ws["K1"] = "=G5"  # the grand total, shown beside the table
     if below:
         ws.append([])
         ws.append(below)
@@ -78,6 +79,8 @@ def table_workbook(path: Path, below: list | None = None) -> Path:
     ws.add_data_validation(dv)
     ws.print_area = "A1:H5"
     wb.defined_names["BuyerEmails"] = DefinedName("BuyerEmails", attr_text="Buyers!$D$2:$D$4")
+    summary = wb.create_sheet("Summary")
+    summary.append(["=Buyers!G5", "=SUM(Buyers!$G$2:$G$4)", "=Buyers!G4", '="Buyers!G5"'])
     wb.save(path)
     return path
 
@@ -111,9 +114,15 @@ def test_add_puts_the_buyer_inside_the_table_above_its_totals_row(inq, tmp_path)
     assert 'sqref="G2:G5"' in xml  # the conditional format
     assert 'sqref="E2:E5"' in xml  # the data validation
     assert 'ref="J2:J5"' in xml  # the merged note beside the data
-    assert re.search(r'<dimension ref="A1:J6"', xml)
+    assert re.search(r'<dimension ref="A1:K6"', xml)
     wb = sheet_xml(book, "xl/workbook.xml")
     assert re.search(r"Buyers'?!\$A\$1:\$H\$6<", wb) and "Buyers!$D$2:$D$5<" in wb
+
+    assert "<f>G6</f>" in xml  # a formula beside the table follows the totals row
+    summary = sheet_xml(book, "xl/worksheets/sheet2.xml")
+    assert "<f>Buyers!G6</f>" in summary and "<f>SUM(Buyers!$G$2:$G$5)</f>" in summary
+    assert "<f>Buyers!G4</f>" in summary  # a data row stays where it is
+    assert '<f>"Buyers!G5"</f>' in summary  # text is text
 
     lookup = inq("-w", book, "lookup", "ivo@balkanlux.bg")
     assert lookup.exit_code == 0, lookup.output
@@ -223,3 +232,28 @@ def test_libreoffice_and_calamine_read_the_new_row_inside_the_table(inq, tmp_pat
     assert rows[4][1:6] == ["Ivo Petrov", "Balkan Lux OOD", "ivo@balkanlux.bg", "", "2026-11-27"]
     assert rows[4][7] == "0"  # the calculated column, computed for the new row
     assert rows[5][0] == "Total" and rows[5][6:8] == ["9", "90"]
+
+
+def test_several_rows_go_in_above_the_totals_row_at_once(tmp_path):
+    """Two appends in one change: the totals row moves down two, the data grows by two."""
+    from inquiry_cli.contract.changes import ChangeSet
+    from inquiry_cli.workbook.write import apply
+
+    book = table_workbook(tmp_path / "two.xlsx")
+    changes = ChangeSet(command="test")
+    changes.append("Buyers", {1: "K-04", 2: "Ivo Petrov", 7: 2})
+    changes.append("Buyers", {1: "K-05", 2: "Ana Souza", 7: 4})
+    changes.set("Buyers", 2, 5, "Norway")
+    result = apply(book, changes)
+    assert result.appended_rows == {"Buyers": [5, 6]}
+    rows = cells(book)
+    assert [r[:2] for r in rows[4:7]] == [
+        ["K-04", "Ivo Petrov"],
+        ["K-05", "Ana Souza"],
+        ["Total", ""],
+    ]
+    assert rows[1][4] == "Norway"
+    xml = sheet_xml(book, "xl/worksheets/sheet1.xml")
+    assert "<f>SUBTOTAL(109,G2:G6)</f>" in xml and re.search(
+        r'<table[^>]*ref="A1:H7"', _table_part(book)
+    )

@@ -597,7 +597,7 @@ class SheetPatcher:
         """The totals row renumbered to `to`, its formulas' references moved with it."""
         assert self.move is not None
         move, p = self.move, re.escape(self.p)
-        xml = self.sheet.xml[row.start : row.end]
+        xml = self.sheet.xml[row.start : row.end]  # (its formulas follow below)
         tag, body = xml[: row.tag_end - row.start], xml[row.tag_end - row.start :]
         if re.search(rb"\br\s*=", tag):
             tag = re.sub(rb"(\br\s*=\s*[\"'])\d+", lambda m: m.group(1) + b"%d" % to, tag, count=1)
@@ -611,18 +611,7 @@ class SheetPatcher:
             body,
         )
 
-        def formula(m: re.Match[bytes]) -> bytes:
-            start = _REF_ATTR.sub(
-                lambda r: r.group(1) + rewrite_ranges(r.group(2), move.span) + r.group(3),
-                m.group(1),
-            )
-            text = unescape(m.group(2).decode("utf-8"))
-            new = rewrite(text, self.sheet.name, move.span)
-            inner = m.group(2) if new == text else xml_escape(new)
-            return start + inner + m.group(3)
-
-        body = re.sub(rb"(<" + p + rb"f\b[^>]*>)(.*?)(</" + p + rb"f>)", formula, body, flags=re.S)
-        return tag + body
+        return tag + move_formulas(body, self.p, self.sheet.name, move, own=True, anchors=True)
 
     def _merge_row(self, row: Row, values: dict[int, CellValue], styles: dict[int, int]) -> bytes:
         """Rewrite one existing row: untouched cells are kept byte for byte."""
@@ -886,10 +875,10 @@ class SheetPatcher:
         ]
         pos = self.sheet.inner_start
         for start, _order, end, new in sorted(self.edits, key=lambda e: (e[0], e[1])):
-            parts.append(xml[pos:start])
+            parts.append(self._untouched(xml[pos:start]))
             parts.append(new)
             pos = max(pos, end)
-        parts.append(xml[pos : self.sheet.inner_end])
+        parts.append(self._untouched(xml[pos : self.sheet.inner_end]))
         tail = self.sheet.xml[self.sheet.inner_end :]
         if self.move is not None:
             tail = self._move_tail(tail, self.move)
@@ -897,6 +886,16 @@ class SheetPatcher:
             tail = self._grow_tail(tail)
         parts.append(tail)
         return b"".join(parts)
+
+    def _untouched(self, rows: memoryview) -> bytes | memoryview:
+        """Rows the plan leaves alone; with a totals row moving, their formulas' references
+        to it follow it (=H5 -> =H6) and their ranges over the data grow."""
+        if self.move is None:
+            return rows
+        data = bytes(rows)
+        if b"</" + self.p + b"f>" not in data:
+            return rows
+        return move_formulas(data, self.p, self.sheet.name, self.move, own=True)
 
     def _dimension(self, head: bytes) -> bytes:
         m = re.search(rb"(<" + re.escape(self.p) + rb'dimension\b[^>]*\bref=")([^"]*)(")', head)
@@ -937,6 +936,27 @@ class SheetPatcher:
         tail = _SQREF_ATTR.sub(moved, tail)
         tail = _XM_SQREF.sub(moved, tail)
         return _MOVING_TAG.sub(lambda m: _REF_ATTR.sub(moved, m.group()), tail)
+
+
+def move_formulas(
+    xml: bytes, p: bytes, sheet: str, move: TotalsMove, *, own: bool, anchors: bool = False
+) -> bytes:
+    """Every <f> in `xml` with its references to `sheet` moved by `move` (`own`: the
+    formulas are on that sheet, so unqualified references mean it; `anchors`: they are
+    the moved row's, so a formula's own range (ref=) moves too)."""
+    q = re.escape(p)
+
+    def formula(m: re.Match[bytes]) -> bytes:
+        start = m.group(1)
+        if anchors:
+            start = _REF_ATTR.sub(
+                lambda r: r.group(1) + rewrite_ranges(r.group(2), move.span) + r.group(3), start
+            )
+        text = unescape(m.group(2).decode("utf-8", "replace"))
+        new = rewrite(text, sheet, move.span, own=own)
+        return start + (m.group(2) if new == text else xml_escape(new)) + m.group(3)
+
+    return re.sub(rb"(<" + q + rb"f\b[^>]*>)(.*?)(</" + q + rb"f>)", formula, xml, flags=re.S)
 
 
 def holds_value(inner: bytes, p: bytes) -> bool:

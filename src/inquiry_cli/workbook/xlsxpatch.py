@@ -30,7 +30,7 @@ from inquiry_cli.workbook.ooxml import (
     resolve_target,
     uses_1904_dates,
 )
-from inquiry_cli.workbook.refs import SpanMap, rewrite, rewrite_ranges
+from inquiry_cli.workbook.refs import SpanMap, TotalsMove, rewrite, rewrite_ranges
 from inquiry_cli.workbook.sheetxml import (
     SheetPatch,
     SheetPatcher,
@@ -40,6 +40,7 @@ from inquiry_cli.workbook.sheetxml import (
     cell_name,
     col_letters,
     grow_ranges,
+    move_formulas,
     parse_range,
     parse_ref,
 )
@@ -189,6 +190,7 @@ class WorkbookPatch:
             self.styles_part = None  # a relationship to nothing: as if there were none
         self.formula_overwritten = False
         self._changed: list[SheetXml] = []
+        self._moves: list[tuple[SheetRef, TotalsMove]] = []
 
     def part(self, name: str) -> str:
         """The zip's own name for a part (part names are case-insensitive in OOXML)."""
@@ -259,6 +261,8 @@ class WorkbookPatch:
             if ref.name in self.out.sheets:
                 raise UsageError(f"sheet {ref.name!r} named twice in one change")
             self._patch_sheet(ref, changes.appends.get(name, []), changes.sets.get(name, {}))
+        for moved, move in self._moves:
+            self._follow_on_other_sheets(moved, move)
         for add in changes.new_sheets:
             self._add_sheet(add)
 
@@ -311,6 +315,7 @@ class WorkbookPatch:
                 lambda r: r.group(1) + rewrite_ranges(r.group(2), span) + r.group(3), xml
             )
             self.wb_xml = _move_names(self.wb_xml, ref.name, span)
+            self._moves.append((ref, patcher.move))  # followed once every sheet is planned
         elif result.new_last > result.old_last:
             for part, (_header, xml) in tables.items():
                 grown = self._grow_table(xml, result.old_last, result.new_last)
@@ -331,6 +336,26 @@ class WorkbookPatch:
                     header = first[0] if first and a.get(b"headerRowCount") != b"0" else 0
                     out[part] = (header, xml)
         return out
+
+    def _follow_on_other_sheets(self, moved: SheetRef, move: TotalsMove) -> None:
+        """Formulas on other sheets that point at the moved totals row (='Buyers'!H5) or
+        over the grown data follow them. A sheet is searched only if it names the sheet."""
+        name = escape(moved.name, quote=False)
+        needles = [f"{name}!".encode(), f"'{name.replace(chr(39), chr(39) * 2)}'!".encode()]
+        for other in self.sheets:
+            if other is moved or not other.rel_type.endswith("/worksheet"):
+                continue
+            if not self.src.has(other.part):
+                continue
+            xml = self.out.replaced.get(other.part) or self.src.read(other.part)
+            if not any(needle in xml for needle in needles):
+                continue
+            p = SheetXml(xml, other.name).p
+            new = move_formulas(xml, p, moved.name, move, own=False)
+            if new != xml:
+                self.out.replaced[other.part] = new
+                # Checked like a changed sheet: every cell as it was (no values change).
+                self.out.sheets.setdefault(other.name, (other.part, SheetPatch()))
 
     def _mail_links(self, part: str, sheet: SheetXml, xml: bytes, result: SheetPatch) -> bytes:
         """A new email under a mailto: link gets a link to its own address (and nothing
