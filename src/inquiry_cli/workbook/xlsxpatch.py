@@ -17,7 +17,13 @@ from typing import BinaryIO
 from lxml import etree
 
 from inquiry_cli.contract.changes import AddSheet, CellValue, ChangeSet
-from inquiry_cli.errors import ContractError, FidelityError, UsageError, WorkbookUnreadable
+from inquiry_cli.errors import (
+    ContractError,
+    FidelityError,
+    UsageError,
+    WorkbookNotWritable,
+    WorkbookUnreadable,
+)
 from inquiry_cli.workbook.habits import column_habits
 from inquiry_cli.workbook.ooxml import (
     SMALL_PART,
@@ -290,6 +296,8 @@ class WorkbookPatch:
         tables = self._tables(ref.part) if appends else {}
         header_rows = {h for h, _ in tables.values() if h}
         target = _target_table(tables, appends, sheet) if tables else None
+        if target is not None and target[1].totals_row:
+            self._refuse_notes_on(ref, target[1], len(appends))
         patcher = SheetPatcher(
             sheet, self.date_style, self.out.date1904, self.number_style, column_habits
         )
@@ -316,6 +324,9 @@ class WorkbookPatch:
             )
             self.wb_xml = _move_names(self.wb_xml, ref.name, span)
             self._moves.append((ref, patcher.move))  # followed once every sheet is planned
+            # calcChain.xml lists formula cells by address; the totals row's have moved, and
+            # Excel repairs a file whose chain names a cell without a formula: drop it.
+            self.formula_overwritten = True
         elif result.new_last > result.old_last:
             for part, (_header, xml) in tables.items():
                 grown = self._grow_table(xml, result.old_last, result.new_last)
@@ -336,6 +347,27 @@ class WorkbookPatch:
                     header = first[0] if first and a.get(b"headerRowCount") != b"0" else 0
                     out[part] = (header, xml)
         return out
+
+    def _refuse_notes_on(self, ref: SheetRef, table: TableSpot, count: int) -> None:
+        """A comment (note) on the totals row, or on the rows it moves into, would stay
+        behind on another cell: refuse rather than move it wrongly."""
+        at = table.totals_row
+        for rel_type, target in self._sheet_rels(ref.part):
+            if not rel_type.endswith(("/comments", "/threadedComment")):
+                continue
+            part = self.target(target, ref.part)
+            if not self.src.has(part):
+                continue
+            for m in re.finditer(
+                rb"<(?:[\w.-]+:)?(?:comment|threadedComment)\b[^>]*>", self.src.read(part)
+            ):
+                cell = parse_ref(attrs(m.group()).get(b"ref", b""))
+                if cell and at <= cell[0] <= at + count:
+                    raise WorkbookNotWritable(
+                        f"{ref.name}!{cell_name(*cell)} has a comment on or under the totals "
+                        f"row of Table {table.name}, which inq cannot move with the row; add "
+                        "the row in Excel instead (or move the comment)"
+                    )
 
     def _follow_on_other_sheets(self, moved: SheetRef, move: TotalsMove) -> None:
         """Formulas on other sheets that point at the moved totals row (='Buyers'!H5) or
