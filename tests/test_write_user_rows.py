@@ -337,3 +337,49 @@ def test_log_writes_inside_a_contacts_table_in_its_date_and_time_format(inq, tmp
     assert re.search(rf'<c r="A4" s="{a_style}"', xml)  # its date and time, as the column
     assert re.search(r'<c r="F4"[^>]*><f>A4\+7</f></c>', xml)
     assert "<f>SUBTOTAL(103,B2:B4)</f>" in xml
+
+
+def rewrite_part(path: Path, part: str, edit) -> Path:
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts[part] = edit(parts[part].decode()).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+def test_a_shared_formula_column_is_continued_as_a_plain_formula(inq, tmp_path):
+    """Excel writes a filled-down column as one shared formula: it counts as every row's."""
+
+    def share(xml: str) -> str:
+        xml = xml.replace(
+            "<f>H2*CommissionRate</f>", '<f t="shared" ref="I2:I4" si="0">H2*CommissionRate</f>'
+        )
+        for r in (3, 4):
+            xml = xml.replace(f"<f>H{r}*CommissionRate</f>", '<f t="shared" si="0"/>')
+        return xml
+
+    book = rewrite_part(
+        own_habits_workbook(tmp_path / "shared.xlsx"), "xl/worksheets/sheet1.xml", share
+    )
+    assert 'si="0"/>' in sheet_xml(book, "xl/worksheets/sheet1.xml")
+    assert inq("-w", book, "add", *NEW_BUYER).exit_code == 0
+    assert re.search(
+        r'<c r="I5"[^>]*><f>H5\*CommissionRate</f></c>', sheet_xml(book, "xl/worksheets/sheet1.xml")
+    )
+
+
+def test_only_a_plain_valid_address_becomes_a_mailto_link(tmp_path):
+    from inquiry_cli.contract.changes import ChangeSet
+    from inquiry_cli.workbook.write import apply
+
+    book = own_habits_workbook(tmp_path / "links.xlsx")
+    changes = ChangeSet(command="test")
+    changes.append("Buyers", {2: "Odd One", 4: "ask Li <li@example.com>?subject=x"})
+    changes.append("Buyers", {2: "Good One", 4: "good.one@example.com"})
+    apply(book, changes)
+    xml = sheet_xml(book, "xl/worksheets/sheet1.xml")
+    rels = sheet_xml(book, "xl/worksheets/_rels/sheet1.xml.rels")
+    assert not re.search(r'<hyperlink [^>]*ref="D5"', xml) and "li@example.com" not in rels
+    assert re.search(r'<hyperlink [^>]*ref="D6"', xml) and "mailto:good.one@example.com" in rels
