@@ -201,7 +201,8 @@ def test_new_cells_take_their_columns_formats_formula_and_link(inq, tmp_path):
     f_style = re.search(r'<c r="F3" s="(\d+)"', xml).group(1)
     assert re.search(rf'<c r="F5" s="{f_style}"', xml)  # the column's own, not a new one
     assert _format_of(book, "F5") == "yyyy-mm-dd"
-    assert _format_of(book, "G5") == "yyyy-mm-dd"  # a date alone: no 00:00 shown
+    assert _format_of(book, "G5") == "yyyy-mm-dd"  # a date alone: no 00:00 shown...
+    assert re.search(rf'<c r="G5" s="{f_style}"', xml)  # ...in the workbook's own such xf
     assert re.search(r'<c r="I5"[^>]*><f>H5\*CommissionRate</f></c>', xml)  # no cached value
     d_style = re.search(r'<c r="D4" s="(\d+)"', xml).group(1)
     assert re.search(rf'<c r="D5" s="{d_style}"', xml)

@@ -89,6 +89,14 @@ def minimal_styles(formats: int = 1) -> bytes:
     ).encode()
 
 
+def _look(entry: etree._Element) -> bytes:
+    """An xf entry as compared for reuse: its XML without applyNumberFormat."""
+    bare = copy.deepcopy(entry)
+    for xf in branches(bare, "xf"):
+        xf.attrib.pop("applyNumberFormat", None)
+    return etree.tostring(bare, with_tail=False)
+
+
 class Styles:
     """A parsed styles.xml with just the lookups and additions the write path needs."""
 
@@ -140,9 +148,12 @@ class Styles:
         return not any(self._shows_date(xf) for xf in branches(self.xfs[index], "xf"))
 
     def _add_xf(self, entry: etree._Element) -> int:
-        wanted = etree.tostring(entry, with_tail=False)
+        """The index of an existing cell format that looks like `entry`, else of `entry`
+        appended. applyNumberFormat is not compared: a cellXfs entry's numFmtId shows in
+        Excel and LibreOffice with or without it, so the column's own xf fits."""
+        wanted = _look(entry)
         for index, existing in enumerate(self.xfs):
-            if etree.tostring(existing, with_tail=False) == wanted:
+            if _look(existing) == wanted:
                 return index
         entry.tail = None
         self.cellxfs.append(entry)
