@@ -93,7 +93,7 @@ def _look(entry: etree._Element) -> bytes:
     """An xf entry as compared for reuse: its XML without applyNumberFormat."""
     bare = copy.deepcopy(entry)
     for xf in branches(bare, "xf"):
-        xf.attrib.pop("applyNumberFormat", None)
+        xf.attrib.pop("applyNumberFormat", "")
     return etree.tostring(bare, with_tail=False)
 
 
