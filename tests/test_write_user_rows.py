@@ -138,14 +138,23 @@ def test_without_a_totals_row_the_table_still_grows_below(inq, tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Buyers"
-    ws.append(HEADERS[:6])
+    ws.append(HEADERS)
     for row in BUYERS:
-        ws.append(row[:6])
-    ws.add_table(Table(displayName="Buyers", ref="A1:F4"))
+        ws.append([*row, "=Buyers[[#This Row],[Orders]]*10"])
+    table = Table(displayName="Buyers", ref="A1:H4")
+    table._initialise_columns()
+    for column, header in zip(table.tableColumns, HEADERS, strict=True):
+        column.name = header
+    table.tableColumns[7].calculatedColumnFormula = TableFormula(
+        attr_text="Buyers[[#This Row],[Orders]]*10"
+    )
+    ws.add_table(table)
     wb.save(book := tmp_path / "plain.xlsx")
     assert inq("-w", book, "add", *NEW_BUYER).exit_code == 0
     assert cells(book)[4][1] == "Ivo Petrov"
-    assert re.search(r'<table[^>]*\bref="A1:F5"', _table_part(book))
+    assert re.search(r'<table[^>]*\bref="A1:H5"', _table_part(book))
+    xml = sheet_xml(book, "xl/worksheets/sheet1.xml")
+    assert re.search(r'<c r="H5"[^>]*><f>Buyers\[\[#This Row\],\[Orders\]\]\*10</f></c>', xml)
 
 
 def test_cells_under_the_totals_row_refuse_rather_than_move(inq, tmp_path):
@@ -384,3 +393,23 @@ def test_only_a_plain_valid_address_becomes_a_mailto_link(tmp_path):
     rels = sheet_xml(book, "xl/worksheets/_rels/sheet1.xml.rels")
     assert not re.search(r'<hyperlink [^>]*ref="D5"', xml) and "li@example.com" not in rels
     assert re.search(r'<hyperlink [^>]*ref="D6"', xml) and "mailto:good.one@example.com" in rels
+
+
+def test_a_formula_column_under_a_title_row_is_continued(tmp_path):
+    """The header sits under a title row: the header's text is no row without the formula."""
+    from inquiry_cli.contract.changes import ChangeSet
+    from inquiry_cli.workbook.write import apply
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Orders 2026"])
+    ws.append(["Name", "Qty", "Double"])
+    for r, (name, qty) in enumerate([("a", 1), ("b", 2), ("c", 3)], start=3):
+        ws.append([name, qty, f"=B{r}*2"])
+    wb.save(book := tmp_path / "titled.xlsx")
+    changes = ChangeSet(command="test")
+    changes.append("Sheet", {1: "d", 2: 4})
+    apply(book, changes)
+    assert re.search(
+        r'<c r="C6"[^>]*><f>B6\*2</f></c>', sheet_xml(book, "xl/worksheets/sheet1.xml")
+    )

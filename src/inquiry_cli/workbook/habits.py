@@ -126,12 +126,18 @@ def column_habits(sheet: SheetXml, above: Row, top: int) -> Habits:
         rows_seen = n + 1
         if n and not candidates:
             continue
-        cells = {col: inner for col, _s, _e, _a, inner in sheet.cells(row)}
+        found_cells = sheet.cells(row)
+        cells = {col: inner for col, _s, _e, _a, inner in found_cells}
         if n == 0:
             for col, inner in cells.items():
                 if (found := formulas.of(row.number, col, inner)) is not None:
                     candidates[col] = found
             continue
+        if row.number == top + 1 and _all_text(found_cells, sheet.p):
+            # The sheet's first row holds only text: the header under a title row (the
+            # header the reader found is not known here). The rows below it all held it.
+            expected = top
+            break
         for col in list(candidates):
             found = formulas.of(row.number, col, cells[col]) if col in cells else None
             if found is None or found[0] != candidates[col][0]:
@@ -140,6 +146,14 @@ def column_habits(sheet: SheetXml, above: Row, top: int) -> Habits:
     if rows_seen >= MIN_FORMULA_ROWS and (capped or expected == top):
         continued = {col: (text, row) for col, (_form, text, row) in candidates.items()}
     return Habits(_most_used_styles(sheet, style_from, above.end), continued)
+
+
+def _all_text(cells: list[tuple[int, int, int, dict[bytes, bytes], bytes]], p: bytes) -> bool:
+    """Whether every cell holding something holds text (a header row), no formula."""
+    valued = [(a, inner) for _c, _s, _e, a, inner in cells if holds_value(inner, p)]
+    return bool(valued) and all(
+        a.get(b"t") in (b"s", b"inlineStr") and b"<" + p + b"f" not in inner for a, inner in valued
+    )
 
 
 def _most_used_styles(sheet: SheetXml, start: int, end: int) -> dict[int, int]:

@@ -549,21 +549,18 @@ class SheetPatcher:
         return {c: filler(text, row) for c, (text, row) in self.continued.items()}
 
     # -- a Table's totals row, moved down under the new rows ---------------------------
-    def _make_room(self, table: TableSpot, count: int, merges: list[Merge]) -> Row:
-        """The totals row, after checking it can move `count` rows down: the rows it moves
-        into hold nothing, and nothing of it lies outside the Table. Refuses otherwise:
-        inq never moves the user's own cells to make room."""
+    def _make_room(self, table: TableSpot, count: int, merges: list[Merge]) -> Row | int:
+        """The totals row (or where it would be, when it has no cells at all), after
+        checking it can move `count` rows down: the rows it moves into hold nothing, and
+        nothing of it lies outside the Table. Refuses otherwise: inq never moves the
+        user's own cells to make room."""
         name, at = self.sheet.name, table.totals_row
         found = self.sheet.find(at)
-        if not isinstance(found, Row):
-            raise WorkbookNotWritable(
-                f"the totals row of Table {table.name} ({name} row {at}) is missing"
-            )
         why = (
             f"so inq cannot add a row inside Table {table.name} without moving it; "
             "make room in Excel (insert an empty row under the totals row), then retry"
         )
-        for col, _s, _e, _a, inner in self.sheet.cells(found):
+        for col, _s, _e, _a, inner in self.sheet.cells(found) if isinstance(found, Row) else ():
             if not table.first_col <= col <= table.last_col and holds_value(inner, self.p):
                 raise WorkbookNotWritable(
                     f"{name}!{cell_name(at, col)} is beside the totals row of Table "
@@ -790,7 +787,7 @@ class SheetPatcher:
         append_rows: dict[int, dict[int, CellValue]] = {}
         styles: dict[int, int] = {}
         row_attrs, whole_row = b"", False
-        totals: Row | None = None
+        totals: Row | int | None = None
         if appends and table is not None and table.totals_row:
             totals = self._make_room(table, len(appends), merges)
             self.move = TotalsMove(table.totals_row, len(appends))
@@ -823,7 +820,6 @@ class SheetPatcher:
             to = start + len(appends)
             if set(by_row) & set(range(start, to + 1)):
                 raise UsageError(f"rows {start}-{to} of {self.sheet.name!r} are both moved and set")
-            self.result.moved = {start: to}
             new = b"".join(
                 self._new_row(
                     n,
@@ -834,7 +830,12 @@ class SheetPatcher:
                 )
                 for n in sorted(append_rows)
             )
-            self.edits.append((totals.start, start, totals.end, new + self._moved_row(totals, to)))
+            if isinstance(totals, Row):
+                self.result.moved = {start: to}
+                new += self._moved_row(totals, to)
+                self.edits.append((totals.start, start, totals.end, new))
+            else:  # a totals row without cells: nothing to move
+                self.edits.append((totals, start, totals, new))
             for number in range(start + 1, to + 1):
                 below = self.sheet.find(number)
                 if isinstance(below, Row):  # empty (checked): the totals row takes its place
