@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pytest
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import PatternFill
 from openpyxl.workbook.defined_name import DefinedName
@@ -413,3 +414,25 @@ def test_a_formula_column_under_a_title_row_is_continued(tmp_path):
     assert re.search(
         r'<c r="C6"[^>]*><f>B6\*2</f></c>', sheet_xml(book, "xl/worksheets/sheet1.xml")
     )
+
+
+def test_the_checker_catches_a_totals_row_that_lost_a_cell_on_the_way(tmp_path, monkeypatch):
+    """The verifier expects the totals row's old cells at its new place, by itself."""
+    from inquiry_cli.contract.changes import ChangeSet
+    from inquiry_cli.errors import FidelityError
+    from inquiry_cli.workbook.sheetxml import SheetPatcher
+    from inquiry_cli.workbook.write import apply
+
+    real = SheetPatcher._moved_row
+
+    def lossy(self, row, to):
+        return re.sub(rb'<c r="A%d".*?</c>' % to, b"", real(self, row, to))
+
+    monkeypatch.setattr(SheetPatcher, "_moved_row", lossy)
+    book = table_workbook(tmp_path / "lossy.xlsx")
+    before = book.read_bytes()
+    changes = ChangeSet(command="test")
+    changes.append("Buyers", {1: "K-04", 2: "Ivo Petrov"})
+    with pytest.raises(FidelityError, match="row 6 column 1"):
+        apply(book, changes)
+    assert book.read_bytes() == before
