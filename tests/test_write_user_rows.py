@@ -436,3 +436,23 @@ def test_the_checker_catches_a_totals_row_that_lost_a_cell_on_the_way(tmp_path, 
     with pytest.raises(FidelityError, match="row 6 column 1"):
         apply(book, changes)
     assert book.read_bytes() == before
+
+
+def test_inquiry_goes_inside_the_inquiries_table_above_its_total(inq, tmp_path):
+    book = table_workbook(tmp_path / "inq.xlsx")
+    wb = openpyxl.load_workbook(book)
+    sheet = wb.create_sheet("Inquiries")
+    sheet.append(["Inquiry ID", "Received", "Channel", "Buyer ID", "Product", "Quantity"])
+    sheet.append(["Q-1", dt.datetime(2026, 11, 20, 9, 0), "email", "K-01", "LED-HB-150", 200])
+    sheet.append(["Q-2", dt.datetime(2026, 11, 21, 9, 0), "email", "K-02", "LED-PL-60", 50])
+    sheet.append(["Total", None, None, None, None, "=SUBTOTAL(109,F2:F3)"])
+    table = Table(displayName="InquiryLog", ref="A1:F4")
+    table.totalsRowCount = 1
+    sheet.add_table(table)
+    wb.save(book)
+    done = inq("-w", book, "inquiry", "-b", "mei@lioncity.sg", "-c", "email", "-p", "LED-T8-18",
+               "--qty", "1000")  # fmt: skip
+    assert done.exit_code == 0, done.output
+    rows = cells(book, "Inquiries")
+    assert rows[3][3:6] == ["K-03", "LED-T8-18", 1000] and rows[4][0] == "Total"
+    assert "<f>SUBTOTAL(109,F2:F4)</f>" in sheet_xml(book, "xl/worksheets/sheet3.xml")
