@@ -44,7 +44,7 @@ def cells(path: Path, sheet: str = "Buyers") -> list[list]:
     return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python()
 
 
-def table_workbook(path: Path, below: list | None = None) -> Path:
+def table_workbook(path: Path, below: list | None = None, chart: bool = False) -> Path:
     """Buyers as an Excel Table A1:H5 with a totals row (an A1 SUBTOTAL and a structured
     one), a calculated column, a conditional format and a data validation over the data,
     a merged side note beside the data, a print area and a named range over a column."""
@@ -85,6 +85,12 @@ def table_workbook(path: Path, below: list | None = None) -> Path:
     ws.add_data_validation(dv)
     ws.print_area = "A1:H5"
     wb.defined_names["BuyerEmails"] = DefinedName("BuyerEmails", attr_text="Buyers!$D$2:$D$4")
+    if chart:
+        from openpyxl.chart import BarChart, Reference
+
+        bars = BarChart()
+        bars.add_data(Reference(ws, min_col=7, min_row=2, max_row=4))
+        ws.add_chart(bars, "L2")
     summary = wb.create_sheet("Summary")
     summary.append(["=Buyers!G5", "=SUM(Buyers!$G$2:$G$4)", "=Buyers!G4", '="Buyers!G5"'])
     wb.save(path)
@@ -101,7 +107,7 @@ def _table_part(path: Path) -> str:
 
 
 def test_add_puts_the_buyer_inside_the_table_above_its_totals_row(inq, tmp_path):
-    book = table_workbook(tmp_path / "buyers.xlsx")
+    book = table_workbook(tmp_path / "buyers.xlsx", chart=True)
     result = inq("-w", book, "add", *NEW_BUYER)
     assert result.exit_code == 0, result.output
 
@@ -129,6 +135,8 @@ def test_add_puts_the_buyer_inside_the_table_above_its_totals_row(inq, tmp_path)
     assert "<f>Buyers!G6</f>" in summary and "<f>SUM(Buyers!$G$2:$G$5)</f>" in summary
     assert "<f>Buyers!G4</f>" in summary  # a data row stays where it is
     assert '<f>"Buyers!G5"</f>' in summary  # text is text
+    chart = sheet_xml(book, "xl/charts/chart1.xml")
+    assert re.search(r"<(c:)?f>'Buyers'!\$G\$2:\$G\$5</(c:)?f>", chart)  # the chart grows
 
     lookup = inq("-w", book, "lookup", "ivo@balkanlux.bg")
     assert lookup.exit_code == 0, lookup.output

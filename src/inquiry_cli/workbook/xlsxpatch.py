@@ -70,6 +70,8 @@ _CALCULATED = re.compile(
     rb"<(?:[\w.-]+:)?calculatedColumnFormula\b([^>]*)>(.*?)</(?:[\w.-]+:)?calculatedColumnFormula>",
     re.S,
 )
+_CHART_FORMULA = re.compile(rb"(<(?:[\w.-]+:)?f>)([^<]*)(</(?:[\w.-]+:)?f>)")
+_PIVOT_SOURCE = re.compile(rb"<(?:[\w.-]+:)?worksheetSource\b[^>]*>")
 _HYPERLINK = re.compile(rb"<(?:[\w.-]+:)?hyperlink\b[^>]*>")
 # A plain email address: the only text inq turns into a link target (mailto:).
 _PLAIN_EMAIL = re.compile(
@@ -388,6 +390,30 @@ class WorkbookPatch:
                 self.out.replaced[other.part] = new
                 # Checked like a changed sheet: every cell as it was (no values change).
                 self.out.sheets.setdefault(other.name, (other.part, SheetPatch()))
+        self._follow_in_charts(moved, move, needles)
+
+    def _follow_in_charts(self, moved: SheetRef, move: TotalsMove, needles: list[bytes]) -> None:
+        """Chart series over the Table's data grow with it (Excel grows them too), and a
+        pivot table's source range over it; their cached values stay until Excel
+        refreshes them."""
+        for part in self.src.by_name:
+            low = part.lower()
+            if "/charts/chart" in low and low.endswith(".xml"):
+                xml = self.src.read(part)
+                if any(needle in xml for needle in needles):
+                    new = _CHART_FORMULA.sub(
+                        lambda m: (
+                            m.group(1) + _moved_text(m.group(2), moved.name, move) + m.group(3)
+                        ),
+                        xml,
+                    )
+                    if new != xml:
+                        self.out.replaced[part] = new
+            elif "/pivotcache/pivotcachedefinition" in low and low.endswith(".xml"):
+                xml = self.src.read(part)
+                new = _PIVOT_SOURCE.sub(lambda m: _moved_source(m.group(), moved.name, move), xml)
+                if new != xml:
+                    self.out.replaced[part] = new
 
     def _mail_links(self, part: str, sheet: SheetXml, xml: bytes, result: SheetPatch) -> bytes:
         """A new email under a mailto: link gets a link to its own address (and nothing
@@ -779,6 +805,24 @@ def _target_table(
     last = sheet.last_value_row()
     ending = [s for s in inside if s[1].last_row == last and s[1].formulas]
     return ending[0] if ending else None
+
+
+def _moved_text(text: bytes, sheet: str, move: TotalsMove) -> bytes:
+    """A chart's series formula (XML text) with its references to `sheet` moved."""
+    plain = unescape(text.decode("utf-8", "replace"))
+    new = rewrite(plain, sheet, move.span, own=False)
+    return text if new == plain else escape(new, quote=False).encode()
+
+
+def _moved_source(tag: bytes, sheet: str, move: TotalsMove) -> bytes:
+    """A pivot cache's <worksheetSource ref= sheet=> over the moved sheet, grown."""
+    a = attrs(tag)
+    named = unescape(a.get(b"sheet", b"").decode("utf-8", "replace"))
+    if b"ref" not in a or named.casefold() != sheet.casefold():
+        return tag
+    return _REF_ATTR.sub(
+        lambda r: r.group(1) + rewrite_ranges(r.group(2), move.span) + r.group(3), tag
+    )
 
 
 def _move_names(wb: bytes, sheet: str, span: SpanMap) -> bytes:
