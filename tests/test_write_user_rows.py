@@ -464,3 +464,15 @@ def test_inquiry_goes_inside_the_inquiries_table_above_its_total(inq, tmp_path):
     rows = cells(book, "Inquiries")
     assert rows[3][3:6] == ["K-03", "LED-T8-18", 1000] and rows[4][0] == "Total"
     assert "<f>SUBTOTAL(109,F2:F4)</f>" in sheet_xml(book, "xl/worksheets/sheet3.xml")
+
+
+def test_a_pivot_source_over_the_moved_sheet_grows_and_no_other():
+    from inquiry_cli.workbook.refs import TotalsMove
+    from inquiry_cli.workbook.xlsxpatch import _moved_source
+
+    move = TotalsMove(5, 1)
+    assert _moved_source(b'<worksheetSource ref="A1:H4" sheet="Buyers"/>', "buyers", move) == (
+        b'<worksheetSource ref="A1:H5" sheet="Buyers"/>'
+    )
+    other = b'<worksheetSource ref="A1:H4" sheet="Quotes"/>'
+    assert _moved_source(other, "Buyers", move) == other
