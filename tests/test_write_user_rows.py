@@ -60,6 +60,9 @@ def table_workbook(path: Path, below: list | None = None, chart: bool = False) -
     ws["J2"] = "Key accounts"
     ws.merge_cells("J2:J4")
     ws["K1"] = "=G5"  # the grand total, shown beside the table
+    for r in (2, 3, 4):  # beside the data: a running total, a share of the total
+        ws.cell(r, 12, f"=SUM($G$2:G{r})")
+        ws.cell(r, 13, f"=G{r}/$G$5")
     if below:
         ws.append([])
         ws.append(below)
@@ -126,11 +129,14 @@ def test_add_puts_the_buyer_inside_the_table_above_its_totals_row(inq, tmp_path)
     assert 'sqref="G2:G5"' in xml  # the conditional format
     assert 'sqref="E2:E5"' in xml  # the data validation
     assert 'ref="J2:J5"' in xml  # the merged note beside the data
-    assert re.search(r'<dimension ref="A1:K6"', xml)
+    assert re.search(r'<dimension ref="A1:M6"', xml)
     wb = sheet_xml(book, "xl/workbook.xml")
     assert re.search(r"Buyers'?!\$A\$1:\$H\$6<", wb) and "Buyers!$D$2:$D$5<" in wb
 
     assert "<f>G6</f>" in xml  # a formula beside the table follows the totals row
+    assert "<f>SUM($G$2:G4)</f>" in xml  # a data row's own range does not grow...
+    assert re.search(r'<c r="L5"[^>]*><f>SUM\(\$G\$2:G5\)</f></c>', xml)  # ...it is continued
+    assert "<f>G4/$G$6</f>" in xml and re.search(r'<c r="M5"[^>]*><f>G5/\$G\$6</f>', xml)
     summary = sheet_xml(book, "xl/worksheets/sheet2.xml")
     assert "<f>Buyers!G6</f>" in summary and "<f>SUM(Buyers!$G$2:$G$5)</f>" in summary
     assert "<f>Buyers!G4</f>" in summary  # a data row stays where it is

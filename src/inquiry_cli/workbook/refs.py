@@ -171,12 +171,23 @@ class TotalsMove:
     """`by` rows go in at `at`, a Table's totals row, which moves down to `at + by`.
 
     References follow the totals row; a range ending on the last data row (or on the
-    totals row) grows by the new rows, as the Table does. Nothing else moves (the rows
-    the totals row moves into must be empty), so other references stay.
+    totals row) grows by the new rows, as the Table does (`span`). Nothing else moves
+    (the rows the totals row moves into must be empty), so other references stay.
+
+    A formula in a data row is that row's own (=SUM($G$2:G4), a running total in row 4):
+    its ranges do not grow, only its references to the totals row follow (`follow`).
     """
 
     at: int
     by: int
+
+    def follow(self, first: int, last: int) -> tuple[int, int]:
+        at, by = self.at, self.by
+        if first == last == at:
+            return at + by, at + by
+        if first < at and last == at:
+            return first, last + by
+        return first, last
 
     def span(self, first: int, last: int) -> tuple[int, int]:
         at, by = self.at, self.by

@@ -21,6 +21,7 @@ from inquiry_cli.errors import UsageError, WorkbookNotWritable, WorkbookUnreadab
 from inquiry_cli.workbook.refs import (
     MAX_COL,
     MAX_ROW,
+    SpanMap,
     TotalsMove,
     rewrite,
     rewrite_ranges,
@@ -210,6 +211,7 @@ class TableSpot:
     last_row: int
     totals_row: int = 0
     formulas: dict[int, bytes] = field(default_factory=dict)
+    data_from: int = 0  # its first data row
 
 
 class SheetXml:
@@ -459,6 +461,8 @@ class SheetPatcher:
         self.edits: list[tuple[int, int, int, bytes]] = []  # (start, order, end, bytes)
         self.result = SheetPatch()
         self.move: TotalsMove | None = None
+        # Where the moving Table's data rows are in the sheet XML (byte offsets).
+        self.data_bytes = (0, 0)
 
     # -- cells -----------------------------------------------------------------
     def cell(self, row: int, col: int, style: int | None, value: CellValue) -> bytes:
@@ -540,6 +544,9 @@ class SheetPatcher:
         """The column formulas to fill into new rows, by row number (as fill-down does)."""
 
         def filler(text: str, source: int) -> Callable[[int], bytes | None]:
+            if self.move is not None:  # the row above as it will read, the totals row moved
+                text = rewrite(text, self.sheet.name, self.move.follow)
+
             def at(row: int) -> bytes | None:
                 shifted = shift_formula(text, row - source)
                 return None if shifted is None else xml_escape(shifted)
@@ -608,7 +615,7 @@ class SheetPatcher:
             body,
         )
 
-        return tag + move_formulas(body, self.p, self.sheet.name, move, own=True, anchors=True)
+        return tag + move_formulas(body, self.p, self.sheet.name, move.span, own=True, anchors=True)
 
     def _merge_row(self, row: Row, values: dict[int, CellValue], styles: dict[int, int]) -> bytes:
         """Rewrite one existing row: untouched cells are kept byte for byte."""
@@ -791,6 +798,11 @@ class SheetPatcher:
         if appends and table is not None and table.totals_row:
             totals = self._make_room(table, len(appends), merges)
             self.move = TotalsMove(table.totals_row, len(appends))
+            first = self.sheet.find(table.data_from or table.totals_row)
+            self.data_bytes = (
+                first.start if isinstance(first, Row) else first,
+                totals.start if isinstance(totals, Row) else totals,
+            )
             start = table.totals_row
             span = self.move.span
             merges = [
@@ -852,6 +864,10 @@ class SheetPatcher:
             found = self.sheet.find(number)
             if isinstance(found, Row):
                 new = self._merge_row(found, values, styles if is_append else {})
+                if self.move is not None and table is not None:
+                    in_data = table.data_from <= number < self.move.at
+                    span = self.move.follow if in_data else self.move.span
+                    new = move_formulas(new, self.p, self.sheet.name, span, own=True)
                 self.edits.append((found.start, number, found.end, new))
             else:
                 if is_append:
@@ -876,10 +892,10 @@ class SheetPatcher:
         ]
         pos = self.sheet.inner_start
         for start, _order, end, new in sorted(self.edits, key=lambda e: (e[0], e[1])):
-            parts.append(self._untouched(xml[pos:start]))
+            parts.append(self._untouched(xml[pos:start], pos))
             parts.append(new)
             pos = max(pos, end)
-        parts.append(self._untouched(xml[pos : self.sheet.inner_end]))
+        parts.append(self._untouched(xml[pos : self.sheet.inner_end], pos))
         tail = self.sheet.xml[self.sheet.inner_end :]
         if self.move is not None:
             tail = self._move_tail(tail, self.move)
@@ -888,15 +904,25 @@ class SheetPatcher:
         parts.append(tail)
         return b"".join(parts)
 
-    def _untouched(self, rows: memoryview) -> bytes | memoryview:
-        """Rows the plan leaves alone; with a totals row moving, their formulas' references
-        to it follow it (=H5 -> =H6) and their ranges over the data grow."""
+    def _untouched(self, rows: memoryview, at: int) -> bytes | memoryview:
+        """Rows the plan leaves alone (from byte offset `at`); with a totals row moving,
+        their formulas' references to it follow it (=H5 -> =H6), and outside the data
+        rows their ranges over the data grow (a data row's own ranges do not)."""
         if self.move is None:
             return rows
         data = bytes(rows)
         if b"</" + self.p + b"f>" not in data:
             return rows
-        return move_formulas(data, self.p, self.sheet.name, self.move, own=True)
+        move, name, p = self.move, self.sheet.name, self.p
+        start, end = (min(max(x - at, 0), len(data)) for x in self.data_bytes)
+        return b"".join(
+            move_formulas(piece, p, name, span, own=True) if piece else b""
+            for piece, span in (
+                (data[:start], move.span),
+                (data[start:end], move.follow),
+                (data[end:], move.span),
+            )
+        )
 
     def _dimension(self, head: bytes) -> bytes:
         m = re.search(rb"(<" + re.escape(self.p) + rb'dimension\b[^>]*\bref=")([^"]*)(")', head)
@@ -940,9 +966,9 @@ class SheetPatcher:
 
 
 def move_formulas(
-    xml: bytes, p: bytes, sheet: str, move: TotalsMove, *, own: bool, anchors: bool = False
+    xml: bytes, p: bytes, sheet: str, span: SpanMap, *, own: bool, anchors: bool = False
 ) -> bytes:
-    """Every <f> in `xml` with its references to `sheet` moved by `move` (`own`: the
+    """Every <f> in `xml` with its references to `sheet` moved by `span` (`own`: the
     formulas are on that sheet, so unqualified references mean it; `anchors`: they are
     the moved row's, so a formula's own range (ref=) moves too)."""
     q = re.escape(p)
@@ -951,10 +977,10 @@ def move_formulas(
         start = m.group(1)
         if anchors:
             start = _REF_ATTR.sub(
-                lambda r: r.group(1) + rewrite_ranges(r.group(2), move.span) + r.group(3), start
+                lambda r: r.group(1) + rewrite_ranges(r.group(2), span) + r.group(3), start
             )
         text = unescape(m.group(2).decode("utf-8", "replace"))
-        new = rewrite(text, sheet, move.span, own=own)
+        new = rewrite(text, sheet, span, own=own)
         return start + (m.group(2) if new == text else xml_escape(new)) + m.group(3)
 
     return re.sub(rb"(<" + q + rb"f\b[^>]*>)(.*?)(</" + q + rb"f>)", formula, xml, flags=re.S)

@@ -385,7 +385,7 @@ class WorkbookPatch:
             if not any(needle in xml for needle in needles):
                 continue
             p = SheetXml(xml, other.name).p
-            new = move_formulas(xml, p, moved.name, move, own=False)
+            new = move_formulas(xml, p, moved.name, move.span, own=False)
             if new != xml:
                 self.out.replaced[other.part] = new
                 # Checked like a changed sheet: every cell as it was (no values change).
@@ -775,7 +775,7 @@ def _table_spot(xml: bytes) -> TableSpot | None:
     bounds = parse_range(a.get(b"ref", b""))
     if bounds is None:
         return None
-    _r1, c1, r2, c2 = bounds
+    r1, c1, r2, c2 = bounds
     totals = a.get(b"totalsRowCount", b"0").strip() not in (b"", b"0")
     name = unescape((a.get(b"displayName") or a.get(b"name") or b"?").decode("utf-8", "replace"))
     formulas: dict[int, bytes] = {}
@@ -783,7 +783,8 @@ def _table_spot(xml: bytes) -> TableSpot | None:
         f = _CALCULATED.search(col.group(1) or b"")
         if f and attrs(f.group(1)).get(b"array") not in (b"1", b"true") and f.group(2).strip():
             formulas[c1 + k] = f.group(2)
-    return TableSpot(name, c1, c2, r2, r2 if totals else 0, formulas)
+    headers = 0 if a.get(b"headerRowCount", b"1").strip() == b"0" else 1
+    return TableSpot(name, c1, c2, r2, r2 if totals else 0, formulas, r1 + headers)
 
 
 def _target_table(
