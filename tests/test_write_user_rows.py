@@ -482,3 +482,26 @@ def test_a_pivot_source_over_the_moved_sheet_grows_and_no_other():
     )
     other = b'<worksheetSource ref="A1:H4" sheet="Quotes"/>'
     assert _moved_source(other, "Buyers", move) == other
+
+
+def test_cells_without_their_address_still_give_the_column_format(tmp_path):
+    """Some writers leave r= off cells (the place in the row says the column)."""
+    from inquiry_cli.contract.changes import ChangeSet
+    from inquiry_cli.workbook.write import apply
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Name", "Since"])
+    for r, since in enumerate([D(2026, 1, 2), D(2026, 2, 3), None], start=2):
+        ws.append([f"n{r}", since])
+        if since:  # the row above has no date (and no format) in that column
+            ws.cell(r, 2).number_format = "dd.mm.yyyy"
+    wb.save(book := tmp_path / "bare.xlsx")
+    rewrite_part(
+        book, "xl/worksheets/sheet1.xml", lambda x: re.sub(r'(<c) r="[A-Z]+\d+"', r"\1", x)
+    )
+    changes = ChangeSet(command="test")
+    changes.append("Sheet", {1: "n5", 2: D(2026, 11, 27)})
+    apply(book, changes)
+    assert 'r="' not in sheet_xml(tmp_path / "bare.xlsx", "xl/worksheets/sheet1.xml").split("<c")[1]
+    assert openpyxl.load_workbook(book).active["B5"].number_format == "dd.mm.yyyy"

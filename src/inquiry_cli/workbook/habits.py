@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
 from html import unescape
 
 from inquiry_cli.workbook.refs import relative_form
 from inquiry_cli.workbook.sheetxml import (
     Habits,
-    NoRowNumbers,
     Row,
     SheetXml,
     attrs,
@@ -30,22 +28,6 @@ _S_ATTR = re.compile(rb"""(?:^|\s)s\s*=\s*["'](\d+)""")
 STYLE_ROWS = 100
 FORMULA_ROWS = 2_000
 MIN_FORMULA_ROWS = 2  # one row is no pattern
-
-
-def _rows_up(sheet: SheetXml, row: Row) -> Iterator[Row]:
-    """`row` and the rows above it, nearest first (stops at a row without r=)."""
-    yield row
-    pos = row.start
-    while True:
-        i = sheet.xml.rfind(sheet.row_open, sheet.inner_start, pos)
-        if i < 0:
-            return
-        if sheet._is_row(i):
-            try:
-                yield sheet._row_at(i)
-            except NoRowNumbers:
-                return
-        pos = i
 
 
 class _Formulas:
@@ -112,7 +94,7 @@ def column_habits(sheet: SheetXml, above: Row, top: int) -> Habits:
     expected = above.number  # the next row up, if no row is missing
     capped = False
     style_from = above.start
-    for n, row in enumerate(_rows_up(sheet, above)):
+    for n, row in enumerate(sheet.rows_up(above)):
         if row.number <= top:
             break
         if row.number != expected:  # a row missing: not every row holds the formula
@@ -185,24 +167,17 @@ def _most_used_styles(sheet: SheetXml, start: int, end: int) -> dict[int, int]:
 
 
 def _most_used_slowly(sheet: SheetXml, start: int, end: int) -> dict[int, int]:
+    """_most_used_styles for cells without r= (their column is their place in the row)."""
     counts: dict[int, Counter[int]] = {}
     last: dict[int, dict[int, int]] = {}
     k = 0
-    pos = start
-    while pos < end:
-        i = sheet.xml.find(sheet.row_open, pos, end)
-        if i < 0 or not sheet._is_row(i):
-            break
-        try:
-            row = sheet._row_at(i)
-        except NoRowNumbers:
-            break
+    for row in sheet.rows_in(start, end):
         for col, _s, _e, a, inner in sheet.cells(row):
             if holds_value(inner, sheet.p):
                 index = int_attr(a.get(b"s")) or 0
                 counts.setdefault(col, Counter())[index] += 1
-                last.setdefault(col, {})[index] = k = k + 1
-        pos = row.end
+                k += 1
+                last.setdefault(col, {})[index] = k
     return {
         col: max(counter, key=lambda s: (counter[s], last[col][s]))
         for col, counter in counts.items()

@@ -306,6 +306,39 @@ class SheetXml:
             else:
                 pos = i + 1
 
+    def rows_up(self, row: Row) -> Iterator[Row]:
+        """`row` and the rows above it, nearest first (stops at a row without r=)."""
+        yield row
+        pos = row.start
+        while True:
+            i = self.xml.rfind(self.row_open, self.inner_start, pos)
+            if i < 0:
+                return
+            if self._is_row(i):
+                try:
+                    yield self._row_at(i)
+                except NoRowNumbers:
+                    return
+            pos = i
+
+    def rows_in(self, start: int, end: int) -> Iterator[Row]:
+        """The rows starting between byte offsets start and end, in order (stops at a
+        row without r=)."""
+        pos = start
+        while pos < end:
+            i = self.xml.find(self.row_open, pos, end)
+            if i < 0:
+                return
+            if not self._is_row(i):
+                pos = i + 1
+                continue
+            try:
+                row = self._row_at(i)
+            except NoRowNumbers:
+                return
+            yield row
+            pos = row.end
+
     def has_value(self, row: Row) -> bool:
         return any(self.xml.find(mark, row.tag_end, row.end) >= 0 for mark in self._value_marks)
 
