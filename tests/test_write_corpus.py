@@ -47,6 +47,14 @@ def format_of(path, index: int) -> str:
     return ids.pop()
 
 
+def format_id(path, code: str) -> str:
+    """numFmtId of the custom number format `code` (one, in the stylesheet)."""
+    root = etree.fromstring(parts(path)["xl/styles.xml"])
+    ids = [f.get("numFmtId") for f in root.iter(f"{MAIN}numFmt") if f.get("formatCode") == code]
+    assert len(ids) == 1, ids
+    return ids[0]
+
+
 def refused_untouched(book, changes, error, match):
     sha = digest(book)
     with pytest.raises(error, match=match):
@@ -111,11 +119,12 @@ def test_an_alternate_content_entry_counts_as_one_cell_format(tmp_path):
     cs.add_sheet(AddSheet("Log", ["Date"], rows=[[dt.date(2026, 11, 28)]]))
     apply(book, cs)
     xml = sheet_xml(book)
-    assert format_of(book, cell_style(xml, "A4")) == "14"  # a date format, not 4 or 0
+    iso = format_id(book, "yyyy-mm-dd")  # a date format, not 4 or 0 (issue 14 item 5)
+    assert format_of(book, cell_style(xml, "A4")) == iso
     assert format_of(book, cell_style(xml, "B4")) == "0"
     assert format_of(book, cell_style(xml, "A2")) == "164"  # old cells keep theirs
     log = sheet_xml(book, "xl/worksheets/sheet2.xml")
-    assert format_of(book, cell_style(log, "A2")) == "14"
+    assert format_of(book, cell_style(log, "A2")) == iso
     assert format_of(book, cell_style(log, "A1")) == "0"  # the bold header: no date
 
 
@@ -286,7 +295,8 @@ def test_a_workbook_without_styles_takes_text_and_numbers_and_gets_styles_for_a_
     got = parts(book)
     assert b"/styles" in got["xl/_rels/workbook.xml.rels"]
     assert b'PartName="/xl/styles.xml"' in got["[Content_Types].xml"]
-    assert format_of(book, 3) == "0" and format_of(book, cell_style(sheet_xml(book), "B4")) == "14"
+    iso = format_id(book, "yyyy-mm-dd")
+    assert format_of(book, 3) == "0" and format_of(book, cell_style(sheet_xml(book), "B4")) == iso
 
 
 @pytest.mark.parametrize("quirk", ["main_part_elsewhere", "backslash_names"])

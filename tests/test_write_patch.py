@@ -78,7 +78,9 @@ def test_append_rows_keeps_everything_else(book, compare_mode):
     assert b"<si><t>Hans M" in after["xl/sharedStrings.xml"]  # untouched, inline strings used
 
     new = values(book)
-    declared = {("Buyers", (r, c)) for r in (6, 7) for c in range(1, 7)}
+    # The amount-times-two column is continued in the new rows, as Excel fills it down.
+    assert [new["Buyers"][(r, 7)] for r in (6, 7)] == ["=E6*2", "=E7*2"]
+    declared = {("Buyers", (r, c)) for r in (6, 7) for c in range(1, 8)}
     assert_other_cells_same(old, new, declared)
     b = new["Buyers"]
     assert [b.get((6, c)) for c in range(1, 7)] == [
@@ -230,9 +232,11 @@ def test_combination_in_one_write(book, compare_mode):
     new = values(book)
     assert new["Buyers"][(6, 2)] == "Combo" and new["Buyers"][(3, 6)] == "D"
     assert new["Contacts"][(5, 5)] == "first mail"
+    assert new["Buyers"][(6, 7)] == "=E6*2"  # the column's formula, continued
     declared = {
         ("Buyers", (6, 1)),
         ("Buyers", (6, 2)),
+        ("Buyers", (6, 7)),
         ("Buyers", (3, 6)),
         ("Contacts", (5, 2)),
         ("Contacts", (5, 5)),

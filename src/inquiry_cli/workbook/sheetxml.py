@@ -11,15 +11,23 @@ import bisect
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from html import unescape
 
 from inquiry_cli.contract.changes import CellValue
-from inquiry_cli.errors import UsageError, WorkbookUnreadable
+from inquiry_cli.errors import UsageError, WorkbookNotWritable, WorkbookUnreadable
+from inquiry_cli.workbook.refs import (
+    MAX_COL,
+    MAX_ROW,
+    SpanMap,
+    TotalsMove,
+    rewrite,
+    rewrite_ranges,
+    shift_formula,
+)
 
-MAX_ROW = 1_048_576
-MAX_COL = 16_384
 MAX_TEXT = 32_767
 
 _ATTR = re.compile(rb"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
@@ -29,6 +37,7 @@ _SQREF_ATTR = re.compile(rb"(\bsqref\s*=\s*\")([^\"]*)(\")")
 _XM_SQREF = re.compile(rb"(<[\w]+:sqref>)([^<]*)(</[\w]+:sqref>)")
 _FILTER_TAG = re.compile(rb"<(?:[\w]+:)?(?:autoFilter|sortState)\b[^>]*>")
 _REF_ATTR = re.compile(rb"(\bref\s*=\s*\")([^\"]*)(\")")
+_MOVING_TAG = re.compile(rb"<(?:[\w]+:)?(?:autoFilter|sortState|mergeCell|hyperlink)\b[^>]*>")
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ufffe\uffff]")
 _ESCAPED_LOOKALIKE = re.compile("_(x[0-9A-Fa-f]{4}_)")
 
@@ -172,6 +181,37 @@ class SheetPatch:
     appended_rows: list[int] = field(default_factory=list)
     expected: dict[tuple[int, int], CellValue] = field(default_factory=dict)
     formula_overwritten: bool = False
+    # Rows moved whole (a Table's totals row under the new rows): old number -> new.
+    moved: dict[int, int] = field(default_factory=dict)
+    above: int = 0  # the data row new rows take their look from (0: none, the header)
+
+
+@dataclass
+class Habits:
+    """What a column does in its data rows (workbook/habits.py reads them): the cell
+    format its values use most, and a formula to continue (its text, the row it is for)."""
+
+    styles: dict[int, int] = field(default_factory=dict)
+    formulas: dict[int, tuple[str, int]] = field(default_factory=dict)
+
+
+# A formula for new rows: its XML text, or a function of the row number giving it.
+Formula = bytes | Callable[[int], bytes | None]
+HabitsOf = Callable[["SheetXml", "Row", int], Habits]  # (sheet, row above, header row)
+
+
+@dataclass
+class TableSpot:
+    """The Excel Table that appended rows go into: its columns, its last row, its totals
+    row (0: none) and its calculated columns (column -> formula, as XML text)."""
+
+    name: str
+    first_col: int
+    last_col: int
+    last_row: int
+    totals_row: int = 0
+    formulas: dict[int, bytes] = field(default_factory=dict)
+    data_from: int = 0  # its first data row
 
 
 class SheetXml:
@@ -265,6 +305,39 @@ class SheetXml:
                 pos = row.end
             else:
                 pos = i + 1
+
+    def rows_up(self, row: Row) -> Iterator[Row]:
+        """`row` and the rows above it, nearest first (stops at a row without r=)."""
+        yield row
+        pos = row.start
+        while True:
+            i = self.xml.rfind(self.row_open, self.inner_start, pos)
+            if i < 0:
+                return
+            if self._is_row(i):
+                try:
+                    yield self._row_at(i)
+                except NoRowNumbers:
+                    return
+            pos = i
+
+    def rows_in(self, start: int, end: int) -> Iterator[Row]:
+        """The rows starting between byte offsets start and end, in order (stops at a
+        row without r=)."""
+        pos = start
+        while pos < end:
+            i = self.xml.find(self.row_open, pos, end)
+            if i < 0:
+                return
+            if not self._is_row(i):
+                pos = i + 1
+                continue
+            try:
+                row = self._row_at(i)
+            except NoRowNumbers:
+                return
+            yield row
+            pos = row.end
 
     def has_value(self, row: Row) -> bool:
         return any(self.xml.find(mark, row.tag_end, row.end) >= 0 for mark in self._value_marks)
@@ -409,14 +482,20 @@ class SheetPatcher:
         date_style: DateStyle,
         date1904: bool,
         number_style: NumberStyle | None = None,
+        habits: HabitsOf | None = None,
     ) -> None:
         self.sheet = sheet
+        self.habits = habits
+        self.continued: dict[int, tuple[str, int]] = {}  # column -> (formula, its row)
         self.date_style = date_style
         self.number_style = number_style or (lambda style: style)
         self.date1904 = date1904
         self.p = sheet.p
         self.edits: list[tuple[int, int, int, bytes]] = []  # (start, order, end, bytes)
         self.result = SheetPatch()
+        self.move: TotalsMove | None = None
+        # Where the moving Table's data rows are in the sheet XML (byte offsets).
+        self.data_bytes = (0, 0)
 
     # -- cells -----------------------------------------------------------------
     def cell(self, row: int, col: int, style: int | None, value: CellValue) -> bytes:
@@ -429,7 +508,9 @@ class SheetPatcher:
                     f"cannot store {value} in an Excel cell: Excel shows no dates before "
                     f"{first_date(self.date1904)}"
                 )
-            style = self.date_style(style, isinstance(value, dt.datetime))
+            # A date-time at midnight is a day (how the rules hand "today" over).
+            timed = isinstance(value, dt.datetime) and value.time() != dt.time()
+            style = self.date_style(style, timed)
         elif style and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
             style = self.number_style(style)  # the style above may show dates
         s = b' s="%d"' % style if style else b""
@@ -462,11 +543,112 @@ class SheetPatcher:
 
     # -- rows ------------------------------------------------------------------
     def _new_row(
-        self, number: int, values: dict[int, CellValue], styles: dict[int, int], row_attrs: bytes
+        self,
+        number: int,
+        values: dict[int, CellValue],
+        styles: dict[int, int],
+        row_attrs: bytes,
+        formulas: Mapping[int, Formula] | None = None,
     ) -> bytes:
-        cols = sorted(set(values) | set(styles))
-        body = b"".join(self.cell(number, c, styles.get(c), values.get(c)) for c in cols)
+        """A new row; `formulas` (column -> formula XML text, or a function of the row
+        giving it) fill the columns that `values` leaves empty, with no cached value
+        (Excel computes it on opening)."""
+        texts: dict[int, bytes] = {}
+        for c, f in (formulas or {}).items():
+            text = f(number) if callable(f) else f
+            if text and values.get(c) in (None, ""):
+                texts[c] = text
+        cols = sorted(set(values) | set(styles) | set(texts))
+        body = b"".join(
+            self._formula_cell(number, c, styles.get(c), texts[c])
+            if c in texts
+            else self.cell(number, c, styles.get(c), values.get(c))
+            for c in cols
+        )
         return b'<%srow r="%d"%s>%s</%srow>' % (self.p, number, row_attrs, body, self.p)
+
+    def _formula_cell(self, row: int, col: int, style: int | None, formula: bytes) -> bytes:
+        p = self.p
+        s = b' s="%d"' % style if style else b""
+        ref = f"{col_letters(col)}{row}".encode()
+        return b'<%sc r="%s"%s><%sf>%s</%sf></%sc>' % (p, ref, s, p, formula, p, p)
+
+    def _continued_formulas(self) -> dict[int, Formula]:
+        """The column formulas to fill into new rows, by row number (as fill-down does)."""
+
+        def filler(text: str, source: int) -> Callable[[int], bytes | None]:
+            if self.move is not None:  # the row above as it will read, the totals row moved
+                text = rewrite(text, self.sheet.name, self.move.follow)
+
+            def at(row: int) -> bytes | None:
+                shifted = shift_formula(text, row - source)
+                return None if shifted is None else xml_escape(shifted)
+
+            return at
+
+        return {c: filler(text, row) for c, (text, row) in self.continued.items()}
+
+    # -- a Table's totals row, moved down under the new rows ---------------------------
+    def _make_room(self, table: TableSpot, count: int, merges: list[Merge]) -> Row | int:
+        """The totals row (or where it would be, when it has no cells at all), after
+        checking it can move `count` rows down: the rows it moves into hold nothing, and
+        nothing of it lies outside the Table. Refuses otherwise: inq never moves the
+        user's own cells to make room."""
+        name, at = self.sheet.name, table.totals_row
+        found = self.sheet.find(at)
+        why = (
+            f"so inq cannot add a row inside Table {table.name} without moving it; "
+            "make room in Excel (insert an empty row under the totals row), then retry"
+        )
+        for col, _s, _e, _a, inner in self.sheet.cells(found) if isinstance(found, Row) else ():
+            if not table.first_col <= col <= table.last_col and holds_value(inner, self.p):
+                raise WorkbookNotWritable(
+                    f"{name}!{cell_name(at, col)} is beside the totals row of Table "
+                    f"{table.name}, {why}"
+                )
+            shared = re.search(rb"<" + re.escape(self.p) + rb"f\b[^>]*\bt=\"shared\"", inner)
+            if shared:
+                raise WorkbookNotWritable(
+                    f"{name}!{cell_name(at, col)} in the totals row of Table {table.name} "
+                    "shares its formula with other cells, so inq cannot move the row; "
+                    "add the row in Excel instead"
+                )
+        for number in range(at + 1, at + count + 1):
+            below = self.sheet.find(number)
+            if isinstance(below, Row):
+                for col, _s, _e, _a, inner in self.sheet.cells(below):
+                    if holds_value(inner, self.p):
+                        raise WorkbookNotWritable(
+                            f"{name}!{cell_name(number, col)} is under the totals row of "
+                            f"Table {table.name}, {why}"
+                        )
+        for ref, (r1, _c1, r2, _c2) in merges:
+            if r1 <= at + count and r2 > at:
+                raise WorkbookNotWritable(
+                    f"merged cells {ref.decode()} on {name} reach under the totals row of "
+                    f"Table {table.name}, {why}"
+                )
+        return found
+
+    def _moved_row(self, row: Row, to: int) -> bytes:
+        """The totals row renumbered to `to`, its formulas' references moved with it."""
+        assert self.move is not None
+        move, p = self.move, re.escape(self.p)
+        xml = self.sheet.xml[row.start : row.end]  # (its formulas follow below)
+        tag, body = xml[: row.tag_end - row.start], xml[row.tag_end - row.start :]
+        if re.search(rb"\br\s*=", tag):
+            tag = re.sub(rb"(\br\s*=\s*[\"'])\d+", lambda m: m.group(1) + b"%d" % to, tag, count=1)
+        else:
+            tag = (
+                tag[: len(self.sheet.row_open)] + b' r="%d"' % to + tag[len(self.sheet.row_open) :]
+            )
+        body = re.sub(
+            rb"(<" + p + rb"c\b[^>]*?\br\s*=\s*[\"']\$?[A-Za-z]{1,3}\$?)\d+",
+            lambda m: m.group(1) + b"%d" % to,
+            body,
+        )
+
+        return tag + move_formulas(body, self.p, self.sheet.name, move.span, own=True, anchors=True)
 
     def _merge_row(self, row: Row, values: dict[int, CellValue], styles: dict[int, int]) -> bytes:
         """Rewrite one existing row: untouched cells are kept byte for byte."""
@@ -546,6 +728,12 @@ class SheetPatcher:
             for c, _s, _e, a, _i in sheet.cells(found)
             if (style := int_attr(a.get(b"s"))) is not None
         }
+        self.result.above = last
+        if self.habits is not None:
+            top = max([h for h in (*header_rows, sheet.first_value_row()) if h < last], default=0)
+            habits = self.habits(sheet, found, top)
+            styles.update({c: s for c, s in habits.styles.items() if s or c in styles})
+            self.continued = habits.formulas
         tag = attrs(sheet.xml[found.start : found.tag_end])
         extra = b""
         row_style = int_attr(tag.get(b"s"))
@@ -623,9 +811,11 @@ class SheetPatcher:
         sets: dict[tuple[int, int], CellValue],
         header_rows: set[int],
         computed: Sequence[Computed] = (),
+        table: TableSpot | None = None,
     ) -> None:
         """Plan the edits. `computed` are other ranges Excel fills in itself (a pivot
-        table's output: bounds, why), refused like array formulas."""
+        table's output: bounds, why), refused like array formulas. `table`: the Excel
+        Table the appended rows go into (above its totals row, if it has one)."""
         for (r, c), _v in sets.items():
             _check_coords(self.sheet.name, r, c)
         by_row: dict[int, dict[int, CellValue]] = {}
@@ -637,41 +827,87 @@ class SheetPatcher:
         append_rows: dict[int, dict[int, CellValue]] = {}
         styles: dict[int, int] = {}
         row_attrs, whole_row = b"", False
-        if appends:
+        totals: Row | int | None = None
+        if appends and table is not None and table.totals_row:
+            totals = self._make_room(table, len(appends), merges)
+            self.move = TotalsMove(table.totals_row, len(appends))
+            first = self.sheet.find(table.data_from or table.totals_row)
+            self.data_bytes = (
+                first.start if isinstance(first, Row) else first,
+                totals.start if isinstance(totals, Row) else totals,
+            )
+            start = table.totals_row
+            span = self.move.span
+            merges = [
+                (ref, (span(r1, r2)[0], c1, span(r1, r2)[1], c2))
+                for ref, (r1, c1, r2, c2) in merges
+            ]
+            styles, row_attrs, whole_row = self._template(start - 1, header_rows)
+        elif appends:
             styles, row_attrs, whole_row = self._template(old_last, header_rows)
             start = self._band_start(old_last, appends, merges)
-            for k, values in enumerate(appends):
-                number = start + k
-                for c in values:
-                    _check_coords(self.sheet.name, number, c)
-                if number in by_row:
-                    raise UsageError(
-                        f"row {number} of {self.sheet.name!r} is both appended and set"
-                    )
-                append_rows[number] = values
-                self.result.appended_rows.append(number)
-        self.result.new_last = max([old_last, *append_rows])
-        self._check_written(
-            {
-                (r, c): v
-                for r, values in {**by_row, **append_rows}.items()
-                for c, v in values.items()
-            },
-            merges,
-            computed,
+        for k, values in enumerate(appends):
+            number = start + k
+            for c in values:
+                _check_coords(self.sheet.name, number, c)
+            if number in by_row:
+                raise UsageError(f"row {number} of {self.sheet.name!r} is both appended and set")
+            append_rows[number] = values
+            self.result.appended_rows.append(number)
+        formulas: dict[int, Formula] = dict(table.formulas) if table is not None else {}
+        if self.continued:
+            formulas = {**self._continued_formulas(), **formulas}
+        written = {
+            (r, c): v for r, values in {**by_row, **append_rows}.items() for c, v in values.items()
+        }
+        self._check_written(written, merges, computed)
+        if totals is not None:
+            to = start + len(appends)
+            if set(by_row) & set(range(start, to + 1)):
+                raise UsageError(f"rows {start}-{to} of {self.sheet.name!r} are both moved and set")
+            new = b"".join(
+                self._new_row(
+                    n,
+                    append_rows[n],
+                    styles if whole_row else {c: styles[c] for c in append_rows[n] if c in styles},
+                    row_attrs,
+                    formulas,
+                )
+                for n in sorted(append_rows)
+            )
+            if isinstance(totals, Row):
+                self.result.moved = {start: to}
+                new += self._moved_row(totals, to)
+                self.edits.append((totals.start, start, totals.end, new))
+            else:  # a totals row without cells: nothing to move
+                self.edits.append((totals, start, totals, new))
+            for number in range(start + 1, to + 1):
+                below = self.sheet.find(number)
+                if isinstance(below, Row):  # empty (checked): the totals row takes its place
+                    self.edits.append((below.start, number, below.end, b""))
+            for number, values in append_rows.items():
+                for c, v in values.items():
+                    self.result.expected[(number, c)] = v
+            append_rows = {}
+        self.result.new_last = max(
+            [old_last, *self.result.appended_rows, *self.result.moved.values()]
         )
         for number, values in sorted({**by_row, **append_rows}.items()):
             is_append = number in append_rows
             found = self.sheet.find(number)
             if isinstance(found, Row):
                 new = self._merge_row(found, values, styles if is_append else {})
+                if self.move is not None and table is not None:
+                    in_data = table.data_from <= number < self.move.at
+                    span = self.move.follow if in_data else self.move.span
+                    new = move_formulas(new, self.p, self.sheet.name, span, own=True)
                 self.edits.append((found.start, number, found.end, new))
             else:
                 if is_append:
                     row_styles = (
                         styles if whole_row else {c: styles[c] for c in values if c in styles}
                     )
-                    new = self._new_row(number, values, row_styles, row_attrs)
+                    new = self._new_row(number, values, row_styles, row_attrs, formulas)
                 else:
                     col_styles = self.sheet.column_styles()
                     new = self._new_row(
@@ -689,19 +925,42 @@ class SheetPatcher:
         ]
         pos = self.sheet.inner_start
         for start, _order, end, new in sorted(self.edits, key=lambda e: (e[0], e[1])):
-            parts.append(xml[pos:start])
+            parts.append(self._untouched(xml[pos:start], pos))
             parts.append(new)
             pos = max(pos, end)
-        parts.append(xml[pos : self.sheet.inner_end])
+        parts.append(self._untouched(xml[pos : self.sheet.inner_end], pos))
         tail = self.sheet.xml[self.sheet.inner_end :]
-        if self.result.new_last > self.result.old_last:
+        if self.move is not None:
+            tail = self._move_tail(tail, self.move)
+        elif self.result.new_last > self.result.old_last:
             tail = self._grow_tail(tail)
         parts.append(tail)
         return b"".join(parts)
 
+    def _untouched(self, rows: memoryview, at: int) -> bytes | memoryview:
+        """Rows the plan leaves alone (from byte offset `at`); with a totals row moving,
+        their formulas' references to it follow it (=H5 -> =H6), and outside the data
+        rows their ranges over the data grow (a data row's own ranges do not)."""
+        if self.move is None:
+            return rows
+        data = bytes(rows)
+        if b"</" + self.p + b"f>" not in data:
+            return rows
+        move, name, p = self.move, self.sheet.name, self.p
+        start, end = (min(max(x - at, 0), len(data)) for x in self.data_bytes)
+        return b"".join(
+            move_formulas(piece, p, name, span, own=True) if piece else b""
+            for piece, span in (
+                (data[:start], move.span),
+                (data[start:end], move.follow),
+                (data[end:], move.span),
+            )
+        )
+
     def _dimension(self, head: bytes) -> bytes:
         m = re.search(rb"(<" + re.escape(self.p) + rb'dimension\b[^>]*\bref=")([^"]*)(")', head)
         written = [k for k, v in self.result.expected.items() if v is not None and v != ""]
+        written += [(row, 1) for row in self.result.moved.values()]
         if not m or not written:
             return head
         bounds = [parse_ref(x) for x in m.group(2).split(b":")]
@@ -725,6 +984,48 @@ class SheetPatcher:
         tail = _SQREF_ATTR.sub(grow, tail)
         tail = _XM_SQREF.sub(grow, tail)
         return _FILTER_TAG.sub(lambda m: _REF_ATTR.sub(grow, m.group()), tail)
+
+    @staticmethod
+    def _move_tail(tail: bytes, move: TotalsMove) -> bytes:
+        """Ranges after the cell data follow the totals row and grow over the new rows:
+        conditional formats, validations, filters, merges, hyperlinks."""
+
+        def moved(m: re.Match[bytes]) -> bytes:
+            return m.group(1) + rewrite_ranges(m.group(2), move.span) + m.group(3)
+
+        tail = _SQREF_ATTR.sub(moved, tail)
+        tail = _XM_SQREF.sub(moved, tail)
+        return _MOVING_TAG.sub(lambda m: _REF_ATTR.sub(moved, m.group()), tail)
+
+
+def move_formulas(
+    xml: bytes, p: bytes, sheet: str, span: SpanMap, *, own: bool, anchors: bool = False
+) -> bytes:
+    """Every <f> in `xml` with its references to `sheet` moved by `span` (`own`: the
+    formulas are on that sheet, so unqualified references mean it; `anchors`: they are
+    the moved row's, so a formula's own range (ref=) moves too)."""
+    q = re.escape(p)
+
+    def formula(m: re.Match[bytes]) -> bytes:
+        start = m.group(1)
+        if anchors:
+            start = _REF_ATTR.sub(
+                lambda r: r.group(1) + rewrite_ranges(r.group(2), span) + r.group(3), start
+            )
+        text = unescape(m.group(2).decode("utf-8", "replace"))
+        new = rewrite(text, sheet, span, own=own)
+        return start + (m.group(2) if new == text else xml_escape(new)) + m.group(3)
+
+    return re.sub(rb"(<" + q + rb"f\b[^>]*>)(.*?)(</" + q + rb"f>)", formula, xml, flags=re.S)
+
+
+def holds_value(inner: bytes, p: bytes) -> bool:
+    """Whether a cell's inner XML holds a value or a formula (not just a style)."""
+    return any(b"<" + p + mark in inner for mark in (b"v>", b"v ", b"is>", b"f>", b"f "))
+
+
+def xml_escape(text: str) -> bytes:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode()
 
 
 def _check_coords(sheet: str, row: int, col: int) -> None:

@@ -21,9 +21,14 @@ _ALTERNATE = f"{{{MC_NS}}}AlternateContent"
 
 # Built-in number formats that show a date or time.
 BUILTIN_DATES = {*range(14, 23), *range(27, 37), 45, 46, 47, *range(50, 59), *range(71, 82)}
+# Built-in number formats that show a time of day (22 is date and time).
+BUILTIN_TIMES = {*range(18, 23), 45, 46, 47, *range(32, 36), 55, 56}
 GENERAL_FMT = 0
-DATE_FMT = 14  # built-in short date: shown in the user's locale (2026/11/3, 03.11.2026 ...)
-DATETIME_FMT = 22  # built-in short date + time
+# What a new date gets where its column shows none (or a date-only value where it shows
+# a time): the trade's unambiguous form, the same in every locale.
+DATE_CODE = "yyyy-mm-dd"
+DATETIME_CODE = "yyyy-mm-dd hh:mm"
+_FIRST_CUSTOM = 164  # custom number formats are numbered from here
 
 _QUOTED = re.compile(r'"[^"]*"|\\.|_.|\*.')
 _BRACKET = re.compile(r"\[(?!(?:h+|m+|s+)\])[^\]]*\]", re.IGNORECASE)
@@ -36,6 +41,13 @@ def is_date_code(code: str) -> bool:
     if "general" in bare:
         return False
     return any(ch in bare for ch in "ymdhs")
+
+
+def is_time_code(code: str) -> bool:
+    """Whether a date/time number format shows a time of day (h or s outside quotes)."""
+    first = code.split(";")[0]
+    bare = _BRACKET.sub("", _QUOTED.sub("", first)).lower()
+    return "h" in bare or "s" in bare or bool(re.search(r"\[(h+|m+|s+)\]", first.lower()))
 
 
 def number_attr(value: str | None, default: int = 0) -> int:
@@ -77,6 +89,14 @@ def minimal_styles(formats: int = 1) -> bytes:
     ).encode()
 
 
+def _look(entry: etree._Element) -> bytes:
+    """An xf entry as compared for reuse: its XML without applyNumberFormat."""
+    bare = copy.deepcopy(entry)
+    for xf in branches(bare, "xf"):
+        xf.attrib.pop("applyNumberFormat", "")
+    return etree.tostring(bare, with_tail=False)
+
+
 class Styles:
     """A parsed styles.xml with just the lookups and additions the write path needs."""
 
@@ -109,6 +129,18 @@ class Styles:
         xfs = branches(self.xfs[index], "xf")
         return bool(xfs) and all(self._shows_date(xf) for xf in xfs)
 
+    def _shows_time(self, xf: etree._Element) -> bool:
+        fmt = number_attr(xf.get("numFmtId"))
+        if fmt in BUILTIN_TIMES:
+            return True
+        return fmt in self.numfmts and is_time_code(self.numfmts[fmt])
+
+    def shows_time(self, index: int | None) -> bool:
+        """Whether cell format `index` shows a time of day (in any branch)."""
+        if index is None or not 0 <= index < len(self.xfs):
+            return False
+        return any(self._shows_time(xf) for xf in branches(self.xfs[index], "xf"))
+
     def is_number_style(self, index: int | None) -> bool:
         """Whether a number in cell format `index` shows as a number (no branch a date)."""
         if index is None or not 0 <= index < len(self.xfs):
@@ -116,9 +148,12 @@ class Styles:
         return not any(self._shows_date(xf) for xf in branches(self.xfs[index], "xf"))
 
     def _add_xf(self, entry: etree._Element) -> int:
-        wanted = etree.tostring(entry, with_tail=False)
+        """The index of an existing cell format that looks like `entry`, else of `entry`
+        appended. applyNumberFormat is not compared: a cellXfs entry's numFmtId shows in
+        Excel and LibreOffice with or without it, so the column's own xf fits."""
+        wanted = _look(entry)
         for index, existing in enumerate(self.xfs):
-            if etree.tostring(existing, with_tail=False) == wanted:
+            if _look(existing) == wanted:
                 return index
         entry.tail = None
         self.cellxfs.append(entry)
@@ -140,10 +175,31 @@ class Styles:
         return self._add_xf(entry)
 
     def date_style(self, base: int | None, with_time: bool) -> int:
-        """`base` if it already shows dates, else a copy of it with a date format."""
-        if self.is_date_style(base):
+        """`base` (the column's format) if it shows dates, and for a date-only value no time
+        of day; else a copy of it showing yyyy-mm-dd (hh:mm for a date and time).
+
+        A date and time keeps a date-only column's format: the column says how the user
+        wants its dates shown, and the time stays in the value.
+        """
+        if self.is_date_style(base) and (with_time or not self.shows_time(base)):
             return base  # type: ignore[return-value]
-        return self._with_format(base, DATETIME_FMT if with_time else DATE_FMT)
+        return self._with_format(base, self._format_id(DATETIME_CODE if with_time else DATE_CODE))
+
+    def _format_id(self, code: str) -> int:
+        """The numFmtId of number format `code`: the workbook's own, else a new one."""
+        for fmt, existing in self.numfmts.items():
+            if existing == code and fmt >= 0:
+                return fmt
+        fmt = max([_FIRST_CUSTOM - 1, *self.numfmts]) + 1
+        numfmts = self.tree.find(f"{_Q}numFmts")
+        if numfmts is None:
+            numfmts = etree.Element(f"{_Q}numFmts")
+            self.tree.insert(0, numfmts)  # numFmts comes first in a styleSheet
+        etree.SubElement(numfmts, f"{_Q}numFmt", numFmtId=str(fmt), formatCode=code)
+        numfmts.set("count", str(len(numfmts.findall(f"{_Q}numFmt"))))
+        self.numfmts[fmt] = code
+        self.changed = True
+        return fmt
 
     def number_style(self, base: int) -> int:
         """`base` unless it shows dates (a number under a date cell would show as 1900-01-07):

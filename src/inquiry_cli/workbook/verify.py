@@ -98,6 +98,7 @@ def _changed_rows(
     b: list[list[Any]],
     declared: dict[tuple[int, int], CellValue],
     date1904: bool,
+    moved: dict[int, int],
 ) -> tuple[Cells, Cells]:
     """The cells of the rows that differ in any way, or hold a declared change.
 
@@ -105,7 +106,7 @@ def _changed_rows(
     that differ, or that the change set names, are normalised cell by cell. A row equal
     as read is equal cell for cell, so nothing escapes the check.
     """
-    rows = {r for r, _c in declared}
+    rows = {r for r, _c in declared} | set(moved) | set(moved.values())
     before: Cells = {}
     after: Cells = {}
     for i in range(max(len(a), len(b))):
@@ -121,14 +122,33 @@ def _changed_rows(
     return before, after
 
 
+def _moved(sheet: str, before: Cells, moved: dict[int, int]) -> Cells:
+    """The old cells where a row move puts them: a moved row's cells at its new number.
+    A row may only move onto one that was empty (or that moves away itself)."""
+    if not moved:
+        return before
+    out = {key: v for key, v in before.items() if key[0] not in moved}
+    for (row, col), v in before.items():
+        if row in moved:
+            key = (moved[row], col)
+            if key in out:
+                raise FidelityError(
+                    f"check failed: {sheet} row {row} would move onto row {moved[row]}, "
+                    "which holds cells of its own; the workbook was not changed"
+                )
+            out[key] = v
+    return out
+
+
 def _compare(
     sheet: str,
     before: Cells,
     after: Cells,
     declared: dict[tuple[int, int], CellValue],
     date1904: bool,
+    moved: dict[int, int] | None = None,
 ) -> None:
-    expected = dict(before)
+    expected = _moved(sheet, before, moved or {})
     for key, value in declared.items():
         v = _norm(value, date1904)
         if v is None:
@@ -530,12 +550,13 @@ def _verify(original: Path, temp: Path, src: ZipSource, patched: Patched) -> Non
         for name, (part, result) in patched.sheets.items():
             old_xml, new_xml = src.read(part), _new_part(tmp, patched, part)
             declared = result.expected
+            moved_to = set(result.moved.values())
             windows = None
             new = _Sheet(new_xml)
             if len(old_xml) + len(new_xml) > 2 * FULL_COMPARE_LIMIT:
                 old = _Sheet(old_xml)
                 etree.fromstring(new.head + b"<" + new.p + b"sheetData/>" + new.tail)
-                windows = _windows(old, new, {r for r, _c in declared})
+                windows = _windows(old, new, {r for r, _c in declared} | moved_to)
             if windows is None:  # calamine's boxes: a far cell makes a small sheet big
                 box = max(
                     check_sheet(_once(xml), name, path.name).cells
@@ -543,7 +564,7 @@ def _verify(original: Path, temp: Path, src: ZipSource, patched: Patched) -> Non
                 )
                 if box > WHOLE_COMPARE_CELLS:  # compare the changed rows alone if it can be
                     old, new = _Sheet(old_xml), _Sheet(new_xml)
-                    windows = _windows(old, new, {r for r, _c in declared})
+                    windows = _windows(old, new, {r for r, _c in declared} | moved_to)
                     if windows is None and box > CELL_LIMIT // 2:  # (two boxes at once)
                         raise WorkbookUnreadable(
                             f"{original.name}: sheet {name!r} reaches too far for inq to "
@@ -551,12 +572,16 @@ def _verify(original: Path, temp: Path, src: ZipSource, patched: Patched) -> Non
                         )
             if windows is None:
                 before, after = _changed_rows(
-                    reader.grid("old", name)[0], reader.grid("new", name)[0], declared, date1904
+                    reader.grid("old", name)[0],
+                    reader.grid("new", name)[0],
+                    declared,
+                    date1904,
+                    result.moved,
                 )
             else:
                 cells = _mini_cells(src, tmp, {"old": windows[0], "new": windows[1]}, new, date1904)
                 before, after = cells["old"], cells["new"]
-            _compare(name, before, after, declared, date1904)
+            _compare(name, before, after, declared, date1904, result.moved)
             _check_kinds(name, windows[1] if windows else new_xml, new.p, declared, formats)
         for name, (part, declared) in patched.new_sheets.items():
             after = _cells(reader.grid("new", name, skip_empty=True, new_sheet=True), date1904)

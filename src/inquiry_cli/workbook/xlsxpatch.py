@@ -17,7 +17,14 @@ from typing import BinaryIO
 from lxml import etree
 
 from inquiry_cli.contract.changes import AddSheet, CellValue, ChangeSet
-from inquiry_cli.errors import ContractError, FidelityError, UsageError, WorkbookUnreadable
+from inquiry_cli.errors import (
+    ContractError,
+    FidelityError,
+    UsageError,
+    WorkbookNotWritable,
+    WorkbookUnreadable,
+)
+from inquiry_cli.workbook.habits import column_habits
 from inquiry_cli.workbook.ooxml import (
     SMALL_PART,
     ZipSource,
@@ -29,13 +36,17 @@ from inquiry_cli.workbook.ooxml import (
     resolve_target,
     uses_1904_dates,
 )
+from inquiry_cli.workbook.refs import SpanMap, TotalsMove, rewrite, rewrite_ranges
 from inquiry_cli.workbook.sheetxml import (
     SheetPatch,
     SheetPatcher,
     SheetXml,
+    TableSpot,
     attrs,
+    cell_name,
     col_letters,
     grow_ranges,
+    move_formulas,
     parse_range,
     parse_ref,
 )
@@ -51,6 +62,25 @@ WORKBOOK = "xl/workbook.xml"  # where the workbook part usually is (_rels/.rels 
 CONTENT_TYPES = "[Content_Types].xml"
 APP_XML = "docProps/app.xml"
 _BAD_NAME = re.compile(r"[\[\]:*?/\\]")
+_REF_ATTR = re.compile(rb'(\bref\s*=\s*")([^"]*)(")')
+_TABLE_COLUMN = re.compile(
+    rb"<(?:[\w.-]+:)?tableColumn\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?tableColumn>)", re.S
+)
+_CALCULATED = re.compile(
+    rb"<(?:[\w.-]+:)?calculatedColumnFormula\b([^>]*)>(.*?)</(?:[\w.-]+:)?calculatedColumnFormula>",
+    re.S,
+)
+_CHART_FORMULA = re.compile(rb"(<(?:[\w.-]+:)?f>)([^<]*)(</(?:[\w.-]+:)?f>)")
+_PIVOT_SOURCE = re.compile(rb"<(?:[\w.-]+:)?worksheetSource\b[^>]*>")
+_HYPERLINK = re.compile(rb"<(?:[\w.-]+:)?hyperlink\b[^>]*>")
+# A plain email address: the only text inq turns into a link target (mailto:).
+_PLAIN_EMAIL = re.compile(
+    r"(?=.{3,254}$)[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*"
+    r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
+)
+_DEFINED_NAME = re.compile(
+    rb"(<(?:[\w.-]+:)?definedName\b[^>]*>)([^<]*)(</(?:[\w.-]+:)?definedName>)"
+)
 # A style index on a cell or row (s="3") or a column (style="3").
 _STYLE_INDEX = re.compile(rb"""<(?:[\w.-]+:)?(?:c|row|col)\s[^>]*?\bs(?:tyle)?\s*=\s*["'](\d+)""")
 
@@ -168,6 +198,7 @@ class WorkbookPatch:
             self.styles_part = None  # a relationship to nothing: as if there were none
         self.formula_overwritten = False
         self._changed: list[SheetXml] = []
+        self._moves: list[tuple[SheetRef, TotalsMove]] = []
 
     def part(self, name: str) -> str:
         """The zip's own name for a part (part names are case-insensitive in OOXML)."""
@@ -238,6 +269,8 @@ class WorkbookPatch:
             if ref.name in self.out.sheets:
                 raise UsageError(f"sheet {ref.name!r} named twice in one change")
             self._patch_sheet(ref, changes.appends.get(name, []), changes.sets.get(name, {}))
+        for moved, move in self._moves:
+            self._follow_on_other_sheets(moved, move)
         for add in changes.new_sheets:
             self._add_sheet(add)
 
@@ -264,14 +297,39 @@ class WorkbookPatch:
         sheet = SheetXml(self.src.read(ref.part), ref.name)
         tables = self._tables(ref.part) if appends else {}
         header_rows = {h for h, _ in tables.values() if h}
-        patcher = SheetPatcher(sheet, self.date_style, self.out.date1904, self.number_style)
-        patcher.plan(appends, sets, header_rows, self._pivot_outputs(ref.part))
+        target = _target_table(tables, appends, sheet) if tables else None
+        if target is not None and target[1].totals_row:
+            self._refuse_notes_on(ref, target[1], len(appends))
+        patcher = SheetPatcher(
+            sheet, self.date_style, self.out.date1904, self.number_style, column_habits
+        )
+        patcher.plan(
+            appends,
+            sets,
+            header_rows,
+            self._pivot_outputs(ref.part),
+            target[1] if target else None,
+        )
         result = patcher.result
-        self.out.replaced[ref.part] = patcher.render()
+        rendered = patcher.render()
+        if result.above and appends and b"hyperlink" in rendered[sheet.inner_end :]:
+            rendered = self._mail_links(ref.part, sheet, rendered, result)
+        self.out.replaced[ref.part] = rendered
         self.out.sheets[ref.name] = (ref.part, result)
         self._changed.append(sheet)
         self.formula_overwritten |= result.formula_overwritten
-        if result.new_last > result.old_last:
+        if patcher.move is not None and target is not None:
+            span = patcher.move.span
+            xml = tables[target[0]][1]
+            self.out.replaced[target[0]] = _REF_ATTR.sub(
+                lambda r: r.group(1) + rewrite_ranges(r.group(2), span) + r.group(3), xml
+            )
+            self.wb_xml = _move_names(self.wb_xml, ref.name, span)
+            self._moves.append((ref, patcher.move))  # followed once every sheet is planned
+            # calcChain.xml lists formula cells by address; the totals row's have moved, and
+            # Excel repairs a file whose chain names a cell without a formula: drop it.
+            self.formula_overwritten = True
+        elif result.new_last > result.old_last:
             for part, (_header, xml) in tables.items():
                 grown = self._grow_table(xml, result.old_last, result.new_last)
                 if grown != xml:
@@ -291,6 +349,124 @@ class WorkbookPatch:
                     header = first[0] if first and a.get(b"headerRowCount") != b"0" else 0
                     out[part] = (header, xml)
         return out
+
+    def _refuse_notes_on(self, ref: SheetRef, table: TableSpot, count: int) -> None:
+        """A comment (note) on the totals row, or on the rows it moves into, would stay
+        behind on another cell: refuse rather than move it wrongly."""
+        at = table.totals_row
+        for rel_type, target in self._sheet_rels(ref.part):
+            if not rel_type.endswith(("/comments", "/threadedComment")):
+                continue
+            part = self.target(target, ref.part)
+            if not self.src.has(part):
+                continue
+            for m in re.finditer(
+                rb"<(?:[\w.-]+:)?(?:comment|threadedComment)\b[^>]*>", self.src.read(part)
+            ):
+                cell = parse_ref(attrs(m.group()).get(b"ref", b""))
+                if cell and at <= cell[0] <= at + count:
+                    raise WorkbookNotWritable(
+                        f"{ref.name}!{cell_name(*cell)} has a comment on or under the totals "
+                        f"row of Table {table.name}, which inq cannot move with the row; add "
+                        "the row in Excel instead (or move the comment)"
+                    )
+
+    def _follow_on_other_sheets(self, moved: SheetRef, move: TotalsMove) -> None:
+        """Formulas on other sheets that point at the moved totals row (='Buyers'!H5) or
+        over the grown data follow them. A sheet is searched only if it names the sheet."""
+        name = escape(moved.name, quote=False)
+        needles = [f"{name}!".encode(), f"'{name.replace(chr(39), chr(39) * 2)}'!".encode()]
+        for other in self.sheets:
+            if other is moved or not other.rel_type.endswith("/worksheet"):
+                continue
+            if not self.src.has(other.part):
+                continue
+            xml = self.out.replaced.get(other.part) or self.src.read(other.part)
+            if not any(needle in xml for needle in needles):
+                continue
+            p = SheetXml(xml, other.name).p
+            new = move_formulas(xml, p, moved.name, move.span, own=False)
+            if new != xml:
+                self.out.replaced[other.part] = new
+                # Checked like a changed sheet: every cell as it was (no values change).
+                self.out.sheets.setdefault(other.name, (other.part, SheetPatch()))
+        self._follow_in_charts(moved, move, needles)
+
+    def _follow_in_charts(self, moved: SheetRef, move: TotalsMove, needles: list[bytes]) -> None:
+        """Chart series over the Table's data grow with it (Excel grows them too), and a
+        pivot table's source range over it; their cached values stay until Excel
+        refreshes them."""
+        for part in self.src.by_name:
+            low = part.lower()
+            if "/charts/chart" in low and low.endswith(".xml"):
+                xml = self.src.read(part)
+                if any(needle in xml for needle in needles):
+                    new = _CHART_FORMULA.sub(
+                        lambda m: (
+                            m.group(1) + _moved_text(m.group(2), moved.name, move) + m.group(3)
+                        ),
+                        xml,
+                    )
+                    if new != xml:
+                        self.out.replaced[part] = new
+            elif "/pivotcache/pivotcachedefinition" in low and low.endswith(".xml"):
+                xml = self.src.read(part)
+                new = _PIVOT_SOURCE.sub(lambda m: _moved_source(m.group(), moved.name, move), xml)
+                if new != xml:
+                    self.out.replaced[part] = new
+
+    def _mail_links(self, part: str, sheet: SheetXml, xml: bytes, result: SheetPatch) -> bytes:
+        """A new email under a mailto: link gets a link to its own address (and nothing
+        but a plain, valid address ever becomes a link target)."""
+        rels_part = self.part(rels_name(part))
+        if not self.src.has(rels_part):
+            return xml
+        rels = self.src.read(rels_part)
+        targets = {
+            el.get("Id"): el.get("Target", "")
+            for el in etree.fromstring(rels).iterfind(f"{{{PKG_REL_NS}}}Relationship")
+            if el.get("TargetMode") == "External"
+        }
+        tail_at = xml.rfind(b"</" + sheet.p + b"sheetData>")
+        tail = xml[tail_at:]
+        above: dict[int, bytes] = {}  # column -> its hyperlink tag in the row above
+        for m in _HYPERLINK.finditer(tail):
+            a = attrs(m.group())
+            bounds = parse_range(a.get(b"ref", b""))
+            rid = next((v for k, v in a.items() if k.endswith(b":id")), b"").decode()
+            if bounds is None or not bounds[0] <= result.above <= bounds[2]:
+                continue
+            if bounds[1] == bounds[3] and targets.get(rid, "").lower().startswith("mailto:"):
+                tag = m.group()
+                above[bounds[1]] = tag if tag.endswith(b"/>") else tag[:-1].rstrip() + b"/>"
+        new_tags = []
+        for row in result.appended_rows:
+            for col, tag in above.items():
+                value = result.expected.get((row, col))
+                if not isinstance(value, str) or not _PLAIN_EMAIL.fullmatch(value):
+                    continue
+                rid = _new_id(rels)
+                rp = _prefix(rels, b"Relationships")
+                rels = _insert_before_close(
+                    rels,
+                    b"Relationships",
+                    b'<%sRelationship Id="%s" Type="%s/hyperlink" Target="mailto:%s" '
+                    b'TargetMode="External"/>'
+                    % (rp, rid.encode(), REL_NS.encode(), value.encode()),
+                )
+                where, rid_b = cell_name(row, col).encode(), rid.encode()
+                new = re.sub(rb'\s(?:display|tooltip|location)="[^"]*"', b"", tag)
+                new = re.sub(rb'(\bref=")[^"]*', rb"\g<1>" + where, new)
+                new = re.sub(rb'(:id=")[^"]*', rb"\g<1>" + rid_b, new)
+                new_tags.append(new)
+        if not new_tags:
+            return xml
+        close = tail.rfind(b"</" + sheet.p + b"hyperlinks>")
+        if close < 0:
+            return xml
+        self.out.replaced[rels_part] = rels
+        at = tail_at + close
+        return xml[:at] + b"".join(new_tags) + xml[at:]
 
     def _sheet_rels(self, sheet_part: str) -> list[tuple[str, str]]:
         """(type, target) of a sheet's relationships."""
@@ -590,6 +766,77 @@ class WorkbookPatch:
         writer.close()
         self.out.sha256 = writer.sha256.hexdigest()
         return self.out
+
+
+def _table_spot(xml: bytes) -> TableSpot | None:
+    """What the patcher needs of a table part: range, totals row, calculated columns."""
+    m = re.search(rb"<(?:[\w.-]+:)?table\b[^>]*>", xml)
+    a = attrs(m.group()) if m else {}
+    bounds = parse_range(a.get(b"ref", b""))
+    if bounds is None:
+        return None
+    r1, c1, r2, c2 = bounds
+    totals = a.get(b"totalsRowCount", b"0").strip() not in (b"", b"0")
+    name = unescape((a.get(b"displayName") or a.get(b"name") or b"?").decode("utf-8", "replace"))
+    formulas: dict[int, bytes] = {}
+    for k, col in enumerate(_TABLE_COLUMN.finditer(xml)):
+        f = _CALCULATED.search(col.group(1) or b"")
+        if f and attrs(f.group(1)).get(b"array") not in (b"1", b"true") and f.group(2).strip():
+            formulas[c1 + k] = f.group(2)
+    headers = 0 if a.get(b"headerRowCount", b"1").strip() == b"0" else 1
+    return TableSpot(name, c1, c2, r2, r2 if totals else 0, formulas, r1 + headers)
+
+
+def _target_table(
+    tables: dict[str, tuple[int, bytes]], appends: list[dict[int, CellValue]], sheet: SheetXml
+) -> tuple[str, TableSpot] | None:
+    """The Table the appended rows go into: one with a totals row whose columns hold every
+    appended value (they go in above it), else one that ends on the sheet's last row (it
+    grows over them, as before) for its calculated columns."""
+    cols = {c for values in appends for c, v in values.items() if v is not None and v != ""}
+    spots = [(part, spot) for part, (_h, xml) in tables.items() if (spot := _table_spot(xml))]
+    inside = [
+        (part, spot)
+        for part, spot in spots
+        if cols and spot.first_col <= min(cols) and max(cols) <= spot.last_col
+    ]
+    with_totals = sorted((s for s in inside if s[1].totals_row), key=lambda s: s[1].last_row)
+    if with_totals:
+        return with_totals[0]
+    last = sheet.last_value_row()
+    ending = [s for s in inside if s[1].last_row == last and s[1].formulas]
+    return ending[0] if ending else None
+
+
+def _moved_text(text: bytes, sheet: str, move: TotalsMove) -> bytes:
+    """A chart's series formula (XML text) with its references to `sheet` moved."""
+    plain = unescape(text.decode("utf-8", "replace"))
+    new = rewrite(plain, sheet, move.span, own=False)
+    return text if new == plain else escape(new, quote=False).encode()
+
+
+def _moved_source(tag: bytes, sheet: str, move: TotalsMove) -> bytes:
+    """A pivot cache's <worksheetSource ref= sheet=> over the moved sheet, grown."""
+    a = attrs(tag)
+    named = unescape(a.get(b"sheet", b"").decode("utf-8", "replace"))
+    if b"ref" not in a or named.casefold() != sheet.casefold():
+        return tag
+    return _REF_ATTR.sub(
+        lambda r: r.group(1) + rewrite_ranges(r.group(2), move.span) + r.group(3), tag
+    )
+
+
+def _move_names(wb: bytes, sheet: str, span: SpanMap) -> bytes:
+    """Defined names (a print area, a named range) over the moved rows follow them."""
+
+    def one(m: re.Match[bytes]) -> bytes:
+        text = unescape(m.group(2).decode("utf-8", "replace"))
+        new = rewrite(text, sheet, span, own=False)
+        if new == text:
+            return m.group()
+        return m.group(1) + escape(new, quote=False).encode() + m.group(3)
+
+    return _DEFINED_NAME.sub(one, wb)
 
 
 def _round_trip(name: str, packed: bytes, data: bytes) -> None:

@@ -1,0 +1,507 @@
+"""Rows inq adds look like the user's own (issue 14, items 1 and 5): inside their Excel
+Table above its totals row, in their column's number format, with their column's formula
+continued and their email column's mailto: link."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import PatternFill
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table, TableFormula
+
+D = dt.date
+HEADERS = ["Buyer ID", "Name", "Company", "Email", "Country", "First contact", "Orders", "Score"]
+BUYERS = [
+    ["K-01", "Sara Lind", "Nordic Glow AB", "sara@nordicglow.se", "Sweden", D(2026, 10, 2), 3],
+    ["K-02", "Omar Farouk", "Delta Lamps Co", "omar@deltalamps.eg", "Egypt", D(2026, 10, 9), 1],
+    ["K-03", "Mei Tan", "Lion City Lighting", "mei@lioncity.sg", "Singapore", D(2026, 11, 1), 5],
+]
+NEW_BUYER = ["--name", "Ivo Petrov", "--company", "Balkan Lux OOD", "--email", "ivo@balkanlux.bg"]
+
+
+def errors(result) -> list[str]:
+    """The error lines of a run: a refusal is one line (warnings may come before it)."""
+    return [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+
+
+def sheet_xml(path: Path, part: str) -> str:
+    with zipfile.ZipFile(path) as z:
+        return z.read(part).decode()
+
+
+def cells(path: Path, sheet: str = "Buyers") -> list[list]:
+    """The sheet's values as calamine (the independent reader) reads them."""
+    from python_calamine import CalamineWorkbook
+
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python()
+
+
+def table_workbook(path: Path, below: list | None = None, chart: bool = False) -> Path:
+    """Buyers as an Excel Table A1:H5 with a totals row (an A1 SUBTOTAL and a structured
+    one), a calculated column, a conditional format and a data validation over the data,
+    a merged side note beside the data, a print area and a named range over a column."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Buyers"
+    ws.append(HEADERS)
+    for r, row in enumerate(BUYERS, start=2):
+        ws.append([*row, "=Buyers[[#This Row],[Orders]]*10"])
+        ws.cell(r, 6).number_format = "yyyy-mm-dd"
+    ws.append(["Total", None, None, None, None, None, "=SUBTOTAL(109,G2:G4)",
+               "=SUBTOTAL(109,Buyers[Score])"])  # fmt: skip
+    ws["J2"] = "Key accounts"
+    ws.merge_cells("J2:J4")
+    ws["K1"] = "=G5"  # the grand total, shown beside the table
+    for r in (2, 3, 4):  # beside the data: a running total, a share of the total
+        ws.cell(r, 12, f"=SUM($G$2:G{r})")
+        ws.cell(r, 13, f"=G{r}/$G$5")
+    if below:
+        ws.append([])
+        ws.append(below)
+    table = Table(displayName="Buyers", ref="A1:H5")
+    table.totalsRowCount = 1
+    table._initialise_columns()
+    for column, header in zip(table.tableColumns, HEADERS, strict=True):
+        column.name = header
+    table.autoFilter.ref = "A1:H4"  # as Excel writes it: the totals row is no data
+    table.tableColumns[0].totalsRowLabel = "Total"
+    table.tableColumns[6].totalsRowFunction = "sum"
+    table.tableColumns[7].totalsRowFunction = "sum"
+    table.tableColumns[7].calculatedColumnFormula = TableFormula(
+        attr_text="Buyers[[#This Row],[Orders]]*10"
+    )
+    ws.add_table(table)
+    red = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
+    ws.conditional_formatting.add(
+        "G2:G4", CellIsRule(operator="greaterThan", formula=["4"], fill=red)
+    )
+    dv = DataValidation(type="list", formula1='"Sweden,Egypt,Singapore,Bulgaria"')
+    dv.add("E2:E4")
+    ws.add_data_validation(dv)
+    ws.print_area = "A1:H5"
+    wb.defined_names["BuyerEmails"] = DefinedName("BuyerEmails", attr_text="Buyers!$D$2:$D$4")
+    if chart:
+        from openpyxl.chart import BarChart, Reference
+
+        bars = BarChart()
+        bars.add_data(Reference(ws, min_col=7, min_row=2, max_row=4))
+        ws.add_chart(bars, "L2")
+    summary = wb.create_sheet("Summary")
+    summary.append(["=Buyers!G5", "=SUM(Buyers!$G$2:$G$4)", "=Buyers!G4", '="Buyers!G5"'])
+    wb.save(path)
+    return path
+
+
+def _table_part(path: Path) -> str:
+    with zipfile.ZipFile(path) as z:
+        name = next(n for n in z.namelist() if n.startswith("xl/tables/"))
+        return z.read(name).decode()
+
+
+# -- 1. Tables grow from inside ---------------------------------------------------------
+
+
+def test_add_puts_the_buyer_inside_the_table_above_its_totals_row(inq, tmp_path):
+    book = table_workbook(tmp_path / "buyers.xlsx", chart=True)
+    result = inq("-w", book, "add", *NEW_BUYER)
+    assert result.exit_code == 0, result.output
+
+    rows = cells(book)
+    assert rows[4][:4] == ["K-04", "Ivo Petrov", "Balkan Lux OOD", "ivo@balkanlux.bg"] or (
+        rows[4][1:4] == ["Ivo Petrov", "Balkan Lux OOD", "ivo@balkanlux.bg"]
+    )
+    assert rows[5][0] == "Total"  # one lower
+    table = _table_part(book)
+    assert re.search(r'<table[^>]*\bref="A1:H6"', table)
+    assert re.search(r'<autoFilter[^>]*\bref="A1:H5"', table)
+    xml = sheet_xml(book, "xl/worksheets/sheet1.xml")
+    assert re.search(r'<row r="6"[^>]*>.*?<f>SUBTOTAL\(109,G2:G5\)</f>', xml)
+    assert "<f>SUBTOTAL(109,Buyers[Score])</f>" in xml
+    assert re.search(r'<c r="H5"[^>]*><f>Buyers\[\[#This Row\],\[Orders\]\]\*10</f></c>', xml)
+    assert 'sqref="G2:G5"' in xml  # the conditional format
+    assert 'sqref="E2:E5"' in xml  # the data validation
+    assert 'ref="J2:J5"' in xml  # the merged note beside the data
+    assert re.search(r'<dimension ref="A1:M6"', xml)
+    wb = sheet_xml(book, "xl/workbook.xml")
+    assert re.search(r"Buyers'?!\$A\$1:\$H\$6<", wb) and "Buyers!$D$2:$D$5<" in wb
+
+    assert "<f>G6</f>" in xml  # a formula beside the table follows the totals row
+    assert "<f>SUM($G$2:G4)</f>" in xml  # a data row's own range does not grow...
+    assert re.search(r'<c r="L5"[^>]*><f>SUM\(\$G\$2:G5\)</f></c>', xml)  # ...it is continued
+    assert "<f>G4/$G$6</f>" in xml and re.search(r'<c r="M5"[^>]*><f>G5/\$G\$6</f>', xml)
+    summary = sheet_xml(book, "xl/worksheets/sheet2.xml")
+    assert "<f>Buyers!G6</f>" in summary and "<f>SUM(Buyers!$G$2:$G$5)</f>" in summary
+    assert "<f>Buyers!G4</f>" in summary  # a data row stays where it is
+    assert '<f>"Buyers!G5"</f>' in summary  # text is text
+    chart = sheet_xml(book, "xl/charts/chart1.xml")
+    assert re.search(r"<(c:)?f>'Buyers'!\$G\$2:\$G\$5</(c:)?f>", chart)  # the chart grows
+
+    lookup = inq("-w", book, "lookup", "ivo@balkanlux.bg")
+    assert lookup.exit_code == 0, lookup.output
+    assert "Ivo Petrov" in lookup.stdout
+
+
+def test_without_a_totals_row_the_table_still_grows_below(inq, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Buyers"
+    ws.append(HEADERS)
+    for row in BUYERS:
+        ws.append([*row, "=Buyers[[#This Row],[Orders]]*10"])
+    table = Table(displayName="Buyers", ref="A1:H4")
+    table._initialise_columns()
+    for column, header in zip(table.tableColumns, HEADERS, strict=True):
+        column.name = header
+    table.tableColumns[7].calculatedColumnFormula = TableFormula(
+        attr_text="Buyers[[#This Row],[Orders]]*10"
+    )
+    ws.add_table(table)
+    wb.save(book := tmp_path / "plain.xlsx")
+    assert inq("-w", book, "add", *NEW_BUYER).exit_code == 0
+    assert cells(book)[4][1] == "Ivo Petrov"
+    assert re.search(r'<table[^>]*\bref="A1:H5"', _table_part(book))
+    xml = sheet_xml(book, "xl/worksheets/sheet1.xml")
+    assert re.search(r'<c r="H5"[^>]*><f>Buyers\[\[#This Row\],\[Orders\]\]\*10</f></c>', xml)
+
+
+def test_cells_under_the_totals_row_refuse_rather_than_move(inq, tmp_path):
+    book = table_workbook(tmp_path / "busy.xlsx", below=["Updated by Li"])
+    before = book.read_bytes()
+    first = inq("-w", book, "add", *NEW_BUYER)  # the empty row 6 takes the totals row
+    assert first.exit_code == 0, first.output
+    assert cells(book)[5][0] == "Total"
+    second = inq("-w", book, "add", "--name", "Ana Souza", "--email", "ana@souza.br")
+    assert second.exit_code == 1
+    [error] = errors(second)
+    assert "Buyers!A7" in error and "totals row" in error
+    assert cells(book)[6][0] == "Updated by Li" and book.read_bytes() != before
+
+
+# -- 5. the column's own formats, formulas and links ------------------------------------
+
+
+def own_habits_workbook(path: Path, commission: list[str] | None = None) -> Path:
+    """A plain Buyers sheet: mailto: links on the emails, First contact as yyyy-mm-dd
+    (blank in the last row), Last contact with a time, a commission formula per row."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Buyers"
+    ws.append([*HEADERS[:6], "Last contact", "Orders", "Commission"])
+    formulas = commission or [f"=H{r}*CommissionRate" for r in (2, 3, 4)]
+    for r, (row, formula) in enumerate(zip(BUYERS, formulas, strict=True), start=2):
+        first = row[5] if r < 4 else None  # the row above leaves it blank
+        ws.append([*row[:5], first, dt.datetime(2026, 11, r, 9, 30), row[6], formula])
+        ws.cell(r, 4).hyperlink = f"mailto:{row[3]}"
+        ws.cell(r, 4).style = "Hyperlink"
+        ws.cell(r, 6).number_format = "yyyy-mm-dd"
+        ws.cell(r, 7).number_format = "yyyy-mm-dd hh:mm"
+    settings = wb.create_sheet("Settings")
+    settings.append(["Key", "Value"])
+    settings.append(["commission_rate", 0.05])
+    wb.defined_names["CommissionRate"] = DefinedName("CommissionRate", attr_text="Settings!$B$2")
+    wb.save(path)
+    return path
+
+
+def _format_of(path: Path, ref: str) -> str:
+    wb = openpyxl.load_workbook(path)
+    return wb["Buyers"][ref].number_format
+
+
+def test_new_cells_take_their_columns_formats_formula_and_link(inq, tmp_path):
+    book = own_habits_workbook(tmp_path / "own.xlsx")
+    result = inq("-w", book, "add", *NEW_BUYER)
+    assert result.exit_code == 0, result.output
+
+    xml = sheet_xml(book, "xl/worksheets/sheet1.xml")
+    f_style = re.search(r'<c r="F3" s="(\d+)"', xml).group(1)
+    assert re.search(rf'<c r="F5" s="{f_style}"', xml)  # the column's own, not a new one
+    assert _format_of(book, "F5") == "yyyy-mm-dd"
+    assert _format_of(book, "G5") == "yyyy-mm-dd"  # a date alone: no 00:00 shown...
+    assert re.search(rf'<c r="G5" s="{f_style}"', xml)  # ...in the workbook's own such xf
+    assert re.search(r'<c r="I5"[^>]*><f>H5\*CommissionRate</f></c>', xml)  # no cached value
+    d_style = re.search(r'<c r="D4" s="(\d+)"', xml).group(1)
+    assert re.search(rf'<c r="D5" s="{d_style}"', xml)
+    link = re.search(r'<hyperlink [^>]*ref="D5" r:id="(\w+)"', xml)
+    assert link, xml[-800:]
+    rels = sheet_xml(book, "xl/worksheets/_rels/sheet1.xml.rels")
+    assert re.search(rf'Target="mailto:ivo@balkanlux.bg"[^>]*Id="{link.group(1)}"', rels) or (
+        re.search(rf'Id="{link.group(1)}"[^>]*Target="mailto:ivo@balkanlux.bg"', rels)
+    )
+    assert cells(book)[4][1:4] == ["Ivo Petrov", "Balkan Lux OOD", "ivo@balkanlux.bg"]
+    assert 'fullCalcOnLoad="1"' in sheet_xml(book, "xl/workbook.xml")
+
+
+def test_formulas_that_differ_row_to_row_are_not_continued(inq, tmp_path):
+    book = own_habits_workbook(
+        tmp_path / "mixed.xlsx", ["=H2*CommissionRate", "=H3*0.1", "=H4*CommissionRate"]
+    )
+    assert inq("-w", book, "add", *NEW_BUYER).exit_code == 0
+    xml = sheet_xml(book, "xl/worksheets/sheet1.xml")
+    assert '<c r="I5"' not in xml
+
+
+def test_libreoffice_and_calamine_read_the_new_row_inside_the_table(inq, tmp_path):
+    """One LibreOffice run: the buyer above the totals row, the totals computed over the
+    grown data (the SUBTOTAL, the calculated Score), the new date in the column's form."""
+    from write_helpers import libreoffice_csv
+
+    book = table_workbook(tmp_path / "lo.xlsx")
+    assert inq("-w", book, "add", *NEW_BUYER).exit_code == 0
+    assert cells(book)[4][1:4] == ["Ivo Petrov", "Balkan Lux OOD", "ivo@balkanlux.bg"]
+    [csv] = libreoffice_csv(book, tmp_path / "csv")
+    rows = [line.split(",") for line in csv.read_text(encoding="utf-8").splitlines()]
+    assert rows[4][1:6] == ["Ivo Petrov", "Balkan Lux OOD", "ivo@balkanlux.bg", "", "2026-11-27"]
+    assert rows[4][7] == "0"  # the calculated column, computed for the new row
+    assert rows[5][0] == "Total" and rows[5][6:8] == ["9", "90"]
+
+
+def test_several_rows_go_in_above_the_totals_row_at_once(tmp_path):
+    """Two appends in one change: the totals row moves down two, the data grows by two."""
+    from inquiry_cli.contract.changes import ChangeSet
+    from inquiry_cli.workbook.write import apply
+
+    book = table_workbook(tmp_path / "two.xlsx")
+    changes = ChangeSet(command="test")
+    changes.append("Buyers", {1: "K-04", 2: "Ivo Petrov", 7: 2})
+    changes.append("Buyers", {1: "K-05", 2: "Ana Souza", 7: 4})
+    changes.set("Buyers", 2, 5, "Norway")
+    result = apply(book, changes)
+    assert result.appended_rows == {"Buyers": [5, 6]}
+    rows = cells(book)
+    assert [r[:2] for r in rows[4:7]] == [
+        ["K-04", "Ivo Petrov"],
+        ["K-05", "Ana Souza"],
+        ["Total", ""],
+    ]
+    assert rows[1][4] == "Norway"
+    xml = sheet_xml(book, "xl/worksheets/sheet1.xml")
+    assert "<f>SUBTOTAL(109,G2:G6)</f>" in xml and re.search(
+        r'<table[^>]*ref="A1:H7"', _table_part(book)
+    )
+
+
+def with_calc_chain(path: Path) -> Path:
+    """Add the calcChain.xml Excel keeps (openpyxl writes none): its totals-row entries."""
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/calcChain.xml"] = (
+        b'<calcChain xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<c r="G5" i="1"/><c r="H5"/></calcChain>'
+    )
+    rels = parts["xl/_rels/workbook.xml.rels"]
+    parts["xl/_rels/workbook.xml.rels"] = rels.replace(
+        b"</Relationships>",
+        b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/calcChain" Target="calcChain.xml"/></Relationships>',
+    )
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/xl/calcChain.xml" ContentType="application/vnd.openxmlformats-'
+        b'officedocument.spreadsheetml.calcChain+xml"/></Types>',
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+def test_moving_the_totals_row_drops_the_calc_chain_excel_would_repair(inq, tmp_path):
+    book = with_calc_chain(table_workbook(tmp_path / "chain.xlsx"))
+    assert inq("-w", book, "add", *NEW_BUYER).exit_code == 0
+    with zipfile.ZipFile(book) as z:
+        assert "xl/calcChain.xml" not in z.namelist()
+        assert b"calcChain" not in z.read("xl/_rels/workbook.xml.rels")
+        assert b"calcChain" not in z.read("[Content_Types].xml")
+
+
+def test_a_comment_on_the_totals_row_refuses_rather_than_stay_behind(inq, tmp_path):
+    from openpyxl.comments import Comment
+
+    book = table_workbook(tmp_path / "note.xlsx")
+    wb = openpyxl.load_workbook(book)
+    wb["Buyers"]["G5"].comment = Comment("orders this year", "Li")
+    wb.save(book)
+    before = book.read_bytes()
+    refused = inq("-w", book, "add", *NEW_BUYER)
+    assert refused.exit_code == 1
+    [error] = errors(refused)
+    assert "Buyers!G5 has a comment" in error
+    assert book.read_bytes() == before
+
+
+def test_log_writes_inside_a_contacts_table_in_its_date_and_time_format(inq, tmp_path):
+    book = own_habits_workbook(tmp_path / "log.xlsx")
+    wb = openpyxl.load_workbook(book)
+    log = wb.create_sheet("Contacts")
+    log.append(["Date", "Buyer ID", "Channel", "Direction", "Summary", "Chase by"])
+    for r, (when, bid) in enumerate([(dt.datetime(2026, 11, 2, 9, 30), "K-01"),
+                                     (dt.datetime(2026, 11, 3, 15, 0), "K-02")], start=2):  # fmt: skip
+        log.append([when, bid, "email", "out", "Sent catalog", f"=A{r}+7"])
+        log.cell(r, 1).number_format = "yyyy-mm-dd hh:mm"
+        log.cell(r, 6).number_format = "yyyy-mm-dd"
+    log.append(["Count", "=SUBTOTAL(103,B2:B3)"])
+    table = Table(displayName="ContactLog", ref="A1:F4")
+    table.totalsRowCount = 1
+    log.add_table(table)
+    wb.save(book)
+    result = inq("-w", book, "log", "sara@nordicglow.se", "--channel", "email", "--summary", "x")
+    assert result.exit_code == 0, result.output
+    rows = cells(book, "Contacts")
+    assert rows[3][:2] == [dt.datetime(2026, 11, 27, 10, 0), "K-01"] and rows[4][0] == "Count"
+    xml = sheet_xml(book, "xl/worksheets/sheet3.xml")
+    a_style = re.search(r'<c r="A3" s="(\d+)"', xml).group(1)
+    assert re.search(rf'<c r="A4" s="{a_style}"', xml)  # its date and time, as the column
+    assert re.search(r'<c r="F4"[^>]*><f>A4\+7</f></c>', xml)
+    assert "<f>SUBTOTAL(103,B2:B4)</f>" in xml
+
+
+def rewrite_part(path: Path, part: str, edit) -> Path:
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts[part] = edit(parts[part].decode()).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+def test_a_shared_formula_column_is_continued_as_a_plain_formula(inq, tmp_path):
+    """Excel writes a filled-down column as one shared formula: it counts as every row's."""
+
+    def share(xml: str) -> str:
+        xml = xml.replace(
+            "<f>H2*CommissionRate</f>", '<f t="shared" ref="I2:I4" si="0">H2*CommissionRate</f>'
+        )
+        for r in (3, 4):
+            xml = xml.replace(f"<f>H{r}*CommissionRate</f>", '<f t="shared" si="0"/>')
+        return xml
+
+    book = rewrite_part(
+        own_habits_workbook(tmp_path / "shared.xlsx"), "xl/worksheets/sheet1.xml", share
+    )
+    assert 'si="0"/>' in sheet_xml(book, "xl/worksheets/sheet1.xml")
+    assert inq("-w", book, "add", *NEW_BUYER).exit_code == 0
+    assert re.search(
+        r'<c r="I5"[^>]*><f>H5\*CommissionRate</f></c>', sheet_xml(book, "xl/worksheets/sheet1.xml")
+    )
+
+
+def test_only_a_plain_valid_address_becomes_a_mailto_link(tmp_path):
+    from inquiry_cli.contract.changes import ChangeSet
+    from inquiry_cli.workbook.write import apply
+
+    book = own_habits_workbook(tmp_path / "links.xlsx")
+    changes = ChangeSet(command="test")
+    changes.append("Buyers", {2: "Odd One", 4: "ask Li <li@example.com>?subject=x"})
+    changes.append("Buyers", {2: "Good One", 4: "good.one@example.com"})
+    apply(book, changes)
+    xml = sheet_xml(book, "xl/worksheets/sheet1.xml")
+    rels = sheet_xml(book, "xl/worksheets/_rels/sheet1.xml.rels")
+    assert not re.search(r'<hyperlink [^>]*ref="D5"', xml) and "li@example.com" not in rels
+    assert re.search(r'<hyperlink [^>]*ref="D6"', xml) and "mailto:good.one@example.com" in rels
+
+
+def test_a_formula_column_under_a_title_row_is_continued(tmp_path):
+    """The header sits under a title row: the header's text is no row without the formula."""
+    from inquiry_cli.contract.changes import ChangeSet
+    from inquiry_cli.workbook.write import apply
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Orders 2026"])
+    ws.append(["Name", "Qty", "Double"])
+    for r, (name, qty) in enumerate([("a", 1), ("b", 2), ("c", 3)], start=3):
+        ws.append([name, qty, f"=B{r}*2"])
+    wb.save(book := tmp_path / "titled.xlsx")
+    changes = ChangeSet(command="test")
+    changes.append("Sheet", {1: "d", 2: 4})
+    apply(book, changes)
+    assert re.search(
+        r'<c r="C6"[^>]*><f>B6\*2</f></c>', sheet_xml(book, "xl/worksheets/sheet1.xml")
+    )
+
+
+def test_the_checker_catches_a_totals_row_that_lost_a_cell_on_the_way(tmp_path, monkeypatch):
+    """The verifier expects the totals row's old cells at its new place, by itself."""
+    from inquiry_cli.contract.changes import ChangeSet
+    from inquiry_cli.errors import FidelityError
+    from inquiry_cli.workbook.sheetxml import SheetPatcher
+    from inquiry_cli.workbook.write import apply
+
+    real = SheetPatcher._moved_row
+
+    def lossy(self, row, to):
+        return re.sub(rb'<c r="A%d".*?</c>' % to, b"", real(self, row, to))
+
+    monkeypatch.setattr(SheetPatcher, "_moved_row", lossy)
+    book = table_workbook(tmp_path / "lossy.xlsx")
+    before = book.read_bytes()
+    changes = ChangeSet(command="test")
+    changes.append("Buyers", {1: "K-04", 2: "Ivo Petrov"})
+    with pytest.raises(FidelityError, match="row 6 column 1"):
+        apply(book, changes)
+    assert book.read_bytes() == before
+
+
+def test_inquiry_goes_inside_the_inquiries_table_above_its_total(inq, tmp_path):
+    book = table_workbook(tmp_path / "inq.xlsx")
+    wb = openpyxl.load_workbook(book)
+    sheet = wb.create_sheet("Inquiries")
+    sheet.append(["Inquiry ID", "Received", "Channel", "Buyer ID", "Product", "Quantity"])
+    sheet.append(["Q-1", dt.datetime(2026, 11, 20, 9, 0), "email", "K-01", "LED-HB-150", 200])
+    sheet.append(["Q-2", dt.datetime(2026, 11, 21, 9, 0), "email", "K-02", "LED-PL-60", 50])
+    sheet.append(["Total", None, None, None, None, "=SUBTOTAL(109,F2:F3)"])
+    table = Table(displayName="InquiryLog", ref="A1:F4")
+    table.totalsRowCount = 1
+    sheet.add_table(table)
+    wb.save(book)
+    done = inq("-w", book, "inquiry", "-b", "mei@lioncity.sg", "-c", "email", "-p", "LED-T8-18",
+               "--qty", "1000")  # fmt: skip
+    assert done.exit_code == 0, done.output
+    rows = cells(book, "Inquiries")
+    assert rows[3][3:6] == ["K-03", "LED-T8-18", 1000] and rows[4][0] == "Total"
+    assert "<f>SUBTOTAL(109,F2:F4)</f>" in sheet_xml(book, "xl/worksheets/sheet3.xml")
+
+
+def test_a_pivot_source_over_the_moved_sheet_grows_and_no_other():
+    from inquiry_cli.workbook.refs import TotalsMove
+    from inquiry_cli.workbook.xlsxpatch import _moved_source
+
+    move = TotalsMove(5, 1)
+    assert _moved_source(b'<worksheetSource ref="A1:H4" sheet="Buyers"/>', "buyers", move) == (
+        b'<worksheetSource ref="A1:H5" sheet="Buyers"/>'
+    )
+    other = b'<worksheetSource ref="A1:H4" sheet="Quotes"/>'
+    assert _moved_source(other, "Buyers", move) == other
+
+
+def test_cells_without_their_address_still_give_the_column_format(tmp_path):
+    """Some writers leave r= off cells (the place in the row says the column)."""
+    from inquiry_cli.contract.changes import ChangeSet
+    from inquiry_cli.workbook.write import apply
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Name", "Since"])
+    for r, since in enumerate([D(2026, 1, 2), D(2026, 2, 3), None], start=2):
+        ws.append([f"n{r}", since])
+        if since:  # the row above has no date (and no format) in that column
+            ws.cell(r, 2).number_format = "dd.mm.yyyy"
+    wb.save(book := tmp_path / "bare.xlsx")
+    rewrite_part(
+        book, "xl/worksheets/sheet1.xml", lambda x: re.sub(r'(<c) r="[A-Z]+\d+"', r"\1", x)
+    )
+    changes = ChangeSet(command="test")
+    changes.append("Sheet", {1: "n5", 2: D(2026, 11, 27)})
+    apply(book, changes)
+    assert 'r="' not in sheet_xml(tmp_path / "bare.xlsx", "xl/worksheets/sheet1.xml").split("<c")[1]
+    assert openpyxl.load_workbook(book).active["B5"].number_format == "dd.mm.yyyy"
