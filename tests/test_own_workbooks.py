@@ -294,6 +294,11 @@ def test_a_sum_row_under_a_plain_sheet_is_no_buyer(inq, tmp_path, word):
     path = save(wb, tmp_path / "accounts.xlsx")
     stats = json.loads(inq("-w", path, "stats", "--json").stdout)
     assert stats["buyers"]["total"] == 2
+    # A buyer added later lands under the sum row: it stays no buyer, the new one is.
+    added = inq("-w", path, "add", "--name", "Ola Berg", "--email", "ola@bergljus.se")
+    assert added.exit_code == 0, added.output
+    stats = json.loads(inq("-w", path, "stats", "--json").stdout)
+    assert stats["buyers"]["total"] == 3
 
 
 def test_ticked_replies_owe_nothing_and_the_log_links_by_client_name(inq, table_tracker):

@@ -53,6 +53,18 @@ TOTAL_WORDS = frozenset(
 )  # fmt: skip
 
 
+# A sum row sits at the bottom; rows added under it later (by hand, or by inq) leave it
+# a few rows up: the last rows are looked at, not all 100,000 of a log.
+_SUM_ROW_REACH = 50
+
+
+def _drop_sum_rows(data: list[list[Any]], numbers: list[int]) -> None:
+    start = max(0, len(data) - _SUM_ROW_REACH)
+    sums = [i for i in range(start, len(data)) if _totals_row(data[i])]
+    for i in reversed(sums):
+        del data[i], numbers[i]
+
+
 def _totals_row(row: Sequence[Any]) -> bool:
     """A row that sums the records above it: it starts with a total word and names no one."""
     first = next((v for v in row if v not in (None, "")), None)
@@ -110,9 +122,8 @@ def build_table(
                 continue  # outside the Table: its totals row, or notes below it
             data.append(row)
             row_numbers.append(number)
-    while spans is None and data and _totals_row(data[-1]):  # a sum row is no record
-        data.pop()
-        row_numbers.pop()
+    if spans is None and data:  # a sum row is no record
+        _drop_sum_rows(data, row_numbers)
     cut = bisect.bisect_right(row_numbers, header_row + EVIDENCE_ROWS)  # (rows ascend)
     sample = data[:cut]
     blocked = frozenset(k for k, v in user.items() if v is None)
