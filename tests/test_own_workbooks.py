@@ -390,3 +390,28 @@ def test_log_and_grade_work_by_email_on_their_latest_row(inq, inquiry_rows):
     assert ws["H3"].value == "B"  # her earlier row keeps its own
     assert ws["J5"].value is None  # Kofi's past next follow-up, on his latest row, cleared
     assert ws["J4"].value == T(2026, 10, 20)
+
+
+def test_a_row_count_column_is_no_buyer_id(inq, tmp_path):
+    """序号 / No. counts rows: re-sorted and renumbered in Excel, 1 is someone else
+    tomorrow. Contacts are linked by email, so a buyer's history stays theirs."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "客户"
+    ws.append(["序号 No.", "客户名称", "联系人", "邮箱", "国家", "等级"])
+    ws.append([1, "Nordlys AS", "Ingrid Dahl", "ingrid@nordlys.no", "挪威", "B"])
+    ws.append([2, "Sol y Mar SL", "Pablo Ruiz", "pablo@solymar.es", "西班牙", "A"])
+    path = save(wb, tmp_path / "客户跟进.xlsx")
+    logged = inq("-w", path, "log", "ingrid@nordlys.no", "-c", "email", "-s", "sent the catalogue")
+    assert logged.exit_code == 0, logged.output
+    wb = openpyxl.load_workbook(path)
+    ws = wb["客户"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2, max_row=3)]
+    for i, row in enumerate(reversed(rows), start=1):  # sorted the other way, renumbered
+        for j, v in enumerate([i, *row[1:]], start=1):
+            ws.cell(1 + i, j).value = v
+    wb.save(path)
+    card = json.loads(inq("-w", path, "lookup", "ingrid@nordlys.no", "--json").stdout)["card"]
+    assert [c["summary"] for c in card["contacts"]] == ["sent the catalogue"]
+    other = json.loads(inq("-w", path, "lookup", "pablo@solymar.es", "--json").stdout)["card"]
+    assert other["contacts"] == []

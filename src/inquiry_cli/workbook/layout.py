@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from inquiry_cli.contract import schema
-from inquiry_cli.contract.records import ColumnMatch, ListObject, Table
+from inquiry_cli.contract import schema, vocabulary
+from inquiry_cli.contract.records import USER, ColumnMatch, ListObject, Table
 from inquiry_cli.contract.usermap import UserMapping
 from inquiry_cli.workbook.columns import (
     EVIDENCE_ROWS,
@@ -56,6 +56,38 @@ TOTAL_WORDS = frozenset(
 # A sum row sits at the bottom; rows added under it later (by hand, or by inq) leave it
 # a few rows up: the last rows are looked at, not all 100,000 of a log.
 _SUM_ROW_REACH = 50
+
+
+# Fields that identify a record: a row count is none of them (re-sorted and renumbered in
+# Excel, a 序号 of 3 is another buyer tomorrow; linking by it would move their history).
+_ID_FIELDS = frozenset({"buyer_id", "inquiry_id", "quote_no", "sample_id"})
+
+
+def _no_serial_ids(matches: dict[str, ColumnMatch], sample: Sequence[Sequence[Any]]) -> None:
+    """Unmap an ID field read from a row-count column ("序号 No.", "#", "S/N" over plain
+    whole numbers): the user's own word (`inq map`) still wins."""
+    for key in _ID_FIELDS & matches.keys():
+        match = matches[key]
+        if match.how == USER or not _counts_rows(match.header):
+            continue
+        cells = [r[match.index] for r in sample if match.index < len(r)]
+        values = [v for v in cells if v not in ("", None)]
+        if values and all(_whole(v) for v in values):
+            del matches[key]
+
+
+def _counts_rows(header: str) -> bool:
+    return schema.is_serial_header(header) or any(
+        schema.is_serial_header(part) for part in vocabulary.parts(header)
+    )
+
+
+def _whole(value: Any) -> bool:
+    if value.__class__ is int:
+        return True
+    if value.__class__ is float:
+        return bool(value.is_integer())
+    return value.__class__ is str and value.strip().isdigit()
 
 
 def _drop_sum_rows(data: list[list[Any]], numbers: list[int]) -> None:
@@ -128,6 +160,7 @@ def build_table(
     sample = data[:cut]
     blocked = frozenset(k for k, v in user.items() if v is None)
     matches, suggestions = understand(spec, header, matches, settle, sample, user)
+    _no_serial_ids(matches, sample)
     return Table(
         spec,
         name,
