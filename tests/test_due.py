@@ -258,3 +258,48 @@ def test_a_long_list_shows_the_most_urgent_and_says_how_many_more(inq, build):
         "Error: Invalid value for '--limit' / '-l': 'ten' is not a whole number "
         "(see `inq due -h`)\n"
     )
+
+
+def test_a_graded_buyer_with_no_contact_on_record_falls_due(inq, build):
+    """Last contact blank and nothing logged: due at once; with a first contact, by the
+    cadence from it. A workbook keeping no contacts at all is blind instead (check)."""
+    path = build(
+        buyers=[
+            buyer("B0001", "B", None),
+            buyer("B0002", "C", None, first_contact=dt.date(2026, 11, 1)),
+            buyer("B0003", "C", None, first_contact=dt.date(2026, 11, 20)),
+        ]
+    )
+    items = due_ids(inq, path)
+    assert items[("B0001", "follow-up")]["why"] == "grade B, and no contact on record"
+    assert items[("B0001", "follow-up")]["days_late"] == 0
+    assert items[("B0002", "follow-up")]["days_late"] == 11  # 11-01 + 15 days = 11-16
+    assert ("B0003", "follow-up") not in items  # 11-20 + 15 days: not yet
+    card = json.loads(inq("-w", path, "lookup", "b0001@co1.com", "--json").stdout)["card"]
+    assert card["next_follow_up"]["due"] == "2026-11-27"
+
+
+def test_a_buyer_marked_gone_is_not_chased_unless_you_set_a_date(inq, build):
+    last = dt.date(2026, 11, 1)
+    path = build(
+        buyers=[
+            buyer("B0001", "B", last, status="Lost"),
+            buyer("B0002", "B", last, status="流失"),
+            buyer("B0003", "B", last, status="Do not contact"),
+            buyer("B0004", "B", last, status="Ordered"),  # a customer: followed up
+            buyer("B0005", "B", last, status="Lost", next_follow_up=dt.date(2026, 11, 27)),
+        ]
+    )
+    items = due_ids(inq, path)
+    assert sorted(b for b, kind in items if kind == "follow-up") == ["B0004", "B0005"]
+
+
+def test_an_open_inquiry_is_chased_from_when_it_came(inq, build):
+    """Last contacted 11-01, a new inquiry 11-26 (replied): its half-month chase runs from
+    11-26, not from the contact before it."""
+    path = build(
+        buyers=[buyer("B0001", "D", dt.date(2026, 11, 1))],
+        inquiries=[dict(inquiry_id="I0001", received=dt.datetime(2026, 11, 26, 9), buyer_id="B0001", replied=dt.datetime(2026, 11, 26, 10), status="Open")],
+    )  # fmt: skip
+    assert ("B0001", "follow-up") not in due_ids(inq, path)  # D monthly: 12-01; inquiry: 12-11
+    assert due_ids(inq, path, "2026-12-11")[("B0001", "follow-up")]["due"].startswith("2026-12-01")

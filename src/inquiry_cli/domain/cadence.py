@@ -5,7 +5,11 @@ is 3.5 days: the contact falls due on day 3, so never more than 3.5 days pass). 
 cadences add calendar months (Jan 31 + 1 month = Feb 28/29). An explicit Next follow-up
 date the user typed in the Buyers sheet wins while it lies after the last contact (a
 date on or before it was that follow-up: `inq log` clears it too); blank, the cadence
-fills it. Every open inquiry is due at least every half month.
+fills it. Every open inquiry is due at least every half month, counted from the later of
+its arrival and the last contact. A graded buyer with no contact on record (Last contact
+blank, no log) is counted from their first contact, else due at once; a buyer whose
+Status says they are gone (Lost, Do not contact, 流失) falls due only on a date the
+user typed.
 """
 
 from __future__ import annotations
@@ -55,28 +59,56 @@ def grade_due(grade: str | None, last: dt.date, s: Settings) -> dt.date | None:
     return None
 
 
+# A buyer's Status that says not to chase them (an inquiry's "ordered" closes it; a
+# buyer who ordered is a customer, and is followed up all the more).
+GONE_STATUSES = frozenset(
+    {"lost", "closed", "do not contact", "don't contact", "dnc", "blacklist", "blacklisted",
+     "invalid", "dead", "spam", "流失", "无效", "黑名单", "关闭", "已流失", "不再联系"}
+)  # fmt: skip
+
+
+def is_gone(status: str | None) -> bool:
+    return bool(status) and str(status).strip().lower() in GONE_STATUSES
+
+
 def next_due(
     grade: str | None,
     last_contact: dt.date | None,
     explicit: dt.date | None,
     has_open_inquiry: bool,
     s: Settings,
+    *,
+    open_since: dt.date | None = None,
+    first_contact: dt.date | None = None,
+    status: str | None = None,
+    today: dt.date | None = None,
 ) -> Due | None:
     """The follow-up that applies: the user's own date while it is ahead of the last
-    contact, else the earliest of grade cadence and open inquiry."""
+    contact, else the earliest of grade cadence and open inquiry (`open_since`: when the
+    latest open one arrived)."""
     if explicit is not None and (last_contact is None or explicit > last_contact):
         return Due(explicit, "next follow-up date set in Buyers", USER_DATE)
-    if last_contact is None:
+    if is_gone(status):
         return None
+    base = last_contact or first_contact or open_since
     candidates: list[Due] = []
-    by_grade = grade_due(grade, last_contact, s)
-    if by_grade is not None:
-        candidates.append(Due(by_grade, f"grade {grade}: {cadence_text(grade, s)}", GRADE))
-    if has_open_inquiry:
+    if base is not None:
+        by_grade = grade_due(grade, base, s)
+        if by_grade is not None:
+            since = ""
+            if last_contact is None:
+                first = "first contact" if first_contact else "inquiry"
+                since = f" (from their {first}: no contact on record since)"
+            reason = f"grade {grade}: {cadence_text(grade, s)}{since}"
+            candidates.append(Due(by_grade, reason, GRADE))
+    elif today is not None and grade_due(grade, today, s) is not None:
+        candidates.append(Due(today, f"grade {grade}, and no contact on record", GRADE))
+    starts = [d for d in (last_contact, open_since) if d is not None]
+    if has_open_inquiry and starts:
         days = math.floor(s.open_inquiry_max_days)
         candidates.append(
             Due(
-                last_contact + dt.timedelta(days=days),
+                max(starts) + dt.timedelta(days=days),
                 f"open inquiry: at least every {days} days",
                 OPEN_INQUIRY,
             )
@@ -84,7 +116,7 @@ def next_due(
     if not candidates:
         return None
     due = min(candidates, key=lambda d: d.date)
-    if explicit is not None:  # contacted on or since the day the user set: that was it
+    if explicit is not None and last_contact is not None:  # contacted on or since that day
         done = f"the Next follow-up {explicit:%Y-%m-%d} in Buyers was done by the contact of"
         return Due(due.date, f"{due.reason} ({done} {last_contact:%Y-%m-%d})", due.basis)
     return due

@@ -184,6 +184,9 @@ def due_list(book: Workbook, now: dt.datetime, when: str = "today") -> list[Item
             if item.late or not overdue_only:
                 items.append(item)
     today = now.date()
+    # "No contact on record" only where the workbook keeps contacts (a Last contact column
+    # or a contact log): without either, due is blind (inq check says so), not due for all.
+    kept = book.table("buyers").has("last_contact") or book.get("contacts") is not None
     cutoffs = chases.silence_cutoffs(today, s)
     heard: dict[int, dt.datetime] = {}
     touched: dict[int, dt.datetime] = {}
@@ -198,13 +201,17 @@ def due_list(book: Workbook, now: dt.datetime, when: str = "today") -> list[Item
         if last is not None:
             touched[b.row] = last
         open_inqs = open_by_buyer.get(b.row, [])
-        clock = last or _latest_event(open_inqs)  # an open inquiry's clock starts on arrival
+        arrived = _latest_event(open_inqs)  # an open inquiry's clock starts on arrival
         due = next_due(
             b.grade,
-            clock.date() if clock else None,
+            last.date() if last else None,
             b.next_follow_up.date() if b.next_follow_up else None,
             bool(open_inqs),
             s,
+            open_since=arrived.date() if arrived else None,
+            first_contact=b.first_contact.date() if b.first_contact else None,
+            status=b.status,
+            today=today if kept else None,
         )
         if due is None or due.date > last_day:
             continue

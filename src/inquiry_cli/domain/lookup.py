@@ -70,19 +70,29 @@ def history(book: Workbook, buyer: model.Buyer) -> model.History:
     )
 
 
+def _keeps_contacts(book: Workbook) -> bool:
+    """Whether a blank Last contact means "none on record" (see cadence.next_due)."""
+    return book.table("buyers").has("last_contact") or book.get("contacts") is not None
+
+
 def build_card(book: Workbook, match: Match, now: dt.datetime) -> Card:
     settings = Settings.from_sheet(book.key_values("settings"))
     h = history(book, match.buyer)
     buyer = match.buyer
     last_logged = h.last_contact.date if h.last_contact else None
     last = max((d for d in (last_logged, buyer.last_contact) if d), default=None)
-    has_open = any(i.is_open for i in h.inquiries)
+    open_inqs = [i for i in h.inquiries if i.is_open]
+    arrived = max((i.received for i in open_inqs if i.received), default=None)
     due = next_due(
         buyer.grade,
         last.date() if last else None,
         buyer.next_follow_up.date() if buyer.next_follow_up else None,
-        has_open,
+        bool(open_inqs),
         settings,
+        open_since=arrived.date() if arrived else None,
+        first_contact=buyer.first_contact.date() if buyer.first_contact else None,
+        status=buyer.status,
+        today=now.date() if _keeps_contacts(book) else None,
     )
     products = list(
         dict.fromkeys([*buyer.product_list, *(i.product for i in h.inquiries if i.product)])
