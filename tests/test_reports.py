@@ -342,3 +342,28 @@ def test_a_list_json_with_out_also_writes_the_file(inq, book, tmp_path):
     assert json.loads(result.stdout)["buyers"][0]["buyer_id"] == "B0001"
     assert result.stderr.startswith(f"Wrote {out}: 3 A-grade buyers")
     assert out.read_text(encoding="utf-8").startswith("# A-grade buyers, November 2026")
+
+
+def test_reply_shares_count_only_what_can_be_judged(inq, tmp_path):
+    """A reply ticked off without a time is neither on time nor late; an inquiry that
+    came an hour ago is not a miss yet: the shares are of the others."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Customers"
+    ws.append(["Name", "Email", "Country"])
+    ws.append(["Rui Costa", "rui@lusaluz.pt", "Portugal"])
+    log = wb.create_sheet("Enquiries")
+    log.append(["Date", "Email", "Product", "Replied"])
+    log.append(
+        [dt.datetime(2026, 11, 20, 9), "rui@lusaluz.pt", "Panel", dt.datetime(2026, 11, 20, 10)]
+    )
+    log.append([dt.datetime(2026, 11, 21, 9), "rui@lusaluz.pt", "Panel", "✓"])
+    log.append([dt.datetime(2026, 11, 22, 9), "rui@lusaluz.pt", "Panel", None])
+    log.append([dt.datetime(2026, 11, 27, 9), "rui@lusaluz.pt", "Panel", None])
+    path = tmp_path / "ticks.xlsx"
+    wb.save(path)
+    r = json.loads(inq("-w", path, "stats", "--json").stdout)["replies"]
+    assert (r["received"], r["counted"], r["untimed"], r["pending"]) == (4, 2, 1, 1)
+    assert (r["within_target"], r["within_target_share"]) == (1, 0.5)  # 1 h; 11-22 missed

@@ -57,19 +57,26 @@ class Replies:
     target_hours: float
     limit_hours: float
     received: int  # inquiries with a receive time
-    answered: int
+    answered: int  # with a reply time
     within_target: int
     within_limit: int
     unanswered: int  # open and not replied
     median_hours: float | None
+    untimed: int = 0  # ticked off as replied, no time kept: neither on time nor late
+    pending: int = 0  # not replied, still inside the limit: not late yet
+
+    @property
+    def counted(self) -> int:
+        """What the shares are of: replies with a time, and replies owed past the limit."""
+        return self.received - self.untimed - self.pending
 
     @property
     def target_share(self) -> float:
-        return self.within_target / self.received if self.received else 0.0
+        return self.within_target / self.counted if self.counted else 0.0
 
     @property
     def limit_share(self) -> float:
-        return self.within_limit / self.received if self.received else 0.0
+        return self.within_limit / self.counted if self.counted else 0.0
 
 
 @dataclass
@@ -248,7 +255,7 @@ def compute(book: Workbook, now: dt.datetime, since: dt.date | None = None) -> S
         per_month=per_month,
         per_channel=per_channel,
         products=_products(book, inquiries, buyers),
-        replies=_replies(inquiries, s),
+        replies=_replies(inquiries, s, now),
         alibaba=platform_rate(every_inquiry, every_buyer, now, s),
         notes=notes,
     )
@@ -348,18 +355,24 @@ def _products(
     return out
 
 
-def _replies(inquiries: list[model.Inquiry], s: Settings) -> Replies:
+def _replies(inquiries: list[model.Inquiry], s: Settings, now: dt.datetime) -> Replies:
     hours: list[float] = []
-    unanswered = 0
+    unanswered = untimed = pending = 0
     received = 0
+    limit = dt.timedelta(hours=s.reply_limit_hours)
     for i in inquiries:
         if i.received is None:
             continue
         received += 1
-        replied = model.replied_at(i)  # (a tick-off: answered, but no time to measure)
+        replied = model.replied_at(i)
+        if replied is None and i.replied is not None:  # a tick-off: answered, no time
+            untimed += 1
+            continue
         if replied is None or replied < i.received:
             if i.replied is None and i.is_open:
                 unanswered += 1
+            if i.replied is None and now < i.received + limit:
+                pending += 1
             continue
         hours.append((replied - i.received).total_seconds() / 3600)
     return Replies(
@@ -371,6 +384,8 @@ def _replies(inquiries: list[model.Inquiry], s: Settings) -> Replies:
         within_limit=sum(1 for h in hours if h <= s.reply_limit_hours),
         unanswered=unanswered,
         median_hours=round(statistics.median(hours), 1) if hours else None,
+        untimed=untimed,
+        pending=pending,
     )
 
 
@@ -392,7 +407,7 @@ def reply_rows(r: Replies, alibaba: PlatformRate | None = None) -> list[tuple[st
     """Reply performance as (label, value) lines; Alibaba.com's own rate beside inq's."""
 
     def pct(n: int) -> str:
-        return f"{n / r.received:.0%} ({n} of {r.received})" if r.received else "-"
+        return f"{n / r.counted:.0%} ({n} of {r.counted})" if r.counted else "-"
 
     rows = [
         (f"Answered within {r.target_hours:g} h", pct(r.within_target)),
@@ -400,6 +415,10 @@ def reply_rows(r: Replies, alibaba: PlatformRate | None = None) -> list[tuple[st
         ("Median reply time", hours_text(r.median_hours)),
         ("Not answered yet", str(r.unanswered)),
     ]
+    if r.pending:
+        rows.append((f"Still inside {r.limit_hours:g} h (not counted)", str(r.pending)))
+    if r.untimed:
+        rows.append(("Ticked replied, no time kept (not counted)", str(r.untimed)))
     if alibaba is not None:
         a = alibaba
         value = f"{a.share:.0%} ({a.timely} of {a.counted})" if a.counted else "-"
@@ -440,6 +459,9 @@ def to_json(st: Stats) -> dict[str, Any]:
             "within_limit_share": round(r.limit_share, 4),
             "median_hours": r.median_hours,
             "unanswered": r.unanswered,
+            "counted": r.counted,
+            "pending": r.pending,
+            "untimed": r.untimed,
         },
         "alibaba_reply_rate": None
         if st.alibaba is None
