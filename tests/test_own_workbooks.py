@@ -415,3 +415,26 @@ def test_a_row_count_column_is_no_buyer_id(inq, tmp_path):
     assert [c["summary"] for c in card["contacts"]] == ["sent the catalogue"]
     other = json.loads(inq("-w", path, "lookup", "pablo@solymar.es", "--json").stdout)["card"]
     assert other["contacts"] == []
+
+
+@pytest.mark.parametrize("year", ["Kunden {}", "Customers {}"])  # found by header; by name
+def test_a_second_buyer_list_is_named_not_ignored(inq, tmp_path, year):
+    """Last year's and this year's customers on two sheets: inq reads one buyer list, and
+    check (exit 1) and lookup's job say which sheet it leaves unread."""
+    wb = openpyxl.Workbook()
+    old = wb.active
+    old.title = year.format(2025)
+    old.append(["Name", "Firma", "Email", "Land"])
+    old.append(["Jens Ahl", "Ahl Licht", "jens@ahl-licht.de", "Germany"])
+    new = wb.create_sheet(year.format(2026))
+    new.append(["Name", "Firma", "Email", "Land"])
+    new.append(["Eva Roth", "Roth LED", "eva@roth-led.at", "Austria"])
+    path = save(wb, tmp_path / "kunden.xlsx")
+    check = inq("-w", path, "check")
+    assert check.exit_code == 1
+    assert (
+        f"  sheet {year.format(2026)}: named like a buyer list, but the buyers are read from "
+        f"'{year.format(2025)}' only: no command finds these (keep one buyer list)"
+    ) in check.stdout
+    _code, found = jobs(inq, path)
+    assert found["lookup"]["status"] == "limited"

@@ -174,7 +174,8 @@ def _print_check(report) -> None:
     if n:
         out.print(f"{n} problem{'s' if n != 1 else ''}:")
     for p in report.problems:
-        out.print(f"  {p.sheet} row {p.row}, {p.column}: {p.message}", markup=False)
+        where = f"{p.sheet} row {p.row}, {p.column}" if p.column else f"sheet {p.sheet}"
+        out.print(f"  {where}: {p.message}", markup=False)
 
 
 def _print_jobs(out, jobs) -> None:

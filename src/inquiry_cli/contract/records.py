@@ -381,6 +381,9 @@ class Workbook:
     layout: str = "sheets"
     # The user's own mapping as stored in the workbook (contract.usermap.UserMapping).
     user_mapping: Any = None
+    # Sheets named like a contract sheet that was read from another ("Customers 2026"
+    # beside "Customers 2025"): contract key -> their names. Not read: check says so.
+    unread: dict[str, list[str]] = field(default_factory=dict)
 
     def table(self, key: str) -> Table:
         """The table for a contract sheet, or a clear error naming what is missing."""

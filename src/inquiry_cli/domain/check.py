@@ -149,6 +149,16 @@ def check(book: Workbook) -> CheckReport:
     problems.extend(_duplicates(buyers))
     problems.extend(_dangling_buyer_ids(book))
     problems.extend(_unlinked(book))
+    for name in book.unread.get("buyers", []):  # a second buyer list nobody reads
+        problems.append(
+            Problem(
+                name,
+                1,
+                "",
+                f"named like a buyer list, but the buyers are read from {buyers.name!r} "
+                "only: no command finds these (keep one buyer list)",
+            )
+        )
     # One row per inquiry: a cell read by both tables is one problem.
     problems = list({(p.sheet, p.row, p.column, p.message): p for p in problems}.values())
     problems.sort(key=lambda p: (_sheet_order(p.sheet, book), p.row))

@@ -73,7 +73,7 @@ def jobs(book: Workbook) -> list[Job]:
         out.append(_due(buyers, sheets))
     if sheets.known("inquiries"):
         out.append(_replies(sheets.get("inquiries")))
-    out.append(_lookup(buyers))
+    out.append(_lookup(buyers, book.unread.get("buyers", [])))
     if sheets.known("contacts", "inquiries"):
         out.append(_log(buyers, sheets))
     out.append(_grade(buyers))
@@ -181,8 +181,18 @@ def _replies(inquiries: Table | None) -> Job:
     return job
 
 
-def _lookup(buyers: Table) -> Job:
+def _lookup(buyers: Table, unread: list[str]) -> Job:
     job = Job("lookup", "inq lookup", "who a sender is, before replying")
+    if unread:
+        names = ", ".join(repr(n) for n in unread)
+        job.worse(
+            LIMITED,
+            f"only {buyers.name!r} is read as the buyer list; {names} "
+            f"{'is' if len(unread) == 1 else 'are'} named like one too, and its buyers are "
+            "found by no command",
+            f"keep one buyer list: move those rows into {buyers.name!r} (or rename the sheet "
+            "if it is no buyer list)",
+        )
     if not buyers.has("email") and "email" not in buyers.declared_none:
         job.worse(
             LIMITED,

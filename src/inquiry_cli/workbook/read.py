@@ -126,11 +126,13 @@ def load(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) ->
         missing: list[str] = []
         head_only = set(headers_only)
         wanted = list(dict.fromkeys([*sheets, *head_only]))
+        also: list[str] = []
         found = _find_sheets(
             names,
             wanted,
             lambda n: _head_rows(src.path, n),
             lambda n: sheet_info(src, parts.get(n), user),
+            also,
         )
         full = [found[k] for k in wanted if k in found and k not in head_only]
         heads = [found[k] for k in wanted if k in found and k in head_only]
@@ -150,7 +152,15 @@ def load(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) ->
                 missing.append(key)
             else:
                 tables[key] = built[name]
-    book = Workbook(path, names, tables, missing, stamping(), user_mapping=user)
+    book = Workbook(
+        path,
+        names,
+        tables,
+        missing,
+        stamping(),
+        user_mapping=user,
+        unread=_unread(names, found, also),
+    )
     _inquiry_rows(book, infos, src_names=names, user=user)
     return book
 
@@ -160,9 +170,11 @@ def _find_sheets(
     wanted: list[str],
     top: Callable[[str], list[list[Any]]],
     info: Callable[[str], SheetInfo],
+    also: list[str] | None = None,
 ) -> dict[str, str]:
     """{contract key: sheet name} for the keys `wanted`: a sheet named so first, then one
-    named like it; Buyers, when no sheet is named like a buyer list, by its header."""
+    named like it; Buyers, when no sheet is named like a buyer list, by its header (and
+    into `also` the other sheets headed like one)."""
     found: dict[str, str] = {}
     used: set[str] = set()
     for exact in (True, False):
@@ -179,7 +191,28 @@ def _find_sheets(
                 if name is not None:
                     used.add(name)
                     found[key] = name
+                    # Others whose header is a buyer list too ("Kunden 2026" beside "Kunden
+                    # 2025"): not read, but named (Workbook.unread).
+                    seen = set(used)
+                    while (other := _sniff_buyers(names, seen, top, info)) is not None:
+                        seen.add(other)
+                        if also is not None:
+                            also.append(other)
     return found
+
+
+def _unread(names: list[str], found: dict[str, str], also: list[str]) -> dict[str, list[str]]:
+    """The sheets named like the buyer list read (or, when it was found by its header,
+    headed like one: `also`) that no contract sheet was read from."""
+    if "buyers" not in found:
+        return {}
+    used = set(found.values())
+    like = [
+        n
+        for n in names
+        if n not in used and (n in also or _match_sheet(schema.BUYERS, [n], set()) == n)
+    ]
+    return {"buyers": like} if like else {}
 
 
 def user_mapping(src: Any, names: list[str]) -> usermap.UserMapping:
@@ -422,7 +455,10 @@ def _load_ods(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = (
         if usermap.SHEET_NAME in names:
             user = usermap.parse(ods.rows(usermap.SHEET_NAME)[: usermap.MAX_ROWS])
         info = SheetInfo(user=user)
-        found = _find_sheets(names, wanted, lambda n: ods.rows(n)[:HEAD_ROWS], lambda _n: info)
+        also: list[str] = []
+        found = _find_sheets(
+            names, wanted, lambda n: ods.rows(n)[:HEAD_ROWS], lambda _n: info, also
+        )
         for key in wanted:
             name = found.get(key)
             if name is None:
@@ -433,7 +469,10 @@ def _load_ods(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = (
             rows = rows[:HEADER_SCAN_ROWS] if key in head_only else rows
             table = build_table(spec, name, rows, info)
             tables[key] = empty_table(spec, name, rows) if table is None else table
-    book = Workbook(path, names, tables, missing, stamping(), ods=True, user_mapping=user)
+    book = Workbook(
+        path, names, tables, missing, stamping(), ods=True, user_mapping=user,
+        unread=_unread(names, found, also),
+    )  # fmt: skip
     _inquiry_rows(book, dict.fromkeys(found.values(), info), src_names=names, user=user)
     return book
 
