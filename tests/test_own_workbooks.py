@@ -438,3 +438,18 @@ def test_a_second_buyer_list_is_named_not_ignored(inq, tmp_path, year):
     ) in check.stdout
     _code, found = jobs(inq, path)
     assert found["lookup"]["status"] == "limited"
+
+
+def test_an_inquiry_from_someone_not_in_the_list_shows_who_the_row_names(inq, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Clients"
+    ws.append(["Client", "E-mail", "Country"])
+    ws.append(["Baltic Lumen", "info@balticlumen.lv", "Latvia"])
+    log = wb.create_sheet("Enquiries")
+    log.append(["Date", "Client", "Product", "Qty", "Replied?"])
+    log.append([T(2026, 11, 27, 8, 0), "Nile Star Trading", "Panel 60x60", 300, "N"])
+    path = save(wb, tmp_path / "clients.xlsx")
+    items = json.loads(inq("-w", path, "due", "--json").stdout)
+    assert [(i["kind"], i["name"]) for i in items] == [("reply", "Nile Star Trading")]
+    assert "Nile Star Trading" in inq("-w", path, "due").stdout

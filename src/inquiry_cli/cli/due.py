@@ -117,7 +117,8 @@ def _print(items, now, when: str, last_day, limit: int | None) -> None:
     for item in items[:limit] if limit is not None else items:
         b = item.buyer
         what = _what(item, now)
-        who = b.label if b else (item.inquiry.email if item.inquiry else "?") or "?"
+        inq = item.inquiry
+        who = b.label if b else (inq and (inq.email or inq.client or inq.company)) or "?"
         local = ""
         if item.local:
             local = f"{item.local.time:%a %H:%M}" + ("" if item.local.business_hours else " off")

@@ -38,6 +38,8 @@ INQUIRY_FIELDS = (
     "channel",
     "buyer_id",
     "email",
+    "client",  # a log that names its sender: the name shows while they are no buyer yet
+    "company",
     "product",
     "replied",
     "status",
@@ -227,6 +229,11 @@ def due_list(book: Workbook, now: dt.datetime, when: str = "today") -> list[Item
         items = [i for i in items if i.late]
     items.sort(key=lambda i: (-i.urgency, i.due_at, i.buyer.row if i.buyer else 0))
     return items
+
+
+def _named(inquiry: model.Inquiry) -> str | None:
+    """Who an inquiry from someone not in Buyers is from, as its row names them."""
+    return inquiry.client or inquiry.company or None
 
 
 def _latest_event(inquiries: list[model.Inquiry]) -> dt.datetime | None:
@@ -487,7 +494,7 @@ def item_json(item: Item) -> dict:
     return {
         "kind": item.kind,
         "buyer_id": b.buyer_id if b else None,
-        "name": b.name if b else None,
+        "name": b.name if b else (_named(item.inquiry) if item.inquiry else None),
         "company": b.company if b else None,
         "email": (b.email if b else None) or (item.inquiry.email if item.inquiry else None),
         "grade": b.grade if b else None,
