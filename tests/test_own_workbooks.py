@@ -453,3 +453,10 @@ def test_an_inquiry_from_someone_not_in_the_list_shows_who_the_row_names(inq, tm
     items = json.loads(inq("-w", path, "due", "--json").stdout)
     assert [(i["kind"], i["name"]) for i in items] == [("reply", "Nile Star Trading")]
     assert "Nile Star Trading" in inq("-w", path, "due").stdout
+
+
+def test_grade_suggest_knows_the_buyers_a_log_names_by_client(inq, table_tracker):
+    rows = json.loads(inq("-w", table_tracker, "grade", "--suggest", "--json").stdout)
+    by_row = {r["row"]: r["email"] for r in rows}
+    assert by_row[3] == "omar@deltalamps.eg"  # "Delta Lamps Co": by company
+    assert by_row[6] is None  # a walk-in named nowhere in the list

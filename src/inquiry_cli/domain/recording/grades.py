@@ -63,6 +63,7 @@ def resolve_grade_target(book: Workbook, who: str) -> GradeTarget:
 
 def target_for_row(book: Workbook, row: int) -> GradeTarget:
     """The inquiry at Excel row `row` and its buyer (re-read after each interactive write)."""
+    link_names(book)  # (a log naming its buyer by client or company: model.load links it)
     inquiries = book.table("inquiries")
     i = inquiries.row_numbers.index(row)
     inq = model.load(inquiries, model.Inquiry, [i])[0]
@@ -153,6 +154,7 @@ def ungraded(book: Workbook) -> list[Ungraded]:
     inquiries = book.get("inquiries")
     if inquiries is None:
         return []
+    link_names(book)  # (a log naming its buyer by client or company: model.load links it)
     buyers = book.table("buyers")
     grades = inquiries.values("grade")
     pending = [i for i, g in enumerate(grades) if g is None]
