@@ -286,11 +286,19 @@ def start(path: Path, what: Read | BuyerRead, warm: tuple[str, ...] = ()) -> Non
     early.start(path, key(what), run, then if warm else None)
 
 
+def _indexed(path: Path) -> bool:
+    from inquiry_cli.cli import lookup_index
+
+    return lookup_index.fresh(path) is not None
+
+
 def start_for(argv: Sequence[str]) -> None:
     """Start the early read the command line calls for, if any; never raises."""
     try:
         planned = plan(argv)
         if planned is not None and os.path.isfile(planned[0]):
+            if planned[1] is LOOKUP and _indexed(planned[0]):
+                return  # a repeat lookup answers from the index: nothing to read early
             start(*planned)
     except Exception:  # a head start must never stop the command
         return

@@ -1,0 +1,173 @@
+"""`inq lookup` from the index (workbook/index.py) when it is fresh; built after a lookup
+that had to read the workbook, on a background process so that lookup is not slower.
+
+INQ_INDEX=off never uses or builds one; INQ_INDEX=inline builds it in the lookup's own
+process once it has answered (tests: the next command sees it at once).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+ENV = "INQ_INDEX"
+_opened: dict[str, Any] = {}  # real path -> the Index the launcher opened already
+
+
+def _mode() -> str:
+    return os.environ.get(ENV, "background").strip().lower()
+
+
+def _version() -> str:
+    from inquiry_cli import __version__
+    from inquiry_cli.workbook.index import FORMAT
+
+    return f"{__version__}/{FORMAT}"
+
+
+def fresh(path: Path) -> Any:
+    """The workbook's index if it is fresh (workbook.index.Index), else None. Cheap:
+    a stat and the index's columns; opened once a run (the launcher asks first)."""
+    if _mode() == "off":
+        return None
+    from inquiry_cli.config import cache_dir
+    from inquiry_cli.workbook import index
+
+    real = os.path.realpath(path)
+    opened = _opened.get(real)
+    try:
+        if opened is not None and tuple(opened.header["identity"]) == index.identity(path):
+            return opened
+    except OSError:
+        return None
+    found = index.open_index(cache_dir(), path, _version())
+    if found is not None:
+        _opened[real] = found
+    return found
+
+
+def answer(path: Path, query: Any, now: dt.datetime) -> tuple[list[Any], Any, Any] | None:
+    """(matches, best match, its card) from a fresh index; None when there is none or
+    it fails in any way (then the workbook is read, as without one)."""
+    from inquiry_cli.domain import lookup
+    from inquiry_cli.domain.matching import best, find
+    from inquiry_cli.errors import InqError
+    from inquiry_cli.workbook.index import IndexedBuyers
+
+    found = fresh(path)
+    if found is None:
+        return None
+    try:
+        buyers = IndexedBuyers(found)
+        matches = find(buyers, query)
+        top = best(matches)
+        card = None
+        if top is not None:
+            settings, catalog = found.section("settings"), found.section("catalog")
+            history = buyers.history(top.buyer.row)
+            history.buyer = top.buyer  # (the same record, read once more)
+            card = lookup.card_of(top, history, settings, catalog, now)
+        return matches, top, card
+    except InqError:
+        raise  # (the workbook's own error, e.g. a Settings value that is junk)
+    except Exception:  # a damaged index: read the workbook
+        _opened.clear()
+        return None
+
+
+def after_read(path: Path, book: Any) -> None:
+    """A lookup read the workbook: build its index for the next one. Never raises."""
+    try:
+        mode = _mode()
+        if mode == "off" or book.ods or "buyers" not in book.tables:
+            return
+        if mode == "inline":
+            build(path)
+            return
+        _spawn(path)
+    except Exception:  # the index is only ever a head start
+        return
+
+
+def _spawn(path: Path) -> None:
+    import subprocess
+
+    args = [sys.executable, "-m", "inquiry_cli.cli.lookup_index", os.path.abspath(path)]
+    flags: dict[str, Any] = {}
+    if sys.platform == "win32":
+        flags["creationflags"] = subprocess.DETACHED_PROCESS | subprocess.CREATE_NEW_PROCESS_GROUP
+    else:
+        flags["start_new_session"] = True
+    subprocess.Popen(
+        args,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        close_fds=True,
+        **flags,
+    )
+
+
+def build(path: Path) -> bool:
+    """Build the workbook's index from a whole read of what lookup reads; False when it
+    was not built (an .ods, no Buyers sheet, the file changed meanwhile, another build
+    of it running, any error)."""
+    import time
+
+    from inquiry_cli.cli import reads
+    from inquiry_cli.config import cache_dir
+    from inquiry_cli.domain import lookup, model
+    from inquiry_cli.domain.matching import COLUMNS, TableColumns
+    from inquiry_cli.workbook import index, read
+
+    cache = cache_dir()
+    try:
+        with index.building(cache, path) as alone:
+            if not alone or index.open_index(cache, path, _version()) is not None:
+                return False  # another process builds it, or built it already
+            started = time.time()
+            before = index.identity(path)
+            book = read.load(path, (*reads.LOOKUP.sheets, *reads.LOOKUP.history))
+            stamp = book.stamp
+            if (
+                book.ods
+                or stamp is None
+                or index.identity(path) != before
+                or (stamp.size, stamp.mtime_ns) != (before[2], before[3])
+            ):
+                index.forget(cache, path)
+                return False
+            buyers = book.table("buyers")
+            columns = TableColumns(buyers)
+            sections: dict[str, Any] = {
+                "sheet": buyers.name,
+                "rows": buyers.row_numbers,
+                "groups": buyers.groups,
+                "merged": columns.merged(),
+                "settings": book.key_values("settings"),
+                "catalog": lookup.catalog_links(book),
+            }
+            for key in COLUMNS:
+                sections[f"col:{key}"] = columns.column(key)
+            records = model.load(buyers, model.Buyer)
+            histories = lookup.histories(book, records)
+            index.save(
+                cache, path, _version(), before, stamp.sha256, sections,
+                {"buyers": records, "history": histories}, started,
+            )  # fmt: skip
+            return True
+    except Exception:
+        index.forget(cache, path)
+        return False
+
+
+if __name__ == "__main__":  # the background build: python -m inquiry_cli.cli.lookup_index PATH
+    import contextlib
+
+    with contextlib.suppress(Exception):
+        os.nice(10)  # (the user's next command comes first)
+    ok = len(sys.argv) == 2 and build(Path(sys.argv[1]))
+    os._exit(0 if ok else 1)
