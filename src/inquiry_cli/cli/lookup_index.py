@@ -29,23 +29,41 @@ def _version() -> str:
 
 
 def fresh(path: Path) -> Any:
-    """The workbook's index if it is fresh (workbook.index.Index), else None. Cheap:
-    a stat and the index's columns; opened once a run (the launcher asks first)."""
+    """The workbook's index if it is fresh (workbook.index.Index), else None. Cheap: a
+    stat and the index's header. The launcher asks first; the lookup then takes it."""
     if _mode() == "off":
         return None
     from inquiry_cli.config import cache_dir
     from inquiry_cli.workbook import index
 
-    real = os.path.realpath(path)
-    opened = _opened.get(real)
+    found = index.open_index(cache_dir(), path, _version())
+    if found is not None:
+        _opened[os.path.realpath(path)] = found
+    return found
+
+
+def spares_read(path: Path, what: Any) -> bool:
+    """Whether the launcher's early read is not needed: a lookup with a fresh index."""
+    from inquiry_cli.cli import reads
+
+    return what is reads.LOOKUP and fresh(path) is not None
+
+
+def _take(path: Path) -> Any:
+    """The index the launcher opened, if the workbook is still as it was; else a fresh
+    look. Taken once: a later run in this process (tests) looks again."""
+    from inquiry_cli.workbook import index
+
+    opened = _opened.pop(os.path.realpath(path), None)
     try:
         if opened is not None and tuple(opened.header["identity"]) == index.identity(path):
             return opened
     except OSError:
         return None
-    found = index.open_index(cache_dir(), path, _version())
-    if found is not None:
-        _opened[real] = found
+    if opened is not None:
+        opened.close()
+    found = fresh(path)
+    _opened.pop(os.path.realpath(path), None)
     return found
 
 
@@ -57,7 +75,7 @@ def answer(path: Path, query: Any, now: dt.datetime) -> tuple[list[Any], Any, An
     from inquiry_cli.errors import InqError
     from inquiry_cli.workbook.index import IndexedBuyers
 
-    found = fresh(path)
+    found = _take(path)
     if found is None:
         return None
     try:
@@ -74,8 +92,9 @@ def answer(path: Path, query: Any, now: dt.datetime) -> tuple[list[Any], Any, An
     except InqError:
         raise  # (the workbook's own error, e.g. a Settings value that is junk)
     except Exception:  # a damaged index: read the workbook
-        _opened.clear()
         return None
+    finally:
+        found.close()
 
 
 def after_read(path: Path, book: Any) -> None:
