@@ -49,7 +49,7 @@ def lookup(inq, path: Path, query: str) -> tuple[int, str, str]:
     notice of a blind job, said once per workbook (cli/notices.py)."""
     result = inq("-w", path, "lookup", query, "--json")
     assert "Traceback" not in result.stderr
-    said = [line for line in result.stderr.splitlines() if not line.startswith("Warning: ")]
+    said = [line for line in result.stderr.splitlines() if "for the fix" not in line]
     return result.exit_code, result.stdout, "\n".join(said)
 
 

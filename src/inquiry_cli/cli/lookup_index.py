@@ -8,6 +8,7 @@ process once it has answered (tests: the next command sees it at once).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import sys
 from pathlib import Path
@@ -21,11 +22,27 @@ def _mode() -> str:
     return os.environ.get(ENV, "background").strip().lower()
 
 
+@functools.cache
 def _version() -> str:
-    from inquiry_cli import __version__
+    """inq's version, the index format, and a fingerprint of inq's code (the sizes and
+    times of its files): an index built by other code, an edited checkout between two
+    releases, is not this code's. About a millisecond."""
+    import hashlib
+
+    import inquiry_cli
     from inquiry_cli.workbook.index import FORMAT
 
-    return f"{__version__}/{FORMAT}"
+    digest = hashlib.sha256()
+    folders = [os.path.dirname(inquiry_cli.__file__)]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.is_dir() and not entry.name.startswith((".", "__")):
+                    folders.append(entry.path)
+                elif entry.name.endswith(".py"):
+                    st = entry.stat()
+                    digest.update(f"{entry.path}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return f"{inquiry_cli.__version__}/{FORMAT}/{digest.hexdigest()[:16]}"
 
 
 def fresh(path: Path) -> Any:

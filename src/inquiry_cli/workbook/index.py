@@ -33,7 +33,6 @@ import marshal
 import os
 import pickle
 import struct
-import tempfile
 import time
 import zlib
 from collections.abc import Iterable, Iterator
@@ -229,6 +228,8 @@ def save(
     """Write the index of `workbook` (as it was at `built_from`, hash `sha256`):
     `sections` marshal'd where they can be (pickled where they hold dates), `records`
     one zlib'd pickle each. Atomic: a temporary file in the folder, then renamed."""
+    import tempfile
+
     folder = folder_of(cache)
     folder.mkdir(parents=True, exist_ok=True)
     body = bytearray()
