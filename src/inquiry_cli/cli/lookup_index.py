@@ -158,6 +158,7 @@ def build(path: Path) -> bool:
     from inquiry_cli.domain import lookup, model
     from inquiry_cli.domain.matching import COLUMNS, TableColumns
     from inquiry_cli.workbook import index, read
+    from inquiry_cli.workbook.mentions import add_rows_mentioning
 
     cache = cache_dir()
     try:
@@ -166,7 +167,10 @@ def build(path: Path) -> bool:
                 return False  # another process builds it, or built it already
             started = time.time()
             before = index.identity(path)
-            book = read.load(path, (*reads.LOOKUP.sheets, *reads.LOOKUP.history))
+            # The sheets lookup reads, found as it finds them: Buyers and the rest first,
+            # then its history sheets as it adds them (here whole).
+            book = read.load(path, reads.LOOKUP.sheets)
+            add_rows_mentioning(book, reads.LOOKUP.history, (), every_row=True)
             stamp = book.stamp
             if (
                 book.ods
@@ -202,7 +206,9 @@ def build(path: Path) -> bool:
 
 if __name__ == "__main__":  # the background build: python -m inquiry_cli.cli.lookup_index PATH
     import contextlib
+    import gc
 
+    gc.set_threshold(500_000, 20, 10)  # (as the launcher: millions of objects that stay)
     with contextlib.suppress(Exception):
         os.nice(10)  # (the user's next command comes first)
     ok = len(sys.argv) == 2 and build(Path(sys.argv[1]))
