@@ -265,3 +265,38 @@ def test_the_first_lookup_builds_it_in_the_background(inq, contract_workbook, mo
     while not index_of(contract_workbook).exists() and time.time() < deadline:
         time.sleep(0.05)
     assert index_of(contract_workbook).exists()
+
+
+def test_a_change_hidden_from_the_file_times_is_caught_by_the_content_hash(
+    inq, contract_workbook, monkeypatch
+):
+    """A save within the same timestamp tick as the build, same size: the identity cannot
+    tell, so an index built that close to the file's last change checks its hash too."""
+    from inquiry_cli.cli.lookup_index import _version
+
+    path, cache = contract_workbook, Path(os.environ["INQ_CACHE"])
+    lookup(inq, path, "B0001")
+    recorded = index.identity(path)
+    data = bytearray(path.read_bytes())
+    data[-30] ^= 0x01  # (a byte of the zip's end record: the same size, other content)
+    path.write_bytes(bytes(data))
+    monkeypatch.setattr(index, "identity", lambda _path: recorded)
+    assert index.open_index(cache, path, _version()) is None
+
+
+def test_the_launcher_reads_nothing_early_for_a_lookup_the_index_answers(inq, contract_workbook):
+    from inquiry_cli.cli import lookup_index, reads
+    from inquiry_cli.workbook import early
+
+    argv = ["-w", str(contract_workbook), "lookup", "B0001"]
+    try:
+        reads.start_for(argv, spare=lookup_index.spares_read)
+        assert early.pending() == 1  # no index yet: the read starts at once
+        early.finish()
+        early.forget()
+        lookup(inq, contract_workbook, "B0001")  # (builds it)
+        reads.start_for(argv, spare=lookup_index.spares_read)
+        assert early.pending() == 0
+    finally:
+        early.finish()
+        early.forget()
