@@ -24,15 +24,19 @@ def _mode() -> str:
 
 @functools.cache
 def _version() -> str:
-    """inq's version, the index format, and a fingerprint of inq's code (the sizes and
-    times of its files): an index built by other code, an edited checkout between two
-    releases, is not this code's. About a millisecond."""
+    """inq's version, the index format, and a fingerprint of the code that reads the
+    cells into what the index holds: inq's files (their sizes and times: an edited
+    checkout between two releases), Python (its Unicode tables normalise names) and
+    python-calamine. An index built by other code is not this code's. About a ms."""
     import hashlib
+    import importlib.util
 
     import inquiry_cli
     from inquiry_cli.workbook.index import FORMAT
 
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(sys.version.encode())
+    spec = importlib.util.find_spec("python_calamine")
+    files = [spec.origin] if spec is not None and spec.origin else []
     folders = [os.path.dirname(inquiry_cli.__file__)]
     while folders:
         with os.scandir(folders.pop()) as entries:
@@ -40,8 +44,10 @@ def _version() -> str:
                 if entry.is_dir() and not entry.name.startswith((".", "__")):
                     folders.append(entry.path)
                 elif entry.name.endswith(".py"):
-                    st = entry.stat()
-                    digest.update(f"{entry.path}:{st.st_size}:{st.st_mtime_ns};".encode())
+                    files.append(entry.path)
+    for name in files:
+        st = os.stat(name)
+        digest.update(f"{name}:{st.st_size}:{st.st_mtime_ns};".encode())
     return f"{inquiry_cli.__version__}/{FORMAT}/{digest.hexdigest()[:16]}"
 
 
