@@ -174,9 +174,8 @@ def build(path: Path) -> bool:
             started = time.time()
             before = index.identity(path)
             # The sheets lookup reads, found as it finds them: Buyers and the rest first,
-            # then its history sheets as it adds them (here whole).
+            # then its history sheets as it adds them (here whole, one at a time).
             book = read.load(path, reads.LOOKUP.sheets)
-            add_rows_mentioning(book, reads.LOOKUP.history, (), every_row=True)
             stamp = book.stamp
             if (
                 book.ods
@@ -199,11 +198,18 @@ def build(path: Path) -> bool:
             for key in COLUMNS:
                 sections[f"col:{key}"] = columns.column(key)
             records = model.load(buyers, model.Buyer)
-            histories = lookup.histories(book, records)
+
+            def add_sheet(key: str) -> None:
+                add_rows_mentioning(book, (key,), (), every_row=True)
+
+            histories = lookup.histories(book, records, add_sheet)
             index.save(
                 cache, path, _version(), before, stamp.sha256, sections,
                 {"buyers": records, "history": histories}, started,
             )  # fmt: skip
+            if index.identity(path) != before:  # (saved meanwhile: of no use, and stale)
+                index.forget(cache, path)
+                return False
             return True
     except Exception:
         index.forget(cache, path)

@@ -140,6 +140,14 @@ class Table:
             if self.groups is not None:  # (one row per inquiry: a group per buyer)
                 self.groups = [self.groups[i] for i in keep]
 
+    def release(self) -> None:
+        """Let go of the rows and converted columns: a reader that has built every record
+        it needs (the lookup index's build). The table has no rows afterwards."""
+        self.rows, self.row_numbers = [], []
+        self._typed.clear()
+        self._keys.clear()
+        self._problems.clear()
+
     def merged_cell(self, row: list[Any], key: str) -> str | None:
         """One cell of a merged row as stripped text (None when blank or unmapped)."""
         idx = self.columns.get(key)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,19 +71,27 @@ def history(book: Workbook, buyer: model.Buyer) -> model.History:
     return _history(buyer, [rows(key, cls) for key, cls in HISTORY])
 
 
-def histories(book: Workbook, buyers: list[model.Buyer]) -> Iterator[model.History]:
+def histories(
+    book: Workbook, buyers: list[model.Buyer], add_sheet: Callable[[str], None] | None = None
+) -> Iterator[model.History]:
     """Every buyer's history (the lookup index keeps them): the rows history() picks,
-    each sheet's records built once and its rows indexed by buyer once."""
+    each sheet's records built once and its rows indexed by buyer once. With `add_sheet`,
+    each sheet is put into `book` by `add_sheet(key)` when its turn comes and let go once
+    its records are built: a 500,000-row log is not held as rows and records at once."""
     from inquiry_cli.domain.linking import link_names
 
-    link_names(book)
     sheets: list[tuple[list[Any], model.BuyerRows | None]] = []
     for key, cls in HISTORY:
+        if add_sheet is not None:
+            add_sheet(key)
+        link_names(book)
         table = book.get(key)
         if table is None:  # (not `if table`: a sheet without rows is falsy)
             sheets.append(([], None))
-        else:
-            sheets.append((model.load(table, cls), model.BuyerRows(table)))
+            continue
+        sheets.append((model.load(table, cls), model.BuyerRows(table)))
+        if add_sheet is not None:
+            table.release()
     for buyer in buyers:
         found = [[recs[i] for i in rows.of(buyer)] if rows else [] for recs, rows in sheets]
         yield _history(buyer, found)
