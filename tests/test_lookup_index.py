@@ -44,10 +44,10 @@ def index_of(path: Path) -> Path:
     return index.index_file(Path(os.environ["INQ_CACHE"]), path)
 
 
-def lookup(inq, path: Path, query: str) -> tuple[int, str, str]:
-    """(exit code, stdout, stderr) of `inq lookup QUERY --json`; stderr without the
+def lookup(inq, path: Path, query: str, as_json: bool = True) -> tuple[int, str, str]:
+    """(exit code, stdout, stderr) of `inq lookup QUERY [--json]`; stderr without the
     notice of a blind job, said once per workbook (cli/notices.py)."""
-    result = inq("-w", path, "lookup", query, "--json")
+    result = inq("-w", path, "lookup", query, *(["--json"] if as_json else []))
     assert "Traceback" not in result.stderr
     said = [line for line in result.stderr.splitlines() if "for the fix" not in line]
     return result.exit_code, result.stdout, "\n".join(said)
@@ -164,12 +164,14 @@ def test_the_index_answers_exactly_as_the_workbook(
     path = make(inq, tmp_path, contract_workbook, messy_workbook)
     monkeypatch.setenv("INQ_INDEX", "off")
     without = {q: lookup(inq, path, q) for q in queries}
+    card = lookup(inq, path, queries[0], as_json=False)  # the card as shown on a terminal
     monkeypatch.setenv("INQ_INDEX", "inline")
     assert lookup(inq, path, queries[0]) == without[queries[0]]  # (builds the index)
     assert index_of(path).is_file()
     no_reader()
     for q in queries:
         assert lookup(inq, path, q) == without[q], q
+    assert lookup(inq, path, queries[0], as_json=False) == card
     assert any(json.loads(out)["card"] for _code, out, _err in without.values())
 
 
