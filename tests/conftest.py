@@ -27,6 +27,7 @@ def _isolated_env(tmp_path, monkeypatch):
     monkeypatch.setenv("INQ_CACHE", str(tmp_path / "cache"))
     monkeypatch.delenv("INQ_WORKBOOK", raising=False)
     monkeypatch.setenv("INQ_NOW", NOW)
+    monkeypatch.setenv("INQ_INDEX", "off")  # no lookup index (test_lookup_index.py turns it on)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
 

@@ -33,31 +33,51 @@ def lookup(
 
     Example: inq lookup buyer@example.com
     """
+    from inquiry_cli.cli import lookup_index
     from inquiry_cli.domain import lookup as service
     from inquiry_cli.domain.matching import best, find, parse_query
-    from inquiry_cli.errors import NotFound, UsageError
-    from inquiry_cli.output import views
-    from inquiry_cli.workbook import read
+    from inquiry_cli.errors import UsageError
 
     if not query.strip():
         raise UsageError("give something to look up: an email, a phone number or a name")
     st = state(ctx)
-    book = read.read(st.workbook, reads.LOOKUP.sheets)
     parsed = parse_query(query)
-    matches = find(book.table("buyers"), parsed)
+    book = None
+    found = lookup_index.answer(st.workbook, parsed, st.now)
+    if found is not None:  # a repeat lookup on an unchanged workbook: from its index
+        matches, top, card = found
+    else:
+        from inquiry_cli.workbook import read
+
+        book = read.read(st.workbook, reads.LOOKUP.sheets)
+        matches = find(book.table("buyers"), parsed)
+        top = best(matches)
+        card = None
+        if top is not None:  # the card needs this buyer's rows of the other sheets, no more
+            from inquiry_cli.domain.linking import buyer_keys, buyer_names
+            from inquiry_cli.workbook.mentions import add_rows_mentioning
+
+            keys, names = buyer_keys(top.buyer), buyer_names(top.buyer)
+            add_rows_mentioning(book, reads.LOOKUP.history, keys, names)
+            card = service.build_card(book, top, st.now)
+    try:
+        _show(query, parsed, matches, top, card, as_json)
+    finally:
+        if book is not None:  # (after the answer: the next lookup gets it from the index)
+            lookup_index.after_read(st.workbook, book)
+
+
+def _show(query: str, parsed, matches: list, top, card, as_json: bool) -> None:
+    from inquiry_cli.domain import lookup as service
+    from inquiry_cli.errors import NotFound
+    from inquiry_cli.output import views
+
     if not matches:
         if as_json:  # scripts get JSON on stdout even when nobody matches
             from inquiry_cli.output.json_output import print_json
 
             print_json({"query": query, "matches": [], "card": None})
         raise NotFound(f"no buyer matches {query!r}; to add them: {add_command(parsed)}")
-    top = best(matches)
-    if top is not None:  # the card needs this buyer's rows of the other sheets, no more
-        from inquiry_cli.domain.linking import buyer_keys, buyer_names
-        from inquiry_cli.workbook.mentions import add_rows_mentioning
-
-        keys, names = buyer_keys(top.buyer), buyer_names(top.buyer)
-        add_rows_mentioning(book, reads.LOOKUP.history, keys, names)
     if as_json:
         from inquiry_cli.output.json_output import print_json
 
@@ -65,14 +85,14 @@ def lookup(
             {
                 "query": query,
                 "matches": [views.match_json(m) for m in matches],
-                "card": service.card_json(service.build_card(book, top, st.now)) if top else None,
+                "card": service.card_json(card) if card is not None else None,
             }
         )
         return
     if top is None:
         views.print_matches(query, matches)
         return
-    views.print_card(service.build_card(book, top, st.now))
+    views.print_card(card)
     others = [m for m in matches if m is not top]
     if others:
         views.print_matches(query, others, title="Other matches")

@@ -20,7 +20,9 @@ def main() -> None:
     from inquiry_cli.cli import reads
 
     sys.argv[1:] = reads.hoist_workbook(sys.argv[1:])  # `inq due -w x.xlsx` too
-    reads.start_for(sys.argv[1:])
+    from inquiry_cli.cli import lookup_index
+
+    reads.start_for(sys.argv[1:], spare=lookup_index.spares_read)
     from inquiry_cli.cli import commands
     from inquiry_cli.cli.base import app
 

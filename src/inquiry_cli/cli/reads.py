@@ -8,7 +8,7 @@ reading this" and "take the result" (workbook/early.py); this table says what.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -286,11 +286,16 @@ def start(path: Path, what: Read | BuyerRead, warm: tuple[str, ...] = ()) -> Non
     early.start(path, key(what), run, then if warm else None)
 
 
-def start_for(argv: Sequence[str]) -> None:
-    """Start the early read the command line calls for, if any; never raises."""
+def start_for(
+    argv: Sequence[str], spare: Callable[[Path, Read | BuyerRead], bool] | None = None
+) -> None:
+    """Start the early read the command line calls for, if any, unless `spare(path,
+    read)` says it is not needed; never raises."""
     try:
         planned = plan(argv)
         if planned is not None and os.path.isfile(planned[0]):
+            if spare is not None and spare(planned[0], planned[1]):
+                return  # (a repeat lookup answers from its index: nothing to read)
             start(*planned)
     except Exception:  # a head start must never stop the command
         return

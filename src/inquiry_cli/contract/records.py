@@ -140,6 +140,14 @@ class Table:
             if self.groups is not None:  # (one row per inquiry: a group per buyer)
                 self.groups = [self.groups[i] for i in keep]
 
+    def release(self) -> None:
+        """Let go of the rows and converted columns: a reader that has built every record
+        it needs (the lookup index's build). The table has no rows afterwards."""
+        self.rows, self.row_numbers = [], []
+        self._typed.clear()
+        self._keys.clear()
+        self._problems.clear()
+
     def merged_cell(self, row: list[Any], key: str) -> str | None:
         """One cell of a merged row as stripped text (None when blank or unmapped)."""
         idx = self.columns.get(key)
@@ -192,14 +200,7 @@ class Table:
 
     def row_index(self, row: int) -> int | None:
         """The index of the record at Excel row `row` (or grouping it), else None."""
-        if self.groups is not None:
-            for i, members in enumerate(self.groups):
-                if row in members:
-                    return i
-        try:
-            return self.row_numbers.index(row)
-        except ValueError:
-            return None
+        return row_index(self.row_numbers, self.groups, row)
 
     def header_of(self, key: str) -> str:
         return self.headers[self.columns[key]]
@@ -413,6 +414,19 @@ class Workbook:
             if k not in (None, ""):
                 out[schema.norm(k)] = v
         return out
+
+
+def row_index(numbers: list[int], groups: list[list[int]] | None, row: int) -> int | None:
+    """Which record is at Excel row `row`: the one whose group holds it (one row per
+    inquiry), else the one on it; None when no record is."""
+    if groups is not None:
+        for i, members in enumerate(groups):
+            if row in members:
+                return i
+    try:
+        return numbers.index(row)
+    except ValueError:
+        return None
 
 
 def guess_refusal(table: Table, match: ColumnMatch) -> str:

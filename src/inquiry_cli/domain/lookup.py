@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +49,15 @@ class Card:
         return [i for i in self.inquiries if i.replied is None and i.is_open]
 
 
+# The sheets of a buyer's history, and the record each row becomes.
+HISTORY = (
+    ("inquiries", model.Inquiry),
+    ("contacts", model.Contact),
+    ("quotes", model.Quote),
+    ("samples", model.Sample),
+)
+
+
 def history(book: Workbook, buyer: model.Buyer) -> model.History:
     """The buyer's rows in every sheet, oldest first."""
     from inquiry_cli.domain.linking import link_names
@@ -58,15 +68,46 @@ def history(book: Workbook, buyer: model.Buyer) -> model.History:
         table = book.get(key)
         return model.load(table, cls, model.rows_of(table, buyer))
 
+    return _history(buyer, [rows(key, cls) for key, cls in HISTORY])
+
+
+def histories(
+    book: Workbook, buyers: list[model.Buyer], add_sheet: Callable[[str], None] | None = None
+) -> Iterator[model.History]:
+    """Every buyer's history (the lookup index keeps them): the rows history() picks,
+    each sheet's records built once and its rows indexed by buyer once. With `add_sheet`,
+    each sheet is put into `book` by `add_sheet(key)` when its turn comes and let go once
+    its records are built: a 500,000-row log is not held as rows and records at once."""
+    from inquiry_cli.domain.linking import link_names
+
+    sheets: list[tuple[list[Any], model.BuyerRows | None]] = []
+    for key, cls in HISTORY:
+        if add_sheet is not None:
+            add_sheet(key)
+        link_names(book)
+        table = book.get(key)
+        if table is None:  # (not `if table`: a sheet without rows is falsy)
+            sheets.append(([], None))
+            continue
+        sheets.append((model.load(table, cls), model.BuyerRows(table)))
+        if add_sheet is not None:
+            table.release()
+    for buyer in buyers:
+        found = [[recs[i] for i in rows.of(buyer)] if rows else [] for recs, rows in sheets]
+        yield _history(buyer, found)
+
+
+def _history(buyer: model.Buyer, found: list[list[Any]]) -> model.History:
     def by_date(items, attr):
         return sorted(items, key=lambda r: (getattr(r, attr) or dt.datetime.min, r.row))
 
+    inquiries, contacts, quotes, samples = found
     return model.History(
         buyer,
-        by_date(rows("inquiries", model.Inquiry), "received"),
-        by_date(rows("contacts", model.Contact), "date"),
-        by_date(rows("quotes", model.Quote), "date"),
-        by_date(rows("samples", model.Sample), "date"),
+        by_date(inquiries, "received"),
+        by_date(contacts, "date"),
+        by_date(quotes, "date"),
+        by_date(samples, "date"),
     )
 
 
@@ -76,8 +117,25 @@ def _keeps_contacts(book: Workbook) -> bool:
 
 
 def build_card(book: Workbook, match: Match, now: dt.datetime) -> Card:
-    settings = Settings.from_sheet(book.key_values("settings"))
-    h = history(book, match.buyer)
+    return card_of(
+        match,
+        history(book, match.buyer),
+        book.key_values("settings"),
+        catalog_links(book),
+        now,
+    )
+
+
+def card_of(
+    match: Match,
+    h: model.History,
+    settings_sheet: dict[str, Any],
+    catalog: dict[str, str],
+    now: dt.datetime,
+) -> Card:
+    """The card from the buyer's history, the Settings sheet's values and the e-catalog
+    links: what build_card reads from the workbook, or the lookup index holds."""
+    settings = Settings.from_sheet(settings_sheet)
     buyer = match.buyer
     last_logged = h.last_contact.date if h.last_contact else None
     last = max((d for d in (last_logged, buyer.last_contact) if d), default=None)
@@ -97,7 +155,7 @@ def build_card(book: Workbook, match: Match, now: dt.datetime) -> Card:
     products = list(
         dict.fromkeys([*buyer.product_list, *(i.product for i in h.inquiries if i.product)])
     )
-    step, channel = suggest(buyer, h, due, now, settings, catalog_links(book))
+    step, channel = suggest(buyer, h, due, now, settings, catalog)
     return Card(
         buyer,
         match.reasons,

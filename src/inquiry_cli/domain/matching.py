@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 from urllib.parse import urlparse
 
 from inquiry_cli.contract.records import Table
@@ -129,12 +130,103 @@ def normalize_name(text: str | None) -> str:
     return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", joined)
 
 
-def find(buyers: Table, query: Query, limit: int = 10) -> list[Match]:
+class BuyerColumns(Protocol):
+    """What find() compares, for every buyer: a Buyers Table (TableColumns) or the
+    lookup index's precomputed columns (workbook/index.py). One matching code path."""
+
+    sheet: str  # the Buyers sheet's name, for "row 7 of Buyers"
+
+    def column(self, key: str) -> list[Any]:
+        """One of COLUMNS, a value per buyer (None or '' where blank)."""
+        ...
+
+    def merged(self) -> list[MergedLink]:
+        """The rows merged into another buyer, each with the index of the buyer kept."""
+        ...
+
+    def row_index(self, row: int) -> int | None:
+        """The buyer at (or grouping) Excel row `row`."""
+        ...
+
+    def buyers(self, indices: list[int]) -> list[Buyer]:
+        """The Buyer records at these indices."""
+        ...
+
+
+# The columns find() reads: typed cells, and what it derives from them per buyer.
+COLUMNS = (
+    "email", "buyer_id", "phone", "fax", "country", "name", "company",
+    "phone_key", "fax_key", "name_norm", "company_norm",
+)  # fmt: skip
+
+# A merged row: (index of the buyer kept, how to name the row, its email lower-cased or
+# '', and its numbers as (kind, number, phone_key, region)).
+MergedLink = tuple[int, str, str, tuple[tuple[str, str, str | None, str | None], ...]]
+
+
+class TableColumns:
+    """find()'s view of a Buyers Table: each column converted on first use, once."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.sheet = table.name
+        self._columns: dict[str, list[Any]] = {}
+
+    def column(self, key: str) -> list[Any]:
+        found = self._columns.get(key)
+        if found is None:
+            found = self._columns[key] = self._compute(key)
+        return found
+
+    def _compute(self, key: str) -> list[Any]:
+        if key in ("phone_key", "fax_key"):
+            return [phone_key(v) if v else None for v in self.column(key.removesuffix("_key"))]
+        if key in ("name_norm", "company_norm"):
+            return [normalize_name(v) if v else "" for v in self.column(key.removesuffix("_norm"))]
+        return self.table.values(key)
+
+    def merged(self) -> list[MergedLink]:
+        """A buyer merged into another (`inq merge`) is found as the buyer kept, by the
+        email or number the merged row holds: nobody adds them again by mistake."""
+        table = self.table
+        if not table.merged:
+            return []
+        index: dict[str, int] = {}
+        for key in ("email", "buyer_id"):
+            for i, value in enumerate(table.keys(key) if table.has(key) else []):
+                if value:
+                    index.setdefault(value.lower(), i)
+        links: list[MergedLink] = []
+        for number, row in table.merged:
+            kept = index.get((table.merged_cell(row, "merged_into") or "").lower())
+            if kept is None:
+                continue
+            who = table.merged_cell(row, "buyer_id") or f"row {number}"
+            email = (table.merged_cell(row, "email") or "").lower()
+            region = country_code(table.merged_cell(row, "country"))
+            numbers = tuple(
+                (kind, value, phone_key(value), region)
+                for kind in ("phone", "fax")
+                if (value := table.merged_cell(row, kind))
+            )
+            links.append((kept, who, email, numbers))
+        return links
+
+    def row_index(self, row: int) -> int | None:
+        return self.table.row_index(row)
+
+    def buyers(self, indices: list[int]) -> list[Buyer]:
+        return model.load(self.table, Buyer, indices)
+
+
+def find(buyers: Table | BuyerColumns, query: Query, limit: int = 10) -> list[Match]:
     """Buyers matching the query, best first, each with its reasons.
 
-    Works column by column on the Buyers table and builds Buyer records only for the
-    hits, so a lookup in 10,000 buyers converts two or three columns, not twenty.
+    Works column by column on the Buyers table (or the lookup index's columns) and
+    builds Buyer records only for the hits, so a lookup in 10,000 buyers converts two or
+    three columns, not twenty.
     """
+    cols = TableColumns(buyers) if isinstance(buyers, Table) else buyers
     hits: dict[int, tuple[int, list[str]]] = {}
 
     def hit(i: int, score: int, reason: str) -> None:
@@ -145,11 +237,11 @@ def find(buyers: Table, query: Query, limit: int = 10) -> list[Match]:
             hits[i] = (min(100, max(old[0], score) + 2), [*old[1], reason])
 
     if query.row is not None:
-        at = buyers.row_index(query.row)
+        at = cols.row_index(query.row)
         if at is not None:
-            hit(at, SCORE_EMAIL, f"row {query.row} of {buyers.name}")
+            hit(at, SCORE_EMAIL, f"row {query.row} of {cols.sheet}")
     if query.email:
-        for i, email in enumerate(buyers.values("email")):
+        for i, email in enumerate(cols.column("email")):
             if email == query.email:
                 hit(i, SCORE_EMAIL, "same email")
     if query.domain:
@@ -159,57 +251,43 @@ def find(buyers: Table, query: Query, limit: int = 10) -> list[Match]:
             if query.from_url
             else (SCORE_DOMAIN, f"same company domain {query.domain}")
         )
-        for i, email in enumerate(buyers.values("email")):
+        for i, email in enumerate(cols.column("email")):
             if email and email.endswith(suffix) and email != query.email:
                 hit(i, score, reason)
     if query.phone:
-        _match_phones(buyers, query.phone, hit)
+        _match_phones(cols, query.phone, hit)
     if query.text:
         wanted = query.text.strip().upper()
-        for i, ident in enumerate(buyers.values("buyer_id")):
+        for i, ident in enumerate(cols.column("buyer_id")):
             if ident and ident.upper() == wanted:
                 hit(i, SCORE_EMAIL, "Buyer ID")
-        _match_names(buyers, query.text, hit)
-    if buyers.merged and (query.email or query.phone):
-        _match_merged(buyers, query, hit)
+        _match_names(cols, query.text, hit)
+    if query.email or query.phone:
+        _match_merged(cols.merged(), query, hit)
     order = sorted(hits, key=lambda i: (-hits[i][0], i))[:limit]
-    records = model.load(buyers, Buyer, order)
+    records = cols.buyers(order)
     return [Match(b, hits[i][0], hits[i][1]) for i, b in zip(order, records, strict=True)]
 
 
-def _match_merged(buyers: Table, query: Query, hit) -> None:
-    """A buyer merged into another (`inq merge`) is found as the buyer kept, by the email
-    or number the merged row holds: nobody adds them again by mistake."""
-    index: dict[str, int] = {}
-    for key in ("email", "buyer_id"):
-        for i, value in enumerate(buyers.keys(key) if buyers.has(key) else []):
-            if value:
-                index.setdefault(value.lower(), i)
+def _match_merged(links: list[MergedLink], query: Query, hit) -> None:
     wanted = phone_key(query.phone) if query.phone else None
-    for number, row in buyers.merged:
-        ref = buyers.merged_cell(row, "merged_into")
-        kept = index.get((ref or "").lower())
-        if kept is None:
-            continue
-        who = buyers.merged_cell(row, "buyer_id") or f"row {number}"
-        if query.email and (buyers.merged_cell(row, "email") or "").lower() == query.email:
+    for kept, who, email, numbers in links:
+        if query.email and email == query.email:
             hit(kept, SCORE_EMAIL, f"same email as {who}, merged into this buyer")
-        for kind in ("phone", "fax"):
-            value = buyers.merged_cell(row, kind) if wanted else None
-            if value and phone_key(value) == wanted and query.phone:
-                region = country_code(buyers.merged_cell(row, "country"))
-                if same_number(query.phone, value, region):
-                    hit(kept, SCORE_PHONE, f"same {kind} as {who}, merged into this buyer")
+        for kind, value, key, region in numbers if wanted else ():
+            if key == wanted and query.phone and same_number(query.phone, value, region):
+                hit(kept, SCORE_PHONE, f"same {kind} as {who}, merged into this buyer")
 
 
-def _match_phones(buyers: Table, typed: str, hit) -> None:
+def _match_phones(cols: BuyerColumns, typed: str, hit) -> None:
     key = phone_key(typed)
     if not key:
         return
-    countries = buyers.values("country")
+    countries = cols.column("country")
     for kind in ("phone", "fax"):
-        for i, number in enumerate(buyers.values(kind)):
-            if number and phone_key(number) == key:
+        numbers = cols.column(kind)
+        for i, number_key in enumerate(cols.column(f"{kind}_key")):
+            if number_key == key and (number := numbers[i]):
                 if same_number(typed, number, country_code(countries[i])):
                     hit(i, SCORE_PHONE, f"same {kind}")
                 else:
@@ -237,18 +315,17 @@ def same_number(a: str, b: str, region: str | None) -> bool:
     return phonenumbers.format_number(pa, e164) == phonenumbers.format_number(pb, e164)
 
 
-def _match_names(buyers: Table, text: str, hit) -> None:
+def _match_names(cols: BuyerColumns, text: str, hit) -> None:
     from rapidfuzz import fuzz, process
 
     wanted = normalize_name(text)
     if len(wanted) < 2:
         return
     for kind in ("name", "company"):
-        raw = buyers.values(kind)
-        choices = {i: normalize_name(v) for i, v in enumerate(raw) if v}
+        raw = cols.column(kind)
         found = process.extract(
             wanted,
-            {i: c for i, c in choices.items() if c},
+            {i: c for i, c in enumerate(cols.column(f"{kind}_norm")) if c},
             scorer=fuzz.WRatio,
             score_cutoff=FUZZY_CUTOFF,
             limit=25,

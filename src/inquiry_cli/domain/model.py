@@ -215,26 +215,45 @@ def rows_of(table: Table | None, buyer: Buyer) -> list[int]:
     linked to them by name (linking.link_names)."""
     if table is None:
         return []
-    hits = _rows_by_key(table, buyer)
-    if table.linked:
+    return BuyerRows(table).of(buyer)
+
+
+class BuyerRows:
+    """A sheet's rows by the buyer they refer to, indexed once: rows_of() for one buyer,
+    and the lookup index for every buyer, pick rows by this one rule."""
+
+    def __init__(self, table: Table) -> None:
+        self.by_id = _positions(table.keys("buyer_id")) if table.has("buyer_id") else None
+        self.by_email = _positions(table.keys("email")) if table.has("email") else None
+        self.named: dict[str, list[int]] = {}
+        for i, link in (table.linked or {}).items():
+            for key in dict.fromkeys(link):
+                if key:
+                    self.named.setdefault(key, []).append(i)
+
+    def of(self, buyer: Buyer) -> list[int]:
+        """By Buyer ID; by email when the sheet has no row with that ID (or no IDs)."""
+        hits: list[int] = []
+        if buyer.buyer_id and self.by_id is not None:
+            hits = self.by_id.get(buyer.buyer_id, [])
+            if hits or self.by_email is None:
+                return self._with_named(buyer, hits)
+        if buyer.email and self.by_email is not None:
+            hits = self.by_email.get(buyer.email, [])
+        return self._with_named(buyer, hits)
+
+    def _with_named(self, buyer: Buyer, hits: list[int]) -> list[int]:
         mine = {buyer.buyer_id, buyer.email} - {None, ""}
-        named = [i for i, (bid, email) in table.linked.items() if bid in mine or email in mine]
-        if named:
-            hits = sorted({*hits, *named})
-    return hits
+        named = {i for key in mine for i in self.named.get(key, ())}  # type: ignore[arg-type]
+        return sorted({*hits, *named}) if named else list(hits)
 
 
-def _rows_by_key(table: Table, buyer: Buyer) -> list[int]:
-    if buyer.buyer_id and table.has("buyer_id"):
-        wanted = buyer.buyer_id
-        ids = table.keys("buyer_id")
-        hits = [i for i, v in enumerate(ids) if v == wanted]
-        if hits or not table.has("email"):
-            return hits
-    if buyer.email and table.has("email"):
-        wanted = buyer.email
-        return [i for i, v in enumerate(table.keys("email")) if v == wanted]
-    return []
+def _positions(keys: list[str | None]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        if key is not None:
+            out.setdefault(key, []).append(i)
+    return out
 
 
 def replied_at(inquiry: Inquiry) -> dt.datetime | None:

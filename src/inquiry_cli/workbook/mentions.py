@@ -62,11 +62,13 @@ def add_rows_mentioning(
     keys: Iterable[str],
     needles: Iterable[str | None],
     named: Iterable[str | None] = (),
+    every_row: bool = False,
 ) -> None:
     """Put contract sheets `keys` into `book`: each one's header and the rows mentioning a
     needle (tables marked partial). A sheet the search cannot vouch for is read whole.
     A sheet that names its buyers by name (a Client or Company column) is searched for
-    `named` too (the buyer's name and company).
+    `named` too (the buyer's name and company). With `every_row`, all rows of the same
+    sheets (the lookup index: what every lookup would find there).
 
     If the workbook changed on disk since `book` was read, ConcurrentChange: these rows
     would not belong with the rest of what was read.
@@ -89,7 +91,7 @@ def add_rows_mentioning(
         return
     _same_file(book)
     found: dict[str, Table] = {}
-    if _searchable(wanted) and not book.ods:  # (an .ods has no sheet XML to search)
+    if not every_row and _searchable(wanted) and not book.ods:  # (.ods: no sheet XML to search)
         found = _partial_tables(book, names, [n.lower().encode() for n in wanted])
         by_name = {
             k: names[k] for k, t in found.items() if extra and (t.has("client") or t.has("company"))
