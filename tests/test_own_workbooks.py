@@ -310,7 +310,7 @@ def test_ticked_replies_owe_nothing_and_the_log_links_by_client_name(inq, table_
     assert owed == [  # most urgent (longest waiting) first; Sara's ✓ owes nothing
         (None, "Omar Farouk", "Delta Lamps Co"),  # named by company, 'N'
         (None, "Mei Tan", "Lion City Lighting Pte Ltd"),  # blank; her 是 row owes nothing
-        (None, None, None),  # nobody of that name: 'no'
+        (None, "Walk-in at the fair", None),  # no buyer of that name: as the row says
     ]
     card = json.loads(inq("-w", table_tracker, "lookup", "Mei Tan", "--json").stdout)["card"]
     assert [(i["product"], i["replied"]) for i in card["inquiries"]] == [
@@ -331,7 +331,7 @@ def test_log_by_email_marks_the_inquiries_the_log_names_by_client(inq, table_tra
     assert "Inquiry log row 4" not in logged.stdout  # ticked 是 already
     replies = [i for i in json.loads(inq("-w", table_tracker, "due", "--json").stdout)
                if i["kind"] == "reply"]  # fmt: skip
-    assert [i["name"] for i in replies] == ["Omar Farouk", None]
+    assert [i["name"] for i in replies] == ["Omar Farouk", "Walk-in at the fair"]
 
 
 # -- 7. one row per inquiry -------------------------------------------------------------

@@ -110,7 +110,8 @@ def answer(path: Path, query: Any, now: dt.datetime) -> tuple[list[Any], Any, An
             settings, catalog = found.section("settings"), found.section("catalog")
             history = buyers.history(top.buyer.row)
             history.buyer = top.buyer  # (the same record, read once more)
-            card = lookup.card_of(top, history, settings, catalog, now)
+            kept = bool(found.section("keeps_contacts"))
+            card = lookup.card_of(top, history, settings, catalog, now, kept)
         return matches, top, card
     except InqError:
         raise  # (the workbook's own error, e.g. a Settings value that is junk)
@@ -194,6 +195,9 @@ def build(path: Path) -> bool:
                 "merged": columns.merged(),
                 "settings": book.key_values("settings"),
                 "catalog": lookup.catalog_links(book),
+                # (the contact log is read below, sheet by sheet: as lookup would find it)
+                "keeps_contacts": buyers.has("last_contact")
+                or read.has_sheet(book.sheet_names, "contacts"),
             }
             for key in COLUMNS:
                 sections[f"col:{key}"] = columns.column(key)

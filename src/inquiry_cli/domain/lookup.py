@@ -111,7 +111,7 @@ def _history(buyer: model.Buyer, found: list[list[Any]]) -> model.History:
     )
 
 
-def _keeps_contacts(book: Workbook) -> bool:
+def keeps_contacts(book: Workbook) -> bool:
     """Whether a blank Last contact means "none on record" (see cadence.next_due)."""
     return book.table("buyers").has("last_contact") or book.get("contacts") is not None
 
@@ -123,6 +123,7 @@ def build_card(book: Workbook, match: Match, now: dt.datetime) -> Card:
         book.key_values("settings"),
         catalog_links(book),
         now,
+        keeps_contacts(book),
     )
 
 
@@ -132,6 +133,7 @@ def card_of(
     settings_sheet: dict[str, Any],
     catalog: dict[str, str],
     now: dt.datetime,
+    contacts_kept: bool = True,
 ) -> Card:
     """The card from the buyer's history, the Settings sheet's values and the e-catalog
     links: what build_card reads from the workbook, or the lookup index holds."""
@@ -150,7 +152,7 @@ def card_of(
         open_since=arrived.date() if arrived else None,
         first_contact=buyer.first_contact.date() if buyer.first_contact else None,
         status=buyer.status,
-        today=now.date() if _keeps_contacts(book) else None,
+        today=now.date() if contacts_kept else None,
     )
     products = list(
         dict.fromkeys([*buyer.product_list, *(i.product for i in h.inquiries if i.product)])

@@ -201,6 +201,11 @@ def _find_sheets(
     return found
 
 
+def has_sheet(names: list[str], key: str) -> bool:
+    """Whether a sheet of these is the contract sheet `key` (found as load finds it)."""
+    return _match_sheet(schema.SHEETS_BY_KEY[key], names, set()) is not None
+
+
 def _unread(names: list[str], found: dict[str, str], also: list[str]) -> dict[str, list[str]]:
     """The sheets named like the buyer list read (or, when it was found by its header,
     headed like one: `also`) that no contract sheet was read from."""
