@@ -205,14 +205,17 @@ def empty_table(spec: schema.Sheet, name: str, rows: list[list[Any]]) -> Table:
 _INQUIRY_OWN = frozenset({"products"})
 
 
-def inquiry_rows(buyers: Table, info: SheetInfo | None = None) -> tuple[Table, Table] | None:
+def inquiry_rows(
+    buyers: Table, info: SheetInfo | None = None, every_row: bool = False
+) -> tuple[Table, Table] | None:
     """(buyers, inquiries) when the Buyers sheet holds one row per inquiry, else None.
 
     Such a sheet has inquiry columns (a date, a product or a quantity) and the same buyer
     (email, else company) on rows that differ in them: buyers are grouped by that key,
-    each row is an inquiry.
+    each row is an inquiry. `every_row`: the sheet is named like an inquiry log, so each
+    row is an inquiry even before any buyer has a second one.
     """
-    if not buyers.columns or buyers.partial or len(buyers) < 2:
+    if not buyers.columns or buyers.partial or (len(buyers) < 2 and not every_row):
         return None
     info = info or SheetInfo()
     user = info.fields("inquiries")
@@ -230,7 +233,7 @@ def inquiry_rows(buyers: Table, info: SheetInfo | None = None) -> tuple[Table, T
     for i, key in enumerate(keys):
         groups.setdefault(key or f"\0row {i}", []).append(i)
     repeated = [g for g in groups.values() if len(g) > 1]
-    if not repeated:
+    if not repeated and not every_row:
         return None
     sample = [
         r
@@ -252,7 +255,7 @@ def inquiry_rows(buyers: Table, info: SheetInfo | None = None) -> tuple[Table, T
         declared_none=blocked,
         list_object=buyers.list_object,
     )
-    if not _differ(inquiries, repeated):
+    if not every_row and not _differ(inquiries, repeated):
         return None  # the same row typed twice: a duplicate buyer, not two inquiries
     inquiry_columns = {m.index for m in inquiries.mapping.values()}
     buyers.suggestions = {

@@ -1,0 +1,48 @@
+"""Reading the user's own layouts, as a new user's attack found them wanting: a sheet of
+one row per inquiry under its natural name, a person column beside a Company column,
+buyers added to such a sheet, dates without a year, date-only inquiries."""
+
+from __future__ import annotations
+
+import openpyxl
+
+from tests.conftest import sheets_workbook
+
+# One row per inquiry, the buyer repeated on each (the "Client" column holds people).
+HEADER = ["Inquiry date", "Client", "Company", "E-mail", "Item", "Quantity", "Replied"]
+ROWS = [
+    HEADER,
+    ["2026-11-10", "Anna Berg", "Nordlys Belysning AS", "anna@nordlys.no", "P-100", 40, "2026-11-10"],
+    ["2026-11-20", "Anna Berg", "Nordlys Belysning AS", "anna@nordlys.no", "P-200", 60, None],
+    ["2026-11-21", "Jon Dahl", "Dahl Elektro GmbH", "jon@dahl.de", "P-100", 10, None],
+]  # fmt: skip
+
+
+def _per_inquiry(tmp_path, sheet="Requests log", rows=ROWS):
+    return sheets_workbook(tmp_path / "wb.xlsx", {sheet: rows})
+
+
+def _rows(path, sheet):
+    ws = openpyxl.load_workbook(path)[sheet]
+    return [list(r) for r in ws.iter_rows(values_only=True)]
+
+
+# -- 5a. a sheet named like Inquiries that holds the buyers too ----------------------------
+
+
+def test_inquiries_named_sheet_with_buyer_columns_reads_as_one_row_per_inquiry(tmp_path, inq):
+    wb = _per_inquiry(tmp_path, sheet="Enquiries")
+    result = inq("-w", wb, "check")
+    assert "one row per inquiry on Enquiries: 3 inquiries of 2 buyers" in result.output
+    assert "Inquiry date is read as Phone" not in result.output  # (dates as text are no phones)
+    found = inq("-w", wb, "lookup", "jon@dahl.de")
+    assert found.exit_code == 0, found.output
+    assert "Jon Dahl" in found.output
+
+
+def test_inquiries_named_sheet_without_buyer_columns_still_asks_for_buyers(tmp_path, inq):
+    rows = [["Inquiry date", "Item", "Quantity"], ["2026-11-10", "P-100", 4]]
+    wb = sheets_workbook(tmp_path / "wb.xlsx", {"Inquiries": rows})
+    result = inq("-w", wb, "lookup", "x@y.com")
+    assert result.exit_code == 1
+    assert "Buyers sheet" in result.output
