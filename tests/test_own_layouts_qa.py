@@ -46,3 +46,29 @@ def test_inquiries_named_sheet_without_buyer_columns_still_asks_for_buyers(tmp_p
     result = inq("-w", wb, "lookup", "x@y.com")
     assert result.exit_code == 1
     assert "Buyers sheet" in result.output
+
+
+# -- 5b. a person column beside a Company column --------------------------------------------
+
+
+def test_person_header_beside_company_header_is_the_name(tmp_path, inq):
+    header = ["Customer", "Company", "Email", "Country"]
+    rows = [header, ["Lena Wolf", "Wolf Licht GmbH", "lena@wolf.de", "DE"]]
+    wb = sheets_workbook(tmp_path / "wb.xlsx", {"Buyers": rows})
+    found = inq("-w", wb, "lookup", "Wolf Licht")
+    assert found.exit_code == 0, found.output
+    assert "Lena Wolf" in found.output and "Wolf Licht GmbH" in found.output
+
+
+def test_cells_swap_a_name_column_of_companies_and_a_company_column_of_people(tmp_path, inq):
+    header = ["Name", "Customer", "Email"]
+    rows = [
+        header,
+        ["Wolf Licht GmbH", "Lena Wolf", "lena@wolf.de"],
+        ["Sol Trading Co.", "Ravi Shah", "ravi@sol.in"],
+        ["Baker Electric LLC", "Tom Baker", "tom@baker.com"],
+    ]
+    wb = sheets_workbook(tmp_path / "wb.xlsx", {"Buyers": rows})
+    found = inq("-w", wb, "lookup", "ravi@sol.in")
+    assert found.exit_code == 0, found.output
+    assert found.stdout.splitlines()[0].startswith("Ravi Shah — Sol Trading Co.")
