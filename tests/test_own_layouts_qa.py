@@ -72,3 +72,21 @@ def test_cells_swap_a_name_column_of_companies_and_a_company_column_of_people(tm
     found = inq("-w", wb, "lookup", "ravi@sol.in")
     assert found.exit_code == 0, found.output
     assert found.stdout.splitlines()[0].startswith("Ravi Shah — Sol Trading Co.")
+
+
+# -- 5c. a buyer added to a sheet of one row per inquiry -------------------------------------
+
+
+def test_buyer_added_to_per_inquiry_sheet_is_no_inquiry(tmp_path, inq):
+    wb = _per_inquiry(tmp_path)
+    before = inq("-w", wb, "stats").stdout.splitlines()[0]
+    assert before.startswith("2 buyers, 3 inquiries"), before
+    added = inq("-w", wb, "add", "--name", "Ana Ruiz", "--company", "Ruiz Luz SA",
+                "--email", "ana@ruizluz.mx")  # fmt: skip
+    assert added.exit_code == 0, added.output
+    last = _rows(wb, "Requests log")[-1]
+    assert last[1:4] == ["Ana Ruiz", "Ruiz Luz SA", "ana@ruizluz.mx"]
+    after = inq("-w", wb, "stats").stdout.splitlines()[0]
+    assert after.startswith("3 buyers, 3 inquiries"), after
+    looked = inq("-w", wb, "lookup", "ana@ruizluz.mx").stdout
+    assert "NOT REPLIED" not in looked and "Reply to inquiry" not in looked

@@ -11,6 +11,7 @@ rows with the latest one's row number (a write to the buyer lands there).
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -264,7 +265,37 @@ def inquiry_rows(
     inquiries.suggestions = {
         k: m for k, m in _suggestions.items() if m.index not in set(buyers.columns.values())
     }
-    return _grouped(buyers, inquiries, list(groups.values())), inquiries
+    return _grouped(buyers, inquiries, list(groups.values())), _inquiries_only(inquiries)
+
+
+# The cells that make a row an inquiry: a row with none of them filled is a buyer kept
+# on the sheet (added by hand or by `inq add`), not an inquiry with nothing in it.
+_INQUIRY_CELLS = frozenset(
+    {"inquiry_id", "received", "product", "quantity", "target_price", "message", "replied",
+     "quote_no"}
+)  # fmt: skip
+
+
+def _inquiries_only(inquiries: Table) -> Table:
+    """The table without the rows that hold only a buyer."""
+    own = [i for k, i in inquiries.columns.items() if k in _INQUIRY_CELLS]
+    keep = [
+        at
+        for at, row in enumerate(inquiries.rows)
+        if any(i < len(row) and row[i] not in (None, "") for i in own)
+    ]
+    if len(keep) == len(inquiries.rows):
+        return inquiries
+    return dataclasses.replace(
+        inquiries,
+        rows=[inquiries.rows[i] for i in keep],
+        row_numbers=[inquiries.row_numbers[i] for i in keep],
+        _typed={},
+        _problems={},
+        _keys={},
+        _orders={},
+        _decided={},
+    )
 
 
 def _group_keys(buyers: Table) -> list[str | None] | None:
