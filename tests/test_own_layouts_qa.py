@@ -90,3 +90,24 @@ def test_buyer_added_to_per_inquiry_sheet_is_no_inquiry(tmp_path, inq):
     assert after.startswith("3 buyers, 3 inquiries"), after
     looked = inq("-w", wb, "lookup", "ana@ruizluz.mx").stdout
     assert "NOT REPLIED" not in looked and "Reply to inquiry" not in looked
+
+
+# -- 5d. a Replied column's dates like 03/11/2026 read by the rest of the column ------------
+
+
+def test_replied_date_read_in_the_order_the_rest_of_its_column_shows(tmp_path, inq):
+    header = ["Received", "Email", "Company", "Product", "Replied"]
+    rows = [
+        header,
+        ["11/24/2026", "a@x.com", "X Ltd", "P-1", "11/25/2026"],
+        ["11/02/2026", "b@y.com", "Y Ltd", "P-2", "11/03/2026"],
+    ]
+    wb = sheets_workbook(
+        tmp_path / "wb.xlsx",
+        {"Buyers": [["Email", "Company"], ["a@x.com", "X Ltd"], ["b@y.com", "Y Ltd"]],
+         "Inquiries": rows},
+    )  # fmt: skip
+    checked = inq("-w", wb, "check").output
+    assert "ambiguous date '11/03/2026'" not in checked
+    looked = inq("-w", wb, "lookup", "b@y.com").stdout
+    assert "11-03" in looked and "NOT REPLIED" not in looked, looked

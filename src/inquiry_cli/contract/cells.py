@@ -290,13 +290,13 @@ def yes_no(value: Any) -> bool | None:
     return None
 
 
-def reply(value: Any) -> Converted:
+def reply(value: Any, order: DayOrder | None = None) -> Converted:
     """A Replied cell: the reply's date and time, or a tick (True: replied, no time kept;
     None: not replied). A reply ticked off owes nothing, however old the inquiry."""
     said = yes_no(value)
     if said is not None:
         return (True if said else None), None
-    return datetime_(value)
+    return datetime_(value, order)
 
 
 CONVERTERS: dict[str, Callable[..., Converted]] = {

@@ -305,7 +305,7 @@ class Table:
         """The column's converter: a date column reads 03/11/2026 in the order the rest of
         the column shows (day_order), weighed only when such a date turns up."""
         convert = CONVERTERS[kind]
-        if kind not in (schema.DATE, schema.DATETIME):
+        if kind not in (schema.DATE, schema.DATETIME, schema.REPLY):  # (a reply is a date too)
             return convert
         if count:
             self._decided[key] = 0
