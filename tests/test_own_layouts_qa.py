@@ -111,3 +111,34 @@ def test_replied_date_read_in_the_order_the_rest_of_its_column_shows(tmp_path, i
     assert "ambiguous date '11/03/2026'" not in checked
     looked = inq("-w", wb, "lookup", "b@y.com").stdout
     assert "11-03" in looked and "NOT REPLIED" not in looked, looked
+
+
+# -- 7. dates without a year ----------------------------------------------------------------
+
+
+def _no_year_tracker(tmp_path):
+    buyers = [
+        ["联系人 Contact", "公司名称 Company", "邮箱 Email", "客户等级 Grade", "最后联系 Last contact",
+         "下次跟进 Next follow-up"],
+        ["Ahmed Ali", "Gulf Star FZE", "ahmed@gulf.ae", "B", "11月3日", None],
+        ["Li Wei", "Guangming Co. Ltd", "li@gm.cn", "A", "11-20", "1月5日"],
+    ]  # fmt: skip
+    inquiries = [
+        ["日期 Date", "客户邮箱 Email", "产品 Product", "已回复 Replied"],
+        ["11月19日", "ahmed@gulf.ae", "P-1", "11月20日"],
+    ]
+    return sheets_workbook(tmp_path / "cn.xlsx", {"客户列表": buyers, "询盘": inquiries})
+
+
+def test_month_day_without_year_reads_as_latest_past_or_next_future(tmp_path, inq):
+    wb = _no_year_tracker(tmp_path)  # (now: 2026-11-27)
+    due = inq("-w", wb, "due", "week").stdout
+    assert "Ahmed Ali" in due  # grade B, last contact 2026-11-03: long due
+    looked = inq("-w", wb, "lookup", "ahmed@gulf.ae").stdout
+    assert "NOT REPLIED" not in looked and "11-20" in looked, looked
+    assert "2026-11-03" in looked
+    li = inq("-w", wb, "lookup", "li@gm.cn").stdout
+    assert "2027-01-05" in li, li  # a follow-up ahead: the next 5 January
+    checked = inq("-w", wb, "check").output
+    assert "unreadable date" not in checked
+    assert "without a year" in checked and "2026-11-03" in checked, checked

@@ -146,6 +146,12 @@ def _print_check(report) -> None:
             f"like 03/11/2026 read {d.order} ({d.why})",
             markup=False,
         )
+    for y in report.yearless:
+        out.print(
+            f"{y.sheet} column {y.column!r}: {y.dates} date{'s' if y.dates != 1 else ''} "
+            f"without a year read as {y.rule} ({y.example} as {y.read_as})",
+            markup=False,
+        )
     missing = [s.title for s in report.sheets if s.found is None]
     if missing:
         out.print(

@@ -295,6 +295,7 @@ def _inquiries_only(inquiries: Table) -> Table:
         _keys={},
         _orders={},
         _decided={},
+        _yearless={},
     )
 
 
