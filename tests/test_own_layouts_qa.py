@@ -4,6 +4,8 @@ buyers added to such a sheet, dates without a year, date-only inquiries."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import openpyxl
 
 from tests.conftest import sheets_workbook
@@ -142,3 +144,36 @@ def test_month_day_without_year_reads_as_latest_past_or_next_future(tmp_path, in
     checked = inq("-w", wb, "check").output
     assert "unreadable date" not in checked
     assert "without a year" in checked and "2026-11-03" in checked, checked
+
+
+# -- 17. inquiries received on a date with no time -------------------------------------------
+
+
+def _date_only(tmp_path):
+    buyers = [
+        ["Email", "Company"],
+        ["a@x.com", "X Ltd"],
+        ["b@y.com", "Y Ltd"],
+        ["c@z.com", "Z Ltd"],
+    ]
+    inquiries = [
+        ["Received", "Email", "Product", "Replied"],
+        ["2026.11.26", "a@x.com", "P-1", None],
+        [dt.datetime(2026, 11, 25), "b@y.com", "P-2", None],
+        ["soon", "c@z.com", "P-3", None],
+    ]
+    return sheets_workbook(tmp_path / "wb.xlsx", {"Buyers": buyers, "Inquiries": inquiries})
+
+
+def test_date_only_inquiry_is_owed_by_the_end_of_the_next_day_without_hours(tmp_path, inq):
+    due = inq("-w", _date_only(tmp_path), "due").stdout  # (now: 2026-11-27 10:00)
+    assert "reply row 2 by 23:59," in due and "received 11-26 (no time)" in due, due
+    assert "REPLY row 3 late," in due and "received 11-25 (no time)" in due, due
+    assert "h late" not in due
+
+
+def test_stats_counts_an_inquiry_without_a_readable_date(tmp_path, inq):
+    out = inq("-w", _date_only(tmp_path), "stats").stdout
+    assert "3 inquiries" in out.splitlines()[0]
+    table = out[out.index("Inquiries per month") :].split("\n\n")[0]
+    assert "no date" in table and "2026-11" in table, table
