@@ -177,3 +177,24 @@ def test_stats_counts_an_inquiry_without_a_readable_date(tmp_path, inq):
     assert "3 inquiries" in out.splitlines()[0]
     table = out[out.index("Inquiries per month") :].split("\n\n")[0]
     assert "no date" in table and "2026-11" in table, table
+
+
+# -- 19. check and map list the same columns ------------------------------------------------
+
+
+def test_check_lists_every_column_map_lists(tmp_path, inq):
+    inquiries = [
+        ["Date", "Client", "Item", "Replied"],
+        ["2026-11-20 09:00", "Lena Wolf", "P-1", "2026-11-20 10:00"],
+    ]
+    buyers = [["Contact person", "E-mail"], ["Lena Wolf", "lena@wolf.de"]]
+    wb = sheets_workbook(tmp_path / "wb.xlsx", {"Buyers": buyers, "Enquiries": inquiries})
+    line = next(
+        ln for ln in inq("-w", wb, "check").output.splitlines()
+        if ln.startswith("Inquiries columns read from")
+    )  # fmt: skip
+    mapped = inq("-w", wb, "map").stdout
+    block = mapped[mapped.index("Inquiries (sheet Enquiries)") :]
+    for field in ("Received", "Product", "Replied", "Client"):
+        assert field in block.split("not in the sheet")[0]
+        assert field in line, line

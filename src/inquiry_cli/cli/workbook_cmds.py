@@ -118,11 +118,8 @@ def _print_check(report) -> None:
                 "totals rows are not records)",
                 markup=False,
             )
-        renamed = [
-            f"{m.header} → {ours}" for ours, m in s.fields.items() if m.sure and m.header != ours
-        ]
-        if renamed:
-            out.print(f"{s.title} columns read from: " + "; ".join(renamed), markup=False)
+        if s.read_from:
+            out.print(f"{s.title} columns read from: " + "; ".join(s.read_from), markup=False)
         for ours, m in s.guesses:
             out.print(
                 f"{s.title} column {m.header} is read as {ours}, a guess ({m.why}): not written "

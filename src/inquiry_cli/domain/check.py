@@ -47,6 +47,16 @@ class SheetReport:
     def guesses(self) -> list[tuple[str, ColumnMatch]]:
         return [(f, m) for f, m in self.fields.items() if not m.sure]
 
+    @property
+    def read_from(self) -> list[str]:
+        """Every column read for sure, as `inq map` lists them ('Date → Received', and
+        'Replied' for a header that is the field's own name); none for a sheet whose
+        every header is inq's own."""
+        read = [(f, m.header) for f, m in self.fields.items() if m.sure]
+        if all(header == ours for ours, header in read):
+            return []
+        return [header if header == ours else f"{header} → {ours}" for ours, header in read]
+
     def field_json(self) -> dict[str, Any]:
         return {
             f: {"column": m.header, "how": m.how, "sure": m.sure, "why": m.why}
