@@ -198,3 +198,17 @@ def test_check_lists_every_column_map_lists(tmp_path, inq):
     for field in ("Received", "Product", "Replied", "Client"):
         assert field in block.split("not in the sheet")[0]
         assert field in line, line
+
+
+def test_day_and_month_without_year_read_in_the_order_its_column_shows(tmp_path, inq):
+    buyers = [
+        ["Name", "Email", "Last contact"],
+        ["Lena Wolf", "lena@wolf.de", "25/11"],
+        ["Tom Hart", "tom@hart.uk", "3/11"],
+        ["Ugo Neri", "ugo@neri.it", "4/5"],
+    ]
+    wb = sheets_workbook(tmp_path / "wb.xlsx", {"Buyers": buyers})
+    assert "2026-11-03" in inq("-w", wb, "lookup", "tom@hart.uk").stdout
+    alone = sheets_workbook(tmp_path / "alone.xlsx", {"Buyers": [buyers[0], buyers[3]]})
+    checked = inq("-w", alone, "check").output
+    assert "ambiguous date '4/5'" in checked, checked  # (April or May: nothing says)

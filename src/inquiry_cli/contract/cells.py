@@ -118,6 +118,8 @@ def day_order(raw: list[Any], row_numbers: list[int]) -> DayOrder:
         if value.__class__ is not str or ("/" not in value and "-" not in value):
             continue
         orders = dates.year_last_orders(value)
+        if orders is None:  # 25/11, no year: evidence too
+            orders = dates.month_day_orders(value.strip())
         if orders is None or len(orders) != 1:
             continue
         if orders[0] == dates.DAY_FIRST:
