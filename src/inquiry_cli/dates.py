@@ -148,6 +148,70 @@ def parse_date_text(text: str, order: str | None = None) -> dt.date | dt.datetim
     return value if has_time else value.date()
 
 
+# 11月3日, 11月3号 (a Chinese tracker's day of this year); 11-3, 3/11, 25/11 14:30.
+_MONTH_DAY_CJK = re.compile(r"^\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?\s*(.*)$")
+_MONTH_DAY = re.compile(r"^\s*(\d{1,2})([/\-])(\d{1,2})(?:\s+(.*))?$")
+
+
+def is_month_day(text: str) -> bool:
+    """Whether text has the form of a day without its year (11月3日, 11-3, 3/11)."""
+    return bool(_MONTH_DAY_CJK.match(text) or _MONTH_DAY.match(text))
+
+
+def month_day_orders(text: str) -> tuple[str, ...] | None:
+    """The orders a date typed without its year (3/11) can be read in, like
+    year_last_orders; None when `text` is no such date (11月3日 has its order)."""
+    m = _MONTH_DAY.match(text)
+    if m is None:
+        return None
+    a, b = int(m[1]), int(m[3])
+    if a == b:
+        return (DAY_FIRST,) if _valid(2000, a, a) else ()
+    orders = ((DAY_FIRST, (b, a)), (MONTH_FIRST, (a, b)))
+    return tuple(order for order, (mo, d) in orders if _valid(2000, mo, d))
+
+
+def _month_day(text: str, order: str | None) -> tuple[int, int, str | None] | None:
+    m = _MONTH_DAY_CJK.match(text)
+    if m is not None:
+        return int(m[1]), int(m[2]), m[3]
+    orders = month_day_orders(text)
+    if not orders:
+        return None
+    m = _MONTH_DAY.match(text)
+    assert m is not None
+    if len(orders) > 1:
+        if order not in orders:
+            return None  # 3/11: March or November? nothing says
+        orders = (order,)
+    a, b = int(m[1]), int(m[3])
+    mo, d = (b, a) if orders[0] == DAY_FIRST else (a, b)
+    return mo, d, m[4]
+
+
+def without_year(
+    text: str, order: str | None = None, ahead: bool = False, base: dt.date | None = None
+) -> dt.date | dt.datetime | None:
+    """A date typed without its year (11月3日, 11-3, 25/11): the latest such day not after
+    today (a contact, a reply: they happened), or with `ahead` the next one on or after
+    today (a follow-up planned). None when `text` is no such date."""
+    found = _month_day(text.strip(), order)
+    if found is None:
+        return None
+    mo, d, rest = found
+    if not _valid(2000, mo, d):
+        return None
+    today = base or now().date()
+    step = 1 if ahead else -1
+    for k in range(9):  # (29 February: up to eight years away)
+        y = today.year + k * step
+        if _valid(y, mo, d) and (
+            dt.date(y, mo, d) >= today if ahead else dt.date(y, mo, d) <= today
+        ):
+            return _with_time(dt.date(y, mo, d), rest)
+    return None
+
+
 def from_excel_serial(serial: float) -> dt.datetime:
     return _EXCEL_EPOCH + dt.timedelta(days=float(serial))
 

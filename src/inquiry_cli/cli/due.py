@@ -160,6 +160,11 @@ def _what(item, now) -> str:
 
     if item.kind == "reply":
         ident = item.inquiry.inquiry_id or f"row {item.inquiry.row}"
+        if item.untimed:  # a date with no time: no count of hours
+            day = f"received {item.inquiry.received:%m-%d} (no time)"
+            if item.late:
+                return f"REPLY {ident} late,\n{day}"
+            return f"reply {ident} by {when_text(item.due_at, now)},\n{day}"
         if item.late:
             return f"REPLY {ident} {item.overdue.total_seconds() / 3600:.0f}h late"
         # The routine's clock on two lines of the cell: the target, then the limit.

@@ -118,11 +118,8 @@ def _print_check(report) -> None:
                 "totals rows are not records)",
                 markup=False,
             )
-        renamed = [
-            f"{m.header} → {ours}" for ours, m in s.fields.items() if m.sure and m.header != ours
-        ]
-        if renamed:
-            out.print(f"{s.title} columns read from: " + "; ".join(renamed), markup=False)
+        if s.read_from:
+            out.print(f"{s.title} columns read from: " + "; ".join(s.read_from), markup=False)
         for ours, m in s.guesses:
             out.print(
                 f"{s.title} column {m.header} is read as {ours}, a guess ({m.why}): not written "
@@ -144,6 +141,12 @@ def _print_check(report) -> None:
         out.print(
             f"{d.sheet} column {d.column!r}: {d.dates} date{'s' if d.dates != 1 else ''} "
             f"like 03/11/2026 read {d.order} ({d.why})",
+            markup=False,
+        )
+    for y in report.yearless:
+        out.print(
+            f"{y.sheet} column {y.column!r}: {y.dates} date{'s' if y.dates != 1 else ''} "
+            f"without a year read as {y.rule} ({y.example} as {y.read_as})",
             markup=False,
         )
     missing = [s.title for s in report.sheets if s.found is None]

@@ -90,11 +90,23 @@ class DayOrder:
 
 
 def undecided(value: Any) -> bool:
-    """A date like 03/11/2026: text that reads as a date day first and month first."""
+    """A date like 03/11/2026 (or 3/11, no year): text that reads as a date day first
+    and month first."""
     if value.__class__ is not str:
         return False
     orders = dates.year_last_orders(value)
+    if orders is None:
+        orders = dates.month_day_orders(value.strip())
     return orders is not None and len(orders) > 1
+
+
+def yearless(value: Any) -> bool:
+    """Text a date column holds as a day without its year (11月3日, 11-3, 25/11)."""
+    return value.__class__ is str and dates.is_month_day(value)
+
+
+# Date fields that look ahead: a day typed without its year is the next one, not the last.
+AHEAD = frozenset({"next_follow_up", "valid_until", "start", "end"})
 
 
 def day_order(raw: list[Any], row_numbers: list[int]) -> DayOrder:
@@ -106,6 +118,8 @@ def day_order(raw: list[Any], row_numbers: list[int]) -> DayOrder:
         if value.__class__ is not str or ("/" not in value and "-" not in value):
             continue
         orders = dates.year_last_orders(value)
+        if orders is None:  # 25/11, no year: evidence too
+            orders = dates.month_day_orders(value.strip())
         if orders is None or len(orders) != 1:
             continue
         if orders[0] == dates.DAY_FIRST:
@@ -130,9 +144,10 @@ def _ambiguous(text: str, order: DayOrder | None) -> str:
     )
 
 
-def datetime_(value: Any, order: DayOrder | None = None) -> Converted:
+def datetime_(value: Any, order: DayOrder | None = None, ahead: bool = False) -> Converted:
     """A date or date-time cell: a real Excel date, a serial number, or text (a date like
-    03/11/2026 read in the order its column shows, see DayOrder)."""
+    03/11/2026 read in the order its column shows, see DayOrder; a day without its year,
+    11月3日, the latest one not after today, or `ahead` the next one: dates.without_year)."""
     if value is None or value == "":
         return None, None
     cls = value.__class__
@@ -153,6 +168,8 @@ def datetime_(value: Any, order: DayOrder | None = None) -> Converted:
         typed = value.translate(_FULLWIDTH)
         parsed_text = dates.parse_date_text(typed, order.order if order else None)
         if parsed_text is None:
+            parsed_text = dates.without_year(typed, order.order if order else None, ahead)
+        if parsed_text is None:
             if undecided(typed):
                 return None, _ambiguous(typed.strip(), order)
             return None, f"unreadable date {value.strip()!r}"
@@ -164,9 +181,9 @@ def datetime_(value: Any, order: DayOrder | None = None) -> Converted:
     return None, f"not a date: {value!r}"
 
 
-def date_(value: Any, order: DayOrder | None = None) -> Converted:
+def date_(value: Any, order: DayOrder | None = None, ahead: bool = False) -> Converted:
     """Like datetime_, kept as a date-time at midnight when no time was given."""
-    return datetime_(value, order)
+    return datetime_(value, order, ahead)
 
 
 def number(value: Any) -> Converted:
@@ -290,13 +307,13 @@ def yes_no(value: Any) -> bool | None:
     return None
 
 
-def reply(value: Any) -> Converted:
+def reply(value: Any, order: DayOrder | None = None) -> Converted:
     """A Replied cell: the reply's date and time, or a tick (True: replied, no time kept;
     None: not replied). A reply ticked off owes nothing, however old the inquiry."""
     said = yes_no(value)
     if said is not None:
         return (True if said else None), None
-    return datetime_(value)
+    return datetime_(value, order)
 
 
 CONVERTERS: dict[str, Callable[..., Converted]] = {

@@ -82,6 +82,7 @@ def kind_of(value: Any) -> set[str]:
         out.add(TICKS)
     if p["date"].match(text):
         out.add(DATES)
+        out.discard(PHONES)  # "2026-11-10" has the digits of a phone number, not its use
     if p["legal"].search(text):
         out.add(COMPANIES)
     elif p["person"].match(text) or _cjk_person(text):

@@ -15,6 +15,7 @@ from typing import Any
 
 from inquiry_cli.contract import schema
 from inquiry_cli.contract.cells import (
+    AHEAD,
     CONVERTERS,
     FAST,
     MISS,
@@ -22,6 +23,7 @@ from inquiry_cli.contract.cells import (
     DayOrder,
     day_order,
     undecided,
+    yearless,
 )
 from inquiry_cli.errors import ContractError
 
@@ -117,6 +119,8 @@ class Table:
     _keys: dict[str, list[str | None]] = field(default_factory=dict, repr=False)
     _orders: dict[str, DayOrder] = field(default_factory=dict, repr=False)
     _decided: dict[str, int] = field(default_factory=dict, repr=False)  # dates its order read
+    # Days without their year read per column: (how many, (the first as typed, as read)).
+    _yearless: dict[str, tuple[int, tuple[str, Any]]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         idx = self.columns.get("merged_into")
@@ -306,17 +310,22 @@ class Table:
         """The column's converter: a date column reads 03/11/2026 in the order the rest of
         the column shows (day_order), weighed only when such a date turns up."""
         convert = CONVERTERS[kind]
-        if kind not in (schema.DATE, schema.DATETIME):
+        if kind not in (schema.DATE, schema.DATETIME, schema.REPLY):  # (a reply is a date too)
             return convert
         if count:
             self._decided[key] = 0
+            self._yearless.pop(key, None)
+        ahead = key in AHEAD
 
         def by_column(value: Any) -> Converted:
-            if not undecided(value):
-                return convert(value)
-            converted = convert(value, self.day_order(key))
-            if count and converted[1] is None:
-                self._decided[key] += 1
+            order = self.day_order(key) if undecided(value) else None
+            converted = convert(value, order, ahead) if ahead else convert(value, order)
+            if count and converted[1] is None and value.__class__ is str:
+                if order is not None:
+                    self._decided[key] += 1
+                if yearless(value):
+                    n, first = self._yearless.get(key, (0, (value.strip(), converted[0])))
+                    self._yearless[key] = (n + 1, first)
             return converted
 
         return by_column
@@ -331,6 +340,14 @@ class Table:
             found = day_order([row[idx] for row in self.rows], self.row_numbers)
             self._orders[key] = found
         return found
+
+    def yearless_dates(self) -> list[tuple[str, int, str, Any, bool]]:
+        """(header, how many, the first as typed, as read, whether read ahead) of each date
+        column converted so far that holds days without their year (11月3日)."""
+        return [
+            (self.header_of(key), n, typed, read, key in AHEAD)
+            for key, (n, (typed, read)) in self._yearless.items()
+        ]
 
     def date_orders(self) -> list[tuple[str, DayOrder, int]]:
         """(header, evidence, how many dates it decided) of each date column converted so

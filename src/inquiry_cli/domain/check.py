@@ -3,6 +3,7 @@ and which everyday jobs can run (domain/jobs.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +47,16 @@ class SheetReport:
     def guesses(self) -> list[tuple[str, ColumnMatch]]:
         return [(f, m) for f, m in self.fields.items() if not m.sure]
 
+    @property
+    def read_from(self) -> list[str]:
+        """Every column read for sure, as `inq map` lists them ('Date → Received', and
+        'Replied' for a header that is the field's own name); none for a sheet whose
+        every header is inq's own."""
+        read = [(f, m.header) for f, m in self.fields.items() if m.sure]
+        if all(header == ours for ours, header in read):
+            return []
+        return [header if header == ours else f"{header} → {ours}" for ours, header in read]
+
     def field_json(self) -> dict[str, Any]:
         return {
             f: {"column": m.header, "how": m.how, "sure": m.sure, "why": m.why}
@@ -65,6 +76,24 @@ class DateOrder:
 
 
 @dataclass
+class YearlessDates:
+    """How one column's days typed without their year (11月3日) were read."""
+
+    sheet: str
+    column: str
+    dates: int
+    example: str  # the first as typed
+    read_as: str  # and as read: "2026-11-03"
+    ahead: bool  # the next such day (a follow-up), not the latest past one
+
+    @property
+    def rule(self) -> str:
+        if self.ahead:
+            return "the next such day on or after today"
+        return "the latest such day not after today"
+
+
+@dataclass
 class CheckReport:
     workbook: str
     sheets: list[SheetReport]
@@ -73,6 +102,7 @@ class CheckReport:
     jobs: list[Job] = field(default_factory=list)
     layout: str = "sheets"
     stale_mapping: list[str] = field(default_factory=list)
+    yearless: list[YearlessDates] = field(default_factory=list)
 
     @property
     def blind(self) -> list[Job]:
@@ -120,6 +150,17 @@ class CheckReport:
             "layout": self.layout,
             "jobs": [j.to_json() for j in self.jobs],
             "stale_mapping": self.stale_mapping,
+            "yearless_dates": [
+                {
+                    "sheet": y.sheet,
+                    "column": y.column,
+                    "dates": y.dates,
+                    "example": y.example,
+                    "read_as": y.read_as,
+                    "ahead": y.ahead,
+                }
+                for y in self.yearless
+            ],
         }
 
 
@@ -133,6 +174,7 @@ def check(book: Workbook) -> CheckReport:
     sheets: list[SheetReport] = []
     problems: list[Problem] = []
     orders: list[DateOrder] = []
+    yearless: list[YearlessDates] = []
     for spec in schema.SHEETS:
         table = book.tables.get(spec.key)
         if table is None:
@@ -145,6 +187,7 @@ def check(book: Workbook) -> CheckReport:
             if col.kind in _CHECKED_KINDS and col.key in table.columns:
                 problems.extend(table.problems(col.key))
         orders.extend(_date_orders(table))
+        yearless.extend(_yearless(table))
     buyers = book.tables["buyers"]
     problems.extend(_duplicates(buyers))
     problems.extend(_dangling_buyer_ids(book))
@@ -163,8 +206,25 @@ def check(book: Workbook) -> CheckReport:
     problems = list({(p.sheet, p.row, p.column, p.message): p for p in problems}.values())
     problems.sort(key=lambda p: (_sheet_order(p.sheet, book), p.row))
     return CheckReport(
-        str(book.path), sheets, problems, orders, jobs(book), book.layout, stale_mapping(book)
+        str(book.path),
+        sheets,
+        problems,
+        orders,
+        jobs(book),
+        book.layout,
+        stale_mapping(book),
+        list({(y.sheet, y.column): y for y in yearless}.values()),  # (one sheet read twice)
     )
+
+
+def _yearless(table: Table) -> list[YearlessDates]:
+    """The columns holding days without their year, and how the first was read."""
+    out = []
+    for column, n, typed, read, ahead in table.yearless_dates():
+        timed = isinstance(read, dt.datetime) and (read.hour, read.minute) != (0, 0)
+        when = f"{read:%Y-%m-%d %H:%M}" if timed else f"{read:%Y-%m-%d}"
+        out.append(YearlessDates(table.name, column, n, typed, when, ahead))
+    return out
 
 
 def _date_orders(table: Table) -> list[DateOrder]:

@@ -83,6 +83,7 @@ class Item:
     window_ends: dt.datetime | None = None  # an Alibaba.com reply's 24 h window
     warning: str | None = None  # that window is about to close
     basis: str | None = None  # a follow-up's date: the user's own, or a cadence's (Due.basis)
+    untimed: bool = False  # a reply owed on an inquiry received on a date with no time
 
     @property
     def days_late(self) -> int:
@@ -272,22 +273,35 @@ def _reply_item(inq, buyer, now, s: Settings, last_contacts) -> Item:
     fax = (inq.channel or "").lower() == "fax"
     limit = s.fax_reply_hours if fax else s.reply_limit_hours
     deadline = inq.received + dt.timedelta(hours=limit)
-    target = inq.received + dt.timedelta(hours=s.reply_target_hours)
+    target: dt.datetime | None = inq.received + dt.timedelta(hours=s.reply_target_hours)
     waited = now - inq.received
+    # A date with no time (2026.11.30, a date cell) says the day, not the hour: the
+    # clock cannot run on it, the reply is owed by the end of the next day.
+    untimed = inq.received.time() == dt.time()
+    if untimed:
+        deadline = dt.datetime.combine(inq.received.date() + dt.timedelta(days=1), dt.time(23, 59))
+        target = None
     late = now > deadline
     hours = f"{limit:g} h{', fax' if fax else ''}"
-    if late:
+    if untimed:
+        day = f"received {inq.received:%m-%d} (no time)"
+        detail = (
+            f"reply LATE: {day}"
+            if late
+            else f"{day}: reply at the latest {when_text(deadline, now)}"
+        )
+    elif late:
         fax_ = " (fax)" if fax else ""
         detail = f"reply LATE: the {limit:g} h limit{fax_} passed {when_text(deadline, now)}"
-    elif now > target:
+    elif target is not None and now > target:
         detail = (
             f"past the {s.reply_target_hours:g} h target: reply at the latest "
             f"{when_text(deadline, now)} ({hours})"
         )
     else:
         detail = (
-            f"reply by {when_text(target, now)} ({s.reply_target_hours:g} h), "
-            f"at the latest {when_text(deadline, now)} ({hours})"
+            f"reply by {when_text(target, now) if target else '-'} "
+            f"({s.reply_target_hours:g} h), at the latest {when_text(deadline, now)} ({hours})"
         )
     urgency = 100 + waited.total_seconds() / 3600 * (2 if fax else 1) + (50 if late else 0)
     contact = None
@@ -312,6 +326,7 @@ def _reply_item(inq, buyer, now, s: Settings, last_contacts) -> Item:
         reply_by=target,
         window_ends=window,
         warning=warning,
+        untimed=untimed,
     )
 
 

@@ -25,6 +25,7 @@ from inquiry_cli.domain.linking import GRADE_ORDER
 from inquiry_cli.domain.settings import Settings
 
 NOT_SET = "(not set)"
+NO_DATE = "no date"  # the month of an inquiry whose date inq cannot read
 OTHER = "*"  # the key of the "other" region in a region map
 TOP_PRODUCTS = 10
 BUYER_FACETS = (
@@ -236,14 +237,17 @@ def compute(book: Workbook, now: dt.datetime, since: dt.date | None = None) -> S
 
     months = sorted({(i.received.year, i.received.month) for i in inquiries if i.received})
     per_month: list[Count] = []
+    total = len(inquiries)
     if months:
         by_month = Counter((i.received.year, i.received.month) for i in inquiries if i.received)
         y, m = months[0]
-        total = sum(by_month.values())
         while (y, m) <= months[-1]:
             n = by_month.get((y, m), 0)
             per_month.append(Count(f"{y:04d}-{m:02d}", n, n / total))
             y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    undated = sum(1 for i in inquiries if i.received is None)
+    if undated:  # (a date inq cannot read: counted, where the user sees it)
+        per_month.append(Count(NO_DATE, undated, undated / total))
     per_channel = _counts(_merge_case([_label(i.channel) for i in inquiries]))
 
     return Stats(

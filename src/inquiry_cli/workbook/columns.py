@@ -53,13 +53,16 @@ def map_header(
         for i, label in enumerate(labels):
             if label == w and i not in taken and key not in out:
                 take(key, i, USER, 1.0, True, "set with inq map")
-    for col in columns:  # 2. an alias, exactly
+    for col in columns:  # 2. an alias, exactly; the column's own name before an alias
         if col.key in out:
             continue
-        for i, label in enumerate(labels):
-            if label and i not in taken and label in col.names:
-                take(col.key, i, ALIAS, 1.0, True, "header is a known name")
-                break
+        own = {schema.norm(col.header), schema.norm(col.key)}
+        hits = [
+            i for i, label in enumerate(labels) if label and i not in taken and label in col.names
+        ]
+        if hits:  # ("Customer" is a Company's alias, but not beside a "Company" column)
+            take(col.key, min(hits, key=lambda i: labels[i] not in own), ALIAS, 1.0, True,
+                 "header is a known name")  # fmt: skip
     _bilingual(columns, texts, labels, out, taken, take)
     _vocabulary(spec, columns, texts, out, taken, take, settle, sure_only=True)
     for col in columns:  # 5. an alias inside a longer header ("Email (work)")
@@ -155,7 +158,34 @@ def understand(
     if ruled_out:
         again, settle = map_header(spec, header, user, frozenset(ruled_out))
         out, suggestions, _ = weigh_evidence(spec, again, settle, header, sample, blocked)
+    _person_or_company(out, sample)
     return out, suggestions
+
+
+def _person_or_company(out: Matches, sample: Sequence[Sequence[Any]]) -> None:
+    """A person's column and a company's read the wrong way round ("Name" over "Wolf
+    Licht GmbH"s beside "Customer" over "Lena Wolf"s) change places, as their cells say."""
+    company = out.get("company")
+    person = next((out[k] for k in ("name", "client") if k in out), None)
+    if company is None or person is None or USER in (company.how, person.how):
+        return
+
+    def shares(match: ColumnMatch) -> tuple[dict[str, float], int]:
+        return evidence.profile([r[match.index] for r in sample if match.index < len(r)])
+
+    (as_company, n), (as_person, m) = shares(company), shares(person)
+    if min(n, m) < 3:
+        return
+    people = as_company.get(evidence.PEOPLE, 0.0) >= evidence.MOST
+    companies = as_person.get(evidence.COMPANIES, 0.0) >= evidence.MOST
+    if people and companies:
+        why = "their cells say so"
+        out["company"] = ColumnMatch(
+            "company", person.index, person.header, CONTENT, 0.85, True, f"{why}: company names"
+        )
+        out[person.field] = ColumnMatch(
+            person.field, company.index, company.header, CONTENT, 0.85, True, f"{why}: people"
+        )
 
 
 def weigh_evidence(

@@ -11,6 +11,7 @@ rows with the latest one's row number (a write to the buyer lands there).
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -238,14 +239,17 @@ def empty_table(spec: schema.Sheet, name: str, rows: list[list[Any]]) -> Table:
 _INQUIRY_OWN = frozenset({"products"})
 
 
-def inquiry_rows(buyers: Table, info: SheetInfo | None = None) -> tuple[Table, Table] | None:
+def inquiry_rows(
+    buyers: Table, info: SheetInfo | None = None, every_row: bool = False
+) -> tuple[Table, Table] | None:
     """(buyers, inquiries) when the Buyers sheet holds one row per inquiry, else None.
 
     Such a sheet has inquiry columns (a date, a product or a quantity) and the same buyer
     (email, else company) on rows that differ in them: buyers are grouped by that key,
-    each row is an inquiry.
+    each row is an inquiry. `every_row`: the sheet is named like an inquiry log, so each
+    row is an inquiry even before any buyer has a second one.
     """
-    if not buyers.columns or buyers.partial or len(buyers) < 2:
+    if not buyers.columns or buyers.partial or (len(buyers) < 2 and not every_row):
         return None
     info = info or SheetInfo()
     user = info.fields("inquiries")
@@ -263,7 +267,7 @@ def inquiry_rows(buyers: Table, info: SheetInfo | None = None) -> tuple[Table, T
     for i, key in enumerate(keys):
         groups.setdefault(key or f"\0row {i}", []).append(i)
     repeated = [g for g in groups.values() if len(g) > 1]
-    if not repeated:
+    if not repeated and not every_row:
         return None
     sample = [
         r
@@ -285,7 +289,7 @@ def inquiry_rows(buyers: Table, info: SheetInfo | None = None) -> tuple[Table, T
         declared_none=blocked,
         list_object=buyers.list_object,
     )
-    if not _differ(inquiries, repeated):
+    if not every_row and not _differ(inquiries, repeated):
         return None  # the same row typed twice: a duplicate buyer, not two inquiries
     inquiry_columns = {m.index for m in inquiries.mapping.values()}
     buyers.suggestions = {
@@ -294,7 +298,38 @@ def inquiry_rows(buyers: Table, info: SheetInfo | None = None) -> tuple[Table, T
     inquiries.suggestions = {
         k: m for k, m in _suggestions.items() if m.index not in set(buyers.columns.values())
     }
-    return _grouped(buyers, inquiries, list(groups.values())), inquiries
+    return _grouped(buyers, inquiries, list(groups.values())), _inquiries_only(inquiries)
+
+
+# The cells that make a row an inquiry: a row with none of them filled is a buyer kept
+# on the sheet (added by hand or by `inq add`), not an inquiry with nothing in it.
+_INQUIRY_CELLS = frozenset(
+    {"inquiry_id", "received", "product", "quantity", "target_price", "message", "replied",
+     "quote_no"}
+)  # fmt: skip
+
+
+def _inquiries_only(inquiries: Table) -> Table:
+    """The table without the rows that hold only a buyer."""
+    own = [i for k, i in inquiries.columns.items() if k in _INQUIRY_CELLS]
+    keep = [
+        at
+        for at, row in enumerate(inquiries.rows)
+        if any(i < len(row) and row[i] not in (None, "") for i in own)
+    ]
+    if len(keep) == len(inquiries.rows):
+        return inquiries
+    return dataclasses.replace(
+        inquiries,
+        rows=[inquiries.rows[i] for i in keep],
+        row_numbers=[inquiries.row_numbers[i] for i in keep],
+        _typed={},
+        _problems={},
+        _keys={},
+        _orders={},
+        _decided={},
+        _yearless={},
+    )
 
 
 def _group_keys(buyers: Table) -> list[str | None] | None:

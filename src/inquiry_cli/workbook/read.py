@@ -134,6 +134,7 @@ def load(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) ->
             lambda n: sheet_info(src, parts.get(n), user),
             also,
         )
+        _whole_if_shared(found, wanted, head_only)
         full = [found[k] for k in wanted if k in found and k not in head_only]
         heads = [found[k] for k in wanted if k in found and k in head_only]
         spec_of = {name: schema.SHEETS_BY_KEY[key] for key, name in found.items()}
@@ -198,7 +199,29 @@ def _find_sheets(
                         seen.add(other)
                         if also is not None:
                             also.append(other)
+    if "buyers" in wanted and "buyers" not in found:
+        # The one record sheet, named like an inquiry log, with the buyer on every row
+        # (Email and a Name or Company): the buyers are its rows, one row per inquiry.
+        name = found.get("inquiries") or _match_sheet(schema.INQUIRIES, names, used)
+        if name is not None and _buyer_header(
+            build_table(schema.BUYERS, name, top(name), info(name))
+        ):
+            found.pop("inquiries", None)
+            found["buyers"] = name
     return found
+
+
+def _whole_if_shared(found: dict[str, str], wanted: list[str], head_only: set[str]) -> None:
+    """Buyers read from the Inquiries sheet (one row per inquiry) are read whole when the
+    command wanted the inquiries whole: they are the same rows."""
+    buyers = found.get("buyers")
+    shared = buyers is not None and _named_inquiries(buyers)
+    if shared and "inquiries" in wanted and "inquiries" not in head_only:
+        head_only.discard("buyers")
+
+
+def _named_inquiries(name: str) -> bool:
+    return _match_sheet(schema.INQUIRIES, [name], set()) is not None
 
 
 def has_sheet(names: list[str], key: str) -> bool:
@@ -244,7 +267,8 @@ def _inquiry_rows(
     buyers = book.tables.get("buyers")
     if buyers is None or _match_sheet(schema.INQUIRIES, src_names, {buyers.name}) is not None:
         return
-    found = inquiry_rows(buyers, infos.get(buyers.name) or SheetInfo(user=user))
+    info = infos.get(buyers.name) or SheetInfo(user=user)
+    found = inquiry_rows(buyers, info, every_row=_named_inquiries(buyers.name))
     if found is None:
         return
     book.tables["buyers"], book.tables["inquiries"] = found
@@ -435,12 +459,16 @@ def _sniff_buyers(
     for name in names:
         if name in used or name in others or name == usermap.SHEET_NAME:
             continue
-        head = build_table(schema.BUYERS, name, top(name), info(name))
-        if head is None or not head.writable("email"):
-            continue
-        if head.writable("name") or head.writable("company"):
+        if _buyer_header(build_table(schema.BUYERS, name, top(name), info(name))):
             return name
     return None
+
+
+def _buyer_header(head: Table | None) -> bool:
+    """Whether a sheet's header holds a buyer: an Email and a Name or Company inq is sure of."""
+    if head is None or not head.writable("email"):
+        return False
+    return head.writable("name") or head.writable("company")
 
 
 def _load_ods(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) -> Workbook:
@@ -464,6 +492,7 @@ def _load_ods(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = (
         found = _find_sheets(
             names, wanted, lambda n: ods.rows(n)[:HEAD_ROWS], lambda _n: info, also
         )
+        _whole_if_shared(found, wanted, head_only)
         for key in wanted:
             name = found.get(key)
             if name is None:
