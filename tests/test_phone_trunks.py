@@ -88,3 +88,22 @@ def test_the_countries_that_keep_their_zero_are_libphonenumbers():
             if example is not None and example.italian_leading_zero:
                 found.add(str(example.country_code))
     assert found == LEADING_ZERO_KEPT
+
+
+@pytest.mark.parametrize(
+    ("stored", "typed", "country"),
+    [
+        ("+65 8123 4567", "8123 4567", "Singapore"),  # 8 digits at home: shorter than a key
+        ("+852 5123 4567", "5123-4567", "Hong Kong"),
+        ("8123 4567", "+65 8123 4567", "Singapore"),  # stored the local way, typed in full
+    ],
+)
+def test_a_short_local_number_finds_the_full_one(inq, build, stored, typed, country):
+    path = build(
+        buyers=[{"buyer_id": "B0001", "name": "Tan Wei", "company": "Merlion Lights",
+                 "email": "wei@merlionlights.sg", "phone": stored, "country": country}]
+    )  # fmt: skip
+    result = inq("-w", path, "lookup", typed, "--json")
+    assert result.exit_code == 0, result.output
+    top = json.loads(result.stdout)["matches"][0]
+    assert (top["buyer_id"], top["reasons"]) == ("B0001", ["same phone"])

@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 from inquiry_cli.contract.records import Table
 from inquiry_cli.domain import model
 from inquiry_cli.domain.countries import country_code
-from inquiry_cli.domain.identity import phone_key, without_bracketed_trunk
+from inquiry_cli.domain.identity import PHONE_KEY_DIGITS, phone_key, without_bracketed_trunk
 from inquiry_cli.domain.model import Buyer
 
 # Free-mail providers: a shared domain here says nothing about being colleagues.
@@ -284,10 +284,18 @@ def _match_phones(cols: BuyerColumns, typed: str, hit) -> None:
     if not key:
         return
     countries = cols.column("country")
+    # A number typed the local way may be shorter than the keys (8 digits in Singapore or
+    # Hong Kong, "9672 5815" for +65 9672 5815): then its digits end the stored key.
+    short = len(key) < PHONE_KEY_DIGITS
     for kind in ("phone", "fax"):
         numbers = cols.column(kind)
         for i, number_key in enumerate(cols.column(f"{kind}_key")):
-            if number_key == key and (number := numbers[i]):
+            if not number_key:
+                continue
+            alike = number_key == key or (short and number_key.endswith(key))
+            if not alike and len(number_key) < PHONE_KEY_DIGITS:  # stored short, typed long
+                alike = key.endswith(number_key)
+            if alike and (number := numbers[i]):
                 if same_number(typed, number, country_code(countries[i])):
                     hit(i, SCORE_PHONE, f"same {kind}")
                 else:
