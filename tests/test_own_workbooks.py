@@ -460,3 +460,23 @@ def test_grade_suggest_knows_the_buyers_a_log_names_by_client(inq, table_tracker
     by_row = {r["row"]: r["email"] for r in rows}
     assert by_row[3] == "omar@deltalamps.eg"  # "Delta Lamps Co": by company
     assert by_row[6] is None  # a walk-in named nowhere in the list
+
+
+def test_a_company_merged_over_its_contacts_rows_is_each_contacts(inq, tmp_path):
+    """Company and Country merged down over a company's two contacts (a common tracker
+    layout): both contacts have them; a title merged across the top changes nothing."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["客户跟进表 2026"])
+    ws.merge_cells("A1:E1")
+    ws.append(["Company", "Contact", "Email", "Country", "Grade"])
+    ws.append(["Fjord Lys AS", "Nils Berg", "nils@fjordlys.no", "Norway", "A"])
+    ws.append([None, "Siri Moe", "siri@fjordlys.no", None, "B"])
+    ws.merge_cells("A3:A4")
+    ws.merge_cells("D3:D4")
+    ws.append(["Atlas Power", "Karim Said", "karim@atlaspower.ma", "Morocco", "C"])
+    path = save(wb, tmp_path / "tracker.xlsx")
+    card = json.loads(inq("-w", path, "lookup", "siri@fjordlys.no", "--json").stdout)["card"]
+    assert (card["buyer"]["company"], card["buyer"]["country"]) == ("Fjord Lys AS", "Norway")
+    stats = json.loads(inq("-w", path, "stats", "--json").stdout)
+    assert [(c["name"], c["count"]) for c in stats["buyers"]["by_country"]][0] == ("Norway", 2)

@@ -300,7 +300,10 @@ class Repack:
         BUDGET.take(cells)
         try:
             with guard(f"{self.src.path.name}: sheet {name!r}"):
-                return self.book().get_sheet_by_name(name).to_python(skip_empty_area=False)
+                sheet = self.book().get_sheet_by_name(name)
+                return fill_down_merges(
+                    sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges
+                )
         finally:
             BUDGET.give(cells)
 
@@ -327,3 +330,24 @@ class Repack:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def fill_down_merges(rows: list[list[Any]], merges: Any) -> list[list[Any]]:
+    """A cell merged down over several rows (a company over its two contacts' rows) gives
+    its value to each of them, as the user sees it; merges across columns (a title over
+    the header) are left as they are. Read only: writes never touch merged cells."""
+    for merge in merges or ():
+        try:
+            (r1, c1), (r2, c2) = merge
+        except (TypeError, ValueError):
+            continue
+        if r2 <= r1 or c1 != c2 or r1 >= len(rows) or c1 >= len(rows[r1]):
+            continue
+        value = rows[r1][c1]
+        if value in ("", None):
+            continue
+        for r in range(r1 + 1, min(r2, len(rows) - 1) + 1):
+            row = rows[r]
+            if c1 < len(row) and row[c1] in ("", None):
+                row[c1] = value
+    return rows
