@@ -33,17 +33,26 @@ Notes = Annotated[str | None, typer.Option("--notes", help="Notes.")]
 
 
 def save(st: AppState, book, outcome, dry_run: bool) -> None:
-    """Hand the change set to the safe write path (or just describe it) and report."""
-    from inquiry_cli.output.views import print_outcome
+    """Hand the change set to the safe write path (or just describe it) and report.
 
-    if not dry_run and not outcome.changes.is_empty():
+    Cells that hold a formula are left as they are (the write path keeps them); what
+    would have set them is not said, and each kept formula is."""
+    from inquiry_cli.output.views import print_outcome
+    from inquiry_cli.workbook.write import formulas_kept
+
+    kept = {}
+    if dry_run:
+        kept = formulas_kept(st.workbook, outcome.changes)
+    elif not outcome.changes.is_empty():
         from inquiry_cli.workbook.write import apply
 
         outcome.changes.command = st.command
         result = apply(st.workbook, outcome.changes, stamp=book.stamp)
         for note in result.notes:
             echo(f"Note: {note}", err=True)
-    print_outcome(outcome, dry_run=dry_run, book=book)
+        kept = result.kept
+    outcome.forget_kept(kept)
+    print_outcome(outcome, dry_run=dry_run, book=book, kept=kept)
 
 
 @app.command()

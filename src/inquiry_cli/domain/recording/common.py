@@ -50,6 +50,10 @@ def channel(text: str, allowed: tuple[str, ...] | None = None) -> str:
     return name
 
 
+# A cell a change set sets: (sheet, row, column), Excel's numbers.
+Spot = tuple[str, int, int]
+
+
 @dataclass
 class Outcome:
     """What a recording command did (or would do), for the user and for --json."""
@@ -59,6 +63,21 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     buyer: model.Buyer | None = None
     ids: dict[str, str] = field(default_factory=dict)
+    # Lines true only once their cell is written (line -> the cell): the write path keeps
+    # a cell that holds a formula, and then the line is not said.
+    upon: dict[str, Spot] = field(default_factory=dict)
+
+    def tell(self, line: str, upon: Spot) -> None:
+        """Say `line` if the cell `upon` gets written."""
+        self.lines.append(line)
+        self.upon[line] = upon
+
+    def forget_kept(self, kept: dict[str, list[tuple[int, int]]]) -> None:
+        """The write path left these cells as they were (they hold formulas): drop their
+        sets from the change set and the lines that said what they would become."""
+        spots = {(sheet, r, c) for sheet, cells in kept.items() for r, c in cells}
+        self.changes.drop_sets(kept)
+        self.lines = [line for line in self.lines if self.upon.get(line) not in spots]
 
 
 def pending(changes: ChangeSet, table: Table | None, key: str) -> list[Any]:
@@ -254,30 +273,31 @@ def reply_value(table: Table, when: dt.datetime) -> CellValue:
 
 def set_cell(
     table: Table | None, rownum: int, key: str, value: CellValue, changes: ChangeSet, out: Outcome
-) -> bool:
+) -> Spot | None:
+    """Set a field of an existing row, or warn why not; the cell set, or None."""
     if table is None:
-        return False  # no such sheet: nothing to update
+        return None  # no such sheet: nothing to update
     if not table.has(key):
         out.warnings.append(
             f"{table.name} has no {table.spec.column(key).header} column: not updated"
         )
-        return False
+        return None
     if not table.writable(key):
         out.warnings.append(f"{table.why_not_written(key)}: not updated")
-        return False
+        return None
     changes.set(table.name, rownum, table.col(key), value)
-    return True
+    return (table.name, rownum, table.col(key))
 
 
 def advance_last_contact(
     buyers: Table, buyer: model.Buyer, when: dt.datetime, changes: ChangeSet, out: Outcome
-) -> bool:
+) -> Spot | None:
     """Move the buyer's Last contact forward to `when`: never back over a later date the
     user typed, nor over a cell that holds something inq cannot read as a date."""
     if not 0 < buyer.row <= buyers.last_row or not buyers.has("last_contact"):
-        return False
+        return None
     if buyer.last_contact is not None and when < buyer.last_contact:
-        return False
+        return None
     if buyer.last_contact is None:
         i = buyers.row_index(buyer.row)
         raw = buyers.rows[i][buyers.columns["last_contact"]] if i is not None else None
@@ -286,7 +306,7 @@ def advance_last_contact(
                 f"{buyers.name} row {buyer.row}, {buyers.header_of('last_contact')}: "
                 f"{str(raw)!r} is not a date inq can read, so it is left as it is"
             )
-            return False
+            return None
     return set_cell(buyers, buyer.row, "last_contact", when, changes, out)
 
 
@@ -309,12 +329,12 @@ def follow_up_done(
         return
     if own_cell(book, buyer.row, "next_follow_up") in (None, ""):
         return  # (one row per inquiry: the date is an earlier row's, history)
-    if not set_cell(buyers, buyer.row, "next_follow_up", None, changes, out):
-        return
-    if tell:
+    spot = set_cell(buyers, buyer.row, "next_follow_up", None, changes, out)
+    if spot and tell:
         day = "today's" if due.date() == now.date() else "the past"
-        out.lines.append(
-            f"Cleared {day} Next follow-up date ({due:%Y-%m-%d}): this contact follows it up"
+        out.tell(
+            f"Cleared {day} Next follow-up date ({due:%Y-%m-%d}): this contact follows it up",
+            spot,
         )
 
 

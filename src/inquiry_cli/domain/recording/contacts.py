@@ -106,9 +106,9 @@ def mark_replied(
         )
         return
     for inq in answered:
-        if set_cell(inquiries, inq.row, "replied", said, changes, out):
+        if spot := set_cell(inquiries, inq.row, "replied", said, changes, out):
             ident = inq.inquiry_id or f"row {inq.row}"
-            out.lines.append(f"Inquiry {ident} marked replied at {when:%Y-%m-%d %H:%M}")
+            out.tell(f"Inquiry {ident} marked replied at {when:%Y-%m-%d %H:%M}", spot)
 
 
 def note_contact(

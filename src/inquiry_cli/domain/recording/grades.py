@@ -96,17 +96,19 @@ def set_grade(
     history: list[tuple[str | None, str | None]] = []  # (inquiry id, old grade)
     if buyer is None:
         buyer = model.Buyer(row=0, email=target.inquiries[0].email if target.inquiries else None)
-    elif buyer.grade != grade and set_cell(buyers, buyer.row, "grade", grade, changes, out):
+    elif buyer.grade != grade and (
+        spot := set_cell(buyers, buyer.row, "grade", grade, changes, out)
+    ):
         history.append((None, buyer.grade))
         was = f" (was {buyer.grade})" if buyer.grade else ""
-        out.lines.append(f"{buyer.key} {buyer.label} is now grade {grade}{was}")
+        out.tell(f"{buyer.key} {buyer.label} is now grade {grade}{was}", spot)
     for inq in target.inquiries:
         if inq.grade == grade or inquiries is None:
             continue
-        if set_cell(inquiries, inq.row, "grade", grade, changes, out):
+        if spot := set_cell(inquiries, inq.row, "grade", grade, changes, out):
             ident = inq.inquiry_id or f"row {inq.row}"
             history.append((inq.inquiry_id, inq.grade))
-            out.lines.append(f"Inquiry {ident} graded {grade}")
+            out.tell(f"Inquiry {ident} graded {grade}", spot)
     if not history:
         out.lines.append(f"{buyer.key} {buyer.label} is already grade {grade}: nothing to change")
         return out

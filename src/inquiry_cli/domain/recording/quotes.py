@@ -58,9 +58,10 @@ def record_quote(
     )
     if candidates and inquiries is not None:
         target = candidates[-1]
-        if set_cell(inquiries, target.row, "quote_no", draft.number, changes, out):
-            out.lines.append(
-                f"Inquiry {target.inquiry_id or f'row {target.row}'} gets quote {draft.number}"
+        if spot := set_cell(inquiries, target.row, "quote_no", draft.number, changes, out):
+            out.tell(
+                f"Inquiry {target.inquiry_id or f'row {target.row}'} gets quote {draft.number}",
+                spot,
             )
             if model.moves_forward(target.status, "Quoted") and inquiries.writable("status"):
                 changes.set(inquiries.name, target.row, inquiries.col("status"), "Quoted")

@@ -1,0 +1,61 @@
+"""What a new user's attack found in the writing commands and their messages (QA round 2).
+
+Each test builds its own tiny workbook and runs the CLI on it, as the user would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import xlsxwriter
+
+
+def formula_buyers(path: Path, *, last_contact_formula: bool = False) -> Path:
+    """Buyers whose Next follow-up is the user's own formula on Last contact (=C2+7), with
+    the values Excel caches beside it (the reader sees only those)."""
+    wb = xlsxwriter.Workbook(str(path))
+    day = wb.add_format({"num_format": "yyyy-mm-dd"})
+    ws = wb.add_worksheet("Buyers")
+    ws.write_row(0, 0, ["Name", "Email", "Last contact", "Next follow-up", "Grade"])
+    ws.write_row(1, 0, ["Anna Kowalska", "anna@lumex.example"])
+    if last_contact_formula:  # Last contact, too, is worked out (from a date beside it)
+        ws.write_formula(1, 2, "=F2", day, dt.date(2026, 11, 10))
+        ws.write_datetime(1, 5, dt.datetime(2026, 11, 10), day)
+    else:
+        ws.write_datetime(1, 2, dt.datetime(2026, 11, 10), day)
+    ws.write_formula(1, 3, "=C2+7", day, dt.date(2026, 11, 17))
+    ws.write(1, 4, "B")
+    wb.close()
+    return path
+
+
+def test_log_keeps_the_users_formula_and_says_so(inq, tmp_path):
+    book = formula_buyers(tmp_path / "f.xlsx")
+    dry = inq("-w", book, "log", "anna@lumex.example", "-c", "email", "-s", "sent price", "-n")
+    assert dry.exit_code == 0, dry.output
+    assert "Cleared" not in dry.output and "(cleared)" not in dry.output
+    assert "keep the formula in Buyers D2 (Next follow-up)" in dry.output
+
+    done = inq("-w", book, "log", "anna@lumex.example", "-c", "email", "-s", "sent price")
+    assert done.exit_code == 0, done.output
+    assert "Cleared" not in done.output and "(cleared)" not in done.output
+    assert (
+        "Kept the formula in Buyers D2 (Next follow-up): inq does not overwrite formulas"
+        in done.output
+    )
+    ws = openpyxl.load_workbook(book)["Buyers"]
+    assert ws["D2"].value == "=C2+7"
+    assert ws["C2"].value == dt.datetime(2026, 11, 27, 10, 0)  # the plain date moved on
+
+
+def test_a_formula_in_last_contact_is_kept_too(inq, tmp_path):
+    book = formula_buyers(tmp_path / "f.xlsx", last_contact_formula=True)
+    done = inq("-w", book, "log", "anna@lumex.example", "-c", "tel", "-s", "called")
+    assert done.exit_code == 0, done.output
+    assert "Kept the formula in Buyers C2 (Last contact)" in done.output
+    assert "Last contact: 2026-11-10 ->" not in done.output
+    ws = openpyxl.load_workbook(book)["Buyers"]
+    assert ws["C2"].value == "=F2" and ws["D2"].value == "=C2+7"
+    assert openpyxl.load_workbook(book)["Contacts"].max_row == 2  # the contact is logged
