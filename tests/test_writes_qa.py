@@ -59,3 +59,55 @@ def test_a_formula_in_last_contact_is_kept_too(inq, tmp_path):
     ws = openpyxl.load_workbook(book)["Buyers"]
     assert ws["C2"].value == "=F2" and ws["D2"].value == "=C2+7"
     assert openpyxl.load_workbook(book)["Contacts"].max_row == 2  # the contact is logged
+
+
+def smith_buyers(path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Buyers"
+    ws.append(["Name", "Company", "Email", "Grade", "Last contact"])
+    ws.append(["Anna Kowalska", "Lumex", "anna@lumex.example", "B", dt.date(2026, 11, 2)])
+    ws.append(["John Smith", "Smith Lighting", "john@smithlighting.example", "C", None])
+    wb.save(path)
+    return path
+
+
+def test_an_explicit_email_beats_a_fuzzy_buyer(inq, tmp_path):
+    book = smith_buyers(tmp_path / "s.xlsx")
+    args = ["--buyer", "Jon Smith", "--name", "Jon Smith", "--company", "Acme Ltd"]
+    done = inq(
+        "-w", book, "inquiry", *args, "--email", "jon@acme.example", "-c", "email", "-m", "price?"
+    )
+    assert done.exit_code == 0, done.output
+    assert "similar buyer exists" in done.stderr and "John Smith" in done.stderr
+    assert "Recorded inquiry I0001 from jon@acme.example Jon Smith" in done.stdout
+    wb = openpyxl.load_workbook(book)
+    assert [c.value for c in wb["Buyers"][4]][:3] == ["Jon Smith", "Acme Ltd", "jon@acme.example"]
+    assert wb["Buyers"]["E3"].value is None  # John Smith untouched
+    assert wb["Inquiries"]["E2"].value == "jon@acme.example"
+    # the email of a buyer who is there: that buyer, whatever --buyer guessed
+    fresh = smith_buyers(tmp_path / "fresh.xlsx")
+    again = inq("-w", fresh, "inquiry", "-b", "Jon Smith", "--email", "ANNA@lumex.example",
+                "-c", "email", "-m", "x", "-n")  # fmt: skip
+    assert again.exit_code == 0, again.output
+    assert "Email=anna@lumex.example" in again.stdout
+    # an exact --buyer that another --email contradicts is refused
+    clash = inq("-w", book, "inquiry", "-b", "anna@lumex.example", "--email", "x@y.example",
+                "-c", "email", "-m", "x", "-n")  # fmt: skip
+    assert clash.exit_code == 2 and clash.stderr.startswith("Error: ") and "--email" in clash.stderr
+
+
+def test_a_fuzzy_who_is_said_before_it_is_written(inq, tmp_path):
+    book = smith_buyers(tmp_path / "s.xlsx")
+    dry = inq("-w", book, "log", "Jon Smith", "-c", "tel", "-s", "called", "-n")
+    assert dry.stdout.startswith("'Jon Smith' taken as john@smithlighting.example John Smith")
+    done = inq("-w", book, "log", "Jon Smith", "-c", "tel", "-s", "called")
+    assert done.exit_code == 0, done.output
+    assert done.stdout.startswith(
+        "'Jon Smith' taken as john@smithlighting.example John Smith (Smith Lighting): name like"
+    )
+    exact = inq("-w", book, "log", "John Smith", "-c", "tel", "-s", "called")
+    assert "taken as" not in exact.stdout
+    graded = inq("-w", book, "grade", "Jon Smith", "B")
+    assert graded.exit_code == 0, graded.output
+    assert "'Jon Smith' taken as john@smithlighting.example" in graded.stdout

@@ -236,13 +236,15 @@ def log(
         # rows read (the checks come first, so a bad summary is reported before the buyer).
         what = reads.log_buyer_read(who, incoming)
         history = what.history
+        match = None
         book, buyer = read_for(st.workbook, who, history, headers_only=what.heads)
         if not incoming and buyer is None:
             from inquiry_cli.domain.linking import buyer_keys, buyer_names
             from inquiry_cli.workbook.mentions import add_rows_mentioning
 
             recording.check_contact(channel, summary, when, st.now)
-            buyer = recording.resolve_buyer(book.table("buyers"), who).buyer
+            match = recording.resolve_buyer(book.table("buyers"), who)
+            buyer = match.buyer
             add_rows_mentioning(book, history, buyer_keys(buyer), buyer_names(buyer))
         outcome = recording.log_contact(
             book,
@@ -255,4 +257,6 @@ def log(
             now=st.now,
             buyer=buyer,
         )
+        if match is not None:
+            recording.say_taken(outcome, who, match)
         save(st, book, outcome, dry_run)

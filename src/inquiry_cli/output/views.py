@@ -289,6 +289,8 @@ def print_outcome(outcome, *, dry_run: bool, book, kept=None) -> None:
 
     for warning in dict.fromkeys(outcome.warnings):  # each once, however many rows
         echo(f"Warning: {warning}", err=True)
+    for line in outcome.taken:  # whom a name was taken as, before what was done to them
+        echo(line)
     if dry_run:
         echo("Dry run: nothing was written. The change would be:")
         for line in describe_changes(outcome.changes, book, kept):

@@ -27,6 +27,7 @@ from inquiry_cli.domain.recording.common import (
     reply_value,
     resolve_buyer,
     row_for,
+    say_taken,
     set_cell,
     table_or_new_sheet,
 )
@@ -80,6 +81,7 @@ __all__ = [
     "resolve_buyer",
     "resolve_grade_target",
     "row_for",
+    "say_taken",
     "set_cell",
     "set_grade",
     "table_or_new_sheet",

@@ -12,7 +12,7 @@ from inquiry_cli.contract.changes import AddSheet, CellValue, ChangeSet
 from inquiry_cli.contract.records import Table, Workbook
 from inquiry_cli.domain import model
 from inquiry_cli.domain.linking import LOG_SHEETS, NAMING, naming
-from inquiry_cli.domain.matching import Match, best, find, parse_query, sure
+from inquiry_cli.domain.matching import SCORE_PHONE, Match, best, find, parse_query, sure
 from inquiry_cli.domain.recording.numbering import add_row
 from inquiry_cli.errors import InqError, NotFound, UsageError
 
@@ -66,6 +66,8 @@ class Outcome:
     # Lines true only once their cell is written (line -> the cell): the write path keeps
     # a cell that holds a formula, and then the line is not said.
     upon: dict[str, Spot] = field(default_factory=dict)
+    # Whom a WHO found by likeness was taken as: said first, on dry runs too (taken_as).
+    taken: list[str] = field(default_factory=list)
 
     def tell(self, line: str, upon: Spot) -> None:
         """Say `line` if the cell `upon` gets written."""
@@ -103,6 +105,31 @@ def resolve_buyer(buyers: Table, who: str) -> Match:
         return top
     names = "; ".join(f"{m.buyer.key} {m.buyer.label}" for m in matches[:5])
     raise InqError(f"{who!r} matches {len(matches)} buyers ({names}): use the email or Buyer ID")
+
+
+# Reasons that name one buyer for certain; any other match is a likeness (a name like
+# it, an email at the same company domain, a phone ending in the same digits).
+_EXACT_REASONS = ("same email", "same phone", "same fax", "same name", "same company", "Buyer ID")
+
+
+def taken_as(who: str, match: Match) -> str | None:
+    """The line that says whom a WHO found by likeness was taken as, before anything is
+    written to them ("'Jon Smith' taken as john@... John Smith: name like ..."); None
+    when WHO names the buyer exactly."""
+    exact = any(
+        r in _EXACT_REASONS or r.startswith(("row ", "same email as", "same phone as"))
+        for r in match.reasons
+    )
+    if exact or match.score >= SCORE_PHONE:
+        return None
+    return f"{who!r} taken as {match.buyer.key} {match.buyer.label}: {'; '.join(match.reasons)}"
+
+
+def say_taken(out: Outcome, who: str, match: Match) -> None:
+    """Say whom WHO was taken as, if it named them by likeness (see taken_as)."""
+    line = taken_as(who, match)
+    if line is not None:
+        out.taken.append(line)
 
 
 def region_of(book: Workbook, country: str) -> str | None:

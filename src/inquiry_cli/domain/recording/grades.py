@@ -16,6 +16,7 @@ from inquiry_cli.domain.recording.common import (
     append_row,
     resolve_buyer,
     set_cell,
+    taken_as,
 )
 from inquiry_cli.domain.recording.inquiry_rows import one_sheet
 from inquiry_cli.errors import UsageError
@@ -37,6 +38,7 @@ class GradeTarget:
 
     buyer: model.Buyer | None  # None: an inquiry whose sender is not in Buyers
     inquiries: list[model.Inquiry]  # the inquiries to grade with the buyer
+    taken: str | None = None  # whom a WHO found by likeness was taken as (taken_as)
 
 
 def resolve_grade_target(book: Workbook, who: str) -> GradeTarget:
@@ -50,7 +52,8 @@ def resolve_grade_target(book: Workbook, who: str) -> GradeTarget:
         for i, ident in enumerate(inquiries.values("inquiry_id")):
             if ident and ident.upper() == wanted:
                 return target_for_row(book, inquiries.row_numbers[i])
-    buyer = resolve_buyer(buyers, who).buyer
+    match = resolve_buyer(buyers, who)
+    buyer = match.buyer
     pending = [
         i
         for i in model.load(inquiries, model.Inquiry, model.rows_of(inquiries, buyer))
@@ -58,7 +61,7 @@ def resolve_grade_target(book: Workbook, who: str) -> GradeTarget:
     ]
     if one_sheet(book):  # one row per inquiry: the grade is the latest row's, history stays
         pending = [i for i in pending if i.row == buyer.row]
-    return GradeTarget(buyer, pending)
+    return GradeTarget(buyer, pending, taken_as(who, match))
 
 
 def target_for_row(book: Workbook, row: int) -> GradeTarget:
@@ -92,6 +95,8 @@ def set_grade(
     inquiries = book.get("inquiries")
     changes = changes or ChangeSet()
     out = Outcome(changes, buyer=target.buyer)
+    if target.taken:
+        out.taken.append(target.taken)
     buyer = target.buyer
     history: list[tuple[str | None, str | None]] = []  # (inquiry id, old grade)
     if buyer is None:

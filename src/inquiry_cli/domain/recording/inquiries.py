@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from inquiry_cli.contract.changes import CellValue, ChangeSet
-from inquiry_cli.contract.records import Workbook
+from inquiry_cli.contract.records import Table, Workbook
 from inquiry_cli.domain import model
-from inquiry_cli.domain.matching import find, parse_query
+from inquiry_cli.domain.matching import Match, Query, find, parse_query, sure
 from inquiry_cli.domain.recording.buyers import NewBuyer, add_buyer, fill_from_query
 from inquiry_cli.domain.recording.common import (
     INQUIRY_CHANNELS,
@@ -19,6 +19,7 @@ from inquiry_cli.domain.recording.common import (
     pending,
     resolve_buyer,
     set_cell,
+    taken_as,
 )
 from inquiry_cli.domain.recording.inquiry_rows import add_inquiry_row, one_sheet
 from inquiry_cli.domain.recording.numbering import id_value, next_id, raw_column
@@ -52,10 +53,17 @@ def record_inquiry(
     buyers = book.table("buyers")
     changes = changes if changes is not None else ChangeSet()
     out = Outcome(changes)
+    taken = None
     if who and buyer is None:
         matches = find(buyers, parse_query(who))
         if matches:
-            buyer = resolve_buyer(buyers, who).buyer
+            match = resolve_buyer(buyers, who)
+            buyer, taken = match.buyer, taken_as(who, match)
+            if new.email and new.email.strip().lower() != (buyer.email or "").lower():
+                buyer = _by_email(buyers, who, new, match, taken)
+                taken = None
+                if buyer is None:
+                    fill_from_query(new, parse_query(who))  # (WHO as the name, if none)
         else:
             fill_from_query(new, parse_query(who))
     rows_of_one_sheet = one_sheet(book)  # (one row per inquiry: the buyer on each)
@@ -70,6 +78,8 @@ def record_inquiry(
         buyer = added.buyer
     assert buyer is not None
     out.buyer = buyer
+    if taken:
+        out.taken.append(taken)
     inquiries = book.get("inquiries")
     existing_ids = (
         inquiries.values("inquiry_id") + pending(changes, inquiries, "inquiry_id")
@@ -113,6 +123,22 @@ def record_inquiry(
             set_cell(buyers, buyer.row, "products", joined, changes, out)
         advance_last_contact(buyers, buyer, received, changes, out)
     return out
+
+
+def _by_email(
+    buyers: Table, who: str, new: NewBuyer, match: Match, taken: str | None
+) -> model.Buyer | None:
+    """The sender when --email is not the email of the buyer --buyer found: the buyer
+    with that email, or None (a new one, added with the particulars given). An exact
+    --buyer (email, Buyer ID, phone) that --email contradicts is refused."""
+    email = (new.email or "").strip().lower()
+    if taken is None:
+        raise UsageError(
+            f"--buyer {who!r} is {match.buyer.key} {match.buyer.label}, but --email says "
+            f"{new.email}: give the one that is right"
+        )
+    same = sure(find(buyers, Query(raw=email, email=email)))
+    return same[0].buyer if same else None
 
 
 def esample_step(book: Workbook, buyer: model.Buyer, product: str | None) -> str | None:
