@@ -29,7 +29,10 @@ def test_add_buyer(inq, contract_workbook):
         "--source", "Alibaba",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert result.stdout == "Added buyer B0003: Somchai Jaidee (Sun Power Co., Ltd)\n"
+    assert result.stdout == (
+        "Added buyer B0003: Somchai Jaidee (Sun Power Co., Ltd)\n"
+        "First contact and Last contact set to 2026-11-27, the day of this first contact\n"
+    )
     new = by_header(contract_workbook, "Buyers")[-1]
     assert new["Buyer ID"] == "B0003"
     assert new["Email"] == "somchai@sunpower.co.th"
@@ -142,6 +145,7 @@ def test_inquiry_from_new_sender_then_reply(inq, contract_workbook):
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         "Added buyer B0003: carlos@andes-ilum.cl\n"
+        "First contact and Last contact set to 2026-11-27, the day of this first contact\n"
         "Recorded inquiry I0001 from B0003 carlos@andes-ilum.cl about LED-FL-100 "
         "(alibaba, received 2026-11-27 08:15)\n"
     )

@@ -111,3 +111,23 @@ def test_a_fuzzy_who_is_said_before_it_is_written(inq, tmp_path):
     graded = inq("-w", book, "grade", "Jon Smith", "B")
     assert graded.exit_code == 0, graded.output
     assert "'Jon Smith' taken as john@smithlighting.example" in graded.stdout
+
+
+def test_add_says_what_it_wrote_and_nothing_else(inq, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Customer list"
+    ws.append(["Client", "Contact person", "E-mail", "Last contacted"])  # Client: a guess
+    ws.append(["Keystone Lighting Inc", "Chris Clark", "chris@keystone.example", None])
+    book = tmp_path / "c.xlsx"
+    wb.save(book)
+    done = inq("-w", book, "add", "--name", "Sam Lee", "--company", "Brightline",
+               "--email", "sam@brightline.example")  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert done.stdout.splitlines() == [
+        "Added buyer sam@brightline.example: Sam Lee",
+        "Last contacted set to 2026-11-27, the day of this first contact",
+    ]
+    assert "Company ('Client' is only a guess)" in done.stderr
+    row = [c.value for c in openpyxl.load_workbook(book)["Customer list"][3]]
+    assert row == [None, "Sam Lee", "sam@brightline.example", dt.datetime(2026, 11, 27)]
