@@ -131,3 +131,36 @@ def test_add_says_what_it_wrote_and_nothing_else(inq, tmp_path):
     assert "Company ('Client' is only a guess)" in done.stderr
     row = [c.value for c in openpyxl.load_workbook(book)["Customer list"][3]]
     assert row == [None, "Sam Lee", "sam@brightline.example", dt.datetime(2026, 11, 27)]
+
+
+def test_channels_rows_and_the_users_own_words(inq, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "客户列表"
+    ws.append(["客户名称", "邮箱", "客户等级"])
+    ws.append(["Savannah Electric", "james@savannah.example", "A级"])
+    ws.append(["Nile Lights", "omar@nile.example", "C级"])
+    log = wb.create_sheet("跟进记录")
+    log.append(["日期", "客户名称", "跟进方式", "跟进内容"])
+    log.append([dt.datetime(2026, 11, 20), "Nile Lights", "电话", "客户说下周下单"])
+    book = tmp_path / "cn.xlsx"
+    wb.save(book)
+
+    # one channel list: an inquiry may come by WhatsApp as a contact may
+    came = inq("-w", book, "inquiry", "-b", "james@savannah.example", "-c", "whatsapp",
+               "-m", "price?", "-n")  # fmt: skip
+    assert came.exit_code == 0, came.output
+    # a row reference names a row, never a phone nor somebody to add
+    header = inq("-w", book, "lookup", "row 1")
+    assert header.exit_code == 1 and header.stderr == "Error: row 1 is the header row of 客户列表\n"
+    assert "Savannah Electric" in inq("-w", book, "lookup", "行 2").stdout
+    assert "holds no buyer" in inq("-w", book, "lookup", "第9行").stderr
+    # the log's own word for the channel, the grade column's own form
+    assert (
+        inq("-w", book, "log", "james@savannah.example", "-c", "tel", "-s", "called").exit_code == 0
+    )
+    graded = inq("-w", book, "grade", "james@savannah.example", "B")
+    assert graded.exit_code == 0, graded.output
+    wb = openpyxl.load_workbook(book)
+    assert [c.value for c in wb["跟进记录"][3]][1:3] == ["Savannah Electric", "电话"]
+    assert wb["客户列表"]["C2"].value == "B级"

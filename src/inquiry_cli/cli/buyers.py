@@ -34,7 +34,7 @@ def lookup(
     Example: inq lookup buyer@example.com
     """
     from inquiry_cli.domain import lookup as service
-    from inquiry_cli.domain.matching import best, find, parse_query
+    from inquiry_cli.domain.matching import best, find, no_buyer_on_row, parse_query
     from inquiry_cli.errors import NotFound, UsageError
     from inquiry_cli.output import views
     from inquiry_cli.workbook import read
@@ -50,6 +50,8 @@ def lookup(
             from inquiry_cli.output.json_output import print_json
 
             print_json({"query": query, "matches": [], "card": None})
+        if parsed.row is not None:  # a row reference: nobody to add
+            raise NotFound(no_buyer_on_row(book.table("buyers"), parsed.row))
         raise NotFound(f"no buyer matches {query!r}; to add them: {add_command(parsed)}")
     top = best(matches)
     if top is not None:  # the card needs this buyer's rows of the other sheets, no more

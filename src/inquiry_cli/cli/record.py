@@ -102,7 +102,7 @@ def inquiry(
         typer.Option(
             "--channel",
             "-c",
-            help="alibaba, email, tel, fax, post, trade-show or website.",
+            help="alibaba, email, tel, fax, whatsapp, wechat, trade-show, website...",
             show_default=False,
         ),
     ],

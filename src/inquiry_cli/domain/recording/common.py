@@ -11,34 +11,19 @@ from inquiry_cli.contract import schema
 from inquiry_cli.contract.changes import AddSheet, CellValue, ChangeSet
 from inquiry_cli.contract.records import Table, Workbook
 from inquiry_cli.domain import model
+from inquiry_cli.domain.channels import CHANNELS, channel_word
 from inquiry_cli.domain.linking import LOG_SHEETS, NAMING, naming
-from inquiry_cli.domain.matching import SCORE_PHONE, Match, best, find, parse_query, sure
+from inquiry_cli.domain.matching import (
+    SCORE_PHONE,
+    Match,
+    best,
+    find,
+    no_buyer_on_row,
+    parse_query,
+    sure,
+)
 from inquiry_cli.domain.recording.numbering import add_row
 from inquiry_cli.errors import InqError, NotFound, UsageError
-
-# Channels an inquiry or contact can come by; what people type -> the canonical name.
-CHANNELS = {
-    "alibaba": "alibaba", "ali": "alibaba", "阿里": "alibaba", "阿里巴巴": "alibaba",
-    "made-in-china": "made-in-china", "madeinchina": "made-in-china", "mic": "made-in-china",
-    "中国制造网": "made-in-china", "global-sources": "global-sources",
-    "globalsources": "global-sources", "环球资源": "global-sources", "hktdc": "hktdc",
-    "香港贸发局": "hktdc",
-    "email": "email", "e-mail": "email", "mail": "email", "邮件": "email",
-    "tel": "tel", "phone": "tel", "call": "tel", "telephone": "tel", "电话": "tel",
-    "fax": "fax", "传真": "fax",
-    "post": "post", "courier": "post", "express": "post", "快递": "post", "邮寄": "post",
-    "trade-show": "trade-show", "tradeshow": "trade-show", "show": "trade-show",
-    "fair": "trade-show", "展会": "trade-show",
-    "website": "website", "web": "website", "网站": "website",
-    "meeting": "meeting", "visit": "meeting", "拜访": "meeting",
-    "whatsapp": "whatsapp", "wechat": "wechat", "微信": "wechat",
-}  # fmt: skip
-
-
-INQUIRY_CHANNELS = (
-    "alibaba", "made-in-china", "global-sources", "hktdc", "email", "tel", "fax", "post",
-    "trade-show", "website",
-)  # fmt: skip
 
 
 def channel(text: str, allowed: tuple[str, ...] | None = None) -> str:
@@ -92,7 +77,10 @@ def pending(changes: ChangeSet, table: Table | None, key: str) -> list[Any]:
 
 def resolve_buyer(buyers: Table, who: str) -> Match:
     """The one buyer WHO means (email, phone, Buyer ID, name...); refuse when unsure."""
-    matches = find(buyers, parse_query(who))
+    query = parse_query(who)
+    matches = find(buyers, query)
+    if not matches and query.row is not None:
+        raise NotFound(no_buyer_on_row(buyers, query.row))
     if not matches:
         raise NotFound(
             f"no buyer matches {who!r}: check with `inq lookup {shlex.quote(who)}` or add them"
@@ -203,6 +191,11 @@ def append_row(
     else:
         if out.buyer is not None and key in LOG_SHEETS and "buyer_id" in values:
             values = named(book, table, out.buyer, values)
+        chan = values.get("channel")
+        if key == "contacts" and isinstance(chan, str) and table.has("channel"):
+            # The log's own word for it (电话, not tel). (Inquiries keep inq's names: the
+            # due rules read fax / alibaba there.)
+            values = {**values, "channel": channel_word(table.values("channel"), chan)}
         row, dropped = row_for(table, values)
         add_row(book, table, row, changes)
         if dropped:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from inquiry_cli.domain.recording.common import (
     taken_as,
 )
 from inquiry_cli.domain.recording.inquiry_rows import one_sheet
+from inquiry_cli.domain.recording.numbering import raw_column
 from inquiry_cli.errors import UsageError
 
 
@@ -81,6 +83,26 @@ def _buyer_of(buyers: Table, inq: model.Inquiry) -> model.Buyer | None:
     return None
 
 
+# A grade as people write it: 'A', 'a', 'A级', 'B类', 'Grade C'.
+_GRADE_FORM = re.compile(r"^((?:grade|level|class)?\s*)([A-Da-d])(\s*[级类等]*)$", re.I)
+
+
+def grade_form(table: Table, grade: str) -> str:
+    """`grade` written the way the sheet's Grade column writes grades (B级 where it holds
+    A级, c where it holds lower-case letters): the form its cells use most."""
+    from collections import Counter
+
+    forms: Counter[tuple[str, bool, str]] = Counter()
+    for value in raw_column(table, "grade"):
+        found = _GRADE_FORM.match(value.strip()) if isinstance(value, str) else None
+        if found:
+            forms[(found.group(1), found.group(2).islower(), found.group(3))] += 1
+    if not forms:
+        return grade
+    (before, lower, after), _n = forms.most_common(1)[0]
+    return f"{before}{grade.lower() if lower else grade}{after}"
+
+
 def set_grade(
     book: Workbook,
     target: GradeTarget,
@@ -102,7 +124,7 @@ def set_grade(
     if buyer is None:
         buyer = model.Buyer(row=0, email=target.inquiries[0].email if target.inquiries else None)
     elif buyer.grade != grade and (
-        spot := set_cell(buyers, buyer.row, "grade", grade, changes, out)
+        spot := set_cell(buyers, buyer.row, "grade", grade_form(buyers, grade), changes, out)
     ):
         history.append((None, buyer.grade))
         was = f" (was {buyer.grade})" if buyer.grade else ""
@@ -110,7 +132,8 @@ def set_grade(
     for inq in target.inquiries:
         if inq.grade == grade or inquiries is None:
             continue
-        if spot := set_cell(inquiries, inq.row, "grade", grade, changes, out):
+        said = grade_form(inquiries, grade)
+        if spot := set_cell(inquiries, inq.row, "grade", said, changes, out):
             ident = inq.inquiry_id or f"row {inq.row}"
             history.append((inq.inquiry_id, inq.grade))
             out.tell(f"Inquiry {ident} graded {grade}", spot)

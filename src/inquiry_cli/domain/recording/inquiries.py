@@ -7,10 +7,10 @@ import datetime as dt
 from inquiry_cli.contract.changes import CellValue, ChangeSet
 from inquiry_cli.contract.records import Table, Workbook
 from inquiry_cli.domain import model
+from inquiry_cli.domain.channels import INQUIRY_CHANNELS
 from inquiry_cli.domain.matching import Match, Query, find, parse_query, sure
 from inquiry_cli.domain.recording.buyers import NewBuyer, add_buyer, fill_from_query
 from inquiry_cli.domain.recording.common import (
-    INQUIRY_CHANNELS,
     Outcome,
     advance_last_contact,
     append_row,
