@@ -85,6 +85,10 @@ def test_an_explicit_email_beats_a_fuzzy_buyer(inq, tmp_path):
     assert [c.value for c in wb["Buyers"][4]][:3] == ["Jon Smith", "Acme Ltd", "jon@acme.example"]
     assert wb["Buyers"]["E3"].value is None  # John Smith untouched
     assert wb["Inquiries"]["E2"].value == "jon@acme.example"
+    # two buyers like 'Jon Smyth' now: the email still says which
+    close = inq("-w", book, "inquiry", "-b", "Jon Smyth", "--email", "jon@acme.example",
+                "-c", "email", "-m", "x", "-n")  # fmt: skip
+    assert close.exit_code == 0 and "Email=jon@acme.example" in close.stdout, close.output
     # the email of a buyer who is there: that buyer, whatever --buyer guessed
     fresh = smith_buyers(tmp_path / "fresh.xlsx")
     again = inq("-w", fresh, "inquiry", "-b", "Jon Smith", "--email", "ANNA@lumex.example",

@@ -56,14 +56,13 @@ def record_inquiry(
     taken = None
     if who and buyer is None:
         matches = find(buyers, parse_query(who))
-        if matches:
+        if matches and new.email:
+            buyer = _by_email(buyers, who, new.email, matches)
+            if buyer is None:
+                fill_from_query(new, parse_query(who))  # (WHO as the name, if none)
+        elif matches:
             match = resolve_buyer(buyers, who)
             buyer, taken = match.buyer, taken_as(who, match)
-            if new.email and new.email.strip().lower() != (buyer.email or "").lower():
-                buyer = _by_email(buyers, who, new, match, taken)
-                taken = None
-                if buyer is None:
-                    fill_from_query(new, parse_query(who))  # (WHO as the name, if none)
         else:
             fill_from_query(new, parse_query(who))
     rows_of_one_sheet = one_sheet(book)  # (one row per inquiry: the buyer on each)
@@ -125,17 +124,18 @@ def record_inquiry(
     return out
 
 
-def _by_email(
-    buyers: Table, who: str, new: NewBuyer, match: Match, taken: str | None
-) -> model.Buyer | None:
-    """The sender when --email is not the email of the buyer --buyer found: the buyer
-    with that email, or None (a new one, added with the particulars given). An exact
-    --buyer (email, Buyer ID, phone) that --email contradicts is refused."""
-    email = (new.email or "").strip().lower()
-    if taken is None:
+def _by_email(buyers: Table, who: str, email: str, matches: list[Match]) -> model.Buyer | None:
+    """The sender of `--buyer WHO --email EMAIL`: the buyer with that email, or None (a
+    new one, added with the particulars given). WHO only guesses (a name like theirs):
+    the email says who. A WHO that names one buyer for certain (their email, Buyer ID or
+    phone) with another email is refused."""
+    email = email.strip().lower()
+    named = sure(matches)
+    if len(named) == 1 and (named[0].buyer.email or "").lower() != email:
+        b = named[0].buyer
         raise UsageError(
-            f"--buyer {who!r} is {match.buyer.key} {match.buyer.label}, but --email says "
-            f"{new.email}: give the one that is right"
+            f"--buyer {who!r} is {b.key} {b.label}, but --email says {email}: "
+            "give the one that is right"
         )
     same = sure(find(buyers, Query(raw=email, email=email)))
     return same[0].buyer if same else None
