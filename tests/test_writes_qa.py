@@ -168,3 +168,23 @@ def test_channels_rows_and_the_users_own_words(inq, tmp_path):
     wb = openpyxl.load_workbook(book)
     assert [c.value for c in wb["跟进记录"][3]][1:3] == ["Savannah Electric", "电话"]
     assert wb["客户列表"]["C2"].value == "B级"
+
+
+def test_grade_keeps_a_formula_grade_and_records_no_change(inq, tmp_path):
+    book = tmp_path / "g.xlsx"
+    wbx = xlsxwriter.Workbook(str(book))  # the Grade is worked out, its value cached
+    ws = wbx.add_worksheet("Buyers")
+    ws.write_row(0, 0, ["Name", "Email", "Last contact", "Next follow-up", "Grade"])
+    ws.write_row(1, 0, ["Anna Kowalska", "anna@lumex.example"])
+    ws.write_formula(1, 4, '=IF(LEN(A2)>3,"B","C")', None, "B")
+    wbx.close()
+    dry = inq("-w", book, "grade", "anna@lumex.example", "A", "-n")
+    assert "keep the formula in Buyers E2 (Grade)" in dry.stdout
+    assert "Grade history" not in dry.stdout
+    done = inq("-w", book, "grade", "anna@lumex.example", "A")
+    assert done.exit_code == 0, done.output
+    assert done.stdout == (
+        "Kept the formula in Buyers E2 (Grade): inq does not overwrite formulas\n"
+    )
+    wb = openpyxl.load_workbook(book)
+    assert wb.sheetnames == ["Buyers"] and wb["Buyers"]["E2"].value == '=IF(LEN(A2)>3,"B","C")'

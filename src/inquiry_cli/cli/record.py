@@ -41,17 +41,18 @@ def save(st: AppState, book, outcome, dry_run: bool) -> None:
     from inquiry_cli.workbook.write import formulas_kept
 
     kept = {}
-    if dry_run:
+    if dry_run or outcome.rows_upon:  # (rows that record a change: asked first)
         kept = formulas_kept(st.workbook, outcome.changes)
-    elif not outcome.changes.is_empty():
+        outcome.forget_kept(kept)
+    if not dry_run and not outcome.changes.is_empty():
         from inquiry_cli.workbook.write import apply
 
         outcome.changes.command = st.command
         result = apply(st.workbook, outcome.changes, stamp=book.stamp)
         for note in result.notes:
             echo(f"Note: {note}", err=True)
-        kept = result.kept
-    outcome.forget_kept(kept)
+        kept = {**kept, **result.kept}
+        outcome.forget_kept(result.kept)
     print_outcome(outcome, dry_run=dry_run, book=book, kept=kept)
 
 

@@ -62,6 +62,18 @@ class ChangeSet:
             if not sets:
                 self.sets.pop(sheet, None)
 
+    def drop_row(self, sheet: str, row: object) -> None:
+        """Take back a row appended (to `sheet`, or to a sheet being added), by identity."""
+        lists: list[list] = [self.appends.get(sheet, [])]
+        lists += [s.rows for s in self.new_sheets if s.name == sheet]
+        for rows in lists:
+            for i, r in enumerate(rows):
+                if r is row:
+                    del rows[i]
+                    break
+        if sheet in self.appends and not self.appends[sheet]:
+            del self.appends[sheet]
+
     def is_empty(self) -> bool:
         return not (self.appends or self.sets or self.new_sheets)
 

@@ -53,6 +53,9 @@ class Outcome:
     upon: dict[str, Spot] = field(default_factory=dict)
     # Whom a WHO found by likeness was taken as: said first, on dry runs too (taken_as).
     taken: list[str] = field(default_factory=list)
+    # Rows appended only because a cell changes (a Grade history row): (the cell, the
+    # sheet, the row). Such an outcome asks the write path first which cells it keeps.
+    rows_upon: list[tuple[Spot, str, object]] = field(default_factory=list)
 
     def tell(self, line: str, upon: Spot) -> None:
         """Say `line` if the cell `upon` gets written."""
@@ -60,11 +63,20 @@ class Outcome:
         self.upon[line] = upon
 
     def forget_kept(self, kept: dict[str, list[tuple[int, int]]]) -> None:
-        """The write path left these cells as they were (they hold formulas): drop their
-        sets from the change set and the lines that said what they would become."""
+        """The write path leaves these cells as they are (they hold formulas): drop their
+        sets from the change set, the rows that recorded their change, and the lines that
+        said what they would become."""
         spots = {(sheet, r, c) for sheet, cells in kept.items() for r, c in cells}
         self.changes.drop_sets(kept)
+        for spot, sheet, row in self.rows_upon:
+            if spot in spots:
+                self.changes.drop_row(sheet, row)
         self.lines = [line for line in self.lines if self.upon.get(line) not in spots]
+        for added in [s for s in self.changes.new_sheets if not s.rows]:  # none left
+            self.changes.new_sheets.remove(added)
+            self.lines = [
+                x for x in self.lines if x != f"Added the {added.name} sheet to the workbook"
+            ]
 
 
 def pending(changes: ChangeSet, table: Table | None, key: str) -> list[Any]:
@@ -178,13 +190,15 @@ def table_or_new_sheet(book: Workbook, key: str, changes: ChangeSet) -> Table | 
 
 def append_row(
     book: Workbook, key: str, values: dict[str, CellValue], changes: ChangeSet, out: Outcome
-) -> None:
-    """Append a record to a contract sheet, creating the sheet when the workbook lacks it."""
+) -> tuple[str, object]:
+    """Append a record to a contract sheet, creating the sheet when the workbook lacks it;
+    (the sheet, the row appended) so ChangeSet.drop_row can take it back."""
     table = table_or_new_sheet(book, key, changes)
     spec = schema.SHEETS_BY_KEY[key]
     if table is None:
         sheet = next(s for s in changes.new_sheets if s.name == spec.title)
         sheet.rows.append([values.get(c.key) for c in spec.columns])
+        appended: tuple[str, object] = (sheet.name, sheet.rows[-1])
         if len(sheet.rows) == 1:
             out.lines.append(f"Added the {spec.title} sheet to the workbook")
         linked = bool(values.get("buyer_id") or values.get("email"))
@@ -198,6 +212,7 @@ def append_row(
             values = {**values, "channel": channel_word(table.values("channel"), chan)}
         row, dropped = row_for(table, values)
         add_row(book, table, row, changes)
+        appended = (table.name, changes.appends[table.name][-1])
         if dropped:
             out.warnings.append(
                 f"{table.name} has no column for {', '.join(dropped)}: not recorded"
@@ -217,6 +232,7 @@ def append_row(
             f"nothing in this {spec.title} row names {buyer.label}, so `inq lookup` and "
             f"`inq due` will not count it: {why}"
         )
+    return appended
 
 
 def named(

@@ -14,6 +14,7 @@ from inquiry_cli.domain import model
 from inquiry_cli.domain.linking import link_names
 from inquiry_cli.domain.recording.common import (
     Outcome,
+    Spot,
     append_row,
     resolve_buyer,
     set_cell,
@@ -120,13 +121,13 @@ def set_grade(
     if target.taken:
         out.taken.append(target.taken)
     buyer = target.buyer
-    history: list[tuple[str | None, str | None]] = []  # (inquiry id, old grade)
+    history: list[tuple[str | None, str | None, Spot]] = []  # (inquiry id, old grade, cell)
     if buyer is None:
         buyer = model.Buyer(row=0, email=target.inquiries[0].email if target.inquiries else None)
     elif buyer.grade != grade and (
         spot := set_cell(buyers, buyer.row, "grade", grade_form(buyers, grade), changes, out)
     ):
-        history.append((None, buyer.grade))
+        history.append((None, buyer.grade, spot))
         was = f" (was {buyer.grade})" if buyer.grade else ""
         out.tell(f"{buyer.key} {buyer.label} is now grade {grade}{was}", spot)
     for inq in target.inquiries:
@@ -135,7 +136,7 @@ def set_grade(
         said = grade_form(inquiries, grade)
         if spot := set_cell(inquiries, inq.row, "grade", said, changes, out):
             ident = inq.inquiry_id or f"row {inq.row}"
-            history.append((inq.inquiry_id, inq.grade))
+            history.append((inq.inquiry_id, inq.grade, spot))
             out.tell(f"Inquiry {ident} graded {grade}", spot)
     if not history:
         out.lines.append(f"{buyer.key} {buyer.label} is already grade {grade}: nothing to change")
@@ -146,9 +147,11 @@ def set_grade(
         from inquiry_cli.domain.channels import choose
 
         via = choose(replace(target.buyer, grade=grade))
-        out.lines.append(f"Next contact with {buyer.key} by {via.text}")
-    for inquiry_id, old in history:
-        append_row(
+        line = f"Next contact with {buyer.key} by {via.text}"
+        mine = [spot for inquiry_id, _old, spot in history if inquiry_id is None]
+        out.tell(line, mine[0]) if mine else out.lines.append(line)
+    for inquiry_id, old, spot in history:  # each row true only if its cell is written
+        sheet, row = append_row(
             book,
             "grade_history",
             {
@@ -163,6 +166,7 @@ def set_grade(
             changes,
             out,
         )
+        out.rows_upon.append((spot, sheet, row))
     return out
 
 
