@@ -188,3 +188,18 @@ def test_grade_keeps_a_formula_grade_and_records_no_change(inq, tmp_path):
     )
     wb = openpyxl.load_workbook(book)
     assert wb.sheetnames == ["Buyers"] and wb["Buyers"]["E2"].value == '=IF(LEN(A2)>3,"B","C")'
+
+
+def test_intake_keeps_a_formula_too(inq, tmp_path):
+    book = formula_buyers(tmp_path / "i.xlsx", last_contact_formula=True)
+    mail = tmp_path / "m.eml"
+    mail.write_text(
+        "From: Anna Kowalska <anna@lumex.example>\nTo: me@factory.example\n"
+        "Subject: Inquiry LED-HB-150\nDate: Thu, 26 Nov 2026 09:00:00 +0000\n"
+        "Message-ID: <a1@lumex.example>\n\nPlease quote 500 pcs LED-HB-150.\n"
+    )
+    done = inq("-w", book, "intake", mail)
+    assert done.exit_code == 0, done.output
+    assert "Kept the formula in Buyers C2 (Last contact)" in done.stdout
+    assert "Last contact: 2026-11-10 ->" not in done.stdout
+    assert openpyxl.load_workbook(book)["Buyers"]["C2"].value == "=F2"
