@@ -203,3 +203,23 @@ def test_intake_keeps_a_formula_too(inq, tmp_path):
     assert "Kept the formula in Buyers C2 (Last contact)" in done.stdout
     assert "Last contact: 2026-11-10 ->" not in done.stdout
     assert openpyxl.load_workbook(book)["Buyers"]["C2"].value == "=F2"
+
+
+def test_an_inquiry_channel_in_the_sheets_own_word_still_counts_as_that_channel(inq, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Buyers"
+    ws.append(["Name", "Email", "Fax", "Grade"])
+    ws.append(["Omar", "omar@nile.example", "+20 2 1234 5678", "B"])
+    ws.append(["Lina", "lina@x.example", "+20 2 1234 9999", "B"])
+    q = wb.create_sheet("Inquiries")
+    q.append(["Received", "Email", "渠道", "Product", "Replied"])
+    q.append([dt.datetime(2026, 11, 20), "lina@x.example", "传真", "X", "2026-11-21"])
+    book = tmp_path / "fax.xlsx"
+    wb.save(book)
+    assert (
+        inq("-w", book, "inquiry", "-b", "omar@nile.example", "-c", "fax", "-p", "X").exit_code == 0
+    )
+    assert openpyxl.load_workbook(book)["Inquiries"]["C3"].value == "传真"
+    card = inq("-w", book, "lookup", "omar@nile.example").stdout
+    assert "within 12 h of receipt" in card and "by FAX: fax inquiry" in card

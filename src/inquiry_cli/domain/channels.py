@@ -53,6 +53,13 @@ CHANNELS = {
 INQUIRY_CHANNELS = tuple(dict.fromkeys(CHANNELS.values()))
 
 
+def channel_of(cell: object) -> str:
+    """The channel a cell names, by inq's name ('传真', 'Fax' -> 'fax'): the rules read
+    a sheet's channels whatever words it writes them in."""
+    text = str(cell or "").strip().lower()
+    return CHANNELS.get(text, text)
+
+
 def channel_word(said: list[object], name: str) -> str:
     """How a Channel column writes the channel `name`: the word its rows use most for it
     (电话 where the log says 电话, not tel), else the canonical name."""
@@ -153,7 +160,7 @@ def choose(
     whose agreed next step (the last contact's) is `next_step`."""
     unmet: list[str] = []
     if reply_to is not None:
-        came_by = (reply_to.channel or "").strip().lower()
+        came_by = channel_of(reply_to.channel)
         if came_by == "fax":
             return Channel("FAX", "fax inquiry: answer by fax", "inquiry")
         platform = PLATFORMS.get(came_by)

@@ -206,9 +206,7 @@ def append_row(
         if out.buyer is not None and key in LOG_SHEETS and "buyer_id" in values:
             values = named(book, table, out.buyer, values)
         chan = values.get("channel")
-        if key == "contacts" and isinstance(chan, str) and table.has("channel"):
-            # The log's own word for it (电话, not tel). (Inquiries keep inq's names: the
-            # due rules read fax / alibaba there.)
+        if isinstance(chan, str) and table.has("channel"):  # its own word: 电话, not tel
             values = {**values, "channel": channel_word(table.values("channel"), chan)}
         row, dropped = row_for(table, values)
         add_row(book, table, row, changes)
