@@ -29,7 +29,10 @@ def test_add_buyer(inq, contract_workbook):
         "--source", "Alibaba",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert result.stdout == "Added buyer B0003: Somchai Jaidee (Sun Power Co., Ltd)\n"
+    assert result.stdout == (
+        "Added buyer B0003: Somchai Jaidee (Sun Power Co., Ltd)\n"
+        "First contact and Last contact set to 2026-11-27, the day of this first contact\n"
+    )
     new = by_header(contract_workbook, "Buyers")[-1]
     assert new["Buyer ID"] == "B0003"
     assert new["Email"] == "somchai@sunpower.co.th"
@@ -93,7 +96,7 @@ def test_add_dry_run_writes_nothing(inq, contract_workbook):
         (["log", "B0001", "-c", "tel", "-s", "hi", "--date", "someday"], "Error: cannot read the date 'someday': use 2026-11-28, 2026-11-28 14:30, today, tomorrow or +3d\n"),
         (["log", "B0001", "-c", "tel", "-s", "hi", "--date", "tomorrow"], "Error: 2026-11-28 00:00 is in the future: log a contact once it happened\n"),
         (["log", "B0001", "-c", "tel", "-s", "  "], "Error: the summary is empty: say in a few words what was said (--summary)\n"),
-        (["inquiry", "-c", "pigeon", "-b", "B0001"], "Error: unknown channel 'pigeon': use one of alibaba, made-in-china, global-sources, hktdc, email, tel, fax, post, trade-show, website\n"),
+        (["inquiry", "-c", "pigeon", "-b", "B0001"], "Error: unknown channel 'pigeon': use one of alibaba, made-in-china, global-sources, hktdc, email, tel, fax, post, trade-show, website, meeting, whatsapp, wechat\n"),
         (["inquiry", "-c", "email", "-b", "B0001", "--qty", "lots"], "Error: --qty 'lots' is not a quantity: give a number like 1000\n"),
     ],
 )  # fmt: skip
@@ -142,6 +145,7 @@ def test_inquiry_from_new_sender_then_reply(inq, contract_workbook):
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         "Added buyer B0003: carlos@andes-ilum.cl\n"
+        "First contact and Last contact set to 2026-11-27, the day of this first contact\n"
         "Recorded inquiry I0001 from B0003 carlos@andes-ilum.cl about LED-FL-100 "
         "(alibaba, received 2026-11-27 08:15)\n"
     )

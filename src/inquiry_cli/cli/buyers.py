@@ -35,7 +35,7 @@ def lookup(
     """
     from inquiry_cli.cli import lookup_index
     from inquiry_cli.domain import lookup as service
-    from inquiry_cli.domain.matching import best, find, parse_query
+    from inquiry_cli.domain.matching import best, find, no_buyer_on_row, parse_query
     from inquiry_cli.errors import UsageError
 
     if not query.strip():
@@ -60,14 +60,20 @@ def lookup(
             keys, names = buyer_keys(top.buyer), buyer_names(top.buyer)
             add_rows_mentioning(book, reads.LOOKUP.history, keys, names)
             card = service.build_card(book, top, st.now)
+    nobody = None
+    if not matches and parsed.row is not None:  # a row reference: nobody to add
+        from inquiry_cli.workbook import read
+
+        sheet = book if book is not None else read.read(st.workbook, ("buyers",))
+        nobody = no_buyer_on_row(sheet.table("buyers"), parsed.row)
     try:
-        _show(query, parsed, matches, top, card, as_json)
+        _show(query, parsed, matches, top, card, as_json, nobody)
     finally:
         if book is not None:  # (after the answer: the next lookup gets it from the index)
             lookup_index.after_read(st.workbook, book)
 
 
-def _show(query: str, parsed, matches: list, top, card, as_json: bool) -> None:
+def _show(query: str, parsed, matches: list, top, card, as_json: bool, nobody) -> None:
     from inquiry_cli.domain import lookup as service
     from inquiry_cli.errors import NotFound
     from inquiry_cli.output import views
@@ -77,6 +83,8 @@ def _show(query: str, parsed, matches: list, top, card, as_json: bool) -> None:
             from inquiry_cli.output.json_output import print_json
 
             print_json({"query": query, "matches": [], "card": None})
+        if nobody is not None:  # a row reference: nobody to add
+            raise NotFound(nobody)
         raise NotFound(f"no buyer matches {query!r}; to add them: {add_command(parsed)}")
     if as_json:
         from inquiry_cli.output.json_output import print_json

@@ -85,14 +85,16 @@ def merge(
     """
     from inquiry_cli.cli.record import save
     from inquiry_cli.domain import dedupe as service
-    from inquiry_cli.domain.recording import resolve_buyer
+    from inquiry_cli.domain.recording import resolve_buyer, say_taken
     from inquiry_cli.workbook import read
 
     st = state(ctx)
     with st.writing(dry_run):
         book = read.read(st.workbook, reads.MERGE.sheets)
         buyers = book.table("buyers")
-        kept = resolve_buyer(buyers, keep).buyer
-        merged = resolve_buyer(buyers, other).buyer
-        outcome = service.merge(book, kept, merged)
+        kept = resolve_buyer(buyers, keep)
+        merged = resolve_buyer(buyers, other)
+        outcome = service.merge(book, kept.buyer, merged.buyer)
+        say_taken(outcome, other, merged)
+        say_taken(outcome, keep, kept)
         save(st, book, outcome, dry_run)

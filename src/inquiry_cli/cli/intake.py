@@ -91,6 +91,9 @@ def intake(
     raws = itertools.chain(sources.from_paths(paths), fetched)
     with st.writing(dry_run):
         run, book = _record(st, raws, date_order.lower() if date_order else None)
+        from inquiry_cli.workbook.write import formulas_kept
+
+        kept = formulas_kept(st.workbook, run.changes) if dry_run else {}
         if not dry_run and not run.changes.is_empty():
             from inquiry_cli.workbook.write import apply
 
@@ -98,6 +101,8 @@ def intake(
             result = apply(st.workbook, run.changes, stamp=book.stamp)
             for note in result.notes:
                 typer.echo(f"Note: {note}", err=True)
+            kept = result.kept
+        _forget_kept(run, kept, book, dry_run)
     if as_json:
         from inquiry_cli.output.json_output import print_json
 
@@ -292,6 +297,18 @@ def lines(run) -> list[str]:
     for source, group in chats.items():
         out[out.index(source)] = f"{source}: {_chat_line(group)}"
     return out
+
+
+def _forget_kept(run, kept: dict[str, list[tuple[int, int]]], book, dry_run: bool) -> None:
+    """Cells the write left alone (they hold the user's formulas) are said as kept, not
+    as changed."""
+    from inquiry_cli.output.views import kept_lines
+
+    run.notes += [
+        f"{'Would keep' if dry_run else 'Kept'} {line}"
+        for line in kept_lines(kept, run.changes, book)
+    ]
+    run.changes.drop_sets(kept)
 
 
 def _print(run, dry_run: bool, book) -> None:

@@ -39,8 +39,9 @@ def map_(
 
     `inq map SHEET FIELD HEADER` reads FIELD from your column HEADER; `--none` says the
     sheet has none; `--reset` forgets them all. The mapping is kept inside the workbook
-    (a hidden sheet), so it travels with the file; it wins over every guess, and a column
-    keeps its mapping when you move it. Nothing you see in the workbook changes.
+    (a very hidden sheet, not in Excel's Unhide list), so it travels with the file; it wins
+    over every guess, and a column keeps its mapping when you move it. Nothing you see in
+    the workbook changes.
 
     Example: inq map Buyers "Last contact" "跟单日期"
     """

@@ -86,7 +86,8 @@ def quote(
         items.append((m, int(recording.parse_quantity(q, whole=True, what=f"--qty for {m}"))))
     with st.writing(dry_run or no_record or buyer is None):
         book = read.read(st.workbook, reads.QUOTE.sheets, headers_only=reads.QUOTE.heads)
-        who = recording.resolve_buyer(book.table("buyers"), buyer).buyer if buyer else None
+        match = recording.resolve_buyer(book.table("buyers"), buyer) if buyer else None
+        who = match.buyer if match else None
         draft = service.draft(
             book,
             items,
@@ -130,6 +131,8 @@ def quote(
         outcome = recording.record_quote(
             book, draft, file=str(out) if out else None, channel_name=None, now=st.now
         )
+        if match is not None and buyer:
+            recording.say_taken(outcome, buyer, match)
         _report(st, book, outcome, dry_run)
 
 

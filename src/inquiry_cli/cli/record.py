@@ -33,9 +33,17 @@ Notes = Annotated[str | None, typer.Option("--notes", help="Notes.")]
 
 
 def save(st: AppState, book, outcome, dry_run: bool) -> None:
-    """Hand the change set to the safe write path (or just describe it) and report."""
-    from inquiry_cli.output.views import print_outcome
+    """Hand the change set to the safe write path (or just describe it) and report.
 
+    Cells that hold a formula are left as they are (the write path keeps them); what
+    would have set them is not said, and each kept formula is."""
+    from inquiry_cli.output.views import print_outcome
+    from inquiry_cli.workbook.write import formulas_kept
+
+    kept = {}
+    if dry_run or outcome.rows_upon:  # (rows that record a change: asked first)
+        kept = formulas_kept(st.workbook, outcome.changes)
+        outcome.forget_kept(kept)
     if not dry_run and not outcome.changes.is_empty():
         from inquiry_cli.workbook.write import apply
 
@@ -43,7 +51,9 @@ def save(st: AppState, book, outcome, dry_run: bool) -> None:
         result = apply(st.workbook, outcome.changes, stamp=book.stamp)
         for note in result.notes:
             echo(f"Note: {note}", err=True)
-    print_outcome(outcome, dry_run=dry_run, book=book)
+        kept = {**kept, **result.kept}
+        outcome.forget_kept(result.kept)
+    print_outcome(outcome, dry_run=dry_run, book=book, kept=kept)
 
 
 @app.command()
@@ -93,7 +103,7 @@ def inquiry(
         typer.Option(
             "--channel",
             "-c",
-            help="alibaba, email, tel, fax, post, trade-show or website.",
+            help="alibaba, email, tel, fax, whatsapp, wechat, trade-show, website...",
             show_default=False,
         ),
     ],
@@ -227,13 +237,15 @@ def log(
         # rows read (the checks come first, so a bad summary is reported before the buyer).
         what = reads.log_buyer_read(who, incoming)
         history = what.history
+        match = None
         book, buyer = read_for(st.workbook, who, history, headers_only=what.heads)
         if not incoming and buyer is None:
             from inquiry_cli.domain.linking import buyer_keys, buyer_names
             from inquiry_cli.workbook.mentions import add_rows_mentioning
 
             recording.check_contact(channel, summary, when, st.now)
-            buyer = recording.resolve_buyer(book.table("buyers"), who).buyer
+            match = recording.resolve_buyer(book.table("buyers"), who)
+            buyer = match.buyer
             add_rows_mentioning(book, history, buyer_keys(buyer), buyer_names(buyer))
         outcome = recording.log_contact(
             book,
@@ -246,4 +258,6 @@ def log(
             now=st.now,
             buyer=buyer,
         )
+        if match is not None:
+            recording.say_taken(outcome, who, match)
         save(st, book, outcome, dry_run)

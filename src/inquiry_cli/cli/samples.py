@@ -120,7 +120,8 @@ def sample(
     when = parse_user_date(date, base=st.now) if date else st.now
     with st.writing(dry_run):
         book = read.read(st.workbook, reads.SAMPLE.sheets, headers_only=reads.SAMPLE.heads)
-        buyer = recording.resolve_buyer(book.table("buyers"), who).buyer
+        match = recording.resolve_buyer(book.table("buyers"), who)
+        buyer = match.buyer
         if feedback is not None:
             outcome = service.record_feedback(
                 book, buyer, feedback, model_name=model, when=when, now=st.now
@@ -150,6 +151,7 @@ def sample(
             outcome = service.record_sample(book, buyer, new, when=when, now=st.now)
             if warning is not None:
                 outcome.warnings.append(warning)
+        recording.say_taken(outcome, who, match)
         save(st, book, outcome, dry_run)
 
 

@@ -53,5 +53,35 @@ class ChangeSet:
         """Add a contract sheet the workbook does not have yet."""
         self.new_sheets.append(sheet)
 
+    def drop_sets(self, cells: dict[str, list[tuple[int, int]]]) -> None:
+        """Forget the sets of these cells (by sheet): the write left them as they were."""
+        for sheet, spots in cells.items():
+            sets = self.sets.get(sheet, {})
+            for spot in spots:
+                sets.pop(spot, None)
+            if not sets:
+                self.sets.pop(sheet, None)
+
+    def drop_row(self, sheet: str, row: object) -> None:
+        """Take back a row appended (to `sheet`, or to a sheet being added), by identity."""
+        lists: list[list] = [self.appends.get(sheet, [])]
+        lists += [s.rows for s in self.new_sheets if s.name == sheet]
+        for rows in lists:
+            for i, r in enumerate(rows):
+                if r is row:
+                    del rows[i]
+                    break
+        if sheet in self.appends and not self.appends[sheet]:
+            del self.appends[sheet]
+
     def is_empty(self) -> bool:
         return not (self.appends or self.sets or self.new_sheets)
+
+
+def cell_ref(row: int, col: int) -> str:
+    """Excel's name of a cell (row 2, column 4 -> "D2"), as messages name it."""
+    letters = ""
+    while col > 0:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row}"

@@ -29,6 +29,48 @@ from functools import lru_cache
 from inquiry_cli.domain import model
 from inquiry_cli.domain.identity import whatsapp_link
 
+# Channels an inquiry or contact can come by; what people type -> the canonical name.
+# The one list: `inq log`, `inq inquiry`, intake rules and Preferred channel all read it.
+CHANNELS = {
+    "alibaba": "alibaba", "ali": "alibaba", "阿里": "alibaba", "阿里巴巴": "alibaba",
+    "made-in-china": "made-in-china", "madeinchina": "made-in-china", "mic": "made-in-china",
+    "中国制造网": "made-in-china", "global-sources": "global-sources",
+    "globalsources": "global-sources", "环球资源": "global-sources", "hktdc": "hktdc",
+    "香港贸发局": "hktdc",
+    "email": "email", "e-mail": "email", "mail": "email", "邮件": "email",
+    "tel": "tel", "phone": "tel", "call": "tel", "telephone": "tel", "电话": "tel",
+    "fax": "fax", "传真": "fax",
+    "post": "post", "courier": "post", "express": "post", "快递": "post", "邮寄": "post",
+    "trade-show": "trade-show", "tradeshow": "trade-show", "show": "trade-show",
+    "fair": "trade-show", "展会": "trade-show",
+    "website": "website", "web": "website", "网站": "website",
+    "meeting": "meeting", "visit": "meeting", "拜访": "meeting",
+    "whatsapp": "whatsapp", "wechat": "wechat", "微信": "wechat",
+}  # fmt: skip
+
+
+# Every channel by its canonical name (an inquiry comes by any: WhatsApp, a visit too).
+INQUIRY_CHANNELS = tuple(dict.fromkeys(CHANNELS.values()))
+
+
+def channel_of(cell: object) -> str:
+    """The channel a cell names, by inq's name ('传真', 'Fax' -> 'fax'): the rules read
+    a sheet's channels whatever words it writes them in."""
+    text = str(cell or "").strip().lower()
+    return CHANNELS.get(text, text)
+
+
+def channel_word(said: list[object], name: str) -> str:
+    """How a Channel column writes the channel `name`: the word its rows use most for it
+    (电话 where the log says 电话, not tel), else the canonical name."""
+    from collections import Counter
+
+    words = Counter(
+        str(v).strip() for v in said if v and CHANNELS.get(str(v).strip().lower()) == name
+    )
+    return words.most_common(1)[0][0] if words else name
+
+
 # Inquiry channels that are a platform's message system, and how people name them.
 PLATFORMS = {
     "alibaba": "Alibaba.com",
@@ -118,7 +160,7 @@ def choose(
     whose agreed next step (the last contact's) is `next_step`."""
     unmet: list[str] = []
     if reply_to is not None:
-        came_by = (reply_to.channel or "").strip().lower()
+        came_by = channel_of(reply_to.channel)
         if came_by == "fax":
             return Channel("FAX", "fax inquiry: answer by fax", "inquiry")
         platform = PLATFORMS.get(came_by)
@@ -203,8 +245,6 @@ def preferences(buyer: model.Buyer) -> dict[str, str]:
     first, then the Notes."""
     out: dict[str, str] = {}
     if buyer.preferred_channel:
-        from inquiry_cli.domain.recording.common import CHANNELS
-
         for word in model.split_list(buyer.preferred_channel):
             name = CHANNELS.get(word.strip().lower())
             if name is not None:

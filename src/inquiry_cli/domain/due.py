@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from inquiry_cli.contract.records import Workbook
 from inquiry_cli.domain import chases, linking, model
 from inquiry_cli.domain.cadence import Due, next_due
-from inquiry_cli.domain.channels import Channel, choose
+from inquiry_cli.domain.channels import Channel, channel_of, choose
 from inquiry_cli.domain.countries import country_code, time_zone
 from inquiry_cli.domain.settings import Settings
 from inquiry_cli.errors import ContractError, UsageError
@@ -270,7 +270,7 @@ def when_text(at: dt.datetime, now: dt.datetime) -> str:
 
 def _reply_item(inq, buyer, now, s: Settings, last_contacts) -> Item:
     """A reply owed, on the routine's clock: aim for 2 h, at the latest 24 h (fax 12 h)."""
-    fax = (inq.channel or "").lower() == "fax"
+    fax = channel_of(inq.channel) == "fax"
     limit = s.fax_reply_hours if fax else s.reply_limit_hours
     deadline = inq.received + dt.timedelta(hours=limit)
     target: dt.datetime | None = inq.received + dt.timedelta(hours=s.reply_target_hours)
@@ -333,7 +333,7 @@ def _reply_item(inq, buyer, now, s: Settings, last_contacts) -> Item:
 def _alibaba_window(inq, now, s: Settings) -> tuple[dt.datetime | None, str | None]:
     """When an owed Alibaba.com reply leaves the platform's 24 h window, and a warning
     when that is less than `alibaba_warn_hours` away: then it costs the reply rate."""
-    if (inq.channel or "").strip().lower() != "alibaba":
+    if channel_of(inq.channel) != "alibaba":
         return None, None
     ends = inq.received + dt.timedelta(hours=s.alibaba_reply_hours)
     left = ends - now

@@ -10,7 +10,7 @@ from typing import Any
 from inquiry_cli.contract.records import Workbook
 from inquiry_cli.domain import chases, model
 from inquiry_cli.domain.cadence import Due, next_due
-from inquiry_cli.domain.channels import Channel, choose
+from inquiry_cli.domain.channels import Channel, channel_of, choose
 from inquiry_cli.domain.identity import whatsapp_link
 from inquiry_cli.domain.matching import Match
 from inquiry_cli.domain.settings import Settings
@@ -215,7 +215,7 @@ def suggest(
     esample = _esample_step(buyer, h, catalog or {})
     if unreplied:
         inq = unreplied[0]
-        limit = s.fax_reply_hours if (inq.channel or "").lower() == "fax" else s.reply_limit_hours
+        limit = s.fax_reply_hours if channel_of(inq.channel) == "fax" else s.reply_limit_hours
         ident = inq.inquiry_id or f"row {inq.row}"
         what = f"Reply to inquiry {ident}"
         if inq.product:

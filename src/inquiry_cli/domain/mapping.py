@@ -136,7 +136,8 @@ def set_field(
         lines = [f"{spec.title}: {column.header} already reads {written!r}: nothing to change"]
         return ChangeSet(), lines
     lines.append(
-        f"Kept inside {book.path.name} (a hidden sheet), so the mapping travels with the file"
+        f"Kept inside {book.path.name} (a very hidden sheet, not in Excel's Unhide list), "
+        "so the mapping travels with the file"
     )
     return changes, lines
 

@@ -78,7 +78,7 @@ class Match:
 _EMAIL_IN = re.compile(r"[A-Za-z0-9._%+'\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
 _PHONE_CHARS = re.compile(r"^(?:tel:|fax:|phone:|t:|f:)?\s*\+?[\d\s().\-/]{7,}$", re.I)
 _DOMAIN = re.compile(r"^(?:[a-z0-9\-]+\.)+[a-z]{2,}$")
-_ROW = re.compile(r"^(?:row\s*#?\s*(\d{1,7})|第\s*(\d{1,7})\s*行)$", re.I)
+_ROW = re.compile(r"^(?:(?:row|行)\s*#?\s*(\d{1,7})|第\s*(\d{1,7})\s*行)$", re.I)
 
 
 def parse_query(raw: str) -> Query:
@@ -86,7 +86,7 @@ def parse_query(raw: str) -> Query:
     text = unicodedata.normalize("NFKC", raw).strip()
     q = Query(raw=raw)
     row = _ROW.match(text)
-    if row:  # "row 7", "第7行": the buyer on that row of the Buyers sheet
+    if row:  # "row 7", "行 7", "第7行": the buyer on that row of the Buyers sheet
         q.row = int(row.group(1) or row.group(2))
         return q
     found = _EMAIL_IN.search(text)
@@ -342,6 +342,15 @@ def _match_names(cols: BuyerColumns, text: str, hit) -> None:
             exact = round(score) >= 100
             label = f"same {kind}" if exact else f"{kind} like {raw[i]!r} ({round(score)}%)"
             hit(i, int(min(score, 100) * 0.9), label)
+
+
+def no_buyer_on_row(buyers: Table, row: int) -> str:
+    """Why "row N" names nobody: the header row, above it, or a row without a buyer."""
+    if row == buyers.header_row:
+        return f"row {row} is the header row of {buyers.name}"
+    if row < buyers.header_row:
+        return f"row {row} is above the header row of {buyers.name} (row {buyers.header_row})"
+    return f"row {row} of {buyers.name} holds no buyer"
 
 
 def sure(matches: list[Match]) -> list[Match]:

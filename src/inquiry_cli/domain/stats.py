@@ -20,6 +20,7 @@ from typing import Any
 from inquiry_cli.contract import schema
 from inquiry_cli.contract.records import Workbook
 from inquiry_cli.domain import model
+from inquiry_cli.domain.channels import channel_of
 from inquiry_cli.domain.countries import country_code, country_name
 from inquiry_cli.domain.linking import GRADE_ORDER
 from inquiry_cli.domain.settings import Settings
@@ -291,7 +292,7 @@ def platform_rate(
     days: dict[tuple[str, dt.date], list[model.Inquiry]] = {}
     china = spam = 0
     for i in inquiries:
-        if (i.channel or "").strip().lower() != "alibaba" or i.received is None:
+        if channel_of(i.channel) != "alibaba" or i.received is None:
             continue
         if not (start <= i.received <= now):
             continue

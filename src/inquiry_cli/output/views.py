@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from inquiry_cli.output.console import console
+
+if TYPE_CHECKING:
+    from inquiry_cli.contract.changes import ChangeSet
+    from inquiry_cli.contract.records import Workbook
 
 
 def fmt_date(value: dt.datetime | dt.date | None, with_time: bool = False) -> str:
@@ -206,8 +211,8 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def describe_changes(changes, book) -> list[str]:
-    """The change set in words, with the user's own headers: for --dry-run."""
+def _header_of(changes: ChangeSet, book: Workbook) -> Callable[[str, int], str]:
+    """(sheet, column number) -> the user's own header (or "column N")."""
     headers: dict[str, list[str]] = {t.name: t.headers for t in book.tables.values()}
     for sheet in changes.new_sheets:
         headers[sheet.name] = sheet.header
@@ -216,6 +221,25 @@ def describe_changes(changes, book) -> list[str]:
         names = headers.get(sheet, [])
         return names[col - 1] if 0 < col <= len(names) and names[col - 1] else f"column {col}"
 
+    return header
+
+
+def kept_lines(kept: dict[str, list[tuple[int, int]]], changes, book) -> list[str]:
+    """One line per cell a write left alone because it holds the user's formula."""
+    from inquiry_cli.contract.changes import cell_ref
+
+    header = _header_of(changes, book)
+    return [
+        f"the formula in {sheet} {cell_ref(r, c)} ({header(sheet, c)}): "
+        "inq does not overwrite formulas"
+        for sheet, cells in kept.items()
+        for r, c in cells
+    ]
+
+
+def describe_changes(changes, book, kept=None) -> list[str]:
+    """The change set in words, with the user's own headers: for --dry-run."""
+    header = _header_of(changes, book)
     lines: list[str] = []
     for sheet in changes.new_sheets:
         lines.append(f"add sheet {sheet.name} ({', '.join(sheet.header)})")
@@ -239,6 +263,7 @@ def describe_changes(changes, book) -> list[str]:
                 continue  # set to what it holds: no change (a new column's header is one)
             else:
                 lines.append(f"{sheet} row {r}, {header(sheet, c)}: set to {_cell_text(v)}")
+    lines += [f"keep {line}" for line in kept_lines(kept or {}, changes, book)]
     return lines
 
 
@@ -254,8 +279,9 @@ def changed_lines(changes, book, *, dry_run: bool = False) -> list[str]:
     return [f"{'Would change' if dry_run else 'Changed'} {c.text}" for c in found]
 
 
-def print_outcome(outcome, *, dry_run: bool, book) -> None:
+def print_outcome(outcome, *, dry_run: bool, book, kept=None) -> None:
     """What a recording command did; warnings on stderr; the change in words on dry runs.
+    `kept`: the cells the write left alone (sheet -> (row, col)): they hold formulas.
 
     Plain lines, so the write commands never import rich (a twentieth of a second).
     """
@@ -263,12 +289,15 @@ def print_outcome(outcome, *, dry_run: bool, book) -> None:
 
     for warning in dict.fromkeys(outcome.warnings):  # each once, however many rows
         echo(f"Warning: {warning}", err=True)
+    for line in outcome.taken:  # whom a name was taken as, before what was done to them
+        echo(line)
     if dry_run:
         echo("Dry run: nothing was written. The change would be:")
-        for line in describe_changes(outcome.changes, book):
+        for line in describe_changes(outcome.changes, book, kept):
             echo(f"  {line}")
         return
     told = [line for line in outcome.lines if not line.startswith("Next")]
     advice = [line for line in outcome.lines if line.startswith("Next")]
-    for line in [*told, *changed_lines(outcome.changes, book), *advice]:  # what to do, last
-        echo(line)
+    formulas = [f"Kept {line}" for line in kept_lines(kept or {}, outcome.changes, book)]
+    for line in [*told, *changed_lines(outcome.changes, book), *formulas, *advice]:
+        echo(line)  # what to do, last

@@ -11,7 +11,7 @@ import bisect
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from html import unescape
@@ -180,7 +180,8 @@ class SheetPatch:
     new_last: int = 0
     appended_rows: list[int] = field(default_factory=list)
     expected: dict[tuple[int, int], CellValue] = field(default_factory=dict)
-    formula_overwritten: bool = False
+    # Cells a set was declared for that hold a formula, left as they are (row, col).
+    kept: list[tuple[int, int]] = field(default_factory=list)
     # Rows moved whole (a Table's totals row under the new rows): old number -> new.
     moved: dict[int, int] = field(default_factory=dict)
     above: int = 0  # the data row new rows take their look from (0: none, the header)
@@ -453,6 +454,33 @@ class SheetXml:
                 pos = self.xml.find(kind, pos + 1, self.inner_end)
         return out
 
+    def formula_cells(self, wanted: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Which of the `wanted` cells (row, col) hold a formula, in order: the user's
+        own logic (a Next follow-up of =G2+7), which inq never overwrites nor clears. The
+        first cell of a multi-cell array formula or data table is not among them: a value
+        there is refused like one in the rest of it (SheetPatcher._check_written)."""
+        by_row: dict[int, set[int]] = {}
+        for r, c in wanted:
+            by_row.setdefault(r, set()).add(c)
+        mark = re.compile(rb"<" + re.escape(self.p) + rb"f[\s>/]")
+        out = []
+        for number in sorted(by_row):
+            found = self.find(number)
+            if isinstance(found, Row):
+                out += [
+                    (number, col)
+                    for col, _s, _e, _a, inner in self.cells(found)
+                    if col in by_row[number] and mark.search(inner)
+                ]
+        if out:
+            filled = [bounds for _what, _ref, bounds in self.filled_ranges()]
+            out = [
+                (r, c)
+                for r, c in out
+                if not any(r1 <= r <= r2 and c1 <= c <= c2 for r1, c1, r2, c2 in filled)
+            ]
+        return out
+
     def cells(self, row: Row) -> list[tuple[int, int, int, dict[bytes, bytes], bytes]]:
         """(col, start, end, attrs, inner) of every cell of a row, in order."""
         pattern = re.compile(
@@ -662,7 +690,7 @@ class SheetPatcher:
         pending = sorted(values)
         pos = row.tag_end
         close = row.end - len(self.sheet.row_close) if row.end != row.tag_end else row.end
-        for col, start, end, a, inner in cells:
+        for col, start, end, a, _inner in cells:
             while pending and pending[0] < col:
                 c = pending.pop(0)
                 out.append(xml[pos:start])
@@ -670,7 +698,6 @@ class SheetPatcher:
                 out.append(self.cell(row.number, c, styles.get(c, row_style), values[c]))
             if pending and pending[0] == col:
                 pending.pop(0)
-                self._check_formula(row.number, col, a, inner)
                 style = int_attr(a.get(b"s"))
                 out.append(xml[pos:start])
                 out.append(self.cell(row.number, col, style, values[col]))
@@ -696,20 +723,6 @@ class SheetPatcher:
             return tag
         lo, hi = min(int(m.group(1)), *values), max(int(m.group(2)), *values)
         return tag[: m.start()] + b'spans="%d:%d"' % (lo, hi) + tag[m.end() :]
-
-    def _check_formula(self, row: int, col: int, a: dict[bytes, bytes], inner: bytes) -> None:
-        f = re.search(rb"<" + re.escape(self.p) + rb"f\b([^>]*)", inner)
-        if f is None:
-            return
-        fa = attrs(f.group(1))
-        ref = fa.get(b"ref")
-        if ref and b":" in ref and fa.get(b"t") == b"shared":
-            where = f"{self.sheet.name}!{col_letters(col)}{row}"
-            raise UsageError(
-                f"{where} holds a formula that other cells share ({ref.decode()}): "
-                "change it in Excel instead"
-            )
-        self.result.formula_overwritten = True
 
     def _template(self, last: int, header_rows: set[int]) -> tuple[dict[int, int], bytes, bool]:
         """Cell styles and row attributes of the row above, unless it is the header.
@@ -819,8 +832,11 @@ class SheetPatcher:
         for (r, c), _v in sets.items():
             _check_coords(self.sheet.name, r, c)
         by_row: dict[int, dict[int, CellValue]] = {}
+        self.result.kept = self.sheet.formula_cells(sets)
+        kept = set(self.result.kept)
         for (r, c), v in sets.items():
-            by_row.setdefault(r, {})[c] = v
+            if (r, c) not in kept:
+                by_row.setdefault(r, {})[c] = v
         old_last = self.sheet.last_value_row()
         self.result.old_last = old_last
         merges = self.sheet.merges()

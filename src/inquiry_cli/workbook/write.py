@@ -28,7 +28,10 @@ from inquiry_cli.workbook.guard import (
 )
 from inquiry_cli.workbook.probe import probe, refuse_ods
 
-__all__ = ["FileStamp", "WriteResult", "apply"]
+__all__ = ["FileStamp", "WriteResult", "apply", "formulas_kept"]
+
+# Cells a set was declared for but not written, by sheet: they hold a formula (row, col).
+Kept = dict[str, list[tuple[int, int]]]
 
 
 @dataclass
@@ -42,6 +45,25 @@ class WriteResult:
     backup: Path | None = None
     stamp: FileStamp | None = None
     notes: list[str] = field(default_factory=list)  # things the user should hear of
+    kept: Kept = field(default_factory=dict)  # formulas left as they are
+
+
+def formulas_kept(path: Path, changes: ChangeSet) -> Kept:
+    """The cells `apply` would leave alone because they hold a formula, without writing
+    (for --dry-run: the reader sees only a formula's value, the sheet XML shows the <f>)."""
+    from inquiry_cli.workbook.ooxml import ZipSource
+    from inquiry_cli.workbook.xlsxpatch import formula_cells
+
+    info = probe(Path(path))
+    if not changes.sets or info.ods or info.strict:
+        return {}  # (nothing set; or a workbook `apply` refuses to write)
+    try:
+        with ZipSource(real_path(Path(path))) as src:
+            return formula_cells(src, changes)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise WorkbookUnreadable(
+            f"{Path(path).name} is damaged ({exc}): restore it from a backup (`inq backups`)"
+        ) from None
 
 
 def apply(
@@ -117,4 +139,17 @@ def apply(
         backup=done.backup,
         stamp=done.stamp,
         notes=notes + done.notes,
+        kept=_kept(changes, patched.sheets),
     )
+
+
+def _kept(changes: ChangeSet, sheets: dict) -> Kept:
+    """The formulas each sheet kept, by the change set's own sheet names (which may differ
+    in case from the workbook's)."""
+    out: Kept = {}
+    folded = {name.casefold(): res for name, (_p, res) in sheets.items()}
+    for name in changes.sets:
+        res = sheets[name][1] if name in sheets else folded.get(name.casefold())
+        if res is not None and res.kept:
+            out[name] = list(res.kept)
+    return out

@@ -196,7 +196,7 @@ class WorkbookPatch:
         )
         if self.styles_part is not None and not src.has(self.styles_part):
             self.styles_part = None  # a relationship to nothing: as if there were none
-        self.formula_overwritten = False
+        self.formulas_moved = False
         self._changed: list[SheetXml] = []
         self._moves: list[tuple[SheetRef, TotalsMove]] = []
 
@@ -278,7 +278,7 @@ class WorkbookPatch:
         wb = self.wb_xml
         if names and (other_formulas or any(s.has_formulas() for s in self._changed)):
             wb = self._full_calc(wb)
-        if self.formula_overwritten and self.calc_chain is not None:
+        if self.formulas_moved and self.calc_chain is not None:
             self._drop_calc_chain(self.calc_chain)
         if self._styles is not None and self._styles.changed:
             assert self.styles_part is not None
@@ -317,7 +317,6 @@ class WorkbookPatch:
         self.out.replaced[ref.part] = rendered
         self.out.sheets[ref.name] = (ref.part, result)
         self._changed.append(sheet)
-        self.formula_overwritten |= result.formula_overwritten
         if patcher.move is not None and target is not None:
             span = patcher.move.span
             xml = tables[target[0]][1]
@@ -328,7 +327,7 @@ class WorkbookPatch:
             self._moves.append((ref, patcher.move))  # followed once every sheet is planned
             # calcChain.xml lists formula cells by address; the totals row's have moved, and
             # Excel repairs a file whose chain names a cell without a formula: drop it.
-            self.formula_overwritten = True
+            self.formulas_moved = True
         elif result.new_last > result.old_last:
             for part, (_header, xml) in tables.items():
                 grown = self._grow_table(xml, result.old_last, result.new_last)
@@ -554,7 +553,7 @@ class WorkbookPatch:
         return wb
 
     def _drop_calc_chain(self, part: str) -> None:
-        """A formula cell was overwritten: Excel rebuilds calcChain.xml if it is missing."""
+        """Formula cells moved (a totals row): Excel rebuilds calcChain.xml if it is missing."""
         self.out.removed.add(part)
         rels = self.out.replaced.get(self.main_rels, self.rels_xml)
         rels = re.sub(rb"<(?:[\w.-]+:)?Relationship\b[^>]*/calcChain[\"'][^>]*/>", b"", rels)
@@ -843,6 +842,19 @@ def _round_trip(name: str, packed: bytes, data: bytes) -> None:
     """The deflated part inflates back to exactly its XML (the verifier waits for this)."""
     if inflate(packed) != data:
         raise FidelityError(f"check failed: {name} does not decompress to what was written")
+
+
+def formula_cells(src: ZipSource, changes: ChangeSet) -> dict[str, list[tuple[int, int]]]:
+    """The cells `changes` sets that hold a formula, by sheet (as the change set names
+    it): the patch leaves them as they are."""
+    patch = WorkbookPatch(src)
+    out = {}
+    for name, cells in changes.sets.items():
+        ref = patch.sheet(name)
+        found = SheetXml(src.read(ref.part), ref.name).formula_cells(cells)
+        if found:
+            out[name] = found
+    return out
 
 
 def build(src: ZipSource, changes: ChangeSet, fh: BinaryIO, pool: Executor) -> Patched:

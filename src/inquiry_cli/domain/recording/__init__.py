@@ -6,6 +6,7 @@ plus a plain summary (Outcome); the CLI hands the ChangeSet to the safe write pa
 Nothing here touches a file.
 """
 
+from inquiry_cli.domain.channels import CHANNELS, INQUIRY_CHANNELS
 from inquiry_cli.domain.recording.buyers import (
     NewBuyer,
     add_buyer,
@@ -14,8 +15,6 @@ from inquiry_cli.domain.recording.buyers import (
     fill_from_query,
 )
 from inquiry_cli.domain.recording.common import (
-    CHANNELS,
-    INQUIRY_CHANNELS,
     Outcome,
     append_row,
     channel,
@@ -27,6 +26,7 @@ from inquiry_cli.domain.recording.common import (
     reply_value,
     resolve_buyer,
     row_for,
+    say_taken,
     set_cell,
     table_or_new_sheet,
 )
@@ -80,6 +80,7 @@ __all__ = [
     "resolve_buyer",
     "resolve_grade_target",
     "row_for",
+    "say_taken",
     "set_cell",
     "set_grade",
     "table_or_new_sheet",

@@ -130,8 +130,9 @@ def add_buyer(
         existing = buyers.values("buyer_id") + earlier
         values["buyer_id"] = id_value(next_id(existing, "B"), raw_column(buyers, "buyer_id"))
     today = dt.datetime.combine(now.date(), dt.time())
-    values.setdefault("first_contact", today)
-    values.setdefault("last_contact", today)
+    dated = [k for k in ("first_contact", "last_contact") if k not in values]
+    for key in dated:
+        values[key] = today
     if new.country:
         region = region_of(book, new.country)
         if region:
@@ -147,7 +148,15 @@ def add_buyer(
     buyer = model.Buyer(row=buyers.last_row + len(changes.appends.get(buyers.name, [])), **known)
     out.buyer = buyer
     out.ids["buyer_id"] = str(values.get("buyer_id") or buyer.email or "")
-    out.lines.append(f"Added buyer {buyer.key}: {buyer.label}")
+    # Said as written: a field the sheet has no sure column for is not in the line (the
+    # warning says so), and the dates inq filled in itself are named.
+    shown = model.Buyer(row=buyer.row, **{k: v for k, v in known.items() if buyers.writable(k)})
+    out.lines.append(f"Added buyer {shown.key}: {shown.label}")
+    filled = [buyers.header_of(k) for k in dated if buyers.writable(k)]
+    if filled:
+        out.lines.append(
+            f"{' and '.join(filled)} set to {today:%Y-%m-%d}, the day of this first contact"
+        )
     return out
 
 

@@ -11,34 +11,19 @@ from inquiry_cli.contract import schema
 from inquiry_cli.contract.changes import AddSheet, CellValue, ChangeSet
 from inquiry_cli.contract.records import Table, Workbook
 from inquiry_cli.domain import model
+from inquiry_cli.domain.channels import CHANNELS, channel_word
 from inquiry_cli.domain.linking import LOG_SHEETS, NAMING, naming
-from inquiry_cli.domain.matching import Match, best, find, parse_query, sure
+from inquiry_cli.domain.matching import (
+    SCORE_PHONE,
+    Match,
+    best,
+    find,
+    no_buyer_on_row,
+    parse_query,
+    sure,
+)
 from inquiry_cli.domain.recording.numbering import add_row
 from inquiry_cli.errors import InqError, NotFound, UsageError
-
-# Channels an inquiry or contact can come by; what people type -> the canonical name.
-CHANNELS = {
-    "alibaba": "alibaba", "ali": "alibaba", "阿里": "alibaba", "阿里巴巴": "alibaba",
-    "made-in-china": "made-in-china", "madeinchina": "made-in-china", "mic": "made-in-china",
-    "中国制造网": "made-in-china", "global-sources": "global-sources",
-    "globalsources": "global-sources", "环球资源": "global-sources", "hktdc": "hktdc",
-    "香港贸发局": "hktdc",
-    "email": "email", "e-mail": "email", "mail": "email", "邮件": "email",
-    "tel": "tel", "phone": "tel", "call": "tel", "telephone": "tel", "电话": "tel",
-    "fax": "fax", "传真": "fax",
-    "post": "post", "courier": "post", "express": "post", "快递": "post", "邮寄": "post",
-    "trade-show": "trade-show", "tradeshow": "trade-show", "show": "trade-show",
-    "fair": "trade-show", "展会": "trade-show",
-    "website": "website", "web": "website", "网站": "website",
-    "meeting": "meeting", "visit": "meeting", "拜访": "meeting",
-    "whatsapp": "whatsapp", "wechat": "wechat", "微信": "wechat",
-}  # fmt: skip
-
-
-INQUIRY_CHANNELS = (
-    "alibaba", "made-in-china", "global-sources", "hktdc", "email", "tel", "fax", "post",
-    "trade-show", "website",
-)  # fmt: skip
 
 
 def channel(text: str, allowed: tuple[str, ...] | None = None) -> str:
@@ -50,6 +35,10 @@ def channel(text: str, allowed: tuple[str, ...] | None = None) -> str:
     return name
 
 
+# A cell a change set sets: (sheet, row, column), Excel's numbers.
+Spot = tuple[str, int, int]
+
+
 @dataclass
 class Outcome:
     """What a recording command did (or would do), for the user and for --json."""
@@ -59,6 +48,35 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     buyer: model.Buyer | None = None
     ids: dict[str, str] = field(default_factory=dict)
+    # Lines true only once their cell is written (line -> the cell): the write path keeps
+    # a cell that holds a formula, and then the line is not said.
+    upon: dict[str, Spot] = field(default_factory=dict)
+    # Whom a WHO found by likeness was taken as: said first, on dry runs too (taken_as).
+    taken: list[str] = field(default_factory=list)
+    # Rows appended only because a cell changes (a Grade history row): (the cell, the
+    # sheet, the row). Such an outcome asks the write path first which cells it keeps.
+    rows_upon: list[tuple[Spot, str, object]] = field(default_factory=list)
+
+    def tell(self, line: str, upon: Spot) -> None:
+        """Say `line` if the cell `upon` gets written."""
+        self.lines.append(line)
+        self.upon[line] = upon
+
+    def forget_kept(self, kept: dict[str, list[tuple[int, int]]]) -> None:
+        """The write path leaves these cells as they are (they hold formulas): drop their
+        sets from the change set, the rows that recorded their change, and the lines that
+        said what they would become."""
+        spots = {(sheet, r, c) for sheet, cells in kept.items() for r, c in cells}
+        self.changes.drop_sets(kept)
+        for spot, sheet, row in self.rows_upon:
+            if spot in spots:
+                self.changes.drop_row(sheet, row)
+        self.lines = [line for line in self.lines if self.upon.get(line) not in spots]
+        for added in [s for s in self.changes.new_sheets if not s.rows]:  # none left
+            self.changes.new_sheets.remove(added)
+            self.lines = [
+                x for x in self.lines if x != f"Added the {added.name} sheet to the workbook"
+            ]
 
 
 def pending(changes: ChangeSet, table: Table | None, key: str) -> list[Any]:
@@ -71,7 +89,10 @@ def pending(changes: ChangeSet, table: Table | None, key: str) -> list[Any]:
 
 def resolve_buyer(buyers: Table, who: str) -> Match:
     """The one buyer WHO means (email, phone, Buyer ID, name...); refuse when unsure."""
-    matches = find(buyers, parse_query(who))
+    query = parse_query(who)
+    matches = find(buyers, query)
+    if not matches and query.row is not None:
+        raise NotFound(no_buyer_on_row(buyers, query.row))
     if not matches:
         raise NotFound(
             f"no buyer matches {who!r}: check with `inq lookup {shlex.quote(who)}` or add them"
@@ -84,6 +105,31 @@ def resolve_buyer(buyers: Table, who: str) -> Match:
         return top
     names = "; ".join(f"{m.buyer.key} {m.buyer.label}" for m in matches[:5])
     raise InqError(f"{who!r} matches {len(matches)} buyers ({names}): use the email or Buyer ID")
+
+
+# Reasons that name one buyer for certain; any other match is a likeness (a name like
+# it, an email at the same company domain, a phone ending in the same digits).
+_EXACT_REASONS = ("same email", "same phone", "same fax", "same name", "same company", "Buyer ID")
+
+
+def taken_as(who: str, match: Match) -> str | None:
+    """The line that says whom a WHO found by likeness was taken as, before anything is
+    written to them ("'Jon Smith' taken as john@... John Smith: name like ..."); None
+    when WHO names the buyer exactly."""
+    exact = any(
+        r in _EXACT_REASONS or r.startswith(("row ", "same email as", "same phone as"))
+        for r in match.reasons
+    )
+    if exact or match.score >= SCORE_PHONE:
+        return None
+    return f"{who!r} taken as {match.buyer.key} {match.buyer.label}: {'; '.join(match.reasons)}"
+
+
+def say_taken(out: Outcome, who: str, match: Match) -> None:
+    """Say whom WHO was taken as, if it named them by likeness (see taken_as)."""
+    line = taken_as(who, match)
+    if line is not None:
+        out.taken.append(line)
 
 
 def region_of(book: Workbook, country: str) -> str | None:
@@ -144,21 +190,27 @@ def table_or_new_sheet(book: Workbook, key: str, changes: ChangeSet) -> Table | 
 
 def append_row(
     book: Workbook, key: str, values: dict[str, CellValue], changes: ChangeSet, out: Outcome
-) -> None:
-    """Append a record to a contract sheet, creating the sheet when the workbook lacks it."""
+) -> tuple[str, object]:
+    """Append a record to a contract sheet, creating the sheet when the workbook lacks it;
+    (the sheet, the row appended) so ChangeSet.drop_row can take it back."""
     table = table_or_new_sheet(book, key, changes)
     spec = schema.SHEETS_BY_KEY[key]
     if table is None:
         sheet = next(s for s in changes.new_sheets if s.name == spec.title)
         sheet.rows.append([values.get(c.key) for c in spec.columns])
+        appended: tuple[str, object] = (sheet.name, sheet.rows[-1])
         if len(sheet.rows) == 1:
             out.lines.append(f"Added the {spec.title} sheet to the workbook")
         linked = bool(values.get("buyer_id") or values.get("email"))
     else:
         if out.buyer is not None and key in LOG_SHEETS and "buyer_id" in values:
             values = named(book, table, out.buyer, values)
+        chan = values.get("channel")
+        if isinstance(chan, str) and table.has("channel"):  # its own word: 电话, not tel
+            values = {**values, "channel": channel_word(table.values("channel"), chan)}
         row, dropped = row_for(table, values)
         add_row(book, table, row, changes)
+        appended = (table.name, changes.appends[table.name][-1])
         if dropped:
             out.warnings.append(
                 f"{table.name} has no column for {', '.join(dropped)}: not recorded"
@@ -178,6 +230,7 @@ def append_row(
             f"nothing in this {spec.title} row names {buyer.label}, so `inq lookup` and "
             f"`inq due` will not count it: {why}"
         )
+    return appended
 
 
 def named(
@@ -254,30 +307,31 @@ def reply_value(table: Table, when: dt.datetime) -> CellValue:
 
 def set_cell(
     table: Table | None, rownum: int, key: str, value: CellValue, changes: ChangeSet, out: Outcome
-) -> bool:
+) -> Spot | None:
+    """Set a field of an existing row, or warn why not; the cell set, or None."""
     if table is None:
-        return False  # no such sheet: nothing to update
+        return None  # no such sheet: nothing to update
     if not table.has(key):
         out.warnings.append(
             f"{table.name} has no {table.spec.column(key).header} column: not updated"
         )
-        return False
+        return None
     if not table.writable(key):
         out.warnings.append(f"{table.why_not_written(key)}: not updated")
-        return False
+        return None
     changes.set(table.name, rownum, table.col(key), value)
-    return True
+    return (table.name, rownum, table.col(key))
 
 
 def advance_last_contact(
     buyers: Table, buyer: model.Buyer, when: dt.datetime, changes: ChangeSet, out: Outcome
-) -> bool:
+) -> Spot | None:
     """Move the buyer's Last contact forward to `when`: never back over a later date the
     user typed, nor over a cell that holds something inq cannot read as a date."""
     if not 0 < buyer.row <= buyers.last_row or not buyers.has("last_contact"):
-        return False
+        return None
     if buyer.last_contact is not None and when < buyer.last_contact:
-        return False
+        return None
     if buyer.last_contact is None:
         i = buyers.row_index(buyer.row)
         raw = buyers.rows[i][buyers.columns["last_contact"]] if i is not None else None
@@ -286,7 +340,7 @@ def advance_last_contact(
                 f"{buyers.name} row {buyer.row}, {buyers.header_of('last_contact')}: "
                 f"{str(raw)!r} is not a date inq can read, so it is left as it is"
             )
-            return False
+            return None
     return set_cell(buyers, buyer.row, "last_contact", when, changes, out)
 
 
@@ -309,12 +363,12 @@ def follow_up_done(
         return
     if own_cell(book, buyer.row, "next_follow_up") in (None, ""):
         return  # (one row per inquiry: the date is an earlier row's, history)
-    if not set_cell(buyers, buyer.row, "next_follow_up", None, changes, out):
-        return
-    if tell:
+    spot = set_cell(buyers, buyer.row, "next_follow_up", None, changes, out)
+    if spot and tell:
         day = "today's" if due.date() == now.date() else "the past"
-        out.lines.append(
-            f"Cleared {day} Next follow-up date ({due:%Y-%m-%d}): this contact follows it up"
+        out.tell(
+            f"Cleared {day} Next follow-up date ({due:%Y-%m-%d}): this contact follows it up",
+            spot,
         )
 
 

@@ -17,6 +17,7 @@ from inquiry_cli.domain.recording.common import (
     own_cell,
     reply_value,
     resolve_buyer,
+    say_taken,
     set_cell,
 )
 from inquiry_cli.domain.recording.inquiry_rows import one_sheet
@@ -51,10 +52,14 @@ def log_contact(
     """
     chan = check_contact(channel_name, summary, when, now)
     buyers = book.table("buyers")
+    match = None
     if buyer is None:
-        buyer = resolve_buyer(buyers, who).buyer
+        match = resolve_buyer(buyers, who)
+        buyer = match.buyer
     changes = changes or ChangeSet()
     out = Outcome(changes, buyer=buyer)
+    if match is not None:
+        say_taken(out, who, match)
     values: dict[str, CellValue] = {
         "date": when,
         "buyer_id": buyer.buyer_id,
@@ -106,9 +111,9 @@ def mark_replied(
         )
         return
     for inq in answered:
-        if set_cell(inquiries, inq.row, "replied", said, changes, out):
+        if spot := set_cell(inquiries, inq.row, "replied", said, changes, out):
             ident = inq.inquiry_id or f"row {inq.row}"
-            out.lines.append(f"Inquiry {ident} marked replied at {when:%Y-%m-%d %H:%M}")
+            out.tell(f"Inquiry {ident} marked replied at {when:%Y-%m-%d %H:%M}", spot)
 
 
 def note_contact(

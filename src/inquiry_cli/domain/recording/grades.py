@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,11 +14,14 @@ from inquiry_cli.domain import model
 from inquiry_cli.domain.linking import link_names
 from inquiry_cli.domain.recording.common import (
     Outcome,
+    Spot,
     append_row,
     resolve_buyer,
     set_cell,
+    taken_as,
 )
 from inquiry_cli.domain.recording.inquiry_rows import one_sheet
+from inquiry_cli.domain.recording.numbering import raw_column
 from inquiry_cli.errors import UsageError
 
 
@@ -37,6 +41,7 @@ class GradeTarget:
 
     buyer: model.Buyer | None  # None: an inquiry whose sender is not in Buyers
     inquiries: list[model.Inquiry]  # the inquiries to grade with the buyer
+    taken: str | None = None  # whom a WHO found by likeness was taken as (taken_as)
 
 
 def resolve_grade_target(book: Workbook, who: str) -> GradeTarget:
@@ -50,7 +55,8 @@ def resolve_grade_target(book: Workbook, who: str) -> GradeTarget:
         for i, ident in enumerate(inquiries.values("inquiry_id")):
             if ident and ident.upper() == wanted:
                 return target_for_row(book, inquiries.row_numbers[i])
-    buyer = resolve_buyer(buyers, who).buyer
+    match = resolve_buyer(buyers, who)
+    buyer = match.buyer
     pending = [
         i
         for i in model.load(inquiries, model.Inquiry, model.rows_of(inquiries, buyer))
@@ -58,7 +64,7 @@ def resolve_grade_target(book: Workbook, who: str) -> GradeTarget:
     ]
     if one_sheet(book):  # one row per inquiry: the grade is the latest row's, history stays
         pending = [i for i in pending if i.row == buyer.row]
-    return GradeTarget(buyer, pending)
+    return GradeTarget(buyer, pending, taken_as(who, match))
 
 
 def target_for_row(book: Workbook, row: int) -> GradeTarget:
@@ -79,6 +85,26 @@ def _buyer_of(buyers: Table, inq: model.Inquiry) -> model.Buyer | None:
     return None
 
 
+# A grade as people write it: 'A', 'a', 'A级', 'B类', 'Grade C'.
+_GRADE_FORM = re.compile(r"^((?:grade|level|class)?\s*)([A-Da-d])(\s*[级类等]*)$", re.I)
+
+
+def grade_form(table: Table, grade: str) -> str:
+    """`grade` written the way the sheet's Grade column writes grades (B级 where it holds
+    A级, c where it holds lower-case letters): the form its cells use most."""
+    from collections import Counter
+
+    forms: Counter[tuple[str, bool, str]] = Counter()
+    for value in raw_column(table, "grade"):
+        found = _GRADE_FORM.match(value.strip()) if isinstance(value, str) else None
+        if found:
+            forms[(found.group(1), found.group(2).islower(), found.group(3))] += 1
+    if not forms:
+        return grade
+    (before, lower, after), _n = forms.most_common(1)[0]
+    return f"{before}{grade.lower() if lower else grade}{after}"
+
+
 def set_grade(
     book: Workbook,
     target: GradeTarget,
@@ -93,21 +119,26 @@ def set_grade(
     inquiries = book.get("inquiries")
     changes = changes or ChangeSet()
     out = Outcome(changes, buyer=target.buyer)
+    if target.taken:
+        out.taken.append(target.taken)
     buyer = target.buyer
-    history: list[tuple[str | None, str | None]] = []  # (inquiry id, old grade)
+    history: list[tuple[str | None, str | None, Spot]] = []  # (inquiry id, old grade, cell)
     if buyer is None:
         buyer = model.Buyer(row=0, email=target.inquiries[0].email if target.inquiries else None)
-    elif buyer.grade != grade and set_cell(buyers, buyer.row, "grade", grade, changes, out):
-        history.append((None, buyer.grade))
+    elif buyer.grade != grade and (
+        spot := set_cell(buyers, buyer.row, "grade", grade_form(buyers, grade), changes, out)
+    ):
+        history.append((None, buyer.grade, spot))
         was = f" (was {buyer.grade})" if buyer.grade else ""
-        out.lines.append(f"{buyer.key} {buyer.label} is now grade {grade}{was}")
+        out.tell(f"{buyer.key} {buyer.label} is now grade {grade}{was}", spot)
     for inq in target.inquiries:
         if inq.grade == grade or inquiries is None:
             continue
-        if set_cell(inquiries, inq.row, "grade", grade, changes, out):
+        said = grade_form(inquiries, grade)
+        if spot := set_cell(inquiries, inq.row, "grade", said, changes, out):
             ident = inq.inquiry_id or f"row {inq.row}"
-            history.append((inq.inquiry_id, inq.grade))
-            out.lines.append(f"Inquiry {ident} graded {grade}")
+            history.append((inq.inquiry_id, inq.grade, spot))
+            out.tell(f"Inquiry {ident} graded {grade}", spot)
     if not history:
         out.lines.append(f"{buyer.key} {buyer.label} is already grade {grade}: nothing to change")
         return out
@@ -117,9 +148,11 @@ def set_grade(
         from inquiry_cli.domain.channels import choose
 
         via = choose(replace(target.buyer, grade=grade))
-        out.lines.append(f"Next contact with {buyer.key} by {via.text}")
-    for inquiry_id, old in history:
-        append_row(
+        line = f"Next contact with {buyer.key} by {via.text}"
+        mine = [spot for inquiry_id, _old, spot in history if inquiry_id is None]
+        out.tell(line, mine[0]) if mine else out.lines.append(line)
+    for inquiry_id, old, spot in history:  # each row true only if its cell is written
+        sheet, row = append_row(
             book,
             "grade_history",
             {
@@ -134,6 +167,7 @@ def set_grade(
             changes,
             out,
         )
+        out.rows_upon.append((spot, sheet, row))
     return out
 
 

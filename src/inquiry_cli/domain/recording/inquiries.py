@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from inquiry_cli.contract.changes import CellValue, ChangeSet
-from inquiry_cli.contract.records import Workbook
+from inquiry_cli.contract.records import Table, Workbook
 from inquiry_cli.domain import model
-from inquiry_cli.domain.matching import find, parse_query
+from inquiry_cli.domain.channels import INQUIRY_CHANNELS
+from inquiry_cli.domain.matching import Match, Query, find, parse_query, sure
 from inquiry_cli.domain.recording.buyers import NewBuyer, add_buyer, fill_from_query
 from inquiry_cli.domain.recording.common import (
-    INQUIRY_CHANNELS,
     Outcome,
     advance_last_contact,
     append_row,
@@ -19,6 +19,7 @@ from inquiry_cli.domain.recording.common import (
     pending,
     resolve_buyer,
     set_cell,
+    taken_as,
 )
 from inquiry_cli.domain.recording.inquiry_rows import add_inquiry_row, one_sheet
 from inquiry_cli.domain.recording.numbering import id_value, next_id, raw_column
@@ -52,10 +53,16 @@ def record_inquiry(
     buyers = book.table("buyers")
     changes = changes if changes is not None else ChangeSet()
     out = Outcome(changes)
+    taken = None
     if who and buyer is None:
         matches = find(buyers, parse_query(who))
-        if matches:
-            buyer = resolve_buyer(buyers, who).buyer
+        if matches and new.email:
+            buyer = _by_email(buyers, who, new.email, matches)
+            if buyer is None:
+                fill_from_query(new, parse_query(who))  # (WHO as the name, if none)
+        elif matches:
+            match = resolve_buyer(buyers, who)
+            buyer, taken = match.buyer, taken_as(who, match)
         else:
             fill_from_query(new, parse_query(who))
     rows_of_one_sheet = one_sheet(book)  # (one row per inquiry: the buyer on each)
@@ -70,6 +77,8 @@ def record_inquiry(
         buyer = added.buyer
     assert buyer is not None
     out.buyer = buyer
+    if taken:
+        out.taken.append(taken)
     inquiries = book.get("inquiries")
     existing_ids = (
         inquiries.values("inquiry_id") + pending(changes, inquiries, "inquiry_id")
@@ -113,6 +122,23 @@ def record_inquiry(
             set_cell(buyers, buyer.row, "products", joined, changes, out)
         advance_last_contact(buyers, buyer, received, changes, out)
     return out
+
+
+def _by_email(buyers: Table, who: str, email: str, matches: list[Match]) -> model.Buyer | None:
+    """The sender of `--buyer WHO --email EMAIL`: the buyer with that email, or None (a
+    new one, added with the particulars given). WHO only guesses (a name like theirs):
+    the email says who. A WHO that names one buyer for certain (their email, Buyer ID or
+    phone) with another email is refused."""
+    email = email.strip().lower()
+    named = sure(matches)
+    if len(named) == 1 and (named[0].buyer.email or "").lower() != email:
+        b = named[0].buyer
+        raise UsageError(
+            f"--buyer {who!r} is {b.key} {b.label}, but --email says {email}: "
+            "give the one that is right"
+        )
+    same = sure(find(buyers, Query(raw=email, email=email)))
+    return same[0].buyer if same else None
 
 
 def esample_step(book: Workbook, buyer: model.Buyer, product: str | None) -> str | None:

@@ -8,6 +8,7 @@ from typing import Any
 from inquiry_cli.contract.changes import ChangeSet
 from inquiry_cli.contract.records import Workbook
 from inquiry_cli.domain import model
+from inquiry_cli.domain.channels import channel_of
 from inquiry_cli.domain.linking import link_names
 from inquiry_cli.domain.recording.common import Outcome, append_row, set_cell
 from inquiry_cli.domain.recording.contacts import log_contact
@@ -58,9 +59,10 @@ def record_quote(
     )
     if candidates and inquiries is not None:
         target = candidates[-1]
-        if set_cell(inquiries, target.row, "quote_no", draft.number, changes, out):
-            out.lines.append(
-                f"Inquiry {target.inquiry_id or f'row {target.row}'} gets quote {draft.number}"
+        if spot := set_cell(inquiries, target.row, "quote_no", draft.number, changes, out):
+            out.tell(
+                f"Inquiry {target.inquiry_id or f'row {target.row}'} gets quote {draft.number}",
+                spot,
             )
             if model.moves_forward(target.status, "Quoted") and inquiries.writable("status"):
                 changes.set(inquiries.name, target.row, inquiries.col("status"), "Quoted")
@@ -68,9 +70,9 @@ def record_quote(
     total = format_money(draft.total, draft.currency)
     chan = channel_name or next(
         (
-            i.channel
+            channel_of(i.channel)
             for i in reversed(candidates or mine)
-            if i.channel in ("alibaba", "email", "fax")
+            if channel_of(i.channel) in ("alibaba", "email", "fax")
         ),
         "email",
     )
