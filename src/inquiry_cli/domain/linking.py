@@ -148,14 +148,40 @@ def records_of(index: dict[str, list[T]], buyer: model.Buyer) -> list[T]:
 
 
 class Histories:
-    """Every buyer-linked sheet indexed by buyer once, for reports that walk many buyers."""
+    """Every buyer-linked sheet indexed by buyer once, for reports that walk many buyers
+    (of `buyers` only, when given: a trip to one country loads its buyers' rows alone)."""
 
-    def __init__(self, book: Workbook) -> None:
+    def __init__(self, book: Workbook, buyers: Iterable[model.Buyer] | None = None) -> None:
         link_names(book)
-        self.inquiries = group_by_buyer(model.load(book.get("inquiries"), model.Inquiry))
-        self.contacts = group_by_buyer(model.load(book.get("contacts"), model.Contact))
-        self.quotes = group_by_buyer(model.load(book.get("quotes"), model.Quote))
-        self.samples = group_by_buyer(model.load(book.get("samples"), model.Sample))
+        wanted = None if buyers is None else _keys_of(buyers)
+        self.inquiries = group_by_buyer(_load(book.get("inquiries"), model.Inquiry, wanted))
+        self.contacts = group_by_buyer(_load(book.get("contacts"), model.Contact, wanted))
+        self.quotes = group_by_buyer(_load(book.get("quotes"), model.Quote, wanted))
+        self.samples = group_by_buyer(_load(book.get("samples"), model.Sample, wanted))
+
+
+def _keys_of(buyers: Iterable[model.Buyer]) -> set[str]:
+    """Every key group_by_buyer could file these buyers' rows under."""
+    out: set[str] = set()
+    for b in buyers:
+        out.update(
+            k for k in (b.buyer_id, (b.buyer_id or "").lower(), (b.email or "").lower()) if k
+        )
+    return out
+
+
+def _load(table: Table | None, cls: type[T], wanted: set[str] | None) -> list[T]:
+    """The records of a sheet, or of the rows whose Buyer ID or email is `wanted`."""
+    if table is None or wanted is None:
+        return model.load(table, cls)
+    ids = model.link_keys(table, "buyer_id")
+    emails = model.link_keys(table, "email")
+    rows = [
+        i
+        for i, (bid, email) in enumerate(zip(ids, emails, strict=True))
+        if (bid and (bid in wanted or bid.lower() in wanted)) or (email and email.lower() in wanted)
+    ]
+    return model.load(table, cls, rows)
 
 
 def grade_rank(grade: str | None) -> int:

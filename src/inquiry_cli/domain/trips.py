@@ -126,7 +126,7 @@ def plan(
     s = Settings.from_sheet(book.key_values("settings"))
     buyers = model.load(book.table("buyers"), model.Buyer)
     place, there = resolve_place(buyers, text)
-    h = Histories(book)
+    h = Histories(book, there)
     inquiries, contacts, quotes, samples = h.inquiries, h.contacts, h.quotes, h.samples
     visits: list[Visit] = []
     seen: set[str] = set()
