@@ -481,3 +481,27 @@ def test_a_company_merged_over_its_contacts_rows_is_each_contacts(inq, tmp_path)
     stats = json.loads(inq("-w", path, "stats", "--json").stdout)
     top = stats["buyers"]["by_country"][0]
     assert (top["name"], top["count"]) == ("Norway", 2)
+
+
+def test_a_mobile_and_a_whatsapp_column_beside_tel_find_the_buyer(inq, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Buyers"
+    ws.append(["Name", "Company", "Email", "Tel", "Mobile", "WhatsApp", "Country"])
+    ws.append(["Hassan Ali", "Gulf Beam LLC", "hassan@gulfbeam.ae", "+971 4 222 3333",
+               "+971 50 444 5555", "+971 55 666 7777", "UAE"])  # fmt: skip
+    ws.append(["Lea Kraus", "Kraus Licht", "lea@krauslicht.de", "+49 30 111 222", None, None,
+               "Germany"])  # fmt: skip
+    path = save(wb, tmp_path / "buyers.xlsx")
+    for typed, why in (
+        ("050 444 5555", "same phone (Mobile)"),
+        ("+971556667777", "same phone (WhatsApp)"),
+    ):
+        result = inq("-w", path, "lookup", typed, "--json")
+        assert result.exit_code == 0, result.output
+        top = json.loads(result.stdout)["matches"][0]
+        assert (top["email"], top["reasons"]) == ("hassan@gulfbeam.ae", [why])
+    again = inq("-w", path, "add", "--name", "H. Ali", "--email", "h.ali@gmail.com",
+                "--phone", "+971 55 666 7777")  # fmt: skip
+    assert again.exit_code == 1
+    assert "already in the workbook: hassan@gulfbeam.ae" in again.stderr

@@ -114,6 +114,9 @@ class Table:
     # Rows linked to a buyer by the client's name or company (no Buyer ID or email in the
     # row): row index -> (Buyer ID, email) of that buyer. Filled by domain.linking.
     linked: dict[int, tuple[str | None, str | None]] | None = None
+    # More number columns than Phone and Fax ("Mobile" and "WhatsApp" beside "Tel"): column
+    # index -> header. Read for finding a buyer by number, never written.
+    more_phones: dict[int, str] = field(default_factory=dict)
     _typed: dict[str, list[Any]] = field(default_factory=dict, repr=False)
     _problems: dict[str, list[Problem]] = field(default_factory=dict, repr=False)
     _keys: dict[str, list[str | None]] = field(default_factory=dict, repr=False)

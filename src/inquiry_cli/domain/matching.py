@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlparse
 
+from inquiry_cli.contract.cells import CONVERTERS
 from inquiry_cli.contract.records import Table
 from inquiry_cli.domain import model
 from inquiry_cli.domain.countries import country_code
@@ -156,7 +157,7 @@ class BuyerColumns(Protocol):
 # The columns find() reads: typed cells, and what it derives from them per buyer.
 COLUMNS = (
     "email", "buyer_id", "phone", "fax", "country", "name", "company",
-    "phone_key", "fax_key", "name_norm", "company_norm",
+    "phone_key", "fax_key", "name_norm", "company_norm", "more_phones",
 )  # fmt: skip
 
 # A merged row: (index of the buyer kept, how to name the row, its email lower-cased or
@@ -179,11 +180,29 @@ class TableColumns:
         return found
 
     def _compute(self, key: str) -> list[Any]:
+        if key == "more_phones":  # [[header, number], ...] per row (Mobile, WhatsApp)
+            return self._more_phones()
         if key in ("phone_key", "fax_key"):
             return [phone_key(v) if v else None for v in self.column(key.removesuffix("_key"))]
         if key in ("name_norm", "company_norm"):
             return [normalize_name(v) if v else "" for v in self.column(key.removesuffix("_norm"))]
         return self.table.values(key)
+
+    def _more_phones(self) -> list[Any]:
+        extra = self.table.more_phones
+        if not extra:
+            return [[] for _ in range(len(self.table))]
+        convert = CONVERTERS["phone"]
+        out: list[Any] = []
+        for row in self.table.rows:
+            found = []
+            for c, header in extra.items():
+                if c < len(row) and row[c] not in ("", None):
+                    number = convert(row[c])[0]
+                    if number:
+                        found.append([header, str(number)])
+            out.append(found)
+        return out
 
     def merged(self) -> list[MergedLink]:
         """A buyer merged into another (`inq merge`) is found as the buyer kept, by the
@@ -300,6 +319,20 @@ def _match_phones(cols: BuyerColumns, typed: str, hit) -> None:
                     hit(i, SCORE_PHONE, f"same {kind}")
                 else:
                     hit(i, SCORE_PHONE_DIGITS, f"{kind} ends in the same digits")
+    for i, pairs in enumerate(cols.column("more_phones")):
+        for header, number in pairs:  # Mobile, WhatsApp beside the Phone column
+            number_key = phone_key(number)
+            if not number_key:
+                continue
+            alike = number_key == key or (short and number_key.endswith(key))
+            if not alike and len(number_key) < PHONE_KEY_DIGITS:
+                alike = key.endswith(number_key)
+            if not alike:
+                continue
+            if same_number(typed, number, country_code(countries[i])):
+                hit(i, SCORE_PHONE, f"same phone ({header})")
+            else:
+                hit(i, SCORE_PHONE_DIGITS, f"{header} ends in the same digits")
 
 
 def same_number(a: str, b: str, region: str | None) -> bool:

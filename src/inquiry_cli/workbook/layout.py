@@ -162,6 +162,7 @@ def build_table(
     blocked = frozenset(k for k, v in user.items() if v is None)
     matches, suggestions = understand(spec, header, matches, settle, sample, user)
     _no_serial_ids(matches, sample)
+    more = _more_phones(spec, headers, matches) if spec.key == "buyers" else {}
     return Table(
         spec,
         name,
@@ -175,7 +176,21 @@ def build_table(
         suggestions=suggestions,
         declared_none=blocked,
         list_object=list_object,
+        more_phones=more,
     )
+
+
+def _more_phones(
+    spec: schema.Sheet, headers: list[str], matches: dict[str, ColumnMatch]
+) -> dict[int, str]:
+    """Unmapped columns whose header names a phone number (Mobile, WhatsApp, 手机 beside a
+    Tel that is the Phone column)."""
+    used = {m.index for m in matches.values()}
+    return {
+        i: h
+        for i, h in enumerate(headers)
+        if h and i not in used and any(r.field == "phone" for r in vocabulary.readings(spec.key, h))
+    }
 
 
 def _from_list_objects(
