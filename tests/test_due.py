@@ -303,3 +303,14 @@ def test_an_open_inquiry_is_chased_from_when_it_came(inq, build):
     )  # fmt: skip
     assert ("B0001", "follow-up") not in due_ids(inq, path)  # D monthly: 12-01; inquiry: 12-11
     assert due_ids(inq, path, "2026-12-11")[("B0001", "follow-up")]["due"].startswith("2026-12-01")
+
+
+def test_an_80_column_terminal_still_shows_who(inq, monkeypatch):
+    """The weekday and the channel's reason give way first: the buyer's name stays."""
+    from pathlib import Path
+
+    monkeypatch.setenv("COLUMNS", "80")
+    sample = Path(__file__).parent.parent / "sample_workbook.xlsx"
+    out = inq("-w", sample, "due").stdout
+    assert "Ahmed Al Zaabi" in out and "Chris Clark" in out
+    assert max(len(line) for line in out.splitlines()) <= 80

@@ -120,14 +120,16 @@ def _print(items, now, when: str, last_day, limit: int | None) -> None:
         inq = item.inquiry
         who = b.label if b else (inq and (inq.email or inq.client or inq.company)) or "?"
         local = ""
-        if item.local:
-            local = f"{item.local.time:%a %H:%M}" + ("" if item.local.business_hours else " off")
+        if item.local:  # (the weekday only where there is room: the name needs it more)
+            when = f"{item.local.time:%a %H:%M}" if width >= 100 else f"{item.local.time:%H:%M}"
+            local = when + ("" if item.local.business_hours else " off")
         last = ""
         if item.last_contact_at:
             last = fmt_date(item.last_contact_at)
             if item.last_contact and item.last_contact.summary:
                 last += f" {item.last_contact.summary}"
-        cells = [what, (b.grade if b else None) or "-", _country(b), local, item.via.short, who]
+        via = item.via.short if width >= 100 else item.via.name  # (--json has why)
+        cells = [what, (b.grade if b else None) or "-", _country(b), local, via, who]
         if "Products" in shown:
             cells.append(", ".join(item.products))
         if "Last contact" in shown:
