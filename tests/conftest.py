@@ -250,3 +250,22 @@ def build(tmp_path):
         return path
 
     return make
+
+
+def unguessable_workbook(folder: Path) -> Path:
+    """A buyer list whose last-contact header is a word nobody could guess (Ultimo toque)."""
+    import datetime as dt
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Clients 2026"
+    ws.append(["Name", "Company", "Email", "Grade", "Ultimo toque"])
+    ws.append(
+        ["Pablo Ruiz", "Luces del Sur SL", "pablo@lucesdelsur.es", "A", dt.date(2026, 11, 20)]
+    )
+    ws.append(["Ana Gil", "Iluminación Gil SA", "ana@ilugil.es", "D", dt.date(2026, 11, 25)])
+    path = folder / "clientes.xlsx"
+    wb.save(path)
+    return path

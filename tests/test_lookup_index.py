@@ -12,6 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import unguessable_workbook
 from ods_helpers import hand_made_ods, table_xml
 from openpyxl.worksheet.table import Table
 
@@ -119,14 +120,7 @@ def inquiry_rows(tmp_path: Path) -> Path:
 
 def user_mapped(inq, tmp_path: Path) -> Path:
     """A buyer list whose last-contact column only `inq map` names."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Clients 2026"
-    ws.append(["Name", "Company", "Email", "Grade", "Ultimo toque"])
-    ws.append(["Pablo Ruiz", "Luces del Sur SL", "pablo@lucesdelsur.es", "A", D(2026, 11, 20)])
-    ws.append(["Ana Gil", "Iluminación Gil SA", "ana@ilugil.es", "D", D(2026, 11, 25)])
-    path = tmp_path / "clientes.xlsx"
-    wb.save(path)
+    path = unguessable_workbook(tmp_path)
     mapped = inq("-w", path, "map", "Buyers", "Last contact", "Ultimo toque")
     assert mapped.exit_code == 0, mapped.output
     return path

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import unguessable_workbook
 from openpyxl.worksheet.table import Table
 
 D = dt.date
@@ -127,13 +128,7 @@ def test_a_guessed_column_is_read_but_never_written(inq, tmp_path):
 @pytest.fixture
 def unguessable(tmp_path) -> Path:
     """A buyer list whose last-contact header is a word nobody could guess."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Clients 2026"
-    ws.append(["Name", "Company", "Email", "Grade", "Ultimo toque"])
-    ws.append(["Pablo Ruiz", "Luces del Sur SL", "pablo@lucesdelsur.es", "A", D(2026, 11, 20)])
-    ws.append(["Ana Gil", "Iluminación Gil SA", "ana@ilugil.es", "D", D(2026, 11, 25)])
-    return save(wb, tmp_path / "clientes.xlsx")
+    return unguessable_workbook(tmp_path)
 
 
 def test_check_never_says_ok_while_due_is_blind_and_names_the_fix(inq, unguessable):
