@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 
 from inquiry_cli.errors import InqError, WorkbookNotFound
@@ -48,6 +47,8 @@ def load_config() -> dict:
         return {}
     key = (str(path), st.st_ino, st.st_size, st.st_mtime_ns)
     if key not in _PARSED:
+        import tomllib  # (only when there is a config file: --help has none to read)
+
         try:
             parsed = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:

@@ -4,8 +4,6 @@ Command modules register on `app` when imported (see commands.py): `cli.app` giv
 app with every command, the launcher imports just the module of the command it runs.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Any
 

@@ -1,7 +1,5 @@
 """`inq lookup`: look a sender up before replying."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """`inq dedupe` and `inq merge`: buyers entered twice, found and merged into one."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """`inq due`: replies owed and follow-ups due, most urgent first."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`inq grade`: grade inquiries A/B/C/D, one by one or directly, with suggested grades."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """`inq undo` and `inq backups`: the workbook's write history, kept in inq-backups/."""
 
-from __future__ import annotations
-
 import typer
 
 from inquiry_cli.cli.base import app

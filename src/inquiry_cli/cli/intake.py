@@ -1,7 +1,5 @@
 """`inq intake`: platform notifications, buyers' mail and WhatsApp chats into the workbook."""
 
-from __future__ import annotations
-
 import datetime as dt
 from pathlib import Path
 from typing import Annotated

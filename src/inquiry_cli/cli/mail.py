@@ -1,7 +1,5 @@
 """`inq mail`: mail-outs from templates to a chosen audience, as .eml, .mbox or over SMTP."""
 
-from __future__ import annotations
-
 import os
 from pathlib import Path
 from typing import Annotated

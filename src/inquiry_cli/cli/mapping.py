@@ -1,7 +1,5 @@
 """`inq map`: see how each column is read, and say which column is which."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

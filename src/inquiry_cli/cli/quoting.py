@@ -1,7 +1,5 @@
 """`inq quote`: a region-specific plain-text quote, recorded in the workbook."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated

@@ -1,7 +1,5 @@
 """`inq add`, `inq inquiry`, `inq log`: record buyers, inquiries and contacts."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated

@@ -1,7 +1,5 @@
 """`inq report a-list`, `inq stats`, `inq trip`: reading the buyer database for people."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`inq sample`: record a sample sent, its feedback, and list the samples awaiting feedback."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

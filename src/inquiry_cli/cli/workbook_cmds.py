@@ -1,7 +1,5 @@
 """`inq init` and `inq check`: create a contract workbook, and diagnose any workbook."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
