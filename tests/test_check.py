@@ -289,3 +289,21 @@ def test_commands_run_without_importing_pydantic(tmp_path):
     assert '"email": "info@horizondistribution.fr"' in out.stdout
     assert "LED-HB-100" in out.stdout  # the second --model reached the quote
     assert "PYDANTIC False" in out.stdout
+
+
+def test_a_config_kept_as_a_link_stays_a_link(inq, tmp_path, monkeypatch):
+    """inq's own files go through the gate too: written at a link's target, atomically,
+    the user's other settings kept."""
+    dotfiles = tmp_path / "dotfiles" / "inq.toml"
+    dotfiles.parent.mkdir()
+    dotfiles.write_text('[smtp]\nhost = "mail.example.com"\n', encoding="utf-8")
+    link = tmp_path / "config" / "config.toml"
+    link.parent.mkdir(exist_ok=True)
+    link.symlink_to(dotfiles)
+    monkeypatch.setenv("INQ_CONFIG", str(link))
+    path = tmp_path / "mine.xlsx"
+    assert inq("init", path).exit_code == 0
+    assert link.is_symlink()
+    text = dotfiles.read_text(encoding="utf-8")
+    assert text.startswith(f'workbook = "{path.resolve()}"') and 'host = "mail.example.com"' in text
+    assert [p.name for p in dotfiles.parent.iterdir()] == ["inq.toml"]  # no temp file left

@@ -76,10 +76,10 @@ def resolve_workbook(option: Path | None) -> Path:
     )
 
 
-def remember_workbook(path: Path) -> Path:
-    """Write `workbook = PATH` to the config file so later runs need no -w."""
+def remembered(path: Path) -> tuple[Path, str]:
+    """(the config file, its text with `workbook = PATH`): later runs then need no -w.
+    Written by the caller, through the gate for inq's own files (output.files)."""
     cfg = config_path()
-    cfg.parent.mkdir(parents=True, exist_ok=True)
     lines = []
     if cfg.is_file():
         lines = [
@@ -89,5 +89,4 @@ def remember_workbook(path: Path) -> Path:
         ]
     quoted = str(path.resolve()).replace("\\", "\\\\").replace('"', '\\"')
     lines.insert(0, f'workbook = "{quoted}"')
-    cfg.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return cfg
+    return cfg, "\n".join(lines) + "\n"

@@ -105,13 +105,9 @@ def _load(path: Path) -> dict[str, list[str]]:
 
 
 def _save(path: Path, state: dict[str, list[str]]) -> None:
-    """Written to a temp file and renamed: two runs at once never leave half a file."""
+    """Through the gate for inq's own files: two runs at once never leave half a file."""
     import json
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temp.write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
+    from inquiry_cli.output.files import replace_own
+
+    replace_own(path, json.dumps(state, ensure_ascii=False, indent=1).encode("utf-8"))

@@ -36,7 +36,14 @@ def init(
     save_new(new_workbook(), path)
     echo(f"Created {path} with sheets {', '.join(s.title for s in schema.SHEETS)}.")
     if remember:
-        cfg = config.remember_workbook(path)
+        from inquiry_cli.errors import InqError
+        from inquiry_cli.output.files import replace_own
+
+        cfg, text = config.remembered(path)
+        try:
+            replace_own(cfg, text.encode("utf-8"))
+        except OSError as exc:
+            raise InqError(f"created {path}, but could not save it in {cfg}: {exc}") from None
         echo(f"Saved as your default workbook in {cfg}.")
     echo("Next: fill in the Company sheet, then add buyers or open it in Excel.")
 

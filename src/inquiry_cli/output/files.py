@@ -1,4 +1,5 @@
-"""The one gate for every file inq writes that is not the workbook: --out, --ics, --mbox, .eml.
+"""The one gate for every file inq writes that is not the workbook: --out, --ics, --mbox, .eml,
+and inq's own state files (the config file, the notices it remembers: `replace_own`).
 
 Such a file is inq's own, but the path is the user's to type, and a slip must never cost
 data: the gate refuses an existing file unless --force, refuses the workbook itself and
@@ -71,6 +72,30 @@ def write(path: Path, content: Content, *, workbook: Path, force: bool = False) 
         _move_into_place(tmp, path, force)
     except OSError as exc:
         raise refuse(path, why(exc)) from None
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+    fsops.fsync_dir(folder)
+
+
+def replace_own(path: Path, content: bytes) -> None:
+    """Replace one of inq's own files (config, cache state) atomically: a temp file in the
+    same folder, synced, then renamed over it; a symbolic link (a config kept with one's
+    dotfiles) is written at its target and stays a link. Two runs at once: the last wins,
+    never half a file. Raises OSError (the caller decides whether that matters)."""
+    target = Path(os.path.realpath(path))
+    folder = target.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{target.name}.{secrets.token_hex(4)}.inq-tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content)
+            fh.flush()
+            os.fsync(fh.fileno())
+        with contextlib.suppress(OSError):  # keep the replaced file's permissions
+            os.chmod(tmp, os.stat(target).st_mode & 0o7777)
+        os.replace(tmp, target)
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
