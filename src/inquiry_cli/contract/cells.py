@@ -291,6 +291,15 @@ NO_WORDS = frozenset(
 )  # fmt: skip
 
 
+def is_whole(value: Any, text: bool = False) -> bool:
+    """A whole number as a cell holds it (12, 12.0; with `text`, "12" too), never a tick."""
+    if value.__class__ is int:
+        return True
+    if value.__class__ is float:
+        return bool(value.is_integer())
+    return text and value.__class__ is str and value.strip().isdigit()
+
+
 def yes_no(value: Any) -> bool | None:
     """True for a yes-word (Y, ✓, 是, 已回复, TRUE), False for a no-word, None otherwise."""
     cls = value.__class__

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from inquiry_cli.contract import schema, vocabulary
+from inquiry_cli.contract.cells import is_whole
 from inquiry_cli.contract.records import USER, ColumnMatch, ListObject, Table
 from inquiry_cli.contract.usermap import UserMapping
 from inquiry_cli.workbook.columns import (
@@ -73,7 +74,7 @@ def _no_serial_ids(matches: dict[str, ColumnMatch], sample: Sequence[Sequence[An
             continue
         cells = [r[match.index] for r in sample if match.index < len(r)]
         values = [v for v in cells if v not in ("", None)]
-        if values and all(_whole(v) for v in values):
+        if values and all(is_whole(v, text=True) for v in values):
             del matches[key]
 
 
@@ -81,14 +82,6 @@ def _counts_rows(header: str) -> bool:
     return schema.is_serial_header(header) or any(
         schema.is_serial_header(part) for part in vocabulary.parts(header)
     )
-
-
-def _whole(value: Any) -> bool:
-    if value.__class__ is int:
-        return True
-    if value.__class__ is float:
-        return bool(value.is_integer())
-    return value.__class__ is str and value.strip().isdigit()
 
 
 def _drop_sum_rows(data: list[list[Any]], numbers: list[int]) -> None:

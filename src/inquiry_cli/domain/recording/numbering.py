@@ -13,6 +13,7 @@ from collections import Counter
 from typing import Any
 
 from inquiry_cli.contract import schema
+from inquiry_cli.contract.cells import is_whole
 from inquiry_cli.contract.changes import CellValue, ChangeSet
 from inquiry_cli.contract.records import Table, Workbook
 
@@ -77,17 +78,9 @@ def serial_columns(table: Table) -> list[int]:
         if not schema.is_serial_header(header):
             continue
         values = [row[c] for row in table.rows if c < len(row) and row[c] not in ("", None)]
-        if values and all(_whole(v) for v in values):
+        if values and all(is_whole(v) for v in values):
             out.append(c)
     return out
-
-
-def _whole(value: Any) -> bool:
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
-        return True
-    return isinstance(value, float) and value.is_integer()
 
 
 def add_row(book: Workbook, table: Table, row: dict[int, CellValue], changes: ChangeSet) -> None:
@@ -96,7 +89,7 @@ def add_row(book: Workbook, table: Table, row: dict[int, CellValue], changes: Ch
     raw = _raw_table(book, table)
     earlier = changes.appends.get(table.name, [])
     for c in serial_columns(raw):
-        numbers = [int(r[c]) for r in raw.rows if c < len(r) and _whole(r[c])]
+        numbers = [int(r[c]) for r in raw.rows if c < len(r) and is_whole(r[c])]
         numbers += [int(v) for r in earlier if isinstance(v := r.get(c + 1), int | float)]
         row[c + 1] = max(numbers, default=0) + 1
     changes.append(table.name, row)
