@@ -356,6 +356,11 @@ def _print_trip(plan, now) -> None:
             markup=False,
         )
 
+    # A buyer's lines go to the console in one print (markup, with the workbook's text
+    # escaped): a print per line costs rich's whole render each time, 1.5 s for a trip of
+    # 450 buyers at 10k.
+    buf: list[str] = []
+
     def line(label: str, text: str, indent: int = 5) -> None:
         head = " " * indent + (f"{label}: " if label else "")
         for chunk in textwrap.wrap(
@@ -366,7 +371,12 @@ def _print_trip(plan, now) -> None:
             break_long_words=False,
             break_on_hyphens=False,
         ):
-            out.print(chunk, markup=False)
+            buf.append(escape(chunk))
+
+    def flush() -> None:
+        if buf:
+            out.print("\n".join(buf), markup=True)
+            buf.clear()
 
     for city, group in plan.groups:
         out.print("")
@@ -375,9 +385,7 @@ def _print_trip(plan, now) -> None:
             b = v.buyer
             head = " — ".join(x for x in (b.name, b.company) if x) or b.email or f"row {b.row}"
             ident = f"  [{b.buyer_id}]" if b.buyer_id else ""
-            out.print(
-                f"  {b.grade or '-'}  [bold]{escape(head)}[/bold]{escape(ident)}", markup=True
-            )
+            buf.append(f"  {b.grade or '-'}  [bold]{escape(head)}[/bold]{escape(ident)}")
             reach = []
             if b.phone:
                 reach.append(f"Tel {b.phone}")
@@ -427,3 +435,4 @@ def _print_trip(plan, now) -> None:
                 line("", f"and {len(v.quotes) - service.RECENT_QUOTES} earlier quotes", indent=7)
             for x in v.samples:
                 line("Sample", service.sample_text(x))
+            flush()

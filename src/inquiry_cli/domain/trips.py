@@ -124,8 +124,12 @@ def plan(
     if start is not None and end is not None and end < start:
         raise UsageError(f"the trip ends ({end}) before it starts ({start})")
     s = Settings.from_sheet(book.key_values("settings"))
-    buyers = model.load(book.table("buyers"), model.Buyer)
-    place, there = resolve_place(buyers, text)
+    # Where each buyer is, for all of them; every field only for the buyers there.
+    table = book.table("buyers")
+    buyers = model.load(table, model.Buyer, fields_=("buyer_id", "email", "city", "country"))
+    place, located = resolve_place(buyers, text)
+    index = {row: i for i, row in enumerate(table.row_numbers)}
+    there = model.load(table, model.Buyer, [index[b.row] for b in located])
     h = Histories(book, there)
     inquiries, contacts, quotes, samples = h.inquiries, h.contacts, h.quotes, h.samples
     visits: list[Visit] = []
