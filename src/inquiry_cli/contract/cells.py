@@ -46,6 +46,7 @@ def text(value: Any) -> Converted:
 _FIRST_SERIAL = dates.to_excel_serial(dates.EARLIEST)
 _LAST_SERIAL = dates.to_excel_serial(dates.LATEST)
 _LATEST = dates.LATEST
+_EARLIEST_DAY, _LATEST_DAY = dates.EARLIEST.date(), dates.LATEST.date()
 _OUT_OF_RANGE = f"date out of range (inq reads dates {dates.RANGE})"
 # Beyond this a number cell holds a typo or junk, not a quantity or a price.
 MAX_NUMBER = 1e15
@@ -352,8 +353,13 @@ def _fast_text(v: Any) -> Any:
 
 
 def _fast_datetime(v: Any) -> Any:
-    if v.__class__ is _DATETIME and v <= _LATEST:  # (calamine gives none before 1899-12-30)
+    cls = v.__class__
+    if cls is _DATETIME and v <= _LATEST:  # (calamine gives none before 1899-12-30)
         return v
+    if (
+        cls is _DATE and _EARLIEST_DAY <= v <= _LATEST_DAY
+    ):  # a date-only format: midnight, as datetime_ has it
+        return _DATETIME(v.year, v.month, v.day)
     return None if v == "" else MISS
 
 

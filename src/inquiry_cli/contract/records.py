@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -241,9 +242,8 @@ class Table:
         kind = self.spec.column(key).kind
         header = self.headers[idx]
         # calamine rows are rectangular (the sheet's full width), so index directly.
-        raw = [row[idx] for row in self.rows]
-        fast = FAST[kind]
-        out = [fast(v) for v in raw]
+        raw = list(map(itemgetter(idx), self.rows))
+        out = list(map(FAST[kind], raw))
         problems: list[Problem] = []
         if MISS in out:  # the odd cells: text dates, numbers as text, bad emails...
             convert = self._converter(key, kind, count=True)
@@ -271,17 +271,11 @@ class Table:
         if idx is None:
             return [None] * len(self.rows)
         lower = self.spec.column(key).kind == schema.EMAIL
-        out: list[str | None] = []
-        for row in self.rows:
-            v = row[idx]
-            if v.__class__ is str:
-                v = v.strip().lower() if lower else v.strip()
-                out.append(v or None)
-            elif v == "" or v is None:
-                out.append(None)
-            else:
-                converted = CONVERTERS["text"](v)[0]
-                out.append(converted if isinstance(converted, str) else None)
+        cells = map(itemgetter(idx), self.rows)
+        if lower:
+            out = [(v.strip().lower() or None) if v.__class__ is str else _key(v) for v in cells]
+        else:
+            out = [(v.strip() or None) if v.__class__ is str else _key(v) for v in cells]
         self._keys[key] = out  # due reads a log's Buyer IDs for last contacts and replies
         return out
 
@@ -459,3 +453,11 @@ def guess_refusal(table: Table, match: ColumnMatch) -> str:
         f"so inq does not write to it; confirm it with "
         f"`{map_command(table.spec.title, field_, match.header)}`"
     )
+
+
+def _key(value: Any) -> str | None:
+    """A cell that is not text as a lookup key (a number typed as an ID), else None."""
+    if value == "" or value is None:
+        return None
+    converted = CONVERTERS["text"](value)[0]
+    return converted if isinstance(converted, str) else None

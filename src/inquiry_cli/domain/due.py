@@ -54,14 +54,14 @@ WEEKEND = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class LocalTime:
     zone: str
     time: dt.datetime
     business_hours: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     """One line of the due list."""
 

@@ -18,7 +18,7 @@ from inquiry_cli.contract.records import Table
 T = TypeVar("T")
 
 
-@dataclass
+@dataclass(slots=True)
 class Buyer:
     row: int
     buyer_id: str | None = None
@@ -60,7 +60,7 @@ class Buyer:
         return split_list(self.products)
 
 
-@dataclass
+@dataclass(slots=True)
 class Inquiry:
     row: int
     inquiry_id: str | None = None
@@ -85,7 +85,7 @@ class Inquiry:
         return (self.status or "").strip().lower() not in CLOSED_STATUSES
 
 
-@dataclass
+@dataclass(slots=True)
 class Contact:
     row: int
     date: dt.datetime | None = None
@@ -99,7 +99,7 @@ class Contact:
     company: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Quote:
     row: int
     quote_no: str | None = None
@@ -117,7 +117,7 @@ class Quote:
     company: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Sample:
     row: int
     date: dt.datetime | None = None
@@ -261,7 +261,7 @@ def replied_at(inquiry: Inquiry) -> dt.datetime | None:
     return inquiry.replied if isinstance(inquiry.replied, dt.datetime) else None
 
 
-@dataclass
+@dataclass(slots=True)
 class History:
     """Everything the workbook holds about one buyer, oldest first."""
 
