@@ -14,19 +14,22 @@ def main() -> None:
     # the cyclic collector would walk them over and over (a sixth of a 10k `due`). Young
     # garbage is still collected, every half million allocations, not every 700.
     gc.set_threshold(500_000, 20, 10)
-    from inquiry_cli.output import progress
+    command: str | None = None
+    if sys.argv[1:] not in ([], ["--help"], ["-h"]):  # (the app's help reads nothing)
+        from inquiry_cli.output import progress
 
-    progress.mark_start()  # (a bar shows once the run has taken a second)
-    from inquiry_cli.cli import reads
+        progress.mark_start()  # (a bar shows once the run has taken a second)
+        from inquiry_cli.cli import reads
 
-    sys.argv[1:] = reads.hoist_workbook(sys.argv[1:])  # `inq due -w x.xlsx` too
-    from inquiry_cli.cli import lookup_index
+        sys.argv[1:] = reads.hoist_workbook(sys.argv[1:])  # `inq due -w x.xlsx` too
+        from inquiry_cli.cli import lookup_index
 
-    reads.start_for(sys.argv[1:], spare=lookup_index.spares_read)
+        reads.start_for(sys.argv[1:], spare=lookup_index.spares_read)
+        command = reads.command_of(sys.argv[1:])
     from inquiry_cli.cli import commands
     from inquiry_cli.cli.base import app
 
-    commands.register(reads.command_of(sys.argv[1:]))
+    commands.register(command)
 
     try:
         app(prog_name="inq")
