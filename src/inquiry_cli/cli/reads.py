@@ -135,7 +135,6 @@ EARLY_COMMANDS = frozenset({*EARLY, "log", "grade"})
 # inflated on the same thread once the early read is done, in this order.
 WARM: dict[str, tuple[str, ...]] = {
     "log": ("inquiries", "buyers", "contacts"),
-    "lookup": LOOKUP.history,
 }
 _NO_READ = {"-h", "--help"}
 

@@ -16,7 +16,7 @@ Values are matched as spreadsheet programs write them (`<v>12</v>`, no padding).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -201,23 +201,50 @@ _FOLDING_REF = re.compile(
 _FULLWIDTH = re.compile(rb"\xef\xbc[\x8e\x90-\x99\xa0]")
 
 
-def _has(data: bytes, needle: bytes, rare: bytes) -> bool:
-    """`needle in data`, first asking for one rare byte of it (memchr: ten times faster)."""
-    return rare in data and needle in data
+def _has(data: bytes, needle: bytes, rare: bytes, start: int, end: int) -> bool:
+    """`needle in data[start:end]` without the copy, first asking for one rare byte of it
+    (memchr: ten times faster)."""
+    return data.find(rare, start, end) >= 0 and data.find(needle, start, end) >= 0
 
 
-def _hidden_text(data: bytes) -> bool:
-    """XML whose text a byte search could misread: references or characters that read as
-    ASCII, comments, CDATA or processing instructions that may split a value."""
-    if _has(data, b"&#", b"&"):
-        at = data.find(b"&#")
-        if _FOLDING_REF.search(data, at) is not None:
+def _hidden_text(data: bytes, start: int = 0, end: int | None = None) -> bool:
+    """XML (in data[start:end]) whose text a byte search could misread: references or
+    characters that read as ASCII, comments, CDATA or processing instructions that may
+    split a value."""
+    end = len(data) if end is None else end
+    if _has(data, b"&#", b"&", start, end):
+        at = data.find(b"&#", start, end)
+        if _FOLDING_REF.search(data, at, end) is not None:
             return True
-    if _has(data, b"\xe2\x84\xaa", b"\xe2"):  # the Kelvin sign
+    if _has(data, b"\xe2\x84\xaa", b"\xe2", start, end):  # the Kelvin sign
         return True
-    if _has(data, b"\xef\xbc", b"\xef") and _FULLWIDTH.search(data):
+    if _has(data, b"\xef\xbc", b"\xef", start, end) and _FULLWIDTH.search(data, start, end):
         return True
-    return _has(data, b"<!--", b"!") or _has(data, b"<![CDATA[", b"[") or _has(data, b"<?", b"?")
+    return any(
+        _has(data, needle, rare, start, end)
+        for needle, rare in ((b"<!--", b"!"), (b"<![CDATA[", b"["), (b"<?", b"?"))
+    )
+
+
+_WINDOW = 1 << 22  # bytes lower-cased at a time: a copy of a 150 MB sheet would double it
+
+
+def _find_folded(data: bytes, needles: list[bytes], start: int, end: int) -> list[int]:
+    """Offsets in data[start:end] where a needle (lower-case ASCII) starts, ignoring
+    ASCII case; lower-cased a window at a time, never as a whole copy."""
+    hits: list[int] = []
+    reach = max(map(len, needles), default=1) - 1  # a needle may start just before a cut
+    at = start
+    while at < end:
+        stop = min(end, at + _WINDOW)
+        low = data[at : min(end, stop + reach)].lower()
+        for needle in needles:
+            i = low.find(needle)
+            while 0 <= i < stop - at:
+                hits.append(at + i)
+                i = low.find(needle, i + len(needle))
+        at = stop
+    return hits
 
 
 def _partial_tables(
@@ -280,17 +307,10 @@ def _strings_mentioning(src: ZipSource, needles: list[bytes]) -> set[bytes]:
     if sst is None or not needles:
         return set()
     data = src.read(sst)
-    body = data[data.find(b"?>") + 2 if data.startswith(b"<?xml") else 0 :]
-    if _hidden_text(body) or b"</t><t" in data:  # (two plain runs in one item, not allowed)
+    body = data.find(b"?>") + 2 if data.startswith(b"<?xml") else 0
+    if _hidden_text(data, body) or b"</t><t" in data:  # (two plain runs in one item: not allowed)
         raise _WholeSheet
-    low = data.lower()
-    positions = []
-    for needle in needles:
-        at = low.find(needle)
-        while at >= 0:
-            positions.append(at)
-            at = low.find(needle, at + 1)
-    found = set(item_indices_at(data, positions))
+    found = set(item_indices_at(data, sorted(_find_folded(data, needles, 0, len(data)))))
     m = re.search(rb"<([\w.-]+:)?sst\b", data)
     p = (m.group(1) or b"") if m else b""
     runs = [r.start() for r in re.finditer(rb"<" + re.escape(p) + rb"r[\s>]", data)]
@@ -308,54 +328,137 @@ def _strings_mentioning(src: ZipSource, needles: list[bytes]) -> set[bytes]:
 def _pick_rows(
     src: ZipSource, name: str, needles: list[bytes], strings: set[bytes]
 ) -> tuple[bytes, bytes, bytes, list[int]]:
-    """(root tag, prefix, the rows for the throwaway sheet, real numbers of the picked rows)."""
+    """(root tag, prefix, the rows for the throwaway sheet, real numbers of the picked rows).
+
+    The sheet is searched a window of whole rows at a time (_windows): a 150 MB contact
+    log is never in memory at once, as the lookup's other data is.
+    """
     part = sheet_part(src, name)
     if part is None or not src.has(part):
         raise _WholeSheet
+    heads: list[bytes] = []
+    picked: list[tuple[int, bytes]] = []
+    in_head = True  # still among the top rows (where a header may sit)
+    root_tag, p = b"", b""
     try:
-        sheet = SheetXml(src.read(part), name)
-        body = sheet.xml[sheet.inner_start : sheet.inner_end]
-        if _hidden_text(body) or (b"<%sis" % sheet.p in body and _run(sheet.p).search(body)):
-            raise _WholeSheet  # text a byte search could misread, or inline rich text
-        head, rows = _rows(sheet, needles, strings)
+        for window in _windows(src, part, name):
+            root_tag, p = window.root_tag, window.p
+            xml, start, end = window.xml, window.inner_start, window.inner_end
+            inline = xml.find(b"<%sis" % p, start, end) >= 0
+            if _hidden_text(xml, start, end) or (inline and _run(p).search(xml, start, end)):
+                raise _WholeSheet  # text a byte search could misread, or inline rich text
+            if in_head:
+                head_end = start
+                for row in window.rows_from_top():
+                    if row.number > HEAD_ROWS:
+                        in_head = False
+                        break
+                    head_end = row.end
+                heads.append(xml[start:head_end])
+                start = head_end
+            picked += _rows(window, start, needles, strings)
     except (WorkbookUnreadable, NoRowNumbers):  # odd XML, or rows numbered by position
         raise _WholeSheet from None
-    mini = head + b"".join(
-        _renumber(row, old, HEAD_ROWS + i + 1) for i, (old, row) in enumerate(rows)
+    mini = b"".join(heads) + b"".join(
+        _renumber(row, old, HEAD_ROWS + i + 1) for i, (old, row) in enumerate(picked)
     )
-    return sheet.root_tag, sheet.p, mini, [old for old, _row in rows]
+    return root_tag, p, mini, [old for old, _row in picked]
+
+
+_PIECE = 1 << 23  # sheet XML searched at a time (8 MB, whole rows)
+
+
+def _windows(src: ZipSource, part: str, name: str) -> Iterator[SheetXml]:
+    """The sheet as a run of small sheets of its whole rows, in order: each holds the
+    sheet's root tag and about _PIECE bytes of rows, cut where a row starts (no needle,
+    reference or comment spans such a cut). The rest of the part after the cell data is
+    inflated and checked (size, CRC-32) but not kept."""
+    chunks = src.chunks(part, _PIECE)
+    pending = b""
+    frame: tuple[bytes, bytes] | None = None  # (root tag, prefix)
+    for chunk in chunks:
+        pending += chunk
+        if frame is None:
+            opened = _opening(pending)
+            if opened is None:
+                continue
+            root_tag, p, at, empty = opened
+            frame = (root_tag, p)
+            if empty:  # <sheetData/>
+                yield _window(frame, b"", name)
+                for _rest in chunks:
+                    pass
+                return
+            pending = pending[at:]
+        close = pending.find(b"</" + frame[1] + b"sheetData>")
+        if close >= 0:
+            yield _window(frame, pending[:close], name)
+            for _rest in chunks:
+                pass
+            return
+        cut = _last_row_start(pending, frame[1])
+        if cut > 0:
+            yield _window(frame, pending[:cut], name)
+            pending = pending[cut:]
+    raise WorkbookUnreadable(f"sheet {name!r} is damaged: its cell data never ends")
+
+
+def _opening(xml: bytes) -> tuple[bytes, bytes, int, bool] | None:
+    """(root tag, prefix, offset after <sheetData ...>, whether it is <sheetData/>) once
+    `xml` holds the start of the cell data, else None (read on)."""
+    root = re.search(rb"<([\w.-]+:)?worksheet[\s>/]", xml)
+    if root is None:
+        return None
+    close = xml.find(b">", root.start())
+    p = root.group(1) or b""
+    at = xml.find(b"<" + p + b"sheetData", close)
+    gt = xml.find(b">", at) + 1 if at >= 0 else 0
+    if close < 0 or at < 0 or gt == 0:
+        return None
+    return xml[root.start() : close + 1], p, gt, xml[gt - 2 : gt] == b"/>"
+
+
+def _last_row_start(xml: bytes, p: bytes) -> int:
+    """Where the last row tag in `xml` starts (-1 if none): the rows before it are whole."""
+    tag = b"<" + p + b"row"
+    i = xml.rfind(tag)
+    while i >= 0 and xml[i + len(tag) : i + len(tag) + 1] not in (
+        b" ",
+        b">",
+        b"/",
+        b"\t",
+        b"\n",
+        b"\r",
+    ):
+        i = xml.rfind(tag, 0, i)
+    return i
+
+
+def _window(frame: tuple[bytes, bytes], rows: bytes, name: str) -> SheetXml:
+    root_tag, p = frame
+    closing = b"</" + p + b"sheetData></" + p + b"worksheet>"
+    return SheetXml(root_tag + b"<" + p + b"sheetData>" + rows + closing, name)
 
 
 def _rows(
-    sheet: SheetXml, needles: list[bytes], strings: set[bytes]
-) -> tuple[bytes, list[tuple[int, bytes]]]:
-    """The top rows (where a header may sit) and the later rows that mention a needle."""
-    xml, head_end, end = sheet.xml, sheet.inner_start, sheet.inner_end
-    for row in sheet.rows_from_top():
-        if row.number > HEAD_ROWS:
-            break
-        head_end = row.end
+    sheet: SheetXml, start: int, needles: list[bytes], strings: set[bytes]
+) -> list[tuple[int, bytes]]:
+    """(number, bytes) of the rows from offset `start` on that mention a needle."""
+    xml, end = sheet.xml, sheet.inner_end
     # Plain finds (about 1 GB/s here), not a regex alternation (ten times slower).
-    hits: list[int] = []
-    low = xml[head_end:end].lower() if needles else b""
-    for needle in needles:
-        at = low.find(needle)
-        while at >= 0:
-            hits.append(head_end + at)
-            at = low.find(needle, at + len(needle))
+    hits = _find_folded(xml, needles, start, end) if needles else []
     for index in strings:  # a cell holding the string: <v>index</v>
         needle = b">" + index + b"<"
-        at = xml.find(needle, head_end, end)
+        at = xml.find(needle, start, end)
         while at >= 0:
             hits.append(at + 1)
             at = xml.find(needle, at + len(needle), end)
     found: dict[int, Row] = {}
     for hit in sorted(hits):
         row = sheet.row_around(hit)
-        if row.start >= head_end:
+        if row.start >= start:
             found.setdefault(row.start, row)
-    picked = [(r.number, xml[r.start : r.end]) for _start, r in sorted(found.items())]
-    return xml[sheet.inner_start : head_end], picked
+    return [(r.number, xml[r.start : r.end]) for _start, r in sorted(found.items())]
 
 
 def _renumber(row: bytes, old: int, new: int) -> bytes:
