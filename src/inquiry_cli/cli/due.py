@@ -56,6 +56,10 @@ def due(
 
         files.check_target(ics, workbook=st.workbook, force=force)
     book = read.read(st.workbook, reads.DUE.sheets)
+    size = None if show_all else limit
+    if not as_json and ics is None:  # a table: only the items it shows are worked out
+        _print(service.due_page(book, st.now, when, size), st.now, when, last_day)
+        return
     items = service.due_list(book, st.now, when)
     if ics is not None:
         from inquiry_cli.output.ics import ics_bytes
@@ -66,12 +70,11 @@ def due(
 
         print_json([service.item_json(i) for i in items])
         return
-    _print(items, st.now, when, last_day, None if show_all else limit)
-    if ics is not None:
-        echo(f"Wrote {len(items)} events to {ics}", err=True)
+    _print(service.page_of(items, size), st.now, when, last_day)
+    echo(f"Wrote {len(items)} events to {ics}", err=True)
 
 
-def _print(items, now, when: str, last_day, limit: int | None) -> None:
+def _print(page, now, when: str, last_day) -> None:
     from rich.table import Table
 
     from inquiry_cli.output.console import console
@@ -81,20 +84,17 @@ def _print(items, now, when: str, last_day, limit: int | None) -> None:
     label = "today" if when == "today" else f"by {last_day:%a %Y-%m-%d}"
     if when == "overdue":
         label = "overdue"
-    if not items:
+    if not page.total:
         out.print(f"Nothing due {label}.", markup=False)
         return
-    replies = sum(1 for i in items if i.kind == "reply")
-    late = sum(1 for i in items if i.late)
-    follow = len(items) - replies
+    follow = page.total - page.replies
     out.print(
-        f"Due {label} ({now:%a %Y-%m-%d %H:%M}): {_n(replies, 'reply', 'replies')} owed, "
-        f"{_n(follow, 'follow-up', 'follow-ups')}, {late} late",
+        f"Due {label} ({now:%a %Y-%m-%d %H:%M}): {_n(page.replies, 'reply', 'replies')} owed, "
+        f"{_n(follow, 'follow-up', 'follow-ups')}, {page.late} late",
         markup=False,
     )
-    for item in items:  # an Alibaba reply about to cost the reply rate: before the list
-        if item.warning:
-            out.print(f"Warning: {item.warning}", markup=False)
+    for warning in page.warnings:  # an Alibaba reply about to cost the reply rate: first
+        out.print(f"Warning: {warning}", markup=False)
     table = Table(box=None, pad_edge=False, header_style="bold")
     # One line per item. Fixed columns keep their width; names, products and the last
     # summary share the rest and are cut with "…" (--json has them whole). On a narrow
@@ -111,8 +111,7 @@ def _print(items, now, when: str, last_day, limit: int | None) -> None:
     for name, ratio in flexible:
         table.add_column(name, overflow="ellipsis", no_wrap=True, ratio=ratio)
     shown = {name for name, _ in flexible}
-    rest = items[limit:] if limit is not None else []
-    for item in items[:limit] if limit is not None else items:
+    for item in page.items:
         b = item.buyer
         what = _what(item, now)
         inq = item.inquiry
@@ -134,9 +133,9 @@ def _print(items, now, when: str, last_day, limit: int | None) -> None:
             cells.append(last)
         table.add_row(*cells)
     out.print(table)
-    if rest:
-        out.print(f"... and {len(rest):,} more (use --all or --limit N)", markup=False)
-    chats = [i for i in items[: len(items) - len(rest)] if i.via.link]
+    if page.more:
+        out.print(f"... and {page.more:,} more (use --all or --limit N)", markup=False)
+    chats = [i for i in page.items if i.via.link]
     if chats:  # the wa.me links where the rule picked WhatsApp: click and write
         out.print("WhatsApp:", markup=False)
         for item in chats:

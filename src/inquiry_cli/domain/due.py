@@ -12,8 +12,9 @@ Urgency is lateness × grade weight, in the spirit of taskwarrior's urgency.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from inquiry_cli.contract.records import Workbook
@@ -151,8 +152,65 @@ def _local_at(
     return LocalTime(zone, there, working_day and start <= minute < end)
 
 
+@dataclass(slots=True)
+class Page:
+    """The most urgent items in full, and what the rest add up to (a long list's table)."""
+
+    items: list[Item]
+    more: int  # items past the page
+    replies: int  # owed in the whole list
+    late: int
+    total: int
+    warnings: list[str]  # of the whole list (an Alibaba.com window about to close)
+
+
 def due_list(book: Workbook, now: dt.datetime, when: str = "today") -> list[Item]:
     """Every reply and follow-up due by the horizon, most urgent first."""
+    return [e.build() for e in _ranked(book, now, when)]
+
+
+def due_page(book: Workbook, now: dt.datetime, when: str, limit: int | None) -> Page:
+    """The first `limit` items of due_list (all with None), and counts of the whole list:
+    only the items shown are worked out in full (the channel, the words, local time)."""
+    return _page(_ranked(book, now, when), limit)
+
+
+def page_of(items: list[Item], limit: int | None) -> Page:
+    """due_page of a list worked out in full already."""
+    return _page(list(map(_built, items)), limit)
+
+
+def _page(ranked: list[_Entry], limit: int | None) -> Page:
+    shown = ranked if limit is None else ranked[:limit]
+    return Page(
+        items=[e.build() for e in shown],
+        more=len(ranked) - len(shown),
+        replies=sum(1 for e in ranked if e.kind == "reply"),
+        late=sum(1 for e in ranked if e.late),
+        total=len(ranked),
+        warnings=[e.warning for e in ranked if e.warning],
+    )
+
+
+@dataclass(slots=True)
+class _Entry:
+    """An item as ranked: what orders and counts it, and how to work it out in full."""
+
+    key: tuple[float, dt.datetime, int]
+    kind: str
+    late: bool
+    build: Callable[[], Item]
+    warning: str | None = None  # (only replies have one, and they are worked out at once)
+
+
+def _built(item: Item) -> _Entry:
+    key = (-item.urgency, item.due_at, item.buyer.row if item.buyer else 0)
+    return _Entry(key, item.kind, item.late, lambda: item, item.warning)
+
+
+def _ranked(book: Workbook, now: dt.datetime, when: str) -> list[_Entry]:
+    """Every item due by the horizon, most urgent first; follow-ups (thousands, on a long
+    neglected list) ranked from their date and grade alone, worked out when asked."""
     last_day, overdue_only = horizon(when, now)
     linking.link_names(book)
     s = Settings.from_sheet(book.key_values("settings"))
@@ -166,6 +224,7 @@ def due_list(book: Workbook, now: dt.datetime, when: str = "today") -> list[Item
     last_contacts = linking.last_contacts(book, heard=heard_from)
     linking.last_inquiries(book, heard_from)
 
+    entries: list[_Entry] = []
     by_key: dict[str, model.Buyer] = {}
     for b in buyers:
         for k in (b.buyer_id, b.email):
@@ -173,7 +232,6 @@ def due_list(book: Workbook, now: dt.datetime, when: str = "today") -> list[Item
                 by_key.setdefault(k, b)
     open_by_buyer: dict[int, list[model.Inquiry]] = {}
     strays: list[model.Inquiry] = []  # open inquiries of senders not in Buyers
-    items: list[Item] = []
     for inq in inquiries:  # open ones only (_open_inquiries)
         buyer = by_key.get(inq.buyer_id or "") or by_key.get(inq.email or "")
         if buyer is not None:
@@ -185,7 +243,7 @@ def due_list(book: Workbook, now: dt.datetime, when: str = "today") -> list[Item
             # A reply is owed from the moment the inquiry arrives, whatever the horizon.
             item = _reply_item(inq, buyer, now, s, last_contacts)
             if item.late or not overdue_only:
-                items.append(item)
+                entries.append(_built(item))
     today = now.date()
     # "No contact on record" only where the workbook keeps contacts (a Last contact column
     # or a contact log): without either, due is blind (inq check says so), not due for all.
@@ -221,15 +279,28 @@ def due_list(book: Workbook, now: dt.datetime, when: str = "today") -> list[Item
         late = (today - due.date).days
         if overdue_only and late <= 0:
             continue
-        quiet = chases.silence(b.grade, latest_word, today, cutoffs)
-        items.append(_follow_up_item(b, due, late, now, s, contact, last, open_inqs, quiet))
-    items += _stray_items(strays, now, s, last_contacts, last_day, overdue_only)
+        urgency = _urgency(b.grade, late)
+        at = dt.datetime.combine(due.date, dt.time())
+        build = partial(
+            _follow_up_item, b, due, late, now, s, contact, last, open_inqs, latest_word, cutoffs
+        )
+        entries.append(_Entry((-urgency, at, b.row), "follow-up", late > 0, build))
+    items = _stray_items(strays, now, s, last_contacts, last_day, overdue_only)
     items += _sample_items(book, buyers, now, s, last_contacts, last_day, overdue_only)
     items += _quote_items(book, by_key, heard, touched, now, s, last_contacts, last_day)
+    entries += map(_built, items)
     if overdue_only:
-        items = [i for i in items if i.late]
-    items.sort(key=lambda i: (-i.urgency, i.due_at, i.buyer.row if i.buyer else 0))
-    return items
+        entries = [e for e in entries if e.late]
+    entries.sort(key=lambda e: e.key)
+    return entries
+
+
+def _urgency(grade: str | None, late: int) -> float:
+    """A follow-up's urgency: lateness multiplies the grade weight up to 3x and saturates
+    after two weeks (as taskwarrior's due coefficient does), so a long-neglected D buyer
+    does not bury an A buyer who is a day late."""
+    weight = GRADE_WEIGHT.get(grade or "", 1.0)
+    return round(weight * (1 + min(max(late, 0), LATE_SATURATION_DAYS) / 7), 1)
 
 
 def _named(inquiry: model.Inquiry) -> str | None:
@@ -348,12 +419,10 @@ def _alibaba_window(inq, now, s: Settings) -> tuple[dt.datetime | None, str | No
     )
 
 
-def _follow_up_item(b, due: Due, late: int, now, s, contact, last, open_inqs, quiet) -> Item:
-    weight = GRADE_WEIGHT.get(b.grade or "", 1.0)
-    # Lateness multiplies the grade weight up to 3x and saturates after two weeks (as
-    # taskwarrior's due coefficient does), so a long-neglected D buyer does not bury an
-    # A buyer who is a day late.
-    urgency = weight * (1 + min(max(late, 0), LATE_SATURATION_DAYS) / 7)
+def _follow_up_item(
+    b, due: Due, late: int, now, s, contact, last, open_inqs, latest_word, cutoffs
+) -> Item:
+    quiet = chases.silence(b.grade, latest_word, now.date(), cutoffs)
     products = list(dict.fromkeys([*b.product_list, *(i.product for i in open_inqs if i.product)]))
     reason = due.reason
     if reason.startswith("open inquiry") and open_inqs:  # name them: each is owed a contact
@@ -368,7 +437,7 @@ def _follow_up_item(b, due: Due, late: int, now, s, contact, last, open_inqs, qu
         due_at=dt.datetime.combine(due.date, dt.time()),
         late=late > 0,
         overdue=dt.timedelta(days=max(late, 0)),
-        urgency=round(urgency, 1),
+        urgency=_urgency(b.grade, late),
         via=choose(b, next_step=contact.next_step if contact else None),
         detail=reason,
         last_contact=contact,
@@ -409,7 +478,7 @@ def _stray_items(strays, now, s: Settings, last_contacts, last_day, overdue_only
                 due_at=dt.datetime.combine(day, dt.time()),
                 late=late > 0,
                 overdue=dt.timedelta(days=max(late, 0)),
-                urgency=round(1 + min(max(late, 0), LATE_SATURATION_DAYS) / 7, 1),
+                urgency=_urgency(None, late),
                 via=choose(model.Buyer(row=0, email=inq.email)),
                 detail=f"open inquiry {ident}: at least every {days} days (sender not in Buyers)",
                 last_contact=contact,
@@ -436,7 +505,6 @@ def _sample_items(book, buyers, now, s: Settings, last_contacts, last_day, overd
         late = (now.date() - due).days
         if overdue_only and late <= 0:
             continue
-        weight = GRADE_WEIGHT.get(b.grade or "", 1.0)
         contact = last_contacts.get(b.buyer_id or "") or last_contacts.get(b.email or "")
         last = max(
             (d for d in (contact.date if contact else None, b.last_contact) if d), default=None
@@ -449,7 +517,7 @@ def _sample_items(book, buyers, now, s: Settings, last_contacts, last_day, overd
                 due_at=dt.datetime.combine(due, dt.time()),
                 late=late > 0,
                 overdue=dt.timedelta(days=max(late, 0)),
-                urgency=round(weight * (1 + min(max(late, 0), LATE_SATURATION_DAYS) / 7), 1),
+                urgency=_urgency(b.grade, late),
                 via=choose(b),
                 detail="; ".join(o.detail for o in group),
                 last_contact=contact,
@@ -483,7 +551,6 @@ def _quote_items(book, by_key, heard, touched, now, s: Settings, last_contacts, 
         b = chase.buyer
         late = (now.date() - chase.due).days
         contact = last_contacts.get(b.buyer_id or "") or last_contacts.get(b.email or "")
-        weight = GRADE_WEIGHT.get(b.grade or "", 1.0)
         items.append(
             Item(
                 kind="quote",
@@ -492,7 +559,7 @@ def _quote_items(book, by_key, heard, touched, now, s: Settings, last_contacts, 
                 due_at=dt.datetime.combine(chase.due, dt.time()),
                 late=late > 0,
                 overdue=dt.timedelta(days=max(late, 0)),
-                urgency=round(weight * (1 + min(max(late, 0), LATE_SATURATION_DAYS) / 7), 1),
+                urgency=_urgency(b.grade, late),
                 via=choose(b, next_step=contact.next_step if contact else None),
                 detail=chase.detail(s),
                 last_contact=contact,
