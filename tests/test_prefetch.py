@@ -312,3 +312,54 @@ def test_the_launcher_reads_log_options_as_the_command_declares_them():
             (flags if param.is_flag else values).update([*param.opts, *param.secondary_opts])
     assert values == reads.LOG_VALUES
     assert flags == reads.LOG_FLAGS
+
+
+def test_columns_converted_on_the_reading_thread_read_the_same(tmp_path):
+    """The early read converts due's columns as each sheet arrives, odd cells left to the
+    command's thread: every value, problem and date reading is what a plain read gives."""
+    import datetime as dt
+
+    from conftest import sheets_workbook
+
+    from inquiry_cli.contract import needs
+    from inquiry_cli.workbook import read
+
+    when = dt.datetime(2026, 11, 20, 9, 30)
+    path = sheets_workbook(
+        tmp_path / "odd.xlsx",
+        {
+            "Buyers": [
+                ["Buyer ID", "Name", "Email", "Grade", "Last contact", "Next follow-up"],
+                ["B1", "Anna", "anna@lichtwerk.de", "A", when, "03/11/2026"],
+                ["B2", "Omar", "not an email", "B", "25/11/2026", None],
+                [3, "Li", "LI@GUANGMING.CN ", "c", "2026-11-02", "11月3日"],
+                ["B4", "Bo", "bo@bo.co", "A", 46000, "12/31/2026"],
+            ],
+            "Inquiries": [
+                ["Inquiry ID", "Received", "Buyer ID", "Email", "Replied", "Status", "Quote No"],
+                ["I1", when, "B1", "anna@lichtwerk.de", "Y", "open", "Q1"],
+                ["I2", "2026-11-26 08:00", 3, "li@guangming.cn", None, "", None],
+                ["I3", "yesterday", "B2", "", "2026-11-27 09:00", "Lost", "q2"],
+            ],
+            "Contacts": [
+                ["Date", "Buyer ID", "Email", "Direction", "Summary"],
+                [when, "B1", "Anna@Lichtwerk.de", "in", "asked for a price"],
+                ["20.11.2026", 3, "", "Out", "sent the catalog"],
+                [None, "B4", "bo@bo.co", "来电", "called"],
+            ],
+        },
+    )
+    sheets = ("buyers", "inquiries", "contacts")
+    plain, warmed = read.load(path, sheets), read.load(path, sheets, (), needs.DUE)
+    for key in sheets:
+        a, b = plain.table(key), warmed.table(key)
+        fields = {*needs.DUE.values.get(key, ()), *a.columns}
+        for f in sorted(fields):
+            assert b.values(f) == a.values(f), (key, f)
+            assert b.problems(f) == a.problems(f), (key, f)
+            assert b.keys(f) == a.keys(f), (key, f)
+        assert b.date_orders() == a.date_orders(), key
+        assert b.yearless_dates() == a.yearless_dates(), key
+    # The odd cells were read (not dropped) and reported as a plain read reports them.
+    assert warmed.table("buyers").problems("email")
+    assert warmed.table("contacts").values("date")[1] == dt.datetime(2026, 11, 20)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from inquiry_cli.contract import schema
+from inquiry_cli.contract import needs, schema
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,8 @@ class Read:
     sheets: tuple[str, ...]
     heads: tuple[str, ...] = ()
     history: tuple[str, ...] = ()
+    # Columns the early read converts as each sheet arrives (the command's first needs).
+    convert: needs.Columns | None = None
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ CHECK = Read(ALL)
 LOOKUP = Read(
     ("buyers", "products", "settings"), history=("inquiries", "contacts", "quotes", "samples")
 )
-DUE = Read(("buyers", "inquiries", "contacts", "samples", "quotes", "settings"))
+DUE = Read(("buyers", "inquiries", "contacts", "samples", "quotes", "settings"), convert=needs.DUE)
 ADD = Read(("buyers", "regions"))
 INQUIRY = Read(("buyers", "inquiries", "regions", "products"))  # products: e-samples first
 GRADE = Read(("buyers", "inquiries"), heads=("grade_history",))  # Grade history: appended
@@ -276,7 +278,7 @@ def start(path: Path, what: Read | BuyerRead, warm: tuple[str, ...] = ()) -> Non
     else:
 
         def run() -> object:
-            return read.load(path, what.sheets, what.heads)
+            return read.load(path, what.sheets, what.heads, what.convert)
 
     def then(result: Any) -> None:
         book = result[0] if isinstance(result, tuple) else result

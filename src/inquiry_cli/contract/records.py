@@ -119,6 +119,8 @@ class Table:
     # index -> header. Read for finding a buyer by number, never written.
     more_phones: dict[int, str] = field(default_factory=dict)
     _typed: dict[str, list[Any]] = field(default_factory=dict, repr=False)
+    # Columns prewarm() took as far as the fast path: (raw cells, values with MISS left).
+    _warmed: dict[str, tuple[list[Any], list[Any]]] = field(default_factory=dict, repr=False)
     _problems: dict[str, list[Problem]] = field(default_factory=dict, repr=False)
     _keys: dict[str, list[str | None]] = field(default_factory=dict, repr=False)
     _orders: dict[str, DayOrder] = field(default_factory=dict, repr=False)
@@ -153,6 +155,7 @@ class Table:
         it needs (the lookup index's build). The table has no rows afterwards."""
         self.rows, self.row_numbers = [], []
         self._typed.clear()
+        self._warmed.clear()
         self._keys.clear()
         self._problems.clear()
 
@@ -241,9 +244,12 @@ class Table:
             return out
         kind = self.spec.column(key).kind
         header = self.headers[idx]
-        # calamine rows are rectangular (the sheet's full width), so index directly.
-        raw = list(map(itemgetter(idx), self.rows))
-        out = list(map(FAST[kind], raw))
+        warmed = self._warmed.pop(key, None)  # (prewarm: the fast path taken already)
+        if warmed is not None:
+            raw, out = warmed
+        else:  # calamine rows are rectangular (the sheet's full width): index directly
+            raw = list(map(itemgetter(idx), self.rows))
+            out = list(map(FAST[kind], raw))
         problems: list[Problem] = []
         if MISS in out:  # the odd cells: text dates, numbers as text, bad emails...
             convert = self._converter(key, kind, count=True)
@@ -257,6 +263,26 @@ class Table:
         self._typed[key] = out
         self._problems[key] = problems
         return out
+
+    def prewarm(self, values: tuple[str, ...] = (), keys: tuple[str, ...] = ()) -> None:
+        """Convert these columns now, on a reading thread, as far as the fast path goes:
+        the odd cells (text dates, numbers as text, a bad email) are left to values() on
+        the command's thread, as their converters may import (a second thread importing
+        can be handed half-made modules)."""
+        for key in values:
+            idx = self.columns.get(key)
+            if idx is None or key in self._typed or key in self._warmed:
+                continue
+            raw = list(map(itemgetter(idx), self.rows))
+            out = list(map(FAST[self.spec.column(key).kind], raw))
+            if MISS in out:
+                self._warmed[key] = (raw, out)
+            else:
+                self._typed[key] = out
+                self._problems[key] = []
+        for key in keys:
+            if key in self.columns:
+                self.keys(key)
 
     def keys(self, key: str) -> list[str | None]:
         """A column as lookup keys (stripped text; emails lower-cased), unvalidated.
@@ -283,7 +309,7 @@ class Table:
         """Typed values of some rows only: a few records out of 100,000 rows convert
         a few cells, not the whole column (unreadable cells become None)."""
         cached = self._typed.get(key)
-        if cached is None and len(indices) * 4 > len(self.rows):
+        if cached is None and (len(indices) * 4 > len(self.rows) or key in self._warmed):
             cached = self.values(key)  # most of the column: convert it all, fast path
         if cached is not None:
             return [cached[i] for i in indices]

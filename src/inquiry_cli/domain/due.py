@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from inquiry_cli.contract import needs
 from inquiry_cli.contract.records import Workbook
 from inquiry_cli.domain import chases, linking, model
 from inquiry_cli.domain.cadence import Due, next_due
@@ -27,24 +28,6 @@ from inquiry_cli.errors import ContractError, UsageError
 
 GRADE_WEIGHT = {"A": 4.0, "B": 3.0, "C": 2.0, "D": 1.5}
 LATE_SATURATION_DAYS = 14
-# The columns the due list uses (the rest, like long messages and notes, stay unread).
-BUYER_FIELDS = (
-    "buyer_id", "name", "company", "email", "phone", "fax", "country", "city", "grade",
-    "products", "first_contact", "last_contact", "next_follow_up", "status", "notes",
-    "preferred_channel",
-)  # fmt: skip
-INQUIRY_FIELDS = (
-    "inquiry_id",
-    "received",
-    "channel",
-    "buyer_id",
-    "email",
-    "client",  # a log that names its sender: the name shows while they are no buyer yet
-    "company",
-    "product",
-    "replied",
-    "status",
-)
 # Where the working week is not Monday-Friday (weekday numbers, Monday = 0).
 WEEKEND = {
     **dict.fromkeys(
@@ -214,7 +197,7 @@ def _ranked(book: Workbook, now: dt.datetime, when: str) -> list[_Entry]:
     last_day, overdue_only = horizon(when, now)
     linking.link_names(book)
     s = Settings.from_sheet(book.key_values("settings"))
-    buyers = model.load(book.table("buyers"), model.Buyer, fields_=BUYER_FIELDS)
+    buyers = model.load(book.table("buyers"), model.Buyer, fields_=needs.DUE_BUYER)
     inquiries = _open_inquiries(book)
     # Without a Replied column nothing can ever mark a reply: owing one forever would be
     # noise (inq check lists the missing column).
@@ -322,7 +305,7 @@ def _open_inquiries(book: Workbook) -> list[model.Inquiry]:
     closed = model.CLOSED_STATUSES
     statuses = table.values("status")
     keep = [i for i, st in enumerate(statuses) if not st or st.strip().lower() not in closed]
-    return model.load(table, model.Inquiry, keep, fields_=INQUIRY_FIELDS)
+    return model.load(table, model.Inquiry, keep, fields_=needs.DUE_INQUIRY)
 
 
 def when_text(at: dt.datetime, now: dt.datetime) -> str:
@@ -534,9 +517,7 @@ def _quote_items(book, by_key, heard, touched, now, s: Settings, last_contacts, 
     table = book.get("quotes")
     if table is None or not table.has("date"):
         return []
-    quotes = model.load(
-        table, model.Quote, fields_=("quote_no", "date", "buyer_id", "model", "valid_until")
-    )
+    quotes = model.load(table, model.Quote, fields_=needs.DUE_QUOTE)
     closed: set[str] = set()
     inquiries = book.get("inquiries")
     if inquiries is not None and inquiries.has("quote_no") and inquiries.has("status"):

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from inquiry_cli.contract import schema, usermap
+from inquiry_cli.contract import needs, schema, usermap
 from inquiry_cli.contract.records import INQUIRY_ROWS, Table, Workbook
 from inquiry_cli.errors import WorkbookUnreadable
 from inquiry_cli.workbook import columns
@@ -97,7 +97,12 @@ def warm(book: Workbook, keys: Iterable[str]) -> None:
         src.warm(parts)
 
 
-def load(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) -> Workbook:
+def load(
+    path: Path,
+    sheets: Iterable[str],
+    headers_only: Iterable[str] = (),
+    convert: needs.Columns | None = None,
+) -> Workbook:
     """Read the named contract sheets (keys like 'buyers') from the workbook at `path`.
 
     Sheets in `headers_only` are mapped from their top rows alone (no data rows): enough
@@ -109,6 +114,7 @@ def load(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) ->
 
     Every part is checked before python-calamine sees it (see repack.py): a damaged,
     bomb-like or far-reaching sheet is refused in one line, with memory bounded.
+    The `convert` columns of each sheet are converted on the thread that read it.
     """
     from inquiry_cli.workbook.headers import sheet_map
     from inquiry_cli.workbook.ooxml import ZipSource, uses_1904_dates
@@ -144,7 +150,11 @@ def load(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) ->
             spec = spec_of[name]
             table = build_table(spec, name, rows, infos[name])
             # (not `or`: a table of no rows is falsy)
-            return empty_table(spec, name, rows) if table is None else table
+            if table is None:
+                return empty_table(spec, name, rows)
+            if convert is not None:
+                table.prewarm(convert.values.get(spec.key, ()), convert.keys.get(spec.key, ()))
+            return table
 
         built = _read_sheets(src, parts, date1904, full, heads, build)
         for key in wanted:

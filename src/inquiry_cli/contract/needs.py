@@ -1,0 +1,48 @@
+"""The columns the everyday rules read first, named once: the rule loads its records with
+them, and the launcher's read converts them on its reading threads as each sheet arrives
+(while python-calamine, which does not hold the GIL, parses the next one)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+# The due list's (domain/due.py): the rest, like long messages and notes, stay unread.
+DUE_BUYER = (
+    "buyer_id", "name", "company", "email", "phone", "fax", "country", "city", "grade",
+    "products", "first_contact", "last_contact", "next_follow_up", "status", "notes",
+    "preferred_channel",
+)  # fmt: skip
+DUE_INQUIRY = (
+    "inquiry_id",
+    "received",
+    "channel",
+    "buyer_id",
+    "email",
+    "client",  # a log that names its sender: the name shows while they are no buyer yet
+    "company",
+    "product",
+    "replied",
+    "status",
+)
+DUE_QUOTE = ("quote_no", "date", "buyer_id", "model", "valid_until")
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Per contract sheet: fields converted to their kind (Table.values), and fields
+    taken as lookup keys (Table.keys: a log's Buyer IDs and emails, linked by equality)."""
+
+    values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+DUE = Columns(
+    values={
+        "buyers": DUE_BUYER,
+        "inquiries": DUE_INQUIRY,
+        "contacts": ("date",),
+        "quotes": DUE_QUOTE,
+    },
+    keys={"contacts": ("buyer_id", "email", "direction"), "inquiries": ("quote_no",)},
+)
