@@ -317,16 +317,15 @@ class Table:
         if idx is None:
             return [None] * len(indices)
         kind = self.spec.column(key).kind
-        fast, convert = FAST[kind], self._converter(key, kind)
-        out = []
-        for i in indices:
-            raw = self.rows[i][idx]
-            value = fast(raw)
-            if value is MISS:
-                value, problem = convert(raw)
-                if problem is not None:
-                    value = None
-            out.append(value)
+        rows = self.rows
+        raw = [rows[i][idx] for i in indices]
+        out = list(map(FAST[kind], raw))
+        if MISS in out:
+            convert = self._converter(key, kind)
+            for n, value in enumerate(out):
+                if value is MISS:
+                    value, problem = convert(raw[n])
+                    out[n] = None if problem is not None else value
         return out
 
     def _converter(self, key: str, kind: str, count: bool = False) -> Callable[[Any], Converted]:

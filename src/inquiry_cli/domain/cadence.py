@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -55,8 +56,15 @@ def grade_due(grade: str | None, last: dt.date, s: Settings) -> dt.date | None:
     if grade == "C":
         return last + dt.timedelta(days=math.floor(s.cadence_c_days))
     if grade == "D":
-        return last + relativedelta(months=s.cadence_d_months)
+        return last + _months(s.cadence_d_months)
     return None
+
+
+@lru_cache(maxsize=16)
+def _months(n: int) -> relativedelta:
+    """relativedelta(months=n), made once: making one costs more than adding it, and a due
+    list adds one per D buyer."""
+    return relativedelta(months=n)
 
 
 # A buyer's Status that says not to chase them (an inquiry's "ordered" closes it; a
