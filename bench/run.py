@@ -30,6 +30,7 @@ def titles(*keys: str) -> tuple[str, ...]:
 
 ALL_TABLES = tuple(s.title for s in schema.SHEETS)  # what `inq check` reads
 READ_TARGET = 1.2  # a read command: at most 1.2x python-calamine reading the same sheets
+STARTUP_RUNS = 21  # --help rows: a tenth of a second each, so a median of many
 MEMORY_TARGET_MB = 300  # issue 17: lookup, log and due at 50k
 
 
@@ -287,6 +288,7 @@ def main(argv: list[str] | None = None) -> int:
         baselines: dict[tuple, tuple[float | None, float | None, str | None]] = {}
         for b in runnable:
             startup = not b.sheets and not b.write  # --help: start-up, against seconds
+            runs = max(args.repeat, STARTUP_RUNS) if startup else args.repeat
             if b.write:
                 key: tuple = ("openpyxl",)
                 label = "openpyxl load+save"
@@ -308,11 +310,11 @@ def main(argv: list[str] | None = None) -> int:
                 if b.write and args.no_openpyxl:
                     baselines[key] = (None, None, "skipped")
                 else:
-                    baselines[key] = timed(base_argv, args.repeat, env, (0,), fresh)
+                    baselines[key] = timed(base_argv, runs, env, (0,), fresh)
             base, base_peak, base_err = baselines[key]
             med, peak, err = timed(
                 lambda p, b=b, wb=wb: expand(b.argv, p if p is not None else wb),
-                args.repeat,
+                runs,
                 {**env, **b.env},
                 b.ok_codes,
                 wb if b.write else None,
@@ -351,7 +353,8 @@ def main(argv: list[str] | None = None) -> int:
         "command", "size", "median s", "baseline", "baseline s", "ratio", "target", "",
         "peak MB", "baseline MB",
     )  # fmt: skip
-    print(f"\nmedian of {args.repeat} whole-process runs (after one warm-up); "
+    print(f"\nmedian of {args.repeat} whole-process runs ({STARTUP_RUNS} for --help) "
+          "after one warm-up; "
           f"INQ_NOW={env['INQ_NOW']}; python {sys.version.split()[0]}; "
           f"{os.cpu_count()} CPUs\n")  # fmt: skip
     print("| " + " | ".join(head) + " |")
