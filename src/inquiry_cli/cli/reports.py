@@ -356,9 +356,9 @@ def _print_trip(plan, now) -> None:
             markup=False,
         )
 
-    # A buyer's lines go to the console in one print (markup, with the workbook's text
-    # escaped): a print per line costs rich's whole render each time, 1.5 s for a trip of
-    # 450 buyers at 10k.
+    # The lines go to the console a few hundred at a time (markup, with the workbook's
+    # text escaped): a print per line costs rich's whole render each time, 1.5 s for a
+    # trip of 450 buyers at 10k.
     buf: list[str] = []
 
     def line(label: str, text: str, indent: int = 5) -> None:
@@ -373,14 +373,14 @@ def _print_trip(plan, now) -> None:
         ):
             buf.append(escape(chunk))
 
-    def flush() -> None:
-        if buf:
+    def flush(at_least: int = 0) -> None:
+        if buf and len(buf) >= at_least:
             out.print("\n".join(buf), markup=True)
             buf.clear()
 
     for city, group in plan.groups:
-        out.print("")
-        out.print(f"[bold]{escape(city)}[/bold] ({len(group)})", markup=True)
+        buf.append("")
+        buf.append(f"[bold]{escape(city)}[/bold] ({len(group)})")
         for v in group:
             b = v.buyer
             head = " — ".join(x for x in (b.name, b.company) if x) or b.email or f"row {b.row}"
@@ -435,4 +435,5 @@ def _print_trip(plan, now) -> None:
                 line("", f"and {len(v.quotes) - service.RECENT_QUOTES} earlier quotes", indent=7)
             for x in v.samples:
                 line("Sample", service.sample_text(x))
-            flush()
+            flush(at_least=400)
+    flush()
