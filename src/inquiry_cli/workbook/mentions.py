@@ -34,7 +34,7 @@ from inquiry_cli.workbook.headers import (
 from inquiry_cli.workbook.layout import SheetInfo, build_table, empty_table
 from inquiry_cli.workbook.ooxml import ZipSource, is_shared_strings, uses_1904_dates
 from inquiry_cli.workbook.read import _match_sheet, load, sheet_info, user_mapping
-from inquiry_cli.workbook.sheetxml import NoRowNumbers, Row, SheetXml
+from inquiry_cli.workbook.sheetxml import NoRowNumbers, Row, SheetXml, starts_element
 
 _MAX_RICH = 20_000  # more rich-text strings than this: decoding them costs more than a read
 _UNSAFE = set("&<>\"'")
@@ -422,14 +422,7 @@ def _last_row_start(xml: bytes, p: bytes) -> int:
     """Where the last row tag in `xml` starts (-1 if none): the rows before it are whole."""
     tag = b"<" + p + b"row"
     i = xml.rfind(tag)
-    while i >= 0 and xml[i + len(tag) : i + len(tag) + 1] not in (
-        b" ",
-        b">",
-        b"/",
-        b"\t",
-        b"\n",
-        b"\r",
-    ):
+    while i >= 0 and not starts_element(xml, i, tag):
         i = xml.rfind(tag, 0, i)
     return i
 

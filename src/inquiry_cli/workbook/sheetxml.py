@@ -215,6 +215,15 @@ class TableSpot:
     data_from: int = 0  # its first data row
 
 
+_AFTER_NAME = (b" ", b">", b"/", b"\t", b"\n", b"\r")  # what may follow an element's name
+
+
+def starts_element(xml: bytes, i: int, tag: bytes) -> bool:
+    """Whether `tag` (b"<row") found at offset i opens that element, not a longer name
+    (<rowBreaks>)."""
+    return xml[i + len(tag) : i + len(tag) + 1] in _AFTER_NAME
+
+
 class SheetXml:
     """A worksheet part as bytes, with row lookups that do not parse the whole sheet."""
 
@@ -245,14 +254,7 @@ class SheetXml:
 
     # -- locating rows -------------------------------------------------------------
     def _is_row(self, i: int) -> bool:
-        return self.xml[i + len(self.row_open) : i + len(self.row_open) + 1] in (
-            b" ",
-            b">",
-            b"/",
-            b"\t",
-            b"\n",
-            b"\r",
-        )
+        return starts_element(self.xml, i, self.row_open)
 
     def _row_at(self, i: int, implicit: int | None = None) -> Row:
         gt = self.xml.index(b">", i)
