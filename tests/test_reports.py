@@ -367,3 +367,26 @@ def test_reply_shares_count_only_what_can_be_judged(inq, tmp_path):
     r = json.loads(inq("-w", path, "stats", "--json").stdout)["replies"]
     assert (r["received"], r["counted"], r["untimed"], r["pending"]) == (4, 2, 1, 1)
     assert (r["within_target"], r["within_target_share"]) == (1, 0.5)  # 1 h; 11-22 missed
+
+
+def test_trip_prints_the_workbook_s_text_as_typed(inq, build):
+    """Brackets, backslashes and markup-like words in the workbook reach the trip sheet as
+    the salesperson typed them (rich markup is never read from workbook text)."""
+    path = build(
+        buyers=[
+            buyer("B0001", "Anna [Sales]", "ACME [Pty] Ltd", "Germany", "A", city="Köln", status="see D:\\Buyers\\", products="LED-1", nature="[bold]Importer[/bold]"),
+            buyer("B0002", "Ben\\", "Path\\[x]", "Germany", "B", city="[red]Köln", source="C:\\"),
+        ],
+        contacts=[
+            dict(date=D(2026, 11, 20, 9, 30), buyer_id="B0001", channel="email", direction="out", summary="files on \\\\server\\share\\"),
+        ],
+    )  # fmt: skip
+    result = inq("-w", path, "trip", "Germany")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "Köln (1)" in lines and "[red]Köln (1)" in lines
+    assert "  A  Anna [Sales] — ACME [Pty] Ltd  [B0001]" in lines
+    assert "     [bold]Importer[/bold] · Status: see D:\\Buyers\\ · Products: LED-1" in lines
+    assert any(line.endswith("out email: files on \\\\server\\share\\") for line in lines)
+    assert "  B  Ben\\ — Path\\[x]  [B0002]" in lines
+    assert "     C:\\" in lines

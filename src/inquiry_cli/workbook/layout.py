@@ -332,6 +332,7 @@ def _inquiries_only(inquiries: Table) -> Table:
         rows=[inquiries.rows[i] for i in keep],
         row_numbers=[inquiries.row_numbers[i] for i in keep],
         _typed={},
+        _warmed={},
         _problems={},
         _keys={},
         _orders={},
