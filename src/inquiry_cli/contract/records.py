@@ -312,13 +312,12 @@ class Table:
         if cached is None and (len(indices) * 4 > len(self.rows) or key in self._warmed):
             cached = self.values(key)  # most of the column: convert it all, fast path
         if cached is not None:
-            return [cached[i] for i in indices]
+            return picked(cached, indices)
         idx = self.columns.get(key)
         if idx is None:
             return [None] * len(indices)
         kind = self.spec.column(key).kind
-        rows = self.rows
-        raw = [rows[i][idx] for i in indices]
+        raw = [row[idx] for row in picked(self.rows, indices)]
         out = list(map(FAST[kind], raw))
         if MISS in out:
             convert = self._converter(key, kind)
@@ -486,3 +485,10 @@ def _key(value: Any) -> str | None:
         return None
     converted = CONVERTERS["text"](value)[0]
     return converted if isinstance(converted, str) else None
+
+
+def picked(items: list[Any], indices: list[int]) -> list[Any]:
+    """[items[i] for i in indices], in C (itemgetter): a due list picks 50,000 of them."""
+    if len(indices) < 2:  # (itemgetter of one index gives the item, not a tuple)
+        return [items[i] for i in indices]
+    return list(itemgetter(*indices)(items))

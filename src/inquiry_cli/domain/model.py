@@ -13,7 +13,7 @@ from functools import lru_cache
 from itertools import repeat
 from typing import Any, TypeVar
 
-from inquiry_cli.contract.records import Table
+from inquiry_cli.contract.records import Table, picked
 
 T = TypeVar("T")
 
@@ -179,7 +179,7 @@ def load(
     columns: list[Any] = []
     for f in fields(cls):  # type: ignore[arg-type]  # positional, in field order: map() then runs at C speed
         if f.name == "row":
-            columns.append([numbers[i] for i in indices])
+            columns.append(numbers if only is None else picked(numbers, only))
         elif table.has(f.name) and (fields_ is None or f.name in fields_):
             columns.append(table.values(f.name) if only is None else table.values_at(f.name, only))
         else:
