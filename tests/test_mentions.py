@@ -122,8 +122,10 @@ def awkward(path: Path, *, constant_memory: bool = False, ids: bool = True) -> P
     return path
 
 
-@pytest.mark.parametrize("piece,window", [(64, 5), (700, 31), (5000, 4096)])
-def test_searched_a_few_rows_at_a_time(tmp_path, monkeypatch, piece, window):
+@pytest.mark.parametrize(
+    "piece,window,sample", [(64, 5, False), (700, 31, True), (5000, 4096, False)]
+)
+def test_searched_a_few_rows_at_a_time(tmp_path, monkeypatch, piece, window, sample):
     """The sheets are searched in pieces of whole rows, lower-cased a window at a time:
     cuts anywhere (inside a row, an email, a tag) find every row a whole search finds."""
     from inquiry_cli.workbook import mentions
@@ -131,7 +133,8 @@ def test_searched_a_few_rows_at_a_time(tmp_path, monkeypatch, piece, window):
     monkeypatch.setattr(mentions, "_PIECE", piece)
     monkeypatch.setattr(mentions, "_WINDOW", window)
     assert assert_same_histories(awkward(tmp_path / "a.xlsx")) > 300
-    assert assert_same_histories(SAMPLE, every=7) > 50
+    if sample:
+        assert assert_same_histories(SAMPLE, every=9) > 50
 
 
 @pytest.mark.parametrize("constant_memory", [False, True], ids=["shared", "inline"])
