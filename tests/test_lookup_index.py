@@ -246,9 +246,10 @@ def test_at_most_so_many_indexes_are_kept_the_least_used_going(tmp_path):
         f = folder / f"{i}.idx"
         f.write_bytes(b"x")
         os.utime(f, (now - 100 * i, now - 100 * i))  # 0 used last, 3 first
-    stale = folder / ".build-x.idx"
-    stale.write_bytes(b"half")
-    os.utime(stale, (now - 7200, now - 7200))
+    for name in (".build-x.idx", ".0.idx.1a2b3c4d.inq-tmp"):  # a crashed build's half file
+        stale = folder / name
+        stale.write_bytes(b"half")
+        os.utime(stale, (now - 7200, now - 7200))
     index.evict(tmp_path, keep=2)
     assert sorted(p.name for p in folder.iterdir()) == ["0.idx", "1.idx"]
 

@@ -14,6 +14,9 @@ import os
 import sys
 from pathlib import Path
 
+# The name ending of the temporary file inq writes beside one of its own files (a crash
+# may leave one: the cache's eviction sweeps them).
+TEMP_SUFFIX = ".inq-tmp"
 _AT_FDCWD = -100
 _RENAME_NOREPLACE = 1
 _RENAME_EXCHANGE = 2

@@ -164,6 +164,7 @@ def build(path: Path) -> bool:
     from inquiry_cli.config import cache_dir
     from inquiry_cli.domain import lookup, model
     from inquiry_cli.domain.matching import COLUMNS, TableColumns
+    from inquiry_cli.output import files
     from inquiry_cli.workbook import index, read
     from inquiry_cli.workbook.mentions import add_rows_mentioning
 
@@ -207,10 +208,12 @@ def build(path: Path) -> bool:
                 add_rows_mentioning(book, (key,), (), every_row=True)
 
             histories = lookup.histories(book, records, add_sheet)
-            index.save(
-                cache, path, _version(), before, stamp.sha256, sections,
+            pieces = index.encode(
+                _version(), before, stamp.sha256, sections,
                 {"buyers": records, "history": histories}, started,
             )  # fmt: skip
+            files.replace_own(index.index_file(cache, path), pieces)
+            index.evict(cache)
             if index.identity(path) != before:  # (saved meanwhile: of no use, and stale)
                 index.forget(cache, path)
                 return False

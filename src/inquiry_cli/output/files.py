@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -56,7 +56,7 @@ def write(path: Path, content: Content, *, workbook: Path, force: bool = False) 
     """Write `content` to `path` atomically, or raise OutputRefused (nothing changed)."""
     check_target(path, workbook=workbook, force=force)
     folder = path.absolute().parent
-    tmp = folder / f".{path.name}.{secrets.token_hex(4)}.inq-tmp"
+    tmp = folder / f".{path.name}.{secrets.token_hex(4)}{fsops.TEMP_SUFFIX}"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     except OSError as exc:
@@ -78,19 +78,21 @@ def write(path: Path, content: Content, *, workbook: Path, force: bool = False) 
     fsops.fsync_dir(folder)
 
 
-def replace_own(path: Path, content: bytes) -> None:
+def replace_own(path: Path, content: bytes | Sequence[bytes | bytearray]) -> None:
     """Replace one of inq's own files (config, cache state) atomically: a temp file in the
     same folder, synced, then renamed over it; a symbolic link (a config kept with one's
     dotfiles) is written at its target and stays a link. Two runs at once: the last wins,
-    never half a file. Raises OSError (the caller decides whether that matters)."""
+    never half a file. `content` may come in pieces (the lookup index: tens of MB, never
+    joined). Raises OSError (the caller decides whether that matters)."""
     target = Path(os.path.realpath(path))
     folder = target.parent
     folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{target.name}.{secrets.token_hex(4)}.inq-tmp"
+    tmp = folder / f".{target.name}.{secrets.token_hex(4)}{fsops.TEMP_SUFFIX}"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(content)
+            for piece in (content,) if isinstance(content, bytes) else content:
+                fh.write(piece)
             fh.flush()
             os.fsync(fh.fileno())
         with contextlib.suppress(OSError):  # keep the replaced file's permissions

@@ -19,9 +19,10 @@ name match needs every name anyway, which one marshal'd list gives fastest.
 Trusted only when the identity is what was recorded (ctime too: setting mtime back
 after a save moves ctime), inq's version and the format are this one's, and every
 check passes; anything else, any error, and the caller reads the workbook. Never used
-for a write: writes verify against the file itself. Written to a temporary file and
-renamed, so a reader never sees half a file; two builders may race (the last wins). At
-most MAX_KEPT indexes are kept, the least recently used evicted.
+for a write: writes verify against the file itself. Written through the output gate
+(files.replace_own: a temporary file, renamed), so a reader never sees half a file; two
+builders may race (the last wins). At most MAX_KEPT indexes are kept, the least recently
+used evicted.
 """
 
 from __future__ import annotations
@@ -39,13 +40,15 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from inquiry_cli import fsops
+
 FORMAT = 1
 MAGIC = b"INQLKIX\x01"
 SUFFIX = ".idx"
 CHUNK = 32  # records per zlib'd pickle: compresses well, one chunk unpickles in a ms or two
 MAX_KEPT = 20  # workbooks whose index is kept; the least recently used go first
 RACY_SECONDS = 2.0  # a file written this close to the build may change within its mtime tick
-_STALE_TEMP = 3600.0  # a builder's temporary file older than this was left by a crash
+_STALE_TEMP = 3600.0  # a temporary file older than this was left by a crashed build
 _HEAD = struct.Struct("<8sII")
 
 Identity = tuple[int, int, int, int, int]
@@ -215,23 +218,18 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def save(
-    cache: Path,
-    workbook: Path,
+def encode(
     version: str,
     built_from: Identity,
     sha256: str,
     sections: dict[str, Any],
     records: dict[str, Iterable[Any]],
     started: float,
-) -> Path:
-    """Write the index of `workbook` (as it was at `built_from`, hash `sha256`):
-    `sections` marshal'd where they can be (pickled where they hold dates), `records`
-    one zlib'd pickle each. Atomic: a temporary file in the folder, then renamed."""
-    import tempfile
-
-    folder = folder_of(cache)
-    folder.mkdir(parents=True, exist_ok=True)
+) -> list[bytes | bytearray]:
+    """The index file of a workbook as it was at `built_from` (hash `sha256`), in pieces
+    to write in order: `sections` marshal'd where they can be (pickled where they hold
+    dates), `records` one zlib'd pickle each. Written by the caller through the output
+    gate (files.replace_own: a temporary file in the folder, then renamed), then evict()."""
     body = bytearray()
     table: dict[str, list[Any]] = {}
     for name, value in sections.items():
@@ -267,23 +265,7 @@ def save(
         "records_length": len(blobs),
     }
     raw_header = marshal.dumps(header)
-    target = index_file(cache, workbook)
-    fd, tmp = tempfile.mkstemp(prefix=".build-", suffix=SUFFIX, dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(_HEAD.pack(MAGIC, len(raw_header), zlib.crc32(raw_header)))
-            fh.write(raw_header)
-            fh.write(body)
-            fh.write(blobs)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    evict(cache)
-    return target
+    return [_HEAD.pack(MAGIC, len(raw_header), zlib.crc32(raw_header)), raw_header, body, blobs]
 
 
 def _chunks(items: Iterable[Any]) -> Iterator[list[Any]]:
@@ -306,7 +288,7 @@ def evict(cache: Path, keep: int = MAX_KEPT) -> None:
     for entry in os.scandir(folder):
         with contextlib.suppress(OSError):
             mtime = entry.stat().st_mtime
-            if entry.name.startswith(".build-"):
+            if entry.name.startswith(".build-") or entry.name.endswith(fsops.TEMP_SUFFIX):
                 if now - mtime > _STALE_TEMP:
                     os.unlink(entry.path)
             elif entry.name.endswith(SUFFIX):
