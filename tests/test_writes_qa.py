@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import xlsxwriter
+from conftest import sheets_workbook
 
 
 def formula_buyers(path: Path, *, last_contact_formula: bool = False) -> Path:
@@ -62,14 +63,16 @@ def test_a_formula_in_last_contact_is_kept_too(inq, tmp_path):
 
 
 def smith_buyers(path: Path) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Buyers"
-    ws.append(["Name", "Company", "Email", "Grade", "Last contact"])
-    ws.append(["Anna Kowalska", "Lumex", "anna@lumex.example", "B", dt.date(2026, 11, 2)])
-    ws.append(["John Smith", "Smith Lighting", "john@smithlighting.example", "C", None])
-    wb.save(path)
-    return path
+    return sheets_workbook(
+        path,
+        {
+            "Buyers": [
+                ["Name", "Company", "Email", "Grade", "Last contact"],
+                ["Anna Kowalska", "Lumex", "anna@lumex.example", "B", dt.date(2026, 11, 2)],
+                ["John Smith", "Smith Lighting", "john@smithlighting.example", "C", None],
+            ]
+        },
+    )
 
 
 def test_an_explicit_email_beats_a_fuzzy_buyer(inq, tmp_path):
@@ -118,13 +121,15 @@ def test_a_fuzzy_who_is_said_before_it_is_written(inq, tmp_path):
 
 
 def test_add_says_what_it_wrote_and_nothing_else(inq, tmp_path):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Customer list"
-    ws.append(["Client", "Contact person", "E-mail", "Last contacted"])  # Client: a guess
-    ws.append(["Keystone Lighting Inc", "Chris Clark", "chris@keystone.example", None])
-    book = tmp_path / "c.xlsx"
-    wb.save(book)
+    book = sheets_workbook(
+        tmp_path / "c.xlsx",
+        {
+            "Customer list": [
+                ["Client", "Contact person", "E-mail", "Last contacted"],  # Client: a guess
+                ["Keystone Lighting Inc", "Chris Clark", "chris@keystone.example", None],
+            ]
+        },
+    )
     done = inq("-w", book, "add", "--name", "Sam Lee", "--company", "Brightline",
                "--email", "sam@brightline.example")  # fmt: skip
     assert done.exit_code == 0, done.output
@@ -138,17 +143,20 @@ def test_add_says_what_it_wrote_and_nothing_else(inq, tmp_path):
 
 
 def test_channels_rows_and_the_users_own_words(inq, tmp_path):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "客户列表"
-    ws.append(["客户名称", "邮箱", "客户等级"])
-    ws.append(["Savannah Electric", "james@savannah.example", "A级"])
-    ws.append(["Nile Lights", "omar@nile.example", "C级"])
-    log = wb.create_sheet("跟进记录")
-    log.append(["日期", "客户名称", "跟进方式", "跟进内容"])
-    log.append([dt.datetime(2026, 11, 20), "Nile Lights", "电话", "客户说下周下单"])
-    book = tmp_path / "cn.xlsx"
-    wb.save(book)
+    book = sheets_workbook(
+        tmp_path / "cn.xlsx",
+        {
+            "客户列表": [
+                ["客户名称", "邮箱", "客户等级"],
+                ["Savannah Electric", "james@savannah.example", "A级"],
+                ["Nile Lights", "omar@nile.example", "C级"],
+            ],
+            "跟进记录": [
+                ["日期", "客户名称", "跟进方式", "跟进内容"],
+                [dt.datetime(2026, 11, 20), "Nile Lights", "电话", "客户说下周下单"],
+            ],
+        },
+    )
 
     # one channel list: an inquiry may come by WhatsApp as a contact may
     came = inq("-w", book, "inquiry", "-b", "james@savannah.example", "-c", "whatsapp",
@@ -206,17 +214,20 @@ def test_intake_keeps_a_formula_too(inq, tmp_path):
 
 
 def test_an_inquiry_channel_in_the_sheets_own_word_still_counts_as_that_channel(inq, tmp_path):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Buyers"
-    ws.append(["Name", "Email", "Fax", "Grade"])
-    ws.append(["Omar", "omar@nile.example", "+20 2 1234 5678", "B"])
-    ws.append(["Lina", "lina@x.example", "+20 2 1234 9999", "B"])
-    q = wb.create_sheet("Inquiries")
-    q.append(["Received", "Email", "渠道", "Product", "Replied"])
-    q.append([dt.datetime(2026, 11, 20), "lina@x.example", "传真", "X", "2026-11-21"])
-    book = tmp_path / "fax.xlsx"
-    wb.save(book)
+    book = sheets_workbook(
+        tmp_path / "fax.xlsx",
+        {
+            "Buyers": [
+                ["Name", "Email", "Fax", "Grade"],
+                ["Omar", "omar@nile.example", "+20 2 1234 5678", "B"],
+                ["Lina", "lina@x.example", "+20 2 1234 9999", "B"],
+            ],
+            "Inquiries": [
+                ["Received", "Email", "渠道", "Product", "Replied"],
+                [dt.datetime(2026, 11, 20), "lina@x.example", "传真", "X", "2026-11-21"],
+            ],
+        },
+    )
     assert (
         inq("-w", book, "inquiry", "-b", "omar@nile.example", "-c", "fax", "-p", "X").exit_code == 0
     )
