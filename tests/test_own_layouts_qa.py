@@ -5,8 +5,10 @@ buyers added to such a sheet, dates without a year, date-only inquiries."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import openpyxl
+import pytest
 
 from tests.conftest import sheets_workbook
 
@@ -60,6 +62,42 @@ def test_person_header_beside_company_header_is_the_name(tmp_path, inq):
     found = inq("-w", wb, "lookup", "Wolf Licht")
     assert found.exit_code == 0, found.output
     assert "Lena Wolf" in found.output and "Wolf Licht GmbH" in found.output
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["客户名称", "公司", "邮箱", "国家"],  # 客户名称 beside a plain company column: the person
+        ["Buyer", "Company name", "Email", "Country"],
+        ["Country", "Email", "Company name", "Client"],  # wherever the columns sit
+        ["联系人", "客户名称", "邮箱", "国家"],  # beside a plain name column: the company
+        ["Contact person", "Customer", "E-mail", "Country"],
+    ],
+)
+def test_a_person_or_company_header_is_read_as_its_neighbours_say(tmp_path, inq, header):
+    person_first = header[0] in ("客户名称", "Buyer") or header[-1] == "Client"
+    cells = {"Country": "DE", "国家": "DE", "Email": "lena@wolf.de", "邮箱": "lena@wolf.de",
+             "E-mail": "lena@wolf.de"}  # fmt: skip
+    who = {"客户名称": "Lena Wolf" if person_first else "Wolf Licht GmbH", "公司": "Wolf Licht GmbH",
+           "Buyer": "Lena Wolf", "Company name": "Wolf Licht GmbH", "Client": "Lena Wolf",
+           "联系人": "Lena Wolf", "Contact person": "Lena Wolf", "Customer": "Wolf Licht GmbH"}  # fmt: skip
+    rows = [header, [cells.get(h) or who[h] for h in header]]
+    wb = sheets_workbook(tmp_path / "wb.xlsx", {"客户" if "国家" in header else "Buyers": rows})
+    found = inq("-w", wb, "lookup", "lena@wolf.de", "--json")
+    assert found.exit_code == 0, found.output
+    match = json.loads(found.stdout)["matches"][0]
+    assert (match["name"], match["company"]) == ("Lena Wolf", "Wolf Licht GmbH")
+
+
+def test_a_buyer_added_beside_a_company_column_has_the_name_under_the_customer_header(
+    tmp_path, inq
+):
+    rows = [["客户名称", "公司", "邮箱"], ["Lena Wolf", "Wolf Licht GmbH", "lena@wolf.de"]]
+    wb = sheets_workbook(tmp_path / "wb.xlsx", {"客户": rows})
+    added = inq("-w", wb, "add", "--name", "Ana Ruiz", "--company", "Ruiz Luz SA",
+                "--email", "ana@ruizluz.mx")  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert _rows(wb, "客户")[-1] == ["Ana Ruiz", "Ruiz Luz SA", "ana@ruizluz.mx"]
 
 
 def test_cells_swap_a_name_column_of_companies_and_a_company_column_of_people(tmp_path, inq):

@@ -115,6 +115,14 @@ CLIENT_ALIASES = (
 )  # fmt: skip
 COMPANY_ALIASES = ("Company name", "公司", "公司名称", "客户公司")
 
+# Headers that name a buyer as a person or as a firm, as the sheet keeps them: "Customer",
+# "客户名称". On a buyer list they are the Company, unless another column is plainly the
+# company ("客户名称 | 公司"): then they are the person's Name (workbook/columns.py).
+PERSON_OR_COMPANY = (
+    "Customer", "Customer name", "Buyer", "Buyer name", "Client", "Client name",
+    "客户", "客户名称", "客户名", "买家", "买家名称",
+)  # fmt: skip
+
 
 def _client_columns() -> tuple[Column, ...]:
     return (

@@ -61,8 +61,9 @@ def map_header(
             i for i, label in enumerate(labels) if label and i not in taken and label in col.names
         ]
         if hits:  # ("Customer" is a Company's alias, but not beside a "Company" column)
-            take(col.key, min(hits, key=lambda i: labels[i] not in own), ALIAS, 1.0, True,
-                 "header is a known name")  # fmt: skip
+            best = min(hits, key=lambda i: (labels[i] not in own, labels[i] in EITHER))
+            take(col.key, best, ALIAS, 1.0, True, "header is a known name")
+    _person_beside_company(columns, labels, out, taken, take)
     _bilingual(columns, texts, labels, out, taken, take)
     _vocabulary(spec, columns, texts, out, taken, take, settle, sure_only=True)
     for col in columns:  # 5. an alias inside a longer header ("Email (work)")
@@ -75,6 +76,23 @@ def map_header(
                 break
     _vocabulary(spec, columns, texts, out, taken, take, settle, sure_only=False)
     return out, settle
+
+
+EITHER = frozenset(schema.norm(h) for h in schema.PERSON_OR_COMPANY)
+
+
+def _person_beside_company(columns, labels, out, taken, take) -> None:
+    """2b. "客户名称 | 公司", "Buyer | Company name": a header that names the buyer as a
+    person or a firm, beside a plain company column, is the person's Name."""
+    keys = {c.key for c in columns}
+    company = out.get("company")
+    if not {"name", "company"} <= keys or "name" in out or company is None:
+        return
+    if labels[company.index] in EITHER:
+        return
+    free = [i for i, label in enumerate(labels) if label in EITHER and i not in taken]
+    if free:
+        take("name", free[0], ALIAS, 0.9, True, "names the buyer, beside a Company column")
 
 
 def _bilingual(columns, texts, labels, out, taken, take) -> None:
