@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zipfile
 from decimal import Decimal
 
 import openpyxl
@@ -403,3 +404,63 @@ def test_a_part_that_does_not_inflate_back_is_caught(book, monkeypatch):
         apply(book, cs)
     assert digest(book) == sha
     assert not list(book.parent.glob(".~inq-*"))
+
+
+@pytest.mark.parametrize("isal", [True, False])
+@pytest.mark.parametrize("size", [8, 64, 1 << 20])
+def test_a_deflated_part_is_checked_against_its_xml_a_piece_at_a_time(monkeypatch, isal, size):
+    from inquiry_cli.workbook import ooxml
+
+    if not isal:
+        monkeypatch.setattr(ooxml, "_isal", None)
+    xml = b"<row r='1'><c><v>1</v></c></row>" * 2000 + bytes(range(256)) * 40
+    packed = ooxml.deflate(xml)
+    assert ooxml.inflates_to(packed, xml, size)
+    flipped = bytearray(packed)
+    flipped[len(flipped) // 2] ^= 0x40
+    for wrong_packed, wrong_xml in [
+        (packed, xml[:-1]),  # the XML is longer than what inflates
+        (packed, xml + b" "),  # or shorter
+        (packed, xml[:-2] + b"x>"),  # one byte differs at the very end
+        (packed[:-3], xml),  # the stream is cut short
+        (packed + b"junk", xml),  # bytes after its end
+        (bytes(flipped), xml),  # damaged on the way
+    ]:
+        assert not ooxml.inflates_to(wrong_packed, wrong_xml, size)
+
+
+@pytest.mark.parametrize("piece", [5, 1 << 20])
+@pytest.mark.parametrize("formula", [True, False])
+def test_a_formula_on_a_sheet_the_change_leaves_alone_asks_excel_to_recalculate(
+    tmp_path, inq, monkeypatch, piece, formula
+):
+    """The other sheets are scanned for a formula a piece at a time (one may straddle two)."""
+    from inquiry_cli.workbook import xlsxpatch
+    from tests.conftest import sheets_workbook
+
+    monkeypatch.setattr(xlsxpatch, "_FORMULA_PIECE", piece)
+    total = ["=COUNTA(Contacts!A:A)-1"] if formula else ["(counted by hand)"]
+    book = sheets_workbook(
+        tmp_path / "own.xlsx",
+        {
+            "Buyers": [["Buyer ID", "Name", "Email"], ["B001", "Lena Wolf", "lena@wolf.de"]],
+            "Contacts": [["Date", "Buyer ID", "Channel", "Direction", "Summary"]],
+            "Summary": [["Contacts logged"], total, ["filler " * 40] * 3],
+        },
+    )
+    _without_full_calc(book)  # (openpyxl asks for a recalculation on every file it saves)
+    result = inq("-w", book, "log", "lena@wolf.de", "-c", "tel", "-s", "Called about the quote")
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(book) as z:
+        wb_xml = z.read("xl/workbook.xml")
+    assert (b'fullCalcOnLoad="1"' in wb_xml) == formula
+
+
+def _without_full_calc(path):
+    with zipfile.ZipFile(path) as z:
+        members = [(i, z.read(i)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in members:
+            if info.filename == "xl/workbook.xml":
+                data = data.replace(b' fullCalcOnLoad="1"', b"")
+            z.writestr(info.filename, data)

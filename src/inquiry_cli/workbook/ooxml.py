@@ -407,11 +407,30 @@ class _Stream(io.RawIOBase):
         super().close()
 
 
-def inflate(packed: bytes) -> bytes:
-    """Raw inflate (ISA-L where there is a wheel, else zlib)."""
-    if _isal is not None:
-        return _isal.decompress(packed, -15)
-    return zlib.decompress(packed, -15)
+def inflates_to(packed: bytes, data: bytes, size: int = CHUNK) -> bool:
+    """Whether raw-deflated `packed` inflates to exactly `data`, compared `size` bytes at a
+    time (a 150 MB part is never inflated whole beside the one it is checked against).
+    The input goes in an eighth of `size` at a time, so its unconsumed tail stays small."""
+    inflater = (_isal or zlib).decompressobj(-15)
+    view, at, step = memoryview(packed), 0, max(size // 8, 1)
+    try:
+        for start in range(0, len(packed), step):
+            if inflater.eof:  # bytes after the end of the stream
+                return False
+            pending: bytes | memoryview = view[start : start + step]
+            while True:  # (ISA-L may hold output back once the input is in: drain it)
+                piece = inflater.decompress(pending, size)
+                pending = inflater.unconsumed_tail
+                if not data.startswith(piece, at):
+                    return False
+                at += len(piece)
+                if not piece:
+                    if pending:  # input left and no output: it never ends
+                        return False
+                    break
+    except _INFLATE_ERRORS:
+        return False
+    return inflater.eof and not inflater.unused_data and at == len(data)
 
 
 def crc32(data: bytes, start: int = 0) -> int:
