@@ -136,7 +136,7 @@ EARLY_COMMANDS = frozenset({*EARLY, "log", "grade"})
 # Sheets whose XML the command reads next (one buyer's rows, the sheets a write patches):
 # inflated on the same thread once the early read is done, in this order.
 WARM: dict[str, tuple[str, ...]] = {
-    "log": ("inquiries", "buyers", "contacts"),
+    "log": ("buyers", "contacts"),  # (the buyer's Inquiries rows are streamed: mentions.py)
 }
 _NO_READ = {"-h", "--help"}
 
