@@ -61,6 +61,7 @@ def due(
         _print(service.due_page(book, st.now, when, size), st.now, when, last_day)
         return
     items = service.due_list(book, st.now, when)
+    del book  # (the items hold what they show: the sheets' cells go before the output)
     if ics is not None:
         from inquiry_cli.output.ics import ics_bytes
 
