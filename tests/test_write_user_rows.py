@@ -185,6 +185,92 @@ def test_cells_under_the_totals_row_refuse_rather_than_move(inq, tmp_path):
     assert cells(book)[6][0] == "Updated by Li" and book.read_bytes() != before
 
 
+# -- 1b. a plain sheet's sum row ("合计", "Total") stays under the records --------------
+
+
+def _typed(path: Path, sheet: str) -> list[list]:
+    """The sheet's cells as typed (formulas as their text), by openpyxl."""
+    return [list(r) for r in openpyxl.load_workbook(path)[sheet].iter_rows(values_only=True)]
+
+
+def _summed_buyers(path: Path, below: list | None = None, shared: bool = False) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "客户"
+    ws.append(["客户名称", "公司", "邮箱", "国家", "订单金额", "样品数"])
+    ws.append(["Lena Wolf", "Wolf Licht GmbH", "lena@wolf.de", "德国", 1200, 2])
+    ws.append(["Ravi Shah", "Sol Trading", "ravi@sol.in", "印度", 800, 1])
+    ws.append(["合计", None, None, None, "=SUM(E2:E3)", "=SUM(F2:F3)"])
+    if below:
+        ws.append(below)
+    wb.create_sheet("汇总").append(["订单总额", "='客户'!E4"])
+    wb.save(path)
+    if shared:  # the sum dragged across, as Excel keeps it: one formula shared along the row
+        with zipfile.ZipFile(path) as z:
+            parts = {i.filename: z.read(i) for i in z.infolist()}
+        xml = parts["xl/worksheets/sheet1.xml"]
+        xml = xml.replace(b"<f>SUM(E2:E3)</f>", b'<f t="shared" ref="E4:F4" si="0">SUM(E2:E3)</f>')
+        parts["xl/worksheets/sheet1.xml"] = xml.replace(
+            b"<f>SUM(F2:F3)</f>", b'<f t="shared" si="0"/>'
+        )
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            for name, data in parts.items():
+                z.writestr(name, data)
+    return path
+
+
+def test_a_buyer_goes_in_above_the_sum_row_of_a_plain_sheet(inq, tmp_path):
+    """No Excel Table, a 合计 row under the buyers: the new buyer goes above it, its sums
+    grow over the new row, and a formula on another sheet follows it down."""
+    from write_helpers import libreoffice_csv
+
+    book = _summed_buyers(tmp_path / "客户.xlsx")
+    result = inq("-w", book, "add", *NEW_BUYER)
+    assert result.exit_code == 0, result.output
+    rows = _typed(book, "客户")
+    assert [r[0] for r in rows] == ["客户名称", "Lena Wolf", "Ravi Shah", "Ivo Petrov", "合计"]
+    assert rows[4][4:6] == ["=SUM(E2:E4)", "=SUM(F2:F4)"]
+    assert _typed(book, "汇总")[0] == ["订单总额", "='客户'!E5"]
+    [csv] = libreoffice_csv(book, tmp_path / "csv")
+    shown = [line.split(",") for line in csv.read_text(encoding="utf-8").splitlines()]
+    assert shown[4][4:6] == ["2000", "3"]  # (the sums, as LibreOffice computes them)
+    again = inq("-w", book, "stats")  # the sum row is still no buyer
+    assert again.stdout.startswith("3 buyers"), again.output
+
+
+def test_a_contact_goes_in_above_the_total_row_of_a_plain_log(inq, tmp_path):
+    """`inq log` reads only the top rows of the log: the write finds the Total row itself."""
+    book = tmp_path / "log.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Buyers"
+    ws.append(["Name", "Email"])
+    ws.append(["Sara Lind", "sara@nordicglow.se"])
+    log = wb.create_sheet("Contacts")
+    log.append(["Date", "Email", "Channel", "Summary", "Minutes"])
+    log.append([D(2026, 11, 2), "sara@nordicglow.se", "email", "Sent the catalogue", 5])
+    log.append(["Total:", None, None, None, "=SUM(E2:E2)"])
+    wb.save(book)
+    result = inq("-w", book, "log", "sara@nordicglow.se", "-c", "tel", "-s", "Called")
+    assert result.exit_code == 0, result.output
+    rows = _typed(book, "Contacts")
+    assert [r[3] for r in rows[1:]] == ["Sent the catalogue", "Called", None]
+    assert rows[3][0] == "Total:" and rows[3][4] == "=SUM(E2:E3)"
+
+
+@pytest.mark.parametrize("layout", ["shared", "note below"])
+def test_a_sum_row_that_cannot_move_or_is_not_last_keeps_its_place(inq, tmp_path, layout):
+    """A sum shared along its row cannot move with it, and rows under the sum row (a note,
+    rows added by hand) show the user adds below it: the buyer goes at the end, as before."""
+    below = ["备注: 金额为美元"] if layout == "note below" else None
+    book = _summed_buyers(tmp_path / "客户.xlsx", below=below, shared=layout == "shared")
+    result = inq("-w", book, "add", *NEW_BUYER)
+    assert result.exit_code == 0, result.output
+    rows = _typed(book, "客户")
+    assert rows[3][0] == "合计" and rows[-1][0] == "Ivo Petrov"
+    assert _typed(book, "汇总")[0] == ["订单总额", "='客户'!E4"]
+
+
 # -- 5. the column's own formats, formulas and links ------------------------------------
 
 

@@ -86,12 +86,12 @@ def _counts_rows(header: str) -> bool:
 
 def _drop_sum_rows(data: list[list[Any]], numbers: list[int]) -> None:
     start = max(0, len(data) - _SUM_ROW_REACH)
-    sums = [i for i in range(start, len(data)) if _totals_row(data[i])]
+    sums = [i for i in range(start, len(data)) if is_sum_row(data[i])]
     for i in reversed(sums):
         del data[i], numbers[i]
 
 
-def _totals_row(row: Sequence[Any]) -> bool:
+def is_sum_row(row: Sequence[Any]) -> bool:
     """A row that sums the records above it: it starts with a total word and names no one."""
     first = next((v for v in row if v not in (None, "")), None)
     if not isinstance(first, str) or first.strip().lower().rstrip(":：") not in TOTAL_WORDS:

@@ -213,6 +213,11 @@ class TableSpot:
     totals_row: int = 0
     formulas: dict[int, bytes] = field(default_factory=dict)
     data_from: int = 0  # its first data row
+    what: str = ""  # how messages name it ("Table Buyers" unless said)
+
+    @property
+    def label(self) -> str:
+        return self.what or f"Table {self.name}"
 
 
 _AFTER_NAME = (b" ", b">", b"/", b"\t", b"\n", b"\r")  # what may follow an element's name
@@ -627,19 +632,18 @@ class SheetPatcher:
         name, at = self.sheet.name, table.totals_row
         found = self.sheet.find(at)
         why = (
-            f"so inq cannot add a row inside Table {table.name} without moving it; "
+            f"so inq cannot add a row inside {table.label} without moving it; "
             "make room in Excel (insert an empty row under the totals row), then retry"
         )
         for col, _s, _e, _a, inner in self.sheet.cells(found) if isinstance(found, Row) else ():
             if not table.first_col <= col <= table.last_col and holds_value(inner, self.p):
                 raise WorkbookNotWritable(
-                    f"{name}!{cell_name(at, col)} is beside the totals row of Table "
-                    f"{table.name}, {why}"
+                    f"{name}!{cell_name(at, col)} is beside the totals row of {table.label}, {why}"
                 )
             shared = re.search(rb"<" + re.escape(self.p) + rb"f\b[^>]*\bt=\"shared\"", inner)
             if shared:
                 raise WorkbookNotWritable(
-                    f"{name}!{cell_name(at, col)} in the totals row of Table {table.name} "
+                    f"{name}!{cell_name(at, col)} in the totals row of {table.label} "
                     "shares its formula with other cells, so inq cannot move the row; "
                     "add the row in Excel instead"
                 )
@@ -650,13 +654,13 @@ class SheetPatcher:
                     if holds_value(inner, self.p):
                         raise WorkbookNotWritable(
                             f"{name}!{cell_name(number, col)} is under the totals row of "
-                            f"Table {table.name}, {why}"
+                            f"{table.label}, {why}"
                         )
         for ref, (r1, _c1, r2, _c2) in merges:
             if r1 <= at + count and r2 > at:
                 raise WorkbookNotWritable(
                     f"merged cells {ref.decode()} on {name} reach under the totals row of "
-                    f"Table {table.name}, {why}"
+                    f"{table.label}, {why}"
                 )
         return found
 

@@ -36,8 +36,9 @@ from inquiry_cli.workbook.ooxml import (
     resolve_target,
     uses_1904_dates,
 )
-from inquiry_cli.workbook.refs import SpanMap, TotalsMove, rewrite, rewrite_ranges
+from inquiry_cli.workbook.refs import MAX_COL, SpanMap, TotalsMove, rewrite, rewrite_ranges
 from inquiry_cli.workbook.sheetxml import (
+    Row,
     SheetPatch,
     SheetPatcher,
     SheetXml,
@@ -320,18 +321,29 @@ class WorkbookPatch:
         tables = self._tables(ref.part) if appends else {}
         header_rows = {h for h, _ in tables.values() if h}
         target = _target_table(tables, appends, sheet) if tables else None
-        if target is not None and target[1].totals_row:
-            self._refuse_notes_on(ref, target[1], len(appends))
-        patcher = SheetPatcher(
-            sheet, self.date_style, self.out.date1904, self.number_style, column_habits
-        )
-        patcher.plan(
-            appends,
-            sets,
-            header_rows,
-            self._pivot_outputs(ref.part),
-            target[1] if target else None,
-        )
+        summed = target is None and appends and self._sum_row(sheet)
+        if summed:
+            target = ("", summed)
+        pivots = self._pivot_outputs(ref.part)
+
+        def planned(spot: TableSpot | None) -> SheetPatcher:
+            if spot is not None and spot.totals_row:
+                self._refuse_notes_on(ref, spot, len(appends))
+            patcher = SheetPatcher(
+                sheet, self.date_style, self.out.date1904, self.number_style, column_habits
+            )
+            patcher.plan(appends, sets, header_rows, pivots, spot)
+            return patcher
+
+        try:
+            patcher = planned(target[1] if target else None)
+        except WorkbookNotWritable:
+            if not summed:
+                raise
+            # A sum row that cannot move (a formula shared along it, a note on it): the
+            # rows go under it, as before. (The checks come before any cell is made.)
+            target = None
+            patcher = planned(None)
         result = patcher.result
         rendered = patcher.render()
         if result.above and appends and b"hyperlink" in rendered[sheet.inner_end :]:
@@ -341,10 +353,11 @@ class WorkbookPatch:
         self._changed.append(sheet)
         if patcher.move is not None and target is not None:
             span = patcher.move.span
-            xml = tables[target[0]][1]
-            self.out.replaced[target[0]] = _REF_ATTR.sub(
-                lambda r: r.group(1) + rewrite_ranges(r.group(2), span) + r.group(3), xml
-            )
+            if target[0] in tables:  # (a sum row on a plain sheet has no Table part)
+                xml = tables[target[0]][1]
+                self.out.replaced[target[0]] = _REF_ATTR.sub(
+                    lambda r: r.group(1) + rewrite_ranges(r.group(2), span) + r.group(3), xml
+                )
             self.wb_xml = _move_names(self.wb_xml, ref.name, span)
             self._moves.append((ref, patcher.move))  # followed once every sheet is planned
             # calcChain.xml lists formula cells by address; the totals row's have moved, and
@@ -355,6 +368,27 @@ class WorkbookPatch:
                 grown = self._grow_table(xml, result.old_last, result.new_last)
                 if grown != xml:
                     self.out.replaced[part] = grown
+
+    def _sum_row(self, sheet: SheetXml) -> TableSpot | None:
+        """A plain sheet whose last row sums the rows above it ("合计", "Total", as the
+        reader knows one: layout.is_sum_row): rows go in above it, and it moves down with
+        its sums grown over them, as under a Table's totals row."""
+        from inquiry_cli.workbook.layout import is_sum_row
+        from inquiry_cli.workbook.miniwb import read_sheets
+
+        last = sheet.last_value_row()
+        row = sheet.find(last) if last else None
+        if not isinstance(row, Row):
+            return None
+        xml = sheet.xml[row.start : row.end]
+        [mini] = read_sheets(self.src, self.src, sheet.root_tag, sheet.p, [xml], self.out.date1904)
+        values = mini.to_python(skip_empty_area=True)
+        if not values or not is_sum_row(values[0]):
+            return None
+        return TableSpot(
+            sheet.name, 1, MAX_COL, last, totals_row=last, data_from=1,
+            what=f"the list on {sheet.name}",
+        )  # fmt: skip
 
     def _tables(self, sheet_part: str) -> dict[str, tuple[int, bytes]]:
         """Table parts of a sheet: part -> (header row or 0, xml)."""
@@ -388,7 +422,7 @@ class WorkbookPatch:
                 if cell and at <= cell[0] <= at + count:
                     raise WorkbookNotWritable(
                         f"{ref.name}!{cell_name(*cell)} has a comment on or under the totals "
-                        f"row of Table {table.name}, which inq cannot move with the row; add "
+                        f"row of {table.label}, which inq cannot move with the row; add "
                         "the row in Excel instead (or move the comment)"
                     )
 
@@ -403,7 +437,7 @@ class WorkbookPatch:
             if not self.src.has(other.part):
                 continue
             xml = self.out.replaced.get(other.part) or self.src.read(other.part)
-            if not any(needle in xml for needle in needles):
+            if not _may_name(xml, needles):
                 continue
             p = SheetXml(xml, other.name).p
             new = move_formulas(xml, p, moved.name, move.span, own=False)
@@ -421,7 +455,7 @@ class WorkbookPatch:
             low = part.lower()
             if "/charts/chart" in low and low.endswith(".xml"):
                 xml = self.src.read(part)
-                if any(needle in xml for needle in needles):
+                if _may_name(xml, needles):
                     new = _CHART_FORMULA.sub(
                         lambda m: (
                             m.group(1) + _moved_text(m.group(2), moved.name, move) + m.group(3)
@@ -785,6 +819,15 @@ class WorkbookPatch:
         writer.close()
         self.out.sha256 = writer.sha256.hexdigest()
         return self.out
+
+
+def _may_name(xml: bytes, needles: list[bytes]) -> bool:
+    """Whether XML may name a sheet (`needles`: its name before a "!"). A name written as
+    character references ('&#23458;&#25143;'!E4, as openpyxl writes 客户) is no needle
+    the bytes hold, so a part with a reference in a formula is searched too."""
+    if any(needle in xml for needle in needles):
+        return True
+    return not all(n.isascii() for n in needles) and b"&#" in xml
 
 
 def _table_spot(xml: bytes) -> TableSpot | None:
