@@ -271,6 +271,118 @@ def test_a_sum_row_that_cannot_move_or_is_not_last_keeps_its_place(inq, tmp_path
     assert _typed(book, "汇总")[0] == ["订单总额", "='客户'!E4"]
 
 
+def _rezip(path: Path, edit) -> None:
+    """Rewrite the workbook's parts through edit(name, bytes) (XML openpyxl cannot write)."""
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, edit(name, data))
+
+
+def test_a_moved_sum_row_is_followed_from_a_sheet_named_in_quotes_libreoffice_writes(inq, tmp_path):
+    book = tmp_path / "lo-saved.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "My Buyers"
+    for row in (["Name", "Email", "Orders"], ["Sara Lind", "sara@nordicglow.se", 3],
+                ["Mei Tan", "mei@lioncity.sg", 5], ["Total", None, "=SUM(C2:C3)"]):  # fmt: skip
+        ws.append(row)
+    wb.create_sheet("Summary").append(["Orders", "='My Buyers'!C4"])
+    wb.save(book)
+    _rezip(book, lambda name, data: data.replace(b"'My Buyers'!", b"&apos;My Buyers&apos;!"))
+    assert inq("-w", book, "add", *NEW_BUYER).exit_code == 0
+    assert _typed(book, "Summary")[0] == ["Orders", "='My Buyers'!C5"]
+    assert _typed(book, "My Buyers")[4] == ["Total", None, "=SUM(C2:C4)"]
+
+
+def test_the_sheets_own_merges_and_last_row_ranges_stay_with_their_rows(inq, tmp_path):
+    """德国 merged down two buyers, a note merged beside the last one, a format over the
+    last row: they are those rows' own and do not grow over the new buyer."""
+    book = _summed_buyers(tmp_path / "客户.xlsx")
+    wb = openpyxl.load_workbook(book)
+    ws = wb["客户"]
+    ws["D3"] = None
+    ws.merge_cells("D2:D3")
+    ws["G3"] = "VIP since 2024"
+    ws.merge_cells("G3:H3")
+    ws.conditional_formatting.add(
+        "A3:F3", CellIsRule(operator="greaterThan", formula=["0"], fill=PatternFill("solid"))
+    )
+    wb.save(book)
+    result = inq("-w", book, "add", *NEW_BUYER, "--country", "Bulgaria")
+    assert result.exit_code == 0, result.output
+    rows = _typed(book, "客户")
+    assert rows[3][:4] == ["Ivo Petrov", "Balkan Lux OOD", "ivo@balkanlux.bg", "Bulgaria"]
+    assert rows[4][0] == "合计"
+    xml = sheet_xml(book, "xl/worksheets/sheet1.xml")
+    assert 'ref="D2:D3"' in xml and 'ref="G3:H3"' in xml and 'sqref="A3:F3"' in xml
+    found = inq("-w", book, "lookup", "ivo@balkanlux.bg", "--json")
+    assert '"country": "Bulgaria"' in found.stdout
+
+
+@pytest.mark.parametrize(
+    "last_rows",
+    [
+        [[], ["合计", None, None, None, "=SUM(E2:E3)"]],  # a blank row between
+        [["小计", None, None, None, "=SUM(E2:E3)"], ["合计", None, None, None, "=E4*1.13"]],
+    ],
+    ids=["blank row above", "subtotal above"],
+)
+def test_a_sum_row_apart_from_the_records_keeps_its_place(inq, tmp_path, last_rows):
+    """Rows go in above a sum row only when it sits right under the records."""
+    book = tmp_path / "客户.xlsx"
+    rows = [["客户名称", "公司", "邮箱", "国家", "订单金额"],
+            ["Lena Wolf", "Wolf Licht GmbH", "lena@wolf.de", "德国", 1200],
+            ["Ravi Shah", "Sol Trading", "ravi@sol.in", "印度", 800], *last_rows]  # fmt: skip
+    from tests.conftest import sheets_workbook
+
+    sheets_workbook(book, {"客户": rows})
+    assert inq("-w", book, "add", *NEW_BUYER).exit_code == 0
+    typed = _typed(book, "客户")
+    assert typed[-1][0] == "Ivo Petrov" and typed[-2][0] == "合计"
+
+
+@pytest.mark.parametrize("label", ["合 计", "Total (USD)", "合计金额:"])
+def test_a_sum_row_is_known_by_its_word_as_people_type_it(inq, tmp_path, label):
+    from tests.conftest import sheets_workbook
+
+    book = sheets_workbook(tmp_path / "b.xlsx", {"Buyers": [
+        ["Name", "Email", "Orders"], ["Sara Lind", "sara@nordicglow.se", 3],
+        [label, None, "=SUM(C2:C2)"]]})  # fmt: skip
+    assert inq("-w", book, "stats").stdout.startswith("1 buyers"), label
+    assert inq("-w", book, "add", *NEW_BUYER).exit_code == 0
+    assert _typed(book, "Buyers")[2:] == [
+        ["Ivo Petrov", "ivo@balkanlux.bg", None], [label, None, "=SUM(C2:C3)"]
+    ]  # fmt: skip
+
+
+def test_a_count_above_the_header_grows_with_the_records(inq, tmp_path):
+    from tests.conftest import sheets_workbook
+
+    book = sheets_workbook(tmp_path / "b.xlsx", {"Buyers": [
+        ["Buyers:", "=COUNTA(A3:A4)"], ["Name", "Email", "Orders"],
+        ["Sara Lind", "sara@nordicglow.se", 3], ["Mei Tan", "mei@lioncity.sg", 5],
+        ["Total", None, "=SUM(C3:C4)"]]})  # fmt: skip
+    assert inq("-w", book, "add", *NEW_BUYER).exit_code == 0
+    typed = _typed(book, "Buyers")
+    assert typed[0][:2] == ["Buyers:", "=COUNTA(A3:A5)"]
+    assert typed[4:] == [["Ivo Petrov", "ivo@balkanlux.bg", None], ["Total", None, "=SUM(C3:C5)"]]
+
+
+def test_a_buyer_whose_company_is_total_is_a_buyer(inq, tmp_path):
+    from tests.conftest import sheets_workbook
+
+    book = sheets_workbook(tmp_path / "b.xlsx", {"Buyers": [
+        ["Name", "Company", "Phone", "Country"], ["Sara Lind", "Nordic Glow AB", "+46 8 123", "Sweden"],
+        [None, "Total", "+33 1 42 68 53 00", "France"]]})  # fmt: skip
+    assert inq("-w", book, "stats").stdout.startswith("2 buyers")
+    assert inq("-w", book, "add", *NEW_BUYER).exit_code == 0
+    assert [r[1] for r in _typed(book, "Buyers")] == [
+        "Company", "Nordic Glow AB", "Total", "Balkan Lux OOD"
+    ]  # fmt: skip
+
+
 # -- 5. the column's own formats, formulas and links ------------------------------------
 
 

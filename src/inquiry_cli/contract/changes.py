@@ -40,6 +40,9 @@ class ChangeSet:
     appends: dict[str, list[dict[int, CellValue]]] = field(default_factory=dict)
     sets: dict[str, dict[tuple[int, int], CellValue]] = field(default_factory=dict)
     new_sheets: list[AddSheet] = field(default_factory=list)
+    # The header row of a sheet appended to, as the reader found it: the records start
+    # under it (a count above it, 客户数 =COUNTA(A3:A4), grows with them).
+    header_rows: dict[str, int] = field(default_factory=dict)
 
     def append(self, sheet: str, values: dict[int, CellValue]) -> None:
         """Append one row after the last used row of `sheet` (column -> value)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,7 +51,8 @@ def _blank(row: Sequence[Any]) -> bool:
 # What a sum row under the records starts with (a sheet that is not an Excel Table, or a
 # Table LibreOffice saved as .ods, which keeps no totals row of its own).
 TOTAL_WORDS = frozenset(
-    {"total", "totals", "grand total", "sum", "subtotal", "合计", "总计", "小计", "共计",
+    {"total", "totals", "grand total", "sum", "sum total", "subtotal", "sub total", "合计",
+     "总计", "小计", "共计",
      "汇总", "合計", "總計", "總和"}
 )  # fmt: skip
 
@@ -92,11 +94,27 @@ def _drop_sum_rows(data: list[list[Any]], numbers: list[int]) -> None:
 
 
 def is_sum_row(row: Sequence[Any]) -> bool:
-    """A row that sums the records above it: it starts with a total word and names no one."""
-    first = next((v for v in row if v not in (None, "")), None)
-    if not isinstance(first, str) or first.strip().lower().rstrip(":：") not in TOTAL_WORDS:
+    """A row that sums the records above it: it starts with a total word ("合计", "合 计",
+    "Total (USD)", "合计金额") and names no one: no email, and at most one other text
+    (a unit, a currency). A buyer whose company is "Total" has a phone, a country..."""
+    cells = [v for v in row if v not in (None, "")]
+    if not cells or not isinstance(cells[0], str) or not _total_word(cells[0]):
         return False
-    return not any(isinstance(v, str) and "@" in v for v in row)
+    texts = [v for v in cells[1:] if isinstance(v, str)]
+    return len(texts) <= 1 and not any("@" in v for v in texts)
+
+
+_TOTAL_LABEL = re.compile(r"[\s:：]+|[(（\[].*$")  # spaces, colons; a "(USD)" after it
+_CJK_TOTALS = tuple(w for w in TOTAL_WORDS if not w.isascii())
+
+
+def _total_word(text: str) -> bool:
+    """Whether a label says total: a total word, as typed or with spaces, a colon or a
+    unit in brackets after it; a Chinese one may lead a longer label (合计金额)."""
+    label = _TOTAL_LABEL.sub("", text.strip().lower()) or text.strip().lower()
+    if label in TOTAL_WORDS or " ".join(text.lower().split()).rstrip(":：") in TOTAL_WORDS:
+        return True
+    return label.startswith(_CJK_TOTALS) and len(label) <= 6
 
 
 def build_table(

@@ -176,10 +176,29 @@ class TotalsMove:
 
     A formula in a data row is that row's own (=SUM($G$2:G4), a running total in row 4):
     its ranges do not grow, only its references to the totals row follow (`follow`).
+
+    On a plain sheet (`plain`: a sum row under records that span every column, no Table)
+    a range on the last data row alone is that row's (a note merged beside it, a format
+    over it) and merges are the user's grouping of rows: neither grows. The sum row's own
+    formulas grow even over one data row (`sums`).
     """
 
     at: int
     by: int
+    plain: bool = False
+
+    def sums(self, first: int, last: int) -> tuple[int, int]:
+        """The moved row's own ranges: over the data, however few rows it has."""
+        at, by = self.at, self.by
+        if first == last == at:
+            return at + by, at + by
+        if first < at and last in (at - 1, at):
+            return first, last + by
+        return first, last
+
+    def merged(self, first: int, last: int) -> tuple[int, int]:
+        """A merged range: a plain sheet's merges over its records stay as they are."""
+        return self.follow(first, last) if self.plain else self.span(first, last)
 
     def follow(self, first: int, last: int) -> tuple[int, int]:
         at, by = self.at, self.by
@@ -190,12 +209,9 @@ class TotalsMove:
         return first, last
 
     def span(self, first: int, last: int) -> tuple[int, int]:
-        at, by = self.at, self.by
-        if first == last == at:
-            return at + by, at + by
-        if first < at and last in (at - 1, at):
-            return first, last + by
-        return first, last
+        if self.plain and first == last == self.at - 1:
+            return first, last  # the last record's own row
+        return self.sums(first, last)
 
 
 def shift_formula(text: str, by: int) -> str | None:

@@ -38,6 +38,7 @@ _XM_SQREF = re.compile(rb"(<[\w]+:sqref>)([^<]*)(</[\w]+:sqref>)")
 _FILTER_TAG = re.compile(rb"<(?:[\w]+:)?(?:autoFilter|sortState)\b[^>]*>")
 _REF_ATTR = re.compile(rb"(\bref\s*=\s*\")([^\"]*)(\")")
 _MOVING_TAG = re.compile(rb"<(?:[\w]+:)?(?:autoFilter|sortState|mergeCell|hyperlink)\b[^>]*>")
+_MERGE_TAG = re.compile(rb"<(?:[\w]+:)?mergeCell\b")
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ufffe\uffff]")
 _ESCAPED_LOOKALIKE = re.compile("_(x[0-9A-Fa-f]{4}_)")
 
@@ -214,6 +215,7 @@ class TableSpot:
     formulas: dict[int, bytes] = field(default_factory=dict)
     data_from: int = 0  # its first data row
     what: str = ""  # how messages name it ("Table Buyers" unless said)
+    plain: bool = False  # no Table: a plain sheet's sum row (see TotalsMove.plain)
 
     @property
     def label(self) -> str:
@@ -682,7 +684,7 @@ class SheetPatcher:
             body,
         )
 
-        return tag + move_formulas(body, self.p, self.sheet.name, move.span, own=True, anchors=True)
+        return tag + move_formulas(body, self.p, self.sheet.name, move.sums, own=True, anchors=True)
 
     def _merge_row(self, row: Row, values: dict[int, CellValue], styles: dict[int, int]) -> bytes:
         """Rewrite one existing row: untouched cells are kept byte for byte."""
@@ -852,14 +854,14 @@ class SheetPatcher:
         totals: Row | int | None = None
         if appends and table is not None and table.totals_row:
             totals = self._make_room(table, len(appends), merges)
-            self.move = TotalsMove(table.totals_row, len(appends))
+            self.move = TotalsMove(table.totals_row, len(appends), plain=table.plain)
             first = self.sheet.find(table.data_from or table.totals_row)
             self.data_bytes = (
                 first.start if isinstance(first, Row) else first,
                 totals.start if isinstance(totals, Row) else totals,
             )
             start = table.totals_row
-            span = self.move.span
+            span = self.move.merged
             merges = [
                 (ref, (span(r1, r2)[0], c1, span(r1, r2)[1], c2))
                 for ref, (r1, c1, r2, c2) in merges
@@ -1015,9 +1017,15 @@ class SheetPatcher:
         def moved(m: re.Match[bytes]) -> bytes:
             return m.group(1) + rewrite_ranges(m.group(2), move.span) + m.group(3)
 
+        def merge(m: re.Match[bytes]) -> bytes:
+            return m.group(1) + rewrite_ranges(m.group(2), move.merged) + m.group(3)
+
         tail = _SQREF_ATTR.sub(moved, tail)
         tail = _XM_SQREF.sub(moved, tail)
-        return _MOVING_TAG.sub(lambda m: _REF_ATTR.sub(moved, m.group()), tail)
+        return _MOVING_TAG.sub(
+            lambda m: _REF_ATTR.sub(merge if _MERGE_TAG.match(m.group()) else moved, m.group()),
+            tail,
+        )
 
 
 def move_formulas(

@@ -291,7 +291,12 @@ class WorkbookPatch:
             ref = self.sheet(name)
             if ref.name in self.out.sheets:
                 raise UsageError(f"sheet {ref.name!r} named twice in one change")
-            self._patch_sheet(ref, changes.appends.get(name, []), changes.sets.get(name, {}))
+            self._patch_sheet(
+                ref,
+                changes.appends.get(name, []),
+                changes.sets.get(name, {}),
+                changes.header_rows.get(name, 0),
+            )
         for moved, move in self._moves:
             self._follow_on_other_sheets(moved, move)
         for add in changes.new_sheets:
@@ -316,12 +321,13 @@ class WorkbookPatch:
         ref: SheetRef,
         appends: list[dict[int, CellValue]],
         sets: dict[tuple[int, int], CellValue],
+        header: int = 0,
     ) -> None:
         sheet = SheetXml(self.src.read(ref.part), ref.name)
         tables = self._tables(ref.part) if appends else {}
         header_rows = {h for h, _ in tables.values() if h}
         target = _target_table(tables, appends, sheet) if tables else None
-        summed = target is None and appends and self._sum_row(sheet)
+        summed = target is None and appends and self._sum_row(sheet, header)
         if summed:
             target = ("", summed)
         pivots = self._pivot_outputs(ref.part)
@@ -369,25 +375,29 @@ class WorkbookPatch:
                 if grown != xml:
                     self.out.replaced[part] = grown
 
-    def _sum_row(self, sheet: SheetXml) -> TableSpot | None:
-        """A plain sheet whose last row sums the rows above it ("合计", "Total", as the
-        reader knows one: layout.is_sum_row): rows go in above it, and it moves down with
-        its sums grown over them, as under a Table's totals row."""
+    def _sum_row(self, sheet: SheetXml, header: int = 0) -> TableSpot | None:
+        """A plain sheet whose last row sums the records right above it ("合计", "Total",
+        as the reader knows one: layout.is_sum_row): rows go in above it, and it moves
+        down with its sums grown over them, as under a Table's totals row. Not under a
+        blank row or another sum row (小计 over 合计): there the rows go below, as before.
+        The records start under `header` (the reader's header row; else at row 1)."""
         from inquiry_cli.workbook.layout import is_sum_row
         from inquiry_cli.workbook.miniwb import read_sheets
 
         last = sheet.last_value_row()
-        row = sheet.find(last) if last else None
-        if not isinstance(row, Row):
+        row = sheet.find(last) if last > 1 else None
+        above = sheet.find(last - 1) if isinstance(row, Row) else None
+        if not isinstance(row, Row) or not isinstance(above, Row) or not sheet.has_value(above):
             return None
-        xml = sheet.xml[row.start : row.end]
+        xml = sheet.xml[above.start : row.end]
         [mini] = read_sheets(self.src, self.src, sheet.root_tag, sheet.p, [xml], self.out.date1904)
-        values = mini.to_python(skip_empty_area=True)
-        if not values or not is_sum_row(values[0]):
+        values = mini.to_python(skip_empty_area=True)  # (the two rows, from the first)
+        if len(values) != 2 or not is_sum_row(values[1]) or is_sum_row(values[0]):
             return None
         return TableSpot(
-            sheet.name, 1, MAX_COL, last, totals_row=last, data_from=1,
-            what=f"the list on {sheet.name}",
+            sheet.name, 1, MAX_COL, last, totals_row=last,
+            data_from=header + 1 if 0 < header < last - 1 else 1,
+            what=f"the list on {sheet.name}", plain=True,
         )  # fmt: skip
 
     def _tables(self, sheet_part: str) -> dict[str, tuple[int, bytes]]:
@@ -822,12 +832,11 @@ class WorkbookPatch:
 
 
 def _may_name(xml: bytes, needles: list[bytes]) -> bool:
-    """Whether XML may name a sheet (`needles`: its name before a "!"). A name written as
-    character references ('&#23458;&#25143;'!E4, as openpyxl writes 客户) is no needle
-    the bytes hold, so a part with a reference in a formula is searched too."""
-    if any(needle in xml for needle in needles):
-        return True
-    return not all(n.isascii() for n in needles) and b"&#" in xml
+    """Whether XML may name a sheet (`needles`: its name before a "!"). A name written
+    with character references ('&#23458;&#25143;'!E4, as openpyxl writes 客户; &apos;My
+    Buyers&apos;!E4, as LibreOffice does) is no needle the bytes hold: a part with any
+    reference (&) is searched too."""
+    return any(needle in xml for needle in needles) or b"&" in xml
 
 
 def _table_spot(xml: bytes) -> TableSpot | None:

@@ -93,6 +93,8 @@ def add_row(book: Workbook, table: Table, row: dict[int, CellValue], changes: Ch
         numbers += [int(v) for r in earlier if isinstance(v := r.get(c + 1), int | float)]
         row[c + 1] = max(numbers, default=0) + 1
     changes.append(table.name, row)
+    if raw.header_row:
+        changes.header_rows.setdefault(table.name, raw.header_row)
 
 
 def _raw_table(book: Workbook, table: Table) -> Table:
