@@ -357,6 +357,25 @@ def test_a_sum_row_is_known_by_its_word_as_people_type_it(inq, tmp_path, label):
     ]  # fmt: skip
 
 
+def test_a_format_and_a_validation_pointing_at_the_sum_row_follow_it(inq, tmp_path):
+    from openpyxl.formatting.rule import FormulaRule
+
+    book = _summed_buyers(tmp_path / "客户.xlsx")
+    wb = openpyxl.load_workbook(book)
+    ws = wb["客户"]
+    ws.conditional_formatting.add(
+        "A2:F3", FormulaRule(formula=["$E2>$E$4/2"], fill=PatternFill("solid"))
+    )
+    check = DataValidation(type="whole", operator="lessThanOrEqual", formula1="$E$4")
+    ws.add_data_validation(check)
+    check.add("E2:E3")
+    wb.save(book)
+    assert inq("-w", book, "add", *NEW_BUYER).exit_code == 0
+    xml = sheet_xml(book, "xl/worksheets/sheet1.xml")
+    assert "<formula>$E2&gt;$E$5/2</formula>" in xml and 'sqref="A2:F4"' in xml
+    assert "<formula1>$E$5</formula1>" in xml and 'sqref="E2:E4"' in xml
+
+
 def test_a_count_above_the_header_grows_with_the_records(inq, tmp_path):
     from tests.conftest import sheets_workbook
 

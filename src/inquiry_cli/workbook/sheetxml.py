@@ -39,6 +39,10 @@ _FILTER_TAG = re.compile(rb"<(?:[\w]+:)?(?:autoFilter|sortState)\b[^>]*>")
 _REF_ATTR = re.compile(rb"(\bref\s*=\s*\")([^\"]*)(\")")
 _MOVING_TAG = re.compile(rb"<(?:[\w]+:)?(?:autoFilter|sortState|mergeCell|hyperlink)\b[^>]*>")
 _MERGE_TAG = re.compile(rb"<(?:[\w]+:)?mergeCell\b")
+# A conditional format's or a data validation's formula (<formula>, <formula1/2>, <xm:f>).
+_RULE_FORMULA = re.compile(
+    rb"(<(?:[\w]+:)?(?:formula[12]?|f)>)(.*?)(</(?:[\w]+:)?(?:formula[12]?|f)>)", re.S
+)
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ufffe\uffff]")
 _ESCAPED_LOOKALIKE = re.compile("_(x[0-9A-Fa-f]{4}_)")
 
@@ -1009,10 +1013,16 @@ class SheetPatcher:
         tail = _XM_SQREF.sub(grow, tail)
         return _FILTER_TAG.sub(lambda m: _REF_ATTR.sub(grow, m.group()), tail)
 
-    @staticmethod
-    def _move_tail(tail: bytes, move: TotalsMove) -> bytes:
+    def _move_tail(self, tail: bytes, move: TotalsMove) -> bytes:
         """Ranges after the cell data follow the totals row and grow over the new rows:
-        conditional formats, validations, filters, merges, hyperlinks."""
+        conditional formats, validations, filters, merges, hyperlinks; and the formulas
+        of a format or a validation that point at the totals row ($E2>$E$4/2) follow it."""
+        name = self.sheet.name
+
+        def rule(m: re.Match[bytes]) -> bytes:
+            text = unescape(m.group(2).decode("utf-8", "replace"))
+            new = rewrite(text, name, move.follow, own=True)
+            return m.group(1) + (m.group(2) if new == text else xml_escape(new)) + m.group(3)
 
         def moved(m: re.Match[bytes]) -> bytes:
             return m.group(1) + rewrite_ranges(m.group(2), move.span) + m.group(3)
@@ -1022,6 +1032,7 @@ class SheetPatcher:
 
         tail = _SQREF_ATTR.sub(moved, tail)
         tail = _XM_SQREF.sub(moved, tail)
+        tail = _RULE_FORMULA.sub(rule, tail)
         return _MOVING_TAG.sub(
             lambda m: _REF_ATTR.sub(merge if _MERGE_TAG.match(m.group()) else moved, m.group()),
             tail,
