@@ -240,17 +240,16 @@ def test_a_buyer_goes_in_above_the_sum_row_of_a_plain_sheet(inq, tmp_path):
 
 def test_a_contact_goes_in_above_the_total_row_of_a_plain_log(inq, tmp_path):
     """`inq log` reads only the top rows of the log: the write finds the Total row itself."""
-    book = tmp_path / "log.xlsx"
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Buyers"
-    ws.append(["Name", "Email"])
-    ws.append(["Sara Lind", "sara@nordicglow.se"])
-    log = wb.create_sheet("Contacts")
-    log.append(["Date", "Email", "Channel", "Summary", "Minutes"])
-    log.append([D(2026, 11, 2), "sara@nordicglow.se", "email", "Sent the catalogue", 5])
-    log.append(["Total:", None, None, None, "=SUM(E2:E2)"])
-    wb.save(book)
+    from tests.conftest import sheets_workbook
+
+    book = sheets_workbook(tmp_path / "log.xlsx", {
+        "Buyers": [["Name", "Email"], ["Sara Lind", "sara@nordicglow.se"]],
+        "Contacts": [
+            ["Date", "Email", "Channel", "Summary", "Minutes"],
+            [D(2026, 11, 2), "sara@nordicglow.se", "email", "Sent the catalogue", 5],
+            ["Total:", None, None, None, "=SUM(E2:E2)"],
+        ],
+    })  # fmt: skip
     result = inq("-w", book, "log", "sara@nordicglow.se", "-c", "tel", "-s", "Called")
     assert result.exit_code == 0, result.output
     rows = _typed(book, "Contacts")
