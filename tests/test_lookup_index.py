@@ -4,9 +4,12 @@ and the workbook is read again."""
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -297,3 +300,32 @@ def test_the_launcher_reads_nothing_early_for_a_lookup_the_index_answers(inq, co
     finally:
         early.finish()
         early.forget()
+
+
+# A repeat lookup in a process of its own, as `inq` runs it: what it printed, then the
+# modules it imported (the launcher leaves by os._exit).
+REPEAT = """
+import os, sys
+from inquiry_cli.cli import launch
+sys.argv = ["inq", *sys.argv[1:]]
+os._exit = lambda code: (sys.stdout.flush(), print(sorted(sys.modules)), sys.exit(code))
+launch.main()
+"""
+
+
+def test_a_repeat_lookup_imports_only_what_the_index_answer_needs(inq, contract_workbook):
+    """The card from the index needs no phonenumbers (the build kept each buyer's WhatsApp
+    link)."""
+    path = contract_workbook
+    expected = lookup(inq, path, "ahmed@gulflights.ae")  # (builds the index)
+    assert json.loads(expected[1])["card"]["buyer"]["whatsapp"] == "https://wa.me/971501234567"
+    args = ["-w", str(path), "lookup", "ahmed@gulflights.ae", "--json"]
+    run = subprocess.run(
+        [sys.executable, "-c", REPEAT, *args], capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0, run.stderr
+    printed, modules = run.stdout.rsplit("\n", 2)[:2]
+    assert printed + "\n" == expected[1]
+    imported = set(ast.literal_eval(modules))
+    assert "inquiry_cli.workbook.index" in imported  # (answered from the index)
+    assert "phonenumbers" not in imported

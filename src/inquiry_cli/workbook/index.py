@@ -1,8 +1,9 @@
 """The lookup index: what `inq lookup` needs of every buyer, kept in the cache folder.
 
 A lookup reads the whole Buyers sheet to compare one email with 50,000; the index keeps
-what that comparison reads (find()'s columns, precomputed) and each buyer's record and
-history, so a repeat lookup on an unchanged workbook reads a few columns and one buyer.
+what that comparison reads (find()'s columns, precomputed) and each buyer's record,
+history and WhatsApp link, so a repeat lookup on an unchanged workbook reads a few
+columns and one buyer.
 
 One file per workbook, <cache>/index/<sha256 of its real path>.idx:
 
@@ -42,7 +43,7 @@ from typing import Any, BinaryIO
 
 from inquiry_cli import fsops
 
-FORMAT = 1
+FORMAT = 2  # 2: each buyer's WhatsApp link
 MAGIC = b"INQLKIX\x01"
 SUFFIX = ".idx"
 CHUNK = 32  # records per zlib'd pickle: compresses well, one chunk unpickles in a ms or two
@@ -356,3 +357,11 @@ class IndexedBuyers:
     def history(self, row: int) -> Any:
         """The History of the buyer on Excel row `row`."""
         return self.index.record("history", self.index.section("rows").index(row))
+
+    def whatsapp(self, row: int) -> str | None:
+        """The WhatsApp link of the buyer on Excel row `row` (identity.whatsapp_link of
+        their phone and country, as the build worked it out)."""
+        link = self.index.record("whatsapp", self.index.section("rows").index(row))
+        if link is not None and not isinstance(link, str):
+            raise BadIndex("record whatsapp damaged")
+        return link
