@@ -18,7 +18,7 @@ from inquiry_cli.contract.records import Workbook
 from inquiry_cli.domain.linking import buyer_keys, buyer_names, names_buyers
 from inquiry_cli.domain.matching import find, parse_query, sure
 from inquiry_cli.domain.model import Buyer
-from inquiry_cli.workbook import read
+from inquiry_cli.workbook import ON_READ, read
 from inquiry_cli.workbook.mentions import add_rows_mentioning, load_mentioning
 
 
@@ -36,7 +36,7 @@ def read_for(
     args = (who, tuple(history), tuple(headers_only))
     taken = early.take(path, ("buyer", *args))
     found = taken if taken is not None else load_for(path, *args)
-    for hook in read.ON_READ:
+    for hook in ON_READ:
         hook(found[0])
     return found
 

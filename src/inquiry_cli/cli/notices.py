@@ -13,9 +13,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from inquiry_cli.contract.records import Workbook
+if TYPE_CHECKING:  # (the records module is not needed to listen: a repeat lookup reads none)
+    from inquiry_cli.contract.records import Workbook
 
 STATE_FILE = "notices.json"
 _MAX_WORKBOOKS = 200  # the state file forgets the oldest workbooks beyond this
@@ -24,10 +25,10 @@ _quiet = [False]
 
 def listen() -> None:
     """From now on (this run), every read of the workbook may say its blind jobs."""
-    from inquiry_cli.workbook import read
+    from inquiry_cli.workbook import ON_READ  # (not the reader: a repeat lookup reads nothing)
 
     _quiet[0] = False
-    read.ON_READ[:] = [after_read]
+    ON_READ[:] = [after_read]
 
 
 def quiet() -> None:

@@ -15,7 +15,7 @@ from typing import Any
 from inquiry_cli.contract import needs, schema, usermap
 from inquiry_cli.contract.records import INQUIRY_ROWS, Table, Workbook
 from inquiry_cli.errors import WorkbookUnreadable
-from inquiry_cli.workbook import columns
+from inquiry_cli.workbook import ON_READ, columns
 from inquiry_cli.workbook.columns import HEAD_ROWS, HEADER_SCAN_ROWS
 from inquiry_cli.workbook.layout import SheetInfo, build_table, empty_table, inquiry_rows
 from inquiry_cli.workbook.probe import probe
@@ -56,10 +56,6 @@ def _match_sheet(
         if any(len(a) >= 2 and n.startswith(a) for a in wanted):
             return name
     return None
-
-
-# Called with every workbook a command reads (the command line's notices: cli/notices.py).
-ON_READ: list[Callable[[Workbook], None]] = []
 
 
 def read(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) -> Workbook:
