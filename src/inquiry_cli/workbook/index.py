@@ -41,8 +41,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from inquiry_cli import fsops
-
 FORMAT = 2  # 2: each buyer's WhatsApp link
 MAGIC = b"INQLKIX\x01"
 SUFFIX = ".idx"
@@ -283,6 +281,8 @@ def _chunks(items: Iterable[Any]) -> Iterator[list[Any]]:
 def evict(cache: Path, keep: int = MAX_KEPT) -> None:
     """Keep the `keep` indexes used last (opening one touches it); drop the rest, and
     temporary files a crashed build left."""
+    from inquiry_cli import fsops  # (here: ctypes, 4 ms, is no part of a lookup's answer)
+
     folder = folder_of(cache)
     found: list[tuple[float, Path]] = []
     now = time.time()
