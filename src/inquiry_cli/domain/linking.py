@@ -13,10 +13,12 @@ import datetime as dt
 import weakref
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from inquiry_cli.contract.records import Table, Workbook, picked
 from inquiry_cli.domain import model
+
+if TYPE_CHECKING:  # (chases needs INCOMING for a card from the lookup index, no Table)
+    from inquiry_cli.contract.records import Table, Workbook
 
 T = TypeVar("T")
 
@@ -202,6 +204,8 @@ def last_contacts(
     Sorting row indices by date (in C) and letting later rows overwrite earlier ones in
     a dict gives each key its latest row without a Python loop over 100,000 rows.
     """
+    from inquiry_cli.contract.records import picked
+
     link_names(book)
     table = book.get("contacts")
     if table is None or not table.has("date"):
@@ -230,6 +234,8 @@ def _latest_dates(
 ) -> None:
     """{Buyer ID / email: latest date} over rows `order` (sorted by date), merged into
     `into` keeping the later date."""
+    from inquiry_cli.contract.records import picked
+
     order = [i for i in order if dates[i] is not None]
     when = picked(dates, order)
     for key in ("email", "buyer_id"):

@@ -11,15 +11,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from urllib.parse import urlparse
 
-from inquiry_cli.contract.cells import CONVERTERS
-from inquiry_cli.contract.records import Table
 from inquiry_cli.domain import model
 from inquiry_cli.domain.countries import country_code
 from inquiry_cli.domain.identity import PHONE_KEY_DIGITS, phone_key, without_bracketed_trunk
 from inquiry_cli.domain.model import Buyer
+
+if TYPE_CHECKING:  # (find() on the lookup index's columns needs no Table: 11 ms of imports)
+    from inquiry_cli.contract.records import Table
 
 # Free-mail providers: a shared domain here says nothing about being colleagues.
 FREE_MAIL = frozenset(
@@ -131,6 +132,7 @@ def normalize_name(text: str | None) -> str:
     return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", joined)
 
 
+@runtime_checkable  # (find() tells them from a Table so)
 class BuyerColumns(Protocol):
     """What find() compares, for every buyer: a Buyers Table (TableColumns) or the
     lookup index's precomputed columns (workbook/index.py). One matching code path."""
@@ -192,6 +194,8 @@ class TableColumns:
         extra = self.table.more_phones
         if not extra:
             return [[] for _ in range(len(self.table))]
+        from inquiry_cli.contract.cells import CONVERTERS
+
         convert = CONVERTERS["phone"]
         out: list[Any] = []
         for row in self.table.rows:
@@ -245,7 +249,8 @@ def find(buyers: Table | BuyerColumns, query: Query, limit: int = 10) -> list[Ma
     builds Buyer records only for the hits, so a lookup in 10,000 buyers converts two or
     three columns, not twenty.
     """
-    cols = TableColumns(buyers) if isinstance(buyers, Table) else buyers
+    # (not isinstance(buyers, Table): the lookup index's answer imports no Table)
+    cols = buyers if isinstance(buyers, BuyerColumns) else TableColumns(buyers)
     hits: dict[int, tuple[int, list[str]]] = {}
 
     def hit(i: int, score: int, reason: str) -> None:

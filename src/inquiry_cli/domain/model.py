@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from itertools import repeat
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from inquiry_cli.contract.records import Table, picked
+if TYPE_CHECKING:  # (records from the lookup index need no Table: 11 ms of imports)
+    from inquiry_cli.contract.records import Table
 
 T = TypeVar("T")
 
@@ -174,6 +175,8 @@ def load(
     """
     if table is None:
         return []
+    from inquiry_cli.contract.records import picked  # (there is a Table: imported already)
+
     indices = range(len(table)) if only is None else only
     numbers = table.row_numbers
     columns: list[Any] = []
