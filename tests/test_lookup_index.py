@@ -315,7 +315,7 @@ launch.main()
 
 def test_a_repeat_lookup_imports_only_what_the_index_answer_needs(inq, contract_workbook):
     """The card from the index needs no phonenumbers (the build kept each buyer's WhatsApp
-    link)."""
+    link), no workbook reader and no contract.records (nothing is read, no Table made)."""
     path = contract_workbook
     expected = lookup(inq, path, "ahmed@gulflights.ae")  # (builds the index)
     assert json.loads(expected[1])["card"]["buyer"]["whatsapp"] == "https://wa.me/971501234567"
@@ -328,4 +328,5 @@ def test_a_repeat_lookup_imports_only_what_the_index_answer_needs(inq, contract_
     assert printed + "\n" == expected[1]
     imported = set(ast.literal_eval(modules))
     assert "inquiry_cli.workbook.index" in imported  # (answered from the index)
-    assert "phonenumbers" not in imported
+    unneeded = {"phonenumbers", "inquiry_cli.workbook.read", "inquiry_cli.contract.records"}
+    assert unneeded & imported == set()
