@@ -330,3 +330,29 @@ def test_a_repeat_lookup_imports_only_what_the_index_answer_needs(inq, contract_
     assert "inquiry_cli.workbook.index" in imported  # (answered from the index)
     unneeded = {"phonenumbers", "inquiry_cli.workbook.read", "inquiry_cli.contract.records"}
     assert unneeded & imported == set()
+
+
+def test_the_email_column_kept_as_one_text_finds_what_a_scan_finds():
+    """A repeat lookup searches the email column as one text (index.joined): the same
+    buyers, in the same order, as a scan of the column."""
+    emails = [None, "", "a@x.com", "a@x.com", "b@x.com", "ba@x.com", "x.com", "@x.com",
+              "a@x.comm", "a@y.x.com", "A@X.COM", "a@x.com", None, "a@x.com"]  # fmt: skip
+
+    class Stub:  # what IndexedBuyers reads of an Index
+        def __init__(self, text: str | None) -> None:
+            self.text = text
+
+        def section(self, name: str):
+            return {"sheet": "Buyers", "col:email": emails, "text:email": self.text}[name]
+
+    text = index.joined(emails)
+    assert text is not None
+    fast, scan = index.IndexedBuyers(Stub(text)), index.IndexedBuyers(Stub(None))
+    for value in ("a@x.com", "b@x.com", "x.com", "@x.com", "A@X.COM", "nobody@x.com", ""):
+        wanted = [i for i, e in enumerate(emails) if e == value]
+        assert fast.equal("email", value) == scan.equal("email", value) == wanted, value
+    for suffix in ("@x.com", "x.com", ".com", "@y.x.com", "m", "@nowhere.org"):
+        wanted = [i for i, e in enumerate(emails) if e and e.endswith(suffix)]
+        assert fast.ending("email", suffix) == scan.ending("email", suffix) == wanted, suffix
+    assert index.joined(["a\0b@x.com"]) is None  # (a value holding the separator)
+    assert index.joined([None, 7]) is None  # (a value that is not text)

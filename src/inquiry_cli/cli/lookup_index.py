@@ -212,6 +212,8 @@ def build(path: Path) -> bool:
             }
             for key in COLUMNS:
                 sections[f"col:{key}"] = columns.column(key)
+            for key in index.TEXT_COLUMNS:
+                sections[f"text:{key}"] = index.joined(columns.column(key))
             records = model.load(buyers, model.Buyer)
 
             def add_sheet(key: str) -> None:

@@ -143,6 +143,14 @@ class BuyerColumns(Protocol):
         """One of COLUMNS, a value per buyer (None or '' where blank)."""
         ...
 
+    def equal(self, key: str, value: str) -> list[int]:
+        """The buyers whose `key` is `value`, in order."""
+        ...
+
+    def ending(self, key: str, suffix: str) -> list[int]:
+        """The buyers whose `key` is a text ending in `suffix`, in order."""
+        ...
+
     def merged(self) -> list[MergedLink]:
         """The rows merged into another buyer, each with the index of the buyer kept."""
         ...
@@ -189,6 +197,12 @@ class TableColumns:
         if key in ("name_norm", "company_norm"):
             return [normalize_name(v) if v else "" for v in self.column(key.removesuffix("_norm"))]
         return self.table.values(key)
+
+    def equal(self, key: str, value: str) -> list[int]:
+        return [i for i, v in enumerate(self.column(key)) if v == value]
+
+    def ending(self, key: str, suffix: str) -> list[int]:
+        return [i for i, v in enumerate(self.column(key)) if v and v.endswith(suffix)]
 
     def _more_phones(self) -> list[Any]:
         extra = self.table.more_phones
@@ -264,10 +278,11 @@ def find(buyers: Table | BuyerColumns, query: Query, limit: int = 10) -> list[Ma
         at = cols.row_index(query.row)
         if at is not None:
             hit(at, SCORE_EMAIL, f"row {query.row} of {cols.sheet}")
+    same: set[int] = set()  # the buyers with the email typed
     if query.email:
-        for i, email in enumerate(cols.column("email")):
-            if email == query.email:
-                hit(i, SCORE_EMAIL, "same email")
+        for i in cols.equal("email", query.email):
+            hit(i, SCORE_EMAIL, "same email")
+            same.add(i)
     if query.domain:
         suffix = "@" + query.domain
         score, reason = (
@@ -275,8 +290,8 @@ def find(buyers: Table | BuyerColumns, query: Query, limit: int = 10) -> list[Ma
             if query.from_url
             else (SCORE_DOMAIN, f"same company domain {query.domain}")
         )
-        for i, email in enumerate(cols.column("email")):
-            if email and email.endswith(suffix) and email != query.email:
+        for i in cols.ending("email", suffix):
+            if i not in same:
                 hit(i, score, reason)
     if query.phone:
         _match_phones(cols, query.phone, hit)
