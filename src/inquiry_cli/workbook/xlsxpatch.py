@@ -47,6 +47,7 @@ from inquiry_cli.workbook.sheetxml import (
     cell_name,
     col_letters,
     grow_ranges,
+    holds_value,
     move_formulas,
     parse_range,
     parse_ref,
@@ -389,6 +390,9 @@ class WorkbookPatch:
         above = sheet.find(last - 1) if isinstance(row, Row) else None
         if not isinstance(row, Row) or not isinstance(above, Row) or not sheet.has_value(above):
             return None
+        first = next((c for c in sheet.cells(row) if holds_value(c[4], sheet.p)), None)
+        if first is None or first[3].get(b"t") not in (b"s", b"inlineStr", b"str"):
+            return None  # it starts with no text (a log's date): no word, no calamine read
         xml = sheet.xml[above.start : row.end]
         [mini] = read_sheets(self.src, self.src, sheet.root_tag, sheet.p, [xml], self.out.date1904)
         values = mini.to_python(skip_empty_area=True)  # (the two rows, from the first)
