@@ -375,6 +375,25 @@ def test_a_format_and_a_validation_pointing_at_the_sum_row_follow_it(inq, tmp_pa
     assert "<formula1>$E$5</formula1>" in xml and 'sqref="E2:E4"' in xml
 
 
+def test_a_table_with_a_sum_row_typed_under_it_grows_over_the_new_buyer(inq, tmp_path):
+    """Before, the buyer went under the typed 合计, outside the Table: "Added", yet no
+    lookup found them (the Table is what is read), and a second add made a duplicate."""
+    book = _summed_buyers(tmp_path / "客户.xlsx")
+    wb = openpyxl.load_workbook(book)
+    table = Table(displayName="Kunden", ref="A1:F3")
+    table._initialise_columns()
+    for column, header in zip(table.tableColumns, [c.value for c in wb["客户"][1]], strict=True):
+        column.name = header
+    wb["客户"].add_table(table)
+    wb.save(book)
+    assert inq("-w", book, "add", *NEW_BUYER).exit_code == 0
+    assert [r[0] for r in _typed(book, "客户")][3:] == ["Ivo Petrov", "合计"]
+    assert re.search(r'<table[^>]*\bref="A1:F4"', _table_part(book))
+    assert _typed(book, "客户")[4][4] == "=SUM(E2:E4)"
+    found = inq("-w", book, "lookup", "ivo@balkanlux.bg")
+    assert found.exit_code == 0 and "Ivo Petrov" in found.stdout, found.output
+
+
 def test_a_count_above_the_header_grows_with_the_records(inq, tmp_path):
     from tests.conftest import sheets_workbook
 

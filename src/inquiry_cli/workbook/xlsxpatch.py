@@ -6,6 +6,7 @@ edited as text too, so whatever else they hold (extensions, prefixes) is kept.
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
 import zipfile
@@ -330,7 +331,7 @@ class WorkbookPatch:
         target = _target_table(tables, appends, sheet) if tables else None
         summed = target is None and appends and self._sum_row(sheet, header)
         if summed:
-            target = ("", summed)
+            target = _table_over(tables, appends, summed) or ("", summed)
         pivots = self._pivot_outputs(ref.part)
 
         def planned(spot: TableSpot | None) -> SheetPatcher:
@@ -860,6 +861,28 @@ def _table_spot(xml: bytes) -> TableSpot | None:
             formulas[c1 + k] = f.group(2)
     headers = 0 if a.get(b"headerRowCount", b"1").strip() == b"0" else 1
     return TableSpot(name, c1, c2, r2, r2 if totals else 0, formulas, r1 + headers)
+
+
+def _table_over(
+    tables: dict[str, tuple[int, bytes]], appends: list[dict[int, CellValue]], summed: TableSpot
+) -> tuple[str, TableSpot] | None:
+    """The Excel Table (no totals row of its own) right above a sum row typed under it, that
+    holds every appended value: the rows go in as its last rows, the Table grows over them
+    and the typed sum row moves down, as a totals row does (else the rows would sit outside
+    the Table, where no reader of it sees them)."""
+    cols = {c for values in appends for c, v in values.items() if v is not None and v != ""}
+    for part, (_h, xml) in tables.items():
+        spot = _table_spot(xml)
+        if (
+            spot is not None
+            and not spot.totals_row
+            and spot.last_row == summed.totals_row - 1
+            and cols
+            and spot.first_col <= min(cols)
+            and max(cols) <= spot.last_col
+        ):
+            return part, dataclasses.replace(spot, totals_row=summed.totals_row)
+    return None
 
 
 def _target_table(
