@@ -51,7 +51,7 @@ def _blank(row: Sequence[Any]) -> bool:
 # What a sum row under the records starts with (a sheet that is not an Excel Table, or a
 # Table LibreOffice saved as .ods, which keeps no totals row of its own).
 TOTAL_WORDS = frozenset(
-    {"total", "totals", "grand total", "sum", "sum total", "subtotal", "sub total", "合计",
+    {"total", "totals", "grand total", "sum", "sum total", "subtotal", "合计",
      "总计", "小计", "共计",
      "汇总", "合計", "總計", "總和"}
 )  # fmt: skip
@@ -105,16 +105,15 @@ def is_sum_row(row: Sequence[Any]) -> bool:
 
 
 _TOTAL_LABEL = re.compile(r"[\s:：]+|[(（\[].*$")  # spaces, colons; a "(USD)" after it
-_CJK_TOTALS = tuple(w for w in TOTAL_WORDS if not w.isascii())
+_TOTAL_KEYS = frozenset(_TOTAL_LABEL.sub("", w) for w in TOTAL_WORDS)  # ("grandtotal")
+_CJK_TOTALS = tuple(w for w in _TOTAL_KEYS if not w.isascii())
 
 
 def _total_word(text: str) -> bool:
-    """Whether a label says total: a total word, as typed or with spaces, a colon or a
+    """Whether a label says total: a total word, with or without spaces, a colon or a
     unit in brackets after it; a Chinese one may lead a longer label (合计金额)."""
-    label = _TOTAL_LABEL.sub("", text.strip().lower()) or text.strip().lower()
-    if label in TOTAL_WORDS or " ".join(text.lower().split()).rstrip(":：") in TOTAL_WORDS:
-        return True
-    return label.startswith(_CJK_TOTALS) and len(label) <= 6
+    label = _TOTAL_LABEL.sub("", text.lower())
+    return label in _TOTAL_KEYS or (label.startswith(_CJK_TOTALS) and len(label) <= 6)
 
 
 def build_table(

@@ -1020,9 +1020,7 @@ class SheetPatcher:
         name = self.sheet.name
 
         def rule(m: re.Match[bytes]) -> bytes:
-            text = unescape(m.group(2).decode("utf-8", "replace"))
-            new = rewrite(text, name, move.follow, own=True)
-            return m.group(1) + (m.group(2) if new == text else xml_escape(new)) + m.group(3)
+            return m.group(1) + moved_text(m.group(2), name, move.follow, own=True) + m.group(3)
 
         def moved(m: re.Match[bytes]) -> bytes:
             return m.group(1) + rewrite_ranges(m.group(2), move.span) + m.group(3)
@@ -1053,11 +1051,17 @@ def move_formulas(
             start = _REF_ATTR.sub(
                 lambda r: r.group(1) + rewrite_ranges(r.group(2), span) + r.group(3), start
             )
-        text = unescape(m.group(2).decode("utf-8", "replace"))
-        new = rewrite(text, sheet, span, own=own)
-        return start + (m.group(2) if new == text else xml_escape(new)) + m.group(3)
+        return start + moved_text(m.group(2), sheet, span, own=own) + m.group(3)
 
     return re.sub(rb"(<" + q + rb"f\b[^>]*>)(.*?)(</" + q + rb"f>)", formula, xml, flags=re.S)
+
+
+def moved_text(raw: bytes, sheet: str, span: SpanMap, *, own: bool) -> bytes:
+    """A formula as XML text (a cell's <f>, a rule's <formula>, a chart's series) with its
+    references to `sheet` moved by `span`; the very bytes when nothing moves."""
+    text = unescape(raw.decode("utf-8", "replace"))
+    new = rewrite(text, sheet, span, own=own)
+    return raw if new == text else xml_escape(new)
 
 
 def holds_value(inner: bytes, p: bytes) -> bool:

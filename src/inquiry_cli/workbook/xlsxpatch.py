@@ -50,6 +50,7 @@ from inquiry_cli.workbook.sheetxml import (
     grow_ranges,
     holds_value,
     move_formulas,
+    moved_text,
     parse_range,
     parse_ref,
 )
@@ -473,7 +474,9 @@ class WorkbookPatch:
                 if _may_name(xml, needles):
                     new = _CHART_FORMULA.sub(
                         lambda m: (
-                            m.group(1) + _moved_text(m.group(2), moved.name, move) + m.group(3)
+                            m.group(1)
+                            + moved_text(m.group(2), moved.name, move.span, own=False)
+                            + m.group(3)
                         ),
                         xml,
                     )
@@ -904,13 +907,6 @@ def _target_table(
     last = sheet.last_value_row()
     ending = [s for s in inside if s[1].last_row == last and s[1].formulas]
     return ending[0] if ending else None
-
-
-def _moved_text(text: bytes, sheet: str, move: TotalsMove) -> bytes:
-    """A chart's series formula (XML text) with its references to `sheet` moved."""
-    plain = unescape(text.decode("utf-8", "replace"))
-    new = rewrite(plain, sheet, move.span, own=False)
-    return text if new == plain else escape(new, quote=False).encode()
 
 
 def _moved_source(tag: bytes, sheet: str, move: TotalsMove) -> bytes:
