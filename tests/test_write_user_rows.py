@@ -342,6 +342,64 @@ def test_a_sum_row_apart_from_the_records_keeps_its_place(inq, tmp_path, last_ro
     assert typed[-1][0] == "Ivo Petrov" and typed[-2][0] == "合计"
 
 
+def _template(path: Path, total: str) -> Path:
+    """A 客户 template as it comes: bordered empty rows down to a 合计 row whose sums
+    already reach over them."""
+    from openpyxl.styles import Border, Side
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "客户"
+    ws.append(["序号", "客户名称", "公司", "邮箱", "订单金额"])
+    ws.append([1, "Lena Wolf", "Wolf Licht GmbH", "lena@wolf.de", 1200])
+    ws.append([2, "Ravi Shah", "Sol Trading", "ravi@sol.in", 800])
+    ws.cell(7, 1, "合计")
+    ws.cell(7, 2, "=COUNTA(B2:B6)")
+    ws.cell(7, 5, total)
+    side = Side(style="thin")
+    for row in ws.iter_rows(min_row=1, max_row=7, max_col=5):
+        for cell in row:
+            cell.border = Border(left=side, right=side, top=side, bottom=side)
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("total", ["=SUM(E2:E6)", "=SUBTOTAL(9,$E$2:$E$6)"])
+def test_a_template_s_empty_rows_above_its_sum_row_take_the_new_buyers(inq, tmp_path, total):
+    """The buyers fill the template's bordered rows in order, under the sums that already
+    reach them; once they are full, the sum row moves down as under any list."""
+    from write_helpers import libreoffice_csv
+
+    book = _template(tmp_path / "模板.xlsx", total)
+    for n, who in enumerate(["Ivo", "Ana", "Tom", "Kai"], start=3):
+        out = inq("-w", book, "add", "--name", who, "--email", f"{who.lower()}@{who.lower()}.bg")
+        assert out.exit_code == 0, out.output
+        typed = _typed(book, "客户")
+        assert typed[n][:2] == [n, who], typed
+    assert [r[0] for r in typed] == ["序号", 1, 2, 3, 4, 5, 6, "合计"]
+    assert typed[7][1] == "=COUNTA(B2:B7)"  # (the fourth moved it: the rows were full)
+    sheet = openpyxl.load_workbook(book)["客户"]
+    assert sheet["B4"].border.left.style == "thin" and sheet["E8"].border.left.style == "thin"
+    [csv] = libreoffice_csv(book, tmp_path / "csv")
+    shown = csv.read_text(encoding="utf-8").splitlines()[7].split(",")
+    assert (shown[1], shown[4]) == ("6", "2000")  # (as LibreOffice computes them)
+    assert inq("-w", book, "stats").stdout.startswith("6 buyers")
+
+
+def test_empty_rows_the_sums_do_not_reach_stay_empty(inq, tmp_path):
+    """A 合计 under empty rows it does not sum (=SUM(E2:E3) two rows down) is apart from
+    the records: the buyer goes below it, as before, not into rows outside its sums."""
+    book = _template(tmp_path / "模板.xlsx", "=SUM(E2:E3)")
+    rows = _typed(book, "客户")
+    rows[6][1] = None
+    from tests.conftest import sheets_workbook
+
+    sheets_workbook(book, {"客户": rows})
+    assert inq("-w", book, "add", *NEW_BUYER).exit_code == 0
+    typed = _typed(book, "客户")
+    assert typed[-1][1] == "Ivo Petrov" and typed[-2][0] == "合计" and typed[3][1] is None
+
+
 @pytest.mark.parametrize("label", ["合 计", "Total (USD)", "合计金额:"])
 def test_a_sum_row_is_known_by_its_word_as_people_type_it(inq, tmp_path, label):
     from tests.conftest import sheets_workbook

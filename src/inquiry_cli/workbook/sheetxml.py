@@ -837,10 +837,13 @@ class SheetPatcher:
         header_rows: set[int],
         computed: Sequence[Computed] = (),
         table: TableSpot | None = None,
+        after: int = 0,
     ) -> None:
         """Plan the edits. `computed` are other ranges Excel fills in itself (a pivot
         table's output: bounds, why), refused like array formulas. `table`: the Excel
-        Table the appended rows go into (above its totals row, if it has one)."""
+        Table the appended rows go into (above its totals row, if it has one). `after`:
+        the last record, when empty rows under it take the new ones (a template's rows
+        above its sum row: WorkbookPatch._template_gap)."""
         for (r, c), _v in sets.items():
             _check_coords(self.sheet.name, r, c)
         by_row: dict[int, dict[int, CellValue]] = {}
@@ -872,8 +875,9 @@ class SheetPatcher:
             ]
             styles, row_attrs, whole_row = self._template(start - 1, header_rows)
         elif appends:
-            styles, row_attrs, whole_row = self._template(old_last, header_rows)
-            start = self._band_start(old_last, appends, merges)
+            last = after or old_last
+            styles, row_attrs, whole_row = self._template(last, header_rows)
+            start = self._band_start(last, appends, merges)
         for k, values in enumerate(appends):
             number = start + k
             for c in values:

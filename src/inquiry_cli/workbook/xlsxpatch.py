@@ -13,7 +13,7 @@ import zipfile
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from html import escape, unescape
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from lxml import etree
 
@@ -164,6 +164,7 @@ def _prefix(xml: bytes, local: bytes) -> bytes:
 
 _WORKSHEET = re.compile(rb"<([\w.-]+:)?worksheet[\s>/]")
 _FORMULA_PIECE = 1 << 20  # how much of an untouched sheet is inflated at a time
+_GAP_ROWS = 5_000  # a template's empty rows above its sum row, looked through at most
 
 
 def _has_formula(src: ZipSource, part: str) -> bool:
@@ -333,6 +334,9 @@ class WorkbookPatch:
         summed = target is None and appends and self._sum_row(sheet, header)
         if summed:
             target = _table_over(tables, appends, summed) or ("", summed)
+        after = 0
+        if target is None and appends and not summed:
+            after = self._template_gap(sheet, len(appends), header)
         pivots = self._pivot_outputs(ref.part)
 
         def planned(spot: TableSpot | None) -> SheetPatcher:
@@ -341,7 +345,7 @@ class WorkbookPatch:
             patcher = SheetPatcher(
                 sheet, self.date_style, self.out.date1904, self.number_style, column_habits
             )
-            patcher.plan(appends, sets, header_rows, pivots, spot)
+            patcher.plan(appends, sets, header_rows, pivots, spot, after=after)
             return patcher
 
         try:
@@ -385,19 +389,13 @@ class WorkbookPatch:
         blank row or another sum row (小计 over 合计): there the rows go below, as before.
         The records start under `header` (the reader's header row; else at row 1)."""
         from inquiry_cli.workbook.layout import is_sum_row
-        from inquiry_cli.workbook.miniwb import read_sheets
 
-        last = sheet.last_value_row()
-        row = sheet.find(last) if last > 1 else None
-        above = sheet.find(last - 1) if isinstance(row, Row) else None
-        if not isinstance(row, Row) or not isinstance(above, Row) or not sheet.has_value(above):
+        row = _text_last_row(sheet)
+        above = sheet.find(row.number - 1) if row is not None else None
+        if row is None or not isinstance(above, Row) or not sheet.has_value(above):
             return None
-        first = next((c for c in sheet.cells(row) if holds_value(c[4], sheet.p)), None)
-        if first is None or first[3].get(b"t") not in (b"s", b"inlineStr", b"str"):
-            return None  # it starts with no text (a log's date): no word, no calamine read
-        xml = sheet.xml[above.start : row.end]
-        [mini] = read_sheets(self.src, self.src, sheet.root_tag, sheet.p, [xml], self.out.date1904)
-        values = mini.to_python(skip_empty_area=True)  # (the two rows, from the first)
+        last = row.number
+        values = self._values(sheet, above, row)  # (the two rows, from the first)
         if len(values) != 2 or not is_sum_row(values[1]) or is_sum_row(values[0]):
             return None
         return TableSpot(
@@ -405,6 +403,41 @@ class WorkbookPatch:
             data_from=header + 1 if 0 < header < last - 1 else 1,
             what=f"the list on {sheet.name}", plain=True,
         )  # fmt: skip
+
+    def _template_gap(self, sheet: SheetXml, count: int, header: int = 0) -> int:
+        """The last record of a template: empty rows (borders, no values) between it and
+        a sum row whose sums already reach over them (合计 =SUM(G2:G50) under 3 buyers).
+        The new rows fill those rows, the sum row stays; 0 when this is no such sheet,
+        or the rows are too few for `count` (then the rows go as without a sum row)."""
+        from inquiry_cli.workbook.layout import is_sum_row
+
+        total = _text_last_row(sheet)
+        if total is None:
+            return 0
+        records = None
+        for k, row in enumerate(sheet.rows_up(total)):
+            if k > _GAP_ROWS:
+                return 0
+            if row is not total and sheet.has_value(row):
+                records = row
+                break
+        if records is None or records.number <= header or total.number - records.number <= count:
+            return 0
+        values = self._values(sheet, records, total)
+        if len(values) < 2 or not is_sum_row(values[-1]) or is_sum_row(values[0]):
+            return 0
+        last = records.number
+        reach = _summed_rows(sheet, total, last)
+        return last if reach and min(reach) >= last + count else 0
+
+    def _values(self, sheet: SheetXml, first: Row, last: Row) -> list[list[Any]]:
+        """The cells of rows first..last as the reader sees them (a throwaway calamine
+        read of those rows alone), from the first row."""
+        from inquiry_cli.workbook.miniwb import read_sheets
+
+        xml = sheet.xml[first.start : last.end]
+        [mini] = read_sheets(self.src, self.src, sheet.root_tag, sheet.p, [xml], self.out.date1904)
+        return mini.to_python(skip_empty_area=True)
 
     def _tables(self, sheet_part: str) -> dict[str, tuple[int, bytes]]:
         """Table parts of a sheet: part -> (header row or 0, xml)."""
@@ -864,6 +897,44 @@ def _table_spot(xml: bytes) -> TableSpot | None:
             formulas[c1 + k] = f.group(2)
     headers = 0 if a.get(b"headerRowCount", b"1").strip() == b"0" else 1
     return TableSpot(name, c1, c2, r2, r2 if totals else 0, formulas, r1 + headers)
+
+
+def _text_last_row(sheet: SheetXml) -> Row | None:
+    """The sheet's last row with a value, when it starts with text (a sum row's word);
+    None otherwise (a log's last row starts with a date: no calamine read for it)."""
+    last = sheet.last_value_row()
+    row = sheet.find(last) if last > 1 else None
+    if not isinstance(row, Row):
+        return None
+    first = next((c for c in sheet.cells(row) if holds_value(c[4], sheet.p)), None)
+    if first is None or first[3].get(b"t") not in (b"s", b"inlineStr", b"str"):
+        return None
+    return row
+
+
+def _summed_rows(sheet: SheetXml, row: Row, last: int) -> list[int]:
+    """The last rows of the ranges on this sheet that the formulas of `row` take from
+    row `last` on (=SUM(G2:G50) over record row 4: [50]); whole columns count as the
+    sheet's last row. Empty when no formula of the row reaches row `last`."""
+    from inquiry_cli.workbook.refs import MAX_ROW, references
+
+    out: list[int] = []
+    p = re.escape(sheet.p)
+    formula = re.compile(rb"<" + p + rb"f\b[^>]*>([^<]*)</" + p + rb"f>")
+    whole_column = re.compile(r"(?<![\w.$!:'])\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}(?![\w(.!])")
+    for _col, _s, _e, _a, inner in sheet.cells(row):
+        for m in formula.finditer(inner):
+            text = unescape(m.group(1).decode("utf-8", "replace"))
+            for ref in references(text):
+                if ref.sheet not in (None, sheet.name) or ref.other_book:
+                    continue
+                g = ref.match.groups()
+                lo, hi = (g[3], g[7] or g[3]) if g[3] else (g[9], g[11])
+                if int(lo) <= last <= int(hi):
+                    out.append(int(hi))
+            if whole_column.search(text):
+                out.append(MAX_ROW)
+    return out
 
 
 def _table_over(
