@@ -28,7 +28,7 @@ def _version() -> str:
     cells into what the index holds: inq's files (their sizes and times: an edited
     checkout between two releases), Python (its Unicode tables normalise names),
     python-calamine, and what reads a WhatsApp link off a number (phonenumbers; the
-    country names of tzdata and Babel). An index built by other code is not this code's.
+    country names of tzdata). An index built by other code is not this code's.
     About a ms."""
     import hashlib
     import importlib.util
@@ -38,7 +38,7 @@ def _version() -> str:
 
     digest = hashlib.sha256(sys.version.encode())
     files = []
-    for name in ("python_calamine", "phonenumbers", "tzdata", "babel"):
+    for name in ("python_calamine", "phonenumbers", "tzdata"):
         spec = importlib.util.find_spec(name)  # (found, not imported)
         if spec is not None and spec.origin:
             files.append(spec.origin)

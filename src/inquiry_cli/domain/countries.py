@@ -1,8 +1,8 @@
 """Country names as users type them (English, 中文, ISO codes, UAE/USA/UK) -> ISO code, time zone.
 
-English names and time zones come from the IANA tables shipped in `tzdata`; Chinese
-names from Babel's CLDR data; the short forms people actually type (阿联酋, 沙特, UAE)
-from a small table here.
+English names and time zones come from the IANA tables shipped in `tzdata`; CLDR's
+English and Chinese names from Babel, kept as a module (contract.cldr_territories); the
+short forms people actually type (阿联酋, 沙特, UAE) from a small table here.
 """
 
 from __future__ import annotations
@@ -77,19 +77,22 @@ def _index() -> dict[str, str]:
 
 @cache
 def _cldr_index() -> dict[str, str]:
-    """Every CLDR name in English and Chinese -> ISO code: loaded only when the cheap
-    index misses (Babel's locale data costs a few hundred milliseconds to load)."""
-    index: dict[str, str] = {}
-    try:
-        from babel import Locale
+    """Every CLDR name in English and Chinese -> ISO code: built only when the cheap
+    index misses (from contract.cldr_territories, Babel's names kept as a module)."""
+    from inquiry_cli.contract.cldr_territories import TERRITORIES
 
-        for loc in ("en", "zh", "zh_Hant"):
-            for code, name in Locale.parse(loc).territories.items():
-                if len(code) == 2 and code.isalpha():
-                    index.setdefault(_key(name), code)
-    except ImportError:  # Babel is optional: English names and ALIASES still work
-        pass
+    index: dict[str, str] = {}
+    for names in TERRITORIES.values():
+        for code, name in names.items():
+            index.setdefault(_key(name), code)
     return index
+
+
+def cldr_english_name(code: str) -> str | None:
+    """'KR' -> 'South Korea': CLDR's English name, as people say it."""
+    from inquiry_cli.contract.cldr_territories import TERRITORIES
+
+    return TERRITORIES["en"].get(code.upper())
 
 
 @cache

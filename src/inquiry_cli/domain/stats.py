@@ -21,7 +21,7 @@ from inquiry_cli.contract import schema
 from inquiry_cli.contract.records import Workbook
 from inquiry_cli.domain import model
 from inquiry_cli.domain.channels import channel_of
-from inquiry_cli.domain.countries import country_code, country_name
+from inquiry_cli.domain.countries import cldr_english_name, country_code, country_name
 from inquiry_cli.domain.linking import GRADE_ORDER
 from inquiry_cli.domain.settings import Settings
 
@@ -159,12 +159,7 @@ def region_of(regions: dict[str, str], buyer: model.Buyer) -> str:
 
 def _english_name(code: str) -> str:
     """'KR' -> 'South Korea' (CLDR, as people say it), else the ISO table's name."""
-    try:
-        from babel import Locale
-
-        return Locale.parse("en").territories.get(code) or country_name(code)
-    except ImportError:
-        return country_name(code)
+    return cldr_english_name(code) or country_name(code)
 
 
 def _countries(values: list[str | None]) -> list[str]:
