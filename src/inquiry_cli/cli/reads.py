@@ -39,7 +39,7 @@ class BuyerRead:
 
 
 ALL = tuple(s.key for s in schema.SHEETS)
-CHECK = Read(ALL)
+CHECK = Read(ALL, convert=needs.CHECK)
 LOOKUP = Read(
     ("buyers", "products", "settings"), history=("inquiries", "contacts", "quotes", "samples")
 )

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from inquiry_cli.contract import schema
+
 # The due list's (domain/due.py): the rest, like long messages and notes, stay unread.
 DUE_BUYER = (
     "buyer_id", "name", "company", "email", "phone", "fax", "country", "city", "grade",
@@ -45,4 +47,27 @@ DUE = Columns(
         "quotes": DUE_QUOTE,
     },
     keys={"contacts": ("buyer_id", "email", "direction"), "inquiries": ("quote_no",)},
+)
+
+
+# The kinds of column whose values `inq check` validates (the kinds that can be wrong).
+CHECKED_KINDS = frozenset(
+    {
+        schema.EMAIL,
+        schema.GRADE,
+        schema.DATE,
+        schema.DATETIME,
+        schema.INT,
+        schema.NUMBER,
+        schema.REPLY,
+    }
+)
+
+# `inq check`'s: every such column of every record sheet (domain/check.py).
+CHECK = Columns(
+    values={
+        spec.key: tuple(c.key for c in spec.columns if c.kind in CHECKED_KINDS)
+        for spec in schema.SHEETS
+        if not spec.key_value
+    }
 )

@@ -8,24 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from inquiry_cli import dates
-from inquiry_cli.contract import schema
+from inquiry_cli.contract import needs, schema
 from inquiry_cli.contract.records import SHEETS, ColumnMatch, Problem, Table, Workbook
 from inquiry_cli.contract.usermap import map_command
 from inquiry_cli.domain import linking
 from inquiry_cli.domain.identity import email_key, phone_key
 from inquiry_cli.domain.jobs import Job, jobs
 from inquiry_cli.errors import ContractError
-
-# Columns whose values `check` validates (the kinds that can be wrong).
-_CHECKED_KINDS = {
-    schema.EMAIL,
-    schema.GRADE,
-    schema.DATE,
-    schema.DATETIME,
-    schema.INT,
-    schema.NUMBER,
-    schema.REPLY,
-}
 
 
 @dataclass
@@ -184,7 +173,7 @@ def check(book: Workbook) -> CheckReport:
         if spec.key_value:
             continue
         for col in spec.columns:
-            if col.kind in _CHECKED_KINDS and col.key in table.columns:
+            if col.kind in needs.CHECKED_KINDS and col.key in table.columns:
                 problems.extend(table.problems(col.key))
         orders.extend(_date_orders(table))
         yearless.extend(_yearless(table))
