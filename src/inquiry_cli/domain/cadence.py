@@ -39,12 +39,18 @@ class Due:
 
 
 def cadence_text(grade: str | None, s: Settings) -> str:
+    days = (s.cadence_a_days, s.cadence_b_days, s.cadence_c_days)
+    return _cadence_text(grade or "", *days, s.cadence_d_months)
+
+
+@lru_cache(maxsize=64, typed=True)  # (a due list words the same cadences 50,000 times)
+def _cadence_text(grade: str, a: float, b: float, c: float, d: int) -> str:
     return {
-        "A": f"every {s.cadence_a_days:g} days (A: twice a week)",
-        "B": f"every {s.cadence_b_days:g} days (B: weekly)",
-        "C": f"every {s.cadence_c_days:g} days (C: half-monthly)",
-        "D": f"every {s.cadence_d_months} month{'s' if s.cadence_d_months != 1 else ''} (D)",
-    }.get(grade or "", "")
+        "A": f"every {a:g} days (A: twice a week)",
+        "B": f"every {b:g} days (B: weekly)",
+        "C": f"every {c:g} days (C: half-monthly)",
+        "D": f"every {d} month{'s' if d != 1 else ''} (D)",
+    }.get(grade, "")
 
 
 def grade_due(grade: str | None, last: dt.date, s: Settings) -> dt.date | None:

@@ -244,7 +244,7 @@ def _ranked(book: Workbook, now: dt.datetime, when: str) -> list[_Entry]:
         if last is not None:
             touched[b.row] = last
         open_inqs = open_by_buyer.get(b.row, [])
-        arrived = _latest_event(open_inqs)  # an open inquiry's clock starts on arrival
+        arrived = _latest_event(open_inqs) if open_inqs else None  # (its clock starts on arrival)
         due = next_due(
             b.grade,
             last.date() if last else None,
