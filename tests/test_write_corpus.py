@@ -18,6 +18,7 @@ from inquiry_cli.errors import FidelityError, UsageError, WorkbookUnreadable
 from inquiry_cli.workbook import verify as verify_mod
 from inquiry_cli.workbook import xlsxpatch
 from inquiry_cli.workbook.sheetxml import SheetPatcher
+from inquiry_cli.workbook.spliced import Spliced
 from inquiry_cli.workbook.write import apply
 
 MAIN = f"{{{corpus.MAIN_NS}}}"
@@ -146,10 +147,14 @@ def restyle(monkeypatch, ref: str, style: int):
     real = SheetPatcher.render
 
     def render(self):
-        return re.sub(
-            rb'<c r="%s"[^>]*?(/?)>' % ref.encode(),
-            b'<c r="%s" s="%d"\\1>' % (ref.encode(), style),
-            real(self),
+        return Spliced(
+            [
+                re.sub(
+                    rb'<c r="%s"[^>]*?(/?)>' % ref.encode(),
+                    b'<c r="%s" s="%d"\\1>' % (ref.encode(), style),
+                    bytes(real(self)),
+                )
+            ]
         )
 
     monkeypatch.setattr(SheetPatcher, "render", render)

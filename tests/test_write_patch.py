@@ -15,6 +15,7 @@ from inquiry_cli.contract.changes import AddSheet, ChangeSet
 from inquiry_cli.errors import ContractError, FidelityError, UsageError
 from inquiry_cli.workbook import verify as verify_mod
 from inquiry_cli.workbook.sheetxml import SheetPatcher
+from inquiry_cli.workbook.spliced import Spliced
 from inquiry_cli.workbook.write import apply
 
 # openpyxl (used only to read results back) warns that it cannot read sparklines.
@@ -275,7 +276,7 @@ def test_verify_catches_a_corrupted_cell(book, monkeypatch, compare_mode):
     real = SheetPatcher.render
 
     def corrupt(self):
-        return real(self).replace(b"<v>880</v>", b"<v>881</v>")
+        return Spliced([bytes(real(self)).replace(b"<v>880</v>", b"<v>881</v>")])
 
     monkeypatch.setattr(SheetPatcher, "render", corrupt)
     sha = digest(book)
@@ -292,7 +293,9 @@ def test_verify_catches_a_corrupted_cell(book, monkeypatch, compare_mode):
 def test_verify_catches_a_wrong_declared_value(book, monkeypatch):
     real = SheetPatcher.render
     monkeypatch.setattr(
-        SheetPatcher, "render", lambda self: real(self).replace(b"<t>B011</t>", b"<t>B012</t>")
+        SheetPatcher,
+        "render",
+        lambda self: Spliced([bytes(real(self)).replace(b"<t>B011</t>", b"<t>B012</t>")]),
     )
     cs = ChangeSet(command="x")
     cs.append("Buyers", {1: "B011"})
@@ -345,7 +348,7 @@ def test_verify_catches_a_changed_shared_string_index(book, monkeypatch, compare
         fixed = xml[start:end].replace(
             b"<v>%d</v>" % row4["index"], b"<v>%d</v>" % (row4["index"] + 1)
         )
-        return xml[:start] + fixed + xml[end:]
+        return Spliced([xml[:start], fixed, xml[end:]])
 
     monkeypatch.setattr(SheetPatcher, "render", corrupt)
     sha = digest(book)
@@ -396,7 +399,9 @@ def test_a_part_that_does_not_inflate_back_is_caught(book, monkeypatch):
     monkeypatch.setattr(xlsxpatch, "SMALL_PART", 0)
     monkeypatch.setattr(verify_mod, "FULL_COMPARE_LIMIT", 0)  # the XML is compared in memory
     real = xlsxpatch.deflate
-    monkeypatch.setattr(xlsxpatch, "deflate", lambda data: real(data.replace(b"B009", b"B00X")))
+    monkeypatch.setattr(
+        xlsxpatch, "deflate", lambda data: real(bytes(data).replace(b"B009", b"B00X"))
+    )
     sha = digest(book)
     cs = ChangeSet(command="x")
     cs.append("Contacts", {2: "B009"})

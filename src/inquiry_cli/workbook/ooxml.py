@@ -14,12 +14,13 @@ import struct
 import threading
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
 from inquiry_cli.errors import WorkbookUnreadable
+from inquiry_cli.workbook.spliced import Spliced, pieces_of
 
 _isal: Any
 try:  # Intel ISA-L: inflates twice and deflates three times as fast as zlib
@@ -331,17 +332,38 @@ class ZipSource:
     def raw(self, info: zipfile.ZipInfo) -> bytes:
         """The member's compressed bytes exactly as stored."""
         with self._seek:
-            self._fh.seek(info.header_offset)
-            header = self._fh.read(_LOCAL.size)
-            if len(header) < _LOCAL.size or header[:4] != b"PK\x03\x04":
-                raise damaged(self.path.name, f"bad zip entry {info.filename}")
-            fields = _LOCAL.unpack(header)
-            name_len, extra_len = fields[9], fields[10]
-            self._fh.seek(info.header_offset + _LOCAL.size + name_len + extra_len)
+            self._seek_data(info)
             packed = self._fh.read(min(info.compress_size, MAX_PART + 1))
         if len(packed) != info.compress_size:
             raise damaged(self.path.name, f"part {info.filename} is cut short")
         return packed
+
+    def raw_chunks(self, info: zipfile.ZipInfo, size: int = CHUNK // 8) -> Iterator[bytes]:
+        """The member's compressed bytes as stored, `size` at a time (each read under the
+        seek lock: other threads read the file meanwhile)."""
+        with self._seek:
+            self._seek_data(info)
+            pos = self._fh.tell()
+        left = info.compress_size
+        while left > 0:
+            with self._seek:
+                self._fh.seek(pos)
+                piece = self._fh.read(min(size, left))
+            if not piece:
+                raise damaged(self.path.name, f"part {info.filename} is cut short")
+            pos += len(piece)
+            left -= len(piece)
+            yield piece
+
+    def _seek_data(self, info: zipfile.ZipInfo) -> None:
+        """To the member's compressed bytes, past its local header (holding the lock)."""
+        self._fh.seek(info.header_offset)
+        header = self._fh.read(_LOCAL.size)
+        if len(header) < _LOCAL.size or header[:4] != b"PK\x03\x04":
+            raise damaged(self.path.name, f"bad zip entry {info.filename}")
+        fields = _LOCAL.unpack(header)
+        name_len, extra_len = fields[9], fields[10]
+        self._fh.seek(info.header_offset + _LOCAL.size + name_len + extra_len)
 
 
 def _dos_time(date_time: tuple[int, ...]) -> tuple[int, int]:
@@ -407,17 +429,26 @@ class _Stream(io.RawIOBase):
         super().close()
 
 
-def inflates_to(packed: bytes, data: bytes, size: int = CHUNK) -> bool:
+def inflates_to(packed: bytes, data: bytes | Spliced, size: int = CHUNK) -> bool:
     """Whether raw-deflated `packed` inflates to exactly `data`, compared `size` bytes at a
     time (a 150 MB part is never inflated whole beside the one it is checked against).
     The input goes in an eighth of `size` at a time, so its unconsumed tail stays small."""
+    view, step = memoryview(packed), max(size // 8, 1)
+    return stream_inflates_to((view[i : i + step] for i in range(0, len(packed), step)), data, size)
+
+
+def stream_inflates_to(
+    packed: Iterable[bytes | memoryview], data: bytes | Spliced, size: int = CHUNK
+) -> bool:
+    """inflates_to over deflated bytes that come in pieces (read from a file as it goes:
+    the check of a big part written holds neither its deflated bytes nor its XML again)."""
     inflater = (_isal or zlib).decompressobj(-15)
-    view, at, step = memoryview(packed), 0, max(size // 8, 1)
+    at = 0
     try:
-        for start in range(0, len(packed), step):
+        for chunk in packed:
             if inflater.eof:  # bytes after the end of the stream
                 return False
-            pending: bytes | memoryview = view[start : start + step]
+            pending: bytes | memoryview = chunk
             while True:  # (ISA-L may hold output back once the input is in: drain it)
                 piece = inflater.decompress(pending, size)
                 pending = inflater.unconsumed_tail
@@ -433,32 +464,46 @@ def inflates_to(packed: bytes, data: bytes, size: int = CHUNK) -> bool:
     return inflater.eof and not inflater.unused_data and at == len(data)
 
 
-def crc32(data: bytes, start: int = 0) -> int:
-    """The zip checksum (ISA-L's is about three times as fast as zlib's)."""
-    return _isal.crc32(data, start) if _isal is not None else zlib.crc32(data, start)
+def crc32(data: bytes | Spliced, start: int = 0) -> int:
+    """The zip checksum (ISA-L's is about three times as fast as zlib's), over the pieces
+    of a Spliced part as over bytes."""
+    crc = _isal.crc32 if _isal is not None else zlib.crc32
+    for piece in pieces_of(data):
+        start = crc(piece, start)
+    return start
 
 
-def deflate(data: bytes) -> bytes:
+def deflate(data: bytes | Spliced) -> bytes:
     """Raw deflate: small parts for size, big ones for speed (ISA-L, else zlib in parallel
-    chunks that still form one valid stream, as pigz does)."""
+    chunks that still form one valid stream, as pigz does). A Spliced part is deflated
+    piece by piece, never joined."""
     if len(data) <= SMALL_PART or (_isal is None and len(data) <= BIG_PART):
-        comp = zlib.compressobj(6, zlib.DEFLATED, -15)
-        return comp.compress(data) + comp.flush()
+        return _deflated(zlib.compressobj(6, zlib.DEFLATED, -15), data)
     if _isal is not None:
-        fast = _isal.compressobj(2, _isal.DEFLATED, -15)
-        return fast.compress(data) + fast.flush()
-    view = memoryview(data)
-    chunks = [view[i : i + _CHUNK] for i in range(0, len(data), _CHUNK)]
+        return _deflated(_isal.compressobj(2, _isal.DEFLATED, -15), data)
+    count = -(-len(data) // _CHUNK)
 
     def one(index: int) -> bytes:
         comp = zlib.compressobj(1, zlib.DEFLATED, -15)
-        last = index == len(chunks) - 1
-        return comp.compress(chunks[index]) + comp.flush(
-            zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH
-        )
+        last = index == count - 1
+        lo, hi = index * _CHUNK, (index + 1) * _CHUNK
+        chunk = data[lo:hi] if isinstance(data, Spliced) else memoryview(data)[lo:hi]
+        return comp.compress(chunk) + comp.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        return b"".join(pool.map(one, range(len(chunks))))
+        return b"".join(pool.map(one, range(count)))
+
+
+def _deflated(comp: Any, data: bytes | Spliced) -> bytes:
+    """`data` through a compressor a megabyte at a time, into one buffer that becomes the
+    result without a copy (BytesIO.getvalue): no second copy of a big part's output."""
+    out = io.BytesIO()
+    for piece in pieces_of(data):
+        view = memoryview(piece)
+        for at in range(0, len(view), CHUNK):
+            out.write(comp.compress(view[at : at + CHUNK]))
+    out.write(comp.flush())
+    return out.getvalue()
 
 
 class ZipWriter:
@@ -525,7 +570,9 @@ class ZipWriter:
         )
         self._write(raw)
 
-    def add(self, info: zipfile.ZipInfo, data: bytes, packed: bytes | None = None) -> None:
+    def add(
+        self, info: zipfile.ZipInfo, data: bytes | Spliced, packed: bytes | None = None
+    ) -> None:
         """Add (or replace) a member with new content, deflated (`packed`, if done already)."""
         if packed is None:
             packed = deflate(data)

@@ -27,6 +27,7 @@ from inquiry_cli.workbook.refs import (
     rewrite_ranges,
     shift_formula,
 )
+from inquiry_cli.workbook.spliced import Piece, Spliced
 
 MAX_TEXT = 32_767
 
@@ -949,35 +950,34 @@ class SheetPatcher:
             for c, v in values.items():
                 self.result.expected[(number, c)] = v
 
-    def render(self) -> bytes:
-        """The new sheet XML: edits spliced in, dimension and grown ranges updated."""
-        xml = memoryview(self.sheet.xml)  # slices without copying a 100 MB sheet twice
-        parts: list[bytes | memoryview] = [
-            self._dimension(self.sheet.xml[: self.sheet.inner_start])
-        ]
+    def render(self) -> Spliced:
+        """The new sheet XML: edits spliced in, dimension and grown ranges updated. Kept as
+        pieces of the old XML and the new bytes (never joined: a 150 MB sheet is not held
+        twice while it is deflated and checked)."""
+        xml = self.sheet.xml
+        parts: list[Piece] = [self._dimension(xml[: self.sheet.inner_start])]
         pos = self.sheet.inner_start
         for start, _order, end, new in sorted(self.edits, key=lambda e: (e[0], e[1])):
-            parts.append(self._untouched(xml[pos:start], pos))
+            parts.append(self._untouched(pos, start))
             parts.append(new)
             pos = max(pos, end)
-        parts.append(self._untouched(xml[pos : self.sheet.inner_end], pos))
-        tail = self.sheet.xml[self.sheet.inner_end :]
+        parts.append(self._untouched(pos, self.sheet.inner_end))
+        tail = xml[self.sheet.inner_end :]
         if self.move is not None:
             tail = self._move_tail(tail, self.move)
         elif self.result.new_last > self.result.old_last:
             tail = self._grow_tail(tail)
         parts.append(tail)
-        return b"".join(parts)
+        return Spliced(parts)
 
-    def _untouched(self, rows: memoryview, at: int) -> bytes | memoryview:
-        """Rows the plan leaves alone (from byte offset `at`); with a totals row moving,
+    def _untouched(self, at: int, end: int) -> Piece:
+        """Rows the plan leaves alone (the sheet's bytes at..end); with a totals row moving,
         their formulas' references to it follow it (=H5 -> =H6), and outside the data
         rows their ranges over the data grow (a data row's own ranges do not)."""
-        if self.move is None:
+        rows = (self.sheet.xml, at, end)
+        if self.move is None or self.sheet.xml.find(b"</" + self.p + b"f>", at, end) < 0:
             return rows
-        data = bytes(rows)
-        if b"</" + self.p + b"f>" not in data:
-            return rows
+        data = self.sheet.xml[at:end]
         move, name, p = self.move, self.sheet.name, self.p
         start, end = (min(max(x - at, 0), len(data)) for x in self.data_bytes)
         return b"".join(

@@ -28,8 +28,15 @@ from lxml import etree
 from inquiry_cli.contract.changes import CellValue
 from inquiry_cli.errors import FidelityError, InqError, WorkbookUnreadable
 from inquiry_cli.workbook.extent import CELL_LIMIT, check_sheet
-from inquiry_cli.workbook.ooxml import ZipSource, rels_name, resolve_target
+from inquiry_cli.workbook.ooxml import (
+    ZipSource,
+    crc32,
+    rels_name,
+    resolve_target,
+    stream_inflates_to,
+)
 from inquiry_cli.workbook.sheetxml import excel_serial
+from inquiry_cli.workbook.spliced import Spliced
 from inquiry_cli.workbook.styles import BUILTIN_DATES, is_date_code
 from inquiry_cli.workbook.xlsxpatch import Patched
 
@@ -273,7 +280,7 @@ def _ref(row: int, col: int) -> bytes:
     return f"{letters}{row}".encode()
 
 
-def _common_prefix(a: bytes, a0: int, b: bytes, b0: int, n: int) -> int:
+def _common_prefix(a: bytes | Spliced, a0: int, b: bytes | Spliced, b0: int, n: int) -> int:
     """How many bytes a[a0:] and b[b0:] share at the start (at most n), by 1 MB blocks."""
     lo, step = 0, 1 << 20
     while lo < n:
@@ -295,7 +302,7 @@ def _common_prefix(a: bytes, a0: int, b: bytes, b0: int, n: int) -> int:
     return lo
 
 
-def _common_suffix(a: bytes, a1: int, b: bytes, b1: int, n: int) -> int:
+def _common_suffix(a: bytes | Spliced, a1: int, b: bytes | Spliced, b1: int, n: int) -> int:
     """How many bytes a[:a1] and b[:b1] share at the end (at most n)."""
     lo, step = 0, 1 << 20
     while lo < n:
@@ -320,8 +327,10 @@ def _common_suffix(a: bytes, a1: int, b: bytes, b1: int, n: int) -> int:
 class _Sheet:
     """sheetData bounds of one worksheet XML, found without the patcher's code."""
 
-    def __init__(self, xml: bytes) -> None:
-        root = re.search(rb"<([\w.-]+:)?worksheet[\s>/]", xml)
+    def __init__(self, xml: bytes | Spliced) -> None:
+        # (a Spliced new part: its root is in the head, before the cell data)
+        head = xml if isinstance(xml, bytes) else xml[: max(xml.find(b"sheetData"), 0)]
+        root = re.search(rb"<([\w.-]+:)?worksheet[\s>/]", head)
         if root is None:
             raise FidelityError("check failed: a changed sheet is not a worksheet any more")
         self.xml = xml
@@ -496,9 +505,9 @@ class _Reader:
         )
 
 
-def _new_part(tmp: ZipSource, patched: Patched, name: str) -> bytes:
-    """A new part's XML: a big one as it was deflated into the file (proved by the
-    byte comparison above and the round trip awaited at the end), else read back."""
+def _new_part(tmp: ZipSource, patched: Patched, name: str) -> bytes | Spliced:
+    """A new part's XML: a big one as it was deflated into the file (proved by inflating
+    the file's bytes back against it: _round_trips, awaited at the end), else read back."""
     if name in patched.packed:
         return patched.replaced[name] if name in patched.replaced else patched.added[name]
     return tmp.read(name)
@@ -518,80 +527,103 @@ def verify(original: Path, temp: Path, src: ZipSource, patched: Patched) -> None
 
 
 def _verify(original: Path, temp: Path, src: ZipSource, patched: Patched) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ZipSource(temp) as tmp, ThreadPoolExecutor(max_workers=2) as pool:
+        checks = []
+        if patched.packed <= set(tmp.by_name):  # (else the parts check below says so)
+            checks = [pool.submit(_round_trip, tmp, patched, name) for name in patched.packed]
+        _verify_parts(original, temp, src, patched, tmp)
+        for check in checks:
+            check.result()  # raises FidelityError if a part does not inflate back
+
+
+def _round_trip(tmp: ZipSource, patched: Patched, name: str) -> None:
+    """A big part as the file holds it inflates to exactly the XML it was deflated from
+    (read from the file a piece at a time: neither copy is held again)."""
+    xml = patched.replaced[name] if name in patched.replaced else patched.added[name]
+    info = tmp.by_name[name]
+    if not stream_inflates_to(tmp.raw_chunks(info), xml):
+        raise FidelityError(f"check failed: {name} does not decompress to what was written")
+    if (info.file_size, info.CRC) != (len(xml), crc32(xml)):  # (what Excel checks on opening)
+        raise FidelityError(f"check failed: {name} has the wrong size or CRC-32 in the file")
+
+
+def _verify_parts(
+    original: Path, temp: Path, src: ZipSource, patched: Patched, tmp: ZipSource
+) -> None:
     date1904 = patched.date1904
-    with ZipSource(temp) as tmp:
-        infos = tmp.by_name
-        want = (set(src.by_name) - patched.removed) | set(patched.added)
-        if set(infos) != want:
-            raise FidelityError("check failed: the new file's parts differ from the plan")
-        for name, was in src.by_name.items():
-            if name in patched.replaced or name in patched.removed:
-                continue
-            now = infos[name]
-            if (now.CRC, now.file_size, now.compress_size) != (
-                was.CRC,
-                was.file_size,
-                was.compress_size,
-            ):
-                raise FidelityError(f"check failed: untouched part {name} changed")
-        for name, packed in patched.packed.items():  # the file holds what was deflated
-            if tmp.raw(infos[name]) != packed:
-                raise FidelityError(f"check failed: {name} was not written as deflated")
-        for name in [*patched.replaced, *patched.added]:
-            if name.endswith((".xml", ".rels")) and "/worksheets/" not in f"/{name.lower()}":
-                etree.fromstring(_new_part(tmp, patched, name))
-        root = etree.fromstring(tmp.read(patched.main))
-        names = [el.get("name") for el in root.iter("{*}sheet")]
-        if names != patched.sheet_names:
-            raise FidelityError("check failed: the sheet list would change unexpectedly")
+    infos = tmp.by_name
+    want = (set(src.by_name) - patched.removed) | set(patched.added)
+    if set(infos) != want:
+        raise FidelityError("check failed: the new file's parts differ from the plan")
+    for name, was in src.by_name.items():
+        if name in patched.replaced or name in patched.removed:
+            continue
+        now = infos[name]
+        if (now.CRC, now.file_size, now.compress_size) != (
+            was.CRC,
+            was.file_size,
+            was.compress_size,
+        ):
+            raise FidelityError(f"check failed: untouched part {name} changed")
+    for name in [*patched.replaced, *patched.added]:
+        if name.endswith((".xml", ".rels")) and "/worksheets/" not in f"/{name.lower()}":
+            etree.fromstring(bytes(_new_part(tmp, patched, name)))
+    root = etree.fromstring(tmp.read(patched.main))
+    names = [el.get("name") for el in root.iter("{*}sheet")]
+    if names != patched.sheet_names:
+        raise FidelityError("check failed: the sheet list would change unexpectedly")
 
-        reader = _Reader(original, temp)
-        formats = _date_formats(_styles_xml(tmp, patched.main))
-        for name, (part, result) in patched.sheets.items():
-            old_xml, new_xml = src.read(part), _new_part(tmp, patched, part)
-            declared = result.expected
-            moved_to = set(result.moved.values())
-            windows = None
-            new = _Sheet(new_xml)
-            if len(old_xml) + len(new_xml) > 2 * FULL_COMPARE_LIMIT:
-                old = _Sheet(old_xml)
-                etree.fromstring(new.head + b"<" + new.p + b"sheetData/>" + new.tail)
+    reader = _Reader(original, temp)
+    formats = _date_formats(_styles_xml(tmp, patched.main))
+    for name, (part, result) in patched.sheets.items():
+        old_xml, new_xml = src.read(part), _new_part(tmp, patched, part)
+        declared = result.expected
+        moved_to = set(result.moved.values())
+        windows = None
+        new = _Sheet(new_xml)
+        if len(old_xml) + len(new_xml) > 2 * FULL_COMPARE_LIMIT:
+            old = _Sheet(old_xml)
+            etree.fromstring(new.head + b"<" + new.p + b"sheetData/>" + new.tail)
+            windows = _windows(old, new, {r for r, _c in declared} | moved_to)
+        if windows is None:  # calamine's boxes: a far cell makes a small sheet big
+            box = max(
+                check_sheet(_once(xml), name, path.name).cells
+                for xml, path in ((old_xml, original), (new_xml, temp))
+            )
+            if box > WHOLE_COMPARE_CELLS:  # compare the changed rows alone if it can be
+                old, new = _Sheet(old_xml), _Sheet(new_xml)
                 windows = _windows(old, new, {r for r, _c in declared} | moved_to)
-            if windows is None:  # calamine's boxes: a far cell makes a small sheet big
-                box = max(
-                    check_sheet(_once(xml), name, path.name).cells
-                    for xml, path in ((old_xml, original), (new_xml, temp))
-                )
-                if box > WHOLE_COMPARE_CELLS:  # compare the changed rows alone if it can be
-                    old, new = _Sheet(old_xml), _Sheet(new_xml)
-                    windows = _windows(old, new, {r for r, _c in declared} | moved_to)
-                    if windows is None and box > CELL_LIMIT // 2:  # (two boxes at once)
-                        raise WorkbookUnreadable(
-                            f"{original.name}: sheet {name!r} reaches too far for inq to "
-                            f"check a change to it ({box:,} cells)"
-                        )
-            if windows is None:
-                before, after = _changed_rows(
-                    reader.grid("old", name)[0],
-                    reader.grid("new", name)[0],
-                    declared,
-                    date1904,
-                    result.moved,
-                )
-            else:
-                cells = _mini_cells(src, tmp, {"old": windows[0], "new": windows[1]}, new, date1904)
-                before, after = cells["old"], cells["new"]
-            _compare(name, before, after, declared, date1904, result.moved)
-            _check_kinds(name, windows[1] if windows else new_xml, new.p, declared, formats)
-        for name, (part, declared) in patched.new_sheets.items():
-            after = _cells(reader.grid("new", name, skip_empty=True, new_sheet=True), date1904)
-            _compare(name, {}, after, declared, date1904)
-            new_xml = _new_part(tmp, patched, part)
-            _check_kinds(name, new_xml, _Sheet(new_xml).p, declared, formats)
-        for check in patched.round_trips:
-            check.result()  # raises FidelityError if a part did not inflate back
+                if windows is None and box > CELL_LIMIT // 2:  # (two boxes at once)
+                    raise WorkbookUnreadable(
+                        f"{original.name}: sheet {name!r} reaches too far for inq to "
+                        f"check a change to it ({box:,} cells)"
+                    )
+        if windows is None:
+            before, after = _changed_rows(
+                reader.grid("old", name)[0],
+                reader.grid("new", name)[0],
+                declared,
+                date1904,
+                result.moved,
+            )
+        else:
+            cells = _mini_cells(src, tmp, {"old": windows[0], "new": windows[1]}, new, date1904)
+            before, after = cells["old"], cells["new"]
+        _compare(name, before, after, declared, date1904, result.moved)
+        kinds_in = windows[1] if windows else new_xml  # (joined only if compared whole)
+        _check_kinds(name, bytes(kinds_in), new.p, declared, formats)
+    for name, (part, declared) in patched.new_sheets.items():
+        after = _cells(reader.grid("new", name, skip_empty=True, new_sheet=True), date1904)
+        _compare(name, {}, after, declared, date1904)
+        added = bytes(_new_part(tmp, patched, part))  # (a new sheet: never pieces)
+        _check_kinds(name, added, _Sheet(added).p, declared, formats)
 
 
-def _once(content: bytes) -> Callable[[], Iterator[bytes]]:
-    """A source of a part's bytes for extent.check_sheet, in one piece."""
+def _once(content: bytes | Spliced) -> Callable[[], Iterator[bytes]]:
+    """A source of a part's bytes for extent.check_sheet: in one piece, or a Spliced's a
+    megabyte at a time."""
+    if isinstance(content, Spliced):
+        return lambda: content.chunks(1 << 20)
     return lambda: iter((content,))

@@ -10,7 +10,7 @@ import dataclasses
 import posixpath
 import re
 import zipfile
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from html import escape, unescape
 from typing import Any, BinaryIO
@@ -20,7 +20,6 @@ from lxml import etree
 from inquiry_cli.contract.changes import AddSheet, CellValue, ChangeSet
 from inquiry_cli.errors import (
     ContractError,
-    FidelityError,
     UsageError,
     WorkbookNotWritable,
     WorkbookUnreadable,
@@ -31,7 +30,6 @@ from inquiry_cli.workbook.ooxml import (
     ZipSource,
     ZipWriter,
     deflate,
-    inflates_to,
     new_info,
     rels_name,
     resolve_target,
@@ -54,6 +52,7 @@ from inquiry_cli.workbook.sheetxml import (
     parse_range,
     parse_ref,
 )
+from inquiry_cli.workbook.spliced import Spliced
 from inquiry_cli.workbook.styles import MAIN_NS, Styles, minimal_styles
 
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -102,7 +101,8 @@ class SheetRef:
 class Patched:
     """What the patch changed, for the verifier and the caller."""
 
-    replaced: dict[str, bytes] = field(default_factory=dict)
+    # (a changed sheet is a Spliced: pieces of the old XML and the new rows, never joined)
+    replaced: dict[str, bytes | Spliced] = field(default_factory=dict)
     added: dict[str, bytes] = field(default_factory=dict)
     removed: set[str] = field(default_factory=set)
     sheets: dict[str, tuple[str, SheetPatch]] = field(default_factory=dict)
@@ -113,10 +113,9 @@ class Patched:
     main: str = WORKBOOK  # the workbook part
     date1904: bool = False
     sha256: str = ""
-    # Big new parts as deflated into the file, and the background checks that each
-    # inflates back to its XML (the verifier waits for them, then trusts the XML).
-    packed: dict[str, bytes] = field(default_factory=dict)
-    round_trips: list[Future] = field(default_factory=list)
+    # The big new parts deflated on the pool: the verifier inflates each back from the
+    # file against its XML (then trusts that XML), the deflated bytes gone once written.
+    packed: set[str] = field(default_factory=set)
 
 
 def _rels(xml: bytes) -> dict[str, tuple[str, str]]:
@@ -359,7 +358,7 @@ class WorkbookPatch:
             patcher = planned(None)
         result = patcher.result
         rendered = patcher.render()
-        if result.above and appends and b"hyperlink" in rendered[sheet.inner_end :]:
+        if result.above and appends and rendered.find(b"hyperlink", sheet.inner_end) >= 0:
             rendered = self._mail_links(ref.part, sheet, rendered, result)
         self.out.replaced[ref.part] = rendered
         self.out.sheets[ref.name] = (ref.part, result)
@@ -485,7 +484,8 @@ class WorkbookPatch:
                 continue
             if not self.src.has(other.part):
                 continue
-            xml = self.out.replaced.get(other.part) or self.src.read(other.part)
+            changed = self.out.replaced.get(other.part)  # (joined: rare, a moved total named)
+            xml = bytes(changed) if changed is not None else self.src.read(other.part)
             if not _may_name(xml, needles):
                 continue
             p = SheetXml(xml, other.name).p
@@ -521,7 +521,7 @@ class WorkbookPatch:
                 if new != xml:
                     self.out.replaced[part] = new
 
-    def _mail_links(self, part: str, sheet: SheetXml, xml: bytes, result: SheetPatch) -> bytes:
+    def _mail_links(self, part: str, sheet: SheetXml, xml: Spliced, result: SheetPatch) -> Spliced:
         """A new email under a mailto: link gets a link to its own address (and nothing
         but a plain, valid address ever becomes a link target)."""
         rels_part = self.part(rels_name(part))
@@ -571,8 +571,7 @@ class WorkbookPatch:
         if close < 0:
             return xml
         self.out.replaced[rels_part] = rels
-        at = tail_at + close
-        return xml[:at] + b"".join(new_tags) + xml[at:]
+        return xml.splice(tail_at + close, b"".join(new_tags))
 
     def _sheet_rels(self, sheet_part: str) -> list[tuple[str, str]]:
         """(type, target) of a sheet's relationships."""
@@ -660,7 +659,7 @@ class WorkbookPatch:
     def _drop_calc_chain(self, part: str) -> None:
         """Formula cells moved (a totals row): Excel rebuilds calcChain.xml if it is missing."""
         self.out.removed.add(part)
-        rels = self.out.replaced.get(self.main_rels, self.rels_xml)
+        rels = self._part_xml(self.main_rels, self.rels_xml)
         rels = re.sub(rb"<(?:[\w.-]+:)?Relationship\b[^>]*/calcChain[\"'][^>]*/>", b"", rels)
         self.out.replaced[self.main_rels] = rels
         types = self._types()
@@ -674,7 +673,15 @@ class WorkbookPatch:
         self.out.replaced[self.content_types] = types
 
     def _types(self) -> bytes:
-        return self.out.replaced.get(self.content_types) or self.src.read(self.content_types)
+        return self._part_xml(self.content_types) or self.src.read(self.content_types)
+
+    def _part_xml(self, name: str, default: bytes = b"") -> bytes:
+        """A part as changed so far (else `default`), as bytes: the workbook's own parts
+        (rels, content types, app.xml), never a big sheet's pieces."""
+        changed = self.out.replaced.get(name)
+        if changed is None:
+            return default
+        return changed if isinstance(changed, bytes) else bytes(changed)
 
     def _add_part(self, name: str, rel_type: str, content_type: str) -> tuple[str, str]:
         """Name a new part beside the workbook part (`name` may hold {n} for a number),
@@ -685,7 +692,7 @@ class WorkbookPatch:
         """
         folder = posixpath.dirname(self.main)
         types = self._types()
-        rels = self.out.replaced.get(self.main_rels, self.rels_xml)
+        rels = self._part_xml(self.main_rels, self.rels_xml)
         used = {n.lower() for n in (*self.src.by_name, *self.out.added)}
         used |= _override_names(types)
         used |= {resolve_target(self.main, t).lower() for _ty, t in _rels(rels).values()}
@@ -811,7 +818,7 @@ class WorkbookPatch:
         app = self.part(APP_XML)
         if not self.src.has(app):
             return
-        xml = self.out.replaced.get(app, self.src.read(app))
+        xml = self._part_xml(app) or self.src.read(app)
         heading = re.search(
             rb"<HeadingPairs>\s*<vt:vector\b[^>]*>\s*<vt:variant>\s*<vt:lpstr>[^<]*</vt:lpstr>"
             rb"\s*</vt:variant>\s*<vt:variant>\s*<vt:i4>(\d+)</vt:i4>",
@@ -851,10 +858,8 @@ class WorkbookPatch:
             if name not in big:
                 writer.add(info, data)
                 return
-            packed = big[name].result()
-            writer.add(info, data, packed)
-            self.out.packed[name] = packed
-            self.out.round_trips.append(pool.submit(_round_trip, name, packed, data))
+            writer.add(info, data, big.pop(name).result())
+            self.out.packed.add(name)
 
         for info in self.src.infos:
             name = info.filename
@@ -1002,12 +1007,6 @@ def _move_names(wb: bytes, sheet: str, span: SpanMap) -> bytes:
         return m.group(1) + escape(new, quote=False).encode() + m.group(3)
 
     return _DEFINED_NAME.sub(one, wb)
-
-
-def _round_trip(name: str, packed: bytes, data: bytes) -> None:
-    """The deflated part inflates back to exactly its XML (the verifier waits for this)."""
-    if not inflates_to(packed, data):
-        raise FidelityError(f"check failed: {name} does not decompress to what was written")
 
 
 def formula_cells(src: ZipSource, changes: ChangeSet) -> dict[str, list[tuple[int, int]]]:
