@@ -400,6 +400,112 @@ def test_empty_rows_the_sums_do_not_reach_stay_empty(inq, tmp_path):
     assert typed[-1][1] == "Ivo Petrov" and typed[-2][0] == "合计" and typed[3][1] is None
 
 
+def _made_ahead(
+    path: Path,
+    *,
+    records: int = 2,
+    numbered: str = "",
+    commission: str = "",
+    total: bool = True,
+    hidden: tuple[int, ...] = (),
+) -> Path:
+    """A 客户 template as it comes from a colleague: bordered rows 2-9 for buyers (the
+    first `records` filled), 序号 typed ahead (numbered="typed") or =ROW()-1 ("formula"),
+    a 佣金 column of =IF(...) down the rows (commission="ahead") or on the records only
+    ("records"), and a 合计 row 10 summing rows 2-9."""
+    from openpyxl.styles import Border, Side
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "客户"
+    ws.append(["序号", "客户名称", "公司", "邮箱", "订单金额", "佣金"])
+    people = [("Lena Wolf", "Wolf Licht GmbH", "lena@wolf.de", 1200),
+              ("Ravi Shah", "Sol Trading", "ravi@sol.in", 800)]  # fmt: skip
+    side = Side(style="thin")
+    for r in range(2, 10):
+        if r - 2 < records:
+            ws.append([r - 1, *people[r - 2]])
+        if numbered == "typed":
+            ws.cell(r, 1, r - 1)
+        elif numbered == "formula":
+            ws.cell(r, 1, "=ROW()-1")
+        if commission == "ahead" or (commission == "records" and r - 2 < records):
+            ws.cell(r, 6, f'=IF(B{r}="","",E{r}*0.05)')
+        for c in range(1, 7):
+            ws.cell(r, c).border = Border(left=side, right=side, top=side, bottom=side)
+        if r in hidden:
+            ws.row_dimensions[r].hidden = True
+    if total:
+        ws.cell(10, 1, "合计")
+        ws.cell(10, 2, "=COUNTA(B2:B9)")
+        ws.cell(10, 5, "=SUM(E2:E9)")
+        ws.cell(10, 6, "=SUM(F2:F9)")
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        dict(records=0),  # a new template: nothing in it yet
+        dict(numbered="typed"),  # 序号 typed down to the 合计 row
+        dict(numbered="typed", total=False),
+        dict(numbered="formula", commission="ahead"),
+        dict(commission="ahead", hidden=(4, 5)),
+    ],
+    ids=["empty", "numbered ahead", "numbered, no total", "numbered by formula", "hidden rows"],
+)
+def test_a_template_s_rows_made_ahead_take_the_new_buyers_in_order(inq, tmp_path, layout):
+    """Rows a template made ahead (numbered, holding formulas, hidden, empty) are no
+    buyers, and the new buyers fill them from the top: 序号 counted on, the template's
+    formulas kept, a hidden row shown, the 合计 row where it was."""
+    book = _made_ahead(tmp_path / "模板.xlsx", **layout)
+    before = layout.get("records", 2)
+    assert inq("-w", book, "stats").stdout.startswith(f"{before} buyers")
+    for who in ["Ivo", "Ana"]:
+        out = inq("-w", book, "add", "--name", who, "--email", f"{who.lower()}@{who.lower()}.bg")
+        assert out.exit_code == 0, out.output
+    sheet = openpyxl.load_workbook(book)["客户"]
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=1, max_row=11)]
+    for n, who in enumerate(["Ivo", "Ana"], start=before + 1):
+        number = "=ROW()-1" if layout.get("numbered") == "formula" else n
+        assert rows[n][:2] == [number, who], rows
+        assert not sheet.row_dimensions[n + 1].hidden
+        assert sheet.cell(n + 1, 2).border.left.style == "thin"
+    if layout.get("commission"):
+        assert rows[before + 1][5] == f'=IF(B{before + 2}="","",E{before + 2}*0.05)'
+    if layout.get("total", True):
+        assert rows[9][:2] == ["合计", "=COUNTA(B2:B9)"] and rows[10] == [None] * 6
+    assert inq("-w", book, "stats").stdout.startswith(f"{before + 2} buyers")
+
+
+def test_a_new_record_in_a_formatted_row_takes_the_column_s_formula_and_date_format(inq, tmp_path):
+    """Written into a row formatted ahead, a record gets what a new row would: the
+    commission formula of the records above, and their date format."""
+    from openpyxl.styles import Border, Side
+
+    book = tmp_path / "跟进.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "客户"
+    ws.append(["客户名称", "邮箱", "首次联系", "订单金额", "佣金"])
+    ws.append(["Lena Wolf", "lena@wolf.de", dt.datetime(2026, 10, 2, 9, 30), 1200, "=D2*0.05"])
+    ws.append(["Ravi Shah", "ravi@sol.in", dt.datetime(2026, 10, 9, 15, 0), 800, "=D3*0.05"])
+    ws["C2"].number_format = ws["C3"].number_format = "yyyy/m/d"
+    side = Side(style="thin")
+    for r in range(2, 6):
+        for c in range(1, 6):
+            ws.cell(r, c).border = Border(left=side, right=side, top=side, bottom=side)
+    ws.cell(6, 1, "合计")
+    ws.cell(6, 4, "=SUM(D2:D5)")
+    wb.save(book)
+    assert inq("-w", book, "add", *NEW_BUYER).exit_code == 0
+    sheet = openpyxl.load_workbook(book)["客户"]
+    assert sheet["A4"].value == "Balkan Lux OOD" and sheet["E4"].value == "=D4*0.05"
+    assert sheet["C4"].number_format == "yyyy/m/d"
+    assert sheet["A6"].value == "合计"
+
+
 @pytest.mark.parametrize("label", ["合 计", "Total (USD)", "合计金额:"])
 def test_a_sum_row_is_known_by_its_word_as_people_type_it(inq, tmp_path, label):
     from tests.conftest import sheets_workbook

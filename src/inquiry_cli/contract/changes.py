@@ -43,6 +43,9 @@ class ChangeSet:
     # The header row of a sheet appended to, as the reader found it: the records start
     # under it (a count above it, 客户数 =COUNTA(A3:A4), grows with them).
     header_rows: dict[str, int] = field(default_factory=dict)
+    # Its columns that count the rows (序号, No.; 1-based): a template's rows numbered
+    # ahead, holding nothing else, are rows for the new records to fill.
+    serial_columns: dict[str, list[int]] = field(default_factory=dict)
 
     def append(self, sheet: str, values: dict[int, CellValue]) -> None:
         """Append one row after the last used row of `sheet` (column -> value)."""

@@ -93,6 +93,20 @@ def _drop_sum_rows(data: list[list[Any]], numbers: list[int]) -> None:
         del data[i], numbers[i]
 
 
+def _drop_numbered_ahead(headers: list[str], data: list[list[Any]], numbers: list[int]) -> None:
+    """A template's rows numbered ahead (序号 1..50, nothing else yet) are no records:
+    the last rows holding only whole numbers in row-count columns go."""
+    serial = [i for i, h in enumerate(headers) if schema.is_serial_header(h)]
+    if not serial:
+        return
+    while data:
+        row = data[-1]
+        filled = [i for i, v in enumerate(row) if v not in (None, "")]
+        if not filled or any(i not in serial or not is_whole(row[i]) for i in filled):
+            return
+        del data[-1], numbers[-1]
+
+
 def is_sum_row(row: Sequence[Any]) -> bool:
     """A row that sums the records above it: it starts with a total word ("合计", "合 计",
     "Total (USD)", "合计金额") and names no one: no email, and at most one other text
@@ -165,8 +179,9 @@ def build_table(
                 continue  # outside the Table: its totals row, or notes below it
             data.append(row)
             row_numbers.append(number)
-    if spans is None and data:  # a sum row is no record
+    if spans is None and data:  # a sum row is no record, nor a row numbered ahead
         _drop_sum_rows(data, row_numbers)
+        _drop_numbered_ahead(headers, data, row_numbers)
     cut = bisect.bisect_right(row_numbers, header_row + EVIDENCE_ROWS)  # (rows ascend)
     sample = data[:cut]
     blocked = frozenset(k for k, v in user.items() if v is None)

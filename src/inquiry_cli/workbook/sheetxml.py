@@ -536,6 +536,7 @@ class SheetPatcher:
         self.edits: list[tuple[int, int, int, bytes]] = []  # (start, order, end, bytes)
         self.result = SheetPatch()
         self.move: TotalsMove | None = None
+        self._unhide = False  # new records fill a template's empty rows: show them
         # Where the moving Table's data rows are in the sheet XML (byte offsets).
         self.data_bytes = (0, 0)
 
@@ -691,16 +692,42 @@ class SheetPatcher:
 
         return tag + move_formulas(body, self.p, self.sheet.name, move.sums, own=True, anchors=True)
 
-    def _merge_row(self, row: Row, values: dict[int, CellValue], styles: dict[int, int]) -> bytes:
-        """Rewrite one existing row: untouched cells are kept byte for byte."""
+    def _merge_row(
+        self,
+        row: Row,
+        values: dict[int, CellValue],
+        styles: dict[int, int],
+        formulas: Mapping[int, Formula] | None = None,
+    ) -> bytes:
+        """Rewrite one existing row: untouched cells are kept byte for byte. A new record
+        written into an empty row (a template's, a formatted one) gets what a new row
+        would: the column formulas of the rows above (`formulas`) in its empty cells, and
+        a date or number the format of the record above (`styles`) over a bare border."""
         xml = self.sheet.xml
         row_tag = attrs(xml[row.start : row.tag_end])
         row_style = (
             int_attr(row_tag.get(b"s")) if row_tag.get(b"customFormat") in (b"1", b"true") else None
         )
         cells = self.sheet.cells(row)
+        texts: dict[int, bytes] = {}
+        if formulas:
+            holding = {col for col, _s, _e, _a, inner in cells if holds_value(inner, self.p)}
+            for c, f in formulas.items():
+                if values.get(c) in (None, "") and c not in holding:
+                    text = f(row.number) if callable(f) else f
+                    if text:
+                        texts[c] = text
+
+        def write(c: int, style: int | None) -> bytes:
+            if c in texts:
+                return self._formula_cell(row.number, c, style, texts[c])
+            value = values[c]
+            if styles and isinstance(value, (int, float, Decimal, dt.date)) and c in styles:
+                style = styles[c]  # (the record above's date or number format)
+            return self.cell(row.number, c, style, value)
+
         out: list[bytes] = []
-        pending = sorted(values)
+        pending = sorted({*values, *texts})
         pos = row.tag_end
         close = row.end - len(self.sheet.row_close) if row.end != row.tag_end else row.end
         for col, start, end, a, _inner in cells:
@@ -708,12 +735,11 @@ class SheetPatcher:
                 c = pending.pop(0)
                 out.append(xml[pos:start])
                 pos = start
-                out.append(self.cell(row.number, c, styles.get(c, row_style), values[c]))
+                out.append(write(c, styles.get(c, row_style)))
             if pending and pending[0] == col:
                 pending.pop(0)
-                style = int_attr(a.get(b"s"))
                 out.append(xml[pos:start])
-                out.append(self.cell(row.number, col, style, values[col]))
+                out.append(write(col, int_attr(a.get(b"s"))))
                 pos = end
             elif b"r" not in a:
                 out.append(xml[pos:start])
@@ -722,12 +748,29 @@ class SheetPatcher:
                 pos = start + 2 + len(self.p)
         out.append(xml[pos:close])
         for c in pending:
-            out.append(self.cell(row.number, c, styles.get(c, row_style), values[c]))
+            out.append(write(c, styles.get(c, row_style)))
         start_tag = xml[row.start : row.tag_end]
         if row.end == row.tag_end:  # <row .../> becomes <row ...>...</row>
             start_tag = start_tag[:-2].rstrip() + b">"
-        start_tag = self._fix_spans(start_tag, values)
+        if values and self._unhide:  # (a hidden empty row filled: the record shows)
+            start_tag = re.sub(rb'\shidden\s*=\s*["\'](?:1|true)["\']', b"", start_tag)
+        start_tag = self._fix_spans(start_tag, {**values, **dict.fromkeys(texts)})
         return start_tag + b"".join(out) + self.sheet.row_close
+
+    def _numbered_by_formula(
+        self, start: int, appends: list[dict[int, CellValue]], serials: Iterable[int]
+    ) -> list[dict[int, CellValue]]:
+        """The rows to fill as they will be written: a row count the template numbers by
+        formula (=ROW()-1) keeps its formula, so the count is not typed over it."""
+        wanted = set(serials)
+        if not wanted:
+            return appends
+        cells = {(start + k, c) for k, values in enumerate(appends) for c in values if c in wanted}
+        counted = set(self.sheet.formula_cells(cells))
+        return [
+            {c: v for c, v in values.items() if (start + k, c) not in counted}
+            for k, values in enumerate(appends)
+        ]
 
     @staticmethod
     def _fix_spans(tag: bytes, values: dict[int, CellValue]) -> bytes:
@@ -839,12 +882,13 @@ class SheetPatcher:
         computed: Sequence[Computed] = (),
         table: TableSpot | None = None,
         after: int = 0,
+        serials: Iterable[int] = (),
     ) -> None:
         """Plan the edits. `computed` are other ranges Excel fills in itself (a pivot
         table's output: bounds, why), refused like array formulas. `table`: the Excel
         Table the appended rows go into (above its totals row, if it has one). `after`:
-        the last record, when empty rows under it take the new ones (a template's rows
-        above its sum row: WorkbookPatch._template_gap)."""
+        the last record, when the rows under it are a template's to fill (empty, numbered
+        ahead in the `serials` columns, holding formulas: WorkbookPatch._template_gap)."""
         for (r, c), _v in sets.items():
             _check_coords(self.sheet.name, r, c)
         by_row: dict[int, dict[int, CellValue]] = {}
@@ -879,6 +923,9 @@ class SheetPatcher:
             last = after or old_last
             styles, row_attrs, whole_row = self._template(last, header_rows)
             start = self._band_start(last, appends, merges)
+            if after:
+                self._unhide = True
+                appends = self._numbered_by_formula(start, appends, serials)
         for k, values in enumerate(appends):
             number = start + k
             for c in values:
@@ -929,7 +976,10 @@ class SheetPatcher:
             is_append = number in append_rows
             found = self.sheet.find(number)
             if isinstance(found, Row):
-                new = self._merge_row(found, values, styles if is_append else {})
+                if is_append:
+                    new = self._merge_row(found, values, styles, formulas)
+                else:
+                    new = self._merge_row(found, values, {})
                 if self.move is not None and table is not None:
                     in_data = table.data_from <= number < self.move.at
                     span = self.move.follow if in_data else self.move.span

@@ -163,7 +163,7 @@ def _prefix(xml: bytes, local: bytes) -> bytes:
 
 _WORKSHEET = re.compile(rb"<([\w.-]+:)?worksheet[\s>/]")
 _FORMULA_PIECE = 1 << 20  # how much of an untouched sheet is inflated at a time
-_GAP_ROWS = 5_000  # a template's empty rows above its sum row, looked through at most
+_GAP_ROWS = 20_000  # a template's rows to fill, looked through at most
 
 
 def _has_formula(src: ZipSource, part: str) -> bool:
@@ -299,6 +299,7 @@ class WorkbookPatch:
                 changes.appends.get(name, []),
                 changes.sets.get(name, {}),
                 changes.header_rows.get(name, 0),
+                changes.serial_columns.get(name, []),
             )
         for moved, move in self._moves:
             self._follow_on_other_sheets(moved, move)
@@ -325,17 +326,18 @@ class WorkbookPatch:
         appends: list[dict[int, CellValue]],
         sets: dict[tuple[int, int], CellValue],
         header: int = 0,
+        serials: list[int] | None = None,
     ) -> None:
         sheet = SheetXml(self.src.read(ref.part), ref.name)
         tables = self._tables(ref.part) if appends else {}
         header_rows = {h for h, _ in tables.values() if h}
         target = _target_table(tables, appends, sheet) if tables else None
-        summed = target is None and appends and self._sum_row(sheet, header)
+        summed = target is None and appends and self._sum_row(sheet, header, serials or [])
         if summed:
             target = _table_over(tables, appends, summed) or ("", summed)
         after = 0
         if target is None and appends and not summed:
-            after = self._template_gap(sheet, len(appends), header)
+            after = self._template_gap(sheet, appends, header, serials or [])
         pivots = self._pivot_outputs(ref.part)
 
         def planned(spot: TableSpot | None) -> SheetPatcher:
@@ -344,7 +346,9 @@ class WorkbookPatch:
             patcher = SheetPatcher(
                 sheet, self.date_style, self.out.date1904, self.number_style, column_habits
             )
-            patcher.plan(appends, sets, header_rows, pivots, spot, after=after)
+            patcher.plan(
+                appends, sets, header_rows, pivots, spot, after=after, serials=serials or []
+            )
             return patcher
 
         try:
@@ -381,7 +385,9 @@ class WorkbookPatch:
                 if grown != xml:
                     self.out.replaced[part] = grown
 
-    def _sum_row(self, sheet: SheetXml, header: int = 0) -> TableSpot | None:
+    def _sum_row(
+        self, sheet: SheetXml, header: int = 0, serials: list[int] | None = None
+    ) -> TableSpot | None:
         """A plain sheet whose last row sums the records right above it ("合计", "Total",
         as the reader knows one: layout.is_sum_row): rows go in above it, and it moves
         down with its sums grown over them, as under a Table's totals row. Not under a
@@ -393,6 +399,8 @@ class WorkbookPatch:
         above = sheet.find(row.number - 1) if row is not None else None
         if row is None or not isinstance(above, Row) or not sheet.has_value(above):
             return None
+        if _Fillable(sheet, set(serials or ()), set())(above):
+            return None  # a template's row numbered ahead: _template_gap fills it
         last = row.number
         values = self._values(sheet, above, row)  # (the two rows, from the first)
         if len(values) != 2 or not is_sum_row(values[1]) or is_sum_row(values[0]):
@@ -403,31 +411,52 @@ class WorkbookPatch:
             what=f"the list on {sheet.name}", plain=True,
         )  # fmt: skip
 
-    def _template_gap(self, sheet: SheetXml, count: int, header: int = 0) -> int:
-        """The last record of a template: empty rows (borders, no values) between it and
-        a sum row whose sums already reach over them (合计 =SUM(G2:G50) under 3 buyers).
-        The new rows fill those rows, the sum row stays; 0 when this is no such sheet,
-        or the rows are too few for `count` (then the rows go as without a sum row)."""
+    def _template_gap(
+        self,
+        sheet: SheetXml,
+        appends: list[dict[int, CellValue]],
+        header: int = 0,
+        serials: list[int] | None = None,
+    ) -> int:
+        """The last record of a template, when the rows under it are the template's to
+        fill: empty (borders only), numbered ahead (序号 1..50 in `serials` columns), or
+        holding formulas of columns the new records leave to them (=IF(B5="","",G5*5%)).
+        Above a sum row, only as many as there are, and only where its sums already reach
+        over them (合计 =SUM(G2:G50) under 3 buyers): the sum row stays. 0 when the new
+        rows go where they would without them."""
         from inquiry_cli.workbook.layout import is_sum_row
 
-        total = _text_last_row(sheet)
-        if total is None:
+        last = sheet.last_value_row()
+        bottom = sheet.find(last) if last > 1 else None
+        if not isinstance(bottom, Row):
             return 0
+        wanted = {c for a in appends for c, v in a.items() if v not in (None, "")}
+        fill = _Fillable(sheet, set(serials or ()), wanted)
+        total = None
+        if not fill(bottom):
+            total = _text_last_row(sheet)
+            if total is None:
+                return 0  # a record (a log's date first): the rows go under it
         records = None
-        for k, row in enumerate(sheet.rows_up(total)):
+        for k, row in enumerate(sheet.rows_up(bottom)):
             if k > _GAP_ROWS:
                 return 0
-            if row is not total and sheet.has_value(row):
+            if (total is None or row.number != total.number) and not fill(row):
                 records = row
                 break
-        if records is None or records.number <= header or total.number - records.number <= count:
+        if records is None or records.number < header or records.number == last:
             return 0
+        count = len(appends)
+        if total is None:  # rows numbered or made ahead to the end: fill on past them
+            return records.number
+        if total.number - records.number <= count:
+            return 0  # (too few: as before; with none, the sum row moves: _sum_row)
         values = self._values(sheet, records, total)
         if len(values) < 2 or not is_sum_row(values[-1]) or is_sum_row(values[0]):
             return 0
-        last = records.number
-        reach = _summed_rows(sheet, total, last)
-        return last if reach and min(reach) >= last + count else 0
+        first = records.number + 1
+        reach = _summed_rows(sheet, total, first)
+        return records.number if reach and min(reach) >= first + count - 1 else 0
 
     def _values(self, sheet: SheetXml, first: Row, last: Row) -> list[list[Any]]:
         """The cells of rows first..last as the reader sees them (a throwaway calamine
@@ -902,6 +931,31 @@ def _table_spot(xml: bytes) -> TableSpot | None:
             formulas[c1 + k] = f.group(2)
     headers = 0 if a.get(b"headerRowCount", b"1").strip() == b"0" else 1
     return TableSpot(name, c1, c2, r2, r2 if totals else 0, formulas, r1 + headers)
+
+
+class _Fillable:
+    """Whether a row is a template's to fill with new records: no cell holds a value the
+    user typed, but for a count numbered ahead (`serials`) and formulas in columns the
+    new records do not write (`wanted`)."""
+
+    def __init__(self, sheet: SheetXml, serials: set[int], wanted: set[int]) -> None:
+        self.sheet, self.serials, self.wanted = sheet, serials, wanted - serials
+        self.formula = b"<" + sheet.p + b"f"
+
+    def __call__(self, row: Row) -> bool:
+        sheet = self.sheet
+        if not sheet.has_value(row):
+            return True
+        for col, _s, _e, a, inner in sheet.cells(row):
+            if not holds_value(inner, sheet.p):
+                continue
+            formula = self.formula in inner
+            if col in self.serials and (formula or a.get(b"t", b"n") == b"n"):
+                continue  # (a count numbered ahead, typed or =ROW()-1)
+            if formula and col not in self.wanted:
+                continue
+            return False
+        return True
 
 
 def _text_last_row(sheet: SheetXml) -> Row | None:

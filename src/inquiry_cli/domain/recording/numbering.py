@@ -74,12 +74,13 @@ def serial_columns(table: Table) -> list[int]:
     """0-based columns of a sheet that count its rows (序号, No., #, S/N; 编号 or No holding
     plain numbers): inq continues their count on every row it adds, and never shows them."""
     out: list[int] = []
+    mapped = set(table.columns.values())
     for c, header in enumerate(table.headers):
         if not schema.is_serial_header(header):
             continue
         values = [row[c] for row in table.rows if c < len(row) and row[c] not in ("", None)]
-        if values and all(is_whole(v) for v in values):
-            out.append(c)
+        if (values and all(is_whole(v) for v in values)) or (not values and c not in mapped):
+            out.append(c)  # (an empty one, of no field: a new list's count starts at 1)
     return out
 
 
@@ -88,7 +89,10 @@ def add_row(book: Workbook, table: Table, row: dict[int, CellValue], changes: Ch
     counted on from the highest number in the sheet and in the rows appended before it."""
     raw = _raw_table(book, table)
     earlier = changes.appends.get(table.name, [])
-    for c in serial_columns(raw):
+    serials = serial_columns(raw)
+    if serials:
+        changes.serial_columns.setdefault(table.name, [c + 1 for c in serials])
+    for c in serials:
         numbers = [int(r[c]) for r in raw.rows if c < len(r) and is_whole(r[c])]
         numbers += [int(v) for r in earlier if isinstance(v := r.get(c + 1), int | float)]
         row[c + 1] = max(numbers, default=0) + 1
