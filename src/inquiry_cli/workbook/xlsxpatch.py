@@ -971,13 +971,14 @@ def _text_last_row(sheet: SheetXml) -> Row | None:
     return row
 
 
-def _summed_rows(sheet: SheetXml, row: Row, last: int) -> list[int]:
-    """The last rows of the ranges on this sheet that the formulas of `row` take from
-    row `last` on (=SUM(G2:G50) over record row 4: [50]); whole columns count as the
-    sheet's last row. Empty when no formula of the row reaches row `last`."""
+def _summed_rows(sheet: SheetXml, row: Row, at: int) -> list[int]:
+    """The last rows of the ranges on this sheet that the formulas of `row` take over
+    row `at` (=SUM(G2:G50) over row 5: [50]); whole columns count as the sheet's last
+    row. Empty when no formula of the row reaches row `at`."""
     from inquiry_cli.workbook.refs import MAX_ROW, references
 
     out: list[int] = []
+    own = sheet.name.casefold()
     p = re.escape(sheet.p)
     formula = re.compile(rb"<" + p + rb"f\b[^>]*>([^<]*)</" + p + rb"f>")
     whole_column = re.compile(r"(?<![\w.$!:'])\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}(?![\w(.!])")
@@ -985,12 +986,13 @@ def _summed_rows(sheet: SheetXml, row: Row, last: int) -> list[int]:
         for m in formula.finditer(inner):
             text = unescape(m.group(1).decode("utf-8", "replace"))
             for ref in references(text):
-                if ref.sheet not in (None, sheet.name) or ref.other_book:
-                    continue
+                if ref.other_book or (ref.sheet or sheet.name).casefold() != own:
+                    continue  # (sheet names are one in any case: =SUM(buyers!G2:G9))
                 g = ref.match.groups()
-                lo, hi = (g[3], g[7] or g[3]) if g[3] else (g[9], g[11])
-                if int(lo) <= last <= int(hi):
-                    out.append(int(hi))
+                ends = (g[3], g[7] or g[3]) if g[3] else (g[9], g[11])
+                lo, hi = sorted(map(int, ends))  # (=SUM(G9:G2) is G2:G9)
+                if lo <= at <= hi:
+                    out.append(hi)
             if whole_column.search(text):
                 out.append(MAX_ROW)
     return out
