@@ -386,6 +386,31 @@ def test_a_template_s_empty_rows_above_its_sum_row_take_the_new_buyers(inq, tmp_
     assert inq("-w", book, "stats").stdout.startswith("6 buyers")
 
 
+def test_more_new_rows_than_a_template_has_left_fill_it_and_move_the_sum_row(tmp_path):
+    """Four records in one change (an intake) into a template with three empty rows: the
+    rows fill, the fourth goes in above the 合计 row, which moves down with its sums."""
+    from write_helpers import libreoffice_csv
+
+    from inquiry_cli.contract.changes import ChangeSet
+    from inquiry_cli.workbook.write import apply
+
+    book = _template(tmp_path / "模板.xlsx", "=SUM(E2:E6)")
+    changes = ChangeSet(command="test", serial_columns={"客户": [1]})
+    for n, who in enumerate(["Ivo", "Ana", "Tom", "Kai"], start=3):
+        changes.append("客户", {1: n, 2: who, 4: f"{who.lower()}@x.bg", 5: 100})
+    result = apply(book, changes)
+    assert result.appended_rows == {"客户": [4, 5, 6, 7]}
+    typed = _typed(book, "客户")
+    assert [r[:2] for r in typed[3:]] == [[3, "Ivo"], [4, "Ana"], [5, "Tom"], [6, "Kai"],
+                                          ["合计", "=COUNTA(B2:B7)"]]  # fmt: skip
+    assert typed[7][4] == "=SUM(E2:E7)"
+    sheet = openpyxl.load_workbook(book)["客户"]
+    assert sheet["B6"].border.left.style == "thin" and sheet["B7"].border.left.style == "thin"
+    [csv] = libreoffice_csv(book, tmp_path / "csv")
+    shown = csv.read_text(encoding="utf-8").splitlines()[7].split(",")
+    assert (shown[1], shown[4]) == ("6", "2400")
+
+
 def test_empty_rows_the_sums_do_not_reach_stay_empty(inq, tmp_path):
     """A 合计 under empty rows it does not sum (=SUM(E2:E3) two rows down) is apart from
     the records: the buyer goes below it, as before, not into rows outside its sums."""

@@ -904,9 +904,17 @@ class SheetPatcher:
         styles: dict[int, int] = {}
         row_attrs, whole_row = b"", False
         totals: Row | int | None = None
+        fill = 0  # the first of the appends that fill a template's rows after `after`
         if appends and table is not None and table.totals_row:
-            totals = self._make_room(table, len(appends), merges)
-            self.move = TotalsMove(table.totals_row, len(appends), plain=table.plain)
+            if after:  # (the template's rows first, the rest above the moved sum row)
+                fill = min(len(appends), table.totals_row - after - 1)
+                self._unhide = True
+                appends = [
+                    *self._numbered_by_formula(after + 1, appends[:fill], serials),
+                    *appends[fill:],
+                ]
+            totals = self._make_room(table, len(appends) - fill, merges)
+            self.move = TotalsMove(table.totals_row, len(appends) - fill, plain=table.plain)
             first = self.sheet.find(table.data_from or table.totals_row)
             self.data_bytes = (
                 first.start if isinstance(first, Row) else first,
@@ -918,7 +926,7 @@ class SheetPatcher:
                 (ref, (span(r1, r2)[0], c1, span(r1, r2)[1], c2))
                 for ref, (r1, c1, r2, c2) in merges
             ]
-            styles, row_attrs, whole_row = self._template(start - 1, header_rows)
+            styles, row_attrs, whole_row = self._template(after or start - 1, header_rows)
         elif appends:
             last = after or old_last
             styles, row_attrs, whole_row = self._template(last, header_rows)
@@ -927,7 +935,7 @@ class SheetPatcher:
                 self._unhide = True
                 appends = self._numbered_by_formula(start, appends, serials)
         for k, values in enumerate(appends):
-            number = start + k
+            number = after + 1 + k if k < fill else start + k - fill
             for c in values:
                 _check_coords(self.sheet.name, number, c)
             if number in by_row:
@@ -942,7 +950,8 @@ class SheetPatcher:
         }
         self._check_written(written, merges, computed)
         if totals is not None:
-            to = start + len(appends)
+            to = start + len(appends) - fill
+            inserted = sorted(n for n in append_rows if n >= start)
             if set(by_row) & set(range(start, to + 1)):
                 raise UsageError(f"rows {start}-{to} of {self.sheet.name!r} are both moved and set")
             new = b"".join(
@@ -953,7 +962,7 @@ class SheetPatcher:
                     row_attrs,
                     formulas,
                 )
-                for n in sorted(append_rows)
+                for n in inserted
             )
             if isinstance(totals, Row):
                 self.result.moved = {start: to}
@@ -965,10 +974,11 @@ class SheetPatcher:
                 below = self.sheet.find(number)
                 if isinstance(below, Row):  # empty (checked): the totals row takes its place
                     self.edits.append((below.start, number, below.end, b""))
-            for number, values in append_rows.items():
-                for c, v in values.items():
+            for number in inserted:
+                for c, v in append_rows[number].items():
                     self.result.expected[(number, c)] = v
-            append_rows = {}
+            # (the rows filled above it are merged into the template's rows below)
+            append_rows = {n: v for n, v in append_rows.items() if n < start}
         self.result.new_last = max(
             [old_last, *self.result.appended_rows, *self.result.moved.values()]
         )

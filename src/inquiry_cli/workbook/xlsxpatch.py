@@ -337,7 +337,10 @@ class WorkbookPatch:
             target = _table_over(tables, appends, summed) or ("", summed)
         after = 0
         if target is None and appends and not summed:
-            after = self._template_gap(sheet, appends, header, serials or [])
+            after, total_row = self._template_gap(sheet, appends, header, serials or [])
+            if total_row:  # more new rows than the template has left: the sum row moves too
+                summed = self._plain_sum_row(sheet, total_row, header)
+                target = ("", summed)
         pivots = self._pivot_outputs(ref.part)
 
         def planned(spot: TableSpot | None) -> SheetPatcher:
@@ -358,7 +361,7 @@ class WorkbookPatch:
                 raise
             # A sum row that cannot move (a formula shared along it, a note on it): the
             # rows go under it, as before. (The checks come before any cell is made.)
-            target = None
+            target, after = None, 0
             patcher = planned(None)
         result = patcher.result
         rendered = patcher.render()
@@ -405,6 +408,11 @@ class WorkbookPatch:
         values = self._values(sheet, above, row)  # (the two rows, from the first)
         if len(values) != 2 or not is_sum_row(values[1]) or is_sum_row(values[0]):
             return None
+        return self._plain_sum_row(sheet, last, header)
+
+    @staticmethod
+    def _plain_sum_row(sheet: SheetXml, last: int, header: int) -> TableSpot:
+        """The sum row at row `last` of a plain sheet, moved as a Table's totals row."""
         return TableSpot(
             sheet.name, 1, MAX_COL, last, totals_row=last,
             data_from=header + 1 if 0 < header < last - 1 else 1,
@@ -417,46 +425,50 @@ class WorkbookPatch:
         appends: list[dict[int, CellValue]],
         header: int = 0,
         serials: list[int] | None = None,
-    ) -> int:
+    ) -> tuple[int, int]:
         """The last record of a template, when the rows under it are the template's to
         fill: empty (borders only), numbered ahead (序号 1..50 in `serials` columns), or
         holding formulas of columns the new records leave to them (=IF(B5="","",G5*5%)).
         Above a sum row, only as many as there are, and only where its sums already reach
-        over them (合计 =SUM(G2:G50) under 3 buyers): the sum row stays. 0 when the new
-        rows go where they would without them."""
+        over them (合计 =SUM(G2:G50) under 3 buyers): the sum row stays, or, for more
+        new rows than the template has left, moves down under them (its row number is
+        the second of the two). (0, 0) when the rows go where they would without them."""
         from inquiry_cli.workbook.layout import is_sum_row
 
         last = sheet.last_value_row()
         bottom = sheet.find(last) if last > 1 else None
         if not isinstance(bottom, Row):
-            return 0
+            return 0, 0
         wanted = {c for a in appends for c, v in a.items() if v not in (None, "")}
         fill = _Fillable(sheet, set(serials or ()), wanted)
         total = None
         if not fill(bottom):
             total = _text_last_row(sheet)
             if total is None:
-                return 0  # a record (a log's date first): the rows go under it
+                return 0, 0  # a record (a log's date first): the rows go under it
         records = None
         for k, row in enumerate(sheet.rows_up(bottom)):
             if k > _GAP_ROWS:
-                return 0
+                return 0, 0
             if (total is None or row.number != total.number) and not fill(row):
                 records = row
                 break
         if records is None or records.number < header or records.number == last:
-            return 0
+            return 0, 0
         count = len(appends)
         if total is None:  # rows numbered or made ahead to the end: fill on past them
-            return records.number
-        if total.number - records.number <= count:
-            return 0  # (too few: as before; with none, the sum row moves: _sum_row)
+            return records.number, 0
+        room = total.number - records.number - 1
+        if room < 1:
+            return 0, 0  # (none: the sum row moves, _sum_row)
         values = self._values(sheet, records, total)
         if len(values) < 2 or not is_sum_row(values[-1]) or is_sum_row(values[0]):
-            return 0
+            return 0, 0
         first = records.number + 1
         reach = _summed_rows(sheet, total, first)
-        return records.number if reach and min(reach) >= first + count - 1 else 0
+        if not reach or min(reach) < first + min(count, room) - 1:
+            return 0, 0
+        return records.number, (total.number if count > room else 0)
 
     def _values(self, sheet: SheetXml, first: Row, last: Row) -> list[list[Any]]:
         """The cells of rows first..last as the reader sees them (a throwaway calamine
