@@ -929,3 +929,26 @@ def test_cells_without_their_address_still_give_the_column_format(tmp_path):
     apply(book, changes)
     assert 'r="' not in sheet_xml(tmp_path / "bare.xlsx", "xl/worksheets/sheet1.xml").split("<c")[1]
     assert openpyxl.load_workbook(book).active["B5"].number_format == "dd.mm.yyyy"
+
+
+def test_a_big_sheet_with_a_comment_before_its_root_is_written(inq, tmp_path):
+    """A changed sheet over 256 KB is checked from its pieces: a comment before its root
+    that names sheetData (or worksheet) does not hide the root from the check."""
+    from tests.conftest import sheets_workbook
+
+    contacts = [["Date", "Email", "Channel", "Summary"]] + [
+        [D(2026, 1, 1) + dt.timedelta(days=i % 300), f"b{i}@x{i}.com", "email", "x" * 60]
+        for i in range(4000)
+    ]
+    book = sheets_workbook(tmp_path / "big.xlsx", {
+        "Buyers": [["Name", "Email"], ["Sara Lind", "sara@nordicglow.se"]],
+        "Contacts": contacts,
+    })  # fmt: skip
+    note = b"<!-- the sheetData element holds a worksheet's cells -->\n"
+    _rezip(book, lambda name, data: data.replace(b"<worksheet", note + b"<worksheet", 1))
+    with zipfile.ZipFile(book) as z:
+        assert z.getinfo("xl/worksheets/sheet2.xml").file_size > 256 * 1024
+        assert note in z.read("xl/worksheets/sheet2.xml")
+    result = inq("-w", book, "log", "sara@nordicglow.se", "-c", "tel", "-s", "Called")
+    assert result.exit_code == 0, result.output
+    assert _typed(book, "Contacts")[-1][1:4] == ["sara@nordicglow.se", "tel", "Called"]

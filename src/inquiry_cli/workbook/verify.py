@@ -324,18 +324,35 @@ def _common_suffix(a: bytes | Spliced, a1: int, b: bytes | Spliced, b1: int, n: 
     return lo
 
 
+_ROOT = re.compile(rb"<([\w.-]+:)?worksheet[\s>/]")
+
+
+def _root(xml: bytes | Spliced) -> tuple[bytes, int] | None:
+    """(namespace prefix, offset) of the first <worksheet> start tag; in a Spliced, found
+    by its name and read around it (a comment before it may say anything)."""
+    if isinstance(xml, bytes):
+        m = _ROOT.search(xml)
+        return (m.group(1) or b"", m.start()) if m else None
+    at = 0
+    while (i := xml.find(b"worksheet", at)) >= 0:
+        lo = max(0, i - 256)
+        for m in _ROOT.finditer(xml[lo : i + 10]):
+            if lo + m.end() - 1 == i + 9:  # (this very name, not an earlier one)
+                return m.group(1) or b"", lo + m.start()
+        at = i + 1
+    return None
+
+
 class _Sheet:
     """sheetData bounds of one worksheet XML, found without the patcher's code."""
 
     def __init__(self, xml: bytes | Spliced) -> None:
-        # (a Spliced new part: its root is in the head, before the cell data)
-        head = xml if isinstance(xml, bytes) else xml[: max(xml.find(b"sheetData"), 0)]
-        root = re.search(rb"<([\w.-]+:)?worksheet[\s>/]", head)
-        if root is None:
+        found = _root(xml)
+        if found is None:
             raise FidelityError("check failed: a changed sheet is not a worksheet any more")
         self.xml = xml
-        self.p = root.group(1) or b""
-        self.root_tag = xml[root.start() : xml.index(b">", root.start()) + 1]
+        self.p, start = found
+        self.root_tag = xml[start : xml.index(b">", start) + 1]
         at = xml.find(b"<" + self.p + b"sheetData")
         if at < 0:
             raise FidelityError("check failed: a changed sheet lost its cell data")
