@@ -411,6 +411,24 @@ def test_a_part_that_does_not_inflate_back_is_caught(book, monkeypatch):
     assert not list(book.parent.glob(".~inq-*"))
 
 
+def test_a_small_part_damaged_as_written_is_the_new_file_s_fault_not_the_workbook_s(
+    book, monkeypatch
+):
+    """The new file read back damaged: one line that the write failed, not advice to
+    restore the workbook from a backup (the workbook was never touched)."""
+    from inquiry_cli.workbook import ooxml
+
+    real = ooxml.deflate  # (a small part is deflated as it is written, by the zip writer)
+    monkeypatch.setattr(ooxml, "deflate", lambda data: real(data)[:-2] + b"\x00\x00")
+    sha = digest(book)
+    cs = ChangeSet(command="x")
+    cs.append("Contacts", {2: "B009"})
+    with pytest.raises(FidelityError, match=r"^check failed: the new file could not be read"):
+        apply(book, cs)
+    assert digest(book) == sha
+    assert not list(book.parent.glob(".~inq-*"))
+
+
 @pytest.mark.parametrize("isal", [True, False])
 @pytest.mark.parametrize("size", [8, 64, 1 << 20])
 def test_a_deflated_part_is_checked_against_its_xml_a_piece_at_a_time(monkeypatch, isal, size):

@@ -537,7 +537,15 @@ def verify(original: Path, temp: Path, src: ZipSource, patched: Patched) -> None
     try:
         with guard(f"{original.name}: a changed sheet"):  # (a Rust panic: one line)
             _verify(original, temp, src, patched)
-    except InqError:  # FidelityError, the original's own damage (WorkbookUnreadable), ...
+    except WorkbookUnreadable as exc:
+        if temp.name not in str(exc):  # the original's own damage: its one line
+            raise
+        # The new file's damage (a disk or memory fault): not the user's to repair.
+        raise FidelityError(
+            "check failed: the new file could not be read back (it is damaged as written); "
+            "the workbook was not changed"
+        ) from None
+    except InqError:  # FidelityError, ...
         raise
     except Exception as exc:
         raise FidelityError(f"check failed: the new file could not be read back ({exc})") from None
