@@ -429,6 +429,29 @@ def test_a_small_part_damaged_as_written_is_the_new_file_s_fault_not_the_workboo
     assert not list(book.parent.glob(".~inq-*"))
 
 
+def test_a_local_header_that_disagrees_with_the_directory_is_caught(book, monkeypatch):
+    """Readers go by either zip header: a changed part whose local header says another
+    CRC-32 than the central directory is refused, the workbook untouched."""
+    import struct
+
+    from inquiry_cli.workbook import ooxml
+
+    class WrongCrc(struct.Struct):
+        def pack(self, *values):
+            values = list(values)
+            values[6] ^= 1  # (the local header's CRC-32)
+            return super().pack(*values)
+
+    monkeypatch.setattr(ooxml, "_LOCAL", WrongCrc(ooxml._LOCAL.format))
+    sha = digest(book)
+    cs = ChangeSet(command="x")
+    cs.append("Contacts", {2: "B009"})
+    with pytest.raises(FidelityError, match=r"zip headers of .* disagree"):
+        apply(book, cs)
+    assert digest(book) == sha
+    assert not list(book.parent.glob(".~inq-*"))
+
+
 @pytest.mark.parametrize("isal", [True, False])
 @pytest.mark.parametrize("size", [8, 64, 1 << 20])
 def test_a_deflated_part_is_checked_against_its_xml_a_piece_at_a_time(monkeypatch, isal, size):

@@ -355,6 +355,21 @@ class ZipSource:
             left -= len(piece)
             yield piece
 
+    def local_header_agrees(self, info: zipfile.ZipInfo) -> bool:
+        """Whether a member's local header says what the central directory says of it
+        (method, CRC-32, sizes, name): a reader may go by either (a part inq wrote)."""
+        with self._seek:
+            self._fh.seek(info.header_offset)
+            header = self._fh.read(_LOCAL.size)
+            if len(header) < _LOCAL.size or header[:4] != b"PK\x03\x04":
+                return False
+            fields = _LOCAL.unpack(header)
+            name = self._fh.read(fields[9])
+        said = (fields[3], fields[6], fields[7], fields[8])
+        return said == (info.compress_type, info.CRC, info.compress_size, info.file_size) and (
+            name.decode("utf-8", "replace").replace("\\", "/") == info.filename
+        )
+
     def _seek_data(self, info: zipfile.ZipInfo) -> None:
         """To the member's compressed bytes, past its local header (holding the lock)."""
         self._fh.seek(info.header_offset)

@@ -593,6 +593,9 @@ def _verify_parts(
         ):
             raise FidelityError(f"check failed: untouched part {name} changed")
     for name in [*patched.replaced, *patched.added]:
+        if not tmp.local_header_agrees(infos[name]):
+            raise FidelityError(f"check failed: the zip headers of {name} disagree")
+    for name in [*patched.replaced, *patched.added]:
         if name.endswith((".xml", ".rels")) and "/worksheets/" not in f"/{name.lower()}":
             etree.fromstring(bytes(_new_part(tmp, patched, name)))
     root = etree.fromstring(tmp.read(patched.main))
