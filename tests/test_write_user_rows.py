@@ -504,6 +504,20 @@ def test_a_template_s_rows_made_ahead_take_the_new_buyers_in_order(inq, tmp_path
     assert inq("-w", book, "stats").stdout.startswith(f"{before + 2} buyers")
 
 
+def test_a_footer_under_the_sum_row_does_not_send_the_buyer_under_it(inq, tmp_path):
+    """制表人 / 审核 under the 合计 row: the template's rows above are still filled."""
+    book = _made_ahead(tmp_path / "模板.xlsx", numbered="typed")
+    wb = openpyxl.load_workbook(book)
+    wb["客户"].cell(11, 1, "制表人：张三")
+    wb["客户"].cell(11, 4, "审核：")
+    wb.save(book)
+    assert inq("-w", book, "add", *NEW_BUYER).exit_code == 0
+    typed = _typed(book, "客户")
+    assert typed[3][:3] == [3, "Ivo Petrov", "Balkan Lux OOD"]
+    assert [r[0] for r in typed[9:]] == ["合计", "制表人：张三"]
+    assert inq("-w", book, "stats").stdout.startswith("3 buyers")  # (the footer is none)
+
+
 def test_a_new_record_in_a_formatted_row_takes_the_column_s_formula_and_date_format(inq, tmp_path):
     """Written into a row formatted ahead, a record gets what a new row would: the
     commission formula of the records above, and their date format."""

@@ -89,8 +89,19 @@ def _counts_rows(header: str) -> bool:
 def _drop_sum_rows(data: list[list[Any]], numbers: list[int]) -> None:
     start = max(0, len(data) - _SUM_ROW_REACH)
     sums = [i for i in range(start, len(data)) if is_sum_row(data[i])]
+    if sums and all(is_footer_row(row) for row in data[sums[-1] + 1 :]):
+        sums += range(sums[-1] + 1, len(data))  # (制表人：张三 under the 合计: no buyer)
     for i in reversed(sums):
         del data[i], numbers[i]
+
+
+def is_footer_row(row: Sequence[Any]) -> bool:
+    """A note under a sum row: a label or two with a colon (制表人：张三, 审核：,
+    备注: 金额为美元, Prepared by:), no email; a record holds more."""
+    cells = [v for v in row if v not in (None, "")]
+    return 0 < len(cells) <= 2 and all(
+        isinstance(v, str) and ("：" in v or ":" in v) and "@" not in v for v in cells
+    )
 
 
 def _drop_numbered_ahead(headers: list[str], data: list[list[Any]], numbers: list[int]) -> None:

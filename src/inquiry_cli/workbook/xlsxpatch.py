@@ -7,6 +7,7 @@ edited as text too, so whatever else they hold (extensions, prefixes) is kept.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import posixpath
 import re
 import zipfile
@@ -164,6 +165,7 @@ def _prefix(xml: bytes, local: bytes) -> bytes:
 _WORKSHEET = re.compile(rb"<([\w.-]+:)?worksheet[\s>/]")
 _FORMULA_PIECE = 1 << 20  # how much of an untouched sheet is inflated at a time
 _GAP_ROWS = 20_000  # a template's rows to fill, looked through at most
+_FOOTER_ROWS = 3  # the rows of notes under a sum row (制表人, 审核, 备注), at most
 
 
 def _has_formula(src: ZipSource, part: str) -> bool:
@@ -446,8 +448,9 @@ class WorkbookPatch:
             total = _text_last_row(sheet)
             if total is None:
                 return 0, 0  # a record (a log's date first): the rows go under it
+            total = self._total_over_footer(sheet, total) or total
         records = None
-        for k, row in enumerate(sheet.rows_up(bottom)):
+        for k, row in enumerate(sheet.rows_up(total or bottom)):
             if k > _GAP_ROWS:
                 return 0, 0
             if (total is None or row.number != total.number) and not fill(row):
@@ -469,6 +472,31 @@ class WorkbookPatch:
         if not reach or min(reach) < first + min(count, room) - 1:
             return 0, 0
         return records.number, (total.number if count > room else 0)
+
+    def _total_over_footer(self, sheet: SheetXml, bottom: Row) -> Row | None:
+        """A sum row with a footer under it (制表人：张三  审核：, 备注：…): the lowest of
+        the last rows that is a sum row, when the rows under it are notes, never records
+        (layout.is_footer_row, as the reader knows them)."""
+        from inquiry_cli.workbook.layout import is_footer_row, is_sum_row
+        from inquiry_cli.workbook.miniwb import read_sheets
+
+        filled = [c for c in sheet.cells(bottom) if holds_value(c[4], sheet.p)]
+        if not 0 < len(filled) <= 2:
+            return None  # (a record or a sum row: no footer)
+        rows = list(itertools.islice(sheet.rows_up(bottom), _FOOTER_ROWS + 1))
+        if len(rows) < 2:
+            return None
+        xml = sheet.xml[rows[-1].start : bottom.end]
+        [mini] = read_sheets(self.src, self.src, sheet.root_tag, sheet.p, [xml], self.out.date1904)
+        top = (mini.start or (0, 0))[0] + 1  # (the Excel row of the first row read)
+        by_row = {top + i: cells for i, cells in enumerate(mini.to_python(skip_empty_area=True))}
+        for row in rows[1:]:  # (from the row above the bottom one, upwards)
+            if not is_sum_row(by_row.get(row.number, [])):
+                continue
+            notes = [cells for number, cells in by_row.items() if number > row.number]
+            filled = [cells for cells in notes if any(v not in (None, "") for v in cells)]
+            return row if all(map(is_footer_row, filled)) else None
+        return None
 
     def _values(self, sheet: SheetXml, first: Row, last: Row) -> list[list[Any]]:
         """The cells of rows first..last as the reader sees them (a throwaway calamine
