@@ -559,6 +559,21 @@ def test_a_sum_row_is_known_by_its_word_as_people_type_it(inq, tmp_path, label):
     ]  # fmt: skip
 
 
+def test_a_sum_row_that_starts_with_its_count_is_known_too(inq, tmp_path):
+    """序号 | 客户 | ... with the count under the 序号 column: =COUNTA(B2:B3) | 合计."""
+    from tests.conftest import sheets_workbook
+
+    book = sheets_workbook(tmp_path / "b.xlsx", {"客户": [
+        ["序号", "联系人", "邮箱", "订单"], [1, "Sara Lind", "sara@nordicglow.se", 3],
+        [2, "Omar Farouk", "omar@deltalamps.eg", 1],
+        ["=COUNTA(B2:B3)", "合计", None, "=SUM(D2:D3)"]]})  # fmt: skip
+    assert inq("-w", book, "stats").stdout.startswith("2 buyers")
+    assert inq("-w", book, "add", *NEW_BUYER).exit_code == 0
+    assert _typed(book, "客户")[3:] == [
+        [3, "Ivo Petrov", "ivo@balkanlux.bg", None], ["=COUNTA(B2:B4)", "合计", None, "=SUM(D2:D4)"]
+    ]  # fmt: skip
+
+
 def test_a_format_and_a_validation_pointing_at_the_sum_row_follow_it(inq, tmp_path):
     from openpyxl.formatting.rule import FormulaRule
 

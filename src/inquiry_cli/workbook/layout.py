@@ -120,12 +120,19 @@ def _drop_numbered_ahead(headers: list[str], data: list[list[Any]], numbers: lis
 
 def is_sum_row(row: Sequence[Any]) -> bool:
     """A row that sums the records above it: it starts with a total word ("合计", "合 计",
-    "Total (USD)", "合计金额") and names no one: no email, and at most one other text
-    (a unit, a currency). A buyer whose company is "Total" has a phone, a country..."""
+    "Total (USD)", "合计金额"; after a count, at most) and names no one: no email, and at
+    most one other text (a unit, a currency). A buyer whose company is "Total" has a
+    phone, a country..."""
     cells = [v for v in row if v not in (None, "")]
-    if not cells or not isinstance(cells[0], str) or not _total_word(cells[0]):
+    lead = 0  # (a count before the word: =COUNT(A2:A9) | 合计 | ...)
+    while lead < len(cells) and is_whole(cells[lead]):
+        lead += 1
+    if lead > 1 or lead == len(cells):
         return False
-    texts = [v for v in cells[1:] if isinstance(v, str)]
+    word = cells[lead]
+    if not isinstance(word, str) or not _total_word(word):
+        return False
+    texts = [v for v in cells[lead + 1 :] if isinstance(v, str)]
     return len(texts) <= 1 and not any("@" in v for v in texts)
 
 

@@ -999,16 +999,19 @@ class _Fillable:
 
 
 def _text_last_row(sheet: SheetXml) -> Row | None:
-    """The sheet's last row with a value, when it starts with text (a sum row's word);
-    None otherwise (a log's last row starts with a date: no calamine read for it)."""
+    """The sheet's last row with a value, when it may be a sum row: it starts with text
+    (the word), or a formula and then text (=COUNT(A2:A9) | 合计); None otherwise (a log's
+    last row starts with a date: no calamine read for it)."""
     last = sheet.last_value_row()
     row = sheet.find(last) if last > 1 else None
     if not isinstance(row, Row):
         return None
-    first = next((c for c in sheet.cells(row) if holds_value(c[4], sheet.p)), None)
-    if first is None or first[3].get(b"t") not in (b"s", b"inlineStr", b"str"):
-        return None
-    return row
+    valued = [c for c in sheet.cells(row) if holds_value(c[4], sheet.p)]
+    texts = [c[3].get(b"t") in (b"s", b"inlineStr", b"str") for c in valued[:2]]
+    formula = b"<" + sheet.p + b"f"
+    if texts[:1] == [True] or (texts == [False, True] and formula in valued[0][4]):
+        return row
+    return None
 
 
 def _summed_rows(sheet: SheetXml, row: Row, at: int) -> list[int]:
