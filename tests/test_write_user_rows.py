@@ -981,3 +981,61 @@ def test_a_big_sheet_with_a_comment_before_its_root_is_written(inq, tmp_path):
     result = inq("-w", book, "log", "sara@nordicglow.se", "-c", "tel", "-s", "Called")
     assert result.exit_code == 0, result.output
     assert _typed(book, "Contacts")[-1][1:4] == ["sara@nordicglow.se", "tel", "Called"]
+
+
+@pytest.mark.parametrize("name", ["合计贸易", "Total"])
+def test_a_buyer_named_like_a_total_after_a_count_is_a_buyer(inq, tmp_path, name):
+    from tests.conftest import sheets_workbook
+
+    book = sheets_workbook(tmp_path / "b.xlsx", {"客户": [
+        ["序号", "公司", "联系人", "邮箱", "国家"],
+        [1, "Nordic Glow AB", "Sara", "sara@nordicglow.se", "Sweden"],
+        [2, name, "Pierre", None, None]]})  # fmt: skip
+    assert inq("-w", book, "stats").stdout.startswith("2 buyers")
+    assert inq("-w", book, "add", *NEW_BUYER).exit_code == 0
+    assert _typed(book, "客户")[3][0] == 3
+
+
+def test_a_row_under_the_sum_row_with_a_colon_and_a_link_is_a_buyer(inq, tmp_path):
+    from tests.conftest import sheets_workbook
+
+    book = sheets_workbook(tmp_path / "b.xlsx", {"客户": [
+        ["联系人", "邮箱", "网站", "订单"], ["Sara", "sara@nordicglow.se", "https://nordicglow.se", 3],
+        ["合计", None, None, "=SUM(D2:D2)"],
+        ["Chen: Shenzhen Guangming", None, "https://guangming.cn"],
+        ["制表人：张三", "审核："]]})  # fmt: skip
+    assert inq("-w", book, "stats").stdout.startswith("2 buyers")
+
+
+def test_filling_a_template_row_leaves_other_rows_hidden_and_counts_alone(tmp_path):
+    """A write that fills a template row and changes a hidden record leaves that record
+    hidden; rows holding only a count are no records wherever they are."""
+    from inquiry_cli.contract.changes import ChangeSet
+    from inquiry_cli.workbook.write import apply
+
+    book = _made_ahead(tmp_path / "模板.xlsx", numbered="typed", hidden=(2,))
+    changes = ChangeSet(command="test", serial_columns={"客户": [1]})
+    changes.set("客户", 2, 5, 1300)
+    changes.append("客户", {1: 3, 2: "Ivo", 4: "ivo@x.bg"})
+    apply(book, changes)
+    sheet = openpyxl.load_workbook(book)["客户"]
+    assert sheet.row_dimensions[2].hidden and sheet["B4"].value == "Ivo"
+
+
+def test_an_empty_count_column_beside_records_stays_empty(inq, tmp_path):
+    from tests.conftest import sheets_workbook
+
+    book = sheets_workbook(tmp_path / "b.xlsx", {"客户": [
+        ["序号", "联系人", "邮箱"], [None, "Sara", "sara@nordicglow.se"],
+        [None, "Omar", "omar@deltalamps.eg"]]})  # fmt: skip
+    assert inq("-w", book, "add", *NEW_BUYER).exit_code == 0
+    assert _typed(book, "客户")[3][:2] == [None, "Ivo Petrov"]
+
+
+def test_rows_holding_only_a_count_above_a_buyer_are_no_buyers(inq, tmp_path):
+    from tests.conftest import sheets_workbook
+
+    book = sheets_workbook(tmp_path / "b.xlsx", {"客户": [
+        ["序号", "联系人", "邮箱"], [1, "Sara", "sara@nordicglow.se"], [2], [3], [4],
+        [5, "Omar", "omar@deltalamps.eg"]]})  # fmt: skip
+    assert inq("-w", book, "stats").stdout.startswith("2 buyers")

@@ -536,7 +536,7 @@ class SheetPatcher:
         self.edits: list[tuple[int, int, int, bytes]] = []  # (start, order, end, bytes)
         self.result = SheetPatch()
         self.move: TotalsMove | None = None
-        self._unhide = False  # new records fill a template's empty rows: show them
+        self._unhide: set[int] = set()  # a template's rows new records fill: shown
         # Where the moving Table's data rows are in the sheet XML (byte offsets).
         self.data_bytes = (0, 0)
 
@@ -752,7 +752,7 @@ class SheetPatcher:
         start_tag = xml[row.start : row.tag_end]
         if row.end == row.tag_end:  # <row .../> becomes <row ...>...</row>
             start_tag = start_tag[:-2].rstrip() + b">"
-        if values and self._unhide:  # (a hidden empty row filled: the record shows)
+        if values and row.number in self._unhide:  # (a hidden template row filled: shown)
             start_tag = re.sub(rb'\shidden\s*=\s*["\'](?:1|true)["\']', b"", start_tag)
         start_tag = self._fix_spans(start_tag, {**values, **dict.fromkeys(texts)})
         return start_tag + b"".join(out) + self.sheet.row_close
@@ -908,7 +908,7 @@ class SheetPatcher:
         if appends and table is not None and table.totals_row:
             if after:  # (the template's rows first, the rest above the moved sum row)
                 fill = min(len(appends), table.totals_row - after - 1)
-                self._unhide = True
+                self._unhide = set(range(after + 1, after + 1 + fill))
                 appends = [
                     *self._numbered_by_formula(after + 1, appends[:fill], serials),
                     *appends[fill:],
@@ -932,7 +932,7 @@ class SheetPatcher:
             styles, row_attrs, whole_row = self._template(last, header_rows)
             start = self._band_start(last, appends, merges)
             if after:
-                self._unhide = True
+                self._unhide = set(range(start, start + len(appends)))
                 appends = self._numbered_by_formula(start, appends, serials)
         for k, values in enumerate(appends):
             number = after + 1 + k if k < fill else start + k - fill

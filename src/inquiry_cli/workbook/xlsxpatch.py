@@ -468,8 +468,12 @@ class WorkbookPatch:
         if len(values) < 2 or not is_sum_row(values[-1]) or is_sum_row(values[0]):
             return 0, 0
         first = records.number + 1
+        # The sums over the rows to fill, and those over the last record (=COUNTA(B2:B3)
+        # ends on it: the rows past it are not its), must all reach the rows filled.
         reach = _summed_rows(sheet, total, first)
-        if not reach or min(reach) < first + min(count, room) - 1:
+        if not reach or min(reach + _summed_rows(sheet, total, records.number)) < (
+            first + min(count, room) - 1
+        ):
             return 0, 0
         return records.number, (total.number if count > room else 0)
 

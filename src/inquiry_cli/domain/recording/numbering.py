@@ -79,8 +79,9 @@ def serial_columns(table: Table) -> list[int]:
         if not schema.is_serial_header(header):
             continue
         values = [row[c] for row in table.rows if c < len(row) and row[c] not in ("", None)]
-        if (values and all(is_whole(v) for v in values)) or (not values and c not in mapped):
-            out.append(c)  # (an empty one, of no field: a new list's count starts at 1)
+        fresh = not values and not table.rows and c not in mapped
+        if (values and all(is_whole(v) for v in values)) or fresh:
+            out.append(c)  # (in a list with no records yet, of no field: starts at 1)
     return out
 
 
