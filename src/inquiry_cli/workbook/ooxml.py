@@ -359,11 +359,10 @@ class ZipSource:
         """Whether a member's local header says what the central directory says of it
         (method, CRC-32, sizes, name): a reader may go by either (a part inq wrote)."""
         with self._seek:
-            self._fh.seek(info.header_offset)
-            header = self._fh.read(_LOCAL.size)
-            if len(header) < _LOCAL.size or header[:4] != b"PK\x03\x04":
+            try:
+                fields = self._local_header(info)
+            except WorkbookUnreadable:
                 return False
-            fields = _LOCAL.unpack(header)
             name = self._fh.read(fields[9])
         said = (fields[3], fields[6], fields[7], fields[8])
         return said == (info.compress_type, info.CRC, info.compress_size, info.file_size) and (
@@ -372,13 +371,16 @@ class ZipSource:
 
     def _seek_data(self, info: zipfile.ZipInfo) -> None:
         """To the member's compressed bytes, past its local header (holding the lock)."""
+        fields = self._local_header(info)
+        self._fh.seek(info.header_offset + _LOCAL.size + fields[9] + fields[10])
+
+    def _local_header(self, info: zipfile.ZipInfo) -> tuple[Any, ...]:
+        """The member's local header fields, the file left after them (holding the lock)."""
         self._fh.seek(info.header_offset)
         header = self._fh.read(_LOCAL.size)
         if len(header) < _LOCAL.size or header[:4] != b"PK\x03\x04":
             raise damaged(self.path.name, f"bad zip entry {info.filename}")
-        fields = _LOCAL.unpack(header)
-        name_len, extra_len = fields[9], fields[10]
-        self._fh.seek(info.header_offset + _LOCAL.size + name_len + extra_len)
+        return _LOCAL.unpack(header)
 
 
 def _dos_time(date_time: tuple[int, ...]) -> tuple[int, int]:

@@ -757,11 +757,13 @@ class SheetPatcher:
         start_tag = self._fix_spans(start_tag, {**values, **dict.fromkeys(texts)})
         return start_tag + b"".join(out) + self.sheet.row_close
 
-    def _numbered_by_formula(
+    def _filling(
         self, start: int, appends: list[dict[int, CellValue]], serials: Iterable[int]
     ) -> list[dict[int, CellValue]]:
-        """The rows to fill as they will be written: a row count the template numbers by
-        formula (=ROW()-1) keeps its formula, so the count is not typed over it."""
+        """A template's rows from `start` on to fill with `appends`, as they will be
+        written: shown if hidden, and a row count the template numbers by formula
+        (=ROW()-1) keeps its formula, so the count is not typed over it."""
+        self._unhide = set(range(start, start + len(appends)))
         wanted = set(serials)
         if not wanted:
             return appends
@@ -908,11 +910,7 @@ class SheetPatcher:
         if appends and table is not None and table.totals_row:
             if after:  # (the template's rows first, the rest above the moved sum row)
                 fill = min(len(appends), table.totals_row - after - 1)
-                self._unhide = set(range(after + 1, after + 1 + fill))
-                appends = [
-                    *self._numbered_by_formula(after + 1, appends[:fill], serials),
-                    *appends[fill:],
-                ]
+                appends = [*self._filling(after + 1, appends[:fill], serials), *appends[fill:]]
             totals = self._make_room(table, len(appends) - fill, merges)
             self.move = TotalsMove(table.totals_row, len(appends) - fill, plain=table.plain)
             first = self.sheet.find(table.data_from or table.totals_row)
@@ -932,8 +930,7 @@ class SheetPatcher:
             styles, row_attrs, whole_row = self._template(last, header_rows)
             start = self._band_start(last, appends, merges)
             if after:
-                self._unhide = set(range(start, start + len(appends)))
-                appends = self._numbered_by_formula(start, appends, serials)
+                appends = self._filling(start, appends, serials)
         for k, values in enumerate(appends):
             number = after + 1 + k if k < fill else start + k - fill
             for c in values:

@@ -524,7 +524,7 @@ class _Reader:
 
 def _new_part(tmp: ZipSource, patched: Patched, name: str) -> bytes | Spliced:
     """A new part's XML: a big one as it was deflated into the file (proved by inflating
-    the file's bytes back against it: _round_trips, awaited at the end), else read back."""
+    the file's bytes back against it: _round_trip, awaited at the end), else read back."""
     if name in patched.packed:
         return patched.replaced[name] if name in patched.replaced else patched.added[name]
     return tmp.read(name)
@@ -595,7 +595,6 @@ def _verify_parts(
     for name in [*patched.replaced, *patched.added]:
         if not tmp.local_header_agrees(infos[name]):
             raise FidelityError(f"check failed: the zip headers of {name} disagree")
-    for name in [*patched.replaced, *patched.added]:
         if name.endswith((".xml", ".rels")) and "/worksheets/" not in f"/{name.lower()}":
             etree.fromstring(bytes(_new_part(tmp, patched, name)))
     root = etree.fromstring(tmp.read(patched.main))

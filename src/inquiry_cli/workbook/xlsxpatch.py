@@ -406,11 +406,10 @@ class WorkbookPatch:
             return None
         if _Fillable(sheet, set(serials or ()), set())(above):
             return None  # a template's row numbered ahead: _template_gap fills it
-        last = row.number
-        values = self._values(sheet, above, row)  # (the two rows, from the first)
-        if len(values) != 2 or not is_sum_row(values[1]) or is_sum_row(values[0]):
+        values = self._rows_read(sheet, above, row)
+        if not is_sum_row(values.get(row.number, [])) or is_sum_row(values.get(above.number, [])):
             return None
-        return self._plain_sum_row(sheet, last, header)
+        return self._plain_sum_row(sheet, row.number, header)
 
     @staticmethod
     def _plain_sum_row(sheet: SheetXml, last: int, header: int) -> TableSpot:
@@ -464,8 +463,10 @@ class WorkbookPatch:
         room = total.number - records.number - 1
         if room < 1:
             return 0, 0  # (none: the sum row moves, _sum_row)
-        values = self._values(sheet, records, total)
-        if len(values) < 2 or not is_sum_row(values[-1]) or is_sum_row(values[0]):
+        values = self._rows_read(sheet, records, total)
+        if not is_sum_row(values.get(total.number, [])) or is_sum_row(
+            values.get(records.number, [])
+        ):
             return 0, 0
         first = records.number + 1
         # The sums over the rows to fill, and those over the last record (=COUNTA(B2:B3)
@@ -482,7 +483,6 @@ class WorkbookPatch:
         the last rows that is a sum row, when the rows under it are notes, never records
         (layout.is_footer_row, as the reader knows them)."""
         from inquiry_cli.workbook.layout import is_footer_row, is_sum_row
-        from inquiry_cli.workbook.miniwb import read_sheets
 
         filled = [c for c in sheet.cells(bottom) if holds_value(c[4], sheet.p)]
         if not 0 < len(filled) <= 2:
@@ -490,26 +490,24 @@ class WorkbookPatch:
         rows = list(itertools.islice(sheet.rows_up(bottom), _FOOTER_ROWS + 1))
         if len(rows) < 2:
             return None
-        xml = sheet.xml[rows[-1].start : bottom.end]
-        [mini] = read_sheets(self.src, self.src, sheet.root_tag, sheet.p, [xml], self.out.date1904)
-        top = (mini.start or (0, 0))[0] + 1  # (the Excel row of the first row read)
-        by_row = {top + i: cells for i, cells in enumerate(mini.to_python(skip_empty_area=True))}
+        by_row = self._rows_read(sheet, rows[-1], bottom)
         for row in rows[1:]:  # (from the row above the bottom one, upwards)
             if not is_sum_row(by_row.get(row.number, [])):
                 continue
             notes = [cells for number, cells in by_row.items() if number > row.number]
-            filled = [cells for cells in notes if any(v not in (None, "") for v in cells)]
-            return row if all(map(is_footer_row, filled)) else None
+            written = [cells for cells in notes if any(v not in (None, "") for v in cells)]
+            return row if all(map(is_footer_row, written)) else None
         return None
 
-    def _values(self, sheet: SheetXml, first: Row, last: Row) -> list[list[Any]]:
-        """The cells of rows first..last as the reader sees them (a throwaway calamine
-        read of those rows alone), from the first row."""
+    def _rows_read(self, sheet: SheetXml, first: Row, last: Row) -> dict[int, list[Any]]:
+        """{Excel row: cells} of rows first..last as the reader sees them (a throwaway
+        calamine read of those rows alone)."""
         from inquiry_cli.workbook.miniwb import read_sheets
 
         xml = sheet.xml[first.start : last.end]
         [mini] = read_sheets(self.src, self.src, sheet.root_tag, sheet.p, [xml], self.out.date1904)
-        return mini.to_python(skip_empty_area=True)
+        top = (mini.start or (0, 0))[0] + 1  # (the Excel row of the first row read)
+        return {top + i: cells for i, cells in enumerate(mini.to_python(skip_empty_area=True))}
 
     def _tables(self, sheet_part: str) -> dict[str, tuple[int, bytes]]:
         """Table parts of a sheet: part -> (header row or 0, xml)."""
