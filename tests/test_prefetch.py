@@ -34,9 +34,9 @@ def loads(monkeypatch):
     calls: list[tuple] = []
     real_load, real_for = read.load, buyer_reads.load_for
 
-    def counting_load(path, sheets, headers_only=(), convert=None):
+    def counting_load(path, sheets, headers_only=(), convert=None, kept=()):
         calls.append(("load", tuple(sheets), tuple(headers_only)))
-        return real_load(path, sheets, headers_only, convert)
+        return real_load(path, sheets, headers_only, convert, kept)
 
     def counting_for(path, *args):
         calls.append(("buyer", *args))

@@ -55,7 +55,7 @@ def due(
         from inquiry_cli.output import files
 
         files.check_target(ics, workbook=st.workbook, force=force)
-    book = read.read(st.workbook, reads.DUE.sheets)
+    book = read.read(st.workbook, reads.DUE.sheets, kept=reads.DUE.kept)
     size = None if show_all else limit
     if not as_json and ics is None:  # a table: only the items it shows are worked out
         _print(service.due_page(book, st.now, when, size), st.now, when, last_day)

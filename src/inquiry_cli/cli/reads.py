@@ -26,6 +26,8 @@ class Read:
     history: tuple[str, ...] = ()
     # Columns the early read converts as each sheet arrives (the command's first needs).
     convert: needs.Columns | None = None
+    # Long sheets of which the command needs some rows only (workbook/shaping.py).
+    kept: tuple[needs.Kept, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,11 @@ CHECK = Read(ALL, convert=needs.CHECK)
 LOOKUP = Read(
     ("buyers", "products", "settings"), history=("inquiries", "contacts", "quotes", "samples")
 )
-DUE = Read(("buyers", "inquiries", "contacts", "samples", "quotes", "settings"), convert=needs.DUE)
+DUE = Read(
+    ("buyers", "inquiries", "contacts", "samples", "quotes", "settings"),
+    convert=needs.DUE,
+    kept=needs.DUE_ROWS,
+)
 ADD = Read(("buyers", "regions"))
 INQUIRY = Read(("buyers", "inquiries", "regions", "products"))  # products: e-samples first
 GRADE = Read(("buyers", "inquiries"), heads=("grade_history",))  # Grade history: appended
@@ -159,7 +165,9 @@ _SHEET_USES = (
     "inquiry_cli.workbook.ooxml",
     "inquiry_cli.workbook.read",
     "inquiry_cli.workbook.repack",
+    "inquiry_cli.workbook.shaping",
     "inquiry_cli.workbook.tempfiles",
+    "inquiry_cli.workbook.windowed",
     "inquiry_cli.workbook.xltables",
     "inquiry_cli.workbook.xmlsafe",
 )
@@ -186,7 +194,9 @@ def key(what: Read | BuyerRead) -> tuple:
     """The key an early read is taken by (read.read and buyer_reads.read_for use it)."""
     if isinstance(what, BuyerRead):
         return ("buyer", what.who, what.history, what.heads)
-    return ("load", what.sheets, what.heads)
+    from inquiry_cli.workbook.read import read_key
+
+    return read_key(what.sheets, what.heads, what.kept)
 
 
 def split(argv: Sequence[str]) -> tuple[str | None, int]:
@@ -278,7 +288,7 @@ def start(path: Path, what: Read | BuyerRead, warm: tuple[str, ...] = ()) -> Non
     else:
 
         def run() -> object:
-            return read.load(path, what.sheets, what.heads, what.convert)
+            return read.load(path, what.sheets, what.heads, what.convert, what.kept)
 
     def then(result: Any) -> None:
         book = result[0] if isinstance(result, tuple) else result

@@ -50,6 +50,35 @@ DUE = Columns(
 )
 
 
+@dataclass(frozen=True)
+class Kept:
+    """What a command needs of a long sheet's rows, so the reader keeps no more of them.
+
+    With `latest` (a date field), only each group's latest row by it: rows alike in every
+    `group` field (as typed) are one group, and a row with a date only its column can
+    read (text, a bare number) is always kept. With `fields`, only these fields' cells
+    (each other cell that holds something is blanked to workbook.shaping.ELIDED). The
+    top rows (the header and the rows it is weighed by) and the last rows (a sum row, a
+    footer) are kept whole. A table so read is partial: never for counting or writing.
+    """
+
+    sheet: str
+    latest: str | None = None
+    group: tuple[str, ...] = ()
+    fields: tuple[str, ...] | None = None
+
+
+# Who a log row is about, as linking reads it (by ID or email, else by the names it gives).
+_WHO = ("buyer_id", "email", "client", "company")
+
+# The due list's: of the contact log, each buyer's latest contact and latest incoming one
+# (linking.last_contacts); of the inquiry log, its columns due reads.
+DUE_ROWS = (
+    Kept("contacts", latest="date", group=(*_WHO, "direction")),
+    Kept("inquiries", fields=tuple(dict.fromkeys((*DUE_INQUIRY, *_WHO, "quote_no")))),
+)
+
+
 # The kinds of column whose values `inq check` validates (the kinds that can be wrong).
 CHECKED_KINDS = frozenset(
     {

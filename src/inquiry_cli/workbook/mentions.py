@@ -34,7 +34,8 @@ from inquiry_cli.workbook.headers import (
 from inquiry_cli.workbook.layout import SheetInfo, build_table, empty_table
 from inquiry_cli.workbook.ooxml import ZipSource, is_shared_strings, uses_1904_dates
 from inquiry_cli.workbook.read import _match_sheet, load, sheet_info, user_mapping
-from inquiry_cli.workbook.sheetxml import NoRowNumbers, Row, SheetXml, starts_element
+from inquiry_cli.workbook.sheetxml import NoRowNumbers, Row, SheetXml
+from inquiry_cli.workbook.windowed import RowCutter
 
 _MAX_RICH = 20_000  # more rich-text strings than this: decoding them costs more than a read
 _UNSAFE = set("&<>\"'")
@@ -373,64 +374,11 @@ def _windows(src: ZipSource, part: str, name: str) -> Iterator[SheetXml]:
     sheet's root tag and about _PIECE bytes of rows, cut where a row starts (no needle,
     reference or comment spans such a cut). The rest of the part after the cell data is
     inflated and checked (size, CRC-32) but not kept."""
-    chunks = src.chunks(part, _PIECE)
-    pending = b""
-    frame: tuple[bytes, bytes] | None = None  # (root tag, prefix)
-    for chunk in chunks:
-        pending += chunk
-        if frame is None:
-            opened = _opening(pending)
-            if opened is None:
-                continue
-            root_tag, p, at, empty = opened
-            frame = (root_tag, p)
-            if empty:  # <sheetData/>
-                yield _window(frame, b"", name)
-                for _rest in chunks:
-                    pass
-                return
-            pending = pending[at:]
-        close = pending.find(b"</" + frame[1] + b"sheetData>")
-        if close >= 0:
-            yield _window(frame, pending[:close], name)
-            for _rest in chunks:
-                pass
-            return
-        cut = _last_row_start(pending, frame[1])
-        if cut > 0:
-            yield _window(frame, pending[:cut], name)
-            pending = pending[cut:]
-    raise WorkbookUnreadable(f"sheet {name!r} is damaged: its cell data never ends")
-
-
-def _opening(xml: bytes) -> tuple[bytes, bytes, int, bool] | None:
-    """(root tag, prefix, offset after <sheetData ...>, whether it is <sheetData/>) once
-    `xml` holds the start of the cell data, else None (read on)."""
-    root = re.search(rb"<([\w.-]+:)?worksheet[\s>/]", xml)
-    if root is None:
-        return None
-    close = xml.find(b">", root.start())
-    p = root.group(1) or b""
-    at = xml.find(b"<" + p + b"sheetData", close)
-    gt = xml.find(b">", at) + 1 if at >= 0 else 0
-    if close < 0 or at < 0 or gt == 0:
-        return None
-    return xml[root.start() : close + 1], p, gt, xml[gt - 2 : gt] == b"/>"
-
-
-def _last_row_start(xml: bytes, p: bytes) -> int:
-    """Where the last row tag in `xml` starts (-1 if none): the rows before it are whole."""
-    tag = b"<" + p + b"row"
-    i = xml.rfind(tag)
-    while i >= 0 and not starts_element(xml, i, tag):
-        i = xml.rfind(tag, 0, i)
-    return i
-
-
-def _window(frame: tuple[bytes, bytes], rows: bytes, name: str) -> SheetXml:
-    root_tag, p = frame
-    closing = b"</" + p + b"sheetData></" + p + b"worksheet>"
-    return SheetXml(root_tag + b"<" + p + b"sheetData>" + rows + closing, name)
+    cutter = RowCutter(name)
+    for chunk in src.chunks(part, _PIECE):
+        for rows in cutter.feed(chunk):
+            yield SheetXml(cutter.sheet(rows), name)
+    cutter.end()
 
 
 def _rows(

@@ -58,18 +58,28 @@ def _match_sheet(
     return None
 
 
-def read(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = ()) -> Workbook:
+def read(
+    path: Path,
+    sheets: Iterable[str],
+    headers_only: Iterable[str] = (),
+    kept: tuple[needs.Kept, ...] = (),
+) -> Workbook:
     """The named contract sheets of the workbook: the early read when one read exactly
     these of the unchanged file (see early.py), else a fresh `load`."""
     from inquiry_cli.workbook import early
 
     sheets, headers_only = tuple(sheets), tuple(headers_only)
-    book = early.take(path, ("load", sheets, headers_only))
+    book = early.take(path, read_key(sheets, headers_only, kept))
     if book is None:
-        book = load(path, sheets, headers_only)
+        book = load(path, sheets, headers_only, kept=kept)
     for hook in ON_READ:
         hook(book)
     return book
+
+
+def read_key(sheets: tuple[str, ...], headers_only: tuple[str, ...], kept: tuple) -> tuple:
+    """What an early read of these is taken by (early.py)."""
+    return ("load", sheets, headers_only, *((kept,) if kept else ()))
 
 
 def warm(book: Workbook, keys: Iterable[str]) -> None:
@@ -98,6 +108,7 @@ def load(
     sheets: Iterable[str],
     headers_only: Iterable[str] = (),
     convert: needs.Columns | None = None,
+    kept: tuple[needs.Kept, ...] = (),
 ) -> Workbook:
     """Read the named contract sheets (keys like 'buyers') from the workbook at `path`.
 
@@ -110,7 +121,9 @@ def load(
 
     Every part is checked before python-calamine sees it (see repack.py): a damaged,
     bomb-like or far-reaching sheet is refused in one line, with memory bounded.
-    The `convert` columns of each sheet are converted on the thread that read it.
+    The `convert` columns of each sheet are converted on the thread that read it. The
+    sheets `kept` names are read a window at a time and keep only the rows and cells it
+    asks for (partial tables: workbook/shaping.py).
     """
     from inquiry_cli.workbook.headers import sheet_map
     from inquiry_cli.workbook.ooxml import ZipSource, uses_1904_dates
@@ -152,7 +165,19 @@ def load(
                 table.prewarm(convert.values.get(spec.key, ()), convert.keys.get(spec.key, ()))
             return table
 
-        built = _read_sheets(src, parts, date1904, full, heads, build)
+        def build_kept(name: str, windows: Iterable[tuple[int, list[list[Any]]]]) -> Table:
+            from inquiry_cli.workbook.shaping import shaped_table
+
+            spec = spec_of[name]
+            table = shaped_table(spec, name, infos[name], shaping[name], windows)
+            if convert is not None:
+                table.prewarm(convert.values.get(spec.key, ()), convert.keys.get(spec.key, ()))
+            return table
+
+        shaping = _kept_sheets(kept, found, head_only, infos)
+        built = _read_sheets(
+            src, parts, date1904, full, heads, build, {n: build_kept for n in shaping}
+        )
         for key in wanted:
             name = found.get(key)
             if name is None:
@@ -215,6 +240,27 @@ def _find_sheets(
             found.pop("inquiries", None)
             found["buyers"] = name
     return found
+
+
+def _kept_sheets(
+    kept: tuple[needs.Kept, ...],
+    found: dict[str, str],
+    head_only: set[str],
+    infos: dict[str, SheetInfo],
+) -> dict[str, needs.Kept]:
+    """{sheet name: what to keep of it} for the sheets read whole that may be read a
+    window at a time: a sheet no other contract sheet is read from, without Excel Tables
+    (whose own range says where the header is)."""
+    out: dict[str, needs.Kept] = {}
+    names = list(found.values())
+    for k in kept:
+        name = found.get(k.sheet)
+        if name is None or k.sheet in head_only or names.count(name) > 1:
+            continue
+        if name == found.get("buyers") or infos[name].list_objects:
+            continue
+        out[name] = k
+    return out
 
 
 def _whole_if_shared(found: dict[str, str], wanted: list[str], head_only: set[str]) -> None:
@@ -290,8 +336,10 @@ def _read_sheets(
     names: list[str],
     heads: Sequence[str] = (),
     build: Callable[[str, list[list[Any]]], Any] = lambda _name, rows: rows,
+    windowed: dict[str, Callable[[str, Any], Any]] | None = None,
 ) -> dict[str, Any]:
-    """build(name, rows) of whole sheets (`names`) and of the top rows of others (`heads`).
+    """build(name, rows) of whole sheets (`names`) and of the top rows of others (`heads`);
+    a sheet in `windowed` is read a window at a time and given to its function instead.
 
     Each sheet of some size gets a thread of its own (up to three; small sheets go with
     the lightest): python-calamine parses without the GIL, so one sheet's check (which
@@ -333,7 +381,11 @@ def _read_sheets(
         return wait, finish
 
     def work(i: int) -> dict[str, Any]:
-        out = _whole_sheets(src, parts, date1904, groups[i], build, *checked(i)) if groups else {}
+        out = (
+            _whole_sheets(src, parts, date1904, groups[i], build, *checked(i), windowed or {})
+            if groups
+            else {}
+        )
         if i == lightest:
             for name in heads:
                 out[name] = build(name, _head_rows(src.path, name))
@@ -365,35 +417,68 @@ def _whole_sheets(
     build: Callable[[str, list[list[Any]]], Any] = lambda _name, rows: rows,
     before: Callable[[], None] = lambda: None,
     after: Callable[[], None] = lambda: None,
+    windowed: dict[str, Callable[[str, Any], Any]] | None = None,
 ) -> dict[str, Any]:
     """build(name, rows) of these sheets, read whole by calamine from a checked copy
-    (the checks run between before() and after())."""
-    import python_calamine as pc
+    (the checks run between before() and after()); the `windowed` ones a window at a
+    time (windowed.py), or whole where a window cannot stand for its rows."""
+    from contextlib import ExitStack
+    from functools import partial
 
     from inquiry_cli.workbook.repack import Repack
+    from inquiry_cli.workbook.windowed import NotWindowed, WindowedCopy
 
-    filename = src.path.name
+    windowed = windowed or {}
     out: dict[str, Any] = {}
-    readable = [(name, parts[name]) for name in names if src.has(parts.get(name, "\0"))]
+    present = [(name, parts[name]) for name in names if src.has(parts.get(name, "\0"))]
     for name in names:
         if not src.has(parts.get(name, "\0")):
             out[name] = build(name, [])  # no part: an empty sheet, as calamine has it
-    with Repack(src, date1904, readable) as copy:
+    readable = [(n, p) for n, p in present if n not in windowed]
+    with ExitStack() as stack:
+        copy = stack.enter_context(Repack(src, date1904, readable)) if readable else None
+        cut = {
+            n: stack.enter_context(WindowedCopy(src, date1904, n, p))
+            for n, p in present
+            if n in windowed
+        }
         before()
         try:
             for name, _part in readable:
+                assert copy is not None
                 copy.fill(name)
+            for window in cut.values():
+                window.fill()
         finally:
             after()
         for name, _part in readable:
+            assert copy is not None
+            out[name] = build(name, _rows(src, name, copy.rows))
+        for name, window in cut.items():
             try:
-                rows = copy.rows(name)
-            except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError, OSError) as exc:
-                raise WorkbookUnreadable(
-                    f"{filename}: sheet {name!r} cannot be read ({_first_line(exc)})"
-                ) from None
-            out[name] = build(name, rows)
+                out[name] = _rows(src, name, partial(_windowed, windowed[name], window))
+            except NotWindowed:
+                window.close()
+                with Repack(src, date1904, [(name, parts[name])]) as whole:
+                    whole.fill(name)
+                    out[name] = build(name, _rows(src, name, whole.rows))
     return out
+
+
+def _windowed(build: Callable[[str, Any], Any], window: Any, name: str) -> Any:
+    return build(name, window.windows())
+
+
+def _rows(src: Any, name: str, read: Callable[[str], Any]) -> Any:
+    """read(name), calamine's own errors said in one line."""
+    import python_calamine as pc
+
+    try:
+        return read(name)
+    except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError, OSError) as exc:
+        raise WorkbookUnreadable(
+            f"{src.path.name}: sheet {name!r} cannot be read ({_first_line(exc)})"
+        ) from None
 
 
 def _first_line(exc: BaseException) -> str:

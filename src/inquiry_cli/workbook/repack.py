@@ -132,6 +132,79 @@ class StoredZip:
         self._fh.flush()
 
 
+def _packed(src: ZipSource, part: str) -> tuple[Any, bytes]:
+    from inquiry_cli.workbook.ooxml import part_problem
+
+    info = src.info(part)
+    problem = part_problem(info)
+    if problem is not None:  # (probe() refuses these first; here for direct callers)
+        raise WorkbookUnreadable(f"{src.path.name} cannot be read ({problem})")
+    return info, src.raw(info)
+
+
+def copy_strings_and_styles(zip_: StoredZip, src: ZipSource) -> str:
+    """The shared strings and styles of `src` into the copy, as they are packed (probe()
+    has checked their sizes and DOCTYPE-free prologs, and calamine inflates them faster
+    than we can copy them inflated); the workbook relationships naming them."""
+    sst = next((n for n in src.by_name if is_shared_strings(n)), None)
+    styles = next((n for n in src.by_name if n.lower().endswith("/styles.xml")), None)
+    rels = ""
+    if styles is not None:
+        zip_.copy("xl/styles.xml", *_packed(src, styles))
+        rels += f'<Relationship Id="rIdY" Type="{_REL}/styles" Target="styles.xml"/>'
+    if sst is not None:
+        zip_.copy("xl/sharedStrings.xml", *_packed(src, sst))
+        rels += f'<Relationship Id="rIdT" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/>'
+    return rels
+
+
+def close_book(zip_: StoredZip, sheets: list[tuple[str, str]], rels: str, date1904: bool) -> None:
+    """The workbook part, relationships and content types of a copy holding `sheets`
+    ((sheet name, entry) each, entries under xl/worksheets/), then its directory."""
+    entries = ""
+    overrides = ""
+    for i, (name, entry) in enumerate(sheets):
+        target = entry.removeprefix("xl/")
+        entries += f'<sheet name={_attr(name)} sheetId="{i + 1}" r:id="rIdS{i}"/>'
+        rels += f'<Relationship Id="rIdS{i}" Type="{_REL}/worksheet" Target="{target}"/>'
+        overrides += f'<Override PartName="/{entry}" ContentType="{_CT}.worksheet+xml"/>'
+    pr = ' date1904="1"' if date1904 else ""
+    zip_.add(
+        "xl/workbook.xml",
+        (
+            '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.'
+            f'openxmlformats.org/spreadsheetml/2006/main" xmlns:r="{_REL}"><workbookPr{pr}/>'
+            f"<sheets>{entries}</sheets></workbook>"
+        ).encode(),
+    )
+    zip_.add(
+        "xl/_rels/workbook.xml.rels",
+        (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+            f'openxmlformats.org/package/2006/relationships">{rels}</Relationships>'
+        ).encode(),
+    )
+    zip_.add(
+        "_rels/.rels",
+        (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="'
+            f'{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ).encode(),
+    )
+    zip_.add(
+        "[Content_Types].xml",
+        (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxml'
+            'formats.org/package/2006/content-types"><Default Extension="rels" ContentType='
+            '"application/vnd.openxmlformats-package.relationships+xml"/><Default Extension'
+            f'="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
+            f'ContentType="{_CT}.sheet.main+xml"/>{overrides}</Types>'
+        ).encode(),
+    )
+    zip_.close()
+
+
 class Repack:
     """One calamine handle on a checked copy of some sheets of `src` (one per thread).
 
@@ -163,76 +236,15 @@ class Repack:
             self._opening.start()
 
     def _lay_out(self, sheets: list[tuple[str, str]]) -> None:
-        sst = next((n for n in self.src.by_name if is_shared_strings(n)), None)
-        styles = next((n for n in self.src.by_name if n.lower().endswith("/styles.xml")), None)
-        rels = ""
-        # The shared strings and styles go in as they are packed: probe() has checked
-        # their sizes and DOCTYPE-free prologs, and calamine inflates them faster than we
-        # can copy them inflated.
-        if styles is not None:
-            self._zip.copy("xl/styles.xml", *self._packed(styles))
-            rels += f'<Relationship Id="rIdY" Type="{_REL}/styles" Target="styles.xml"/>'
-        if sst is not None:
-            self._zip.copy("xl/sharedStrings.xml", *self._packed(sst))
-            rels += (
-                f'<Relationship Id="rIdT" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/>'
-            )
-        entries = ""
-        overrides = ""
+        rels = copy_strings_and_styles(self._zip, self.src)
+        inner: list[tuple[str, str]] = []
         for i, (name, part) in enumerate(sheets):
             info = self.src.info(part)
-            inner = f"xl/worksheets/s{i}.xml"
-            at = self._zip.reserve(inner, info.file_size, info.CRC)
+            entry = f"xl/worksheets/s{i}.xml"
+            at = self._zip.reserve(entry, info.file_size, info.CRC)
             self._room[name] = (part, at, info.file_size)
-            entries += f'<sheet name={_attr(name)} sheetId="{i + 1}" r:id="rIdS{i}"/>'
-            rels += (
-                f'<Relationship Id="rIdS{i}" Type="{_REL}/worksheet" Target="worksheets/s{i}.xml"/>'
-            )
-            overrides += f'<Override PartName="/{inner}" ContentType="{_CT}.worksheet+xml"/>'
-        pr = ' date1904="1"' if self.date1904 else ""
-        self._zip.add(
-            "xl/workbook.xml",
-            (
-                '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.'
-                f'openxmlformats.org/spreadsheetml/2006/main" xmlns:r="{_REL}"><workbookPr{pr}/>'
-                f"<sheets>{entries}</sheets></workbook>"
-            ).encode(),
-        )
-        self._zip.add(
-            "xl/_rels/workbook.xml.rels",
-            (
-                '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
-                f'openxmlformats.org/package/2006/relationships">{rels}</Relationships>'
-            ).encode(),
-        )
-        self._zip.add(
-            "_rels/.rels",
-            (
-                '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
-                'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="'
-                f'{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
-            ).encode(),
-        )
-        self._zip.add(
-            "[Content_Types].xml",
-            (
-                '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxml'
-                'formats.org/package/2006/content-types"><Default Extension="rels" ContentType='
-                '"application/vnd.openxmlformats-package.relationships+xml"/><Default Extension'
-                f'="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
-                f'ContentType="{_CT}.sheet.main+xml"/>{overrides}</Types>'
-            ).encode(),
-        )
-        self._zip.close()
-
-    def _packed(self, part: str) -> tuple[Any, bytes]:
-        from inquiry_cli.workbook.ooxml import part_problem
-
-        info = self.src.info(part)
-        problem = part_problem(info)
-        if problem is not None:  # (probe() refuses these first; here for direct callers)
-            raise WorkbookUnreadable(f"{self.src.path.name} cannot be read ({problem})")
-        return info, self.src.raw(info)
+            inner.append((name, entry))
+        close_book(self._zip, inner, rels, self.date1904)
 
     def _open(self) -> None:
         from inquiry_cli.workbook.native import guard

@@ -1,0 +1,354 @@
+"""A long sheet read by python-calamine a window of whole rows at a time: memory bounded
+by the window, not by the sheet.
+
+calamine lays a sheet out whole before Python sees a cell (254 MB for a 500,000-row
+contact log, before the rows become Python objects). Here the sheet is checked as
+repack.py checks every sheet (extent.py) and, on the same pass, cut where a row starts
+into small sheets of about WINDOW bytes each, stored in a temporary .xlsx beside the
+shared strings and styles. calamine opens that once (one parse of the shared strings)
+and loads one small sheet at a time; each row keeps its own number (the window's range
+starts where its first cell is).
+
+A window starts with a row that says its number (`<row r="7">`): calamine numbers a
+row without one after the row before it, which is then in the same window. A merged
+cell fills rows of other windows: then `windows()` raises NotWindowed, and the caller
+reads the sheet whole.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections.abc import Iterator
+from contextlib import suppress
+from typing import Any, BinaryIO
+
+from inquiry_cli.errors import WorkbookUnreadable
+from inquiry_cli.workbook.extent import Extent, check_sheet
+from inquiry_cli.workbook.ooxml import ZipSource
+from inquiry_cli.workbook.repack import BUDGET, StoredZip, close_book, copy_strings_and_styles
+from inquiry_cli.workbook.sheetxml import starts_element
+from inquiry_cli.workbook.tempfiles import temp_file
+
+WINDOW = 4 << 20  # bytes of rows per small sheet: ~15,000 rows of a contact log
+_ROW_NUMBER = re.compile(rb'<(?:[\w.-]+:)?row\b[^>]*?\sr\s*=\s*"(\d+)"')
+
+
+class NotWindowed(Exception):
+    """The sheet cannot be read a window at a time (see the module's docstring)."""
+
+
+def opening(xml: bytes) -> tuple[bytes, bytes, int, bool] | None:
+    """(root tag, prefix, offset after <sheetData ...>, whether it is <sheetData/>) once
+    `xml` holds the start of the cell data, else None (read on)."""
+    root = re.search(rb"<([\w.-]+:)?worksheet[\s>/]", xml)
+    if root is None:
+        return None
+    close = xml.find(b">", root.start())
+    p = root.group(1) or b""
+    at = xml.find(b"<" + p + b"sheetData", close)
+    gt = xml.find(b">", at) + 1 if at >= 0 else 0
+    if close < 0 or at < 0 or gt == 0:
+        return None
+    return xml[root.start() : close + 1], p, gt, xml[gt - 2 : gt] == b"/>"
+
+
+def last_row_start(xml: bytes, p: bytes) -> int:
+    """Where the last row tag in `xml` starts (-1 if none): the rows before it are whole."""
+    tag = b"<" + p + b"row"
+    i = xml.rfind(tag)
+    while i >= 0 and not starts_element(xml, i, tag):
+        i = xml.rfind(tag, 0, i)
+    return i
+
+
+class RowCutter:
+    """A sheet's XML, fed in pieces, given back as runs of whole rows (the inside of its
+    <sheetData>), each cut where a numbered row starts once at least `size` bytes wait
+    (0: at every piece). A run never starts with a row without its number: calamine
+    numbers such a row after the one before it, which must then be in the same run.
+    After the cell data, only whether the rest holds `watch` is kept."""
+
+    def __init__(self, name: str, size: int = 0, watch: bytes = b"mergeCell") -> None:
+        self.name = name
+        self.size = size
+        self.root_tag = b""
+        self.p = b""
+        self.closed = False  # the cell data has ended
+        self.seen = False  # `watch` is in what follows it
+        self._watch = watch
+        self._close_tag = b""
+        self._parts: list[bytes] = []  # the rows not given back yet, in pieces
+        self._waiting = 0  # their bytes
+        self._tail = b""
+
+    def feed(self, piece: bytes) -> list[bytes]:
+        if self.closed:
+            self._look(piece)
+            return []
+        if not self._close_tag:  # still before the cell data
+            pending = b"".join(self._parts) + piece
+            opened = opening(pending)
+            if opened is None:
+                self._parts = [pending]
+                return []
+            self.root_tag, self.p, at, empty = opened
+            self._close_tag = b"</" + self.p + b"sheetData>"
+            if empty:  # <sheetData/>
+                self._close(pending[at:])
+                return [b""]
+            self._parts, self._waiting = [], 0
+            piece = pending[at:]
+        edge = self._parts[-1][-len(self._close_tag) :] if self._parts else b""
+        self._parts.append(piece)
+        self._waiting += len(piece)
+        if self._close_tag in edge + piece:
+            pending = b"".join(self._parts)
+            close = pending.find(self._close_tag, max(0, len(pending) - len(piece) - len(edge)))
+            self._close(pending[close:])
+            return self._split(pending[:close], final=True)
+        if self._waiting < self.size:
+            return []
+        return self._split(b"".join(self._parts), final=False)
+
+    def _split(self, xml: bytes, final: bool) -> list[bytes]:
+        """Runs of at least `size` bytes of `xml`, each cut where a numbered row starts
+        (with no size: one run, cut where the last row starts); unless `final`, what
+        follows the last cut waits for more."""
+        out: list[bytes] = []
+        at = 0
+        if not self.size:
+            cut = len(xml) if final else last_row_start(xml, self.p)
+            if cut > 0 or final:
+                out.append(xml[:cut])
+                at = max(cut, 0)
+        else:
+            while (cut := self._cut(xml, at + self.size)) > at:
+                out.append(xml[at:cut])
+                at = cut
+            if final and at < len(xml):
+                out.append(xml[at:])
+                at = len(xml)
+        self._parts = [xml[at:]] if at < len(xml) else []
+        self._waiting = len(xml) - at
+        return out
+
+    def _cut(self, xml: bytes, after: int) -> int:
+        """Where the first row that says its number starts at or after offset `after`
+        (-1 if none)."""
+        tag = b"<" + self.p + b"row"
+        at = xml.find(tag, after)
+        while at >= 0 and not (starts_element(xml, at, tag) and _ROW_NUMBER.match(xml, at)):
+            at = xml.find(tag, at + 1)
+        return at
+
+    def end(self) -> None:
+        """All fed: the cell data must have ended."""
+        if not self.closed:
+            raise WorkbookUnreadable(f"sheet {self.name!r} is damaged: its cell data never ends")
+
+    def sheet(self, rows: bytes) -> bytes:
+        """A run of rows as a sheet of its own, under the real sheet's root tag."""
+        p = self.p
+        return (
+            self.root_tag
+            + b"<" + p + b"sheetData>" + rows
+            + b"</" + p + b"sheetData></" + p + b"worksheet>"
+        )  # fmt: skip
+
+    def _close(self, rest: bytes) -> None:
+        self.closed = True
+        self._parts = []
+        self._look(rest)
+
+    def _look(self, piece: bytes) -> None:
+        joined = self._tail + piece
+        if self._watch in joined:
+            self.seen = True
+        self._tail = joined[-len(self._watch) :]
+
+
+def _span(rows: bytes, p: bytes) -> int | None:
+    """How many rows a run of rows spans, by the numbers of its first and last row (None
+    when they do not say): what calamine lays out for it, with the sheet's width."""
+    first = _ROW_NUMBER.match(rows, rows.find(b"<" + p + b"row"))
+    last = _ROW_NUMBER.match(rows, max(0, last_row_start(rows, p)))
+    if first is None or last is None:
+        return None
+    return max(1, int(last.group(1)) - int(first.group(1)) + 1)
+
+
+class WindowedCopy:
+    """One sheet of `src`, checked and stored as small sheets of whole rows; then read
+    back a small sheet at a time (see the module's docstring)."""
+
+    def __init__(self, src: ZipSource, date1904: bool, name: str, part: str) -> None:
+        self.src = src
+        self.date1904 = date1904
+        self.name = name
+        self.part = part
+        self.extent: Extent | None = None
+        self._count = 0
+        self._path: str | None = None
+        try:
+            fd, self._path = temp_file("inq-window-", ".xlsx")
+            self._fh: BinaryIO = os.fdopen(fd, "w+b")
+        except OSError:  # no temp folder to write to: keep the copy in memory
+            self._path = None
+            self._fh = io.BytesIO()
+        self._zip = StoredZip(self._fh)
+        self._rels = copy_strings_and_styles(self._zip, src)
+        self._spans: list[int | None] = []  # rows each small sheet spans, where its XML says
+        self._merged = False
+        self._book: Any = None
+
+    def fill(self) -> Extent:
+        """Check the sheet and store it as small sheets (refused in one line if it is
+        damaged or too large; then calamine never reads it)."""
+        cutter = RowCutter(self.name, WINDOW)
+        filename = self.src.path.name
+
+        def copying() -> Iterator[bytes]:
+            for piece in self.src.chunks(self.part):
+                for rows in cutter.feed(piece):
+                    self._store(cutter, rows)
+                yield piece
+
+        copy = copying()
+        calls = [0]
+
+        def read() -> Iterator[bytes]:
+            calls[0] += 1
+            return copy if calls[0] == 1 else self.src.chunks(self.part)
+
+        self.extent = check_sheet(read, self.name, filename)
+        for _rest in copy:  # what the fast pass left when it handed over to the exact one
+            pass
+        cutter.end()
+        self._merged = cutter.seen
+        sheets = [(f"w{i}", f"xl/worksheets/w{i}.xml") for i in range(self._count)]
+        close_book(self._zip, sheets, self._rels, self.date1904)
+        return self.extent
+
+    def _store(self, cutter: RowCutter, rows: bytes) -> None:
+        self._zip.add(f"xl/worksheets/w{self._count}.xml", cutter.sheet(rows))
+        self._count += 1
+        self._spans.append(_span(rows, cutter.p))
+
+    def windows(self) -> Iterator[tuple[int, list[list[Any]]]]:
+        """(Excel row number of its first row, its rows from column A) per small sheet,
+        in order; rows between are there, empty. NotWindowed when a window cannot stand
+        for its rows. calamine lays out the next small sheet (without the GIL) while the
+        caller works on this one: at most two are held at once."""
+        import queue
+        import threading
+
+        if self._merged or self.extent is None:
+            raise NotWindowed(self.name)
+        book = self._open()
+        ready: queue.Queue[tuple[int, Any, BaseException | None]] = queue.Queue(maxsize=1)
+        stop = threading.Event()
+
+        def load() -> None:
+            for i in range(self._count):
+                if stop.is_set():
+                    return
+                cells = self._cells(i)
+                BUDGET.take(cells)
+                try:
+                    ready.put((cells, self._load(book, i), None))
+                except BaseException as exc:  # given to the reader, in its turn
+                    BUDGET.give(cells)
+                    ready.put((0, None, exc))
+                    return
+
+        loader = threading.Thread(target=load, name="inq-windows", daemon=True)
+        loader.start()
+        try:
+            for _i in range(self._count):
+                cells, sheet, error = ready.get()
+                if error is not None:
+                    raise error
+                try:
+                    rows, start = self._rows(sheet)
+                finally:
+                    BUDGET.give(cells)
+                    del sheet
+                if rows:
+                    yield start, rows
+        finally:
+            stop.set()
+            while loader.is_alive():  # (let a loader blocked on a full queue finish)
+                try:
+                    cells, _sheet, _error = ready.get(timeout=0.05)
+                    BUDGET.give(cells)
+                except queue.Empty:
+                    pass
+            loader.join()
+
+    def _cells(self, i: int) -> int:
+        """What small sheet i lays out at most (for the reading budget)."""
+        assert self.extent is not None
+        span = self._spans[i]
+        whole = self.extent.cells
+        return whole if span is None else min(whole, span * self.extent.cols)
+
+    def _load(self, book: Any, i: int) -> Any:
+        from inquiry_cli.workbook.native import guard
+
+        with guard(f"{self.src.path.name}: sheet {self.name!r}"):
+            return book.get_sheet_by_name(f"w{i}")
+
+    def _rows(self, sheet: Any) -> tuple[list[list[Any]], int]:
+        """A small sheet's rows from column A, and the Excel row number of the first."""
+        from inquiry_cli.workbook.native import guard
+
+        with guard(f"{self.src.path.name}: sheet {self.name!r}"):
+            rows = sheet.to_python(skip_empty_area=True) if sheet.height else []
+            start = sheet.start
+        if not rows or start is None:
+            return [], 0
+        first, col = start
+        if col:  # (the window's cells all start right of column A)
+            pad = [""] * col
+            rows = [pad + row for row in rows]
+        return rows, first + 1
+
+    def _open(self) -> Any:
+        from python_calamine import CalamineWorkbook
+
+        from inquiry_cli.workbook.native import guard
+
+        if self._book is not None:
+            return self._book
+        self._fh.flush()
+        with guard(f"{self.src.path.name}: the workbook"):
+            if self._path is None:
+                self._book = CalamineWorkbook.from_filelike(io.BytesIO(self._fh.getvalue()))  # type: ignore[attr-defined]
+            else:
+                self._book = CalamineWorkbook.from_path(self._path)
+        if os.name == "posix":  # calamine holds it open: the name can go now
+            self._unlink()
+        return self._book
+
+    def _unlink(self) -> None:
+        if self._path is not None:
+            with suppress(OSError):
+                os.unlink(self._path)
+            self._path = None
+
+    def close(self) -> None:
+        if self._book is not None:
+            with suppress(Exception):
+                self._book.close()
+            self._book = None
+        with suppress(Exception):
+            self._fh.close()
+        self._unlink()
+
+    def __enter__(self) -> WindowedCopy:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

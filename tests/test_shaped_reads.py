@@ -1,0 +1,265 @@
+"""`due` reads the long logs a window at a time and keeps only what it needs: the list it
+prints is the one a whole read gives, on logs laid out every way people keep them."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import json
+import random
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from inquiry_cli.cli import reads
+from inquiry_cli.contract import needs
+from inquiry_cli.workbook import read, shaping, windowed
+
+GRADES = "AABBBCCD"
+
+
+def _people(n: int, rng: random.Random) -> list[dict]:
+    return [
+        {
+            "id": f"B{i:03d}",
+            "name": f"Buyer{i} Person",
+            "company": f"Firm {i} Trading",
+            "email": f"buyer{i}@firm{i}.example",
+            "country": rng.choice(["Germany", "United States", "Saudi Arabia", "Brazil", "德国"]),
+            "grade": GRADES[i % len(GRADES)],
+        }
+        for i in range(n)
+    ]
+
+
+def _when(rng: random.Random) -> dt.datetime:
+    # minutes on a few days only: many ties, on the same buyer too
+    day = dt.datetime(2026, 10, 1) + dt.timedelta(days=rng.randrange(0, 55))
+    return day + dt.timedelta(hours=rng.choice([9, 10, 15]), minutes=rng.choice([0, 30]))
+
+
+def _workbook(
+    path: Path,
+    *,
+    chinese: bool = False,
+    text_dates: bool = False,
+    total_row: bool = False,
+    offset: int = 0,
+    contacts: int = 600,
+    seed: str = "shaped",
+) -> Path:
+    """A buyer list, an inquiry log and a contact log of `contacts` rows, as people keep
+    them: English or 中文 headers (a title row, a 序号, a first empty column), real or
+    typed dates, ties, rows naming the buyer by name only, a 合计 and a footer."""
+    rng = random.Random(seed)
+    people = _people(40, rng)
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    pad = [None] * offset
+
+    def put(ws, cells: list) -> None:
+        ws.append([*pad, *cells])
+
+    buyers = wb.create_sheet("客户" if chinese else "Buyers")
+    head = (
+        ["客户编号", "姓名", "公司", "邮箱", "国家", "等级"]
+        if chinese
+        else ["Buyer ID", "Name", "Company", "Email", "Country", "Grade"]
+    )
+    put(buyers, head)
+    for p in people:
+        put(buyers, [p["id"], p["name"], p["company"], p["email"], p["country"], p["grade"]])
+
+    inquiries = wb.create_sheet("询盘" if chinese else "Inquiries")
+    put(inquiries, (
+            ["询盘编号", "日期", "客户编号", "邮箱", "产品", "留言", "状态", "已回复", "报价单号"]
+            if chinese
+            else ["Inquiry ID", "Received", "Buyer ID", "Email", "Product", "Message", "Status",
+                  "Replied", "Quote No."]
+        )
+    )  # fmt: skip
+    for i in range(150):
+        p = rng.choice(people)
+        got = _when(rng)
+        status = rng.choice(["open", "open", "quoted", "won", "lost", ""])
+        replied = got + dt.timedelta(hours=3) if rng.random() < 0.6 else None
+        put(
+            inquiries,
+            [
+                f"Q{i:04d}",
+                got,
+                p["id"] if rng.random() < 0.7 else None,
+                p["email"],
+                rng.choice(["LED panel", "Solar lamp", "Cable"]),
+                "Please quote " * rng.randrange(2, 30),
+                status,
+                replied,
+                f"QT-{i}" if status in ("quoted", "won", "lost") else None,
+            ],
+        )
+
+    log = wb.create_sheet("联系记录" if chinese else "Contacts")
+    if chinese:
+        put(log, ["客户联系记录 2026"])  # a title row above the header
+        put(log, ["序号", "日期", "客户编号", "邮箱", "客户", "方式", "方向", "内容", "下一步"])
+    else:
+        put(log, ["Date", "Buyer ID", "Email", "Client", "Channel", "Direction", "Summary",
+               "Next step"]
+        )  # fmt: skip
+    for i in range(contacts):
+        p = rng.choice(people[:30])  # (the last ten buyers are never contacted)
+        at: object = _when(rng)
+        if text_dates and rng.random() < 0.2:
+            at = f"{at:%Y/%m/%d}" if rng.random() < 0.5 else f"{at:%d/%m/%Y}"
+        if rng.random() < 0.03:
+            at = None  # a row without a date
+        how = rng.random()
+        who = [p["id"], p["email"], None]
+        if how < 0.15:
+            who = [None, None, p["name"]]  # named only: linked by the name
+        elif how < 0.3:
+            who = [None, p["email"].upper(), None]
+        row = [
+            at,
+            *who,
+            rng.choice(["email", "WhatsApp", "tel"]),
+            rng.choice(["in", "out", "out", "Incoming", "收到"]),
+            f"talked {i}",
+            rng.choice([None, "send catalogue", "call back"]),
+        ]
+        put(log, ([i + 1] if chinese else []) + row)
+        if i == contacts // 2:  # two contacts at the very same minute: the later row wins
+            for p in people[:5]:
+                for said in ("the first of two", "the second of two"):
+                    same = [dt.datetime(2026, 11, 26, 16, 0), p["id"], p["email"], None]
+                    put(log, ([None] if chinese else []) + same + ["tel", "out", said, None])
+    if total_row:
+        put(log, (["合计"] if chinese else ["Total"]) + [None, None, f"=COUNTA(C3:C{contacts})"])
+        put(log, ["制表人：张三"])
+    wb.save(path)
+    return path
+
+
+def _whole(monkeypatch) -> None:
+    """The due read as it was: every sheet whole."""
+    monkeypatch.setattr(reads, "DUE", dataclasses.replace(reads.DUE, kept=()))
+
+
+def _due(inq, path: Path, *args: str) -> str:
+    result = inq("-w", str(path), "due", "week", *args)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.fixture
+def small_windows(monkeypatch):
+    """Windows of a few rows, and a short held-back tail: every cut is exercised."""
+    monkeypatch.setattr(windowed, "WINDOW", 3000)
+    monkeypatch.setattr(shaping, "_TAIL", 7)
+
+
+LAYOUTS = {
+    "plain": {},
+    "中文, title row, 序号, column B on": {"chinese": True, "offset": 1},
+    "typed dates": {"text_dates": True},
+    "sum row and footer": {"chinese": True, "total_row": True},
+    "english sum row": {"total_row": True, "text_dates": True},
+}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_due_lists_what_a_whole_read_lists(inq, tmp_path, monkeypatch, small_windows, layout):
+    path = _workbook(tmp_path / "wb.xlsx", **LAYOUTS[layout])
+    shaped_json, shaped_table = _due(inq, path, "--json"), _due(inq, path, "--all")
+    _whole(monkeypatch)
+    assert json.loads(shaped_json) == json.loads(_due(inq, path, "--json"))
+    assert shaped_table == _due(inq, path, "--all")
+    items = json.loads(shaped_json)
+    assert len(items) > 20
+    assert any(i["last_summary"] for i in items)  # the latest contacts are read whole
+    assert "the second of two" in shaped_json and "the first of two" not in shaped_json
+
+
+def test_the_log_is_kept_small(tmp_path, small_windows):
+    path = _workbook(tmp_path / "wb.xlsx", contacts=2000)
+    book = read.load(path, reads.DUE.sheets, kept=needs.DUE_ROWS)
+    contacts, inquiries = book.table("contacts"), book.table("inquiries")
+    assert contacts.partial and inquiries.partial
+    # 30 buyers named three ways, five directions: far fewer rows than 2,000
+    assert len(contacts) < 700
+    messages = inquiries.columns.get("message")
+    assert messages is not None
+    assert {row[messages] for row in inquiries.rows[40:-40]} == {shaping.ELIDED}
+    assert len(inquiries) == 150  # every inquiry is there, only its message let go
+
+
+def _rewrite_sheet(path: Path, edit, part: str = "xl/worksheets/sheet3.xml") -> None:
+    """The workbook with one sheet's XML (openpyxl's third: the contact log) changed by
+    edit(xml), as another writer might have saved it."""
+    with zipfile.ZipFile(path) as z:
+        items = [(i, z.read(i)) for i in z.infolist()]
+    assert part in {i.filename for i, _data in items}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in items:
+            out.writestr(info, edit(data) if info.filename == part else data)
+    path.write_bytes(buf.getvalue())
+
+
+def test_rows_and_cells_without_their_numbers(inq, tmp_path, monkeypatch, small_windows):
+    """A writer that leaves out r= (calamine numbers such rows after the one before):
+    a window never starts at such a row, so the rows keep their places."""
+    path = _workbook(tmp_path / "wb.xlsx")
+
+    def unnumbered(xml: bytes) -> bytes:
+        # every other row and every cell without its reference
+        xml = re.sub(rb'<c r="[A-Z]+\d+"', b"<c", xml)
+        return re.sub(rb'<row r="(\d*[13579])"', b"<row", xml)
+
+    _rewrite_sheet(path, unnumbered)
+    shaped = _due(inq, path, "--json")
+    _whole(monkeypatch)
+    assert json.loads(shaped) == json.loads(_due(inq, path, "--json"))
+
+
+def test_no_row_numbers_at_all_reads_as_one_window(inq, tmp_path, monkeypatch, small_windows):
+    path = _workbook(tmp_path / "wb.xlsx")
+    _rewrite_sheet(path, lambda xml: re.sub(rb'<(row|c) r="[A-Z]*\d+"', rb"<\1", xml))
+    shaped = _due(inq, path, "--json")
+    _whole(monkeypatch)
+    assert json.loads(shaped) == json.loads(_due(inq, path, "--json"))
+
+
+def test_merged_cells_in_the_log_read_it_whole(inq, tmp_path, monkeypatch, small_windows):
+    """A Buyer ID merged down over a buyer's rows gives it to each: only the whole sheet
+    can fill them, so that sheet is read whole."""
+    path = _workbook(tmp_path / "wb.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Contacts"]
+    for top in (5, 40, 100, 300):
+        ws.cell(top + 1, 2).value = None
+        ws.cell(top + 2, 2).value = None
+        ws.cell(top + 1, 3).value = None
+        ws.cell(top + 2, 3).value = None
+        ws.cell(top + 1, 4).value = None
+        ws.cell(top + 2, 4).value = None
+        ws.merge_cells(start_row=top, start_column=2, end_row=top + 2, end_column=2)
+    wb.save(path)
+    shaped = _due(inq, path, "--json")
+    _whole(monkeypatch)
+    assert json.loads(shaped) == json.loads(_due(inq, path, "--json"))
+
+
+def test_a_damaged_log_is_one_line(inq, tmp_path):
+    path = _workbook(tmp_path / "wb.xlsx")
+    _rewrite_sheet(path, lambda xml: xml[: len(xml) // 2])
+    before = path.read_bytes()
+    result = inq("-w", str(path), "due")
+    assert result.exit_code != 0
+    assert "Contacts" in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert path.read_bytes() == before
