@@ -320,3 +320,23 @@ def test_an_80_column_terminal_still_shows_who(inq, monkeypatch):
         console.cache_clear()
     assert "Ahmed Al Zaabi" in out and "Chris Clark" in out
     assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_a_long_json_list_is_written_as_one_list(capsys):
+    """print_json_items writes a list a few thousand items at a time: the text is the one
+    print_json writes of the whole list (separators, escapes, dates)."""
+    import datetime as dt
+
+    from inquiry_cli.output.json_output import print_json, print_json_items
+
+    items = [
+        {"n": i, "at": dt.datetime(2026, 11, 27, 10, i % 60, i % 2), "who": f"Mü\u202e{i}\x7f"}
+        for i in range(4500)
+    ]
+    print_json(items)
+    whole = capsys.readouterr().out
+    print_json_items(iter(items), chunk=1000)
+    assert capsys.readouterr().out == whole
+    print_json_items(iter([]))
+    assert capsys.readouterr().out == "[]\n"
+    assert "\\u202e" in whole and "\\u007f" in whole and '"2026-11-27T10:01:01"' in whole

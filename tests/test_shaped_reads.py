@@ -159,6 +159,7 @@ def _due(inq, path: Path, *args: str) -> str:
 def small_windows(monkeypatch):
     """Windows of a few rows, and a short held-back tail: every cut is exercised."""
     monkeypatch.setattr(windowed, "WINDOW", 3000)
+    monkeypatch.setattr(windowed, "WINDOWED_FROM", 0)
     monkeypatch.setattr(shaping, "_TAIL", 7)
 
 
@@ -254,7 +255,15 @@ def test_merged_cells_in_the_log_read_it_whole(inq, tmp_path, monkeypatch, small
     assert json.loads(shaped) == json.loads(_due(inq, path, "--json"))
 
 
-def test_a_damaged_log_is_one_line(inq, tmp_path):
+def test_a_short_log_is_read_whole(tmp_path):
+    """Under WINDOWED_FROM of XML the windows would cost more time than they save memory."""
+    path = _workbook(tmp_path / "wb.xlsx")
+    book = read.load(path, reads.DUE.sheets, kept=needs.DUE_ROWS)
+    assert not book.table("contacts").partial
+    assert len(book.table("contacts")) == 600 + 10
+
+
+def test_a_damaged_log_is_one_line(inq, tmp_path, small_windows):
     path = _workbook(tmp_path / "wb.xlsx")
     _rewrite_sheet(path, lambda xml: xml[: len(xml) // 2])
     before = path.read_bytes()

@@ -67,9 +67,9 @@ def due(
 
         files.write(ics, ics_bytes(items, st.now), workbook=st.workbook, force=force)
     if as_json:
-        from inquiry_cli.output.json_output import print_json
+        from inquiry_cli.output.json_output import print_json_items
 
-        print_json([service.item_json(i) for i in items])
+        print_json_items(map(service.item_json, items))
         return
     _print(service.page_of(items, size), st.now, when, last_day)
     echo(f"Wrote {len(items)} events to {ics}", err=True)

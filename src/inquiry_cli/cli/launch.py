@@ -16,6 +16,7 @@ def main() -> None:
     gc.set_threshold(500_000, 20, 10)
     command: str | None = None
     if sys.argv[1:] not in ([], ["--help"], ["-h"]):  # (the app's help reads nothing)
+        _few_arenas()
         from inquiry_cli.output import progress
 
         progress.mark_start()  # (a bar shows once the run has taken a second)
@@ -37,6 +38,18 @@ def main() -> None:
     except SystemExit as exc:
         code = exc.code
     leave(code)
+
+
+def _few_arenas() -> None:
+    """At most two malloc arenas (glibc): the reading threads each free what calamine laid
+    out, and with an arena per thread that memory stays the process's (a 50k `due` peaks
+    90 MB lower, as fast)."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").mallopt(-8, 2)  # M_ARENA_MAX
 
 
 def leave(code: object) -> None:

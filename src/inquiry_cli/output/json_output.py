@@ -6,11 +6,24 @@ import datetime as dt
 import json
 import os
 import sys
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+# A due list names the same days and minutes thousands of times: each is written once.
+_ISO: dict[dt.datetime, str] = {}
+
 
 def _default(value: Any) -> Any:
+    if value.__class__ is dt.datetime:
+        text = _ISO.get(value)
+        if text is None:
+            if len(_ISO) > 100_000:
+                _ISO.clear()
+            text = _ISO[value] = value.isoformat(
+                timespec="minutes" if not value.second else "seconds"
+            )
+        return text
     if isinstance(value, dt.datetime):
         return value.isoformat(timespec="minutes" if not value.second else "seconds")
     if isinstance(value, dt.date):
@@ -27,6 +40,28 @@ def dumps_json(data: Any, indent: int | None = 2) -> str:
     from inquiry_cli.output.terminal import json_safe
 
     return json_safe(json.dumps(data, ensure_ascii=False, indent=indent, default=_default))
+
+
+def print_json_items(items: Iterable[Any], chunk: int = 2000) -> None:
+    """print_json of a list made as it is written: the same text, without the whole list
+    and its whole JSON in memory at once (a due list of 40,000 items)."""
+    if sys.stdout.isatty():
+        print_json(list(items))
+        return
+    write = sys.stdout.write
+    write("[")
+    first = True
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == chunk:
+            write(("" if first else ", ") + dumps_json(batch, None)[1:-1])
+            first = False
+            batch.clear()
+    if batch:
+        write(("" if first else ", ") + dumps_json(batch, None)[1:-1])
+    write("]\n")
+    sys.stdout.flush()
 
 
 def print_json(data: Any) -> None:

@@ -34,6 +34,8 @@ def visible(text: str) -> str:
 
 def json_safe(text: str) -> str:
     """JSON text with DEL, C1 and bidi controls as \\u escapes (json.dumps escapes C0 only)."""
+    if text.isascii() and "\x7f" not in text:  # (isascii is one flag of the string)
+        return text
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 

@@ -174,7 +174,8 @@ def load(
                 table.prewarm(convert.values.get(spec.key, ()), convert.keys.get(spec.key, ()))
             return table
 
-        shaping = _kept_sheets(kept, found, head_only, infos)
+        sizes = {n: src.by_name[p].file_size for n, p in parts.items() if p in src.by_name}
+        shaping = _kept_sheets(kept, found, head_only, infos, sizes)
         built = _read_sheets(
             src, parts, date1904, full, heads, build, {n: build_kept for n in shaping}
         )
@@ -247,10 +248,13 @@ def _kept_sheets(
     found: dict[str, str],
     head_only: set[str],
     infos: dict[str, SheetInfo],
+    sizes: dict[str, int],
 ) -> dict[str, needs.Kept]:
     """{sheet name: what to keep of it} for the sheets read whole that may be read a
-    window at a time: a sheet no other contract sheet is read from, without Excel Tables
-    (whose own range says where the header is)."""
+    window at a time: a long one (WINDOWED_FROM) no other contract sheet is read from,
+    without Excel Tables (whose own range says where the header is)."""
+    from inquiry_cli.workbook.windowed import WINDOWED_FROM
+
     out: dict[str, needs.Kept] = {}
     names = list(found.values())
     for k in kept:
@@ -259,7 +263,8 @@ def _kept_sheets(
             continue
         if name == found.get("buyers") or infos[name].list_objects:
             continue
-        out[name] = k
+        if sizes.get(name, 0) >= WINDOWED_FROM:
+            out[name] = k
     return out
 
 

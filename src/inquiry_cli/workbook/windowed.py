@@ -32,6 +32,9 @@ from inquiry_cli.workbook.sheetxml import starts_element
 from inquiry_cli.workbook.tempfiles import temp_file
 
 WINDOW = 4 << 20  # bytes of rows per small sheet: ~15,000 rows of a contact log
+# Sheets of less XML are read whole: there the windows cost more time than their memory
+# is worth (a 100,000-row contact log is 28 MB and reads 0.3 s faster whole).
+WINDOWED_FROM = 32 << 20
 _ROW_NUMBER = re.compile(rb'<(?:[\w.-]+:)?row\b[^>]*?\sr\s*=\s*"(\d+)"')
 
 
