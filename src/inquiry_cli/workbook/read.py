@@ -459,9 +459,12 @@ def _whole_sheets(
         for name, _part in readable:
             assert copy is not None
             out[name] = build(name, _rows(src, name, copy.rows))
+        if copy is not None:  # (calamine's copy of the shared strings goes at once)
+            copy.close()
         for name, window in cut.items():
             try:
                 out[name] = _rows(src, name, partial(_windowed, windowed[name], window))
+                window.close()
             except NotWindowed:
                 window.close()
                 with Repack(src, date1904, [(name, parts[name])]) as whole:
