@@ -213,9 +213,9 @@ def test_a_damaged_index_is_ignored_and_rebuilt(inq, contract_workbook, damage):
         file.write_bytes(data[:-40] + bytes([data[-40] ^ 0xFF]) + data[-39:])
     assert lookup(inq, path, "Gulf Lights") == expected
     cache = Path(os.environ["INQ_CACHE"])
-    from inquiry_cli.cli.lookup_index import _version
+    from inquiry_cli.cli.lookup_index import code_version
 
-    assert index.open_index(cache, path, _version()) is not None  # built again
+    assert index.open_index(cache, path, code_version()) is not None  # built again
 
 
 def test_another_version_or_a_missing_cache_folder_reads_the_workbook(
@@ -272,7 +272,7 @@ def test_a_change_hidden_from_the_file_times_is_caught_by_the_content_hash(
 ):
     """A save within the same timestamp tick as the build, same size: the identity cannot
     tell, so an index built that close to the file's last change checks its hash too."""
-    from inquiry_cli.cli.lookup_index import _version
+    from inquiry_cli.cli.lookup_index import code_version
 
     path, cache = contract_workbook, Path(os.environ["INQ_CACHE"])
     lookup(inq, path, "B0001")
@@ -281,7 +281,7 @@ def test_a_change_hidden_from_the_file_times_is_caught_by_the_content_hash(
     data[-30] ^= 0x01  # (a byte of the zip's end record: the same size, other content)
     path.write_bytes(bytes(data))
     monkeypatch.setattr(index, "identity", lambda _path: recorded)
-    assert index.open_index(cache, path, _version()) is None
+    assert index.open_index(cache, path, code_version()) is None
 
 
 def test_the_launcher_reads_nothing_early_for_a_lookup_the_index_answers(inq, contract_workbook):

@@ -23,7 +23,7 @@ def _mode() -> str:
 
 
 @functools.cache
-def _version() -> str:
+def code_version() -> str:
     """inq's version, the index format, and a fingerprint of the code that reads the
     cells into what the index holds: inq's files (their sizes and times: an edited
     checkout between two releases), Python (its Unicode tables normalise names),
@@ -64,7 +64,7 @@ def fresh(path: Path) -> Any:
     from inquiry_cli.config import cache_dir
     from inquiry_cli.workbook import index
 
-    found = index.open_index(cache_dir(), path, _version())
+    found = index.open_index(cache_dir(), path, code_version())
     if found is not None:
         _opened[os.path.realpath(path)] = found
     return found
@@ -181,7 +181,7 @@ def build(path: Path) -> bool:
     cache = cache_dir()
     try:
         with index.building(cache, path) as alone:
-            if not alone or index.open_index(cache, path, _version()) is not None:
+            if not alone or index.open_index(cache, path, code_version()) is not None:
                 return False  # another process builds it, or built it already
             started = time.time()
             before = index.identity(path)
@@ -224,7 +224,7 @@ def build(path: Path) -> bool:
             # needs no phonenumbers. About 2 s of a 50,000-buyer build.
             links = (whatsapp_link(b.phone, b.country) for b in records)
             pieces = index.encode(
-                _version(), before, stamp.sha256, sections,
+                code_version(), before, stamp.sha256, sections,
                 {"buyers": records, "history": histories, "whatsapp": links}, started,
             )  # fmt: skip
             files.replace_own(index.index_file(cache, path), pieces)

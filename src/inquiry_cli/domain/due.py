@@ -12,6 +12,7 @@ Urgency is lateness × grade weight, in the spirit of taskwarrior's urgency.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -149,13 +150,13 @@ class Page:
 
 def due_list(book: Workbook, now: dt.datetime, when: str = "today") -> list[Item]:
     """Every reply and follow-up due by the horizon, most urgent first."""
-    return [e.build() for e in _ranked(book, now, when)]
+    return rank(book, now, when).items(now)
 
 
 def due_page(book: Workbook, now: dt.datetime, when: str, limit: int | None) -> Page:
     """The first `limit` items of due_list (all with None), and counts of the whole list:
     only the items shown are worked out in full (the channel, the words, local time)."""
-    return _page(_ranked(book, now, when), limit)
+    return rank(book, now, when).page(now, limit)
 
 
 def page_of(items: list[Item], limit: int | None) -> Page:
@@ -191,7 +192,103 @@ def _built(item: Item) -> _Entry:
     return _Entry(key, item.kind, item.late, lambda: item, item.warning)
 
 
-def _ranked(book: Workbook, now: dt.datetime, when: str) -> list[_Entry]:
+def _key(entry: _Entry) -> tuple[float, dt.datetime, int]:
+    return entry.key
+
+
+@dataclass(slots=True)
+class Owed:
+    """A reply owed: the inquiry, its buyer (None: a sender not in Buyers) and the
+    buyer's last contact. Worked out against the clock of each run."""
+
+    inquiry: model.Inquiry
+    buyer: model.Buyer | None
+    contact: model.Contact | None
+
+
+@dataclass
+class Ranking:
+    """Every item due by the horizon, in two parts. The replies owed run by the hour and
+    are worked out each run; the rest (follow-ups, samples, quotes: thousands on a long
+    neglected list) depend on the day alone, are ranked from their date and grade, and
+    are worked out when asked. The second part is what a digest keeps (Digest)."""
+
+    settings: Settings
+    owed: list[Owed]
+    others: list[_Entry]  # most urgent first
+    day: dt.date  # the day they were ranked on
+    last_day: dt.date
+    overdue_only: bool
+
+    def entries(self, now: dt.datetime) -> list[_Entry]:
+        """All of them, most urgent first: the replies ranked at `now` among the rest."""
+        replies: list[_Entry] = []
+        for owed in self.owed:
+            item = _reply_item(owed.inquiry, owed.buyer, now, self.settings, owed.contact)
+            if item.late or not self.overdue_only:
+                replies.append(_built(item))
+        replies.sort(key=_key)
+        # (as one stable sort of replies then the rest: on a tie the reply comes first)
+        return list(heapq.merge(replies, self.others, key=_key))
+
+    def items(self, now: dt.datetime) -> list[Item]:
+        return [e.build() for e in self.entries(now)]
+
+    def page(self, now: dt.datetime, limit: int | None) -> Page:
+        return _page(self.entries(now), limit)
+
+    def digest(self) -> Digest:
+        """What a later run of the same day needs to rank and show the same list."""
+        return Digest(
+            settings=self.settings,
+            owed=self.owed,
+            keys=[e.key for e in self.others],
+            kinds=[e.kind for e in self.others],
+            late=[e.late for e in self.others],
+            day=self.day,
+            last_day=self.last_day,
+            overdue_only=self.overdue_only,
+        )
+
+
+@dataclass
+class Digest:
+    """A Ranking without its records: plain values a cache file can keep, and the items
+    of `others`, in their order, kept beside them (item_at gives item i back)."""
+
+    settings: Settings
+    owed: list[Owed]
+    keys: list[tuple[float, dt.datetime, int]]
+    kinds: list[str]
+    late: list[bool]
+    day: dt.date
+    last_day: dt.date
+    overdue_only: bool
+
+    def answers(self, now: dt.datetime, when: str) -> bool:
+        """Whether this digest is of the list `due WHEN` asks for at `now`."""
+        return (now.date(), *horizon(when, now)) == (self.day, self.last_day, self.overdue_only)
+
+    def ranking(self, item_at: Callable[[int], Item], now: dt.datetime) -> Ranking:
+        """The Ranking again; item i is fetched when shown, its local time worked out at
+        `now` (the one part of it that runs by the minute)."""
+        if not len(self.keys) == len(self.kinds) == len(self.late):
+            raise ValueError("a digest whose parts disagree")
+        s = self.settings
+
+        def build(i: int) -> Item:
+            item = item_at(i)
+            if not isinstance(item, Item) or item.kind != self.kinds[i]:
+                raise ValueError("a digest whose items are not its list")
+            item.local = local_time(item.buyer, now, s) if item.buyer is not None else None
+            return item
+
+        rows = zip(self.keys, self.kinds, self.late, strict=True)
+        others = [_Entry(k, kd, late, partial(build, i)) for i, (k, kd, late) in enumerate(rows)]
+        return Ranking(s, self.owed, others, self.day, self.last_day, self.overdue_only)
+
+
+def rank(book: Workbook, now: dt.datetime, when: str) -> Ranking:
     """Every item due by the horizon, most urgent first; follow-ups (thousands, on a long
     neglected list) ranked from their date and grade alone, worked out when asked."""
     last_day, overdue_only = horizon(when, now)
@@ -208,6 +305,7 @@ def _ranked(book: Workbook, now: dt.datetime, when: str) -> list[_Entry]:
     linking.last_inquiries(book, heard_from)
 
     entries: list[_Entry] = []
+    owed_replies: list[Owed] = []
     by_key: dict[str, model.Buyer] = {}
     for b in buyers:
         for k in (b.buyer_id, b.email):
@@ -224,9 +322,12 @@ def _ranked(book: Workbook, now: dt.datetime, when: str) -> list[_Entry]:
             strays.append(inq)
         if owed and inq.received is not None:
             # A reply is owed from the moment the inquiry arrives, whatever the horizon.
-            item = _reply_item(inq, buyer, now, s, last_contacts)
-            if item.late or not overdue_only:
-                entries.append(_built(item))
+            contact = None
+            if buyer is not None:
+                contact = last_contacts.get(buyer.buyer_id or "") or last_contacts.get(
+                    buyer.email or ""
+                )
+            owed_replies.append(Owed(inq, buyer, contact))
     today = now.date()
     # "No contact on record" only where the workbook keeps contacts (a Last contact column
     # or a contact log): without either, due is blind (inq check says so), not due for all.
@@ -273,8 +374,8 @@ def _ranked(book: Workbook, now: dt.datetime, when: str) -> list[_Entry]:
     entries += map(_built, items)
     if overdue_only:
         entries = [e for e in entries if e.late]
-    entries.sort(key=lambda e: e.key)
-    return entries
+    entries.sort(key=_key)
+    return Ranking(s, owed_replies, entries, today, last_day, overdue_only)
 
 
 def _later(a: dt.datetime | None, b: dt.datetime | None) -> dt.datetime | None:
@@ -329,7 +430,7 @@ def when_text(at: dt.datetime, now: dt.datetime) -> str:
     return f"{at:%Y-%m-%d %H:%M}"
 
 
-def _reply_item(inq, buyer, now, s: Settings, last_contacts) -> Item:
+def _reply_item(inq, buyer, now, s: Settings, contact) -> Item:
     """A reply owed, on the routine's clock: aim for 2 h, at the latest 24 h (fax 12 h)."""
     fax = channel_of(inq.channel) == "fax"
     limit = s.fax_reply_hours if fax else s.reply_limit_hours
@@ -365,9 +466,6 @@ def _reply_item(inq, buyer, now, s: Settings, last_contacts) -> Item:
             f"({s.reply_target_hours:g} h), at the latest {when_text(deadline, now)} ({hours})"
         )
     urgency = 100 + waited.total_seconds() / 3600 * (2 if fax else 1) + (50 if late else 0)
-    contact = None
-    if buyer is not None:
-        contact = last_contacts.get(buyer.buyer_id or "") or last_contacts.get(buyer.email or "")
     stand_in = buyer or model.Buyer(row=0, email=inq.email)
     window, warning = _alibaba_window(inq, now, s)
     return Item(

@@ -17,6 +17,11 @@ buyers each (zlib's checksum guards them), read only for the buyers a lookup sho
 was the other choice: its rows cost a Python object each on the way out, and the fuzzy
 name match needs every name anyway, which one marshal'd list gives fastest.
 
+The due digest (cli/due_digest.py) is a file of the same form in <cache>/due/, one per
+workbook and list asked for (the day, the horizon): a due list's ranked items, so that
+`due` run again the same day on the same workbook ranks the replies owed at the new hour
+and shows the rest from the file.
+
 Trusted only when the identity is what was recorded (ctime too: setting mtime back
 after a save moves ctime), inq's version and the format are this one's, and every
 check passes; anything else, any error, and the caller reads the workbook. Never used
@@ -42,10 +47,12 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 FORMAT = 3  # 2: each buyer's WhatsApp link; 3: the email column as one text too
+LOOKUP, DUE = "index", "due"  # the kinds of file, each in its own folder
+FORMATS = {LOOKUP: FORMAT, DUE: 1}
 MAGIC = b"INQLKIX\x01"
 SUFFIX = ".idx"
 CHUNK = 32  # records per zlib'd pickle: compresses well, one chunk unpickles in a ms or two
-MAX_KEPT = 20  # workbooks whose index is kept; the least recently used go first
+MAX_KEPT = 20  # files of a kind kept (workbooks, due lists); the least recently used go first
 RACY_SECONDS = 2.0  # a file written this close to the build may change within its mtime tick
 _STALE_TEMP = 3600.0  # a temporary file older than this was left by a crashed build
 _HEAD = struct.Struct("<8sII")
@@ -60,13 +67,15 @@ class BadIndex(Exception):
     """The index file is not one this inq wrote for this file as it is: not to be used."""
 
 
-def folder_of(cache: Path) -> Path:
-    return cache / "index"
+def folder_of(cache: Path, kind: str = LOOKUP) -> Path:
+    return cache / kind
 
 
-def index_file(cache: Path, workbook: Path) -> Path:
+def index_file(cache: Path, workbook: Path, kind: str = LOOKUP, variant: str = "") -> Path:
+    """The file of this kind for this workbook (and variant: which due list)."""
     real = os.path.realpath(workbook)
-    return folder_of(cache) / (hashlib.sha256(os.fsencode(real)).hexdigest() + SUFFIX)
+    name = hashlib.sha256(os.fsencode(real)).hexdigest() + (f"-{variant}" if variant else "")
+    return folder_of(cache, kind) / (name + SUFFIX)
 
 
 def identity(path: Path) -> Identity:
@@ -81,6 +90,11 @@ _ALLOWED = {
     "datetime": {"datetime", "date", "time", "timedelta", "timezone"},
     "decimal": {"Decimal"},
     "builtins": {"set", "frozenset", "bool"},
+    # a due digest's items
+    "inquiry_cli.domain.due": {"Item", "LocalTime", "Owed"},
+    "inquiry_cli.domain.channels": {"Channel"},
+    "inquiry_cli.domain.chases": {"Silence"},
+    "inquiry_cli.domain.settings": {"Settings"},
 }
 
 
@@ -171,16 +185,18 @@ class Index:
         self.close()
 
 
-def open_index(cache: Path, workbook: Path, version: str) -> Index | None:
-    """The index of this workbook as it is now, or None (missing, stale, damaged: any
-    doubt). Never raises."""
+def open_index(
+    cache: Path, workbook: Path, version: str, kind: str = LOOKUP, variant: str = ""
+) -> Index | None:
+    """The index (of `kind`) of this workbook as it is now, or None (missing, stale,
+    damaged: any doubt). Never raises."""
     try:
-        return _open(index_file(cache, workbook), workbook, version)
+        return _open(index_file(cache, workbook, kind, variant), workbook, version, kind)
     except Exception:
         return None
 
 
-def _open(path: Path, workbook: Path, version: str) -> Index:
+def _open(path: Path, workbook: Path, version: str, kind: str = LOOKUP) -> Index:
     fh = open(path, "rb")  # noqa: SIM115 (the Index holds it open, and closes it)
     try:
         head = fh.read(_HEAD.size)
@@ -195,7 +211,9 @@ def _open(path: Path, workbook: Path, version: str) -> Index:
         header = marshal.loads(raw)
         if not isinstance(header, dict):
             raise BadIndex("damaged header")
-        if header.get("format") != FORMAT or header.get("version") != version:
+        if header.get("format") != FORMATS[kind] or header.get("kind", LOOKUP) != kind:
+            raise BadIndex("another kind of index")
+        if header.get("version") != version:
             raise BadIndex("another inq's index")
         if tuple(header.get("identity", ())) != identity(workbook):
             raise BadIndex("the workbook changed")
@@ -227,6 +245,7 @@ def encode(
     sections: dict[str, Any],
     records: dict[str, Iterable[Any]],
     started: float,
+    kind: str = LOOKUP,
 ) -> list[bytes | bytearray]:
     """The index file of a workbook as it was at `built_from` (hash `sha256`), in pieces
     to write in order: `sections` marshal'd where they can be (pickled where they hold
@@ -236,10 +255,10 @@ def encode(
     table: dict[str, list[Any]] = {}
     for name, value in sections.items():
         try:
-            raw, kind = marshal.dumps(value), "m"
+            raw, how = marshal.dumps(value), "m"
         except ValueError:  # dates and the like
-            raw, kind = pickle.dumps(value, protocol=5), "p"
-        table[name] = [len(body), len(raw), zlib.crc32(raw), kind]
+            raw, how = pickle.dumps(value, protocol=5), "p"
+        table[name] = [len(body), len(raw), zlib.crc32(raw), how]
         body += raw
     blobs = bytearray()
     spans: dict[str, int] = {}
@@ -256,7 +275,8 @@ def encode(
     # timestamp tick, unseen: such an index is checked against the content hash too.
     newest = max(built_from[3], built_from[4]) / 1e9
     header: dict[str, Any] = {
-        "format": FORMAT,
+        "format": FORMATS[kind],
+        "kind": kind,
         "version": version,
         "identity": list(built_from),
         "sha256": sha256,
@@ -304,12 +324,12 @@ def _chunks(items: Iterable[Any]) -> Iterator[list[Any]]:
         yield chunk
 
 
-def evict(cache: Path, keep: int = MAX_KEPT) -> None:
-    """Keep the `keep` indexes used last (opening one touches it); drop the rest, and
-    temporary files a crashed build left."""
+def evict(cache: Path, keep: int = MAX_KEPT, kind: str = LOOKUP) -> None:
+    """Keep the `keep` files of `kind` used last (opening one touches it); drop the rest,
+    and temporary files a crashed build left."""
     from inquiry_cli import fsops  # (here: ctypes, 4 ms, is no part of a lookup's answer)
 
-    folder = folder_of(cache)
+    folder = folder_of(cache, kind)
     found: list[tuple[float, Path]] = []
     now = time.time()
     for entry in os.scandir(folder):
@@ -327,14 +347,14 @@ def evict(cache: Path, keep: int = MAX_KEPT) -> None:
             path.with_suffix(".lock").unlink(missing_ok=True)
 
 
-def forget(cache: Path, workbook: Path) -> None:
+def forget(cache: Path, workbook: Path, kind: str = LOOKUP, variant: str = "") -> None:
     """Remove this workbook's index (one that cannot be built now must not linger)."""
     with contextlib.suppress(OSError):
-        index_file(cache, workbook).unlink()
+        index_file(cache, workbook, kind, variant).unlink()
 
 
 @contextlib.contextmanager
-def building(cache: Path, workbook: Path) -> Iterator[bool]:
+def building(cache: Path, workbook: Path, kind: str = LOOKUP, variant: str = "") -> Iterator[bool]:
     """True while this process alone builds the workbook's index (another build of it
     running: False, and this one need not). Without file locks (Windows): always True;
     racing builds are safe anyway."""
@@ -343,9 +363,9 @@ def building(cache: Path, workbook: Path) -> Iterator[bool]:
     except ImportError:
         yield True
         return
-    folder = folder_of(cache)
+    folder = folder_of(cache, kind)
     folder.mkdir(parents=True, exist_ok=True)
-    lock = index_file(cache, workbook).with_suffix(".lock")
+    lock = index_file(cache, workbook, kind, variant).with_suffix(".lock")
     with open(lock, "a+b") as fh:
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
