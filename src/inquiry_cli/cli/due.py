@@ -44,8 +44,8 @@ def due(
 
     Example: inq due week --ics followups.ics
     """
+    from inquiry_cli.cli import due_digest
     from inquiry_cli.domain import due as service
-    from inquiry_cli.workbook import read
 
     if limit < 1:
         raise typer.BadParameter("give a number of 1 or more", param_hint="--limit")
@@ -55,14 +55,44 @@ def due(
         from inquiry_cli.output import files
 
         files.check_target(ics, workbook=st.workbook, force=force)
-    book = read.read(st.workbook, reads.DUE.sheets, kept=reads.DUE.kept)
     size = None if show_all else limit
-    if not as_json and ics is None:  # a table: only the items it shows are worked out
-        _print(service.due_page(book, st.now, when, size), st.now, when, last_day)
-        return
-    items = service.due_list(book, st.now, when)
-    del book  # (the items hold what they show: the sheets' cells go before the output)
+    table_only = not as_json and ics is None  # (then only the items shown are worked out)
+    with due_digest.ranking(st.workbook, st.now, when) as ranked:
+        answer = _answer(ranked, st.now, table_only, size) if ranked is not None else None
+    read_now = answer is None
+    if read_now:  # no digest of this list of the file as it is: the workbook is read
+        from inquiry_cli.workbook import read
+
+        seen = due_digest.identity(st.workbook)
+        book = read.read(st.workbook, reads.DUE.sheets, kept=reads.DUE.kept)
+        stamp, ods = book.stamp, book.ods
+        ranked = service.rank(book, st.now, when)
+        del book  # (the ranking holds what it shows: the sheets' cells go before the output)
+        answer = _answer(ranked, st.now, table_only, size)
+    if table_only:
+        _print(answer, st.now, when, last_day)
+    else:
+        _emit(answer, st, as_json, ics, force, size, when, last_day)
+    if read_now:  # the next `due` of this list answers from its digest
+        due_digest.after_read(st.workbook, seen, stamp, ods, ranked, st.now, when)
+
+
+def _answer(ranked, now, table_only: bool, size: int | None):
+    """The page the table shows, or every item; None when a digest fails to give it."""
+    from inquiry_cli.workbook.index import BadIndex
+
+    try:
+        return ranked.page(now, size) if table_only else ranked.items(now)
+    except (BadIndex, ValueError):  # (a digest's item damaged: the workbook is read)
+        return None
+
+
+def _emit(items, st, as_json: bool, ics, force: bool, size, when: str, last_day) -> None:
+    """--json and --ics: every item."""
+    from inquiry_cli.domain import due as service
+
     if ics is not None:
+        from inquiry_cli.output import files
         from inquiry_cli.output.ics import ics_bytes
 
         files.write(ics, ics_bytes(items, st.now), workbook=st.workbook, force=force)

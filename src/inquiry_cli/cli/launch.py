@@ -23,9 +23,7 @@ def main() -> None:
         from inquiry_cli.cli import reads
 
         sys.argv[1:] = reads.hoist_workbook(sys.argv[1:])  # `inq due -w x.xlsx` too
-        from inquiry_cli.cli import lookup_index
-
-        reads.start_for(sys.argv[1:], spare=lookup_index.spares_read)
+        reads.start_for(sys.argv[1:], spare=_spared)
         command = reads.command_of(sys.argv[1:])
     from inquiry_cli.cli import commands
     from inquiry_cli.cli.base import app
@@ -38,6 +36,19 @@ def main() -> None:
     except SystemExit as exc:
         code = exc.code
     leave(code)
+
+
+def _spared(path, what) -> bool:
+    """Whether the early read is not needed: a lookup or a due answered from the cache."""
+    from inquiry_cli.cli import reads
+
+    if what is reads.DUE:
+        from inquiry_cli.cli import due_digest
+
+        return due_digest.spares_read(path)
+    from inquiry_cli.cli import lookup_index
+
+    return lookup_index.spares_read(path, what)
 
 
 def _few_arenas() -> None:
