@@ -58,7 +58,7 @@ def due(
     size = None if show_all else limit
     table_only = not as_json and ics is None  # (then only the items shown are worked out)
     with due_digest.ranking(st.workbook, st.now, when) as ranked:
-        answer = _answer(ranked, st.now, table_only, size) if ranked is not None else None
+        answer = _from_digest(ranked, st.now, table_only, size)
     read_now = answer is None
     if read_now:  # no digest of this list of the file as it is: the workbook is read
         from inquiry_cli.workbook import read
@@ -78,12 +78,18 @@ def due(
 
 
 def _answer(ranked, now, table_only: bool, size: int | None):
-    """The page the table shows, or every item; None when a digest fails to give it."""
-    from inquiry_cli.workbook.index import BadIndex
+    """The page the table shows, or every item."""
+    return ranked.page(now, size) if table_only else ranked.items(now)
 
+
+def _from_digest(ranked, now, table_only: bool, size: int | None):
+    """_answer from a digest's Ranking; None when there is none or it fails in any way
+    (a damaged item: the workbook is read, and says what a read says)."""
+    if ranked is None:
+        return None
     try:
-        return ranked.page(now, size) if table_only else ranked.items(now)
-    except (BadIndex, ValueError):  # (a digest's item damaged: the workbook is read)
+        return _answer(ranked, now, table_only, size)
+    except Exception:
         return None
 
 
