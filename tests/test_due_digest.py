@@ -257,3 +257,29 @@ def test_the_digest_is_written_behind_the_answer_and_only_when_asked(owed, monke
     again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
     assert again.stdout == off.stdout
     assert digest.stat().st_mtime > time.time() - 60
+
+
+def test_where_there_is_no_fork_a_background_process_reads_and_writes_it(
+    inq, owed, reads, monkeypatch
+):
+    """Windows: the writer is a process of its own (python -m inquiry_cli.cli.due_digest)."""
+    monkeypatch.setenv("INQ_INDEX", "off")
+    expected = run(inq, owed, "due", "week")
+    monkeypatch.setenv("INQ_INDEX", "background")
+    monkeypatch.delattr(os, "fork")
+    spawned = []
+    real = subprocess.Popen
+
+    def popen(args, **kwargs):
+        spawned.append(args)
+        return real(args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    assert run(inq, owed, "due", "week") == expected
+    assert spawned and spawned[0][1:3] == ["-m", "inquiry_cli.cli.due_digest"]
+    deadline = time.monotonic() + 30
+    while not digests(owed) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert digests(owed)
+    reads.refuse()
+    assert run(inq, owed, "due", "week") == expected

@@ -9,9 +9,9 @@ Anything else, any doubt or damage, and the workbook is read as without one. Nev
 used for a write: writes verify against the file itself.
 
 The digest is written by a copy of the run forked once it has answered (POSIX: the user
-is not kept waiting and nothing is read twice); where there is no fork (Windows) it is
-not written. INQ_INDEX as for the lookup index: off never uses or writes one, inline
-writes it in the run itself (tests).
+is not kept waiting and nothing is read twice); where there is no fork (Windows), by a
+background process that reads the workbook again (build()). INQ_INDEX as for the lookup
+index: off never uses or writes one, inline writes it in the run itself (tests).
 """
 
 from __future__ import annotations
@@ -130,6 +130,7 @@ def after_read(
             write(path, seen, stamp, ranked, now, when)
             return
         if not hasattr(os, "fork"):
+            _spawn(path, now, when)
             return
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
@@ -143,6 +144,44 @@ def after_read(
         os._exit(0 if ok else 1)
     except Exception:  # the digest is only ever a head start
         return
+
+
+def _spawn(path: Path, now: dt.datetime, when: str) -> None:
+    """Where there is no fork: a background process reads the workbook and writes it."""
+    import subprocess
+
+    args = [sys.executable, "-m", "inquiry_cli.cli.due_digest", os.path.abspath(path)]
+    flags: dict[str, Any] = {}
+    if sys.platform == "win32":
+        flags["creationflags"] = subprocess.DETACHED_PROCESS | subprocess.CREATE_NEW_PROCESS_GROUP
+    else:
+        flags["start_new_session"] = True
+    subprocess.Popen(
+        [*args, now.isoformat(), when],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        close_fds=True,
+        **flags,
+    )
+
+
+def build(path: Path, now: dt.datetime, when: str) -> bool:
+    """Read the workbook and write the digest of `due WHEN` at `now` (the spawned
+    writer); False when it was not written."""
+    from inquiry_cli.cli import reads
+    from inquiry_cli.domain import due as service
+    from inquiry_cli.workbook import read
+
+    try:
+        seen = identity(path)
+        book = read.read(path, reads.DUE.sheets, kept=reads.DUE.kept)
+        if book.ods or book.stamp is None or seen is None:
+            return False
+        ranked = service.rank(book, now, when)
+        return write(path, seen, book.stamp, ranked, now, when)
+    except Exception:
+        return False
 
 
 def _detach() -> None:
@@ -214,3 +253,17 @@ def write(path: Path, seen: Any, stamp: Any, ranked: Any, now: dt.datetime, when
     except Exception:
         index.forget(cache, path, index.DUE, which)
         return False
+
+
+if __name__ == "__main__":  # the spawned writer: python -m inquiry_cli.cli.due_digest PATH NOW WHEN
+    import gc
+
+    gc.set_threshold(500_000, 20, 10)  # (as the launcher: millions of objects that stay)
+    with contextlib.suppress(Exception):
+        os.nice(10)  # (the user's next command comes first)
+    ok = False
+    if len(sys.argv) == 4:
+        with contextlib.suppress(Exception):
+            at = dt.datetime.fromisoformat(sys.argv[2])
+            ok = build(Path(sys.argv[1]), at, sys.argv[3])
+    os._exit(0 if ok else 1)
