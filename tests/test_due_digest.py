@@ -4,6 +4,7 @@ another list, any change to the file, any damage, and the workbook is read again
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -283,3 +284,54 @@ def test_where_there_is_no_fork_a_background_process_reads_and_writes_it(
     assert digests(owed)
     reads.refuse()
     assert run(inq, owed, "due", "week") == expected
+
+
+def test_a_link_planted_in_the_cache_is_replaced_never_written_through(inq, owed, tmp_path, reads):
+    expected = run(inq, owed, "due", "week")
+    (digest,) = digests(owed)
+    lock = digest.with_suffix(".lock")
+    precious, elsewhere = tmp_path / "precious.txt", tmp_path / "made-by-inq"
+    precious.write_text("the user's own", encoding="utf-8")
+    digest.unlink()
+    lock.unlink()
+    digest.symlink_to(precious)
+    lock.symlink_to(elsewhere)
+    assert run(inq, owed, "due", "week") == expected  # (read, and the digest written again)
+    assert precious.read_text(encoding="utf-8") == "the user's own"
+    assert not elsewhere.exists()
+    assert not digest.is_symlink() and not lock.is_symlink()
+    assert digest.stat().st_mode & 0o077 == 0  # (buyers' names: the user's eyes only)
+    reads.refuse()
+    assert run(inq, owed, "due", "week") == expected
+
+
+def test_a_file_rewritten_in_place_under_the_read_gets_no_digest(owed):
+    """Same inode, size and mtime, new bytes, after the read took its stamp (the
+    launcher's early read runs before the command looks at the file): not vouched for."""
+    from inquiry_cli.cli import due_digest
+    from inquiry_cli.cli import reads as declared
+    from inquiry_cli.dates import now
+    from inquiry_cli.domain import due as service
+    from inquiry_cli.workbook import read
+
+    book = read.read(owed, declared.DUE.sheets, kept=declared.DUE.kept)
+    ranked = service.rank(book, now(), "today")
+    stat = owed.stat()
+    data = bytearray(owed.read_bytes())
+    data[-30:-22] = b"inq-test"  # (the zip's end: still the same size)
+    with open(owed, "r+b") as fh:
+        fh.write(data)
+    os.utime(owed, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    seen = due_digest.identity(owed)  # (taken after: all but the content agrees)
+    assert (seen[1], seen[2], seen[3]) == (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    assert not due_digest.write(owed, seen, book.stamp, ranked, now(), "today")
+    assert digests(owed) == []
+    as_now = dataclasses.replace(book.stamp, sha256=index.sha256_of(owed))
+    assert due_digest.write(owed, seen, as_now, ranked, now(), "today")  # (the control)
+
+
+@pytest.mark.parametrize("off", ["off", "OFF", "0", "false", "no"])
+def test_inq_index_off_in_any_spelling_writes_no_digest(inq, owed, monkeypatch, off):
+    monkeypatch.setenv("INQ_INDEX", off)
+    assert run(inq, owed, "due")[0] == 0
+    assert digests(owed) == []

@@ -236,6 +236,10 @@ def write(path: Path, seen: Any, stamp: Any, ranked: Any, now: dt.datetime, when
             before = index.identity(path)
             if before != tuple(seen) or (stamp.size, stamp.mtime_ns) != (before[2], before[3]):
                 return False  # (saved since it was read: this list is of no use)
+            # The content too: a file rewritten in place, its times set back, between the
+            # launcher's early read and `seen` has all of the old identity but ctime.
+            if index.sha256_of(path) != stamp.sha256:
+                return False
             digest = ranked.digest()
             parts = {f.name: getattr(digest, f.name) for f in dataclasses.fields(digest)}
             items = (e.build() for e in ranked.others)
@@ -243,7 +247,7 @@ def write(path: Path, seen: Any, stamp: Any, ranked: Any, now: dt.datetime, when
                 code_version(), before, stamp.sha256, {"digest": parts}, {"items": items},
                 started, kind=index.DUE,
             )  # fmt: skip
-            files.replace_own(index.index_file(cache, path, index.DUE, which), pieces)
+            files.replace_own(index.index_file(cache, path, index.DUE, which), pieces, cache=True)
             _drop_other_days(cache, path, which)
             index.evict(cache, kind=index.DUE)
             if index.identity(path) != before:  # (saved meanwhile: stale)

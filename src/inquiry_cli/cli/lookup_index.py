@@ -18,8 +18,13 @@ ENV = "INQ_INDEX"
 _opened: dict[str, Any] = {}  # real path -> the Index the launcher opened already
 
 
+_OFF = frozenset({"off", "0", "false", "no", "none", "disable", "disabled"})
+
+
 def _mode() -> str:
-    return os.environ.get(ENV, "background").strip().lower()
+    """off, inline or background (the default; any other word too)."""
+    mode = os.environ.get(ENV, "background").strip().lower()
+    return "off" if mode in _OFF else mode
 
 
 @functools.cache
@@ -227,7 +232,7 @@ def build(path: Path) -> bool:
                 code_version(), before, stamp.sha256, sections,
                 {"buyers": records, "history": histories, "whatsapp": links}, started,
             )  # fmt: skip
-            files.replace_own(index.index_file(cache, path), pieces)
+            files.replace_own(index.index_file(cache, path), pieces, cache=True)
             index.evict(cache)
             if index.identity(path) != before:  # (saved meanwhile: of no use, and stale)
                 index.forget(cache, path)

@@ -78,25 +78,31 @@ def write(path: Path, content: Content, *, workbook: Path, force: bool = False) 
     fsops.fsync_dir(folder)
 
 
-def replace_own(path: Path, content: bytes | Sequence[bytes | bytearray]) -> None:
+def replace_own(
+    path: Path, content: bytes | Sequence[bytes | bytearray], *, cache: bool = False
+) -> None:
     """Replace one of inq's own files (config, cache state) atomically: a temp file in the
     same folder, synced, then renamed over it; a symbolic link (a config kept with one's
     dotfiles) is written at its target and stays a link. Two runs at once: the last wins,
     never half a file. `content` may come in pieces (the lookup index: tens of MB, never
-    joined). Raises OSError (the caller decides whether that matters)."""
-    target = Path(os.path.realpath(path))
+    joined). A `cache` file (an index, a digest: buyers' names and emails) is readable by
+    the user alone, and written at its own path: a link there is replaced, never written
+    through. Raises OSError (the caller decides whether that matters)."""
+    target = Path(os.path.abspath(path) if cache else os.path.realpath(path))
     folder = target.parent
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f".{target.name}.{secrets.token_hex(4)}{fsops.TEMP_SUFFIX}"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    fd = os.open(tmp, flags, 0o600 if cache else 0o666)
     try:
         with os.fdopen(fd, "wb") as fh:
             for piece in (content,) if isinstance(content, bytes) else content:
                 fh.write(piece)
             fh.flush()
             os.fsync(fh.fileno())
-        with contextlib.suppress(OSError):  # keep the replaced file's permissions
-            os.chmod(tmp, os.stat(target).st_mode & 0o7777)
+        if not cache:
+            with contextlib.suppress(OSError):  # keep the replaced file's permissions
+                os.chmod(tmp, os.stat(target).st_mode & 0o7777)
         os.replace(tmp, target)
     finally:
         with contextlib.suppress(OSError):

@@ -217,7 +217,7 @@ def _open(path: Path, workbook: Path, version: str, kind: str = LOOKUP) -> Index
             raise BadIndex("another inq's index")
         if tuple(header.get("identity", ())) != identity(workbook):
             raise BadIndex("the workbook changed")
-        if header.get("racy") and _sha256(workbook) != header.get("sha256"):
+        if header.get("racy") and sha256_of(workbook) != header.get("sha256"):
             raise BadIndex("the workbook changed")
         end = fh.seek(0, os.SEEK_END)
         if end != _HEAD.size + length + header["body_length"] + header["records_length"]:
@@ -230,7 +230,8 @@ def _open(path: Path, workbook: Path, version: str, kind: str = LOOKUP) -> Index
     return Index(fh, _HEAD.size + length, header)
 
 
-def _sha256(path: Path) -> str:
+def sha256_of(path: Path) -> str:
+    """The file's content hash, as guard.FileStamp has it."""
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         while chunk := fh.read(1 << 20):
@@ -334,10 +335,13 @@ def evict(cache: Path, keep: int = MAX_KEPT, kind: str = LOOKUP) -> None:
     now = time.time()
     for entry in os.scandir(folder):
         with contextlib.suppress(OSError):
-            mtime = entry.stat().st_mtime
+            mtime = entry.stat(follow_symlinks=False).st_mtime
             if entry.name.startswith(".build-") or entry.name.endswith(fsops.TEMP_SUFFIX):
                 if now - mtime > _STALE_TEMP:
                     os.unlink(entry.path)
+            elif entry.name.endswith(".lock") and now - mtime > _STALE_TEMP:
+                if not os.path.exists(entry.path[: -len(".lock")] + SUFFIX):
+                    os.unlink(entry.path)  # (a build that never wrote its file)
             elif entry.name.endswith(SUFFIX):
                 found.append((mtime, Path(entry.path)))
     found.sort(reverse=True)
@@ -366,7 +370,7 @@ def building(cache: Path, workbook: Path, kind: str = LOOKUP, variant: str = "")
     folder = folder_of(cache, kind)
     folder.mkdir(parents=True, exist_ok=True)
     lock = index_file(cache, workbook, kind, variant).with_suffix(".lock")
-    with open(lock, "a+b") as fh:
+    with os.fdopen(_open_lock(lock), "r+b") as fh:
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -376,6 +380,19 @@ def building(cache: Path, workbook: Path, kind: str = LOOKUP, variant: str = "")
             yield True
         finally:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _open_lock(lock: Path) -> int:
+    """The lock file, opened where it is: never through a link planted there (one is
+    removed, and the file made anew)."""
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        return os.open(lock, flags, 0o600)
+    except OSError:
+        if not os.path.islink(lock):
+            raise
+        os.unlink(lock)
+        return os.open(lock, flags | os.O_EXCL, 0o600)
 
 
 class IndexedBuyers:
