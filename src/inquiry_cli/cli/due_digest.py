@@ -29,9 +29,9 @@ _TIMEOUT = 300  # seconds a forked writer may take before it is stopped (SIGALRM
 
 
 def _mode() -> str:
-    from inquiry_cli.cli.lookup_index import _mode as mode
+    from inquiry_cli.cli.lookup_index import cache_mode
 
-    return mode()
+    return cache_mode()
 
 
 def variant(now: dt.datetime, when: str) -> str:

@@ -21,8 +21,9 @@ _opened: dict[str, Any] = {}  # real path -> the Index the launcher opened alrea
 _OFF = frozenset({"off", "0", "false", "no", "none", "disable", "disabled"})
 
 
-def _mode() -> str:
-    """off, inline or background (the default; any other word too)."""
+def cache_mode() -> str:
+    """INQ_INDEX: off, inline or background (the default; any other word too). The due
+    digest (due_digest.py) follows it too."""
     mode = os.environ.get(ENV, "background").strip().lower()
     return "off" if mode in _OFF else mode
 
@@ -64,7 +65,7 @@ def code_version() -> str:
 def fresh(path: Path) -> Any:
     """The workbook's index if it is fresh (workbook.index.Index), else None. Cheap: a
     stat and the index's header. The launcher asks first; the lookup then takes it."""
-    if _mode() == "off":
+    if cache_mode() == "off":
         return None
     from inquiry_cli.config import cache_dir
     from inquiry_cli.workbook import index
@@ -138,7 +139,7 @@ def answer(path: Path, query: Any, now: dt.datetime) -> tuple[list[Any], Any, An
 def after_read(path: Path, book: Any) -> None:
     """A lookup read the workbook: build its index for the next one. Never raises."""
     try:
-        mode = _mode()
+        mode = cache_mode()
         if mode == "off" or book.ods or "buyers" not in book.tables:
             return
         if mode == "inline":
