@@ -257,3 +257,56 @@ def test_e_samples_first_on_the_sample(inq):
     assert result.exit_code == 0, result.output
     assert "Kind=E-sample, Payment=Free, Status=Sent" in result.stdout
     assert "Replied: (blank) -> 2026-11-27 10:00" in result.stdout
+
+
+def by_email_workbook(tmp_path):
+    """Buyers with IDs, but the quote and sample logs kept by the buyer's email (客户邮箱,
+    Customer e-mail), as many salespeople keep them; the samples dated under a header inq
+    has no word for (its only dates); no Settings sheet."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Customers"
+    ws.append(["Customer ID", "Customer name", "Company", "E-mail", "Country", "Level",
+               "Last contact"])  # fmt: skip
+    ws.append(["C-07", "Lena Lind", "Nordic Glow AB", "lena@nordicglow.se", "Sweden", "B",
+               dt.date(2026, 11, 12)])  # fmt: skip
+    ws.append(["C-08", "Raj Patel", "Pune Lights", "raj@punelights.in", "India", "C",
+               dt.date(2026, 11, 20)])  # fmt: skip
+    quotes = wb.create_sheet("报价记录")
+    quotes.append(["报价单号", "报价日期", "客户邮箱", "型号", "数量", "单价", "有效期至"])
+    quotes.append(["QT-301", dt.date(2026, 11, 21), "raj@punelights.in", "LED-PL-60", 500, 4.1,
+                   dt.date(2026, 12, 21)])  # fmt: skip
+    samples = wb.create_sheet("Samples sent")
+    samples.append(["Sent on", "Customer e-mail", "Model", "Type", "Courier", "Status"])
+    samples.append([dt.date(2026, 10, 2), "lena@nordicglow.se", "LED-PL-60", "physical",
+                    "DHL", "feedback received"])  # fmt: skip
+    samples.append([dt.date(2026, 11, 10), "LENA@nordicglow.se", "LED-HB-150", "physical",
+                    "DHL", "sent"])  # fmt: skip
+    products = wb.create_sheet("Products")
+    products.append(["Model", "Name", "Price"])
+    products.append(["LED-HB-150", "High bay 150 W", 38.5])
+    products.append(["LED-PL-60", "Panel 60 W", 4.1])
+    path = tmp_path / "by-email.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_quotes_and_samples_kept_by_email_are_the_buyers(inq, tmp_path):
+    path = by_email_workbook(tmp_path)
+    result = inq("-w", path, "due", "--json")
+    assert result.exit_code == 0, result.output
+    kinds = {(i["buyer_id"], i["kind"]) for i in json.loads(result.stdout)}
+    assert ("C-08", "quote") in kinds  # QT-301: unanswered since 11-21, chased after 3 days
+    assert ("C-07", "sample") in kinds  # sent 11-10, feedback due after 10 days
+    card = json.loads(inq("-w", path, "lookup", "raj@punelights.in", "--json").stdout)
+    assert [q["quote_no"] for q in card["card"]["quotes"]] == ["QT-301"]
+    # A sample inq records goes in by the buyer's email there too, not their number (its
+    # date once the guessed column is confirmed, as `inq check` asks).
+    assert "inq map Samples Date 'Sent on'" in inq("-w", path, "check").stdout
+    assert inq("-w", path, "map", "Samples", "Date", "Sent on").exit_code == 0
+    result = inq("-w", path, "sample", "C-08", "LED-PL-60", "--kind", "e")
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(path)["Samples sent"]
+    assert [c.value for c in ws[4]][1] == "raj@punelights.in"
+    opened = json.loads(inq("-w", path, "sample", "--open", "--json").stdout)
+    assert {s["email"] for s in opened} == {"lena@nordicglow.se", "raj@punelights.in"}

@@ -214,8 +214,9 @@ def merge(book: Workbook, keep: model.Buyer, other: model.Buyer) -> Any:  # reco
         rows = rows_naming(table, other)
         if not rows:
             continue
-        if table.has("buyer_id"):
-            column, value = "buyer_id", ref
+        if table.has("buyer_id"):  # (Quotes and Samples may name buyers by email there)
+            column = "buyer_id"
+            value = model.buyer_ref(table, keep) if key in ("quotes", "samples") else ref
         elif table.has("email") and keep.email:
             column, value = "email", keep.email
         else:

@@ -201,6 +201,16 @@ def load(
     return records
 
 
+def buyer_ref(table: Table | None, buyer: Buyer) -> str | None:
+    """What a Quotes or Samples row names its buyer by: the Buyer ID (the email in a
+    workbook without IDs), or the email where the sheet heads that column as one (客户邮箱)."""
+    from inquiry_cli.contract.schema import names_by_email
+
+    if table is not None and table.has("buyer_id") and names_by_email(table.header_of("buyer_id")):
+        return buyer.email or buyer.buyer_id
+    return buyer.buyer_id or buyer.email
+
+
 def link_keys(table: Table, key: str) -> list[str | None]:
     """A column's keys ("buyer_id" or "email"), with the rows linked by name filled in."""
     keys: list[str | None] = table.keys(key) if table.has(key) else [None] * len(table)
@@ -228,6 +238,12 @@ class BuyerRows:
     def __init__(self, table: Table) -> None:
         self.by_id = _positions(table.keys("buyer_id")) if table.has("buyer_id") else None
         self.by_email = _positions(table.keys("email")) if table.has("email") else None
+        # Quotes and Samples have one column for the buyer: a Buyer ID, or an email
+        self.id_emails: dict[str, list[int]] = {}
+        if self.by_email is None and self.by_id is not None:
+            for ref, rows in self.by_id.items():
+                if "@" in ref:
+                    self.id_emails.setdefault(ref.lower(), []).extend(rows)
         self.named: dict[str, list[int]] = {}
         for i, link in (table.linked or {}).items():
             for key in dict.fromkeys(link):
@@ -239,10 +255,12 @@ class BuyerRows:
         hits: list[int] = []
         if buyer.buyer_id and self.by_id is not None:
             hits = self.by_id.get(buyer.buyer_id, [])
-            if hits or self.by_email is None:
+            if hits or (self.by_email is None and not self.id_emails):
                 return self._with_named(buyer, hits)
         if buyer.email and self.by_email is not None:
             hits = self.by_email.get(buyer.email, [])
+        elif buyer.email and self.id_emails:  # (a log kept by email, the buyer has an ID)
+            hits = sorted({*hits, *self.id_emails.get(buyer.email.lower(), [])})
         return self._with_named(buyer, hits)
 
     def _with_named(self, buyer: Buyer, hits: list[int]) -> list[int]:

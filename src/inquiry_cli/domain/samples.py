@@ -279,7 +279,7 @@ def record_sample(
     day = dt.datetime.combine(when.date(), dt.time())
     values: dict[str, CellValue] = {
         "date": day,
-        "buyer_id": buyer.buyer_id or buyer.email,
+        "buyer_id": model.buyer_ref(book.get("samples"), buyer),
         "model": model_name,
         "kind": words["kind"],
         "freight": words["freight"],

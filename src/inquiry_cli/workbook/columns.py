@@ -258,6 +258,7 @@ def weigh_evidence(
             )
     used = {m.index for m in out.values()}
     suggestions: Matches = {}
+    _only_dates(spec, cells, texts, used, out, blocked)
     for i, column in enumerate(cells):
         if i in used or i >= len(texts) or not texts[i]:
             continue
@@ -291,6 +292,34 @@ def weigh_evidence(
 
 
 _STRONG = (evidence.EMAILS, evidence.PHONES, evidence.DATES, evidence.NUMBERS)
+# A log dated by one column: where its header says nothing inq knows, and no other column
+# of the sheet holds dates, that column is the date ("Sent on", "Wann", "Fecha envío").
+_ONE_DATE = {"contacts": "date", "quotes": "date", "samples": "date"}
+
+
+def _only_dates(
+    spec: schema.Sheet,
+    cells: list[list[Any]],
+    texts: list[str],
+    used: set[int],
+    out: Matches,
+    blocked: set[str] | frozenset[str],
+) -> None:
+    """The date of a log whose only column of dates has a header inq cannot read."""
+    key = _ONE_DATE.get(spec.key)
+    if key is None or key in out or key in blocked:
+        return
+    dated = []
+    for i, column in enumerate(cells):
+        shares, n = evidence.profile(column)
+        if n >= evidence.MIN_CELLS and shares.get(evidence.DATES, 0.0) >= evidence.MOST:
+            dated.append(i)
+    if len(dated) == 1 and dated[0] not in used and dated[0] < len(texts) and texts[dated[0]]:
+        i = dated[0]
+        out[key] = ColumnMatch(
+            key, i, texts[i], CONTENT, 0.6, False, "its cells are dates, the sheet's only ones"
+        )
+        used.add(i)
 
 
 def _contradicts(expected: str, shares: dict[str, float]) -> bool:
@@ -309,6 +338,9 @@ _BY_CONTENT = {
     ),
     "inquiries": ((evidence.EMAILS, "email", True), (evidence.GRADES, "grade", False)),
     "contacts": ((evidence.EMAILS, "email", True),),
+    # (Quotes and Samples name the buyer in one column: by Buyer ID, or by email)
+    "quotes": ((evidence.EMAILS, "buyer_id", True),),
+    "samples": ((evidence.EMAILS, "buyer_id", True),),
 }
 # The date fields a column of dates under an unknown header may be, likeliest first.
 _DATE_FIELDS = {

@@ -35,7 +35,7 @@ def record_quote(
             {
                 "quote_no": draft.number,
                 "date": dt.datetime.combine(draft.date, dt.time()),
-                "buyer_id": buyer.buyer_id or buyer.email,
+                "buyer_id": model.buyer_ref(book.get("quotes"), buyer),
                 "region": draft.region.name,
                 "model": line.model,
                 "quantity": line.qty,
