@@ -310,3 +310,17 @@ def test_quotes_and_samples_kept_by_email_are_the_buyers(inq, tmp_path):
     assert [c.value for c in ws[4]][1] == "raj@punelights.in"
     opened = json.loads(inq("-w", path, "sample", "--open", "--json").stdout)
     assert {s["email"] for s in opened} == {"lena@nordicglow.se", "raj@punelights.in"}
+
+
+def test_a_merge_relinks_a_sample_kept_by_email_by_the_kept_buyers_email(inq, tmp_path):
+    path = by_email_workbook(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb["Customers"].append(["C-09", "Raj Patel", "Pune Lights Pvt", "raj.old@punelights.in",
+                            "India", "C", dt.date(2026, 10, 1)])  # fmt: skip
+    wb["Samples sent"].append([dt.date(2026, 9, 1), "raj.old@punelights.in", "LED-PL-60",
+                               "physical", "DHL", "sent"])  # fmt: skip
+    wb.save(path)
+    result = inq("-w", path, "merge", "C-08", "C-09")
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(path)["Samples sent"]
+    assert ws.cell(4, 2).value == "raj@punelights.in"  # (not C-08: the column is by email)
