@@ -19,6 +19,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
+import generate_own  # noqa: E402
 
 from inquiry_cli.contract import schema  # noqa: E402
 
@@ -197,7 +198,45 @@ def environment() -> dict[str, str]:
     return env
 
 
-def expand(argv: tuple[str, ...], wb: Path) -> list[str]:
+@dataclass(frozen=True)
+class Workbooks:
+    """Where a generator's workbooks are, the buyer every run looks up, and what its
+    sheets are called (contract title -> its own; a sheet it lacks is left out)."""
+
+    name: str
+    prefix: str
+    email: str
+    person: str
+    sheets: dict[str, str]
+    make: object  # size -> path
+
+    def path(self, size: str) -> Path:
+        return generate.OUT_DIR / f"{self.prefix}-{size}.xlsx"
+
+    def titles(self, contract: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(self.sheets[t] for t in contract if t in self.sheets)
+
+
+CONTRACT = Workbooks(
+    "contract", "bench", generate.KNOWN_EMAIL, generate.KNOWN_NAME,
+    {t: t for t in ALL_TABLES}, generate.generate,
+)  # fmt: skip
+# bench/generate_own.py: a salesperson's own layout (Chinese, by email, no Settings).
+OWN = Workbooks(
+    "own", "own", generate_own.KNOWN_EMAIL, "Mei Chen",
+    {
+        schema.SHEETS_BY_KEY[k].title: t
+        for k, t in {
+            "buyers": "客户资料", "inquiries": "询盘记录", "contacts": "跟进记录",
+            "quotes": "报价", "samples": "样品", "products": "产品",
+        }.items()
+    },
+    generate_own.generate,
+)  # fmt: skip
+GENERATORS = {w.name: w for w in (CONTRACT, OWN)}
+
+
+def expand(argv: tuple[str, ...], wb: Path, books: Workbooks = CONTRACT) -> list[str]:
     out: list[str] = []
     for arg in argv:
         if arg == "{inq}":
@@ -206,8 +245,8 @@ def expand(argv: tuple[str, ...], wb: Path) -> list[str]:
             out.append(
                 arg.replace("{python}", sys.executable)
                 .replace("{wb}", str(wb))
-                .replace("{email}", generate.KNOWN_EMAIL)
-                .replace("{name}", generate.KNOWN_NAME)
+                .replace("{email}", books.email)
+                .replace("{name}", books.person)
             )
     return out
 
@@ -249,14 +288,14 @@ def timed(argv_for, repeat: int, env: dict, ok: tuple[int, ...], fresh: Path | N
     return statistics.median(times), max(peaks), None
 
 
-def stale_reason(wb: Path) -> str | None:
-    """Why the workbook must be (re)generated: missing, or lacking a sheet of the contract."""
+def stale_reason(wb: Path, books: Workbooks = CONTRACT) -> str | None:
+    """Why the workbook must be (re)generated: missing, or lacking a sheet it should have."""
     if not wb.exists():
         return "is missing"
     import python_calamine as pc
 
     names = pc.CalamineWorkbook.from_path(str(wb)).sheet_names
-    lacking = [t for t in ALL_TABLES if t not in names]
+    lacking = [t for t in books.sheets.values() if t not in names]
     return f"lacks the {lacking[0]} sheet" if lacking else None
 
 
@@ -286,13 +325,23 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="skip the openpyxl load+save baseline of write rows (minutes at 10k and up)",
     )
+    ap.add_argument(
+        "--generator",
+        choices=sorted(GENERATORS),
+        default="contract",
+        help="contract: bench/generate.py (the default); own: bench/generate_own.py, a "
+        "salesperson's own layout (its write rows are left out: append_one.py writes Contacts)",
+    )
     args = ap.parse_args(argv)
+    books = GENERATORS[args.generator]
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     bad = [s for s in sizes if s not in generate.SIZES]
     if bad:
         ap.error(f"unknown size {bad[0]!r}: use {', '.join(generate.SIZES)}")
     env = environment()
     benches = [b for b in BENCHES if args.only in b.label]
+    if books is not CONTRACT:
+        benches = [b for b in benches if not b.needs_file]
     notes: list[str] = []
     runnable = []
     for b in benches:
@@ -304,11 +353,11 @@ def main(argv: list[str] | None = None) -> int:
 
     rows: list[tuple[str, ...]] = []
     for size in sizes:
-        wb = generate.OUT_DIR / f"bench-{size}.xlsx"
-        stale = stale_reason(wb)
+        wb = books.path(size)
+        stale = stale_reason(wb, books)
         if stale:
             print(f"{wb.name} {stale}: generating it", file=sys.stderr)
-            generate.generate(size)
+            books.make(size)  # type: ignore[operator]
         baselines: dict[tuple, tuple[float | None, float | None, str | None]] = {}
         for b in runnable:
             startup = not b.sheets and not b.write  # --help: start-up, against seconds
@@ -324,9 +373,10 @@ def main(argv: list[str] | None = None) -> int:
                 base_argv = lambda p: [sys.executable, "-c", "pass"]  # noqa: E731
                 fresh = None
             else:
-                key = ("calamine", *b.sheets)
-                label = f"calamine: {len(b.sheets)} sheets"
-                base_argv = lambda p, s=b.sheets, wb=wb: [  # noqa: E731
+                sheets = books.titles(b.sheets)
+                key = ("calamine", *sheets)
+                label = f"calamine: {len(sheets)} sheets"
+                base_argv = lambda p, s=sheets, wb=wb: [  # noqa: E731
                     sys.executable, "-c", CALAMINE, str(wb), *s,
                 ]  # fmt: skip
                 fresh = None
@@ -337,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
                     baselines[key] = timed(base_argv, runs, env, (0,), fresh)
             base, base_peak, base_err = baselines[key]
             med, peak, err = timed(
-                lambda p, b=b, wb=wb: expand(b.argv, p if p is not None else wb),
+                lambda p, b=b, wb=wb: expand(b.argv, p if p is not None else wb, books),
                 runs,
                 {**env, **b.env},
                 b.ok_codes,
@@ -379,6 +429,7 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     print(f"\nmedian of {args.repeat} whole-process runs ({STARTUP_RUNS} for --help) "
           "after one warm-up; "
+          f"workbooks: {books.name} ({books.path('SIZE').name}); "
           f"INQ_NOW={env['INQ_NOW']}; python {sys.version.split()[0]}; "
           f"{os.cpu_count()} CPUs\n")  # fmt: skip
     print("| " + " | ".join(head) + " |")
