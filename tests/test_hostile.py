@@ -14,6 +14,7 @@ import resource
 import subprocess
 import sys
 import threading
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -264,3 +265,48 @@ def test_what_python_says_on_stderr_during_a_read_is_not_held_back():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 2
     assert out.stderr == "Error: said during the read\n"
+
+
+def test_a_log_longer_than_any_other_part_may_be_is_read_and_written(inq, tmp_path, monkeypatch):
+    """A worksheet may inflate past the limit of the other parts (MAX_PART: a 500,000-row
+    contact log saved by openpyxl is 310 MB), up to MAX_SHEET; past that, one line."""
+    import datetime as dt
+
+    import openpyxl
+
+    from inquiry_cli.workbook import ooxml
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Buyers"
+    ws.append(["Name", "Email", "Country", "Grade", "Last contact"])
+    ws.append(["Sara Lind", "sara@nordicglow.se", "Sweden", "B", dt.date(2026, 11, 1)])
+    log = wb.create_sheet("Contacts")
+    log.append(["Date", "Email", "Channel", "Direction", "Summary"])
+    start = dt.datetime(2025, 1, 1, 9, 0)
+    for i in range(3000):
+        log.append([start + dt.timedelta(hours=i), "sara@nordicglow.se", "email", "out", "Sent"])
+    path = tmp_path / "long-log.xlsx"
+    wb.save(path)
+    with zipfile.ZipFile(path) as zf:
+        sizes = {i.filename: i.file_size for i in zf.infolist()}
+    assert (
+        sizes["xl/worksheets/sheet2.xml"]
+        > 200_000
+        > max(v for k, v in sizes.items() if k != "xl/worksheets/sheet2.xml")
+    )
+    monkeypatch.setattr(ooxml, "MAX_PART", 200_000)
+    result = inq("-w", path, "due", "--json")
+    assert result.exit_code == 0, result.output
+    assert inq("-w", path, "log", "sara@nordicglow.se", "-c", "tel", "-s", "Called").exit_code == 0
+    rows = openpyxl.load_workbook(path)["Contacts"]
+    assert rows.max_row == 3002 and rows.cell(3002, 5).value == "Called"
+    monkeypatch.setattr(ooxml, "MAX_SHEET", 200_000)
+    result = inq("-w", path, "due", "--json")
+    assert result.exit_code == 1
+    with zipfile.ZipFile(path) as zf:
+        size = zf.getinfo("xl/worksheets/sheet2.xml").file_size
+    assert result.stderr.strip().splitlines() == [
+        "Error: long-log.xlsx is too large for inq to read "
+        f"(its part xl/worksheets/sheet2.xml inflates to {size:,} bytes)"
+    ]

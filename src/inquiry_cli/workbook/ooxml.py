@@ -40,7 +40,11 @@ _DESCRIPTOR_FLAG = 0x08
 
 # What one part may inflate to, and how hard it may be compressed: far beyond any real
 # workbook (the 50k-buyer bench's biggest sheet is 140 MB at 7:1), short of a zip bomb.
+# A worksheet may be bigger (MAX_SHEET): a long log is the user's own data (500,000
+# contacts saved by openpyxl are 310 MB of XML), read a window at a time where it can be;
+# the compression ratio still tells a zip bomb.
 MAX_PART = 256 * 1024 * 1024
+MAX_SHEET = 1024 * 1024 * 1024
 MAX_RATIO = 100
 RATIO_FLOOR = 16 * 1024 * 1024  # a smaller part may be compressed any amount
 CHUNK = 1 << 20  # a streamed part comes in pieces of this size
@@ -118,14 +122,21 @@ def office_document(package_rels: bytes) -> str | None:
     return None
 
 
+def is_worksheet(name: str) -> bool:
+    """A part under xl/worksheets/ (the sheets' XML; their rels are elsewhere)."""
+    name = name.replace("\\", "/").lower()
+    return name.startswith("xl/worksheets/") and name.endswith(".xml")
+
+
 def part_problem(info: zipfile.ZipInfo) -> str | None:
-    """Why a part must not be inflated, from what the zip directory declares: too big,
-    compressed like a zip bomb, encrypted, or packed in a way Excel never uses."""
+    """Why a part must not be inflated, from what the zip directory declares: too big
+    (MAX_SHEET for a worksheet, MAX_PART for any other), compressed like a zip bomb,
+    encrypted, or packed in a way Excel never uses."""
     if info.flag_bits & 0x1:
         return f"its part {info.filename} is encrypted"
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         return f"its part {info.filename} uses compression method {info.compress_type}"
-    if info.file_size > MAX_PART:
+    if info.file_size > (MAX_SHEET if is_worksheet(info.filename) else MAX_PART):
         return f"its part {info.filename} inflates to {info.file_size:,} bytes"
     if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
         return (
@@ -287,10 +298,11 @@ class ZipSource:
             raise damaged(self.path.name, f"bad CRC-32 for part {name}")
 
     def _checked(self, name: str) -> zipfile.ZipInfo:
+        """The part's entry, refused in one line when it must not be inflated."""
         info = self.info(name)
         problem = part_problem(info)
         if problem is not None:
-            if info.file_size > MAX_PART or "bomb" in problem:
+            if "inflates to" in problem or "bomb" in problem:
                 raise too_large(self.path.name, problem)
             raise damaged(self.path.name, problem)
         return info
@@ -333,7 +345,7 @@ class ZipSource:
         """The member's compressed bytes exactly as stored."""
         with self._seek:
             self._seek_data(info)
-            packed = self._fh.read(min(info.compress_size, MAX_PART + 1))
+            packed = self._fh.read(min(info.compress_size, MAX_SHEET + 1))
         if len(packed) != info.compress_size:
             raise damaged(self.path.name, f"part {info.filename} is cut short")
         return packed
