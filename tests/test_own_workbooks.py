@@ -500,3 +500,30 @@ def test_a_mobile_and_a_whatsapp_column_beside_tel_find_the_buyer(inq, tmp_path)
                 "--phone", "+971 55 666 7777")  # fmt: skip
     assert again.exit_code == 1
     assert "already in the workbook: hassan@gulfbeam.ae" in again.stderr
+
+
+def test_a_contact_is_logged_in_the_words_the_log_uses(inq, tmp_path):
+    """来/去 and 电话/邮件 where the log says so; In/Out kept as In/Out: its own words."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "客户"
+    ws.append(["客户名称", "公司", "邮箱", "国家", "客户等级", "最后联系"])
+    ws.append(["李明", "宏达照明", "li@hongda.cn", "China", "A", D(2026, 11, 20)])
+    log = wb.create_sheet("跟进记录")
+    log.append(["日期", "客户邮箱", "方式", "方向", "沟通内容"])
+    log.append([T(2026, 11, 20, 9, 0), "li@hongda.cn", "电话", "去", "报价"])
+    log.append([T(2026, 11, 21, 9, 0), "li@hongda.cn", "邮件", "来", "询问交期"])
+    path = save(wb, tmp_path / "客户.xlsx")
+    assert inq("-w", path, "log", "li@hongda.cn", "-c", "tel", "-s", "回访").exit_code == 0
+    assert (
+        inq("-w", path, "log", "li@hongda.cn", "--in", "-c", "email", "-s", "下单").exit_code == 0
+    )
+    rows = visible_cells(path)["跟进记录"]
+    assert [r[2:4] for r in rows[-2:]] == [["电话", "去"], ["邮件", "来"]]
+    # A log that writes In and Out keeps them; one that writes no direction gets inq's own.
+    log = openpyxl.load_workbook(path)
+    for row in log["跟进记录"].iter_rows(min_row=2, max_col=4):
+        row[3].value = {"去": "Out", "来": "In"}.get(row[3].value, row[3].value)
+    log.save(path)
+    assert inq("-w", path, "log", "li@hongda.cn", "-c", "tel", "-s", "再访").exit_code == 0
+    assert visible_cells(path)["跟进记录"][-1][3] == "Out"

@@ -193,6 +193,16 @@ def grade_rank(grade: str | None) -> int:
 
 # Directions meaning the buyer contacted us (inq writes "in").
 INCOMING = frozenset({"in", "incoming", "inbound", "received", "收", "来", "来电", "来信"})
+# ... and those meaning we contacted them (inq writes "out").
+OUTGOING = frozenset({"out", "outgoing", "outbound", "sent", "发", "去", "去电", "去信", "回复"})
+
+
+def direction_word(said: list[object], direction: str) -> str:
+    """How a Direction column writes `direction` ("in" or "out"): the word its rows use
+    most for it (去 where the log says 来 and 去), else inq's own."""
+    words = INCOMING if direction == "in" else OUTGOING if direction == "out" else frozenset()
+    seen = Counter(str(v).strip() for v in said if v and str(v).strip().lower() in words)
+    return seen.most_common(1)[0][0] if seen else direction
 
 
 def last_contacts(

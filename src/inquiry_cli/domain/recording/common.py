@@ -12,7 +12,7 @@ from inquiry_cli.contract.changes import AddSheet, CellValue, ChangeSet
 from inquiry_cli.contract.records import Table, Workbook
 from inquiry_cli.domain import model
 from inquiry_cli.domain.channels import CHANNELS, channel_word
-from inquiry_cli.domain.linking import LOG_SHEETS, NAMING, naming
+from inquiry_cli.domain.linking import LOG_SHEETS, NAMING, direction_word, naming
 from inquiry_cli.domain.matching import (
     SCORE_PHONE,
     Match,
@@ -208,6 +208,9 @@ def append_row(
         chan = values.get("channel")
         if isinstance(chan, str) and table.has("channel"):  # its own word: 电话, not tel
             values = {**values, "channel": channel_word(table.values("channel"), chan)}
+        way = values.get("direction")
+        if isinstance(way, str) and table.has("direction"):  # and 去, not out
+            values = {**values, "direction": direction_word(table.values("direction"), way)}
         row, dropped = row_for(table, values)
         add_row(book, table, row, changes)
         appended = (table.name, changes.appends[table.name][-1])
