@@ -310,3 +310,23 @@ def test_a_log_longer_than_any_other_part_may_be_is_read_and_written(inq, tmp_pa
         "Error: long-log.xlsx is too large for inq to read "
         f"(its part xl/worksheets/sheet2.xml inflates to {size:,} bytes)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "allowed"),
+    [
+        ("xl/worksheets/sheet3.xml", True),
+        ("xl/worksheets/log.xml", True),
+        ("xl/worksheets/sharedStrings.xml", False),  # (found by name: held whole)
+        ("xl/worksheets/styles.xml", False),
+        ("xl/sharedStrings.xml", False),
+        ("xl/worksheets/_rels/sheet3.xml.rels", False),
+    ],
+)
+def test_only_a_worksheet_may_inflate_past_the_part_limit(name, allowed):
+    from inquiry_cli.workbook import ooxml
+
+    info = zipfile.ZipInfo(name)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.file_size, info.compress_size = 300 * 1024 * 1024, 20 * 1024 * 1024  # (15:1)
+    assert (ooxml.part_problem(info) is None) == allowed

@@ -324,3 +324,39 @@ def test_a_merge_relinks_a_sample_kept_by_email_by_the_kept_buyers_email(inq, tm
     assert result.exit_code == 0, result.output
     ws = openpyxl.load_workbook(path)["Samples sent"]
     assert ws.cell(4, 2).value == "raj@punelights.in"  # (not C-08: the column is by email)
+
+
+@pytest.mark.parametrize("header", ["Mail", "Kontakt"])  # (no word inq knows: the cells say)
+def test_a_sample_column_of_emails_gets_emails_and_keeps_every_row(inq, tmp_path, header):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Buyers"
+    ws.append(["Buyer ID", "Name", "Email", "Country", "Grade"])
+    ws.append(["C-08", "Raj Patel", "raj@punelights.in", "India", "C"])
+    samples = wb.create_sheet("Samples")
+    samples.append(["Date", header, "Model", "Kind", "Status"])
+    for day in range(1, 6):
+        samples.append([dt.date(2026, 10, day), "raj@punelights.in", "LED-PL-60", "e", "sent"])
+    products = wb.create_sheet("Products")
+    products.append(["Model", "Name", "Price"])
+    products.append(["LED-PL-60", "Panel 60 W", 4.1])
+    path = tmp_path / "mail.xlsx"
+    wb.save(path)
+    assert inq("-w", path, "sample", "C-08", "LED-PL-60", "--kind", "e").exit_code == 0
+    assert openpyxl.load_workbook(path)["Samples"].cell(7, 2).value == "raj@punelights.in"
+    card = json.loads(inq("-w", path, "lookup", "C-08", "--json").stdout)["card"]
+    assert len(card["samples"]) == 6
+
+
+def test_an_email_column_beside_the_buyer_column_leaves_it_the_buyer_id(inq, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Buyers"
+    ws.append(["Buyer ID", "Name", "Email", "Country", "Grade"])
+    ws.append(["C-08", "Raj Patel", "raj@punelights.in", "India", "C"])
+    samples = wb.create_sheet("Samples")
+    samples.append(["Date", "Email", "Buyer", "Model", "Kind", "Status"])
+    samples.append([dt.date(2026, 10, 1), "raj@punelights.in", "C-08", "LED-PL-60", "e", "sent"])
+    path = tmp_path / "both.xlsx"
+    wb.save(path)
+    assert "Buyer → Buyer ID" in inq("-w", path, "check").stdout

@@ -137,11 +137,12 @@ def after_read(
                 stream.flush()
         if os.fork() != 0:
             return  # (the parent: its answer is out, it leaves)
-        _detach()
         ok = False
-        with contextlib.suppress(BaseException):
+        try:  # (the child never returns into the command, whatever happens here)
+            _detach()
             ok = write(path, seen, stamp, ranked, now, when)
-        os._exit(0 if ok else 1)
+        finally:
+            os._exit(0 if ok else 1)
     except Exception:  # the digest is only ever a head start
         return
 

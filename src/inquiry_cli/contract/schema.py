@@ -125,17 +125,11 @@ PERSON_OR_COMPANY = (
 
 
 # Quotes and Samples name their buyer in one column, by Buyer ID or, in a workbook without
-# IDs, by email (what inq writes there). A sheet kept by email heads it so: that column is
-# the buyer's, and inq writes the buyer's email in it (model.buyer_ref).
-BUYER_EMAIL_ALIASES = (
-    "Email", "E-mail", "Buyer email", "Customer email", "Client email", "Email address",
-    "邮箱", "客户邮箱", "买家邮箱", "电子邮件", "邮件地址",
-)  # fmt: skip
-
-
+# IDs, by email (what inq writes there). A sheet kept by email heads such a column so, or
+# fills it with emails: where no column is the Buyer ID, that one is the buyer's
+# (workbook/columns.py), and inq writes there what its rows hold (model.buyer_ref).
 def names_by_email(header: str) -> bool:
-    """Whether a Quotes or Samples header says its buyers are named by email (客户邮箱,
-    Customer e-mail), not by Buyer ID."""
+    """Whether a header says its column holds emails (客户邮箱, Customer e-mail)."""
     text = norm(header)
     return "email" in text or "邮箱" in text or "邮件" in text
 
@@ -443,7 +437,7 @@ QUOTES = Sheet(
     (
         C("quote_no", "Quote No", TEXT, ("Quote", "Quotation No", "报价单号", "报价编号"), 12),
         C("date", "Date", DATE, ("日期", "报价日期"), 12),
-        C("buyer_id", "Buyer ID", TEXT, ("Buyer", "客户编号", *BUYER_EMAIL_ALIASES), 10),
+        C("buyer_id", "Buyer ID", TEXT, ("Buyer", "客户编号"), 10),
         C("region", "Region", TEXT, ("地区", "区域"), 10),
         C("model", "Model", TEXT, ("型号",), 14),
         C("quantity", "Quantity", NUMBER, ("Qty", "数量"), 10),
@@ -464,7 +458,7 @@ SAMPLES = Sheet(
     "Samples",
     (
         C("date", "Date", DATE, ("日期", "寄样日期"), 12),
-        C("buyer_id", "Buyer ID", TEXT, ("Buyer", "客户编号", *BUYER_EMAIL_ALIASES), 10),
+        C("buyer_id", "Buyer ID", TEXT, ("Buyer", "客户编号"), 10),
         C("model", "Model", TEXT, ("型号",), 14),
         C("kind", "Kind", TEXT, ("Type", "类型"), 10),
         C("freight", "Freight", TEXT, ("运费",), 12),

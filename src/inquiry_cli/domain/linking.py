@@ -197,10 +197,18 @@ INCOMING = frozenset({"in", "incoming", "inbound", "received", "收", "来", "�
 OUTGOING = frozenset({"out", "outgoing", "outbound", "sent", "发", "去", "去电", "去信", "回复"})
 
 
+# The words for a direction alone (来电 is an incoming call, 回复 a reply: not written for
+# an email, or a first word).
+_PLAIN = {
+    "in": frozenset({"in", "incoming", "inbound", "received", "收", "来"}),
+    "out": frozenset({"out", "outgoing", "outbound", "sent", "发", "去"}),
+}
+
+
 def direction_word(said: list[object], direction: str) -> str:
-    """How a Direction column writes `direction` ("in" or "out"): the word its rows use
-    most for it (去 where the log says 来 and 去), else inq's own."""
-    words = INCOMING if direction == "in" else OUTGOING if direction == "out" else frozenset()
+    """How a Direction column writes `direction` ("in" or "out"): the plain word its rows
+    use most for it (去 where the log says 来 and 去), else inq's own."""
+    words = _PLAIN.get(direction, frozenset())
     seen = Counter(str(v).strip() for v in said if v and str(v).strip().lower() in words)
     return seen.most_common(1)[0][0] if seen else direction
 

@@ -202,11 +202,19 @@ def load(
 
 
 def buyer_ref(table: Table | None, buyer: Buyer) -> str | None:
-    """What a Quotes or Samples row names its buyer by: the Buyer ID (the email in a
-    workbook without IDs), or the email where the sheet heads that column as one (客户邮箱)."""
+    """What a Quotes or Samples row names its buyer by, as the column's rows do: the
+    email where most of them hold one (a log kept by email), else the Buyer ID (the
+    email in a workbook without IDs); an empty column by its header (客户邮箱)."""
     from inquiry_cli.contract.schema import names_by_email
 
-    if table is not None and table.has("buyer_id") and names_by_email(table.header_of("buyer_id")):
+    by_email = False
+    if table is not None and table.has("buyer_id"):
+        refs = [str(v) for v in table.keys("buyer_id") if v]
+        if refs:
+            by_email = 2 * sum("@" in v for v in refs) > len(refs)
+        else:
+            by_email = names_by_email(table.header_of("buyer_id"))
+    if by_email:
         return buyer.email or buyer.buyer_id
     return buyer.buyer_id or buyer.email
 
@@ -255,12 +263,14 @@ class BuyerRows:
         hits: list[int] = []
         if buyer.buyer_id and self.by_id is not None:
             hits = self.by_id.get(buyer.buyer_id, [])
-            if hits or (self.by_email is None and not self.id_emails):
+            if self.id_emails and buyer.email:  # (the one column holds IDs and emails)
+                hits = sorted({*hits, *self.id_emails.get(buyer.email.lower(), [])})
+            if hits or self.by_email is None:
                 return self._with_named(buyer, hits)
         if buyer.email and self.by_email is not None:
             hits = self.by_email.get(buyer.email, [])
-        elif buyer.email and self.id_emails:  # (a log kept by email, the buyer has an ID)
-            hits = sorted({*hits, *self.id_emails.get(buyer.email.lower(), [])})
+        elif buyer.email and self.id_emails:  # (a log kept by email, the buyer has no ID)
+            hits = self.id_emails.get(buyer.email.lower(), [])
         return self._with_named(buyer, hits)
 
     def _with_named(self, buyer: Buyer, hits: list[int]) -> list[int]:

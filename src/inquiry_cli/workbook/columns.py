@@ -288,13 +288,43 @@ def weigh_evidence(
                         suggestions[key] = ColumnMatch(
                             key, i, texts[i], CONTENT, 0.3, False, "its cells are yes/no ticks"
                         )
+    _email_refs(spec, texts, used, out, blocked)
     return out, suggestions, ruled_out
+
+
+def _email_refs(
+    spec: schema.Sheet,
+    texts: list[str],
+    used: set[int],
+    out: Matches,
+    blocked: set[str] | frozenset[str],
+) -> None:
+    """Quotes or Samples with no Buyer ID column, one headed as emails (客户邮箱, Customer
+    e-mail): that column names the buyer, not the client its other word may suggest."""
+    if spec.key not in ("quotes", "samples") or "buyer_id" in out or "buyer_id" in blocked:
+        return
+    held = {m.index: k for k, m in out.items()}
+    found = [
+        i
+        for i, t in enumerate(texts)
+        if t
+        and schema.names_by_email(t)
+        and (i not in used or (held.get(i) in ("client", "company") and out[held[i]].how != USER))
+    ]
+    if len(found) == 1:
+        i = found[0]
+        if i in held:
+            del out[held[i]]
+        out["buyer_id"] = ColumnMatch(
+            "buyer_id", i, texts[i], CONTENT, 0.8, True, "its header names the buyer's email"
+        )
+        used.add(i)
 
 
 _STRONG = (evidence.EMAILS, evidence.PHONES, evidence.DATES, evidence.NUMBERS)
 # A log dated by one column: where its header says nothing inq knows, and no other column
 # of the sheet holds dates, that column is the date ("Sent on", "Wann", "Fecha envío").
-_ONE_DATE = {"contacts": "date", "quotes": "date", "samples": "date"}
+_ONE_DATE = {"contacts": "date", "samples": "date"}  # (a quote has two: Date, Valid until)
 
 
 def _only_dates(

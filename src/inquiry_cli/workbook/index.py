@@ -376,6 +376,8 @@ def building(cache: Path, workbook: Path, kind: str = LOOKUP, variant: str = "")
         except OSError:
             yield False
             return
+        with contextlib.suppress(OSError):  # (held now: evict() leaves a recent lock be)
+            os.utime(fh.fileno())
         try:
             yield True
         finally:

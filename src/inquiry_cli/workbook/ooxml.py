@@ -123,8 +123,12 @@ def office_document(package_rels: bytes) -> str | None:
 
 
 def is_worksheet(name: str) -> bool:
-    """A part under xl/worksheets/ (the sheets' XML; their rels are elsewhere)."""
+    """A part under xl/worksheets/ (the sheets' XML; their rels are elsewhere), and not
+    one inq or calamine could take for the shared strings or styles (found by name):
+    those are held and parsed whole, and keep MAX_PART."""
     name = name.replace("\\", "/").lower()
+    if is_shared_strings(name) or name.endswith("styles.xml"):
+        return False
     return name.startswith("xl/worksheets/") and name.endswith(".xml")
 
 
