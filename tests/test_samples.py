@@ -326,13 +326,19 @@ def test_a_merge_relinks_a_sample_kept_by_email_by_the_kept_buyers_email(inq, tm
     assert ws.cell(4, 2).value == "raj@punelights.in"  # (not C-08: the column is by email)
 
 
-@pytest.mark.parametrize("header", ["Mail", "Kontakt"])  # (no word inq knows: the cells say)
-def test_a_sample_column_of_emails_gets_emails_and_keeps_every_row(inq, tmp_path, header):
+def raj_with_an_id() -> openpyxl.Workbook:
+    """One buyer, Raj, with a Buyer ID and an email."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Buyers"
     ws.append(["Buyer ID", "Name", "Email", "Country", "Grade"])
     ws.append(["C-08", "Raj Patel", "raj@punelights.in", "India", "C"])
+    return wb
+
+
+@pytest.mark.parametrize("header", ["Mail", "Kontakt"])  # (no word inq knows: the cells say)
+def test_a_sample_column_of_emails_gets_emails_and_keeps_every_row(inq, tmp_path, header):
+    wb = raj_with_an_id()
     samples = wb.create_sheet("Samples")
     samples.append(["Date", header, "Model", "Kind", "Status"])
     for day in range(1, 6):
@@ -349,11 +355,7 @@ def test_a_sample_column_of_emails_gets_emails_and_keeps_every_row(inq, tmp_path
 
 
 def test_an_email_column_beside_the_buyer_column_leaves_it_the_buyer_id(inq, tmp_path):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Buyers"
-    ws.append(["Buyer ID", "Name", "Email", "Country", "Grade"])
-    ws.append(["C-08", "Raj Patel", "raj@punelights.in", "India", "C"])
+    wb = raj_with_an_id()
     samples = wb.create_sheet("Samples")
     samples.append(["Date", "Email", "Buyer", "Model", "Kind", "Status"])
     samples.append([dt.date(2026, 10, 1), "raj@punelights.in", "C-08", "LED-PL-60", "e", "sent"])

@@ -149,22 +149,10 @@ def after_read(
 
 def _spawn(path: Path, now: dt.datetime, when: str) -> None:
     """Where there is no fork: a background process reads the workbook and writes it."""
-    import subprocess
+    from inquiry_cli.cli.lookup_index import spawn_detached
 
-    args = [sys.executable, "-m", "inquiry_cli.cli.due_digest", os.path.abspath(path)]
-    flags: dict[str, Any] = {}
-    if sys.platform == "win32":
-        flags["creationflags"] = subprocess.DETACHED_PROCESS | subprocess.CREATE_NEW_PROCESS_GROUP
-    else:
-        flags["start_new_session"] = True
-    subprocess.Popen(
-        [*args, now.isoformat(), when],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        close_fds=True,
-        **flags,
-    )
+    module = "inquiry_cli.cli.due_digest"
+    spawn_detached([sys.executable, "-m", module, os.path.abspath(path), now.isoformat(), when])
 
 
 def build(path: Path, now: dt.datetime, when: str) -> bool:

@@ -151,9 +151,14 @@ def after_read(path: Path, book: Any) -> None:
 
 
 def _spawn(path: Path) -> None:
+    spawn_detached([sys.executable, "-m", "inquiry_cli.cli.lookup_index", os.path.abspath(path)])
+
+
+def spawn_detached(args: list[str]) -> None:
+    """Start a cache's builder as a process of its own: off the terminal, in a session
+    of its own, nothing inherited; the caller does not wait for it."""
     import subprocess
 
-    args = [sys.executable, "-m", "inquiry_cli.cli.lookup_index", os.path.abspath(path)]
     flags: dict[str, Any] = {}
     if sys.platform == "win32":
         flags["creationflags"] = subprocess.DETACHED_PROCESS | subprocess.CREATE_NEW_PROCESS_GROUP
