@@ -335,3 +335,28 @@ def test_inq_index_off_in_any_spelling_writes_no_digest(inq, owed, monkeypatch, 
     monkeypatch.setenv("INQ_INDEX", off)
     assert run(inq, owed, "due")[0] == 0
     assert digests(owed) == []
+
+
+def test_after_a_log_the_lists_asked_today_are_written_again(inq, owed, reads, monkeypatch):
+    """due, log, due: the second due answers from a digest of the file as the log left it
+    (a write has today's lists written again); a write nobody ran due on today, none."""
+    assert run(inq, owed, "due")[0] == 0
+    assert run(inq, owed, "due", "week", "--json")[0] == 0
+    assert len(digests(owed)) == 2
+    code, _ = run(inq, owed, "log", "kofi@accrapower.gh", "-c", "tel", "-s", "Called")
+    assert code == 0
+    monkeypatch.setenv("INQ_INDEX", "off")
+    expected = {args: run(inq, owed, *args) for args in [("due",), ("due", "week", "--json")]}
+    monkeypatch.setenv("INQ_INDEX", "inline")
+    reads.refuse()
+    for args, answer in expected.items():
+        assert run(inq, owed, *args) == answer, args
+    assert "B0004" not in [
+        i["buyer_id"] for i in json.loads(answer[1]) if i["kind"] == "follow-up"
+    ]  # (the follow-up the log did: the digest is of the new file)
+
+
+def test_a_write_on_a_workbook_nobody_ran_due_on_today_writes_no_digest(inq, owed):
+    code, _ = run(inq, owed, "log", "kofi@accrapower.gh", "-c", "tel", "-s", "Called")
+    assert code == 0
+    assert digests(owed) == []

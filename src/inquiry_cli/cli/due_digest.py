@@ -10,8 +10,11 @@ used for a write: writes verify against the file itself.
 
 The digest is written by a copy of the run forked once it has answered (POSIX: the user
 is not kept waiting and nothing is read twice); where there is no fork (Windows), by a
-background process that reads the workbook again (build()). INQ_INDEX as for the lookup
-index: off never uses or writes one, inline writes it in the run itself (tests).
+background process that reads the workbook again (build()). A write (`log`, `quote`...)
+makes today's digests of the workbook stale: after_write() has a background process
+write them again for the new file, so the `due` after a `log` is quick too. INQ_INDEX as
+for the lookup index: off never uses or writes one, inline writes it in the run itself
+(tests).
 """
 
 from __future__ import annotations
@@ -147,17 +150,59 @@ def after_read(
         return
 
 
-def _spawn(path: Path, now: dt.datetime, when: str) -> None:
-    """Where there is no fork: a background process reads the workbook and writes it."""
+def _spawn(path: Path, now: dt.datetime, *whens: str) -> None:
+    """A background process reads the workbook and writes these lists' digests."""
     from inquiry_cli.cli.lookup_index import spawn_detached
 
     module = "inquiry_cli.cli.due_digest"
-    spawn_detached([sys.executable, "-m", module, os.path.abspath(path), now.isoformat(), when])
+    spawn_detached([sys.executable, "-m", module, os.path.abspath(path), now.isoformat(), *whens])
 
 
-def build(path: Path, now: dt.datetime, when: str) -> bool:
-    """Read the workbook and write the digest of `due WHEN` at `now` (the spawned
-    writer); False when it was not written."""
+def after_write(path: Path, now: dt.datetime) -> None:
+    """The workbook was written: the lists `due` was asked for today are written again
+    for the file as it is now, in the background (none asked: nothing). Never raises."""
+    try:
+        mode = _mode()
+        if mode == "off":
+            return
+        whens = [_when_of(which) for which in _today(path, now)]
+        if not whens:
+            return
+        if mode == "inline":
+            build(path, now, *whens)
+        else:
+            _spawn(path, now, *whens)
+    except Exception:  # the digest is only ever a head start
+        return
+
+
+def _today(path: Path, now: dt.datetime) -> list[str]:
+    """The variants of today's digest files of this workbook, fresh or not."""
+    from inquiry_cli.config import cache_dir
+    from inquiry_cli.workbook import index
+
+    cache = cache_dir()
+    base = index.index_file(cache, path, index.DUE).name.removesuffix(index.SUFFIX)
+    today = f"{base}-{now:%Y%m%d}-"
+    found = []
+    with os.scandir(index.folder_of(cache, index.DUE)) as entries:
+        for entry in entries:
+            if entry.name.startswith(today) and entry.name.endswith(index.SUFFIX):
+                found.append(entry.name[len(base) + 1 : -len(index.SUFFIX)])
+    return sorted(found)
+
+
+def _when_of(which: str) -> str:
+    """A `due WHEN` that asks for the list of a variant: its last day, or overdue."""
+    _day, last, overdue = which.split("-")
+    if overdue == "1":
+        return "overdue"
+    return f"{last[:4]}-{last[4:6]}-{last[6:]}"
+
+
+def build(path: Path, now: dt.datetime, *whens: str) -> bool:
+    """Read the workbook once and write the digests of `due WHEN` at `now`, for each
+    of `whens` (the background writer); False when one was not written."""
     from inquiry_cli.cli import reads
     from inquiry_cli.domain import due as service
     from inquiry_cli.workbook import read
@@ -167,8 +212,11 @@ def build(path: Path, now: dt.datetime, when: str) -> bool:
         book = read.read(path, reads.DUE.sheets, kept=reads.DUE.kept)
         if book.ods or book.stamp is None or seen is None:
             return False
-        ranked = service.rank(book, now, when)
-        return write(path, seen, book.stamp, ranked, now, when)
+        ok = True
+        for when in whens:
+            ranked = service.rank(book, now, when)
+            ok = write(path, seen, book.stamp, ranked, now, when) and ok
+        return ok
     except Exception:
         return False
 
@@ -248,15 +296,15 @@ def write(path: Path, seen: Any, stamp: Any, ranked: Any, now: dt.datetime, when
         return False
 
 
-if __name__ == "__main__":  # the spawned writer: python -m inquiry_cli.cli.due_digest PATH NOW WHEN
+if __name__ == "__main__":  # the writer: python -m inquiry_cli.cli.due_digest PATH NOW WHEN...
     import gc
 
     gc.set_threshold(500_000, 20, 10)  # (as the launcher: millions of objects that stay)
     with contextlib.suppress(Exception):
         os.nice(10)  # (the user's next command comes first)
     ok = False
-    if len(sys.argv) == 4:
+    if len(sys.argv) >= 4:
         with contextlib.suppress(Exception):
             at = dt.datetime.fromisoformat(sys.argv[2])
-            ok = build(Path(sys.argv[1]), at, sys.argv[3])
+            ok = build(Path(sys.argv[1]), at, *sys.argv[3:])
     os._exit(0 if ok else 1)

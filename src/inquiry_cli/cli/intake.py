@@ -105,8 +105,12 @@ def intake(
         from inquiry_cli.output.json_output import print_json
 
         print_json(_json(run, dry_run, book))
-        return
-    _print(run, dry_run, book)
+    else:
+        _print(run, dry_run, book)
+    if not dry_run and not run.changes.is_empty():  # today's due lists, as it is now
+        from inquiry_cli.cli import due_digest
+
+        due_digest.after_write(st.workbook, st.now)
 
 
 def _imap(folder: str | None, since: str | None, now: dt.datetime) -> list:

@@ -133,6 +133,10 @@ def _change(st, sheet, field, header, *, reset: bool, dry_run: bool, as_json: bo
         from inquiry_cli.output.json_output import print_json
 
         print_json({"changed": not changes.is_empty() and not dry_run, "lines": lines})
-        return
-    for line in lines:
-        echo(("Would: " if dry_run and not changes.is_empty() else "") + line)
+    else:
+        for line in lines:
+            echo(("Would: " if dry_run and not changes.is_empty() else "") + line)
+    if not dry_run and not changes.is_empty():  # today's due lists, read as mapped now
+        from inquiry_cli.cli import due_digest
+
+        due_digest.after_write(st.workbook, st.now)

@@ -42,7 +42,8 @@ def save(st: AppState, book, outcome, dry_run: bool) -> None:
     if dry_run or outcome.rows_upon:  # (rows that record a change: asked first)
         kept = formulas_kept(st.workbook, outcome.changes)
         outcome.forget_kept(kept)
-    if not dry_run and not outcome.changes.is_empty():
+    written = not dry_run and not outcome.changes.is_empty()
+    if written:
         from inquiry_cli.workbook.write import apply
 
         outcome.changes.command = st.command
@@ -52,6 +53,10 @@ def save(st: AppState, book, outcome, dry_run: bool) -> None:
         kept = {**kept, **result.kept}
         outcome.forget_kept(result.kept)
     print_outcome(outcome, dry_run=dry_run, book=book, kept=kept)
+    if written:  # today's due lists, of the workbook as it is now
+        from inquiry_cli.cli import due_digest
+
+        due_digest.after_write(st.workbook, st.now)
 
 
 @app.command()
