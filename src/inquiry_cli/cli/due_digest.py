@@ -163,8 +163,9 @@ def after_write(path: Path, now: dt.datetime) -> None:
     for the file as it is now, in the background (none asked: nothing). Never raises."""
     try:
         mode = _mode()
-        if mode == "off":
-            return
+        if mode == "off" or (mode != "inline" and sys.platform == "win32"):
+            return  # (Windows: a file held open for reading cannot be saved over by Excel,
+            # and the user is likely back in Excel after a write: no read behind their back)
         whens = [_when_of(which) for which in _today(path, now)]
         if not whens:
             return
