@@ -343,13 +343,14 @@ def test_a_sample_column_of_emails_gets_emails_and_keeps_every_row(inq, tmp_path
     samples.append(["Date", header, "Model", "Kind", "Status"])
     for day in range(1, 6):
         samples.append([dt.date(2026, 10, day), "raj@punelights.in", "LED-PL-60", "e", "sent"])
+    samples.append([dt.date(2026, 10, 9), "lena@nordicglow.se", "LED-PL-60", "e", "sent"])
     products = wb.create_sheet("Products")
     products.append(["Model", "Name", "Price"])
     products.append(["LED-PL-60", "Panel 60 W", 4.1])
     path = tmp_path / "mail.xlsx"
     wb.save(path)
     assert inq("-w", path, "sample", "C-08", "LED-PL-60", "--kind", "e").exit_code == 0
-    assert openpyxl.load_workbook(path)["Samples"].cell(7, 2).value == "raj@punelights.in"
+    assert openpyxl.load_workbook(path)["Samples"].cell(8, 2).value == "raj@punelights.in"
     card = json.loads(inq("-w", path, "lookup", "C-08", "--json").stdout)["card"]
     assert len(card["samples"]) == 6
 
@@ -362,3 +363,33 @@ def test_an_email_column_beside_the_buyer_column_leaves_it_the_buyer_id(inq, tmp
     path = tmp_path / "both.xlsx"
     wb.save(path)
     assert "Buyer → Buyer ID" in inq("-w", path, "check").stdout
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [("业务员邮箱", "sales{n}@ourco.cn"), ("抄送邮箱", "cc{n}@ourco.cn"), ("邮件主题", "Re: {n}")],
+)
+def test_another_address_beside_the_company_is_not_the_buyers(inq, tmp_path, header, value):
+    """Samples linked by company: our own address, a CC or a mail subject stays as it is,
+    and inq writes nothing into it."""
+    wb = raj_with_an_id()
+    wb["Buyers"].append(["C-09", "Lena Lind", "lena@nordicglow.se", "Sweden", "B"])
+    wb["Buyers"]["F1"] = "Company"
+    wb["Buyers"]["F2"], wb["Buyers"]["F3"] = "Pune Lights", "Nordic Glow AB"
+    samples = wb.create_sheet("样品")
+    samples.append(["寄样日期", "公司名称", "型号", "样品类型", "状态", header])
+    for day, firm in ((1, "Pune Lights"), (2, "Nordic Glow AB"), (3, "Pune Lights")):
+        samples.append(
+            [dt.date(2026, 10, day), firm, "LED-PL-60", "e", "sent", value.format(n=day)]
+        )
+    products = wb.create_sheet("Products")
+    products.append(["Model", "Name", "Price"])
+    products.append(["LED-PL-60", "Panel 60 W", 4.1])
+    path = tmp_path / "by-company.xlsx"
+    wb.save(path)
+    assert f"Samples columns kept as they are: {header}" in inq("-w", path, "check").stdout
+    assert inq("-w", path, "sample", "C-09", "LED-PL-60", "--kind", "e").exit_code == 0
+    row = [c.value for c in openpyxl.load_workbook(path)["样品"][5]]
+    assert row[1] == "Nordic Glow AB" and row[5] is None
+    card = json.loads(inq("-w", path, "lookup", "C-09", "--json").stdout)["card"]
+    assert len(card["samples"]) == 2  # (its own: 10-02 and today's)

@@ -9,6 +9,7 @@ Every match is a ColumnMatch saying how it was made; a guess is read, never writ
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -288,36 +289,58 @@ def weigh_evidence(
                         suggestions[key] = ColumnMatch(
                             key, i, texts[i], CONTENT, 0.3, False, "its cells are yes/no ticks"
                         )
-    _email_refs(spec, texts, used, out, blocked)
+    _email_refs(spec, cells, texts, used, out, blocked)
     return out, suggestions, ruled_out
+
+
+# Words that say a column is about the buyer (客户邮箱, Customer e-mail), not about us.
+_BUYER_WORDS = re.compile(r"客户|买家|客人|customer|buyer|client|kunde|cliente", re.I)
 
 
 def _email_refs(
     spec: schema.Sheet,
+    cells: list[list[Any]],
     texts: list[str],
     used: set[int],
     out: Matches,
     blocked: set[str] | frozenset[str],
 ) -> None:
-    """Quotes or Samples with no Buyer ID column, one headed as emails (客户邮箱, Customer
-    e-mail): that column names the buyer, not the client its other word may suggest."""
+    """Quotes or Samples that nothing else names the buyer on (no Buyer ID, Client or
+    Company column): the one column of the buyers' emails does. Its cells are emails,
+    not one address on every row (the salesperson's own); an empty one is headed so
+    (客户邮箱, Customer e-mail). A Client or Company guessed from such a header ("客户",
+    "Customer" in it) gives way to it."""
     if spec.key not in ("quotes", "samples") or "buyer_id" in out or "buyer_id" in blocked:
         return
     held = {m.index: k for k, m in out.items()}
-    found = [
-        i
-        for i, t in enumerate(texts)
-        if t
-        and schema.names_by_email(t)
-        and (i not in used or (held.get(i) in ("client", "company") and out[held[i]].how != USER))
+    naming = [k for k in ("client", "company") if k in out and out[k].how == USER]
+    naming += [
+        k for k in ("client", "company") if k in out and not schema.names_by_email(out[k].header)
     ]
+    if naming:
+        return  # (the rows link by name: another address there is not the buyer's)
+    found = []
+    for i, text in enumerate(texts):
+        if not text or (i in used and held.get(i) not in ("client", "company")):
+            continue
+        shares, n = evidence.profile(cells[i] if i < len(cells) else [])
+        if n < evidence.MIN_CELLS:  # (too few cells to say: the header, and no other kind)
+            if schema.names_by_email(text) and (n == 0 or shares.get(evidence.EMAILS) == 1.0):
+                found.append(i)
+        elif n >= evidence.MIN_CELLS and shares.get(evidence.EMAILS, 0.0) >= evidence.MOST:
+            values = {str(v).strip().lower() for v in cells[i] if v not in (None, "")}
+            if len(values) > 1 or n < 3 or _BUYER_WORDS.search(text):
+                found.append(i)  # (one address on every row, not said to be the buyer's: ours)
     if len(found) == 1:
         i = found[0]
         if i in held:
             del out[held[i]]
-        out["buyer_id"] = ColumnMatch(
-            "buyer_id", i, texts[i], CONTENT, 0.8, True, "its header names the buyer's email"
+        why = (
+            "its cells are the buyers' emails"
+            if cells[i : i + 1] and any(v not in (None, "") for v in cells[i])
+            else "its header names the buyer's email"
         )
+        out["buyer_id"] = ColumnMatch("buyer_id", i, texts[i], CONTENT, 0.8, True, why)
         used.add(i)
 
 
@@ -368,9 +391,6 @@ _BY_CONTENT = {
     ),
     "inquiries": ((evidence.EMAILS, "email", True), (evidence.GRADES, "grade", False)),
     "contacts": ((evidence.EMAILS, "email", True),),
-    # (Quotes and Samples name the buyer in one column: by Buyer ID, or by email)
-    "quotes": ((evidence.EMAILS, "buyer_id", True),),
-    "samples": ((evidence.EMAILS, "buyer_id", True),),
 }
 # The date fields a column of dates under an unknown header may be, likeliest first.
 _DATE_FIELDS = {
