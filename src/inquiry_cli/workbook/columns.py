@@ -313,12 +313,10 @@ def _email_refs(
     if spec.key not in ("quotes", "samples") or "buyer_id" in out or "buyer_id" in blocked:
         return
     held = {m.index: k for k, m in out.items()}
-    naming = [k for k in ("client", "company") if k in out and out[k].how == USER]
-    naming += [
-        k for k in ("client", "company") if k in out and not schema.names_by_email(out[k].header)
-    ]
-    if naming:
-        return  # (the rows link by name: another address there is not the buyer's)
+    for key in ("client", "company"):
+        match = out.get(key)
+        if match is not None and (match.how == USER or not schema.names_by_email(match.header)):
+            return  # (the rows link by name: another address there is not the buyer's)
     found = []
     for i, text in enumerate(texts):
         if not text or (i in used and held.get(i) not in ("client", "company")):
@@ -327,7 +325,7 @@ def _email_refs(
         if n < evidence.MIN_CELLS:  # (too few cells to say: the header, and no other kind)
             if schema.names_by_email(text) and (n == 0 or shares.get(evidence.EMAILS) == 1.0):
                 found.append(i)
-        elif n >= evidence.MIN_CELLS and shares.get(evidence.EMAILS, 0.0) >= evidence.MOST:
+        elif shares.get(evidence.EMAILS, 0.0) >= evidence.MOST:
             values = {str(v).strip().lower() for v in cells[i] if v not in (None, "")}
             if len(values) > 1 or n < 3 or _BUYER_WORDS.search(text):
                 found.append(i)  # (one address on every row, not said to be the buyer's: ours)
