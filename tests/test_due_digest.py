@@ -356,6 +356,18 @@ def test_after_a_log_the_lists_asked_today_are_written_again(inq, owed, reads, m
     ]  # (the follow-up the log did: the digest is of the new file)
 
 
+def test_an_undo_has_them_written_again_too(inq, owed, reads, monkeypatch):
+    monkeypatch.setenv("INQ_INDEX", "off")
+    expected = run(inq, owed, "due", "--json")
+    monkeypatch.setenv("INQ_INDEX", "inline")
+    assert run(inq, owed, "due", "--json") == expected
+    assert run(inq, owed, "log", "kofi@accrapower.gh", "-c", "tel", "-s", "Called")[0] == 0
+    assert run(inq, owed, "due", "--json") != expected
+    assert run(inq, owed, "undo")[0] == 0
+    reads.refuse()
+    assert run(inq, owed, "due", "--json") == expected
+
+
 def test_a_write_on_a_workbook_nobody_ran_due_on_today_writes_no_digest(inq, owed):
     code, _ = run(inq, owed, "log", "kofi@accrapower.gh", "-c", "tel", "-s", "Called")
     assert code == 0

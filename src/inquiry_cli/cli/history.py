@@ -29,6 +29,9 @@ def undo(ctx: typer.Context) -> None:
         f"Undid {result.undid or 'the last write'}: {result.path.name} restored from "
         f"{result.restored_from.name} (run `inq undo` again to redo)."
     )
+    from inquiry_cli.cli import due_digest
+
+    due_digest.after_write(st.workbook, st.now)  # (today's due lists, of the file restored)
 
 
 @app.command()
