@@ -393,3 +393,22 @@ def test_another_address_beside_the_company_is_not_the_buyers(inq, tmp_path, hea
     assert row[1] == "Nordic Glow AB" and row[5] is None
     card = json.loads(inq("-w", path, "lookup", "C-09", "--json").stdout)["card"]
     assert len(card["samples"]) == 2  # (its own: 10-02 and today's)
+
+
+@pytest.mark.parametrize(
+    ("status", "open_"),
+    [("已收到反馈", False), ("客户已确认", False), ("Feedback received 11/20", False),
+     ("未收到反馈", True), ("待反馈", True), ("已寄出", True), ("no feedback yet", True)],
+)  # fmt: skip
+def test_a_status_in_the_salespersons_words_says_whether_feedback_came(
+    inq, tmp_path, status, open_
+):
+    wb = raj_with_an_id()
+    samples = wb.create_sheet("样品")
+    samples.append(["寄样日期", "客户邮箱", "型号", "样品类型", "状态"])
+    samples.append([dt.date(2026, 11, 1), "raj@punelights.in", "LED-PL-60", "实物", status])
+    path = tmp_path / "样品.xlsx"
+    wb.save(path)
+    result = inq("-w", path, "sample", "--open", "--json")
+    assert result.exit_code == 0, result.output
+    assert bool(json.loads(result.stdout)) == open_

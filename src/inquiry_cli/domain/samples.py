@@ -10,6 +10,7 @@ sending (Settings: sample_feedback_days, 10 for a physical sample; esample_feedb
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,10 +46,23 @@ def kind_of(sample: model.Sample) -> str:
     return "e-sample" if k.startswith("e") or KINDS.get(k) == "E-sample" else "physical"
 
 
+# A Status in the salesperson's own words that says it is done (已收到反馈, 客户已确认,
+# Feedback received 11/20), unless it says not yet (未收到反馈, 待反馈, no feedback yet).
+_DONE = re.compile(
+    r"已\S*(?:反馈|确认|下单|完成|关闭|取消|退回)|收到\S*反馈|反馈已|"
+    r"feedback\s+(?:received|in|got)|(?:got|received)\s+feedback|approved|rejected|ordered",
+    re.I,
+)
+_NOT_YET = re.compile(r"未|没|待|等待|尚|not|no\b|awaiting|pending|waiting", re.I)
+
+
 def awaiting_feedback(sample: model.Sample) -> bool:
     if sample.feedback and sample.feedback.strip():
         return False
-    return (sample.status or "").strip().lower() not in DONE_STATUSES
+    status = (sample.status or "").strip().lower()
+    if status in DONE_STATUSES:
+        return False
+    return not (_DONE.search(status) and not _NOT_YET.search(status))
 
 
 def feedback_days(settings: dict[str, Any]) -> dict[str, float]:
