@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -208,7 +209,7 @@ class Workbooks:
     email: str
     person: str
     sheets: dict[str, str]
-    make: object  # size -> path
+    make: Callable[[str], Path]  # size -> the workbook it generates
 
     def path(self, size: str) -> Path:
         return generate.OUT_DIR / f"{self.prefix}-{size}.xlsx"
@@ -357,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
         stale = stale_reason(wb, books)
         if stale:
             print(f"{wb.name} {stale}: generating it", file=sys.stderr)
-            books.make(size)  # type: ignore[operator]
+            books.make(size)
         baselines: dict[tuple, tuple[float | None, float | None, str | None]] = {}
         for b in runnable:
             startup = not b.sheets and not b.write  # --help: start-up, against seconds

@@ -32,6 +32,7 @@ _TIMEOUT = 300  # seconds a forked writer may take before it is stopped (SIGALRM
 
 
 def _mode() -> str:
+    """INQ_INDEX, as the lookup index reads it (off, inline or background)."""
     from inquiry_cli.cli.lookup_index import cache_mode
 
     return cache_mode()
@@ -57,16 +58,11 @@ def spares_read(path: Path) -> bool:
         from inquiry_cli.workbook import index
 
         cache = cache_dir()
-        base = index.index_file(cache, path, index.DUE).name.removesuffix(index.SUFFIX)
-        today = f"{base}-{now():%Y%m%d}-"
-        with os.scandir(index.folder_of(cache, index.DUE)) as entries:
-            for entry in entries:
-                if entry.name.startswith(today) and entry.name.endswith(index.SUFFIX):
-                    which = entry.name[len(base) + 1 : -len(index.SUFFIX)]
-                    found = index.open_index(cache, path, code_version(), index.DUE, which)
-                    if found is not None:
-                        found.close()
-                        return True
+        for which in _today(cache, path, now()):
+            found = index.open_index(cache, path, code_version(), index.DUE, which)
+            if found is not None:
+                found.close()
+                return True
     except Exception:
         return False
     return False
@@ -166,7 +162,9 @@ def after_write(path: Path, now: dt.datetime) -> None:
         if mode == "off" or (mode != "inline" and sys.platform == "win32"):
             return  # (Windows: a file held open for reading cannot be saved over by Excel,
             # and the user is likely back in Excel after a write: no read behind their back)
-        whens = [_when_of(which) for which in _today(path, now)]
+        from inquiry_cli.config import cache_dir
+
+        whens = [_when_of(which) for which in _today(cache_dir(), path, now)]
         if not whens:
             return
         if mode == "inline":
@@ -177,20 +175,29 @@ def after_write(path: Path, now: dt.datetime) -> None:
         return
 
 
-def _today(path: Path, now: dt.datetime) -> list[str]:
-    """The variants of today's digest files of this workbook, fresh or not."""
-    from inquiry_cli.config import cache_dir
+def _files(cache: Path, path: Path) -> list[tuple[str, str, str]]:
+    """This workbook's files in the digest folder: (variant, suffix, path) each, the
+    digests (.idx) and their locks."""
     from inquiry_cli.workbook import index
 
-    cache = cache_dir()
-    base = index.index_file(cache, path, index.DUE).name.removesuffix(index.SUFFIX)
-    today = f"{base}-{now:%Y%m%d}-"
+    base = index.index_file(cache, path, index.DUE).name.removesuffix(index.SUFFIX) + "-"
     found = []
     with os.scandir(index.folder_of(cache, index.DUE)) as entries:
         for entry in entries:
-            if entry.name.startswith(today) and entry.name.endswith(index.SUFFIX):
-                found.append(entry.name[len(base) + 1 : -len(index.SUFFIX)])
-    return sorted(found)
+            if entry.name.startswith(base):
+                which, dot, suffix = entry.name[len(base) :].rpartition(".")
+                found.append((which, dot + suffix, entry.path))
+    return found
+
+
+def _today(cache: Path, path: Path, now: dt.datetime) -> list[str]:
+    """The variants of today's digests of this workbook, fresh or not."""
+    from inquiry_cli.workbook import index
+
+    day = f"{now:%Y%m%d}-"
+    return sorted(
+        w for w, suffix, _ in _files(cache, path) if suffix == index.SUFFIX and w.startswith(day)
+    )
 
 
 def _when_of(which: str) -> str:
@@ -242,15 +249,10 @@ def _detach() -> None:
 def _drop_other_days(cache: Path, path: Path, which: str) -> None:
     """This workbook's digests of other days: of no use again (at most today's lists,
     of this workbook, are kept; index.evict bounds them all)."""
-    from inquiry_cli.workbook import index
-
-    base = index.index_file(cache, path, index.DUE).name.removesuffix(index.SUFFIX) + "-"
-    today = base + which[:8]
-    with os.scandir(index.folder_of(cache, index.DUE)) as entries:
-        for entry in entries:
-            if entry.name.startswith(base) and not entry.name.startswith(today):
-                with contextlib.suppress(OSError):
-                    os.unlink(entry.path)
+    for other, _suffix, file in _files(cache, path):
+        if other[:8] != which[:8]:
+            with contextlib.suppress(OSError):
+                os.unlink(file)
 
 
 def write(path: Path, seen: Any, stamp: Any, ranked: Any, now: dt.datetime, when: str) -> bool:
