@@ -428,15 +428,62 @@ def _windows(old: _Sheet, new: _Sheet, declared_rows: set[int]) -> tuple[bytes, 
         return None
     if end_b < lb and not new.is_row(new.start + end_b):
         return None
-    win_a = a[old.start + start : old.start + end_a]
-    win_b = b[new.start + start : new.start + end_b]
-    next_row = a[old.start + end_a : old.row_start_after(old.start + end_a + 1)]
-    rows_a, rows_b = _row_numbers(old, win_a), _row_numbers(new, win_b)
-    if rows_a is None or rows_b is None or _row_numbers(old, next_row) is None:
-        return None
-    if not declared_rows <= set(rows_b):
-        return None
-    return win_a, win_b
+    span: tuple[int, int, int, int] | None = (start, end_a, start, end_b)
+    for _ in range(2):  # (twice at most: with the declared rows the bytes left alike)
+        assert span is not None
+        lo_a, hi_a, lo_b, hi_b = span
+        win_a = a[old.start + lo_a : old.start + hi_a]
+        win_b = b[new.start + lo_b : new.start + hi_b]
+        next_row = a[old.start + hi_a : old.row_start_after(old.start + hi_a + 1)]
+        rows_a, rows_b = _row_numbers(old, win_a), _row_numbers(new, win_b)
+        if rows_a is None or rows_b is None or _row_numbers(old, next_row) is None:
+            return None
+        missing = declared_rows - set(rows_b)
+        if not missing:
+            return win_a, win_b
+        span = _with_rows(old, new, span, missing)
+        if span is None:
+            return None
+    return None
+
+
+def _with_rows(
+    old: _Sheet, new: _Sheet, span: tuple[int, int, int, int], rows: set[int]
+) -> tuple[int, int, int, int] | None:
+    """The window `span` (old start, old end, new start, new end) grown to hold these
+    rows, which lie where the two sheets are alike (a change that wrote what a cell held
+    already: a second log of the day sets Last contact to the same date); None when one
+    cannot be found, or lies inside the window."""
+    lo_a, hi_a, lo_b, hi_b = span
+    shift = (new.end - new.start) - (old.end - old.start)  # (the alike end: new - old)
+    changed = hi_a > lo_a or hi_b > lo_b
+    found: list[tuple[int, int]] = [(lo_b, hi_b)] if changed else []
+    for number in rows:
+        at = _row_at(new, number)
+        if at is None or not (at[1] <= lo_b or at[0] >= hi_b):
+            return None
+        found.append(at)
+    start, end = min(s for s, _e in found), max(e for _s, e in found)
+
+    def in_old(x: int, lowest: bool) -> int:
+        if changed and x == (lo_b if lowest else hi_b):
+            return lo_a if lowest else hi_a
+        return x if x <= lo_b else x - shift
+
+    return in_old(start, True), in_old(end, False), start, end
+
+
+def _row_at(sheet: _Sheet, number: int) -> tuple[int, int] | None:
+    """Where the row numbered `number` starts and ends, from the start of the cell data
+    (a cell's reference has its column letters: `r="7"` is only ever a row's)."""
+    xml, needle = sheet.xml, b'r="%d"' % number
+    at = xml.find(needle, sheet.start, sheet.end)
+    while at >= 0:
+        lt = xml.rfind(b"<", sheet.start, at)
+        if lt >= 0 and sheet.is_row(lt) and b">" not in xml[lt:at]:
+            return lt - sheet.start, sheet.row_start_after(at) - sheet.start
+        at = xml.find(needle, at + 1, sheet.end)
+    return None
 
 
 def _mini_cells(
