@@ -164,3 +164,74 @@ def test_interactive_round_on_the_sample_keeps_the_reasons(inq, tmp_path):
         "+1 company email domain (cahayaterang.com.my); +1 gave a company phone/fax; "
         "-2 generic request for a price list / catalog"
     )
+
+
+# Every alternative of every suggestion rule, as a buyer might type it.
+_RULE_WORDS = [
+    "2,000 pcs", "5 pieces", "1pc", "300 units", "12 sets", "1 set", "500 meters", "20m",
+    "40 rolls", "60 cartons", "8 ctns", "2 containers", "1 x 20' gp", "2x40hq", "40 hq",
+    "20gp", "3k pcs", "target price", "best price for", "best price at", "us$ 5", "$12",
+    "5 usd", "7 us$", "9 dollars", "price of 4", "price at 5", "price around 6",
+    "price below 7", "price under 8", "budget of 9", "delivery", "lead time", "leadtime",
+    "ship date", "shipping date", "when can you ship", "when can you deliver", "eta",
+    "production time", "by jan", "by dec", "交货", "货期", "sample", "samples", "样品",
+    "payment", "t/t", "tt", "l/c", "lc", "deposit", "paypal", "western union", "付款", "fob",
+    "cif", "exw", "ddp", "cfr", "shipping", "freight", "port of", "port", "incoterm",
+    "price list", "pricelist", "catalog", "catalogue", "brochure", "send price",
+    "send me your best prices", "product list", "quotation for all", "价格表", "目录",
+    "next year", "next season", "project", "tender", "budget", "in the future", "long-term",
+    "long term", "2027 plan", "2028 budget", "明年", "项目", "招标",
+]  # fmt: skip
+_NEIGHBOURS = ["", " ", "x", "9", ".", ",", "-", "ſ", "K", "İ", "ß", "é", "中", "\n"]
+
+
+def test_suggestion_rules_find_what_a_case_blind_search_finds():
+    """The rules' fast path on ASCII text finds exactly what their `re.I` patterns find."""
+    import random
+    import re
+
+    from inquiry_cli.domain.grading import RULES
+
+    rng = random.Random(17)
+    texts = []
+    for _ in range(6000):
+        parts = []
+        for _ in range(rng.randint(1, 4)):
+            word = rng.choice(_RULE_WORDS)
+            word = "".join(c.upper() if rng.random() < 0.4 else c for c in word)
+            parts += [rng.choice(_NEIGHBOURS), word, rng.choice(_NEIGHBOURS)]
+        texts.append("".join(parts))
+    texts += ["", "nothing here", "SHİPPING", "ſample", "Straße 5 PCS", "2000 K PCS"]
+    found = 0
+    for rule in RULES:
+        for text in texts:
+            plain = rule.anycase.search(text)
+            expected = plain.group(0) if plain else None
+            lowered = text.lower() if text.isascii() else None
+            assert rule.search(text, lowered) == expected, (rule.anycase.pattern, text)
+            found += expected is not None
+    assert found > 6000  # the corpus does exercise the rules
+    assert all(isinstance(rule.anycase, re.Pattern) for rule in RULES)
+
+
+def test_suggestions_quote_the_buyer_in_capitals_accents_and_chinese(inq, build):
+    wb = build(
+        buyers=[dict(buyer_id="B0001", name="Jo", email="jo@acme.de", country="Germany")],
+        inquiries=[
+            dict(inquiry_id="I0001", received=dt.datetime(2026, 11, 20, 8), channel="email", buyer_id="B0001",
+                 message="WE NEED 2,000 PCS, FOB HAMBURG. PROJECT FOR 2027 PLAN.", status="Open"),
+            dict(inquiry_id="I0002", received=dt.datetime(2026, 11, 21, 8), channel="email", buyer_id="B0001",
+                 message="Grüße! Wir brauchen 500 Sets, Lieferung? Samples möglich?", status="Open"),
+            dict(inquiry_id="I0003", received=dt.datetime(2026, 11, 22, 8), channel="alibaba", buyer_id="B0001",
+                 message="我们需要3000pcs，请报FOB价格，样品可以吗？", status="Open"),
+        ],
+    )  # fmt: skip
+    result = inq("-w", wb, "grade", "--suggest", "--json")
+    assert result.exit_code == 0, result.output
+    reasons = {d["inquiry_id"]: d["reasons"] for d in json.loads(result.stdout)}
+    assert reasons["I0001"][0] == "+2 asks for a specific quantity (2,000 PCS)"
+    assert "+1 asks about shipping terms" in reasons["I0001"]
+    assert reasons["I0001"][-1] == "→ C: long-term purchase ('PROJECT')"
+    assert reasons["I0002"][0] == "+2 asks for a specific quantity (500 Sets)"
+    assert "+1 asks about samples" in reasons["I0002"]
+    assert "+1 asks about samples" in reasons["I0003"]

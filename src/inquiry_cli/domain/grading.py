@@ -14,36 +14,73 @@ from dataclasses import dataclass, field
 from inquiry_cli.domain import model
 from inquiry_cli.domain.matching import FREE_MAIL
 
-_QTY = re.compile(
+
+class _Rule:
+    """One rule's pattern, matched case-insensitively, fast on the usual all-ASCII message.
+
+    Most inquiries are plain ASCII and name none of a rule's words, yet eight `re.I`
+    searches of every message were most of `grade --suggest` on a sheet of 100,000
+    ungraded inquiries. On ASCII text, lower-casing keeps every offset and is all that
+    `re.I` does, so the same pattern without the flag runs on the lowered text, and not at
+    all when none of the `hints` (literals every ASCII match must contain) is there. Any
+    other text gets the `re.I` pattern itself. Spans are the same, so reasons quote the
+    user's own words from `text`.
+    """
+
+    def __init__(self, pattern: str, hints: tuple[str, ...]) -> None:
+        if re.search(r"[A-Z]", re.sub(r"\\.", "", pattern)) or any(h != h.lower() for h in hints):
+            raise ValueError("a rule's pattern and hints are written in lower case")
+        self.folded = re.compile(pattern)
+        self.anycase = re.compile(pattern, re.I)
+        self.hints = hints
+
+    def search(self, text: str, lowered: str | None) -> str | None:
+        """The first match in `text`, as typed; `lowered` is `text.lower()` if `text` is ASCII."""
+        if lowered is None:
+            found = self.anycase.search(text)
+        elif any(hint in lowered for hint in self.hints):
+            found = self.folded.search(lowered)
+        else:
+            return None
+        return text[found.start() : found.end()] if found else None
+
+
+_DIGITS = tuple("0123456789")
+_QTY = _Rule(
     r"\b\d[\d,.]*\s*(?:k\s*)?(?:pcs|pieces|pc|units|sets|set|meters|m|rolls|cartons|ctns|"
     r"containers?|x\s*20'?\s*(?:gp|ft)|x\s*40'?\s*(?:hq|gp|ft)|40\s*hq|20\s*gp)\b",
-    re.I,
+    _DIGITS,
 )
-_PRICE = re.compile(
+_PRICE = _Rule(
     r"target price|best price (?:for|at)|(?:us)?\$\s*\d|\d\s*(?:usd|us\$|dollars?)|"
     r"price (?:of|at|around|below|under) \d|budget of \d",
-    re.I,
+    ("price", "$", "usd", "dollar", "budget of"),
 )
-_DELIVERY = re.compile(
+_DELIVERY = _Rule(
     r"delivery|lead ?time|ship(?:ping)? date|when can you (?:ship|deliver)|\beta\b|"
     r"production time|by (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|交货|货期",
-    re.I,
+    ("deliver", "lead", "ship", "eta", "production time", "by "),
 )
-_SAMPLE = re.compile(r"\bsamples?\b|样品", re.I)
-_PAYMENT = re.compile(r"payment|t/t|\btt\b|l/c|\blc\b|deposit|paypal|western union|付款", re.I)
-_SHIPPING = re.compile(
-    r"\bfob\b|\bcif\b|\bexw\b|\bddp\b|\bcfr\b|shipping|freight|port of|\bport\b|incoterm", re.I
+_SAMPLE = _Rule(r"\bsamples?\b|样品", ("sample",))
+_PAYMENT = _Rule(
+    r"payment|t/t|\btt\b|l/c|\blc\b|deposit|paypal|western union|付款",
+    ("payment", "t/t", "tt", "l/c", "lc", "deposit", "paypal", "western union"),
 )
-_GENERIC = re.compile(
+_SHIPPING = _Rule(
+    r"\bfob\b|\bcif\b|\bexw\b|\bddp\b|\bcfr\b|shipping|freight|port of|\bport\b|incoterm",
+    ("fob", "cif", "exw", "ddp", "cfr", "shipping", "freight", "port", "incoterm"),
+)
+_GENERIC = _Rule(
     r"price ?list|catalog(?:ue)?|brochure|send (?:me )?(?:your )?(?:best )?prices?\b|"
     r"product list|quotation for all|价格表|目录",
-    re.I,
+    ("list", "catalog", "brochure", "send ", "quotation for all"),
 )
-_LONG_TERM = re.compile(
+_LONG_TERM = _Rule(
     r"next year|next season|project|tender|budget|in the future|long[- ]term|"
     r"20\d\d (?:plan|budget)|明年|项目|招标",
-    re.I,
+    ("next ", "project", "tender", "budget", "in the future", "long", "plan"),
 )
+RULES = (_QTY, _PRICE, _DELIVERY, _SAMPLE, _PAYMENT, _SHIPPING, _GENERIC, _LONG_TERM)
 
 
 @dataclass
@@ -56,6 +93,7 @@ class Suggestion:
 def suggest(inquiry: model.Inquiry, buyer: model.Buyer | None, earlier: int) -> Suggestion:
     """Grade an inquiry; `earlier` is how many earlier inquiries the buyer sent."""
     text = inquiry.message or ""
+    lowered = text.lower() if text.isascii() else None
     reasons: list[str] = []
     score = 0
 
@@ -64,22 +102,22 @@ def suggest(inquiry: model.Inquiry, buyer: model.Buyer | None, earlier: int) -> 
         score += points
         reasons.append(f"{points:+d} {why}")
 
-    qty = _QTY.search(text)
+    qty = _QTY.search(text, lowered)
     if inquiry.quantity:
         add(2, f"asks for a specific quantity ({_qty(inquiry.quantity)})")
     elif qty:
-        add(2, f"asks for a specific quantity ({qty.group(0).strip()})")
+        add(2, f"asks for a specific quantity ({qty.strip()})")
     if inquiry.target_price:
         add(2, f"gives a target price ({inquiry.target_price})")
-    elif _PRICE.search(text):
+    elif _PRICE.search(text, lowered):
         add(2, "talks about a target price")
-    if _DELIVERY.search(text):
+    if _DELIVERY.search(text, lowered):
         add(1, "asks about delivery / lead time")
-    if _SAMPLE.search(text):
+    if _SAMPLE.search(text, lowered):
         add(1, "asks about samples")
-    if _PAYMENT.search(text):
+    if _PAYMENT.search(text, lowered):
         add(1, "asks about payment terms")
-    if _SHIPPING.search(text):
+    if _SHIPPING.search(text, lowered):
         add(1, "asks about shipping terms")
     email = (buyer.email if buyer else None) or inquiry.email
     if email and "@" in email:
@@ -93,11 +131,11 @@ def suggest(inquiry: model.Inquiry, buyer: model.Buyer | None, earlier: int) -> 
     if earlier:
         add(1, f"repeat inquiry ({earlier} earlier)")
     specific = bool(inquiry.quantity or qty or inquiry.target_price)
-    if _GENERIC.search(text) and not specific:
+    if _GENERIC.search(text, lowered) and not specific:
         add(-2, "generic request for a price list / catalog")
-    long_term = _LONG_TERM.search(text)
+    long_term = _LONG_TERM.search(text, lowered)
     if long_term:
-        reasons.append(f"→ C: long-term purchase ('{long_term.group(0)}')")
+        reasons.append(f"→ C: long-term purchase ('{long_term}')")
         return Suggestion("C" if score >= 0 else "D", score, reasons)
     if score >= 5:
         grade = "A"
