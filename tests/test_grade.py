@@ -180,7 +180,7 @@ _RULE_WORDS = [
     "price list", "pricelist", "catalog", "catalogue", "brochure", "send price",
     "send me your best prices", "product list", "quotation for all", "价格表", "目录",
     "next year", "next season", "project", "tender", "budget", "in the future", "long-term",
-    "long term", "2027 plan", "2028 budget", "明年", "项目", "招标",
+    "long term", "2027 plan", "2028 budget", "明年", "项目", "招标", "3000件", "5万只",
 ]  # fmt: skip
 _NEIGHBOURS = ["", " ", "x", "9", ".", ",", "-", "ſ", "K", "İ", "ß", "é", "中", "\n"]
 
@@ -224,6 +224,8 @@ def test_suggestions_quote_the_buyer_in_capitals_accents_and_chinese(inq, build)
                  message="Grüße! Wir brauchen 500 Sets, Lieferung? Samples möglich?", status="Open"),
             dict(inquiry_id="I0003", received=dt.datetime(2026, 11, 22, 8), channel="alibaba", buyer_id="B0001",
                  message="我们需要3000pcs，请报FOB价格，样品可以吗？", status="Open"),
+            dict(inquiry_id="I0004", received=dt.datetime(2026, 11, 23, 8), channel="alibaba", buyer_id="B0001",
+                 message="您好，我要５００件，下个月交货", status="Open"),
         ],
     )  # fmt: skip
     result = inq("-w", wb, "grade", "--suggest", "--json")
@@ -234,4 +236,7 @@ def test_suggestions_quote_the_buyer_in_capitals_accents_and_chinese(inq, build)
     assert reasons["I0001"][-1] == "→ C: long-term purchase ('PROJECT')"
     assert reasons["I0002"][0] == "+2 asks for a specific quantity (500 Sets)"
     assert "+1 asks about samples" in reasons["I0002"]
+    assert reasons["I0003"][0] == "+2 asks for a specific quantity (3000pcs)"
     assert "+1 asks about samples" in reasons["I0003"]
+    assert "+1 asks about shipping terms" in reasons["I0003"]  # FOB between 汉字
+    assert reasons["I0004"][0] == "+2 asks for a specific quantity (５００件)"

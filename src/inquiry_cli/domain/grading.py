@@ -14,6 +14,11 @@ from dataclasses import dataclass, field
 from inquiry_cli.domain import model
 from inquiry_cli.domain.matching import FREE_MAIL
 
+# Where a Latin word or number starts or ends: `\b` in the rules. Python's own `\b` sees no
+# edge between 汉字 and Latin letters (both are word characters), so "请报FOB价格" or
+# "需要3000pcs" would say nothing about shipping terms or quantity.
+_LATIN_EDGE = r"(?:(?<![a-z\d_])(?=[a-z\d_])|(?<=[a-z\d_])(?![a-z\d_]))"
+
 
 class _Rule:
     """One rule's pattern, matched case-insensitively, fast on the usual all-ASCII message.
@@ -30,8 +35,8 @@ class _Rule:
     def __init__(self, pattern: str, hints: tuple[str, ...]) -> None:
         if re.search(r"[A-Z]", re.sub(r"\\.", "", pattern)) or any(h != h.lower() for h in hints):
             raise ValueError("a rule's pattern and hints are written in lower case")
-        self.folded = re.compile(pattern)
-        self.anycase = re.compile(pattern, re.I)
+        self.folded = re.compile(pattern)  # on ASCII, `\b` is already the Latin edge
+        self.anycase = re.compile(pattern.replace(r"\b", _LATIN_EDGE), re.I)
         self.hints = hints
 
     def search(self, text: str, lowered: str | None) -> str | None:
@@ -47,8 +52,9 @@ class _Rule:
 
 _DIGITS = tuple("0123456789")
 _QTY = _Rule(
-    r"\b\d[\d,.]*\s*(?:k\s*)?(?:pcs|pieces|pc|units|sets|set|meters|m|rolls|cartons|ctns|"
-    r"containers?|x\s*20'?\s*(?:gp|ft)|x\s*40'?\s*(?:hq|gp|ft)|40\s*hq|20\s*gp)\b",
+    r"\b\d[\d,.]*\s*(?:(?:k\s*)?(?:pcs|pieces|pc|units|sets|set|meters|m|rolls|cartons|ctns|"
+    r"containers?|x\s*20'?\s*(?:gp|ft)|x\s*40'?\s*(?:hq|gp|ft)|40\s*hq|20\s*gp)\b|"
+    r"[千万]?(?:件|套|台|箱|卷|米|支|片|只|条))",
     _DIGITS,
 )
 _PRICE = _Rule(
