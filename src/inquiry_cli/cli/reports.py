@@ -317,8 +317,6 @@ def trip(
 
 
 def _print_trip(plan, now) -> None:
-    import textwrap
-
     from rich.markup import escape
     from rich.text import Text
 
@@ -326,6 +324,7 @@ def _print_trip(plan, now) -> None:
     from inquiry_cli.domain.linking import GRADE_ORDER
     from inquiry_cli.output.console import console
     from inquiry_cli.output.views import fmt_qty
+    from inquiry_cli.output.wrapping import hang
 
     out = console()
     width = max(out.width, 60)
@@ -364,15 +363,7 @@ def _print_trip(plan, now) -> None:
 
     def line(label: str, text: str, indent: int = 5) -> None:
         head = " " * indent + (f"{label}: " if label else "")
-        for chunk in textwrap.wrap(
-            text,
-            width=width,
-            initial_indent=head,
-            subsequent_indent=" " * (indent + 2),
-            break_long_words=False,
-            break_on_hyphens=False,
-        ):
-            buf.append(Text(chunk))
+        buf.extend(map(Text, hang(text, width, head, " " * (indent + 2))))
 
     def flush(at_least: int = 0) -> None:
         if buf and len(buf) >= at_least:
