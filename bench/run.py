@@ -22,12 +22,19 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 import generate_own  # noqa: E402
 
+from inquiry_cli.cli import reads  # noqa: E402
 from inquiry_cli.contract import schema  # noqa: E402
 
 
 def titles(*keys: str) -> tuple[str, ...]:
     """Sheet names (as the bench workbooks have them) for contract sheet keys."""
     return tuple(schema.SHEETS_BY_KEY[k].title for k in keys)
+
+
+def reads_of(read: reads.Read) -> tuple[str, ...]:
+    """The sheets a command reads whole (cli/reads.py, its own list, so a baseline cannot
+    drift from it): its sheets and the history sheets it reads once it knows the buyer."""
+    return titles(*dict.fromkeys((*read.sheets, *read.history)))
 
 
 ALL_TABLES = tuple(s.title for s in schema.SHEETS)  # what `inq check` reads
@@ -62,23 +69,25 @@ class Bench:
     env: dict[str, str] = field(default_factory=dict)  # this row's environment on top
 
 
-# What `due` reads (cli/reads.py DUE): its baseline reads the same (before 2026-12-02,
-# sixth session, it left Quotes out).
-DUE_SHEETS = titles("buyers", "inquiries", "contacts", "samples", "quotes", "settings")
+# Each read row's baseline reads the sheets its command reads (cli/reads.py). Before
+# 2026-12-03 (eleventh session) they were listed here by hand: `stats` counted Contacts
+# and Quotes it never reads, `trip` left out Samples and Events, `grade --suggest`
+# counted Contacts and Settings (before 2026-12-02 `due` left out Quotes).
+DUE_SHEETS = reads_of(reads.DUE)
 
 # The benchmark list: later issues add their commands here.
 BENCHES: list[Bench] = [
     Bench(
         "inq check --json",
         ("{inq}", "-w", "{wb}", "check", "--json"),
-        ALL_TABLES,
+        reads_of(reads.CHECK),
         ok_codes=(0, 1),  # 1: it found (the generator's deliberate) problems
         needs=("check",),
     ),
     Bench(
         "inq lookup EMAIL --json",  # a first lookup: no index (each run would build one)
         ("{inq}", "-w", "{wb}", "lookup", "{email}", "--json"),
-        titles("buyers", "inquiries", "contacts", "quotes", "samples", "settings"),
+        reads_of(reads.LOOKUP),
         needs=("lookup",),
         env={"INQ_INDEX": "off"},
     ),
@@ -122,19 +131,19 @@ BENCHES: list[Bench] = [
     Bench(
         "inq stats --json",
         ("{inq}", "-w", "{wb}", "stats", "--json"),
-        titles("buyers", "inquiries", "contacts", "quotes", "settings"),
+        reads_of(reads.STATS),
         needs=("stats",),
     ),
     Bench(
         "inq trip Germany",
         ("{inq}", "-w", "{wb}", "trip", "Germany"),
-        titles("buyers", "inquiries", "contacts", "quotes", "settings"),
+        reads_of(reads.TRIP),
         needs=("trip",),
     ),
     Bench(
         "inq grade --suggest --json",
         ("{inq}", "-w", "{wb}", "grade", "--suggest", "--json"),
-        titles("buyers", "inquiries", "contacts", "settings"),
+        reads_of(reads.GRADE_SUGGEST),
         needs=("grade",),
     ),
     Bench("inq --help", ("{inq}", "--help"), (), seconds={"any": 0.15}),
