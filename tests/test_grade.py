@@ -239,3 +239,18 @@ def test_suggestions_quote_the_buyer_in_capitals_accents_and_chinese(inq, build)
     assert "+1 asks about samples" in reasons["I0003"]
     assert "+1 asks about shipping terms" in reasons["I0003"]  # FOB between 汉字
     assert reasons["I0004"][0] == "+2 asks for a specific quantity (５００件)"
+
+
+def test_suggest_without_a_buyer_list_says_so(inq, tmp_path):
+    """A workbook whose sheets inq cannot place gets the reason, not "No ungraded inquiries"."""
+    wb = openpyxl.Workbook()
+    wb.active.title = "Anfragen 2026"
+    wb.active.append(["Datum", "Kunde", "Nachricht"])
+    wb.active.append(["03.11.2026", "Jan Berg", "Price FOB for 2000 pcs please"])
+    path = tmp_path / "anfragen.xlsx"
+    wb.save(path)
+    for args in (["grade", "--suggest"], ["grade"]):
+        result = inq("-w", path, *args, input="q\n")
+        assert result.exit_code == 1
+        assert result.stderr.startswith("Error: anfragen.xlsx has no Buyers sheet")
+        assert "No ungraded" not in result.stdout

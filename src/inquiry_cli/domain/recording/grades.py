@@ -185,11 +185,11 @@ def ungraded(book: Workbook) -> list[Ungraded]:
     """Every open inquiry without a grade, oldest first, with a suggested grade."""
     from inquiry_cli.domain.grading import suggest
 
+    buyers = book.table("buyers")  # (no buyer list found: that is said, not "none ungraded")
     inquiries = book.get("inquiries")
     if inquiries is None:
         return []
     link_names(book)  # (a log naming its buyer by client or company: model.load links it)
-    buyers = book.table("buyers")
     grades = inquiries.values("grade")
     pending = [i for i, g in enumerate(grades) if g is None]
     if not pending:
