@@ -208,18 +208,18 @@ def ungraded(book: Workbook) -> list[Ungraded]:
             received_by_sender.setdefault(sender, []).append(other.received)
     for times in received_by_sender.values():
         times.sort()
-    open_ = [all_inqs[i] for i in pending if all_inqs[i].is_open]
-    at: list[int | None] = []
-    for inq in open_:
+    open_inqs = [all_inqs[i] for i in pending if all_inqs[i].is_open]
+    positions: list[int | None] = []  # each open inquiry's buyer row, if found
+    for inq in open_inqs:
         pos = index.get(f"buyer_id:{inq.buyer_id}") if inq.buyer_id else None
         if pos is None and inq.email:
             pos = index.get(f"email:{inq.email}")
-        at.append(pos)
+        positions.append(pos)
     # One load of every buyer needed (a load per inquiry was a fifth of the command).
-    wanted = sorted({p for p in at if p is not None})
+    wanted = sorted({p for p in positions if p is not None})
     by_pos = dict(zip(wanted, model.load(buyers, model.Buyer, wanted), strict=True))
     out: list[Ungraded] = []
-    for inq, pos in zip(open_, at, strict=True):
+    for inq, pos in zip(open_inqs, positions, strict=True):
         buyer = by_pos[pos] if pos is not None else None
         earlier = 0
         if inq.received is not None:
