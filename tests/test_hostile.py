@@ -330,3 +330,17 @@ def test_only_a_worksheet_may_inflate_past_the_part_limit(name, allowed):
     info.compress_type = zipfile.ZIP_DEFLATED
     info.file_size, info.compress_size = 300 * 1024 * 1024, 20 * 1024 * 1024  # (15:1)
     assert (ooxml.part_problem(info) is None) == allowed
+
+
+def test_a_run_killed_inside_calamine_leaves_no_temp_file(tmp_path, monkeypatch):
+    """calamine's stderr is caught in a temp file while it runs: on POSIX that file has
+    no name from the start, so a run that ends (or is killed) mid-read leaves none."""
+    import os
+
+    from inquiry_cli.workbook import native
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    with native.guard("a sheet"):
+        os.write(2, b"")  # (fd 2 is the capture now)
+        left = list(tmp_path.iterdir())
+    assert os.name != "posix" or left == []

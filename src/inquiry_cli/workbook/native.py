@@ -49,6 +49,9 @@ def _enter() -> None:
             fd, name = temp_file("inq-stderr-")
             capture = os.fdopen(fd, "w+b")
             capture.name_on_disk = name  # type: ignore[attr-defined]
+            if os.name == "posix":  # read back through the fd: no name left if killed
+                with suppress(OSError):
+                    os.unlink(name)
             saved = os.dup(2)
             os.dup2(capture.fileno(), 2)
         except (OSError, ValueError):  # no fd 2 to swap (embedded, closed): go without
