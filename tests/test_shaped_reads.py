@@ -272,3 +272,124 @@ def test_a_damaged_log_is_one_line(inq, tmp_path, small_windows):
     assert "Contacts" in result.output and "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1
     assert path.read_bytes() == before
+
+
+# -- a long sheet read whole, as small sheets parsed on two handles and put back together
+
+
+@pytest.fixture
+def cut_whole(monkeypatch):
+    """Every sheet read whole is cut into small sheets of a few rows."""
+    monkeypatch.setattr(windowed, "WINDOW", 3000)
+    monkeypatch.setattr(read, "WHOLE_CUT", 0)
+    monkeypatch.setattr(read, "WHOLE_CUT_SHARE", 0)
+
+
+def _tables(path: Path, what: reads.Read = reads.CHECK) -> dict:
+    book = read.load(path, what.sheets, what.heads)
+    return {k: (t.rows, t.row_numbers, t.columns, t.header_row) for k, t in book.tables.items()}
+
+
+def _gappy(path: Path) -> Path:
+    """A log with runs of empty rows longer than a small sheet, a stretch where its last
+    columns are empty (small sheets narrower than the sheet), and a note far right."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Contacts"] if "Contacts" in wb.sheetnames else wb["联系记录"]
+    for r in range(60, 200):  # 140 empty rows: whole small sheets of nothing
+        for c in range(1, 10):
+            ws.cell(r, c).value = None
+    for r in range(250, 420):  # no Channel .. Next step here
+        for c in range(5, 10):
+            ws.cell(r, c).value = None
+    ws.cell(500, 14).value = "checked by Li"
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_a_long_sheet_cut_reads_as_it_reads_whole(tmp_path, monkeypatch, layout):
+    path = _workbook(tmp_path / "wb.xlsx", **LAYOUTS[layout])
+    if layout == "plain":
+        _gappy(path)
+    whole = _tables(path)
+    monkeypatch.setattr(windowed, "WINDOW", 3000)
+    monkeypatch.setattr(read, "WHOLE_CUT", 0)
+    monkeypatch.setattr(read, "WHOLE_CUT_SHARE", 0)
+    calls = []
+    real = windowed.WindowedCopy.rows
+    monkeypatch.setattr(windowed.WindowedCopy, "rows", lambda w: calls.append(w) or real(w))
+    assert _tables(path) == whole
+    assert len(calls) >= 3  # (every sheet over a few rows went through the small sheets)
+
+
+def test_commands_say_the_same_on_a_cut_read(inq, tmp_path, monkeypatch):
+    path = _gappy(_workbook(tmp_path / "wb.xlsx", chinese=True, offset=1))
+    runs = [("check",), ("trip", "Germany", "--json"), ("stats", "--json")]
+    whole = [inq("-w", str(path), *run) for run in runs]
+    monkeypatch.setattr(windowed, "WINDOW", 3000)
+    monkeypatch.setattr(read, "WHOLE_CUT", 0)
+    monkeypatch.setattr(read, "WHOLE_CUT_SHARE", 0)
+    for run, before in zip(runs, whole, strict=True):
+        after = inq("-w", str(path), *run)
+        assert (after.exit_code, after.stdout) == (before.exit_code, before.stdout), run
+    assert "Germany" in whole[1].stdout or "德国" in whole[1].stdout
+
+
+def test_rows_out_of_order_are_read_whole(tmp_path, cut_whole, monkeypatch):
+    """Rows saved out of order (another writer): calamine places cells by their own
+    references, which only a whole read can do; the small sheets would overlap."""
+    path = _workbook(tmp_path / "wb.xlsx")
+
+    def swapped(xml: bytes) -> bytes:
+        rows = re.findall(rb"<row .*?</row>", xml, re.S)
+        a, b = xml.index(rows[10]), xml.index(rows[-5]) + len(rows[-5])
+        middle = xml[a:b]
+        block = b"".join(rows[-40:-5])
+        return xml[:a] + block + middle.replace(block, b"") + xml[b:]
+
+    _rewrite_sheet(path, swapped)
+    monkeypatch.setattr(read, "WHOLE_CUT", 1 << 40)
+    whole = _tables(path)
+    monkeypatch.setattr(read, "WHOLE_CUT", 0)
+    assert _tables(path) == whole
+    assert len(whole["contacts"][0]) == 610
+
+
+def test_merged_cells_are_read_whole_when_cut(tmp_path, cut_whole, monkeypatch):
+    path = _workbook(tmp_path / "wb.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Contacts"]
+    ws["H300"] = "send the catalogue"  # merged down: every row of it says so
+    ws.merge_cells("H300:H310")
+    wb.save(path)
+    cut = _tables(path)
+    monkeypatch.setattr(read, "WHOLE_CUT", 1 << 40)
+    assert cut == _tables(path)
+
+
+def test_two_handles_within_a_small_reading_budget(tmp_path, cut_whole, monkeypatch):
+    """With room in the budget for one small sheet, the handles take it in turn (window
+    order): a later sheet holding it while an earlier one waits for it would hang."""
+    import threading
+    import time
+
+    from inquiry_cli.workbook import repack
+
+    path = _workbook(tmp_path / "wb.xlsx", contacts=1500)
+    whole = _tables(path, reads.Read(("contacts",)))
+    monkeypatch.setattr(repack, "CELL_LIMIT", 150)
+    monkeypatch.setattr(windowed, "BUDGET", repack._Budget(150))
+
+    def cells(self, i: int) -> int:
+        if i == 0:
+            time.sleep(0.3)  # (the second handle is ready first)
+        return 100
+
+    monkeypatch.setattr(windowed.WindowedCopy, "_cells", cells)
+    done: list[dict] = []
+    worker = threading.Thread(
+        target=lambda: done.append(_tables(path, reads.Read(("contacts",)))), daemon=True
+    )
+    worker.start()
+    worker.join(timeout=20)
+    assert done == [whole]

@@ -26,6 +26,13 @@ __all__ = ["HEADER_SCAN_ROWS", "load", "read", "warm"]
 # parses the shared strings again (tens of ms on a big workbook).
 _SPLIT_BYTES = 2 * 1024 * 1024
 _THREADS = 2
+# A sheet of this much XML, and at least this share of all the XML a read parses, is
+# parsed on two calamine handles at once (as small sheets; read whole, put back
+# together). Where it is less, the other sheets' threads keep the second core busy
+# already: on the bench, for a contact log of 58-63 % of the XML it was 2-9 % slower, of
+# 72 % 13-28 % faster, at 10k and 50k (2026-12-03).
+WHOLE_CUT = 16 << 20
+WHOLE_CUT_SHARE = 2 / 3
 
 
 def find_header(spec: schema.Sheet, rows: list[list[Any]]) -> tuple[int, dict[str, int]]:
@@ -366,9 +373,14 @@ def _read_sheets(
             groups[i].append(name)
             weight[i] += sizes[name]
     lightest = weight.index(min(weight)) if weight else 0
+    # The sheet that is most of the read (if one is) spreads its parse over two calamine
+    # handles (windowed.py): read whole, it is cut into small sheets for that.
+    everything = sum(sizes.values())
+    long = frozenset(n for n in names if sizes[n] >= max(WHOLE_CUT, WHOLE_CUT_SHARE * everything))
 
-    # The checks take turns, heaviest group first: each holds the GIL, and while the
-    # next one runs, calamine (which does not) parses the sheets already checked.
+    # The checks take turns, lightest group first: each holds the GIL, and while the
+    # next one runs, calamine (which does not) parses the sheets already checked. (The
+    # heaviest first measured slower on every 10k bench command: 2-6 %, 2026-12-03.)
     order = sorted(range(len(groups)), key=lambda i: weight[i])
     turn = threading.Condition()
     done: list[int] = []
@@ -387,7 +399,7 @@ def _read_sheets(
 
     def work(i: int) -> dict[str, Any]:
         out = (
-            _whole_sheets(src, parts, date1904, groups[i], build, *checked(i), windowed or {})
+            _whole_sheets(src, parts, date1904, groups[i], build, *checked(i), windowed or {}, long)
             if groups
             else {}
         )
@@ -423,6 +435,7 @@ def _whole_sheets(
     before: Callable[[], None] = lambda: None,
     after: Callable[[], None] = lambda: None,
     windowed: dict[str, Callable[[str, Any], Any]] | None = None,
+    long: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """build(name, rows) of these sheets, read whole by calamine from a checked copy
     (the checks run between before() and after()); the `windowed` ones a window at a
@@ -431,7 +444,7 @@ def _whole_sheets(
     from functools import partial
 
     from inquiry_cli.workbook.repack import Repack
-    from inquiry_cli.workbook.windowed import NotWindowed, WindowedCopy
+    from inquiry_cli.workbook.windowed import LOADERS, NotWindowed, WindowedCopy
 
     windowed = windowed or {}
     out: dict[str, Any] = {}
@@ -439,13 +452,16 @@ def _whole_sheets(
     for name in names:
         if not src.has(parts.get(name, "\0")):
             out[name] = build(name, [])  # no part: an empty sheet, as calamine has it
-    readable = [(n, p) for n, p in present if n not in windowed]
+    # A `long` sheet is read as small sheets and put back together: calamine lays them
+    # out on two handles at once (windowed.py), where one would parse it all.
+    cut_whole = [n for n, _p in present if n in long and n not in windowed]
+    readable = [(n, p) for n, p in present if n not in windowed and n not in cut_whole]
     with ExitStack() as stack:
         copy = stack.enter_context(Repack(src, date1904, readable)) if readable else None
         cut = {
-            n: stack.enter_context(WindowedCopy(src, date1904, n, p))
+            n: stack.enter_context(WindowedCopy(src, date1904, n, p, LOADERS if n in long else 1))
             for n, p in present
-            if n in windowed
+            if n in windowed or n in cut_whole
         }
         before()
         try:
@@ -461,6 +477,9 @@ def _whole_sheets(
             out[name] = build(name, _rows(src, name, copy.rows))
         if copy is not None:  # (calamine's copy of the shared strings goes at once)
             copy.close()
+        for name in cut_whole:
+            whole_rows = _rows(src, name, partial(_put_together, cut.pop(name), src, date1904))
+            out[name] = build(name, whole_rows)
         for name, window in cut.items():
             try:
                 out[name] = _rows(src, name, partial(_windowed, windowed[name], window))
@@ -475,6 +494,22 @@ def _whole_sheets(
 
 def _windowed(build: Callable[[str, Any], Any], window: Any, name: str) -> Any:
     return build(name, window.windows())
+
+
+def _put_together(window: Any, src: Any, date1904: bool, name: str) -> list[list[Any]]:
+    """A long sheet's rows from its small sheets; where they cannot stand for it (merged
+    cells, rows out of order), from a whole read of it."""
+    from inquiry_cli.workbook.repack import Repack
+    from inquiry_cli.workbook.windowed import NotWindowed
+
+    try:
+        with window:
+            return window.rows()
+    except NotWindowed:
+        pass
+    with Repack(src, date1904, [(name, window.part)]) as whole:
+        whole.fill(name)
+        return whole.rows(name)
 
 
 def _rows(src: Any, name: str, read: Callable[[str], Any]) -> Any:

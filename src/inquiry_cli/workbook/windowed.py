@@ -35,6 +35,10 @@ WINDOW = 4 << 20  # bytes of rows per small sheet: ~15,000 rows of a contact log
 # Sheets of less XML are read whole: there the windows cost more time than their memory
 # is worth (a 100,000-row contact log is 28 MB and reads 0.3 s faster whole).
 WINDOWED_FROM = 32 << 20
+# calamine handles that may lay out one sheet's small sheets at once (each parses the
+# shared strings once more), and how many small sheets each may hold ready.
+LOADERS = 2
+AHEAD = 2
 _ROW_NUMBER = re.compile(rb'<(?:[\w.-]+:)?row\b[^>]*?\sr\s*=\s*"(\d+)"')
 
 
@@ -186,8 +190,11 @@ class WindowedCopy:
     """One sheet of `src`, checked and stored as small sheets of whole rows; then read
     back a small sheet at a time (see the module's docstring)."""
 
-    def __init__(self, src: ZipSource, date1904: bool, name: str, part: str) -> None:
+    def __init__(
+        self, src: ZipSource, date1904: bool, name: str, part: str, loaders: int = 1
+    ) -> None:
         self.src = src
+        self.loaders = loaders
         self.date1904 = date1904
         self.name = name
         self.part = part
@@ -205,6 +212,7 @@ class WindowedCopy:
         self._spans: list[int | None] = []  # rows each small sheet spans, where its XML says
         self._merged = False
         self._book: Any = None
+        self._others: list[Any] = []  # more handles on the copy (windows())
 
     def fill(self) -> Extent:
         """Check the sheet and store it as small sheets (refused in one line if it is
@@ -242,35 +250,70 @@ class WindowedCopy:
     def windows(self) -> Iterator[tuple[int, list[list[Any]]]]:
         """(Excel row number of its first row, its rows from column A) per small sheet,
         in order; rows between are there, empty. NotWindowed when a window cannot stand
-        for its rows. calamine lays out the next small sheet (without the GIL) while the
-        caller works on this one: at most two are held at once."""
-        import queue
+        for its rows. calamine lays out the next small sheets (without the GIL; on
+        `loaders` handles at once, a sheet's parse, most of its read, is spread over the
+        cores) while the caller works on this one; at most AHEAD per handle are held at
+        once, within the reading budget."""
         import threading
 
         if self._merged or self.extent is None:
             raise NotWindowed(self.name)
-        book = self._open()
-        ready: queue.Queue[tuple[int, Any, BaseException | None]] = queue.Queue(maxsize=1)
+        count = self._count
+        handles = max(1, min(self.loaders, count)) if self._path is not None else 1
+        books: list[Any] = [self._open(keep_name=handles > 1)]
+        ready: dict[int, tuple[int, Any, BaseException | None]] = {}
+        turn = threading.Condition()
+        taken = [0]  # small sheets the caller has had
+        budgeted = [0]  # small sheets that have taken their part of the reading budget
         stop = threading.Event()
 
-        def load() -> None:
-            for i in range(self._count):
+        def load(k: int) -> None:
+            try:
+                book = books[0] if k == 0 else self._another(books)
+            except BaseException as exc:
+                with turn:
+                    ready[k] = (0, None, exc)
+                    turn.notify_all()
+                return
+            for i in range(k, count, handles):
+                # The budget is taken in window order (a later window holding it while
+                # an earlier one waits for it would wait forever: the caller needs that one).
+                with turn:
+                    turn.wait_for(
+                        lambda i=i: (
+                            stop.is_set()  # type: ignore[misc]
+                            or (i < taken[0] + AHEAD * handles and budgeted[0] == i)
+                        )
+                    )
                 if stop.is_set():
                     return
                 cells = self._cells(i)
                 BUDGET.take(cells)
+                with turn:
+                    budgeted[0] = i + 1
+                    turn.notify_all()
                 try:
-                    ready.put((cells, self._load(book, i), None))
+                    got: tuple[int, Any, BaseException | None] = (cells, self._load(book, i), None)
                 except BaseException as exc:  # given to the reader, in its turn
                     BUDGET.give(cells)
-                    ready.put((0, None, exc))
+                    got = (0, None, exc)
+                with turn:
+                    ready[i] = got
+                    turn.notify_all()
+                if got[2] is not None:
                     return
 
-        loader = threading.Thread(target=load, name="inq-windows", daemon=True)
-        loader.start()
+        loaders = [
+            threading.Thread(target=load, args=(k,), name="inq-windows", daemon=True)
+            for k in range(handles)
+        ]
+        for loader in loaders:
+            loader.start()
         try:
-            for _i in range(self._count):
-                cells, sheet, error = ready.get()
+            for i in range(count):
+                with turn:
+                    turn.wait_for(lambda i=i: i in ready)  # type: ignore[misc]
+                    cells, sheet, error = ready.pop(i)
                 if error is not None:
                     raise error
                 try:
@@ -278,17 +321,45 @@ class WindowedCopy:
                 finally:
                     BUDGET.give(cells)
                     del sheet
+                with turn:
+                    taken[0] = i + 1
+                    turn.notify_all()
                 if rows:
                     yield start, rows
         finally:
             stop.set()
-            while loader.is_alive():  # (let a loader blocked on a full queue finish)
-                try:
-                    cells, _sheet, _error = ready.get(timeout=0.05)
-                    BUDGET.give(cells)
-                except queue.Empty:
-                    pass
-            loader.join()
+            with turn:
+                turn.notify_all()
+            for loader in loaders:
+                loader.join()
+            for cells, _sheet, _error in ready.values():  # parsed, never taken
+                BUDGET.give(cells)
+            ready.clear()
+            self._unlink()
+
+    def rows(self) -> list[list[Any]]:
+        """The whole sheet's rows as Repack.rows gives them (to_python from A1, every row
+        as wide as the sheet), put back together from the small sheets. NotWindowed when
+        their rows overlap (rows out of order): only a whole read places those."""
+        rows: list[list[Any]] = []
+        runs: list[tuple[int, int, int]] = []  # (first index, end, width) of each run of rows
+        for first, got in self.windows():
+            at = first - 1
+            if at < len(rows):
+                raise NotWindowed(self.name)
+            if at > len(rows):  # no value in the rows between two small sheets
+                runs.append((len(rows), at, 0))
+                rows.extend([] for _ in range(at - len(rows)))
+            runs.append((at, at + len(got), max(map(len, got))))
+            rows += got
+        full = max((w for _a, _b, w in runs), default=0)
+        for a, b, width in runs:
+            if width < full:
+                for i in range(a, b):
+                    row = rows[i]
+                    if len(row) < full:
+                        row.extend([""] * (full - len(row)))
+        return rows
 
     def _cells(self, i: int) -> int:
         """What small sheet i lays out at most (for the reading budget)."""
@@ -318,7 +389,9 @@ class WindowedCopy:
             rows = [pad + row for row in rows]
         return rows, first + 1
 
-    def _open(self) -> Any:
+    def _open(self, keep_name: bool = False) -> Any:
+        """The calamine workbook on the copy; its name goes once calamine holds it open
+        (POSIX), unless `keep_name`: another handle is still to be opened (_another)."""
         from python_calamine import CalamineWorkbook
 
         from inquiry_cli.workbook.native import guard
@@ -331,9 +404,24 @@ class WindowedCopy:
                 self._book = CalamineWorkbook.from_filelike(io.BytesIO(self._fh.getvalue()))  # type: ignore[attr-defined]
             else:
                 self._book = CalamineWorkbook.from_path(self._path)
-        if os.name == "posix":  # calamine holds it open: the name can go now
+        if os.name == "posix" and not keep_name:  # calamine holds it open: the name can go
             self._unlink()
         return self._book
+
+    def _another(self, books: list[Any]) -> Any:
+        """One more calamine handle on the copy (closed with the first), then its name goes."""
+        from python_calamine import CalamineWorkbook
+
+        from inquiry_cli.workbook.native import guard
+
+        assert self._path is not None
+        with guard(f"{self.src.path.name}: the workbook"):
+            book = CalamineWorkbook.from_path(self._path)
+        books.append(book)
+        self._others.append(book)
+        if os.name == "posix":
+            self._unlink()
+        return book
 
     def _unlink(self) -> None:
         if self._path is not None:
@@ -342,6 +430,10 @@ class WindowedCopy:
             self._path = None
 
     def close(self) -> None:
+        for other in self._others:
+            with suppress(Exception):
+                other.close()
+        self._others.clear()
         if self._book is not None:
             with suppress(Exception):
                 self._book.close()
