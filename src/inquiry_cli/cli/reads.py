@@ -75,7 +75,7 @@ INTAKE = Read(
     ("buyers", "inquiries", "contacts", "quotes", "products", "regions", "company", "settings")
 )
 A_LIST = Read(("buyers", "inquiries", "contacts", "quotes", "samples", "grade_history"))
-STATS = Read(("buyers", "inquiries", "products", "regions", "settings"))
+STATS = Read(("buyers", "inquiries", "products", "regions", "settings"), convert=needs.STATS)
 TRIP = Read(("buyers", "inquiries", "contacts", "quotes", "samples", "events", "settings"))
 SETTINGS = Read(("settings",))
 DEDUPE = Read(("buyers",))
@@ -136,6 +136,7 @@ EARLY: dict[str, Read] = {
     "inquiry": INQUIRY,
     "quote": QUOTE,
     "check": CHECK,
+    "stats": STATS,
 }
 EARLY_COMMANDS = frozenset({*EARLY, "log", "grade"})
 

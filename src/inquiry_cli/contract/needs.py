@@ -28,6 +28,12 @@ DUE_INQUIRY = (
     "status",
 )
 DUE_QUOTE = ("quote_no", "date", "buyer_id", "model", "valid_until")
+# `inq stats`'s (domain/stats.py): the facets counted, the dates, the reply clock.
+STATS_BUYER = (
+    "buyer_id", "email", "country", "region", "nature", "source", "strength", "grade",
+    "products", "first_contact", "last_contact",
+)  # fmt: skip
+STATS_INQUIRY = ("received", "channel", "buyer_id", "email", "product", "replied", "status")
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,9 @@ DUE = Columns(
         "quotes": DUE_QUOTE,
     },
     keys={"contacts": ("buyer_id", "email", "direction"), "inquiries": ("quote_no",)},
+)
+STATS = Columns(
+    values={"buyers": STATS_BUYER, "inquiries": STATS_INQUIRY, "products": ("model", "name")}
 )
 
 

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from inquiry_cli.contract import schema
+from inquiry_cli.contract import needs, schema
 from inquiry_cli.contract.records import Workbook
 from inquiry_cli.domain import model
 from inquiry_cli.domain.channels import channel_of
@@ -201,13 +201,13 @@ def _merge_case(values: list[str]) -> list[str]:
 def compute(book: Workbook, now: dt.datetime, since: dt.date | None = None) -> Stats:
     s = Settings.from_sheet(book.key_values("settings"))
     start = dt.datetime.combine(since, dt.time()) if since else None
-    every_inquiry = model.load(book.get("inquiries"), model.Inquiry)
+    every_inquiry = model.load(book.get("inquiries"), model.Inquiry, fields_=needs.STATS_INQUIRY)
     inquiries = [
         i
         for i in every_inquiry
         if start is None or (i.received is not None and i.received >= start)
     ]
-    every_buyer = buyers = model.load(book.table("buyers"), model.Buyer)
+    every_buyer = buyers = model.load(book.table("buyers"), model.Buyer, fields_=needs.STATS_BUYER)
     if start is not None:
         asked = {k for i in inquiries for k in (i.buyer_id, (i.email or "").lower()) if k}
         buyers = [
