@@ -393,3 +393,96 @@ def test_two_handles_within_a_small_reading_budget(tmp_path, cut_whole, monkeypa
     worker.start()
     worker.join(timeout=20)
     assert done == [whole]
+
+
+def _cut_reads_as_whole(path: Path, monkeypatch) -> dict:
+    """The tables of a cut read (cut_whole on) equal a whole read's; returns them."""
+    cut = _tables(path)
+    monkeypatch.setattr(read, "WHOLE_CUT", 1 << 40)
+    whole = _tables(path)
+    monkeypatch.setattr(read, "WHOLE_CUT", 0)
+    assert cut == whole
+    return whole
+
+
+def test_row_tags_inside_comments_do_not_cut_the_sheet(tmp_path, cut_whole, monkeypatch):
+    """A comment or CDATA holding `<row r=...>` (no Excel writes one, other tools may):
+    a cut there would break the XML; the sheet is then read whole, as before."""
+    path = _workbook(tmp_path / "wb.xlsx")
+    _rewrite_sheet(
+        path,
+        lambda xml: xml.replace(
+            b"</row>",
+            b'</row><!-- <row r="9"><c r="A9" t="inlineStr"><is><t>not data</t></is></c></row> -->',
+            400,
+        ),
+    )
+    assert len(_cut_reads_as_whole(path, monkeypatch)["contacts"][0]) == 610
+
+
+def test_cell_data_prefixed_under_a_plain_root(tmp_path, cut_whole, monkeypatch):
+    path = _workbook(tmp_path / "wb.xlsx")
+    main = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+    def prefixed(xml: bytes) -> bytes:
+        xml = xml.replace(
+            b'xmlns="' + main + b'"', b'xmlns="' + main + b'" xmlns:x="' + main + b'"', 1
+        )
+        a, b = xml.index(b"<sheetData>"), xml.index(b"</sheetData>") + len(b"</sheetData>")
+        inner = re.sub(rb"<(/?)(sheetData|row|c|v|is|t)([\s>/])", rb"<\1x:\2\3", xml[a:b])
+        return xml[:a] + inner + xml[b:]
+
+    _rewrite_sheet(path, prefixed)
+    assert len(_cut_reads_as_whole(path, monkeypatch)["contacts"][0]) == 610
+
+
+def test_merges_written_before_the_cell_data(tmp_path, cut_whole, monkeypatch):
+    path = _workbook(tmp_path / "wb.xlsx")
+
+    def merged_first(xml: bytes) -> bytes:
+        xml = xml.replace(b"<sheetData>", b'<mergeCells count="1"><mergeCell ref="J2:J40"/>'
+                          b"</mergeCells><sheetData>", 1)  # fmt: skip
+        return re.sub(rb'(<row r="2"[^>]*>.*?)</row>', rb'\1<c r="J2" t="inlineStr"><is><t>'
+                      rb"merged</t></is></c></row>", xml, count=1, flags=re.S)  # fmt: skip
+
+    _rewrite_sheet(path, merged_first)
+    rows = _cut_reads_as_whole(path, monkeypatch)["contacts"][0]
+    assert [r[9] for r in rows[:39]] == ["merged"] * 39  # (rows 2-40)
+
+
+def test_cells_below_every_row_are_read_whole(tmp_path, cut_whole, monkeypatch):
+    """A cell whose reference lies below every row the tags number: its small sheet would
+    be laid out down to it, past the budget it took; the sheet is read whole instead."""
+    from inquiry_cli.workbook import repack
+
+    path = _workbook(tmp_path / "wb.xlsx")
+    far = b'<c r="J%d" t="inlineStr"><is><t>far</t></is></c></row>'
+    _rewrite_sheet(path, lambda xml: far.join(xml.rsplit(b"</row>", 1)) % 90000)  # (last row)
+    wholes: list[str] = []
+    real = repack.Repack.fill
+    monkeypatch.setattr(repack.Repack, "fill", lambda self, n: wholes.append(n) or real(self, n))
+    _cut_reads_as_whole(path, monkeypatch)
+    assert wholes.count("Contacts") == 2  # (the cut read fell back; then the whole read)
+
+
+def test_a_cut_copy_has_no_name_in_the_temp_folder(tmp_path, monkeypatch):
+    """On Linux the copy is opened by its descriptor: a run killed mid-read leaves nothing."""
+    import os
+
+    from inquiry_cli.workbook.headers import sheet_map
+    from inquiry_cli.workbook.ooxml import ZipSource
+
+    path = _workbook(tmp_path / "wb.xlsx")
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(windowed, "WINDOW", 3000)
+    with ZipSource(path) as src:
+        _names, parts = sheet_map(src)
+        with windowed.WindowedCopy(src, False, "Contacts", parts["Contacts"], 2) as copy:
+            copy.fill()
+            seen = list(temp.iterdir())
+            assert sum(len(rows) for _first, rows in copy.windows()) == 611
+    if os.path.exists("/proc/self/fd"):
+        assert seen == []
+    assert list(temp.iterdir()) == []

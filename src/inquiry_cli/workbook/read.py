@@ -468,8 +468,13 @@ def _whole_sheets(
             for name, _part in readable:
                 assert copy is not None
                 copy.fill(name)
-            for window in cut.values():
-                window.fill()
+            for name, window in cut.items():
+                try:
+                    window.fill()
+                except WorkbookUnreadable:
+                    if name not in cut_whole:
+                        raise
+                    window.failed = True  # (the whole read gives the verdict: _put_together)
         finally:
             after()
         for name, _part in readable:
@@ -498,15 +503,20 @@ def _windowed(build: Callable[[str, Any], Any], window: Any, name: str) -> Any:
 
 def _put_together(window: Any, src: Any, date1904: bool, name: str) -> list[list[Any]]:
     """A long sheet's rows from its small sheets; where they cannot stand for it (merged
-    cells, rows out of order), from a whole read of it."""
+    cells, rows out of order) or cannot be read (cut inside an XML comment, a layout the
+    cutter does not follow), from a whole read of it, which reads it as ever or refuses
+    it in its own words."""
+    import python_calamine as pc
+
     from inquiry_cli.workbook.repack import Repack
     from inquiry_cli.workbook.windowed import NotWindowed
 
-    try:
-        with window:
-            return window.rows()
-    except NotWindowed:
-        pass
+    with window:
+        if not window.failed:
+            try:
+                return window.rows()
+            except (NotWindowed, WorkbookUnreadable, pc.CalamineError, pc.XmlError, ValueError):
+                pass
     with Repack(src, date1904, [(name, window.part)]) as whole:
         whole.fill(name)
         return whole.rows(name)

@@ -101,6 +101,8 @@ class RowCutter:
                 self._parts = [pending]
                 return []
             self.root_tag, self.p, at, empty = opened
+            if self._watch in pending[:at]:  # (before the cell data: not where Excel puts it)
+                self.seen = True
             self._close_tag = b"</" + self.p + b"sheetData>"
             if empty:  # <sheetData/>
                 self._close(pending[at:])
@@ -176,6 +178,20 @@ class RowCutter:
         self._tail = joined[-len(self._watch) :]
 
 
+def _nameless(path: str, fd: int) -> str:
+    """A path calamine can open the temp file `fd` by once its name in the temp folder is
+    gone (Linux: /proc/self/fd), so a run killed mid-read leaves no file there; else
+    `path` itself (its name goes once calamine holds it open)."""
+    by_fd = f"/proc/self/fd/{fd}"
+    if os.name != "posix" or not os.path.exists(by_fd):
+        return path
+    try:
+        os.unlink(path)
+    except OSError:
+        return path
+    return by_fd
+
+
 def _span(rows: bytes, p: bytes) -> int | None:
     """How many rows a run of rows spans, by the numbers of its first and last row (None
     when they do not say): what calamine lays out for it, with the sheet's width."""
@@ -201,18 +217,24 @@ class WindowedCopy:
         self.extent: Extent | None = None
         self._count = 0
         self._path: str | None = None
+        self._named = True  # whether _path is a name in the temp folder
         try:
             fd, self._path = temp_file("inq-window-", ".xlsx")
             self._fh: BinaryIO = os.fdopen(fd, "w+b")
         except OSError:  # no temp folder to write to: keep the copy in memory
             self._path = None
             self._fh = io.BytesIO()
+        else:
+            self._path = _nameless(self._path, fd)
+            self._named = self._path != f"/proc/self/fd/{fd}"
         self._zip = StoredZip(self._fh)
         self._rels = copy_strings_and_styles(self._zip, src)
         self._spans: list[int | None] = []  # rows each small sheet spans, where its XML says
+        self._last_row = 0  # the highest row number a row tag gives
         self._merged = False
         self._book: Any = None
         self._others: list[Any] = []  # more handles on the copy (windows())
+        self.failed = False  # fill() refused it (the caller may read it whole instead)
 
     def fill(self) -> Extent:
         """Check the sheet and store it as small sheets (refused in one line if it is
@@ -246,6 +268,9 @@ class WindowedCopy:
         self._zip.add(f"xl/worksheets/w{self._count}.xml", cutter.sheet(rows))
         self._count += 1
         self._spans.append(_span(rows, cutter.p))
+        last = _ROW_NUMBER.match(rows, max(0, last_row_start(rows, cutter.p)))
+        if last is not None:
+            self._last_row = max(self._last_row, int(last.group(1)))
 
     def windows(self) -> Iterator[tuple[int, list[list[Any]]]]:
         """(Excel row number of its first row, its rows from column A) per small sheet,
@@ -257,6 +282,10 @@ class WindowedCopy:
         import threading
 
         if self._merged or self.extent is None:
+            raise NotWindowed(self.name)
+        if self.extent.rows > self._last_row and all(s is not None for s in self._spans):
+            # A cell below every row the tags number: its small sheet would be laid out
+            # down to it, past what the reading budget allowed for it.
             raise NotWindowed(self.name)
         count = self._count
         handles = max(1, min(self.loaders, count)) if self._path is not None else 1
@@ -425,8 +454,9 @@ class WindowedCopy:
 
     def _unlink(self) -> None:
         if self._path is not None:
-            with suppress(OSError):
-                os.unlink(self._path)
+            if self._named:
+                with suppress(OSError):
+                    os.unlink(self._path)
             self._path = None
 
     def close(self) -> None:
