@@ -486,3 +486,25 @@ def test_a_cut_copy_has_no_name_in_the_temp_folder(tmp_path, monkeypatch):
     if os.path.exists("/proc/self/fd"):
         assert seen == []
     assert list(temp.iterdir()) == []
+
+
+def test_the_checked_copy_has_no_name_in_the_temp_folder(tmp_path, monkeypatch):
+    """The same for a sheet read whole (repack.py): nothing to leave when killed."""
+    import os
+
+    from inquiry_cli.workbook import repack
+
+    path = _workbook(tmp_path / "wb.xlsx")
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+    seen: list[list[str]] = []
+    real = repack.Repack.fill
+    monkeypatch.setattr(
+        repack.Repack, "fill", lambda self, n: seen.append(os.listdir(temp)) or real(self, n)
+    )
+    assert len(_tables(path, reads.Read(("buyers", "contacts")))["contacts"][0]) == 610
+    assert seen
+    if os.path.exists("/proc/self/fd"):
+        assert seen == [[]] * len(seen)
+    assert list(temp.iterdir()) == []

@@ -23,7 +23,7 @@ from typing import Any, BinaryIO
 from inquiry_cli.errors import WorkbookUnreadable
 from inquiry_cli.workbook.extent import CELL_LIMIT, Extent, check_sheet
 from inquiry_cli.workbook.ooxml import ZipSource, crc32, is_shared_strings
-from inquiry_cli.workbook.tempfiles import temp_file
+from inquiry_cli.workbook.tempfiles import open_temp_file
 
 
 def _attr(text: str) -> str:
@@ -219,8 +219,9 @@ class Repack:
         self.date1904 = date1904
         self.extents: dict[str, Extent] = {}
         self._path: str | None = None
+        self._named = True  # whether _path is a name in the temp folder
         try:
-            fd, self._path = temp_file("inq-read-", ".xlsx")
+            fd, self._path, self._named = open_temp_file("inq-read-", ".xlsx")
             self._fh: BinaryIO = os.fdopen(fd, "w+b")
         except OSError:  # no temp folder to write to: keep the copy in memory
             self._path = None
@@ -321,8 +322,9 @@ class Repack:
 
     def _unlink(self) -> None:
         if self._path is not None:
-            with suppress(OSError):
-                os.unlink(self._path)
+            if self._named:
+                with suppress(OSError):
+                    os.unlink(self._path)
             self._path = None
 
     def close(self) -> None:

@@ -19,3 +19,18 @@ def temp_file(prefix: str, suffix: str = "") -> tuple[int, str]:
         except FileExistsError:
             continue
     raise FileExistsError(f"no free temporary name in {folder}")
+
+
+def open_temp_file(prefix: str, suffix: str = "") -> tuple[int, str, bool]:
+    """temp_file, and the path to open it by: on Linux its /proc/self/fd path, its name in
+    the temp folder gone at once (a run killed while it is open leaves nothing), else its
+    name. (fd, path, whether the path is a name in the temp folder, to unlink later.)"""
+    fd, path = temp_file(prefix, suffix)
+    by_fd = f"/proc/self/fd/{fd}"
+    if os.name != "posix" or not os.path.exists(by_fd):
+        return fd, path, True
+    try:
+        os.unlink(path)
+    except OSError:
+        return fd, path, True
+    return fd, by_fd, False

@@ -29,7 +29,7 @@ from inquiry_cli.workbook.extent import Extent, check_sheet
 from inquiry_cli.workbook.ooxml import ZipSource
 from inquiry_cli.workbook.repack import BUDGET, StoredZip, close_book, copy_strings_and_styles
 from inquiry_cli.workbook.sheetxml import starts_element
-from inquiry_cli.workbook.tempfiles import temp_file
+from inquiry_cli.workbook.tempfiles import open_temp_file
 
 WINDOW = 4 << 20  # bytes of rows per small sheet: ~15,000 rows of a contact log
 # Sheets of less XML are read whole: there the windows cost more time than their memory
@@ -178,20 +178,6 @@ class RowCutter:
         self._tail = joined[-len(self._watch) :]
 
 
-def _nameless(path: str, fd: int) -> str:
-    """A path calamine can open the temp file `fd` by once its name in the temp folder is
-    gone (Linux: /proc/self/fd), so a run killed mid-read leaves no file there; else
-    `path` itself (its name goes once calamine holds it open)."""
-    by_fd = f"/proc/self/fd/{fd}"
-    if os.name != "posix" or not os.path.exists(by_fd):
-        return path
-    try:
-        os.unlink(path)
-    except OSError:
-        return path
-    return by_fd
-
-
 def _span(rows: bytes, p: bytes) -> int | None:
     """How many rows a run of rows spans, by the numbers of its first and last row (None
     when they do not say): what calamine lays out for it, with the sheet's width."""
@@ -219,14 +205,11 @@ class WindowedCopy:
         self._path: str | None = None
         self._named = True  # whether _path is a name in the temp folder
         try:
-            fd, self._path = temp_file("inq-window-", ".xlsx")
+            fd, self._path, self._named = open_temp_file("inq-window-", ".xlsx")
             self._fh: BinaryIO = os.fdopen(fd, "w+b")
         except OSError:  # no temp folder to write to: keep the copy in memory
             self._path = None
             self._fh = io.BytesIO()
-        else:
-            self._path = _nameless(self._path, fd)
-            self._named = self._path != f"/proc/self/fd/{fd}"
         self._zip = StoredZip(self._fh)
         self._rels = copy_strings_and_styles(self._zip, src)
         self._spans: list[int | None] = []  # rows each small sheet spans, where its XML says
