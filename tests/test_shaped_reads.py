@@ -481,7 +481,7 @@ def test_a_cut_copy_has_no_name_in_the_temp_folder(tmp_path, monkeypatch):
         _names, parts = sheet_map(src)
         with windowed.WindowedCopy(src, False, "Contacts", parts["Contacts"], 2) as copy:
             copy.fill()
-            seen = list(temp.iterdir())
+            seen = [f for f in os.listdir(temp) if f.startswith("inq-window-")]
             assert sum(len(rows) for _first, rows in copy.windows()) == 611
     if os.path.exists("/proc/self/fd"):
         assert seen == []
@@ -501,8 +501,12 @@ def test_the_checked_copy_has_no_name_in_the_temp_folder(tmp_path, monkeypatch):
     seen: list[list[str]] = []
     real = repack.Repack.fill
     monkeypatch.setattr(
-        repack.Repack, "fill", lambda self, n: seen.append(os.listdir(temp)) or real(self, n)
-    )
+        repack.Repack,
+        "fill",
+        lambda self, n: (
+            seen.append([f for f in os.listdir(temp) if f.startswith("inq-read-")]) or real(self, n)
+        ),
+    )  # (a calamine call's stderr capture may be there for an instant: its own test)
     assert len(_tables(path, reads.Read(("buyers", "contacts")))["contacts"][0]) == 610
     assert seen
     if os.path.exists("/proc/self/fd"):
