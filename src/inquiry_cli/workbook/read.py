@@ -463,6 +463,7 @@ def _whole_sheets(
             for n, p in present
             if n in windowed or n in cut_whole
         }
+        refused: set[str] = set()  # cut sheets whose check failed: a whole read says why
         before()
         try:
             for name, _part in readable:
@@ -474,7 +475,7 @@ def _whole_sheets(
                 except WorkbookUnreadable:
                     if name not in cut_whole:
                         raise
-                    window.failed = True  # (the whole read gives the verdict: _put_together)
+                    refused.add(name)
         finally:
             after()
         for name, _part in readable:
@@ -483,7 +484,8 @@ def _whole_sheets(
         if copy is not None:  # (calamine's copy of the shared strings goes at once)
             copy.close()
         for name in cut_whole:
-            whole_rows = _rows(src, name, partial(_put_together, cut.pop(name), src, date1904))
+            together = partial(_put_together, cut.pop(name), src, date1904, name not in refused)
+            whole_rows = _rows(src, name, together)
             out[name] = build(name, whole_rows)
         for name, window in cut.items():
             try:
@@ -501,18 +503,20 @@ def _windowed(build: Callable[[str, Any], Any], window: Any, name: str) -> Any:
     return build(name, window.windows())
 
 
-def _put_together(window: Any, src: Any, date1904: bool, name: str) -> list[list[Any]]:
-    """A long sheet's rows from its small sheets; where they cannot stand for it (merged
-    cells, rows out of order) or cannot be read (cut inside an XML comment, a layout the
-    cutter does not follow), from a whole read of it, which reads it as ever or refuses
-    it in its own words."""
+def _put_together(
+    window: Any, src: Any, date1904: bool, filled: bool, name: str
+) -> list[list[Any]]:
+    """A long sheet's rows from its small sheets (`filled`: its check passed); where they
+    cannot stand for it (merged cells, rows out of order) or cannot be read (cut inside an
+    XML comment, a layout the cutter does not follow), from a whole read of it, which
+    reads it as ever or refuses it in its own words."""
     import python_calamine as pc
 
     from inquiry_cli.workbook.repack import Repack
     from inquiry_cli.workbook.windowed import NotWindowed
 
     with window:
-        if not window.failed:
+        if filled:
             try:
                 return window.rows()
             except (NotWindowed, WorkbookUnreadable, pc.CalamineError, pc.XmlError, ValueError):

@@ -217,7 +217,6 @@ class WindowedCopy:
         self._merged = False
         self._book: Any = None
         self._others: list[Any] = []  # more handles on the copy (windows())
-        self.failed = False  # fill() refused it (the caller may read it whole instead)
 
     def fill(self) -> Extent:
         """Check the sheet and store it as small sheets (refused in one line if it is
@@ -272,7 +271,7 @@ class WindowedCopy:
             raise NotWindowed(self.name)
         count = self._count
         handles = max(1, min(self.loaders, count)) if self._path is not None else 1
-        books: list[Any] = [self._open(keep_name=handles > 1)]
+        first = self._open(keep_name=handles > 1)
         ready: dict[int, tuple[int, Any, BaseException | None]] = {}
         turn = threading.Condition()
         taken = [0]  # small sheets the caller has had
@@ -281,7 +280,7 @@ class WindowedCopy:
 
         def load(k: int) -> None:
             try:
-                book = books[0] if k == 0 else self._another(books)
+                book = first if k == 0 else self._another()
             except BaseException as exc:
                 with turn:
                     ready[k] = (0, None, exc)
@@ -420,7 +419,7 @@ class WindowedCopy:
             self._unlink()
         return self._book
 
-    def _another(self, books: list[Any]) -> Any:
+    def _another(self) -> Any:
         """One more calamine handle on the copy (closed with the first), then its name goes."""
         from python_calamine import CalamineWorkbook
 
@@ -429,7 +428,6 @@ class WindowedCopy:
         assert self._path is not None
         with guard(f"{self.src.path.name}: the workbook"):
             book = CalamineWorkbook.from_path(self._path)
-        books.append(book)
         self._others.append(book)
         if os.name == "posix":
             self._unlink()
