@@ -145,6 +145,9 @@ EARLY_COMMANDS = frozenset({*EARLY, "log", "grade"})
 WARM: dict[str, tuple[str, ...]] = {
     "log": ("buyers", "contacts"),  # (the buyer's Inquiries rows are streamed: mentions.py)
 }
+# Of those, the sheets the command only appends rows to: a big one is not inflated ahead,
+# as the patch streams it (condensed.py) and never holds it whole.
+APPENDED = frozenset({"contacts"})
 _NO_READ = {"-h", "--help"}
 
 # What an early read's thread uses, imported on the main thread before it starts, so the
@@ -293,7 +296,7 @@ def start(path: Path, what: Read | BuyerRead, warm: tuple[str, ...] = ()) -> Non
 
     def then(result: Any) -> None:
         book = result[0] if isinstance(result, tuple) else result
-        read.warm(book, warm)
+        read.warm(book, warm, APPENDED)
 
     early.start(path, key(what), run, then if warm else None)
 

@@ -17,7 +17,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import IO, Any, BinaryIO, Protocol
 
 from inquiry_cli.errors import WorkbookUnreadable
 from inquiry_cli.workbook.spliced import Spliced, pieces_of
@@ -27,10 +27,22 @@ try:  # Intel ISA-L: inflates twice and deflates three times as fast as zlib
     from isal import isal_zlib as _isal
 except ImportError:  # no wheel for this platform: zlib does the same job, slower
     _isal = None
+isal_zlib = _isal  # (for the condensed writer's own compressors)
 
 _INFLATE_ERRORS: tuple[type[BaseException], ...] = (zlib.error,) + (
     (_isal.error,) if _isal is not None else ()
 )
+
+
+class Packed(Protocol):
+    """A part that knows its own deflated bytes and checksum (condensed.Inserted: most of
+    it deflated already, as it was streamed)."""
+
+    def __len__(self) -> int: ...
+    def deflated(self) -> bytes: ...
+    def crc32(self) -> int: ...
+
+
 _LOCAL = struct.Struct("<IHHHHHIIIHH")
 _CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
 _END = struct.Struct("<IHHHHIIH")
@@ -48,6 +60,9 @@ MAX_SHEET = 1024 * 1024 * 1024
 MAX_RATIO = 100
 RATIO_FLOOR = 16 * 1024 * 1024  # a smaller part may be compressed any amount
 CHUNK = 1 << 20  # a streamed part comes in pieces of this size
+# A sheet a write only appends rows to is streamed from this size of XML, never held whole
+# (condensed.py); a smaller one is read whole, as is every sheet a write changes in place.
+APPEND_STREAMED = 16 * 1024 * 1024
 
 # Parts above this size are compressed for speed (ISA-L, or zlib level 1 in parallel chunks).
 BIG_PART = 4 * 1024 * 1024
@@ -266,16 +281,21 @@ class ZipSource:
         checks it; reading past `limit` bytes is refused as too large."""
         return _Stream(self.chunks(name, 64 * 1024), limit, self.path.name, name)  # type: ignore[return-value]
 
-    def chunks(self, name: str, size: int = CHUNK) -> Iterator[bytes]:
-        """A member's bytes in pieces of about `size`, checked as read() checks them (the
-        whole part is never in memory: for scanning a big sheet)."""
+    def chunks(self, name: str, size: int = CHUNK, sizes: Iterable[int] = ()) -> Iterator[bytes]:
+        """A member's bytes in pieces of about `size` (the first ones of `sizes`, when
+        given), checked as read() checks them (the whole part is never in memory: for
+        scanning a big sheet)."""
         info = self._checked(name)
         raw = self.raw(info)
+        wanted = iter(sizes)
         if info.compress_type == zipfile.ZIP_STORED:
             if len(raw) != info.file_size:
                 raise damaged(self.path.name, f"part {name} is cut short")
-            for at in range(0, len(raw), size):
-                yield raw[at : at + size]
+            at = 0
+            while at < len(raw):
+                n = max(next(wanted, size), 1)
+                yield raw[at : at + n]
+                at += n
             if crc32(raw) != info.CRC:
                 raise damaged(self.path.name, f"bad CRC-32 for part {name}")
             return
@@ -284,7 +304,8 @@ class ZipSource:
         del raw
         try:
             while True:
-                piece = inflater.decompress(pending, min(size, left + 1))
+                n = max(next(wanted, size), 1)
+                piece = inflater.decompress(pending, min(n, left + 1))
                 pending = inflater.unconsumed_tail
                 if piece:
                     left -= len(piece)
@@ -497,19 +518,24 @@ def stream_inflates_to(
     return inflater.eof and not inflater.unused_data and at == len(data)
 
 
-def crc32(data: bytes | Spliced, start: int = 0) -> int:
+def crc32(data: bytes | Spliced | Packed, start: int = 0) -> int:
     """The zip checksum (ISA-L's is about three times as fast as zlib's), over the pieces
     of a Spliced part as over bytes."""
+    if not isinstance(data, (bytes, bytearray, memoryview, Spliced)):
+        assert not start  # (a Packed part: its middle's checksum is known)
+        return data.crc32()
     crc = _isal.crc32 if _isal is not None else zlib.crc32
     for piece in pieces_of(data):
         start = crc(piece, start)
     return start
 
 
-def deflate(data: bytes | Spliced) -> bytes:
+def deflate(data: bytes | Spliced | Packed) -> bytes:
     """Raw deflate: small parts for size, big ones for speed (ISA-L, else zlib in parallel
     chunks that still form one valid stream, as pigz does). A Spliced part is deflated
-    piece by piece, never joined."""
+    piece by piece, never joined; a Packed one keeps its middle as deflated already."""
+    if not isinstance(data, (bytes, bytearray, memoryview, Spliced)):
+        return data.deflated()
     if len(data) <= SMALL_PART or (_isal is None and len(data) <= BIG_PART):
         return _deflated(zlib.compressobj(6, zlib.DEFLATED, -15), data)
     if _isal is not None:
@@ -604,7 +630,7 @@ class ZipWriter:
         self._write(raw)
 
     def add(
-        self, info: zipfile.ZipInfo, data: bytes | Spliced, packed: bytes | None = None
+        self, info: zipfile.ZipInfo, data: bytes | Spliced | Packed, packed: bytes | None = None
     ) -> None:
         """Add (or replace) a member with new content, deflated (`packed`, if done already)."""
         if packed is None:

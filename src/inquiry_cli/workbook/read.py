@@ -8,7 +8,7 @@ dropped (contract.records converts values lazily, column by column).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -89,9 +89,11 @@ def read_key(sheets: tuple[str, ...], headers_only: tuple[str, ...], kept: tuple
     return ("load", sheets, headers_only, *((kept,) if kept else ()))
 
 
-def warm(book: Workbook, keys: Iterable[str]) -> None:
+def warm(book: Workbook, keys: Iterable[str], appended: Collection[str] = ()) -> None:
     """Inflate the shared strings and these contract sheets' parts for the next reader of
-    the same file (ooxml.WARMED): what a command reads after its first read."""
+    the same file (ooxml.WARMED): what a command reads after its first read. Of the
+    `appended` sheets (only rows added to them), those the patch streams are left."""
+    from inquiry_cli.workbook import ooxml
     from inquiry_cli.workbook.headers import sheet_part
     from inquiry_cli.workbook.ooxml import ZipSource, is_shared_strings
 
@@ -105,6 +107,8 @@ def warm(book: Workbook, keys: Iterable[str]) -> None:
             spec = schema.SHEETS_BY_KEY[key]
             name = table.name if table is not None else _match_sheet(spec, book.sheet_names, used)
             part = sheet_part(src, name) if name else None
+            if part and key in appended and src.info(part).file_size >= ooxml.APPEND_STREAMED:
+                continue
             if part:
                 parts.append(part)
         src.warm(parts)

@@ -236,11 +236,20 @@ def starts_element(xml: bytes, i: int, tag: bytes) -> bool:
     return xml[i + len(tag) : i + len(tag) + 1] in _AFTER_NAME
 
 
-class SheetXml:
-    """A worksheet part as bytes, with row lookups that do not parse the whole sheet."""
+class NeedWhole(Exception):
+    """A condensed sheet's plan would look across the rows left out: hold it whole."""
 
-    def __init__(self, xml: bytes, name: str) -> None:
+
+class SheetXml:
+    """A worksheet part as bytes, with row lookups that do not parse the whole sheet.
+
+    `gap`: where a condensed sheet's middle rows were left out (condensed.py). A lookup
+    that would cross it raises NeedWhole; one on either side of it is exact.
+    """
+
+    def __init__(self, xml: bytes, name: str, gap: int | None = None) -> None:
         self.name = name
+        self.gap = gap
         root = re.search(rb"<([\w.-]+:)?worksheet[\s>/]", xml)
         if root is None:
             raise WorkbookUnreadable(f"sheet {name!r} is not a worksheet inq can edit")
@@ -263,6 +272,11 @@ class SheetXml:
         self.row_close = b"</" + self.p + b"row>"
         self._index: list[Row] | None = None
         self._value_marks = [b"<" + self.p + m for m in (b"v>", b"v ", b"is>", b"f>", b"f ")]
+
+    def across(self, a: int, b: int) -> None:
+        """NeedWhole when offsets a and b lie on two sides of the rows left out."""
+        if self.gap is not None and (a < self.gap) != (b < self.gap):
+            raise NeedWhole
 
     # -- locating rows -------------------------------------------------------------
     def _is_row(self, i: int) -> bool:
@@ -292,6 +306,7 @@ class SheetXml:
             i = self.xml.rfind(self.row_open, self.inner_start, i)
         if i < 0:
             raise NoRowNumbers
+        self.across(i, pos)
         return self._row_at(i)
 
     def rows_from_top(self) -> Iterator[Row]:
@@ -305,6 +320,7 @@ class SheetXml:
             if i < 0:
                 return
             if self._is_row(i):
+                self.across(i, self.inner_end)
                 yield self._row_at(i)
             pos = i
 
@@ -315,6 +331,7 @@ class SheetXml:
             if i < 0:
                 return
             if self._is_row(i):
+                self.across(self.inner_start, i)
                 row = self._row_at(i)
                 yield row
                 pos = row.end
@@ -330,6 +347,7 @@ class SheetXml:
             if i < 0:
                 return
             if self._is_row(i):
+                self.across(i, row.start)
                 try:
                     yield self._row_at(i)
                 except NoRowNumbers:
@@ -347,6 +365,7 @@ class SheetXml:
             if not self._is_row(i):
                 pos = i + 1
                 continue
+            self.across(start, i)
             try:
                 row = self._row_at(i)
             except NoRowNumbers:
@@ -359,6 +378,8 @@ class SheetXml:
 
     def index(self) -> list[Row]:
         """Every row in order (built only when needed: inserts in the middle, no r=)."""
+        if self.gap is not None:
+            raise NeedWhole
         if self._index is None:
             rows: list[Row] = []
             pos, last = self.inner_start, 0

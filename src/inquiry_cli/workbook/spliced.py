@@ -45,12 +45,12 @@ class Spliced:
         return self._len > 0
 
     def __bytes__(self) -> bytes:
-        return b"".join(memoryview(b)[lo : lo + n] for b, lo, n in self._spans())
+        return b"".join(memoryview(b)[lo : lo + n] for b, lo, n in self.spans())
 
     def __repr__(self) -> str:
         return f"Spliced({len(self._bufs)} pieces, {self._len} bytes)"
 
-    def _spans(self) -> Iterator[tuple[bytes, int, int]]:
+    def spans(self) -> Iterator[tuple[bytes, int, int]]:
         """(buffer, start in it, length) of each piece, in order."""
         for k, buf in enumerate(self._bufs):
             end = self._starts[k + 1] if k + 1 < len(self._bufs) else self._len
@@ -58,7 +58,7 @@ class Spliced:
 
     def pieces(self) -> Iterator[memoryview]:
         """The pieces in order, as views (no copy): what deflate and crc32 go over."""
-        for buf, lo, n in self._spans():
+        for buf, lo, n in self.spans():
             yield memoryview(buf)[lo : lo + n]
 
     def chunks(self, size: int) -> Iterator[bytes]:
@@ -163,7 +163,7 @@ class Spliced:
         """These bytes with `new` put in at offset `at` (the pieces stay shared)."""
         out: list[Piece] = []
         pos = 0
-        for buf, lo, n in self._spans():
+        for buf, lo, n in self.spans():
             if pos <= at < pos + n:
                 cut = lo + at - pos
                 out += [(buf, lo, cut), new, (buf, cut, lo + n)]

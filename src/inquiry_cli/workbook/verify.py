@@ -27,6 +27,7 @@ from lxml import etree
 
 from inquiry_cli.contract.changes import CellValue
 from inquiry_cli.errors import FidelityError, InqError, WorkbookUnreadable
+from inquiry_cli.workbook.condensed import PIECE, Inserted
 from inquiry_cli.workbook.extent import CELL_LIMIT, check_sheet
 from inquiry_cli.workbook.ooxml import (
     ZipSource,
@@ -569,7 +570,7 @@ class _Reader:
         )
 
 
-def _new_part(tmp: ZipSource, patched: Patched, name: str) -> bytes | Spliced:
+def _new_part(tmp: ZipSource, patched: Patched, name: str) -> bytes | Spliced | Inserted:
     """A new part's XML: a big one as it was deflated into the file (proved by inflating
     the file's bytes back against it: _round_trip, awaited at the end), else read back."""
     if name in patched.packed:
@@ -604,21 +605,90 @@ def _verify(original: Path, temp: Path, src: ZipSource, patched: Patched) -> Non
     with ZipSource(temp) as tmp, ThreadPoolExecutor(max_workers=2) as pool:
         checks = []
         if patched.packed <= set(tmp.by_name):  # (else the parts check below says so)
-            checks = [pool.submit(_round_trip, tmp, patched, name) for name in patched.packed]
+            checks = [pool.submit(_round_trip, src, tmp, patched, name) for name in patched.packed]
         _verify_parts(original, temp, src, patched, tmp)
         for check in checks:
             check.result()  # raises FidelityError if a part does not inflate back
 
 
-def _round_trip(tmp: ZipSource, patched: Patched, name: str) -> None:
+def _round_trip(src: ZipSource, tmp: ZipSource, patched: Patched, name: str) -> None:
     """A big part as the file holds it inflates to exactly the XML it was deflated from
     (read from the file a piece at a time: neither copy is held again)."""
     xml = patched.replaced[name] if name in patched.replaced else patched.added[name]
     info = tmp.by_name[name]
+    if isinstance(xml, Inserted):
+        _inserted_trip(src, tmp, name, xml)
+        return
     if not stream_inflates_to(tmp.raw_chunks(info), xml):
         raise FidelityError(f"check failed: {name} does not decompress to what was written")
     if (info.file_size, info.CRC) != (len(xml), crc32(xml)):  # (what Excel checks on opening)
         raise FidelityError(f"check failed: {name} has the wrong size or CRC-32 in the file")
+
+
+def _inserted_trip(src: ZipSource, tmp: ZipSource, name: str, part: Inserted) -> None:
+    """A condensed sheet as the new file holds it is the new head and tail that the check
+    compares (_verify_parts) with the original's own middle between them, and the
+    original is the old head and tail with that middle: both files' parts are inflated
+    side by side, the original's on a thread of its own, and compared byte for byte in
+    pieces that line up (neither part is ever held whole)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    cond, new = part.cond, part.new
+    info = tmp.by_name[name]
+    if (info.file_size, info.CRC) != (len(part), part.crc32()):
+        raise FidelityError(f"check failed: {name} has the wrong size or CRC-32 in the file")
+    whole, rest = divmod(cond.middle, PIECE)
+    middle = [PIECE] * whole + ([rest] if rest else [])
+    tails = cond.xml[cond.gap :], new[part.at :]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        old_bytes = _Taker(_ahead(src.chunks(name, PIECE, [cond.gap, *middle]), pool))
+        new_bytes = _Taker(tmp.chunks(name, PIECE, [part.at, *middle]))
+        alike = old_bytes.take(cond.gap) == cond.xml[: cond.gap]
+        alike = alike and new_bytes.take(part.at) == new[: part.at]
+        for n in middle:
+            alike = alike and old_bytes.take(n) == new_bytes.take(n)
+        alike = alike and old_bytes.take(len(tails[0]) + 1) == tails[0]
+        alike = alike and new_bytes.take(len(tails[1]) + 1) == tails[1]
+    if not alike:
+        raise FidelityError(f"check failed: {name} does not decompress to what was written")
+
+
+def _ahead(pieces: Iterator[bytes], pool: Any) -> Iterator[bytes]:
+    """`pieces`, each made on `pool`'s thread while the one before is used."""
+    from collections import deque
+
+    queued = deque(pool.submit(next, pieces, None) for _ in range(2))
+    while True:
+        piece = queued.popleft().result()
+        if piece is None:
+            return
+        queued.append(pool.submit(next, pieces, None))
+        yield piece
+
+
+class _Taker:
+    """Bytes from a stream of pieces, n at a time (a piece of just n bytes as it is)."""
+
+    def __init__(self, pieces: Iterator[bytes]) -> None:
+        self._pieces, self._buf = pieces, b""
+
+    def take(self, n: int) -> bytes:
+        if not self._buf:
+            first = next(self._pieces, b"")
+            if len(first) == n:
+                return first
+            self._buf = first
+        got = [self._buf]
+        have = len(self._buf)
+        while have < n:
+            piece = next(self._pieces, None)
+            if piece is None:
+                break
+            got.append(piece)
+            have += len(piece)
+        data = b"".join(got) if len(got) > 1 else got[0]
+        self._buf = data[n:]
+        return data[:n]
 
 
 def _verify_parts(
@@ -643,7 +713,9 @@ def _verify_parts(
         if not tmp.local_header_agrees(infos[name]):
             raise FidelityError(f"check failed: the zip headers of {name} disagree")
         if name.endswith((".xml", ".rels")) and "/worksheets/" not in f"/{name.lower()}":
-            etree.fromstring(bytes(_new_part(tmp, patched, name)))
+            content = _new_part(tmp, patched, name)
+            assert not isinstance(content, Inserted)  # (only a worksheet is condensed)
+            etree.fromstring(bytes(content))
     root = etree.fromstring(tmp.read(patched.main))
     names = [el.get("name") for el in root.iter("{*}sheet")]
     if names != patched.sheet_names:
@@ -652,15 +724,23 @@ def _verify_parts(
     reader = _Reader(original, temp)
     formats = _date_formats(_styles_xml(tmp, patched.main))
     for name, (part, result) in patched.sheets.items():
-        old_xml, new_xml = src.read(part), _new_part(tmp, patched, part)
+        new_xml = _new_part(tmp, patched, part)
+        # A condensed sheet: its kept rows are compared here, the rest by _inserted_trip.
+        condensed = isinstance(new_xml, Inserted)
+        if isinstance(new_xml, Inserted):
+            old_xml, new_xml = new_xml.cond.xml, new_xml.new
+        else:
+            old_xml = src.read(part)
         declared = result.expected
         moved_to = set(result.moved.values())
         windows = None
         new = _Sheet(new_xml)
-        if len(old_xml) + len(new_xml) > 2 * FULL_COMPARE_LIMIT:
+        if condensed or len(old_xml) + len(new_xml) > 2 * FULL_COMPARE_LIMIT:
             old = _Sheet(old_xml)
             etree.fromstring(new.head + b"<" + new.p + b"sheetData/>" + new.tail)
             windows = _windows(old, new, {r for r, _c in declared} | moved_to)
+            if windows is None and condensed:  # (every row kept, compared in one read)
+                windows = old_xml[old.start : old.end], new_xml[new.start : new.end]
         if windows is None:  # calamine's boxes: a far cell makes a small sheet big
             box = max(
                 check_sheet(_once(xml), name, path.name).cells
@@ -691,7 +771,9 @@ def _verify_parts(
     for name, (part, declared) in patched.new_sheets.items():
         after = _cells(reader.grid("new", name, skip_empty=True, new_sheet=True), date1904)
         _compare(name, {}, after, declared, date1904)
-        added = bytes(_new_part(tmp, patched, part))  # (a new sheet: never pieces)
+        content = _new_part(tmp, patched, part)
+        assert not isinstance(content, Inserted)
+        added = bytes(content)  # (a new sheet: never pieces)
         _check_kinds(name, added, _Sheet(added).p, declared, formats)
 
 

@@ -25,6 +25,7 @@ from inquiry_cli.errors import (
     WorkbookNotWritable,
     WorkbookUnreadable,
 )
+from inquiry_cli.workbook import condensed, ooxml
 from inquiry_cli.workbook.habits import column_habits
 from inquiry_cli.workbook.ooxml import (
     SMALL_PART,
@@ -38,6 +39,7 @@ from inquiry_cli.workbook.ooxml import (
 )
 from inquiry_cli.workbook.refs import MAX_COL, SpanMap, TotalsMove, rewrite, rewrite_ranges
 from inquiry_cli.workbook.sheetxml import (
+    NeedWhole,
     Row,
     SheetPatch,
     SheetPatcher,
@@ -102,8 +104,9 @@ class SheetRef:
 class Patched:
     """What the patch changed, for the verifier and the caller."""
 
-    # (a changed sheet is a Spliced: pieces of the old XML and the new rows, never joined)
-    replaced: dict[str, bytes | Spliced] = field(default_factory=dict)
+    # (a changed sheet is a Spliced: pieces of the old XML and the new rows, never joined;
+    # or, condensed, an Inserted: those pieces with the untouched middle put back)
+    replaced: dict[str, bytes | Spliced | condensed.Inserted] = field(default_factory=dict)
     added: dict[str, bytes] = field(default_factory=dict)
     removed: set[str] = field(default_factory=set)
     sheets: dict[str, tuple[str, SheetPatch]] = field(default_factory=dict)
@@ -330,7 +333,30 @@ class WorkbookPatch:
         header: int = 0,
         serials: list[int] | None = None,
     ) -> None:
+        cond = None
+        if appends and not sets and self.src.info(ref.part).file_size >= ooxml.APPEND_STREAMED:
+            cond = condensed.condense(self.src, ref.part)
+        if cond is not None:
+            try:
+                sheet = SheetXml(cond.xml, ref.name, cond.gap)
+                self._patch_sheet_xml(ref, sheet, cond, appends, sets, header, serials)
+                return
+            except NeedWhole:  # (nothing is kept of the try: the plan is made again)
+                pass
         sheet = SheetXml(self.src.read(ref.part), ref.name)
+        self._patch_sheet_xml(ref, sheet, None, appends, sets, header, serials)
+
+    def _patch_sheet_xml(
+        self,
+        ref: SheetRef,
+        sheet: SheetXml,
+        cond: condensed.Condensed | None,
+        appends: list[dict[int, CellValue]],
+        sets: dict[tuple[int, int], CellValue],
+        header: int,
+        serials: list[int] | None,
+    ) -> None:
+        """Plan one sheet's edits, held whole or condensed (`cond`: its head and tail)."""
         tables = self._tables(ref.part) if appends else {}
         header_rows = {h for h, _ in tables.values() if h}
         target = _target_table(tables, appends, sheet) if tables else None
@@ -368,8 +394,11 @@ class WorkbookPatch:
         result = patcher.result
         rendered = patcher.render()
         if result.above and appends and rendered.find(b"hyperlink", sheet.inner_end) >= 0:
-            rendered = self._mail_links(ref.part, sheet, rendered, result)
-        self.out.replaced[ref.part] = rendered
+            rendered = self._mail_links(ref.part, sheet, rendered, result)  # (the tail's)
+        written: Spliced | condensed.Inserted = rendered
+        if cond is not None:
+            written = condensed.Inserted(rendered, condensed.kept_at(rendered, sheet), cond)
+        self.out.replaced[ref.part] = written
         self.out.sheets[ref.name] = (ref.part, result)
         self._changed.append(sheet)
         if patcher.move is not None and target is not None:
@@ -504,6 +533,7 @@ class WorkbookPatch:
         calamine read of those rows alone)."""
         from inquiry_cli.workbook.miniwb import read_sheets
 
+        sheet.across(first.start, last.start)
         xml = sheet.xml[first.start : last.end]
         [mini] = read_sheets(self.src, self.src, sheet.root_tag, sheet.p, [xml], self.out.date1904)
         top = (mini.start or (0, 0))[0] + 1  # (the Excel row of the first row read)
@@ -556,7 +586,10 @@ class WorkbookPatch:
             if not self.src.has(other.part):
                 continue
             changed = self.out.replaced.get(other.part)  # (joined: rare, a moved total named)
-            xml = bytes(changed) if changed is not None else self.src.read(other.part)
+            if isinstance(changed, condensed.Inserted):
+                xml = changed.joined(self.src, other.part)
+            else:
+                xml = bytes(changed) if changed is not None else self.src.read(other.part)
             if not _may_name(xml, needles):
                 continue
             p = SheetXml(xml, other.name).p
@@ -752,6 +785,7 @@ class WorkbookPatch:
         changed = self.out.replaced.get(name)
         if changed is None:
             return default
+        assert not isinstance(changed, condensed.Inserted)  # (a sheet's, never asked for)
         return changed if isinstance(changed, bytes) else bytes(changed)
 
     def _add_part(self, name: str, rel_type: str, content_type: str) -> tuple[str, str]:
