@@ -209,3 +209,20 @@ def _rewrite(book, part, change):
             data = src.read(info)
             out.writestr(info, change(data) if info.filename == part else data)
     tmp.replace(book)
+
+
+@pytest.mark.parametrize("streamed", [True, False])
+def test_a_row_tag_in_a_comment_gets_one_line_and_nothing_is_written(
+    tmp_path, inq, whole_reads, monkeypatch, streamed
+):
+    if not streamed:
+        monkeypatch.setattr(ooxml, "APPEND_STREAMED", 1 << 40)
+    book = own_book(tmp_path / "客户.xlsx", contacts=300)
+    hidden = b"<!-- <row r='1'> --></sheetData>"
+    _rewrite(book, log_part(book), lambda xml: xml.replace(b"</sheetData>", hidden))
+    digest = sha256(book)
+    result = inq("-w", book, "log", "b7@co7.de", "-c", "tel", "-s", "x")
+    assert result.exit_code == 1
+    assert "has a row that never ends" in result.output
+    assert "Traceback" not in result.output
+    assert sha256(book) == digest

@@ -283,12 +283,18 @@ class SheetXml:
         return starts_element(self.xml, i, self.row_open)
 
     def _row_at(self, i: int, implicit: int | None = None) -> Row:
-        gt = self.xml.index(b">", i)
+        gt = self.xml.find(b">", i)
         tag_end = gt + 1
-        if self.xml[gt - 1 : gt] == b"/":
+        if gt > 0 and self.xml[gt - 1 : gt] == b"/":
             end = tag_end
         else:
-            end = self.xml.index(self.row_close, tag_end) + len(self.row_close)
+            close = self.xml.find(self.row_close, tag_end) if gt > 0 else -1
+            if close < 0:  # (a `<row` in a comment or CDATA, say: Excel writes neither)
+                raise WorkbookUnreadable(
+                    f"sheet {self.name!r} has a row that never ends, which inq cannot edit "
+                    "safely; nothing was written (open it in Excel, save it, and retry)"
+                )
+            end = close + len(self.row_close)
         r = int_attr(attrs(self.xml[i:tag_end]).get(b"r"))
         if r is None:
             if implicit is None:
