@@ -15,7 +15,7 @@ from typing import Any
 from inquiry_cli.contract import needs, schema, usermap
 from inquiry_cli.contract.records import INQUIRY_ROWS, Table, Workbook
 from inquiry_cli.errors import WorkbookUnreadable
-from inquiry_cli.workbook import ON_READ, columns
+from inquiry_cli.workbook import ON_READ, columns, heap
 from inquiry_cli.workbook.columns import HEAD_ROWS, HEADER_SCAN_ROWS
 from inquiry_cli.workbook.layout import SheetInfo, build_table, empty_table, inquiry_rows
 from inquiry_cli.workbook.probe import probe
@@ -172,6 +172,7 @@ def load(
             # (not `or`: a table of no rows is falsy)
             if table is None:
                 return empty_table(spec, name, rows)
+            heap.give_back()
             if convert is not None:
                 table.prewarm(convert.values.get(spec.key, ()), convert.keys.get(spec.key, ()))
             return table
@@ -181,6 +182,7 @@ def load(
 
             spec = spec_of[name]
             table = shaped_table(spec, name, infos[name], shaping[name], windows)
+            heap.give_back()
             if convert is not None:
                 table.prewarm(convert.values.get(spec.key, ()), convert.keys.get(spec.key, ()))
             return table
