@@ -226,3 +226,90 @@ def test_a_row_tag_in_a_comment_gets_one_line_and_nothing_is_written(
     assert "has a row that never ends" in result.output
     assert "Traceback" not in result.output
     assert sha256(book) == digest
+
+
+def _shaped_book(path, shape):
+    """own_book with what a salesperson's Excel adds to a log (links, validations...)."""
+    import openpyxl
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    own_book(path, contacts=1200)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[LOG]
+    if shape == "links":
+        for row in range(2, ws.max_row + 1):
+            cell = ws.cell(row, 2)
+            cell.hyperlink = f"mailto:{cell.value}"
+    if shape == "validated":
+        dv = DataValidation(type="list", formula1='"来,去"')
+        dv.add(f"D2:D{ws.max_row}")
+        ws.add_data_validation(dv)
+        ws.conditional_formatting.add(
+            f"A2:A{ws.max_row}", CellIsRule(operator="lessThan", formula=["45000"])
+        )
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("shape", ["plain", "links", "validated", "no head rows kept"])
+def test_the_streamed_write_is_byte_for_byte_the_whole_sheet_write(
+    tmp_path, inq, whole_reads, monkeypatch, shape
+):
+    """The same log on two copies, one streamed and one held whole: every part of the two
+    files is the same (the new row's link, the grown ranges, the dimension)."""
+    import shutil
+
+    if shape == "no head rows kept":
+        monkeypatch.setattr(condensed, "HEAD_KEEP", 0)
+    if shape == "links":  # (the links after the cell data outgrow HOLD: rels size added)
+        monkeypatch.setattr(condensed, "HOLD", 16 * 1024)
+    book = _shaped_book(tmp_path / "a.xlsx", shape)
+    whole = shutil.copy(book, tmp_path / "b.xlsx")
+    assert inq("-w", book, "log", "b7@co7.de", "-c", "tel", "-s", "x").exit_code == 0
+    assert log_part(book) not in whole_reads
+    monkeypatch.setattr(ooxml, "APPEND_STREAMED", 1 << 40)
+    assert inq("-w", whole, "log", "b7@co7.de", "-c", "tel", "-s", "x").exit_code == 0
+    with zipfile.ZipFile(book) as a, zipfile.ZipFile(whole) as b:
+        assert a.namelist() == b.namelist()
+        for name in a.namelist():
+            if name != "docProps/core.xml":
+                assert a.read(name) == b.read(name), name
+    if shape == "links":
+        with zipfile.ZipFile(book) as z:
+            assert b"mailto:b7@co7.de" in z.read("xl/worksheets/_rels/sheet2.xml.rels")
+
+
+def test_a_doctype_in_a_streamed_sheet_is_refused_as_in_a_whole_one(tmp_path, inq, whole_reads):
+    book = own_book(tmp_path / "客户.xlsx")
+    part = log_part(book)
+    _rewrite(
+        book,
+        part,
+        lambda xml: xml.replace(
+            b"<worksheet", b'<!DOCTYPE worksheet [<!ENTITY e "x">]><worksheet', 1
+        ),
+    )
+    digest = sha256(book)
+    result = inq("-w", book, "log", "b7@co7.de", "-c", "tel", "-s", "x")
+    assert result.exit_code == 1
+    assert "declares a DOCTYPE" in result.output
+    assert sha256(book) == digest
+
+
+def test_a_middle_put_back_in_the_wrong_place_is_caught(tmp_path, inq, whole_reads, monkeypatch):
+    """The verifier does not take the writer's word for where the middle goes: put back
+    one row too late, the rows around it are not the ones that were there."""
+    book = own_book(tmp_path / "客户.xlsx")
+    real = condensed.kept_at
+
+    def late(new, sheet):
+        at = real(new, sheet)
+        return bytes(new).index(b"<row", at + 1)
+
+    monkeypatch.setattr(condensed, "kept_at", late)
+    digest = sha256(book)
+    result = inq("-w", book, "log", "b7@co7.de", "-c", "tel", "-s", "x")
+    assert result.exit_code != 0
+    assert "rows out of place" in result.output
+    assert sha256(book) == digest

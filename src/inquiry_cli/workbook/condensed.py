@@ -18,9 +18,10 @@ import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
-from inquiry_cli.workbook.ooxml import ZipSource, crc32, isal_zlib
+from inquiry_cli.workbook.ooxml import ZipSource, crc32, isal_zlib, rels_name
 from inquiry_cli.workbook.sheetxml import NeedWhole, SheetXml
 from inquiry_cli.workbook.spliced import Spliced
+from inquiry_cli.workbook.xmlsafe import refuse_doctype
 
 # A sheet is condensed from ooxml.APPEND_STREAMED bytes of XML, keeping this much of its
 # first rows and of its last rows (the rows a plan looks at: the header and the template
@@ -28,7 +29,9 @@ from inquiry_cli.workbook.spliced import Spliced
 HEAD_KEEP = 256 * 1024
 TAIL_KEEP = 2 * 1024 * 1024
 # What is held back from the deflater while the part streams: the tail and what comes
-# after the cell data (validations, formats, hyperlinks) must fit in it.
+# after the cell data (validations, formats, hyperlinks) must fit in it. A sheet's
+# hyperlinks (Excel links each typed email) come to about a third of its relationships
+# part, which is added to it.
 HOLD = 8 * 1024 * 1024
 PIECE = 4 * 1024 * 1024  # inflated this much at a time
 _IN_FLIGHT = 4  # pieces queued for the deflater at most
@@ -51,13 +54,17 @@ def condense(src: ZipSource, part: str) -> Condensed | None:
     """The part condensed, streamed once; None when it cannot be (no rows to leave out,
     a formula's master among them, markup that could hide a row, a row without its
     number, what follows the cell data bigger than HOLD)."""
+    links = src.by_name.get(rels_name(part))
+    hold = HOLD + (links.file_size if links is not None else 0)
     chunks = src.chunks(part, PIECE)
     buf = b""
     head: bytes | None = None
     for piece in chunks:
+        if not buf:  # (as every part read whole is refused: ZipSource._read)
+            refuse_doctype(piece, f"{src.path.name}: part {part}")
         buf += piece
         head = _head(buf)
-        if head is not None or len(buf) > HOLD:
+        if head is not None or len(buf) > hold:
             break
     if head is None:
         return None
@@ -71,7 +78,7 @@ def condense(src: ZipSource, part: str) -> Condensed | None:
         for piece in chunks:
             held.append(piece)
             kept += len(piece)
-            while kept - len(held[0]) >= HOLD:  # (whole pieces out: nothing is copied)
+            while kept - len(held[0]) >= hold:  # (whole pieces out: nothing is copied)
                 kept -= len(held[0])
                 if not packer.add(held.pop(0)):
                     return None
@@ -79,7 +86,7 @@ def condense(src: ZipSource, part: str) -> Condensed | None:
         del held
         close = rest.rfind(b"</" + p + b"sheetData>")
         if close < 0:
-            return None  # (what follows the cell data is bigger than HOLD)
+            return None  # (what follows the cell data is bigger than `hold`)
         cut = _tail_start(rest, p, close)
         if cut is None or not packer.add(rest[:cut]):
             return None
@@ -113,8 +120,9 @@ def _head(buf: bytes) -> bytes | None:
     gt = buf.find(b">", at)
     if gt < 0 or buf[gt - 1 : gt] == b"/":
         return None
-    i = _row_start(buf, p, gt + 1 + HEAD_KEEP, len(buf))
-    return None if i is None else buf[:i]
+    first = _row_start(buf, p, gt + 1, len(buf))
+    i = None if first is None else _row_start(buf, p, max(gt + 1 + HEAD_KEEP, first + 1), len(buf))
+    return None if i is None else buf[:i]  # (at least one row of its own above the cut)
 
 
 def _row_start(buf: bytes, p: bytes, lo: int, hi: int) -> int | None:
@@ -285,10 +293,11 @@ def _square(mat: list[int]) -> list[int]:
 
 def kept_at(new: Spliced, sheet: SheetXml) -> int:
     """Where the middle goes back into the new XML: inside a piece the plan kept of the
-    condensed sheet, at its gap (NeedWhole when no kept piece spans it)."""
+    condensed sheet, with bytes of it on both sides of the gap, so the rows around the
+    middle are the ones that were there (NeedWhole when no kept piece spans it)."""
     at = 0
     for buf, lo, n in new.spans():
-        if buf is sheet.xml and lo <= sheet.gap <= lo + n:  # type: ignore[operator]
+        if buf is sheet.xml and lo < sheet.gap < lo + n:  # type: ignore[operator]
             return at + sheet.gap - lo  # type: ignore[operator]
         at += n
     raise NeedWhole

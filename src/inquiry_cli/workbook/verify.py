@@ -637,6 +637,20 @@ def _inserted_trip(src: ZipSource, tmp: ZipSource, name: str, part: Inserted) ->
     info = tmp.by_name[name]
     if (info.file_size, info.CRC) != (len(part), part.crc32()):
         raise FidelityError(f"check failed: {name} has the wrong size or CRC-32 in the file")
+    # The middle goes back between the rows it was between: the old sheet's last row
+    # before it and first row after it are the new sheet's on either side of it.
+    old = _Sheet(cond.xml)
+    before = cond.xml[old.row_start_before(cond.gap - 1) : cond.gap]
+    after = cond.xml[cond.gap : old.row_start_after(cond.gap + 1)]
+    if not (
+        before.startswith(old.row)
+        and after.startswith(old.row)
+        and new[part.at - len(before) : part.at] == before
+        and new[part.at : part.at + len(after)] == after
+    ):
+        raise FidelityError(
+            f"check failed: {name} would have its rows out of place; the workbook was not changed"
+        )
     whole, rest = divmod(cond.middle, PIECE)
     middle = [PIECE] * whole + ([rest] if rest else [])
     tails = cond.xml[cond.gap :], new[part.at :]
