@@ -172,7 +172,7 @@ def load(
             # (not `or`: a table of no rows is falsy)
             if table is None:
                 return empty_table(spec, name, rows)
-            heap.give_back()
+            heap.give_back(len(rows))
             if convert is not None:
                 table.prewarm(convert.values.get(spec.key, ()), convert.keys.get(spec.key, ()))
             return table
@@ -182,7 +182,7 @@ def load(
 
             spec = spec_of[name]
             table = shaped_table(spec, name, infos[name], shaping[name], windows)
-            heap.give_back()
+            heap.give_back(table.last_row)  # (the rows read, not only those kept)
             if convert is not None:
                 table.prewarm(convert.values.get(spec.key, ()), convert.keys.get(spec.key, ()))
             return table
