@@ -258,22 +258,15 @@ def crc32_combine(crc1: int, crc2: int, len2: int) -> int:
         return int(isal_zlib.crc32_combine(crc1, crc2, len2))
     if len2 <= 0:
         return crc1
-    odd = [0xEDB88320] + [1 << n for n in range(31)]  # the operator for one zero bit
-    even = _square(odd)  # two zero bits
-    odd = _square(even)  # four
-    while True:  # apply len2 zero bytes to crc1, a bit of len2 at a time
-        even = _square(odd)
+    op = [0xEDB88320] + [1 << n for n in range(31)]  # the operator for one zero bit
+    for _ in range(3):
+        op = _square(op)  # ... for two, four, eight (one zero byte)
+    while len2:  # apply len2 zero bytes to crc1, a bit of len2 at a time
         if len2 & 1:
-            crc1 = _times(even, crc1)
+            crc1 = _times(op, crc1)
         len2 >>= 1
-        if not len2:
-            break
-        odd = _square(even)
-        if len2 & 1:
-            crc1 = _times(odd, crc1)
-        len2 >>= 1
-        if not len2:
-            break
+        if len2:
+            op = _square(op)
     return crc1 ^ crc2
 
 
