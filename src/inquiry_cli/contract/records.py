@@ -14,7 +14,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from inquiry_cli.contract import schema
+from inquiry_cli.contract import schema, sharing
 from inquiry_cli.contract.cells import (
     AHEAD,
     CONVERTERS,
@@ -249,7 +249,7 @@ class Table:
             raw, out = warmed
         else:  # calamine rows are rectangular (the sheet's full width): index directly
             raw = list(map(itemgetter(idx), self.rows))
-            out = list(map(FAST[kind], raw))
+            out = _converted(kind, raw)
         problems: list[Problem] = []
         if MISS in out:  # the odd cells: text dates, numbers as text, bad emails...
             convert = self._converter(key, kind, count=True)
@@ -274,7 +274,7 @@ class Table:
             if idx is None or key in self._typed or key in self._warmed:
                 continue
             raw = list(map(itemgetter(idx), self.rows))
-            out = list(map(FAST[self.spec.column(key).kind], raw))
+            out = _converted(self.spec.column(key).kind, raw)
             if MISS in out:
                 self._warmed[key] = (raw, out)
             else:
@@ -477,6 +477,17 @@ def guess_refusal(table: Table, match: ColumnMatch) -> str:
         f"so inq does not write to it; confirm it with "
         f"`{map_command(table.spec.title, field_, match.header)}`"
     )
+
+
+# Kinds whose fast converter makes a new object of each cell (a date made a datetime, an
+# email lower-cased) and gives text or datetimes only: their values can be shared.
+_NEW_OBJECTS = frozenset({schema.DATE, schema.DATETIME, schema.REPLY, schema.EMAIL})
+
+
+def _converted(kind: str, raw: list[Any]) -> list[Any]:
+    """A column's cells through the fast converter (MISS where it cannot decide)."""
+    out = list(map(FAST[kind], raw))
+    return sharing.share_typed(out) if kind in _NEW_OBJECTS else out
 
 
 def _key(value: Any) -> str | None:

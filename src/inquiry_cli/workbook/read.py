@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from inquiry_cli.contract import needs, schema, usermap
+from inquiry_cli.contract import needs, schema, sharing, usermap
 from inquiry_cli.contract.records import INQUIRY_ROWS, Table, Workbook
 from inquiry_cli.errors import WorkbookUnreadable
 from inquiry_cli.workbook import ON_READ, columns, heap
@@ -173,6 +173,7 @@ def load(
             if table is None:
                 return empty_table(spec, name, rows)
             heap.give_back(len(rows))
+            sharing.share_repeats(table.rows)
             if convert is not None:
                 table.prewarm(convert.values.get(spec.key, ()), convert.keys.get(spec.key, ()))
             return table
@@ -183,6 +184,7 @@ def load(
             spec = spec_of[name]
             table = shaped_table(spec, name, infos[name], shaping[name], windows)
             heap.give_back(table.last_row)  # (the rows read, not only those kept)
+            sharing.share_repeats(table.rows)
             if convert is not None:
                 table.prewarm(convert.values.get(spec.key, ()), convert.keys.get(spec.key, ()))
             return table
