@@ -213,6 +213,11 @@ def direction_word(said: list[object], direction: str) -> str:
     return seen.most_common(1)[0][0] if seen else direction
 
 
+# What a last contact is shown and ranked by (who it was with is the key it is found by:
+# a 50k log's emails are not converted again).
+SHOWN_CONTACT = ("date", "channel", "direction", "summary", "next_step")
+
+
 def last_contacts(
     book: Workbook, heard: dict[str, dt.datetime] | None = None
 ) -> dict[str, model.Contact]:
@@ -243,7 +248,8 @@ def last_contacts(
             found.update(dict(zip(picked(who, order), order, strict=True)))
     latest = {k: i for k, i in found.items() if k and dates[i] is not None}
     rows = sorted(set(latest.values()))
-    records = dict(zip(rows, model.load(table, model.Contact, rows), strict=True))
+    loaded = model.load(table, model.Contact, rows, fields_=SHOWN_CONTACT)
+    records = dict(zip(rows, loaded, strict=True))
     return {who: records[i] for who, i in latest.items()}
 
 
