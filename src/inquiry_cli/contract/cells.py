@@ -45,7 +45,7 @@ def text(value: Any) -> Converted:
 
 _FIRST_SERIAL = dates.to_excel_serial(dates.EARLIEST)
 _LAST_SERIAL = dates.to_excel_serial(dates.LATEST)
-_LATEST = dates.LATEST
+_EARLIEST, _LATEST = dates.EARLIEST, dates.LATEST
 _EARLIEST_DAY, _LATEST_DAY = dates.EARLIEST.date(), dates.LATEST.date()
 _OUT_OF_RANGE = f"date out of range (inq reads dates {dates.RANGE})"
 # Beyond this a number cell holds a typo or junk, not a quantity or a price.
@@ -354,12 +354,16 @@ def _fast_text(v: Any) -> Any:
 
 def _fast_datetime(v: Any) -> Any:
     cls = v.__class__
-    if cls is _DATETIME and v <= _LATEST:  # (calamine gives none before 1899-12-30)
+    if cls is _DATETIME and _EARLIEST <= v <= _LATEST:
         return v
     if (
         cls is _DATE and _EARLIEST_DAY <= v <= _LATEST_DAY
     ):  # a date-only format: midnight, as datetime_ has it
         return _DATETIME(v.year, v.month, v.day)
+    if (cls is float or cls is int) and _FIRST_SERIAL <= v <= _LAST_SERIAL:
+        # a date kept as its serial number (no date format): as datetime_ reads it. (A
+        # Replied column's 1 and 0 are yes and no: below the first serial, they go on.)
+        return dates.from_excel_serial(v)
     return None if v == "" else MISS
 
 
