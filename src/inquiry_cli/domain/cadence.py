@@ -27,7 +27,7 @@ from inquiry_cli.domain.settings import Settings
 USER_DATE, GRADE, OPEN_INQUIRY = "next_follow_up", "grade", "open_inquiry"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # (one per buyer of a 50,000-buyer due list)
 class Due:
     date: dt.date
     reason: str
@@ -51,6 +51,20 @@ def _cadence_text(grade: str, a: float, b: float, c: float, d: int) -> str:
         "C": f"every {c:g} days (C: half-monthly)",
         "D": f"every {d} month{'s' if d != 1 else ''} (D)",
     }.get(grade, "")
+
+
+# (A due list gives 50,000 buyers a handful of reasons: each is made once.)
+@lru_cache(maxsize=64)
+def _grade_reason(grade: str | None, cadence: str, since: str | None) -> str:
+    """Why a grade's cadence is due; `since`: what it counts from, with no contact on record."""
+    if since is None:
+        return f"grade {grade}: {cadence}"
+    return f"grade {grade}: {cadence} (from their {since}: no contact on record since)"
+
+
+@lru_cache(maxsize=16)
+def _open_reason(days: int) -> str:
+    return f"open inquiry: at least every {days} days"
 
 
 def grade_due(grade: str | None, last: dt.date, s: Settings) -> dt.date | None:
@@ -109,11 +123,10 @@ def next_due(
     if base is not None:
         by_grade = grade_due(grade, base, s)
         if by_grade is not None:
-            since = ""
+            since = None
             if last_contact is None:
-                first = "first contact" if first_contact else "inquiry"
-                since = f" (from their {first}: no contact on record since)"
-            reason = f"grade {grade}: {cadence_text(grade, s)}{since}"
+                since = "first contact" if first_contact else "inquiry"
+            reason = _grade_reason(grade, cadence_text(grade, s), since)
             candidates.append(Due(by_grade, reason, GRADE))
     elif today is not None and grade_due(grade, today, s) is not None:
         candidates.append(Due(today, f"grade {grade}, and no contact on record", GRADE))
@@ -121,11 +134,7 @@ def next_due(
     if has_open_inquiry and starts:
         days = math.floor(s.open_inquiry_max_days)
         candidates.append(
-            Due(
-                max(starts) + dt.timedelta(days=days),
-                f"open inquiry: at least every {days} days",
-                OPEN_INQUIRY,
-            )
+            Due(max(starts) + dt.timedelta(days=days), _open_reason(days), OPEN_INQUIRY)
         )
     if not candidates:
         return None

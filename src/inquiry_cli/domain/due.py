@@ -335,6 +335,7 @@ def rank(book: Workbook, now: dt.datetime, when: str) -> Ranking:
     cutoffs = chases.silence_cutoffs(today, s)
     heard: dict[int, dt.datetime] = {}
     touched: dict[int, dt.datetime] = {}
+    midnights: dict[dt.date, dt.datetime] = {}
     for b in buyers:
         contact = last_contacts.get(b.buyer_id or "") or last_contacts.get(b.email or "")
         last = _later(contact.date if contact else None, b.last_contact)
@@ -363,7 +364,9 @@ def rank(book: Workbook, now: dt.datetime, when: str) -> Ranking:
         if overdue_only and late <= 0:
             continue
         urgency = _urgency(b.grade, late)
-        at = dt.datetime.combine(due.date, dt.time())
+        at = midnights.get(due.date)
+        if at is None:  # (one per day: 40,000 follow-ups fall on a few hundred days)
+            at = midnights[due.date] = dt.datetime.combine(due.date, dt.time())
         build = partial(
             _follow_up_item, b, due, late, now, s, contact, last, open_inqs, latest_word, cutoffs
         )
@@ -390,8 +393,13 @@ def _urgency(grade: str | None, late: int) -> float:
     """A follow-up's urgency: lateness multiplies the grade weight up to 3x and saturates
     after two weeks (as taskwarrior's due coefficient does), so a long-neglected D buyer
     does not bury an A buyer who is a day late."""
-    weight = GRADE_WEIGHT.get(grade or "", 1.0)
-    return round(weight * (1 + min(max(late, 0), LATE_SATURATION_DAYS) / 7), 1)
+    return _weighed(grade or "", min(max(late, 0), LATE_SATURATION_DAYS))
+
+
+@lru_cache(maxsize=256)  # (a few grades by 15 days: each urgency made once, not 50,000 times)
+def _weighed(grade: str, late: int) -> float:
+    weight = GRADE_WEIGHT.get(grade, 1.0)
+    return round(weight * (1 + late / 7), 1)
 
 
 def _named(inquiry: model.Inquiry) -> str | None:
