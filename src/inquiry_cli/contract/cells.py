@@ -389,8 +389,8 @@ def _fast_email(v: Any) -> Any:
         return None
     if v.__class__ is str and v.isascii():
         low = v.strip().lower()
-        if _EMAIL.match(low):
-            return low
+        if _EMAIL.match(low):  # (typed as it is kept: the cell itself, not a copy of it)
+            return v if low == v else low
     return MISS
 
 

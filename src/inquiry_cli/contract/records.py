@@ -298,8 +298,13 @@ class Table:
             return [None] * len(self.rows)
         lower = self.spec.column(key).kind == schema.EMAIL
         cells = map(itemgetter(idx), self.rows)
-        if lower:
-            out = [(v.strip().lower() or None) if v.__class__ is str else _key(v) for v in cells]
+        if lower:  # (an email already in lower case is its own key: no copy of it is made)
+            out = [
+                ((v if (k := v.strip().lower()) == v else k) or None)
+                if v.__class__ is str
+                else _key(v)
+                for v in cells
+            ]
         else:
             out = [(v.strip() or None) if v.__class__ is str else _key(v) for v in cells]
         self._keys[key] = out  # due reads a log's Buyer IDs for last contacts and replies
