@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from inquiry_cli.domain import model
 from inquiry_cli.domain.matching import FREE_MAIL
@@ -96,10 +97,18 @@ class Suggestion:
     reasons: list[str] = field(default_factory=list)  # "+2 asks for a quantity (1,000 pcs)"
 
 
+@lru_cache(maxsize=4096)  # (inquiries are often one template: Alibaba.com's, the user's own)
+def _found(text: str) -> tuple[str | None, ...]:
+    """What each of RULES finds in a message, as typed (None: nothing)."""
+    lowered = text.lower() if text.isascii() else None
+    return tuple(rule.search(text, lowered) for rule in RULES)
+
+
 def suggest(inquiry: model.Inquiry, buyer: model.Buyer | None, earlier: int) -> Suggestion:
     """Grade an inquiry; `earlier` is how many earlier inquiries the buyer sent."""
-    text = inquiry.message or ""
-    lowered = text.lower() if text.isascii() else None
+    qty, price, delivery, sample, payment, shipping, generic, long_term = _found(
+        inquiry.message or ""
+    )
     reasons: list[str] = []
     score = 0
 
@@ -108,22 +117,21 @@ def suggest(inquiry: model.Inquiry, buyer: model.Buyer | None, earlier: int) -> 
         score += points
         reasons.append(f"{points:+d} {why}")
 
-    qty = _QTY.search(text, lowered)
     if inquiry.quantity:
         add(2, f"asks for a specific quantity ({_qty(inquiry.quantity)})")
     elif qty:
         add(2, f"asks for a specific quantity ({qty.strip()})")
     if inquiry.target_price:
         add(2, f"gives a target price ({inquiry.target_price})")
-    elif _PRICE.search(text, lowered):
+    elif price:
         add(2, "talks about a target price")
-    if _DELIVERY.search(text, lowered):
+    if delivery:
         add(1, "asks about delivery / lead time")
-    if _SAMPLE.search(text, lowered):
+    if sample:
         add(1, "asks about samples")
-    if _PAYMENT.search(text, lowered):
+    if payment:
         add(1, "asks about payment terms")
-    if _SHIPPING.search(text, lowered):
+    if shipping:
         add(1, "asks about shipping terms")
     email = (buyer.email if buyer else None) or inquiry.email
     if email and "@" in email:
@@ -137,9 +145,8 @@ def suggest(inquiry: model.Inquiry, buyer: model.Buyer | None, earlier: int) -> 
     if earlier:
         add(1, f"repeat inquiry ({earlier} earlier)")
     specific = bool(inquiry.quantity or qty or inquiry.target_price)
-    if _GENERIC.search(text, lowered) and not specific:
+    if generic and not specific:
         add(-2, "generic request for a price list / catalog")
-    long_term = _LONG_TERM.search(text, lowered)
     if long_term:
         reasons.append(f"→ C: long-term purchase ('{long_term}')")
         return Suggestion("C" if score >= 0 else "D", score, reasons)
