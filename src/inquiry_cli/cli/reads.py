@@ -53,7 +53,7 @@ DUE = Read(
 ADD = Read(("buyers", "regions"))
 INQUIRY = Read(("buyers", "inquiries", "regions", "products"))  # products: e-samples first
 GRADE = Read(("buyers", "inquiries"), heads=("grade_history",))  # Grade history: appended
-GRADE_SUGGEST = Read(("buyers", "inquiries"))
+GRADE_SUGGEST = Read(("buyers", "inquiries"), convert=needs.SUGGEST)
 QUOTE = Read(
     ("buyers", "inquiries", "products", "quotes", "regions", "company", "settings"),
     heads=("contacts",),  # a quote only appends to the contact log

@@ -54,6 +54,14 @@ DUE = Columns(
     },
     keys={"contacts": ("buyer_id", "email", "direction"), "inquiries": ("quote_no",)},
 )
+# `inq grade --suggest`'s (domain/recording/grades.py, domain/grading.py): the rules'
+# inputs, the sender's row, and what the list and the walk through it show.
+SUGGEST_INQUIRY = (
+    "inquiry_id", "received", "channel", "buyer_id", "email", "product", "quantity",
+    "target_price", "message", "grade", "status", "client", "company",
+)  # fmt: skip
+SUGGEST_BUYER = ("buyer_id", "name", "company", "email", "phone", "fax", "city", "country")
+SUGGEST = Columns(values={"inquiries": SUGGEST_INQUIRY, "buyers": SUGGEST_BUYER})
 STATS = Columns(
     values={"buyers": STATS_BUYER, "inquiries": STATS_INQUIRY, "products": ("model", "name")}
 )

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from inquiry_cli.contract import needs
 from inquiry_cli.contract.changes import ChangeSet
 from inquiry_cli.contract.records import Table, Workbook
 from inquiry_cli.domain import model
@@ -194,7 +195,7 @@ def ungraded(book: Workbook) -> list[Ungraded]:
     pending = [i for i, g in enumerate(grades) if g is None]
     if not pending:
         return []
-    all_inqs = model.load(inquiries, model.Inquiry)
+    all_inqs = model.load(inquiries, model.Inquiry, fields_=needs.SUGGEST_INQUIRY)
     index: dict[str, int] = {}
     for key in ("email", "buyer_id"):
         if buyers.has(key):
@@ -217,7 +218,8 @@ def ungraded(book: Workbook) -> list[Ungraded]:
         positions.append(pos)
     # One load of every buyer needed (a load per inquiry was a fifth of the command).
     wanted = sorted({p for p in positions if p is not None})
-    by_pos = dict(zip(wanted, model.load(buyers, model.Buyer, wanted), strict=True))
+    loaded = model.load(buyers, model.Buyer, wanted, fields_=needs.SUGGEST_BUYER)
+    by_pos = dict(zip(wanted, loaded, strict=True))
     out: list[Ungraded] = []
     for inq, pos in zip(open_inqs, positions, strict=True):
         buyer = by_pos[pos] if pos is not None else None
