@@ -16,6 +16,7 @@ import heapq
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from inquiry_cli.contract import needs
@@ -197,6 +198,28 @@ def _key(entry: _Entry) -> tuple[float, dt.datetime, int]:
 
 
 @dataclass(slots=True)
+class _FollowUp:
+    """A buyer's follow-up as ranked, worked out in full when called (_follow_up_item):
+    a slotted record costs half a partial and its arguments, 40,000 times over."""
+
+    buyer: model.Buyer
+    due: Due
+    late: int
+    contact: model.Contact | None
+    last: dt.datetime | None
+    open_inqs: list[model.Inquiry]
+    latest_word: dt.datetime | None
+    run: tuple[dt.datetime, Settings, Any]  # now, settings, silence cutoffs: one per ranking
+
+    def __call__(self) -> Item:
+        now, s, cutoffs = self.run
+        return _follow_up_item(
+            self.buyer, self.due, self.late, now, s, self.contact, self.last,
+            self.open_inqs, self.latest_word, cutoffs,
+        )  # fmt: skip
+
+
+@dataclass(slots=True)
 class Owed:
     """A reply owed: the inquiry, its buyer (None: a sender not in Buyers) and the
     buyer's last contact. Worked out against the clock of each run."""
@@ -336,6 +359,7 @@ def rank(book: Workbook, now: dt.datetime, when: str) -> Ranking:
     heard: dict[int, dt.datetime] = {}
     touched: dict[int, dt.datetime] = {}
     midnights: dict[dt.date, dt.datetime] = {}
+    run = (now, s, cutoffs)
     for b in buyers:
         contact = last_contacts.get(b.buyer_id or "") or last_contacts.get(b.email or "")
         last = _later(contact.date if contact else None, b.last_contact)
@@ -367,9 +391,7 @@ def rank(book: Workbook, now: dt.datetime, when: str) -> Ranking:
         at = midnights.get(due.date)
         if at is None:  # (one per day: 40,000 follow-ups fall on a few hundred days)
             at = midnights[due.date] = dt.datetime.combine(due.date, dt.time())
-        build = partial(
-            _follow_up_item, b, due, late, now, s, contact, last, open_inqs, latest_word, cutoffs
-        )
+        build = _FollowUp(b, due, late, contact, last, open_inqs, latest_word, run)
         entries.append(_Entry((-urgency, at, b.row), "follow-up", late > 0, build))
     items = _stray_items(strays, now, s, last_contacts, last_day, overdue_only)
     items += _sample_items(book, buyers, now, s, last_contacts, last_day, overdue_only)
