@@ -76,7 +76,10 @@ INTAKE = Read(
 )
 A_LIST = Read(("buyers", "inquiries", "contacts", "quotes", "samples", "grade_history"))
 STATS = Read(("buyers", "inquiries", "products", "regions", "settings"), convert=needs.STATS)
-TRIP = Read(("buyers", "inquiries", "contacts", "quotes", "samples", "events", "settings"))
+TRIP = Read(
+    ("buyers", "inquiries", "contacts", "quotes", "samples", "events", "settings"),
+    convert=needs.TRIP,
+)
 SETTINGS = Read(("settings",))
 DEDUPE = Read(("buyers",))
 MERGE = Read(("buyers", "inquiries", "contacts", "quotes", "samples", "grade_history"))

@@ -62,6 +62,10 @@ SUGGEST_INQUIRY = (
 )  # fmt: skip
 SUGGEST_BUYER = ("buyer_id", "name", "company", "email", "phone", "fax", "city", "country")
 SUGGEST = Columns(values={"inquiries": SUGGEST_INQUIRY, "buyers": SUGGEST_BUYER})
+# `inq trip`'s: each log's rows are picked by the buyers in the place (linking._load).
+TRIP = Columns(
+    keys={k: ("buyer_id", "email") for k in ("inquiries", "contacts", "quotes", "samples")}
+)
 STATS = Columns(
     values={"buyers": STATS_BUYER, "inquiries": STATS_INQUIRY, "products": ("model", "name")}
 )
