@@ -21,7 +21,8 @@ ROWS = 400
 def _workbook(path: Path, chinese: bool = False) -> Path:
     """Buyers, inquiries and contacts with columns of few values (countries, statuses,
     dates, directions), columns of ids, and a column where equal-looking values of other
-    kinds sit together: True, 1, 1.0, "1", a date and the same day as a datetime."""
+    kinds sit together: True, 1, 1.0, "1", a date and the same day as a datetime (which
+    calamine reads as the date it is stored as)."""
     rng = random.Random("shared")
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -41,7 +42,7 @@ def _workbook(path: Path, chinese: bool = False) -> Path:
             [
                 first,
                 f"Buyer {i % 37}",
-                f"buyer{i}@firm{i}.example",
+                f"buyer{(j := i - 1 if i % 50 == 1 else i)}@firm{j}.example",  # (8 twice)
                 rng.choice(["Germany", "Brazil", "德国", "United States"]),
                 rng.choice("ABCD"),
                 rng.choice(["New", "Quoted", "Ordered"]),
@@ -114,7 +115,8 @@ def test_shared_cells_read_as_before(tmp_path, sharing_from, chinese):
     days = after.tables["buyers"].values("last_contact")
     assert len({id(v) for v in days}) == len(set(days)) <= 40
     emails = [row[buyers.columns["email"]] for row in buyers.rows]
-    assert len({id(v) for v in emails}) == ROWS
+    twice = [v for v in set(emails) if emails.count(v) == 2]
+    assert twice and all(len({id(v) for v in emails if v == e}) == 2 for e in twice)
     old = before.tables["buyers"]
     assert len({id(row[old.columns["country"]]) for row in old.rows}) > 4  # (as calamine gives)
 
@@ -127,9 +129,9 @@ def test_odd_kinds_in_one_column_are_never_merged(tmp_path, sharing_from):
     table = book.tables["buyers"]
     notes = [row[table.columns["notes"]] for row in table.rows]
     kinds = {(v.__class__.__name__, str(v)) for v in notes}
-    assert ("bool", "True") in kinds and ("str", "1") in kinds and ("str", "TRUE") in kinds
-    assert any(k == "float" or k == "int" for k, _ in kinds)
-    assert ("date", "2026-10-05") in kinds or ("datetime", "2026-10-05 00:00:00") in kinds
+    # True == 1.0 in Python: shared by value alone, one would have become the other
+    assert ("bool", "True") in kinds and ("float", "1.0") in kinds
+    assert ("str", "1") in kinds and ("str", "TRUE") in kinds and ("date", "2026-10-05") in kinds
 
 
 @pytest.mark.parametrize("chinese", [False, True])

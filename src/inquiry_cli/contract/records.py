@@ -298,7 +298,7 @@ class Table:
             return [None] * len(self.rows)
         lower = self.spec.column(key).kind == schema.EMAIL
         cells = map(itemgetter(idx), self.rows)
-        if lower:  # (an email already in lower case is its own key: no copy of it is made)
+        if lower:  # (an email already in lower case is its own key: the lowered copy is dropped)
             out = [
                 ((v if (k := v.strip().lower()) == v else k) or None)
                 if v.__class__ is str
@@ -484,8 +484,8 @@ def guess_refusal(table: Table, match: ColumnMatch) -> str:
     )
 
 
-# Kinds whose fast converter makes a new object of each cell (a date made a datetime, an
-# email lower-cased) and gives text or datetimes only: their values can be shared.
+# Kinds whose fast converter may make a new object of each cell (a date made a datetime,
+# an email lower-cased) and gives text or datetimes only: their values can be shared.
 _NEW_OBJECTS = frozenset({schema.DATE, schema.DATETIME, schema.REPLY, schema.EMAIL})
 
 
