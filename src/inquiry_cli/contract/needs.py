@@ -28,6 +28,9 @@ DUE_INQUIRY = (
     "status",
 )
 DUE_QUOTE = ("quote_no", "date", "buyer_id", "model", "valid_until")
+# What a last contact is shown and ranked by (who it was with is the key it is found by:
+# a 50k log's emails are not converted again). linking.last_contacts, for due.
+LAST_CONTACT = ("date", "channel", "direction", "summary", "next_step")
 # `inq stats`'s (domain/stats.py): the facets counted, the dates, the reply clock.
 STATS_BUYER = (
     "buyer_id", "email", "country", "region", "nature", "source", "strength", "grade",

@@ -87,6 +87,7 @@ _LONG_TERM = _Rule(
     r"20\d\d (?:plan|budget)|明年|项目|招标",
     ("next ", "project", "tender", "budget", "in the future", "long", "plan"),
 )
+# (In this order: suggest() unpacks what _found() gives by it.)
 RULES = (_QTY, _PRICE, _DELIVERY, _SAMPLE, _PAYMENT, _SHIPPING, _GENERIC, _LONG_TERM)
 
 

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from inquiry_cli.contract import needs
 from inquiry_cli.domain import model
 
 if TYPE_CHECKING:  # (chases needs INCOMING for a card from the lookup index, no Table)
@@ -213,11 +214,6 @@ def direction_word(said: list[object], direction: str) -> str:
     return seen.most_common(1)[0][0] if seen else direction
 
 
-# What a last contact is shown and ranked by (who it was with is the key it is found by:
-# a 50k log's emails are not converted again).
-SHOWN_CONTACT = ("date", "channel", "direction", "summary", "next_step")
-
-
 def last_contacts(
     book: Workbook, heard: dict[str, dt.datetime] | None = None
 ) -> dict[str, model.Contact]:
@@ -248,7 +244,7 @@ def last_contacts(
             found.update(dict(zip(picked(who, order), order, strict=True)))
     latest = {k: i for k, i in found.items() if k and dates[i] is not None}
     rows = sorted(set(latest.values()))
-    loaded = model.load(table, model.Contact, rows, fields_=SHOWN_CONTACT)
+    loaded = model.load(table, model.Contact, rows, fields_=needs.LAST_CONTACT)
     records = dict(zip(rows, loaded, strict=True))
     return {who: records[i] for who, i in latest.items()}
 

@@ -172,21 +172,22 @@ def load(
             # (not `or`: a table of no rows is falsy)
             if table is None:
                 return empty_table(spec, name, rows)
-            heap.give_back(len(rows))
-            sharing.share_repeats(table.rows)
-            if convert is not None:
-                table.prewarm(convert.values.get(spec.key, ()), convert.keys.get(spec.key, ()))
-            return table
+            return settled(table, len(rows))
 
         def build_kept(name: str, windows: Iterable[tuple[int, list[list[Any]]]]) -> Table:
             from inquiry_cli.workbook.shaping import shaped_table
 
-            spec = spec_of[name]
-            table = shaped_table(spec, name, infos[name], shaping[name], windows)
-            heap.give_back(table.last_row)  # (the rows read, not only those kept)
+            table = shaped_table(spec_of[name], name, infos[name], shaping[name], windows)
+            return settled(table, table.last_row)  # (the rows read, not only those kept)
+
+        def settled(table: Table, rows_read: int) -> Table:
+            """A sheet just read, on its reading thread: the heap its layout freed given
+            back, its repeated cells made one, the command's first columns converted."""
+            heap.give_back(rows_read)
             sharing.share_repeats(table.rows)
             if convert is not None:
-                table.prewarm(convert.values.get(spec.key, ()), convert.keys.get(spec.key, ()))
+                key = table.spec.key
+                table.prewarm(convert.values.get(key, ()), convert.keys.get(key, ()))
             return table
 
         sizes = {n: src.by_name[p].file_size for n, p in parts.items() if p in src.by_name}
