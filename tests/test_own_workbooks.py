@@ -205,7 +205,13 @@ def test_inq_map_none_silences_and_reset_forgets(inq, unguessable):
         ),
         (["Buyers", "Shoe size", "Grado"], "Buyers has no field 'Shoe size': use one of"),
         (["Warehouse", "Grade", "Grado"], "unknown sheet 'Warehouse'"),
-        (["Buyers", "Grade"], "give a sheet, a field and your header"),
+        (["Buyers", "Grade"], "give your header too: inq map Buyers Grade HEADER"),
+        (
+            ["Buyers", "Warehouse"],
+            "clientes.xlsx has no sheet named 'Warehouse' (its sheets: 'Clients 2026')",
+        ),
+        (["Buyers", "Grade", "Grado", "x"], "Got unexpected extra argument"),
+        (["Buyers"], "give a sheet, a field and your header"),
         (["--reset", "Buyers"], "--reset takes no sheet"),
     ],
 )

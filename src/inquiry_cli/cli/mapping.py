@@ -19,7 +19,11 @@ def map_(
         typer.Argument(help="The sheet: Buyers, Inquiries, Contacts... or your sheet's name."),
     ] = None,
     field: Annotated[
-        str | None, typer.Argument(help='The field, e.g. "Last contact" (see `inq map`).')
+        str | None,
+        typer.Argument(
+            help='The field, e.g. "Last contact" (see `inq map`); or, alone, your sheet to '
+            "read SHEET from."
+        ),
     ] = None,
     header: Annotated[
         str | None, typer.Argument(help="Your column's header, as it is written.")
@@ -36,7 +40,8 @@ def map_(
     """Show how every column is read (header, how, sure), or say which column is which.
 
     `inq map SHEET FIELD HEADER` reads FIELD from your column HEADER; `--none` says the
-    sheet has none; `--reset` forgets them all. The mapping is kept inside the workbook
+    sheet has none; `inq map Buyers "Kunden 2026"` reads the buyers from your sheet of
+    that name; `--reset` forgets them all. The mapping is kept inside the workbook
     (a very hidden sheet, not in Excel's Unhide list), so it travels with the file; it wins
     over every guess, and a column keeps its mapping when you move it. Nothing you see in
     the workbook changes.
@@ -50,10 +55,11 @@ def map_(
         raise UsageError("--reset takes no sheet, field or header")
     if none and (header is not None or len(given) != 2):
         raise UsageError('--none takes a sheet and a field: inq map Buyers "Last contact" --none')
-    if not reset and not none and len(given) not in (0, 3):
+    if not reset and not none and len(given) not in (0, 2, 3):
         raise UsageError(
             'give a sheet, a field and your header: inq map Buyers "Last contact" "跟单日期"'
-            " (or no arguments to see every mapping)"
+            ' (a sheet and your sheet\'s name: inq map Buyers "Kunden 2026"; no arguments to'
+            " see every mapping)"
         )
     from inquiry_cli.cli import notices
 
@@ -62,7 +68,7 @@ def map_(
     if not given and not reset:
         _show(st, as_json)
         return
-    _change(st, sheet, field, header, reset=reset, dry_run=dry_run, as_json=as_json)
+    _change(st, sheet, field, header, reset=reset, none=none, dry_run=dry_run, as_json=as_json)
 
 
 def _read(st):
@@ -87,6 +93,9 @@ def _show(st, as_json: bool) -> None:
     from inquiry_cli.output.console import console
 
     out = console()
+    advice = mapping.unread_buyers(book)
+    if advice is not None:
+        out.print(advice, markup=False)
     if book.layout != "sheets":
         out.print("Layout: one row per inquiry (Buyers and Inquiries read from one sheet)")
     for sheet in dict.fromkeys(r.sheet for r in rows):
@@ -113,13 +122,17 @@ def _show(st, as_json: bool) -> None:
     )
 
 
-def _change(st, sheet, field, header, *, reset: bool, dry_run: bool, as_json: bool) -> None:
+def _change(
+    st, sheet, field, header, *, reset: bool, none: bool, dry_run: bool, as_json: bool
+) -> None:
     from inquiry_cli.domain import mapping
 
     with st.writing(dry_run):
         book = _read(st)
         if reset:
             changes, lines = mapping.reset(book)
+        elif header is None and not none:
+            changes, lines = mapping.set_sheet(book, sheet, field, st.now)
         else:
             changes, lines = mapping.set_field(book, sheet, field, header, st.now)
         if not dry_run and not changes.is_empty():

@@ -26,6 +26,7 @@ from inquiry_cli.contract.cells import (
     undecided,
     yearless,
 )
+from inquiry_cli.contract.usermap import sheet_command
 from inquiry_cli.errors import ContractError
 
 SHEETS, INQUIRY_ROWS = "sheets", "inquiry rows"  # Workbook.layout
@@ -118,6 +119,9 @@ class Table:
     # More number columns than Phone and Fax ("Mobile" and "WhatsApp" beside "Tel"): column
     # index -> header. Read for finding a buyer by number, never written.
     more_phones: dict[int, str] = field(default_factory=dict)
+    # No header inq can read: the labels of the sheet's likely header row (the first row
+    # of two or more words), the headers `inq map` takes until one is mapped.
+    labels: list[str] = field(default_factory=list)
     _typed: dict[str, list[Any]] = field(default_factory=dict, repr=False)
     # Columns prewarm() took as far as the fast path: (raw cells, values with MISS left).
     _warmed: dict[str, tuple[list[Any], list[Any]]] = field(default_factory=dict, repr=False)
@@ -435,9 +439,11 @@ class Workbook:
             return self.tables[key]
         except KeyError:
             spec = schema.SHEETS_BY_KEY[key]
+            used = [t.name for t in self.tables.values()]
             raise ContractError(
-                f"{self.path.name} has no {spec.title} sheet ({spec.doc}); "
-                f"add a sheet named {spec.title!r} or run `inq check` to see how sheets were read"
+                f"{self.path.name} has no {spec.title} sheet ({spec.doc}); add a sheet named "
+                f"{spec.title!r}, or say which of yours it is: "
+                f"{sheet_command(spec.title, self.sheet_names, used)}"
             ) from None
 
     def get(self, key: str) -> Table | None:

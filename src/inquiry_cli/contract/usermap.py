@@ -4,6 +4,8 @@
 never sees it in Excel; it survives a copy, a rename, a mail to a colleague): Sheet |
 Field | Header, keyed by the header's text, so a column the user moves keeps its
 mapping. A blank Header says the sheet has no such column. It wins over every guess.
+A row whose Field is "(sheet)" names the user's own sheet a contract sheet is read from
+(`inq map Buyers "Kunden 2026"`): a sheet named and headed in no language inq knows.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ SHEET_NAME = "inq mapping"
 HEADER = ("Sheet", "Field", "Header", "Note")
 NONE_NOTE = "no such column"
 MAX_ROWS = 1000  # a mapping is a few dozen rows; more is not inq's
+SHEET_FIELD = "(sheet)"  # the Field of a row that names the sheet itself
 
 
 @dataclass
@@ -27,6 +30,7 @@ class UserMapping:
     the Excel row each entry is kept on (to change or clear it)."""
 
     fields: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    sheets: dict[str, str] = field(default_factory=dict)  # {contract key: the user's sheet}
     rows: dict[tuple[str, str], int] = field(default_factory=dict)
     last_row: int = 0  # the last used row of the mapping sheet (0: no sheet yet)
     unread: list[str] = field(default_factory=list)  # rows naming no sheet or field inq knows
@@ -34,8 +38,15 @@ class UserMapping:
     def for_sheet(self, key: str) -> dict[str, str | None]:
         return self.fields.get(key, {})
 
+    def sheet_of(self, key: str, names: Iterable[str]) -> str | None:
+        """The sheet among `names` the user said the contract sheet `key` is read from."""
+        wanted = self.sheets.get(key)
+        if wanted is None:
+            return None
+        return next((n for n in names if n.strip().casefold() == wanted.casefold()), None)
+
     def __bool__(self) -> bool:
-        return any(self.fields.values())
+        return any(self.fields.values()) or bool(self.sheets)
 
 
 def parse(rows: Iterable[list[Any]]) -> UserMapping:
@@ -48,6 +59,11 @@ def parse(rows: Iterable[list[Any]]) -> UserMapping:
         if number == 1 or not (cells[0] or cells[1]):
             continue
         spec = sheet_spec(cells[0])
+        if spec is not None and cells[1] == SHEET_FIELD:
+            if cells[2]:
+                out.sheets[spec.key] = cells[2]
+                out.rows[(spec.key, SHEET_FIELD)] = number
+            continue
         column = spec.find_column(cells[1]) if spec is not None else None
         if spec is None or column is None:
             out.unread.append(f"row {number}: {cells[0]} / {cells[1]}")
@@ -61,6 +77,14 @@ def sheet_spec(name: str) -> schema.Sheet | None:
     """The contract sheet a user names (Buyers, 客户, inquiries...)."""
     wanted = schema.norm(name)
     return next((s for s in schema.SHEETS if wanted in s.names), None)
+
+
+def sheet_command(sheet: str, names: Iterable[str], used: Iterable[str] = ()) -> str:
+    """The `inq map Buyers "Kunden 2026"` line that says which of the workbook's sheets a
+    contract sheet is: named after the first sheet nothing is read from yet."""
+    taken = {*used, SHEET_NAME}
+    free = next((n for n in names if n not in taken), "YOUR SHEET")
+    return " ".join(shlex.quote(w) for w in ("inq", "map", sheet, free))
 
 
 def map_command(sheet: str, field_: str, header: str | None = None) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 from inquiry_cli import dates
 from inquiry_cli.contract import needs, schema
 from inquiry_cli.contract.records import SHEETS, ColumnMatch, Problem, Table, Workbook
-from inquiry_cli.contract.usermap import map_command
+from inquiry_cli.contract.usermap import map_command, sheet_command
 from inquiry_cli.domain import linking
 from inquiry_cli.domain.identity import email_key, phone_key
 from inquiry_cli.domain.jobs import Job, jobs
@@ -156,9 +156,19 @@ class CheckReport:
 def check(book: Workbook) -> CheckReport:
     """Map every contract sheet and list row problems; raise when there are no buyers."""
     if "buyers" not in book.tables or not book.tables["buyers"].columns:
+        buyers = book.tables.get("buyers")
+        if buyers is not None:
+            have = ", ".join(repr(h) for h in buyers.labels)
+            raise ContractError(
+                f"{book.path.name}: inq reads no column of the Buyers sheet {buyers.name!r}: "
+                f"say which is which, e.g. {map_command('Buyers', 'Email', 'HEADER')}"
+                + (f" (its headers: {have})" if have else "")
+            )
+        used = [t.name for t in book.tables.values()]
         raise ContractError(
             f"{book.path.name} has no recognisable Buyers sheet: name a sheet 'Buyers' "
-            "(or 客户/客户列表) with a header row holding Email and Name or Company"
+            "(or 客户/客户列表) with a header row holding Email and Name or Company, or say "
+            f"which of yours it is: {sheet_command('Buyers', book.sheet_names, used)}"
         )
     sheets: list[SheetReport] = []
     problems: list[Problem] = []
@@ -268,6 +278,13 @@ def stale_mapping(book: Workbook) -> list[str]:
     out: list[str] = []
     if not user:
         return out
+    for key, name in user.sheets.items():
+        if user.sheet_of(key, book.sheet_names) is None:
+            title = schema.SHEETS_BY_KEY[key].title
+            out.append(
+                f"{title}: said to be read from sheet {name!r}, which {book.path.name} no longer "
+                f"has (fix: {sheet_command(title, book.sheet_names, _read_from(book, key))})"
+            )
     for key, fields_ in user.fields.items():
         table = book.tables.get(key)
         if table is None:
@@ -376,3 +393,8 @@ def _sheet_order(name: str, book: Workbook) -> int:
         return book.sheet_names.index(name)
     except ValueError:
         return len(book.sheet_names)
+
+
+def _read_from(book: Workbook, key: str) -> list[str]:
+    """The sheets the other contract sheets are read from."""
+    return [t.name for k, t in book.tables.items() if k != key]

@@ -9,6 +9,7 @@ another field of the sheet before moves to this one.
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,11 +76,28 @@ def rows(book: Workbook) -> list[FieldRow]:
     return out
 
 
+def unread_buyers(book: Workbook) -> str | None:
+    """What to do when no sheet is read as the buyer list (None: one is)."""
+    if "buyers" in book.tables:
+        return None
+    used = [t.name for t in book.tables.values()]
+    return (
+        "No sheet is read as Buyers (none is named or headed like a buyer list): say which "
+        f"of yours it is: {usermap.sheet_command('Buyers', book.sheet_names, used)}"
+    )
+
+
 def target(book: Workbook, sheet: str, field_: str) -> tuple[Table, schema.Column]:
     """The table and column `inq map SHEET FIELD` means, or a UsageError saying why not."""
     table = next((t for t in book.tables.values() if t.name.casefold() == sheet.casefold()), None)
     if table is None:
         spec = usermap.sheet_spec(sheet)
+        mine = _workbook_sheet(book, sheet)
+        if spec is None and mine is not None:
+            raise UsageError(
+                f"inq reads no sheet from {mine!r} yet: say which it is first, e.g. "
+                f"{_sheet_command('Buyers', mine)}"
+            )
         if spec is None:
             names = ", ".join(s.title for s in schema.SHEETS)
             raise UsageError(f"unknown sheet {sheet!r}: use one of {names}, or your sheet's name")
@@ -107,18 +125,21 @@ def set_field(
     written = header
     if header is not None:
         wanted = schema.norm(header)
-        written = next((h for h in table.headers if h and schema.norm(h) == wanted), None)
+        headers = table.headers or table.labels  # (no header read yet: its likely one)
+        written = next((h for h in headers if h and schema.norm(h) == wanted), None)
         if written is None:
-            have = ", ".join(repr(h) for h in table.headers if h)
-            raise UsageError(f"{table.name} has no column headed {header!r} (its headers: {have})")
-    user = book.user_mapping or usermap.UserMapping()
-    entries: dict[tuple[str, str], str | None] = {
-        (s, f): h for s, fields_ in user.fields.items() for f, h in fields_.items()
-    }
+            have = ", ".join(repr(h) for h in headers if h)
+            raise UsageError(
+                f"{table.name} has no column headed {header!r} "
+                + (f"(its headers: {have})" if have else "(inq finds no header row in it)")
+            )
+    user = _kept(book)
+    entries = _entries(user)
     moved = []
     if written is not None:  # one header, one field: a header mapped elsewhere moves here
         for (s, f), h in list(entries.items()):
-            if s == spec.key and f != column.key and h and schema.norm(h) == wanted:
+            same = s == spec.key and f not in (column.key, usermap.SHEET_FIELD)
+            if same and h and schema.norm(h) == wanted:
                 moved.append(f)
                 del entries[(s, f)]
     entries[(spec.key, column.key)] = written
@@ -140,6 +161,69 @@ def set_field(
         "so the mapping travels with the file"
     )
     return changes, lines
+
+
+def set_sheet(
+    book: Workbook, sheet: str, name: str, now: dt.datetime
+) -> tuple[ChangeSet, list[str]]:
+    """The change that reads a contract sheet from the user's own sheet (`inq map Buyers
+    "Kunden 2026"`): a sheet named and headed in no language inq knows."""
+    spec, mine = usermap.sheet_spec(sheet), _workbook_sheet(book, name)
+    if spec is None or mine is None:  # (the other way round: inq map "Kunden 2026" Buyers)
+        spec, mine = spec or usermap.sheet_spec(name), mine or _workbook_sheet(book, sheet)
+    if spec is None:
+        names = ", ".join(s.title for s in schema.SHEETS)
+        raise UsageError(f"unknown sheet {sheet!r}: use one of {names}")
+    if mine is None:
+        column = spec.find_column(name)
+        if column is not None and not spec.key_value:
+            raise UsageError(
+                f"give your header too: {usermap.map_command(spec.title, column.header, 'HEADER')}"
+                " (or --none when the sheet has no such column)"
+            )
+        have = ", ".join(repr(n) for n in book.sheet_names if n != usermap.SHEET_NAME)
+        raise UsageError(f"{book.path.name} has no sheet named {name!r} (its sheets: {have})")
+    if mine == usermap.SHEET_NAME:
+        raise UsageError(f"{mine!r} is inq's own mapping sheet, not one to read records from")
+    user = _kept(book)
+    entries = _entries(user)
+    current = book.tables.get(spec.key)
+    if current is not None and current.name == mine and user.sheet_of(spec.key, [mine]):
+        return ChangeSet(), [f"{spec.title}: already read from sheet {mine!r}: nothing to change"]
+    lines = []
+    for (key, field_key), other in list(entries.items()):  # one sheet, one contract sheet
+        elsewhere = field_key == usermap.SHEET_FIELD and key != spec.key
+        if elsewhere and (other or "").strip().casefold() == mine.casefold():
+            del entries[(key, field_key)]
+            lines.append(f"{schema.SHEETS_BY_KEY[key].title}: no longer read from {mine!r}")
+    entries[(spec.key, usermap.SHEET_FIELD)] = mine
+    was = f" (was {current.name!r})" if current is not None and current.name != mine else ""
+    lines.insert(0, f"{spec.title}: read from sheet {mine!r}{was}")
+    lines.append(
+        f"Kept inside {book.path.name} (a very hidden sheet, not in Excel's Unhide list), "
+        "so the mapping travels with the file"
+    )
+    return _write(user, entries, now), lines
+
+
+def _workbook_sheet(book: Workbook, name: str) -> str | None:
+    """The workbook's sheet of that name, as the workbook spells it (None: no such sheet)."""
+    wanted = name.strip().casefold()
+    return next((n for n in book.sheet_names if n.strip().casefold() == wanted), None)
+
+
+def _sheet_command(sheet: str, name: str) -> str:
+    """The exact `inq map SHEET NAME` line that reads a contract sheet from a sheet."""
+    return " ".join(shlex.quote(w) for w in ("inq", "map", sheet, name))
+
+
+def _entries(user: usermap.UserMapping) -> dict[tuple[str, str], str | None]:
+    """Every row the mapping sheet keeps, as {(contract sheet, field or "(sheet)"): value}."""
+    entries: dict[tuple[str, str], str | None] = {
+        (s, usermap.SHEET_FIELD): name for s, name in user.sheets.items()
+    }
+    entries.update({(s, f): h for s, fields_ in user.fields.items() for f, h in fields_.items()})
+    return entries
 
 
 def reset(book: Workbook) -> tuple[ChangeSet, list[str]]:
@@ -164,7 +248,14 @@ def _write(
     def cells(key: str, field_key: str, header: str | None) -> list[CellValue]:
         spec = schema.SHEETS_BY_KEY[key]
         note = usermap.NONE_NOTE if header is None else f"set with inq map on {now:%Y-%m-%d}"
+        if field_key == usermap.SHEET_FIELD:
+            return [spec.title, usermap.SHEET_FIELD, header, note]
         return [spec.title, spec.column(field_key).header, header or None, note]
+
+    def kept_value(key: str, field_key: str) -> str | None:
+        if field_key == usermap.SHEET_FIELD:
+            return user.sheets.get(key, "\0")
+        return user.fields.get(key, {}).get(field_key, "\0")
 
     if user.last_row == 0:  # no mapping sheet yet: add it, very hidden
         rows = [cells(k, f, h) for (k, f), h in entries.items()]
@@ -188,8 +279,13 @@ def _write(
         if kept is None:
             changes.append(usermap.SHEET_NAME, dict(enumerate(values, start=1)))
             continue
-        old = user.fields.get(key, {}).get(field_key, "\0")
-        if old != header:
+        if kept_value(key, field_key) != header:
             for col, value in enumerate(values, start=1):
                 changes.set(usermap.SHEET_NAME, kept, col, value)
     return changes
+
+
+def _kept(book: Workbook) -> usermap.UserMapping:
+    """The mapping as the workbook keeps it: an emptied sheet (after --reset) is still a
+    sheet, written into, never added again."""
+    return book.user_mapping if book.user_mapping is not None else usermap.UserMapping()

@@ -162,6 +162,31 @@ def find_header(
     return best_idx, best, best_settle
 
 
+def header_by_cells(
+    spec: schema.Sheet, rows: Sequence[Sequence[Any]], user: UserFields | None = None
+) -> int:
+    """The 0-based header row of a sheet headed in no language inq knows ("Firma",
+    "E-Mail-Adresse"): the first row of two or more labels (text, no address) over cells
+    that give a field for sure (a column of emails); -1 when there is none."""
+    if spec.key_value:
+        return -1
+    blocked = frozenset(k for k, v in (user or {}).items() if v is None)
+    for idx, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        cells = [v for v in row if v not in (None, "")]
+        if len(cells) < 2 or not all(isinstance(v, str) and _label(v) for v in cells):
+            continue
+        sample = [r for r in rows[idx + 1 : idx + 1 + EVIDENCE_ROWS] if any(r)]
+        found, _suggested, _ruled_out = weigh_evidence(spec, {}, set(), row, sample, blocked)
+        if any(m.sure for m in found.values()):
+            return idx
+    return -1
+
+
+def _label(text: str) -> bool:
+    """Whether a cell could be a column's header: words, not an address or a link."""
+    return bool(text.strip()) and "@" not in text and "://" not in text and len(text) <= 80
+
+
 def understand(
     spec: schema.Sheet,
     header: Sequence[Any],

@@ -26,6 +26,7 @@ from inquiry_cli.workbook.columns import (
     EVIDENCE_ROWS,
     HEADER_SCAN_ROWS,
     find_header,
+    header_by_cells,
     header_score,
     map_header,
     understand,
@@ -198,8 +199,10 @@ def build_table(
         header_row = list_object.first_row if list_object.header_rows else list_object.first_row - 1
     else:
         header_idx, matches, settle = find_header(spec, rows, user)
-        if header_idx < 0:
-            return None
+        if header_idx < 0:  # no header in words inq knows: one the cells under it explain
+            header_idx = header_by_cells(spec, rows[: HEADER_SCAN_ROWS + EVIDENCE_ROWS], user)
+            if header_idx < 0:
+                return None
         header = rows[header_idx]
         header_row = numbers[header_idx]
     headers = ["" if h is None else str(h).strip() for h in header]
@@ -314,7 +317,17 @@ def empty_table(spec: schema.Sheet, name: str, rows: list[list[Any]]) -> Table:
     for i, row in enumerate(rows, start=1):
         if any(v not in ("", None) for v in row):
             last = i
-    return Table(spec, name, 0, {}, [], [], [], last)
+    return Table(spec, name, 0, {}, [], [], [], last, labels=_labels(rows[:HEADER_SCAN_ROWS]))
+
+
+def _labels(rows: list[list[Any]]) -> list[str]:
+    """The cells of the first row of two or more words: the likely header of a sheet
+    headed in no language inq knows."""
+    for row in rows:
+        cells = [v.strip() for v in row if isinstance(v, str) and v.strip()]
+        if len(cells) >= 2 and len(cells) == sum(v not in (None, "") for v in row):
+            return cells
+    return []
 
 
 # -- one row per inquiry ---------------------------------------------------------------

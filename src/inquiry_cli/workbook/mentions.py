@@ -33,7 +33,7 @@ from inquiry_cli.workbook.headers import (
 )
 from inquiry_cli.workbook.layout import SheetInfo, build_table, empty_table
 from inquiry_cli.workbook.ooxml import ZipSource, is_shared_strings, uses_1904_dates
-from inquiry_cli.workbook.read import _match_sheet, load, sheet_info, user_mapping
+from inquiry_cli.workbook.read import load, sheet_info, sheet_named, user_mapping
 from inquiry_cli.workbook.sheetxml import NoRowNumbers, Row, SheetXml
 from inquiry_cli.workbook.windowed import RowCutter
 
@@ -81,7 +81,7 @@ def add_rows_mentioning(
     for key in keys:
         if key in book.tables:  # read already (one row per inquiry: Inquiries is Buyers)
             continue
-        name = _match_sheet(schema.SHEETS_BY_KEY[key], book.sheet_names, used)
+        name = sheet_named(key, book.sheet_names, used, book.user_mapping)
         if name is None:
             if key not in book.missing_sheets:
                 book.missing_sheets.append(key)
@@ -135,7 +135,7 @@ def load_mentioning(
         user = user_mapping(src, names)
         infos = {n: sheet_info(src, parts.get(n), user) for n in names}
     book = Workbook(path, names, {}, [], None, user_mapping=user)
-    name = _match_sheet(schema.SHEETS_BY_KEY[key], names, set())
+    name = sheet_named(key, names, set(), user)
     if name is None:
         return None
     found = _partial_tables(book, {key: name}, [n.lower().encode() for n in wanted])
@@ -147,7 +147,7 @@ def load_mentioning(
     used = {name}
     for head in headers_only:
         spec = schema.SHEETS_BY_KEY[head]
-        other = _match_sheet(spec, names, used)
+        other = sheet_named(head, names, used, user)
         if other is None:
             book.missing_sheets.append(head)
             continue
@@ -166,7 +166,7 @@ def _inquiry_rows_possible(buyers: Table, info: SheetInfo, names: list[str]) -> 
     row per inquiry: a partial read cannot tell, the whole sheet must be read."""
     from inquiry_cli.workbook.layout import looks_like_inquiry_rows
 
-    if _match_sheet(schema.INQUIRIES, names, {buyers.name}) is not None:
+    if sheet_named("inquiries", names, {buyers.name}, info.user) is not None:
         return False
     return looks_like_inquiry_rows(buyers, info)
 

@@ -65,6 +65,24 @@ def _match_sheet(
     return None
 
 
+def sheet_named(
+    key: str, names: list[str], used: set[str], user: usermap.UserMapping | None
+) -> str | None:
+    """The sheet the contract sheet `key` is read from by name: the one the user said
+    (`inq map Buyers "Kunden 2026"`), else one named like it (None: none is)."""
+    mine = user.sheet_of(key, names) if user is not None else None
+    if mine is not None and mine not in used and mine != usermap.SHEET_NAME:
+        return mine
+    return _match_sheet(schema.SHEETS_BY_KEY[key], names, used | _users_sheets(names, user))
+
+
+def _users_sheets(names: list[str], user: usermap.UserMapping | None) -> set[str]:
+    """The sheets the user said a contract sheet is read from (`inq map Buyers SHEET`)."""
+    if user is None or not user.sheets:
+        return set()
+    return {n for k in user.sheets if (n := user.sheet_of(k, names)) is not None}
+
+
 def read(
     path: Path,
     sheets: Iterable[str],
@@ -159,6 +177,7 @@ def load(
             lambda n: _head_rows(src.path, n),
             lambda n: sheet_info(src, parts.get(n), user),
             also,
+            user,
         )
         _whole_if_shared(found, wanted, head_only)
         full = [found[k] for k in wanted if k in found and k not in head_only]
@@ -220,12 +239,18 @@ def _find_sheets(
     top: Callable[[str], list[list[Any]]],
     info: Callable[[str], SheetInfo],
     also: list[str] | None = None,
+    user: usermap.UserMapping | None = None,
 ) -> dict[str, str]:
-    """{contract key: sheet name} for the keys `wanted`: a sheet named so first, then one
-    named like it; Buyers, when no sheet is named like a buyer list, by its header (and
-    into `also` the other sheets headed like one)."""
+    """{contract key: sheet name} for the keys `wanted`: the sheet the user said (`inq map
+    Buyers "Kunden 2026"`), else a sheet named so, then one named like it; Buyers, when no
+    sheet is named like a buyer list, by its header (and into `also` the other sheets
+    headed like one)."""
     found: dict[str, str] = {}
-    used: set[str] = set()
+    used = _users_sheets(names, user)  # (never read as another sheet than the user said)
+    for key in wanted if user is not None else ():
+        name = user.sheet_of(key, names) if user is not None else None
+        if name is not None and name != usermap.SHEET_NAME:
+            found[key] = name
     for exact in (True, False):
         for key in wanted:
             if key not in found:
@@ -647,7 +672,7 @@ def _load_ods(path: Path, sheets: Iterable[str], headers_only: Iterable[str] = (
         info = SheetInfo(user=user)
         also: list[str] = []
         found = _find_sheets(
-            names, wanted, lambda n: ods.rows(n)[:HEAD_ROWS], lambda _n: info, also
+            names, wanted, lambda n: ods.rows(n)[:HEAD_ROWS], lambda _n: info, also, user
         )
         _whole_if_shared(found, wanted, head_only)
         for key in wanted:

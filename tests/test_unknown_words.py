@@ -1,0 +1,210 @@
+"""A workbook named and headed in no language inq knows: the one line that says what to
+do, the header row the cells explain, `inq map Buyers SHEET`, then every command on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+D = dt.date
+
+
+@pytest.fixture(autouse=True)
+def _now(monkeypatch):
+    monkeypatch.setenv("INQ_NOW", "2026-12-01T10:00")
+
+
+def turkish(path: Path) -> Path:
+    """A Turkish buyer list: a title row, a blank row, headers inq has no word for, a
+    sheet name it has never seen, and a notes sheet beside it."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Müşteriler"
+    ws.append(["Müşteri listesi — İhracat 2026"])
+    ws.append([])
+    ws.append(["Kod", "Firma Adı", "Yetkili", "E-posta", "Ülke", "Son Görüşme", "Sınıf"])
+    ws.append(["M-01", "Anadolu Aydınlatma", "Ayşe Kaya", "ayse@anadolu.com.tr", "Turkey",
+               D(2026, 11, 20), "A"])  # fmt: skip
+    ws.append(["M-02", "Ege Işık Ltd", "Mehmet Demir", "mehmet@egeisik.com.tr", "Turkey",
+               D(2026, 10, 2), "B"])  # fmt: skip
+    ws.append(["M-03", "Baltic Light OU", "Kadri Tamm", "kadri@balticlight.ee", "Estonia",
+               D(2026, 9, 1), "C"])  # fmt: skip
+    wb.create_sheet("Notlar").append(["serbest not"])
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def book(tmp_path) -> Path:
+    return turkish(tmp_path / "musteri.xlsx")
+
+
+def cells(path: Path, sheet: str) -> list[tuple]:
+    return list(openpyxl.load_workbook(path)[sheet].iter_rows(values_only=True))
+
+
+def test_every_command_says_in_one_line_which_sheet_to_name(inq, book):
+    before = book.read_bytes()
+    for args in (["due"], ["lookup", "ayse@anadolu.com.tr"], ["check"]):
+        result = inq("-w", book, *args)
+        assert result.exit_code == 1, args
+        assert result.stderr.count("\n") == 1, result.stderr
+        assert "say which of yours it is: inq map Buyers 'Müşteriler'\n" in result.stderr
+    shown = inq("-w", book, "map")
+    assert shown.exit_code == 0
+    assert shown.stdout.startswith(
+        "No sheet is read as Buyers (none is named or headed like a buyer list): say which "
+        "of yours it is: inq map Buyers 'Müşteriler'\n"
+    )
+    assert book.read_bytes() == before
+
+
+def test_naming_the_sheet_reads_it_and_the_cells_explain_its_header(inq, book):
+    said = inq("-w", book, "map", "Buyers", "müşteriler")  # (as the user types it)
+    assert said.exit_code == 0, said.output
+    assert said.stdout.splitlines()[0] == "Buyers: read from sheet 'Müşteriler'"
+    wb = openpyxl.load_workbook(book)
+    assert wb["inq mapping"].sheet_state == "veryHidden"
+    assert [r[:3] for r in wb["inq mapping"].iter_rows(values_only=True)] == [
+        ("Sheet", "Field", "Header"),
+        ("Buyers", "(sheet)", "Müşteriler"),
+    ]
+    shown = inq("-w", book, "map", "--json").stdout
+    fields = {f["field"]: f for f in json.loads(shown)["fields"] if f["sheet"] == "Buyers"}
+    assert fields["Email"]["column"] == "E-posta" and fields["Email"]["how"] == "content"
+    assert fields["Email"]["read_from"] == "Müşteriler"
+    assert fields["Last contact"]["column"] == "Son Görüşme"
+    assert fields["Last contact"]["how"] == "likely"  # (which date is it? the user says)
+    card = inq("-w", book, "lookup", "mehmet@egeisik.com.tr")
+    assert card.exit_code == 0 and card.stdout.startswith("mehmet@egeisik.com.tr")
+
+
+def test_mapped_columns_then_due_lookup_and_log_work_in_the_users_own_sheet(inq, book):
+    assert inq("-w", book, "map", "Müşteriler", "Buyers").exit_code == 0  # (either order)
+    for field, header in (("Name", "Yetkili"), ("Company", "Firma Adı"),
+                          ("Last contact", "Son Görüşme"), ("Grade", "Sınıf"),
+                          ("Buyer ID", "Kod")):  # fmt: skip
+        result = inq("-w", book, "map", "Müşteriler", field, header)
+        assert result.exit_code == 0, result.output
+        assert result.stdout.startswith(f"Buyers: {field} is read from column '{header}'")
+    due = json.loads(inq("-w", book, "due", "--json").stdout)
+    assert [(d["name"], d["company"], d["days_late"]) for d in due] == [
+        ("Mehmet Demir", "Ege Işık Ltd", 53),  # (B, weekly: more urgent than C)
+        ("Ayşe Kaya", "Anadolu Aydınlatma", 8),
+        ("Kadri Tamm", "Baltic Light OU", 76),
+    ]
+    card = inq("-w", book, "lookup", "Anadolu").stdout
+    assert card.startswith("Ayşe Kaya — Anadolu Aydınlatma  [M-01 · grade A]")
+    logged = inq("-w", book, "log", "M-02", "-c", "email", "-s", "sent the catalogue")
+    assert logged.exit_code == 0, logged.output
+    assert "Changed Müşteriler row 5 (M-02 Mehmet Demir), Son Görüşme:" in logged.stdout
+    rows = cells(book, "Müşteriler")
+    assert rows[0] == ("Müşteri listesi — İhracat 2026", None, None, None, None, None, None)
+    assert rows[4][5] == dt.datetime(2026, 12, 1, 10, 0)
+    assert rows[3][5] == dt.datetime(2026, 11, 20)  # (the others untouched)
+    assert cells(book, "Notlar") == [("serbest not",)]
+
+
+def test_the_users_word_wins_over_a_sheet_named_buyers(inq, tmp_path):
+    """An old 'Buyers' sheet kept beside this year's list: once the user names this year's
+    list, every read (a lookup that reads only matching rows included) uses it."""
+    path = turkish(tmp_path / "two.xlsx")
+    wb = openpyxl.load_workbook(path)
+    old = wb.create_sheet("Buyers")
+    old.append(["Name", "Company", "Email", "Grade", "Last contact"])
+    old.append(["Ayşe Kaya", "Old Co", "ayse@anadolu.com.tr", "D", D(2024, 1, 5)])
+    wb.save(path)
+    before = inq("-w", path, "lookup", "ayse@anadolu.com.tr").stdout
+    assert "Old Co" in before
+    assert inq("-w", path, "map", "Buyers", "Müşteriler").exit_code == 0
+    assert inq("-w", path, "map", "Buyers", "Company", "Firma Adı").exit_code == 0
+    card = inq("-w", path, "lookup", "ayse@anadolu.com.tr").stdout
+    assert "Anadolu Aydınlatma" in card and "Old Co" not in card
+    checked = json.loads(inq("-w", path, "check", "--json").stdout)
+    assert checked["sheets"][0]["found"] == "Müşteriler"
+
+
+def test_a_renamed_sheet_is_named_by_check_and_reset_forgets_the_sheet_too(inq, book):
+    assert inq("-w", book, "map", "Buyers", "Müşteriler").exit_code == 0
+    assert inq("-w", book, "map", "Inquiries", "Notlar").exit_code == 0
+    wb = openpyxl.load_workbook(book)
+    wb["Notlar"].title = "Notlar eski"
+    wb.save(book)
+    report = json.loads(inq("-w", book, "check", "--json").stdout)
+    assert report["stale_mapping"] == [
+        "Inquiries: said to be read from sheet 'Notlar', which musteri.xlsx no longer has "
+        "(fix: inq map Inquiries 'Notlar eski')"
+    ]
+    wb = openpyxl.load_workbook(book)
+    wb["Müşteriler"].title = "Müşteriler 2027"
+    wb.save(book)
+    result = inq("-w", book, "due")
+    assert result.exit_code == 1
+    assert result.stderr.endswith("say which of yours it is: inq map Buyers 'Müşteriler 2027'\n")
+    reset = inq("-w", book, "map", "--reset")
+    assert reset.stdout.strip() == "Forgot 2 mappings: inq reads every header anew"
+    assert inq("-w", book, "map", "Buyers", "Müşteriler 2027").exit_code == 0
+    assert inq("-w", book, "due").exit_code == 0
+
+
+def test_a_header_of_words_alone_is_offered_to_map(inq, tmp_path):
+    """No emails to explain the header: check names its headers, and map takes one."""
+    path = tmp_path / "klienci.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Buyers"
+    ws.append(["Lista klientów"])
+    ws.append(["Firma", "Kraj", "Ostatni kontakt"])
+    ws.append(["Świetlik Sp. z o.o.", "Poland", D(2026, 11, 1)])
+    ws.append(["Lumen Kft", "Hungary", D(2026, 11, 25)])
+    wb.save(path)
+    check = inq("-w", path, "check")
+    assert check.exit_code == 1
+    assert check.stderr == (
+        "Error: klienci.xlsx: inq reads no column of the Buyers sheet 'Buyers': say which is "
+        "which, e.g. inq map Buyers Email HEADER (its headers: 'Firma', 'Kraj', "
+        "'Ostatni kontakt')\n"
+    )
+    wrong = inq("-w", path, "map", "Buyers", "Company", "Nazwa")
+    assert wrong.exit_code == 2
+    assert "(its headers: 'Firma', 'Kraj', 'Ostatni kontakt')" in wrong.stderr
+    assert inq("-w", path, "map", "Buyers", "Company", "Firma").exit_code == 0
+    assert inq("-w", path, "map", "Buyers", "Last contact", "Ostatni kontakt").exit_code == 0
+    found = inq("-w", path, "lookup", "Lumen").stdout
+    assert found.startswith("Lumen Kft") and "Last contact: 2026-11-25" in found
+
+
+def test_map_refuses_the_mapping_sheet_and_a_sheet_it_lacks(inq, book):
+    before = book.read_bytes()
+    own = inq("-w", book, "map", "Buyers", "inq mapping")
+    assert own.exit_code == 2
+    assert own.stderr == (
+        "Error: musteri.xlsx has no sheet named 'inq mapping' (its sheets: 'Müşteriler', "
+        "'Notlar')\n"
+    )
+    three = inq("-w", book, "map", "Notlar", "Email", "E-posta")
+    assert three.exit_code == 2
+    assert three.stderr == (
+        "Error: inq reads no sheet from 'Notlar' yet: say which it is first, e.g. "
+        "inq map Buyers Notlar\n"
+    )
+    assert book.read_bytes() == before
+
+
+def test_libreoffice_opens_what_inq_wrote_and_keeps_the_sheet_named(inq, book, tmp_path):
+    from write_helpers import libreoffice_csv
+
+    assert inq("-w", book, "map", "Buyers", "Müşteriler").exit_code == 0
+    assert inq("-w", book, "map", "Buyers", "Last contact", "Son Görüşme").exit_code == 0
+    assert inq("-w", book, "log", "ayse@anadolu.com.tr", "-c", "tel", "-s", "called").exit_code == 0
+    libreoffice_csv(book, tmp_path / "lo", export="xlsx:Calc MS Excel 2007 XML")
+    saved = tmp_path / "lo" / "musteri.xlsx"
+    due = json.loads(inq("-w", saved, "due", "--json").stdout)
+    assert [(d["email"], d["last_contact"]) for d in due] == [
+        ("mehmet@egeisik.com.tr", "2026-10-02T00:00"),
+        ("kadri@balticlight.ee", "2026-09-01T00:00"),
+    ]
