@@ -182,6 +182,16 @@ class Ungraded:
     suggestion: Any  # grading.Suggestion
 
 
+@dataclass(slots=True)
+class _Sent:
+    """When an inquiry came and from whom: every row's, to count a sender's earlier ones."""
+
+    row: int
+    received: dt.datetime | None = None
+    buyer_id: str | None = None
+    email: str | None = None
+
+
 def ungraded(book: Workbook) -> list[Ungraded]:
     """Every open inquiry without a grade, oldest first, with a suggested grade."""
     from inquiry_cli.domain.grading import suggest
@@ -195,31 +205,29 @@ def ungraded(book: Workbook) -> list[Ungraded]:
     pending = [i for i, g in enumerate(grades) if g is None]
     if not pending:
         return []
-    all_inqs = model.load(inquiries, model.Inquiry, fields_=needs.SUGGEST_INQUIRY)
-    index: dict[str, int] = {}
-    for key in ("email", "buyer_id"):
-        if buyers.has(key):
-            for i, v in enumerate(buyers.values(key)):
-                if v:
-                    index[f"{key}:{v}"] = i
     received_by_sender: dict[str, list[dt.datetime]] = {}
-    for other in all_inqs:
-        sender = other.buyer_id or other.email
-        if sender and other.received:
-            received_by_sender.setdefault(sender, []).append(other.received)
+    for sent in model.load(inquiries, _Sent):  # (every row: graded ones were sent too)
+        sender = sent.buyer_id or sent.email
+        if sender and sent.received:
+            received_by_sender.setdefault(sender, []).append(sent.received)
     for times in received_by_sender.values():
         times.sort()
-    open_inqs = [all_inqs[i] for i in pending if all_inqs[i].is_open]
+    # The records of the ungraded rows alone: their messages, quantities and prices are
+    # what the rules read, the graded rows' are not converted.
+    loaded = model.load(inquiries, model.Inquiry, pending, fields_=needs.SUGGEST_INQUIRY)
+    open_inqs = [inq for inq in loaded if inq.is_open]
+    by_id = _positions(buyers, "buyer_id")
+    by_email = _positions(buyers, "email")
     positions: list[int | None] = []  # each open inquiry's buyer row, if found
     for inq in open_inqs:
-        pos = index.get(f"buyer_id:{inq.buyer_id}") if inq.buyer_id else None
+        pos = by_id.get(inq.buyer_id) if inq.buyer_id else None
         if pos is None and inq.email:
-            pos = index.get(f"email:{inq.email}")
+            pos = by_email.get(inq.email)
         positions.append(pos)
     # One load of every buyer needed (a load per inquiry was a fifth of the command).
     wanted = sorted({p for p in positions if p is not None})
-    loaded = model.load(buyers, model.Buyer, wanted, fields_=needs.SUGGEST_BUYER)
-    by_pos = dict(zip(wanted, loaded, strict=True))
+    buyers_at = model.load(buyers, model.Buyer, wanted, fields_=needs.SUGGEST_BUYER)
+    by_pos = dict(zip(wanted, buyers_at, strict=True))
     out: list[Ungraded] = []
     for inq, pos in zip(open_inqs, positions, strict=True):
         buyer = by_pos[pos] if pos is not None else None
@@ -230,3 +238,10 @@ def ungraded(book: Workbook) -> list[Ungraded]:
         out.append(Ungraded(inq, buyer, earlier, suggest(inq, buyer, earlier)))
     out.sort(key=lambda u: (u.inquiry.received or dt.datetime.min, u.inquiry.row))
     return out
+
+
+def _positions(table: Table, key: str) -> dict[Any, int]:
+    """{a column's value: its (last) row index}, empty cells left out."""
+    if not table.has(key):
+        return {}
+    return {v: i for i, v in enumerate(table.values(key)) if v}
