@@ -19,7 +19,7 @@ ODD = {
     "day": dt.date(2026, 2, 28),
     "money": Decimal("12.50"),
     "file": Path("/tmp/q.txt"),
-    "text": "Müller 张三 \"quoted\" back\\slash tab\t",
+    "text": 'Müller 张三 "quoted" back\\slash tab\t',
     "bidi": "evil\u202etxt.exe",
     "del": "a\x7fb\x85c",
     "numbers": [0, -1, 1.5, 1e16, 2**63 - 1, True, None],
