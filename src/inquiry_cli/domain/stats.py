@@ -14,7 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from inquiry_cli.contract import needs, schema
@@ -114,8 +117,10 @@ class Stats:
     notes: list[str] = field(default_factory=list)
 
 
-def _counts(values: list[str], order: dict[str, int] | None = None) -> list[Count]:
-    c = Counter(values)
+def _counts(
+    values: Iterable[str] | Counter[str], order: dict[str, int] | None = None
+) -> list[Count]:
+    c = values if isinstance(values, Counter) else Counter(values)
     total = sum(c.values()) or 1
     items = list(c.items())
     if order is not None:
@@ -149,9 +154,13 @@ def _region_map(book: Workbook) -> dict[str, str]:
 
 def region_of(regions: dict[str, str], buyer: model.Buyer) -> str:
     """The Region column, else the region whose country list holds the buyer's country."""
-    if buyer.region and buyer.region.strip():
-        return buyer.region.strip()
-    code = country_code(buyer.country)
+    return _region(regions, buyer.region, buyer.country)
+
+
+def _region(regions: dict[str, str], region: str | None, country: str | None) -> str:
+    if region and region.strip():
+        return region.strip()
+    code = country_code(country)
     if code is None:
         return ""
     return regions.get(code) or regions.get(OTHER, "")
@@ -162,20 +171,23 @@ def _english_name(code: str) -> str:
     return cldr_english_name(code) or country_name(code)
 
 
-def _countries(values: list[str | None]) -> list[str]:
-    """One name per country, however typed: the spelling most used in the sheet."""
-    keys = []
+def _countries(values: list[str | None]) -> Counter[str]:
+    """One name per country, however typed: the spelling most used in the sheet (each
+    distinct cell weighed once, by how often it comes)."""
+    keys: Counter[str] = Counter()
     spellings: dict[str, Counter[str]] = {}
-    for text in values:
+    for text, n in Counter(values).items():
         name = str(text).strip() if text and str(text).strip() else ""
         if not name:
-            keys.append(NOT_SET)
+            keys[NOT_SET] += n
             continue
         key = country_code(name) or name.casefold()
-        keys.append(key)
+        keys[key] += n
         # English spellings beat 中文 and codes, so a report reads the same for everyone
         if name.isascii() and len(name) > 3:
-            spellings.setdefault(key, Counter())[name] += 1
+            if key not in spellings:
+                spellings[key] = Counter()
+            spellings[key][name] += n
     names = {k: c.most_common(1)[0][0] for k, c in spellings.items()}
 
     def show(key: str) -> str:
@@ -185,7 +197,10 @@ def _countries(values: list[str | None]) -> list[str]:
             return names[key]
         return _english_name(key) if len(key) == 2 and key.isupper() else key
 
-    return [show(k) for k in keys]
+    out: Counter[str] = Counter()
+    for key, n in keys.items():
+        out[show(key)] += n
+    return out
 
 
 def _label(text: str | None) -> str:
@@ -196,6 +211,19 @@ def _label(text: str | None) -> str:
 def _merge_case(values: list[str]) -> list[str]:
     first: dict[str, str] = {}
     return [first.setdefault(v.casefold(), v) for v in values]
+
+
+def _tally(values: Iterable[Any], label: Callable[[Any], str] = lambda v: v) -> Counter[str]:
+    """Counter(_merge_case([label(v) for v in values])), each distinct value labelled once
+    (a column of 100,000 cells holds a few dozen words): the first spelling still wins."""
+    # (in the order each value first comes: so is the spelling kept)
+    raw = values if isinstance(values, Counter) else Counter(values)
+    first: dict[str, str] = {}
+    out: Counter[str] = Counter()
+    for value, n in raw.items():
+        text = label(value)
+        out[first.setdefault(text.casefold(), text)] += n
+    return out
 
 
 def compute(book: Workbook, now: dt.datetime, since: dt.date | None = None) -> Stats:
@@ -221,13 +249,14 @@ def compute(book: Workbook, now: dt.datetime, since: dt.date | None = None) -> S
     regions = _region_map(book)
     notes: list[str] = []
     facets: dict[str, list[Count]] = {}
-    region_values = []
-    for b in buyers:
-        region_values.append(region_of(regions, b) or NOT_SET)
-    facets["region"] = _counts(_merge_case(region_values))
+    places = Counter((b.region, b.country) for b in buyers)  # (region_of each pair once)
+    region_values: Counter[str] = Counter()
+    for (region, country), n in places.items():
+        region_values[_region(regions, region, country) or NOT_SET] += n
+    facets["region"] = _counts(_tally(region_values))
     facets["country"] = _counts(_countries([b.country for b in buyers]))
     for key in ("nature", "source", "strength"):
-        facets[key] = _counts(_merge_case([_label(getattr(b, key)) for b in buyers]))
+        facets[key] = _counts(_tally(map(attrgetter(key), buyers), _label))
     grade_order = {**GRADE_ORDER, NOT_SET: len(GRADE_ORDER)}
     facets["grade"] = _counts([b.grade or NOT_SET for b in buyers], grade_order)
 
@@ -244,7 +273,7 @@ def compute(book: Workbook, now: dt.datetime, since: dt.date | None = None) -> S
     undated = sum(1 for i in inquiries if i.received is None)
     if undated:  # (a date inq cannot read: counted, where the user sees it)
         per_month.append(Count(NO_DATE, undated, undated / total))
-    per_channel = _counts(_merge_case([_label(i.channel) for i in inquiries]))
+    per_channel = _counts(_tally((i.channel for i in inquiries), _label))
 
     return Stats(
         since=since,
@@ -334,16 +363,18 @@ def _products(
     who: dict[str, set[str]] = {}
     spelled: dict[str, str] = {}
     for i in inquiries:
+        if not i.product:
+            continue
         sender = i.buyer_id or (i.email or "").lower() or f"row {i.row}"
-        for p in model.split_list(i.product):
-            key = p.upper()
+        for key, p in _product_keys(i.product):
             spelled.setdefault(key, p)
             asked[key] += 1
             who.setdefault(key, set()).add(sender)
     for b in buyers:
+        if not b.products:
+            continue
         ident = b.buyer_id or (b.email or "").lower() or f"row {b.row}"
-        for p in b.product_list:
-            key = p.upper()
+        for key, p in _product_keys(b.products):
             if key in asked or key in catalog:
                 spelled.setdefault(key, p)
                 who.setdefault(key, set()).add(ident)
@@ -353,6 +384,12 @@ def _products(
         model_name, name = catalog.get(k, (spelled[k], ""))
         out.append(ProductCount(model_name, name, asked[k], len(who[k])))
     return out
+
+
+@lru_cache(maxsize=8192)  # (a sheet of inquiries names the same few models again and again)
+def _product_keys(text: str) -> tuple[tuple[str, str], ...]:
+    """The models a Product cell names: (upper case, as typed) each."""
+    return tuple((p.upper(), p) for p in model.split_list(text))
 
 
 def _replies(inquiries: list[model.Inquiry], s: Settings, now: dt.datetime) -> Replies:
