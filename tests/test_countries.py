@@ -1,4 +1,5 @@
-"""Country names as people type them: CLDR's English and Chinese names, kept as a module."""
+"""Country names as people type them: CLDR's names in English, Chinese and the buyers'
+languages, kept as a module."""
 
 from __future__ import annotations
 
@@ -37,6 +38,13 @@ def test_the_kept_names_are_babels():
         ("阿拉伯聯合大公國", "Asia/Dubai"),
         ("Bosnia & Herzegovina", "Europe/Sarajevo"),
         ("Côte d’Ivoire", "Africa/Abidjan"),
+        ("Deutschland", "Europe/Berlin"),  # (as a German buyer writes it)
+        ("Brasil", "America/Sao_Paulo"),
+        ("Turkiye", "Europe/Istanbul"),  # (Türkiye, typed without its accent)
+        ("Россия", "Europe/Moscow"),
+        ("Vereinigte Arabische Emirate", "Asia/Dubai"),
+        ("Arabia Saudita", "Asia/Riyadh"),
+        ("ベトナム", "Asia/Ho_Chi_Minh"),
     ],
 )
 def test_due_knows_the_buyers_time_by_the_cldr_name_of_their_country(inq, tmp_path, typed, zone):

@@ -77,15 +77,23 @@ def _index() -> dict[str, str]:
 
 @cache
 def _cldr_index() -> dict[str, str]:
-    """Every CLDR name in English and Chinese -> ISO code: built only when the cheap
-    index misses (from contract.cldr_territories, Babel's names kept as a module)."""
+    """Every CLDR name (English, Chinese, and the buyers' languages: Deutschland, España,
+    Россия) -> ISO code, also without its accents (Espana, Turkiye): built only when the
+    cheap index misses (from contract.cldr_territories, Babel's names kept as a module)."""
     from inquiry_cli.contract.cldr_territories import TERRITORIES
 
     index: dict[str, str] = {}
     for names in TERRITORIES.values():
         for code, name in names.items():
             index.setdefault(_key(name), code)
+    for key, code in list(index.items()):
+        index.setdefault(_plain(key), code)
     return index
+
+
+def _plain(key: str) -> str:
+    """A key without its accents: España -> espana (letters of other scripts kept)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", key) if not unicodedata.combining(c))
 
 
 def cldr_english_name(code: str) -> str | None:
@@ -101,7 +109,7 @@ def country_code(text: str | None) -> str | None:
     if not text:
         return None
     key = _key(str(text))
-    return _index().get(key) or _cldr_index().get(key)
+    return _index().get(key) or _cldr_index().get(key) or _cldr_index().get(_plain(key))
 
 
 def country_name(code: str) -> str:
