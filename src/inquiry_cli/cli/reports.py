@@ -322,7 +322,7 @@ def _print_trip(plan, now) -> None:
 
     from inquiry_cli.domain import trips as service
     from inquiry_cli.domain.linking import GRADE_ORDER
-    from inquiry_cli.output.console import console
+    from inquiry_cli.output.console import console, print_lines
     from inquiry_cli.output.views import fmt_qty
     from inquiry_cli.output.wrapping import hang
 
@@ -367,7 +367,7 @@ def _print_trip(plan, now) -> None:
 
     def flush(at_least: int = 0) -> None:
         if buf and len(buf) >= at_least:
-            out.print(Text("\n").join(buf))
+            print_lines(out, buf)
             buf.clear()
 
     for city, group in plan.groups:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
 
 @cache
@@ -29,3 +30,19 @@ def console(stderr: bool = False) -> Console:
         no_color=bool(os.environ.get("NO_COLOR")),
         soft_wrap=True,  # long lines stay whole (paths, emails); tables still fit the width
     )
+
+
+def print_lines(out: Console, lines: list[Text]) -> None:
+    """Lines already laid out (wrapped to the width), printed as one: through rich on a
+    terminal (their styles), as their plain text when no style would show (piped, or
+    NO_COLOR), which is the same text without rich's layout of 6,000 lines of a trip."""
+    import sys
+
+    from rich.text import Text
+
+    if out.is_terminal or out.color_system is not None or out.file is not sys.stdout:
+        out.print(Text("\n").join(lines))
+        return
+    from inquiry_cli.output.terminal import visible
+
+    sys.stdout.write("\n".join([visible(line.plain) for line in lines]) + "\n")
