@@ -67,6 +67,10 @@ def test_naming_the_sheet_reads_it_and_the_cells_explain_its_header(inq, book):
     said = inq("-w", book, "map", "Buyers", "müşteriler")  # (as the user types it)
     assert said.exit_code == 0, said.output
     assert said.stdout.splitlines()[0] == "Buyers: read from sheet 'Müşteriler'"
+    assert "Buyers (sheet Müşteriler)\n Email " in said.stdout  # (read now, by its cells)
+    assert (
+        "  columns not read: 'Kod', 'Firma Adı', 'Yetkili', 'Ülke', 'Son Görüşme'\n"
+    ) in said.stdout
     wb = openpyxl.load_workbook(book)
     assert wb["inq mapping"].sheet_state == "veryHidden"
     assert [r[:3] for r in wb["inq mapping"].iter_rows(values_only=True)] == [

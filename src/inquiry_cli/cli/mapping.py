@@ -77,11 +77,12 @@ def _read(st):
     return read.read(st.workbook, reads.MAP.sheets, headers_only=reads.MAP.heads)
 
 
-def _show(st, as_json: bool) -> None:
+def _show(st, as_json: bool, only: str | None = None) -> None:
+    """Every field of every sheet (`only`: of that contract sheet), and how it is read."""
     from inquiry_cli.domain import mapping
 
     book = _read(st)
-    rows = mapping.rows(book)
+    rows = [r for r in mapping.rows(book) if only is None or r.sheet == only]
     if as_json:
         from inquiry_cli.output.json_output import print_json
 
@@ -93,7 +94,7 @@ def _show(st, as_json: bool) -> None:
     from inquiry_cli.output.console import console
 
     out = console()
-    advice = mapping.unread_buyers(book)
+    advice = mapping.unread_buyers(book) if only is None else None
     if advice is not None:
         out.print(advice, markup=False)
     if book.layout != "sheets":
@@ -115,6 +116,9 @@ def _show(st, as_json: bool) -> None:
         missing = [r.field for r in mine if r.how == "missing"]
         if missing:
             out.print(f"  not in the sheet: {', '.join(missing)}", markup=False)
+    unread = mapping.unread_headers(book, only) if only is not None else []
+    if unread:
+        out.print(f"  columns not read: {', '.join(repr(h) for h in unread)}", markup=False)
     out.print(
         'Set one: inq map SHEET FIELD HEADER   (e.g. inq map Buyers "Last contact" "跟单日期"); '
         "--none for a column you do not keep; --reset to forget them all.",
@@ -127,11 +131,12 @@ def _change(
 ) -> None:
     from inquiry_cli.domain import mapping
 
+    whole_sheet = header is None and not none and not reset  # inq map Buyers "Kunden 2026"
     with st.writing(dry_run):
         book = _read(st)
         if reset:
             changes, lines = mapping.reset(book)
-        elif header is None and not none:
+        elif whole_sheet:
             changes, lines = mapping.set_sheet(book, sheet, field, st.now)
         else:
             changes, lines = mapping.set_field(book, sheet, field, header, st.now)
@@ -149,6 +154,12 @@ def _change(
     else:
         for line in lines:
             echo(("Would: " if dry_run and not changes.is_empty() else "") + line)
+    if not dry_run and not changes.is_empty() and whole_sheet and not as_json:
+        from inquiry_cli.contract.usermap import sheet_spec
+
+        spec = sheet_spec(sheet or "") or sheet_spec(field or "")
+        if spec is not None:  # the sheet as it is read now, and the fields left to say
+            _show(st, False, only=spec.title)
     if not dry_run and not changes.is_empty():  # today's due lists, read as mapped now
         from inquiry_cli.cli import due_digest
 

@@ -76,6 +76,16 @@ def rows(book: Workbook) -> list[FieldRow]:
     return out
 
 
+def unread_headers(book: Workbook, title: str) -> list[str]:
+    """The headers of a contract sheet's columns that no field is read from."""
+    spec = usermap.sheet_spec(title)
+    table = book.tables.get(spec.key) if spec is not None else None
+    if table is None:
+        return []
+    used = set(table.columns.values())
+    return [h for i, h in enumerate(table.headers or table.labels) if h and i not in used]
+
+
 def unread_buyers(book: Workbook) -> str | None:
     """What to do when no sheet is read as the buyer list (None: one is)."""
     if "buyers" in book.tables:
