@@ -212,3 +212,16 @@ def test_libreoffice_opens_what_inq_wrote_and_keeps_the_sheet_named(inq, book, t
         ("mehmet@egeisik.com.tr", "2026-10-02T00:00"),
         ("kadri@balticlight.ee", "2026-09-01T00:00"),
     ]
+
+
+def test_the_other_way_round_beside_a_sheet_named_buyers(inq, tmp_path):
+    """inq map Müşteriler Buyers, with an old sheet named Buyers kept too: Müşteriler is the
+    buyer list (not 'Buyers is read from Buyers')."""
+    path = turkish(tmp_path / "both.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb.create_sheet("Buyers").append(["Name", "Email"])
+    wb.save(path)
+    said = inq("-w", path, "map", "Müşteriler", "Buyers")
+    assert said.stdout.splitlines()[0] == "Buyers: read from sheet 'Müşteriler' (was 'Buyers')"
+    card = inq("-w", path, "lookup", "kadri@balticlight.ee")
+    assert card.exit_code == 0 and card.stdout.startswith("kadri@balticlight.ee")

@@ -180,7 +180,9 @@ def set_sheet(
     "Kunden 2026"`): a sheet named and headed in no language inq knows."""
     spec, mine = usermap.sheet_spec(sheet), _workbook_sheet(book, name)
     if spec is None or mine is None:  # (the other way round: inq map "Kunden 2026" Buyers)
-        spec, mine = spec or usermap.sheet_spec(name), mine or _workbook_sheet(book, sheet)
+        other_spec, other_mine = usermap.sheet_spec(name), _workbook_sheet(book, sheet)
+        if other_spec is not None and other_mine is not None:
+            spec, mine = other_spec, other_mine
     if spec is None:
         names = ", ".join(s.title for s in schema.SHEETS)
         raise UsageError(f"unknown sheet {sheet!r}: use one of {names}")
