@@ -225,3 +225,100 @@ def test_the_other_way_round_beside_a_sheet_named_buyers(inq, tmp_path):
     assert said.stdout.splitlines()[0] == "Buyers: read from sheet 'Müşteriler' (was 'Buyers')"
     card = inq("-w", path, "lookup", "kadri@balticlight.ee")
     assert card.exit_code == 0 and card.stdout.startswith("kadri@balticlight.ee")
+
+
+def with_mapping(path: Path, *rows: list) -> Path:
+    """The workbook with a mapping sheet made by hand (very hidden, as inq keeps it)."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb.create_sheet("inq mapping")
+    ws.sheet_state = "veryHidden"
+    ws.append(["Sheet", "Field", "Header", "Note"])
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def test_a_sheet_said_twice_by_hand_is_read_once_as_the_first(inq, tmp_path):
+    path = with_mapping(
+        turkish(tmp_path / "twice.xlsx"),
+        ["Buyers", "(sheet)", "Müşteriler"],
+        ["Inquiries", "(sheet)", "müşteriler "],
+    )
+    due = inq("-w", path, "due", "--json")
+    assert due.exit_code == 0, due.output
+    checked = json.loads(inq("-w", path, "check", "--json").stdout)
+    read_from = {s["sheet"]: s["found"] for s in checked["sheets"]}
+    assert read_from["Buyers"] == "Müşteriler" and read_from["Inquiries"] is None
+
+
+def test_reset_clears_the_copies_a_hand_made_mapping_kept(inq, tmp_path):
+    path = turkish(tmp_path / "copies.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb.create_sheet("Eski").append(["Firma", "E-posta"])
+    wb["Eski"].append(["Eski Ltd", "eski@eski.com.tr"])
+    wb.save(path)
+    with_mapping(
+        path,
+        ["Buyers", "(sheet)", "Eski"],
+        ["Buyers", "(sheet)", "Müşteriler"],  # (the lower copy is read)
+        ["Buyers", "Company", "Firma Adı"],
+        ["Buyers", "Company", "Firma Adı"],
+    )
+    card = inq("-w", path, "lookup", "ayse@anadolu.com.tr").stdout
+    assert "Anadolu Aydınlatma" in card
+    assert inq("-w", path, "map", "--reset").exit_code == 0
+    kept = [r[:3] for r in cells(path, "inq mapping") if any(r)]
+    assert kept == [("Sheet", "Field", "Header")]
+
+
+def test_the_users_inquiries_sheet_wins_over_one_row_per_inquiry(inq, tmp_path):
+    """Buyers with a product and a date on each row could be one row per inquiry; once
+    the user says their inquiries are on 'Talepler', they are read from there."""
+    path = tmp_path / "talep.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Buyers"
+    ws.append(["Name", "Company", "Email", "Product", "Inquiry date", "Qty", "Last contact"])
+    ws.append(["Ayşe Kaya", "Anadolu", "ayse@anadolu.com.tr", "LED-1", D(2026, 11, 2), 100,
+               D(2026, 11, 20)])  # fmt: skip
+    ws.append(["Ayşe Kaya", "Anadolu", "ayse@anadolu.com.tr", "LED-2", D(2026, 11, 9), 50,
+               D(2026, 11, 20)])  # fmt: skip
+    talep = wb.create_sheet("Talepler")
+    talep.append(["Talep No", "Müşteri e-posta", "Tarih", "Ürün"])
+    talep.append(["T-7", "ayse@anadolu.com.tr", D(2026, 11, 25), "LED-9"])
+    wb.save(path)
+    before = json.loads(inq("-w", path, "check", "--json").stdout)
+    assert before["layout"] == "inquiry rows"
+    assert inq("-w", path, "map", "Inquiries", "Talepler").exit_code == 0
+    after = json.loads(inq("-w", path, "check", "--json").stdout)
+    assert after["layout"] == "sheets"
+    assert {s["sheet"]: s["found"] for s in after["sheets"]}["Inquiries"] == "Talepler"
+
+
+def test_a_header_with_year_columns_is_still_a_header(inq, tmp_path):
+    """Firma | E-posta | Son Görüşme | 2025 | 2026 (a column per year): the numbers do
+    not make it a record; and a sheet inq reads no column of is said, never written."""
+    path = tmp_path / "years.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Müşteriler"
+    ws.append(["Firma", "E-posta", "Son Görüşme", 2025, 2026])
+    ws.append(["Anadolu", "ayse@anadolu.com.tr", D(2026, 11, 1), 12000, 3000])
+    ws.append(["Ege Işık", "mehmet@egeisik.com.tr", D(2026, 11, 20), 0, 800])
+    bare = wb.create_sheet("Buyers")  # (named so, but no header inq or its cells know)
+    bare.append(["Firma", "Yıl", 2026])
+    bare.append(["Ege", "x", 5])
+    wb.save(path)
+    before = path.read_bytes()
+    added = inq("-w", path, "add", "--name", "Can Er", "--email", "can@er.com.tr")
+    assert added.exit_code == 1
+    assert added.stderr == (
+        "Error: years.xlsx: inq reads no column of the Buyers sheet 'Buyers': say which is "
+        "which, e.g. inq map Buyers Email HEADER (its headers: 'Firma', 'Yıl', '2026')\n"
+    )
+    assert path.read_bytes() == before
+    assert inq("-w", path, "map", "Buyers", "Müşteriler").exit_code == 0
+    assert inq("-w", path, "map", "Buyers", "Last contact", "Son Görüşme").exit_code == 0
+    card = inq("-w", path, "lookup", "mehmet@egeisik.com.tr").stdout
+    assert "Last contact: 2026-11-20" in card

@@ -82,6 +82,18 @@ class ListObject:
         return self.first_row + self.header_rows, self.last_row - self.totals_rows
 
 
+def unread_columns(file: str, table: Table) -> str:
+    """What to do with a sheet inq found but reads no column of: the map command."""
+    from inquiry_cli.contract.usermap import map_command
+
+    have = ", ".join(repr(h) for h in table.labels)
+    return (
+        f"{file}: inq reads no column of the {table.spec.title} sheet {table.name!r}: say "
+        f"which is which, e.g. {map_command(table.spec.title, 'Email', 'HEADER')}"
+        + (f" (its headers: {have})" if have else "")
+    )
+
+
 @dataclass
 class Table:
     """One contract sheet as found in the workbook: its mapping and its data rows."""
@@ -434,9 +446,10 @@ class Workbook:
     unread: dict[str, list[str]] = field(default_factory=dict)
 
     def table(self, key: str) -> Table:
-        """The table for a contract sheet, or a clear error naming what is missing."""
+        """The table for a contract sheet, or a clear error naming what is missing (the
+        buyer list itself, or every column of it: nothing could be read or written)."""
         try:
-            return self.tables[key]
+            table = self.tables[key]
         except KeyError:
             spec = schema.SHEETS_BY_KEY[key]
             used = [t.name for t in self.tables.values()]
@@ -445,6 +458,9 @@ class Workbook:
                 f"{spec.title!r}, or say which of yours it is: "
                 f"{sheet_command(spec.title, self.sheet_names, used)}"
             ) from None
+        if key == "buyers" and not table.columns and table.last_row > 0:
+            raise ContractError(unread_columns(self.path.name, table))
+        return table
 
     def get(self, key: str) -> Table | None:
         return self.tables.get(key)

@@ -32,11 +32,21 @@ class UserMapping:
     fields: dict[str, dict[str, str | None]] = field(default_factory=dict)
     sheets: dict[str, str] = field(default_factory=dict)  # {contract key: the user's sheet}
     rows: dict[tuple[str, str], int] = field(default_factory=dict)
+    # Rows of an entry said again lower down (a hand-made copy): the lower one is read;
+    # these are cleared with it, by --reset or any change of the mapping.
+    superseded: list[int] = field(default_factory=list)
     last_row: int = 0  # the last used row of the mapping sheet (0: no sheet yet)
     unread: list[str] = field(default_factory=list)  # rows naming no sheet or field inq knows
 
     def for_sheet(self, key: str) -> dict[str, str | None]:
         return self.fields.get(key, {})
+
+    def keep(self, entry: tuple[str, str], row: int) -> None:
+        """Note the row an entry is kept on (a lower copy supersedes the one above)."""
+        before = self.rows.get(entry)
+        if before is not None:
+            self.superseded.append(before)
+        self.rows[entry] = row
 
     def sheet_of(self, key: str, names: Iterable[str]) -> str | None:
         """The sheet among `names` the user said the contract sheet `key` is read from."""
@@ -62,14 +72,14 @@ def parse(rows: Iterable[list[Any]]) -> UserMapping:
         if spec is not None and cells[1] == SHEET_FIELD:
             if cells[2]:
                 out.sheets[spec.key] = cells[2]
-                out.rows[(spec.key, SHEET_FIELD)] = number
+                out.keep((spec.key, SHEET_FIELD), number)
             continue
         column = spec.find_column(cells[1]) if spec is not None else None
         if spec is None or column is None:
             out.unread.append(f"row {number}: {cells[0]} / {cells[1]}")
             continue
         out.fields.setdefault(spec.key, {})[column.key] = cells[2] or None
-        out.rows[(spec.key, column.key)] = number
+        out.keep((spec.key, column.key), number)
     return out
 
 

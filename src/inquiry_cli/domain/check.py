@@ -9,7 +9,14 @@ from typing import Any
 
 from inquiry_cli import dates
 from inquiry_cli.contract import needs, schema
-from inquiry_cli.contract.records import SHEETS, ColumnMatch, Problem, Table, Workbook
+from inquiry_cli.contract.records import (
+    SHEETS,
+    ColumnMatch,
+    Problem,
+    Table,
+    Workbook,
+    unread_columns,
+)
 from inquiry_cli.contract.usermap import map_command, sheet_command
 from inquiry_cli.domain import linking
 from inquiry_cli.domain.identity import email_key, phone_key
@@ -158,12 +165,7 @@ def check(book: Workbook) -> CheckReport:
     if "buyers" not in book.tables or not book.tables["buyers"].columns:
         buyers = book.tables.get("buyers")
         if buyers is not None:
-            have = ", ".join(repr(h) for h in buyers.labels)
-            raise ContractError(
-                f"{book.path.name}: inq reads no column of the Buyers sheet {buyers.name!r}: "
-                f"say which is which, e.g. {map_command('Buyers', 'Email', 'HEADER')}"
-                + (f" (its headers: {have})" if have else "")
-            )
+            raise ContractError(unread_columns(book.path.name, buyers))
         used = [t.name for t in book.tables.values()]
         raise ContractError(
             f"{book.path.name} has no recognisable Buyers sheet: name a sheet 'Buyers' "

@@ -244,7 +244,7 @@ def reset(book: Workbook) -> tuple[ChangeSet, list[str]]:
     if not user:
         return ChangeSet(), ["No mapping set with inq map: nothing to reset"]
     changes = ChangeSet()
-    for row in user.rows.values():
+    for row in [*user.rows.values(), *user.superseded]:
         for col in range(1, len(usermap.HEADER) + 1):
             changes.set(usermap.SHEET_NAME, row, col, None)
     n = len(user.rows)
@@ -281,10 +281,10 @@ def _write(
             )
         )
         return changes
-    for (key, field_key), row in user.rows.items():
-        if (key, field_key) not in entries:
-            for col in range(1, len(usermap.HEADER) + 1):
-                changes.set(usermap.SHEET_NAME, row, col, None)
+    dropped = [r for entry, r in user.rows.items() if entry not in entries]
+    for row in [*dropped, *user.superseded]:  # (and a hand-made copy above a kept row)
+        for col in range(1, len(usermap.HEADER) + 1):
+            changes.set(usermap.SHEET_NAME, row, col, None)
     for (key, field_key), header in entries.items():
         values = cells(key, field_key, header)
         kept = user.rows.get((key, field_key))

@@ -172,8 +172,7 @@ def header_by_cells(
         return -1
     blocked = frozenset(k for k, v in (user or {}).items() if v is None)
     for idx, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        cells = [v for v in row if v not in (None, "")]
-        if len(cells) < 2 or not all(isinstance(v, str) and _label(v) for v in cells):
+        if not label_row(row):
             continue
         sample = [r for r in rows[idx + 1 : idx + 1 + EVIDENCE_ROWS] if any(r)]
         found, _suggested, _ruled_out = weigh_evidence(spec, {}, set(), row, sample, blocked)
@@ -182,9 +181,21 @@ def header_by_cells(
     return -1
 
 
-def _label(text: str) -> bool:
-    """Whether a cell could be a column's header: words, not an address or a link."""
-    return bool(text.strip()) and "@" not in text and "://" not in text and len(text) <= 80
+def label_row(row: Sequence[Any]) -> bool:
+    """Whether a row could be a header: two or more labels (words, not an address or a
+    link), and besides them only numbers (a 2025 | 2026 column per year), no dates."""
+    labels = 0
+    for v in row:
+        if v is None or v == "":
+            continue
+        if isinstance(v, str):
+            text = v.strip()
+            if "@" in text or "://" in text or len(text) > 80:
+                return False
+            labels += bool(text)
+        elif isinstance(v, bool) or not isinstance(v, int | float):
+            return False  # (a date, a tick: a record's cells)
+    return labels >= 2
 
 
 def understand(

@@ -28,6 +28,7 @@ from inquiry_cli.workbook.columns import (
     find_header,
     header_by_cells,
     header_score,
+    label_row,
     map_header,
     understand,
 )
@@ -205,7 +206,7 @@ def build_table(
                 return None
         header = rows[header_idx]
         header_row = numbers[header_idx]
-    headers = ["" if h is None else str(h).strip() for h in header]
+    headers = [header_text(h) for h in header]
     data: list[list[Any]] = []
     row_numbers: list[int] = []
     last = header_row
@@ -324,10 +325,18 @@ def _labels(rows: list[list[Any]]) -> list[str]:
     """The cells of the first row of two or more words: the likely header of a sheet
     headed in no language inq knows."""
     for row in rows:
-        cells = [v.strip() for v in row if isinstance(v, str) and v.strip()]
-        if len(cells) >= 2 and len(cells) == sum(v not in (None, "") for v in row):
-            return cells
+        if label_row(row):
+            return [t for v in row if (t := header_text(v))]
     return []
+
+
+def header_text(cell: Any) -> str:
+    """A header cell as the user sees it: a year heading 2026, not 2026.0."""
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
 
 
 # -- one row per inquiry ---------------------------------------------------------------

@@ -249,8 +249,8 @@ def _find_sheets(
     used = _users_sheets(names, user)  # (never read as another sheet than the user said)
     for key in wanted if user is not None else ():
         name = user.sheet_of(key, names) if user is not None else None
-        if name is not None and name != usermap.SHEET_NAME:
-            found[key] = name
+        if name is not None and name != usermap.SHEET_NAME and name not in found.values():
+            found[key] = name  # (a sheet said twice, by hand: read as the first, once)
     for exact in (True, False):
         for key in wanted:
             if key not in found:
@@ -272,9 +272,11 @@ def _find_sheets(
                         seen.add(other)
                         if also is not None:
                             also.append(other)
-    if "buyers" in wanted and "buyers" not in found:
+    said = user is not None and user.sheet_of("inquiries", names) is not None
+    if "buyers" in wanted and "buyers" not in found and not said:
         # The one record sheet, named like an inquiry log, with the buyer on every row
-        # (Email and a Name or Company): the buyers are its rows, one row per inquiry.
+        # (Email and a Name or Company): the buyers are its rows, one row per inquiry
+        # (not when the user said which sheet the inquiries are: then they are only that).
         name = found.get("inquiries") or _match_sheet(schema.INQUIRIES, names, used)
         if name is not None and _buyer_header(
             build_table(schema.BUYERS, name, top(name), info(name))
@@ -363,7 +365,7 @@ def _inquiry_rows(
     """A Buyers sheet with one row per inquiry (and no Inquiries sheet beside it) gives
     both tables: buyers grouped, every row an inquiry."""
     buyers = book.tables.get("buyers")
-    if buyers is None or _match_sheet(schema.INQUIRIES, src_names, {buyers.name}) is not None:
+    if buyers is None or sheet_named("inquiries", src_names, {buyers.name}, user) is not None:
         return
     info = infos.get(buyers.name) or SheetInfo(user=user)
     found = inquiry_rows(buyers, info, every_row=_named_inquiries(buyers.name))
