@@ -146,9 +146,18 @@ def test_a_renamed_sheet_is_named_by_check_and_reset_forgets_the_sheet_too(inq, 
     wb = openpyxl.load_workbook(book)
     wb["Müşteriler"].title = "Müşteriler 2027"
     wb.save(book)
-    result = inq("-w", book, "due")
-    assert result.exit_code == 1
-    assert result.stderr.endswith("say which of yours it is: inq map Buyers 'Müşteriler 2027'\n")
+    wb = openpyxl.load_workbook(book)
+    wb.create_sheet("Customers", 0).append(["Name", "Email", "Last contact"])
+    wb.save(book)
+    before = book.read_bytes()
+    for args in (["due"], ["add", "--name", "Can Er", "--email", "can@er.com.tr"]):
+        result = inq("-w", book, *args)  # (never the buyer list named Customers instead)
+        assert result.exit_code == 1
+        assert result.stderr == (
+            "Error: musteri.xlsx no longer has the sheet 'Müşteriler' you named for Buyers "
+            "(renamed or deleted?): say which it is now: inq map Buyers 'Müşteriler 2027'\n"
+        )
+    assert book.read_bytes() == before
     reset = inq("-w", book, "map", "--reset")
     assert reset.stdout.strip() == "Forgot 2 mappings: inq reads every header anew"
     assert inq("-w", book, "map", "Buyers", "Müşteriler 2027").exit_code == 0

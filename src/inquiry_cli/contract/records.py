@@ -26,7 +26,7 @@ from inquiry_cli.contract.cells import (
     undecided,
     yearless,
 )
-from inquiry_cli.contract.usermap import sheet_command
+from inquiry_cli.contract.usermap import gone_line, sheet_command
 from inquiry_cli.errors import ContractError
 
 SHEETS, INQUIRY_ROWS = "sheets", "inquiry rows"  # Workbook.layout
@@ -453,6 +453,9 @@ class Workbook:
         except KeyError:
             spec = schema.SHEETS_BY_KEY[key]
             used = [t.name for t in self.tables.values()]
+            gone = self.gone_sheet(key)
+            if gone is not None:
+                raise ContractError(gone) from None
             raise ContractError(
                 f"{self.path.name} has no {spec.title} sheet ({spec.doc}); add a sheet named "
                 f"{spec.title!r}, or say which of yours it is: "
@@ -464,6 +467,16 @@ class Workbook:
 
     def get(self, key: str) -> Table | None:
         return self.tables.get(key)
+
+    def gone_sheet(self, key: str) -> str | None:
+        """The one line to say when the sheet the user named for `key` (inq map Buyers
+        SHEET) is no longer in the workbook; None when it is, or none was named."""
+        said = self.user_mapping.gone(key, self.sheet_names) if self.user_mapping else None
+        if said is None:
+            return None
+        used = [t.name for t in self.tables.values()]
+        title = schema.SHEETS_BY_KEY[key].title
+        return gone_line(title, said, self.path.name, self.sheet_names, used)
 
     def key_values(self, key: str) -> dict[str, Any]:
         """A Field/Value sheet (Company, Settings) as {normalised field: raw value}."""

@@ -55,6 +55,14 @@ class UserMapping:
             return None
         return next((n for n in names if n.strip().casefold() == wanted.casefold()), None)
 
+    def gone(self, key: str, names: Iterable[str]) -> str | None:
+        """The sheet the user said `key` is read from, when the workbook no longer has it
+        (renamed, deleted): then no other sheet is read in its place."""
+        wanted = self.sheets.get(key)
+        if wanted is None or self.sheet_of(key, names) is not None:
+            return None
+        return wanted
+
     def __bool__(self) -> bool:
         return any(self.fields.values()) or bool(self.sheets)
 
@@ -89,12 +97,28 @@ def sheet_spec(name: str) -> schema.Sheet | None:
     return next((s for s in schema.SHEETS if wanted in s.names), None)
 
 
-def sheet_command(sheet: str, names: Iterable[str], used: Iterable[str] = ()) -> str:
+def sheet_command(
+    sheet: str, names: Iterable[str], used: Iterable[str] = (), like: str | None = None
+) -> str:
     """The `inq map Buyers "Kunden 2026"` line that says which of the workbook's sheets a
-    contract sheet is: named after the first sheet nothing is read from yet."""
+    contract sheet is: named after the sheet nothing is read from yet that is most like
+    `like` (the name it had: "Kunden 2027" for a "Kunden 2026" renamed), else the first."""
+    import difflib
+
     taken = {*used, SHEET_NAME}
-    free = next((n for n in names if n not in taken), "YOUR SHEET")
-    return " ".join(shlex.quote(w) for w in ("inq", "map", sheet, free))
+    free = [n for n in names if n not in taken]
+    close = difflib.get_close_matches(like, free, n=1, cutoff=0.5) if like else []
+    choice = (close or free or ["YOUR SHEET"])[0]
+    return " ".join(shlex.quote(w) for w in ("inq", "map", sheet, choice))
+
+
+def gone_line(title: str, said: str, file: str, names: Iterable[str], used: Iterable[str]) -> str:
+    """What to do when the sheet the user named for a contract sheet is no longer there."""
+    return (
+        f"{file} no longer has the sheet {said!r} you named for {title} (renamed or "
+        "deleted?): say which it is now: "
+        f"{sheet_command(title, names, used, like=said)}"
+    )
 
 
 def map_command(sheet: str, field_: str, header: str | None = None) -> str:

@@ -163,6 +163,9 @@ class CheckReport:
 def check(book: Workbook) -> CheckReport:
     """Map every contract sheet and list row problems; raise when there are no buyers."""
     if "buyers" not in book.tables or not book.tables["buyers"].columns:
+        gone = book.gone_sheet("buyers")
+        if gone is not None:
+            raise ContractError(gone)
         buyers = book.tables.get("buyers")
         if buyers is not None:
             raise ContractError(unread_columns(book.path.name, buyers))
@@ -283,9 +286,10 @@ def stale_mapping(book: Workbook) -> list[str]:
     for key, name in user.sheets.items():
         if user.sheet_of(key, book.sheet_names) is None:
             title = schema.SHEETS_BY_KEY[key].title
+            fix = sheet_command(title, book.sheet_names, _read_from(book, key), like=name)
             out.append(
                 f"{title}: said to be read from sheet {name!r}, which {book.path.name} no longer "
-                f"has (fix: {sheet_command(title, book.sheet_names, _read_from(book, key))})"
+                f"has (fix: {fix})"
             )
     for key, fields_ in user.fields.items():
         table = book.tables.get(key)

@@ -73,6 +73,8 @@ def sheet_named(
     mine = user.sheet_of(key, names) if user is not None else None
     if mine is not None and mine not in used and mine != usermap.SHEET_NAME:
         return mine
+    if user is not None and user.gone(key, names) is not None:
+        return None  # (the user's sheet renamed: no other read in its place)
     return _match_sheet(schema.SHEETS_BY_KEY[key], names, used | _users_sheets(names, user))
 
 
@@ -251,8 +253,11 @@ def _find_sheets(
         name = user.sheet_of(key, names) if user is not None else None
         if name is not None and name != usermap.SHEET_NAME and name not in found.values():
             found[key] = name  # (a sheet said twice, by hand: read as the first, once)
+    gone = {k for k in wanted if user is not None and user.gone(k, names) is not None}
     for exact in (True, False):
         for key in wanted:
+            if key in gone:
+                continue  # (the user's sheet renamed or deleted: no other read in its place)
             if key not in found:
                 name = _match_sheet(schema.SHEETS_BY_KEY[key], names, used, not exact)
                 if name is not None:
@@ -273,7 +278,7 @@ def _find_sheets(
                         if also is not None:
                             also.append(other)
     said = user is not None and user.sheet_of("inquiries", names) is not None
-    if "buyers" in wanted and "buyers" not in found and not said:
+    if "buyers" in wanted and "buyers" not in found and not said and "buyers" not in gone:
         # The one record sheet, named like an inquiry log, with the buyer on every row
         # (Email and a Name or Company): the buyers are its rows, one row per inquiry
         # (not when the user said which sheet the inquiries are: then they are only that).

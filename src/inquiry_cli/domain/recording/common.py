@@ -176,6 +176,9 @@ def table_or_new_sheet(book: Workbook, key: str, changes: ChangeSet) -> Table | 
         raise InqError(
             f"sheet {table.name!r} has no header row inq can read; run `inq check` to see why"
         )
+    gone = book.gone_sheet(key)  # (the user's own sheet renamed: never a new one beside it)
+    if gone is not None:
+        raise InqError(gone)
     spec = schema.SHEETS_BY_KEY[key]
     if not any(s.name == spec.title for s in changes.new_sheets):
         changes.add_sheet(
