@@ -331,3 +331,36 @@ def test_a_header_with_year_columns_is_still_a_header(inq, tmp_path):
     assert inq("-w", path, "map", "Buyers", "Last contact", "Son Görüşme").exit_code == 0
     card = inq("-w", path, "lookup", "mehmet@egeisik.com.tr").stdout
     assert "Last contact: 2026-11-20" in card
+
+
+def test_an_excel_table_under_a_header_the_cells_explain_keeps_its_rows(inq, tmp_path):
+    """A Table of buyers headed in Turkish, under a title row, with a 'Toplam' sum row
+    below it: the sum is no buyer, and a buyer added goes inside the Table, the sum
+    following."""
+    from openpyxl.worksheet.table import Table as ExcelTable
+
+    path = tmp_path / "tablo.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Müşteriler"
+    ws.append(["Müşteri listesi"])
+    ws.append([])
+    ws.append(["Firma Adı", "Yetkili", "E-posta", "Ciro"])
+    ws.append(["Anadolu", "Ayşe Kaya", "ayse@anadolu.com.tr", 100])
+    ws.append(["Ege Işık", "Mehmet Demir", "mehmet@egeisik.com.tr", 200])
+    ws.append(["Toplam", None, None, "=SUM(D4:D5)"])
+    ws.add_table(ExcelTable(displayName="Musteriler", ref="A3:D5"))
+    wb.save(path)
+    assert inq("-w", path, "map", "Buyers", "Müşteriler").exit_code == 0
+    assert inq("-w", path, "map", "Buyers", "Name", "Yetkili").exit_code == 0
+    stats = json.loads(inq("-w", path, "stats", "--json").stdout)
+    assert stats["buyers"]["total"] == 2
+    added = inq("-w", path, "add", "--name", "Can Er", "--email", "can@er.com.tr")
+    assert added.exit_code == 0, added.output
+    sheet = openpyxl.load_workbook(path)["Müşteriler"]
+    assert [r[:3] for r in sheet.iter_rows(min_row=6, values_only=True)] == [
+        (None, "Can Er", "can@er.com.tr"),
+        ("Toplam", None, None),
+    ]
+    assert sheet.tables["Musteriler"].ref == "A3:D6"
+    assert sheet["D7"].value == "=SUM(D4:D6)"

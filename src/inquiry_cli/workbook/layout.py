@@ -55,7 +55,12 @@ def _blank(row: Sequence[Any]) -> bool:
 TOTAL_WORDS = frozenset(
     {"total", "totals", "grand total", "sum", "sum total", "subtotal", "合计",
      "总计", "小计", "共计",
-     "汇总", "合計", "總計", "總和"}
+     "汇总", "合計", "總計", "總和",
+     # (the same in the languages a buyer list may be kept in)
+     "summe", "gesamt", "gesamtsumme", "zwischensumme", "somme", "sous-total", "suma",
+     "totale", "somma", "totaal", "som", "suma całkowita", "razem", "итого",
+     "всего", "toplam", "ara toplam", "合計金額", "합계", "총계", "tổng", "tổng cộng",
+     "jumlah", "المجموع", "الإجمالي"}
 )  # fmt: skip
 
 
@@ -206,6 +211,10 @@ def build_table(
                 return None
         header = rows[header_idx]
         header_row = numbers[header_idx]
+        for lo in info.list_objects:  # (the header of an Excel Table: its range holds the rows)
+            if lo.header_rows and lo.first_row == header_row:
+                list_object, spans = lo, [lo.data_rows]
+                break
     headers = [header_text(h) for h in header]
     data: list[list[Any]] = []
     row_numbers: list[int] = []
