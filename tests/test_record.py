@@ -72,6 +72,25 @@ def test_add_force_and_fuzzy_warning(inq, contract_workbook):
     )
 
 
+def test_a_company_of_one_or_two_letters_is_like_no_other(inq, tmp_path):
+    """'A GmbH' is 'a' once its legal form is gone, 'HP Ltd' 'hp': inside many a name,
+    so similar to none; the same one is still said."""
+    from conftest import sheets_workbook
+
+    book = sheets_workbook(tmp_path / "short.xlsx", {
+        "Buyers": [["Name", "Company", "Email"], ["Anna Berg", "A GmbH", "anna@a.de"],
+                   ["Hank Pike", "HP Ltd", "hank@hp.example"]],
+    })  # fmt: skip
+    added = inq("-w", book, "add", "--name", "Neu Mann", "--company", "Neu Shop GmbH",
+                "--email", "neu@neu.de")  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert "similar buyer" not in added.stderr
+    same = inq("-w", book, "add", "--name", "Otto", "--company", "HP Ltd.", "--email", "o@o.de")
+    assert "Warning: similar buyer exists: hank@hp.example Hank Pike (HP Ltd) (same company" in (
+        same.stderr
+    )
+
+
 def test_add_dry_run_writes_nothing(inq, contract_workbook):
     before = sha256(contract_workbook)
     result = inq(

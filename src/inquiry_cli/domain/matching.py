@@ -384,9 +384,11 @@ def _match_names(cols: BuyerColumns, text: str, hit) -> None:
         return
     for kind in ("name", "company"):
         raw = cols.column(kind)
+        # (a name of one or two letters once its legal words are gone, "A GmbH" -> "a",
+        # is inside every other: it is matched when it is the same, never as like)
         found = process.extract(
             wanted,
-            {i: c for i, c in enumerate(cols.column(f"{kind}_norm")) if c},
+            {i: c for i, c in enumerate(cols.column(f"{kind}_norm")) if len(c) > 2 or c == wanted},
             scorer=fuzz.WRatio,
             score_cutoff=FUZZY_CUTOFF,
             limit=25,
