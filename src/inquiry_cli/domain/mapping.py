@@ -9,7 +9,6 @@ another field of the sheet before moves to this one.
 from __future__ import annotations
 
 import datetime as dt
-import shlex
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,7 +105,7 @@ def target(book: Workbook, sheet: str, field_: str) -> tuple[Table, schema.Colum
         if spec is None and mine is not None:
             raise UsageError(
                 f"inq reads no sheet from {mine!r} yet: say which it is first, e.g. "
-                f"{_sheet_command('Buyers', mine)}"
+                f"{usermap.sheet_command('Buyers', [mine])}"
             )
         if spec is None:
             names = ", ".join(s.title for s in schema.SHEETS)
@@ -222,11 +221,6 @@ def _workbook_sheet(book: Workbook, name: str) -> str | None:
     """The workbook's sheet of that name, as the workbook spells it (None: no such sheet)."""
     wanted = name.strip().casefold()
     return next((n for n in book.sheet_names if n.strip().casefold() == wanted), None)
-
-
-def _sheet_command(sheet: str, name: str) -> str:
-    """The exact `inq map SHEET NAME` line that reads a contract sheet from a sheet."""
-    return " ".join(shlex.quote(w) for w in ("inq", "map", sheet, name))
 
 
 def _entries(user: usermap.UserMapping) -> dict[tuple[str, str], str | None]:
