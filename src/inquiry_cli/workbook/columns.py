@@ -166,8 +166,8 @@ def header_by_cells(
     spec: schema.Sheet, rows: Sequence[Sequence[Any]], user: UserFields | None = None
 ) -> int:
     """The 0-based header row of a sheet headed in no language inq knows ("Firma",
-    "E-Mail-Adresse"): the first row of two or more labels (text, no address) over cells
-    that give a field for sure (a column of emails); -1 when there is none."""
+    "E-Mail-Adresse"): the first row that could be a header (label_row) over cells that
+    give a field for sure (a column of emails); -1 when there is none."""
     if spec.key_value:
         return -1
     blocked = frozenset(k for k, v in (user or {}).items() if v is None)
