@@ -364,3 +364,19 @@ def test_an_excel_table_under_a_header_the_cells_explain_keeps_its_rows(inq, tmp
     ]
     assert sheet.tables["Musteriler"].ref == "A3:D6"
     assert sheet["D7"].value == "=SUM(D4:D6)"
+
+
+def test_moving_the_buyer_sheet_to_inquiries_leaves_no_buyer_list_read_from_it(inq, book):
+    """The user's word moves the sheet: Buyers is then named as missing, never read from
+    the inquiries the user said are there (nor an Inquiries sheet dropped unsaid)."""
+    assert inq("-w", book, "map", "Buyers", "Müşteriler").exit_code == 0
+    for field, header in (("Company", "Firma Adı"), ("Name", "Yetkili")):
+        assert inq("-w", book, "map", "Buyers", field, header).exit_code == 0
+    moved = inq("-w", book, "map", "Inquiries", "Müşteriler")
+    assert moved.stdout.splitlines()[:2] == [
+        "Inquiries: read from sheet 'Müşteriler'",
+        "Buyers: no longer read from 'Müşteriler'",
+    ]
+    due = inq("-w", book, "due")
+    assert due.exit_code == 1, due.output
+    assert "has no Buyers sheet" in due.stderr and "inq map Buyers Notlar" in due.stderr
