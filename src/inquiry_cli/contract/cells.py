@@ -284,11 +284,17 @@ def flag(value: Any) -> Converted:
 # A Replied column kept as a tick-off: these say replied / not replied (no time).
 YES_WORDS = frozenset(
     {"y", "yes", "true", "x", "✓", "✔", "☑", "√", "ok", "done", "sent", "replied", "answered",
-     "是", "有", "对", "已回", "已回复", "已答复", "已报价", "已发", "已处理"}
+     "是", "有", "对", "已回", "已回复", "已答复", "已报价", "已发", "已处理",
+     # (the same in the languages a tracker is kept in)
+     "ja", "erledigt", "beantwortet", "gesendet", "sí", "si", "respondido", "enviado", "oui",
+     "répondu", "envoyé", "sim", "sì", "risposto", "да", "отвечено", "evet", "cevaplandı",
+     "tak", "はい", "済", "済み", "네", "예", "có", "ya", "نعم"}
 )  # fmt: skip
 NO_WORDS = frozenset(
     {"n", "no", "false", "-", "×", "✗", "✘", "☐", "not yet", "pending", "open", "否", "无",
-     "未", "没有", "未回", "未回复", "未答复", "待回复", "待回", "未处理"}
+     "未", "没有", "未回", "未回复", "未答复", "待回复", "待回", "未处理",
+     "nein", "offen", "ausstehend", "non", "en attente", "não", "nao", "pendiente", "нет",
+     "hayır", "hayir", "nie", "いいえ", "未済", "아니요", "không", "tidak", "لا"}
 )  # fmt: skip
 
 
