@@ -380,3 +380,32 @@ def test_moving_the_buyer_sheet_to_inquiries_leaves_no_buyer_list_read_from_it(i
     due = inq("-w", book, "due")
     assert due.exit_code == 1, due.output
     assert "has no Buyers sheet" in due.stderr and "inq map Buyers Notlar" in due.stderr
+
+
+def test_an_inquiry_log_in_another_language_becomes_one_row_per_inquiry(inq, tmp_path):
+    """A Polish log, the buyer repeated on each inquiry, ticked off with tak/nie: once
+    the user says which columns are the date and the product, each row is an inquiry."""
+    path = tmp_path / "zapytania.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Zapytania 2026"
+    ws.append(["Wpłynęło", "Firma", "Osoba", "Adres e-mail", "Towar", "Sztuk", "Odpowiedziano"])
+    T = dt.datetime
+    ws.append([T(2026, 11, 20, 9), "Świetlik", "Jan", "jan@swietlik.pl", "LED-PL-60", 500, "tak"])
+    ws.append([T(2026, 11, 30, 14), "Świetlik", "Jan", "jan@swietlik.pl", "LED-HB-1", 200, "nie"])
+    ws.append([T(2026, 11, 28, 8), "Lumen", "Ewa", "ewa@lumen.pl", "LED-PL-60", 1000, None])
+    wb.save(path)
+    assert inq("-w", path, "map", "Buyers", "Zapytania 2026").exit_code == 0
+    for sheet, field, header in (("Buyers", "Company", "Firma"), ("Buyers", "Name", "Osoba"),
+                                 ("Inquiries", "Received", "Wpłynęło"),
+                                 ("Inquiries", "Product", "Towar"),
+                                 ("Inquiries", "Replied", "Odpowiedziano")):  # fmt: skip
+        said = inq("-w", path, "map", sheet, field, header)
+        assert said.exit_code == 0, said.output
+    checked = json.loads(inq("-w", path, "check", "--json").stdout)
+    assert checked["layout"] == "inquiry rows"
+    due = json.loads(inq("-w", path, "due", "--json").stdout)
+    assert sorted((d["kind"], d["email"], d["products"]) for d in due) == [
+        ("reply", "ewa@lumen.pl", ["LED-PL-60"]),
+        ("reply", "jan@swietlik.pl", ["LED-HB-1"]),  # (the 20 Nov one is ticked 'tak')
+    ]

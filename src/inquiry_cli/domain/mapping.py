@@ -111,6 +111,9 @@ def target(book: Workbook, sheet: str, field_: str) -> tuple[Table, schema.Colum
             names = ", ".join(s.title for s in schema.SHEETS)
             raise UsageError(f"unknown sheet {sheet!r}: use one of {names}, or your sheet's name")
         table = book.tables.get(spec.key)
+        buyers = book.tables.get("buyers")
+        if table is None and spec.key == "inquiries" and buyers is not None and buyers.columns:
+            table = _inquiries_on(buyers)
         if table is None:
             raise ContractError(
                 f"{book.path.name} has no {spec.title} sheet inq can read: nothing to map "
@@ -165,11 +168,21 @@ def set_field(
     if before is not None and before.how == USER and before.header == written:
         lines = [f"{spec.title}: {column.header} already reads {written!r}: nothing to change"]
         return ChangeSet(), lines
+    if table.spec.key == "inquiries" and table.name == _buyers_name(book):
+        lines.append(
+            f"Inquiries are read from the rows of {table.name!r} (one row per inquiry) once "
+            "it has a Received date and a Product or Qty column inq can read"
+        )
     lines.append(
         f"Kept inside {book.path.name} (a very hidden sheet, not in Excel's Unhide list), "
         "so the mapping travels with the file"
     )
     return changes, lines
+
+
+def _buyers_name(book: Workbook) -> str | None:
+    buyers = book.tables.get("buyers")
+    return buyers.name if buyers is not None else None
 
 
 def set_sheet(
@@ -215,6 +228,16 @@ def set_sheet(
         "so the mapping travels with the file"
     )
     return _write(user, entries, now), lines
+
+
+def _inquiries_on(buyers: Table) -> Table:
+    """Inquiries to be read from the buyer sheet's own rows (one row per inquiry, the
+    buyer on each), headed in words inq does not know: the user says which column is the
+    date and the product, and each row becomes an inquiry."""
+    return Table(
+        schema.INQUIRIES, buyers.name, buyers.header_row, {}, buyers.headers, [], [],
+        buyers.last_row, labels=buyers.labels,
+    )  # fmt: skip
 
 
 def _workbook_sheet(book: Workbook, name: str) -> str | None:
