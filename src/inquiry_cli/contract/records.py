@@ -26,7 +26,7 @@ from inquiry_cli.contract.cells import (
     undecided,
     yearless,
 )
-from inquiry_cli.contract.usermap import gone_line, sheet_command
+from inquiry_cli.contract.usermap import gone_line, map_command, sheet_command
 from inquiry_cli.errors import ContractError
 
 SHEETS, INQUIRY_ROWS = "sheets", "inquiry rows"  # Workbook.layout
@@ -84,8 +84,6 @@ class ListObject:
 
 def unread_columns(file: str, table: Table) -> str:
     """What to do with a sheet inq found but reads no column of: the map command."""
-    from inquiry_cli.contract.usermap import map_command
-
     have = ", ".join(repr(h) for h in table.labels)
     return (
         f"{file}: inq reads no column of the {table.spec.title} sheet {table.name!r}: say "
@@ -451,11 +449,11 @@ class Workbook:
         try:
             table = self.tables[key]
         except KeyError:
-            spec = schema.SHEETS_BY_KEY[key]
-            used = [t.name for t in self.tables.values()]
             gone = self.gone_sheet(key)
             if gone is not None:
                 raise ContractError(gone) from None
+            spec = schema.SHEETS_BY_KEY[key]
+            used = [t.name for t in self.tables.values()]
             raise ContractError(
                 f"{self.path.name} has no {spec.title} sheet ({spec.doc}); add a sheet named "
                 f"{spec.title!r}, or say which of yours it is: "

@@ -284,7 +284,7 @@ def stale_mapping(book: Workbook) -> list[str]:
     if not user:
         return out
     for key, name in user.sheets.items():
-        if user.sheet_of(key, book.sheet_names) is None:
+        if user.gone(key, book.sheet_names) is not None:
             title = schema.SHEETS_BY_KEY[key].title
             fix = sheet_command(title, book.sheet_names, _read_from(book, key), like=name)
             out.append(

@@ -208,14 +208,9 @@ def _label(text: str | None) -> str:
     return str(text).strip() if text and str(text).strip() else NOT_SET
 
 
-def _merge_case(values: list[str]) -> list[str]:
-    first: dict[str, str] = {}
-    return [first.setdefault(v.casefold(), v) for v in values]
-
-
 def _tally(values: Iterable[Any], label: Callable[[Any], str] = lambda v: v) -> Counter[str]:
-    """Counter(_merge_case([label(v) for v in values])), each distinct value labelled once
-    (a column of 100,000 cells holds a few dozen words): the first spelling still wins."""
+    """How often each label comes, 'Importer' and 'IMPORTER ' one (the first spelling
+    kept); each distinct value labelled once (100,000 cells hold a few dozen words)."""
     # (in the order each value first comes: so is the spelling kept)
     raw = values if isinstance(values, Counter) else Counter(values)
     first: dict[str, str] = {}

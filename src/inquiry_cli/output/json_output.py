@@ -87,8 +87,7 @@ def print_json_items(items: Iterable[Any], chunk: int = 2000) -> None:
 def print_json(data: Any) -> None:
     """JSON for scripts on stdout: UTF-8, stable keys as given, ISO dates.
 
-    Indented on a terminal; compact when piped (json's C encoder only runs without
-    indent, which matters for 10,000 items).
+    Indented on a terminal; compact when piped (a script reads it, 10,000 items of it).
     """
     sys.stdout.write(dumps_json(data, sys.stdout.isatty()) + "\n")
     sys.stdout.flush()

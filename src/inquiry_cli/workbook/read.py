@@ -249,15 +249,18 @@ def _find_sheets(
     headed like one)."""
     found: dict[str, str] = {}
     used = _users_sheets(names, user)  # (never read as another sheet than the user said)
-    for key in wanted if user is not None else ():
-        name = user.sheet_of(key, names) if user is not None else None
+    gone: set[str] = set()  # (the user's sheet renamed or deleted: no other read instead)
+    said = user if user is not None else usermap.UserMapping()
+    for key in wanted:
+        name = said.sheet_of(key, names)
         if name is not None and name != usermap.SHEET_NAME and name not in found.values():
             found[key] = name  # (a sheet said twice, by hand: read as the first, once)
-    gone = {k for k in wanted if user is not None and user.gone(k, names) is not None}
+        elif said.gone(key, names) is not None:
+            gone.add(key)
     for exact in (True, False):
         for key in wanted:
             if key in gone:
-                continue  # (the user's sheet renamed or deleted: no other read in its place)
+                continue
             if key not in found:
                 name = _match_sheet(schema.SHEETS_BY_KEY[key], names, used, not exact)
                 if name is not None:
@@ -277,8 +280,8 @@ def _find_sheets(
                         seen.add(other)
                         if also is not None:
                             also.append(other)
-    said = user is not None and user.sheet_of("inquiries", names) is not None
-    if "buyers" in wanted and "buyers" not in found and not said and "buyers" not in gone:
+    inquiries_said = said.sheet_of("inquiries", names) is not None
+    if "buyers" in wanted and "buyers" not in found and not inquiries_said and "buyers" not in gone:
         # The one record sheet, named like an inquiry log, with the buyer on every row
         # (Email and a Name or Company): the buyers are its rows, one row per inquiry
         # (not when the user said which sheet the inquiries are: then they are only that).
